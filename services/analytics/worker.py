@@ -1,0 +1,163 @@
+"""The projector: consumes ``FeedbackSubmitted`` and keeps the PostgreSQL read models effectively-once.
+
+Each batch, its dedupe by event id and the next offsets are written in one transaction; on start the consumer
+seeks to the offsets stored there ("storing offsets outside Kafka"). A crash at any point, a redelivery or a
+replay therefore leaves the read models equal to the aggregate of the distinct events.
+
+Partitions are assigned manually rather than through a consumer group: positions live in PostgreSQL, so
+there is nothing for group management to add but rebalance pauses, and a restarted projector resumes at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from prometheus_client import Counter, Gauge
+
+from services.analytics import store
+from services.analytics.store import FeedbackRow
+from shared.contracts import decode_envelope
+from shared.contracts.feedback import FeedbackSubmittedV1
+from shared.contracts.topics import EVENT_TYPES, FEEDBACK, topic_name
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+CONSUMER = "analytics.projector"
+
+PROJECTED = Counter("stadtstimme_projector_records_total", "Records the projector has processed")
+DEAD = Counter("stadtstimme_projector_dead_letters_total", "Records the projector could not decode")
+LAG = Gauge("stadtstimme_projector_lag", "Records behind the end of the topic", ["partition"])
+
+
+def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
+    """Decode one record; raises ``ValueError`` (pydantic's included) for anything not a valid event."""
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    assert isinstance(data, FeedbackSubmittedV1)
+    return FeedbackRow(
+        event_id=envelope.id,
+        partition=record.partition,
+        offset=record.offset,
+        received_at=data.received_at,
+        site_id=data.site,
+        page_url=data.page_url,
+        org_unit_id=data.org_unit,
+        helpful=data.helpful,
+        rating=data.rating,
+        category=data.category,
+        language=data.language,
+        comment=data.comment,
+        suggestion=data.suggestion,
+        envelope=record.value.decode(),
+    )
+
+
+@dataclass
+class Projector:
+    settings: Settings
+    pool: asyncpg.Pool
+
+    def __post_init__(self) -> None:
+        self.topic = topic_name(FEEDBACK, self.settings.topic_prefix)
+        self.consumer: AIOKafkaConsumer | None = None
+
+    async def _start(self) -> list[TopicPartition]:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=50,
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+            client_id="stadtstimme-projector",
+        )
+        await consumer.start()
+        self.consumer = consumer
+        partitions = await self._partitions(consumer)
+        consumer.assign(partitions)
+        await self._seek_to_stored(consumer, partitions)
+        return partitions
+
+    async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+        for _ in range(100):
+            found = consumer.partitions_for_topic(self.topic)
+            if found:
+                return [TopicPartition(self.topic, p) for p in sorted(found)]
+            await consumer._client.force_metadata_update()
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"topic {self.topic} does not exist; run `stadtstimme topics create`")
+
+    async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
+        async with self.pool.acquire() as conn:
+            stored = await store.load_offsets(conn, CONSUMER, self.topic)
+        beginnings = await consumer.beginning_offsets(partitions)
+        ends = await consumer.end_offsets(partitions)
+        for tp in partitions:
+            position = stored.get(tp.partition)
+            if position is None:
+                consumer.seek(tp, beginnings[tp])
+            elif position > ends[tp]:
+                # The broker lost this partition's log (Tansu keeps it in memory; a restored archive starts
+                # anew). Reading from the start is safe: already projected events are skipped by event id.
+                log.warning("stored offset %s beyond end %s of %s: reading from the start", position, ends[tp], tp)
+                consumer.seek(tp, beginnings[tp])
+            else:
+                if position < beginnings[tp]:
+                    log.error("events %s..%s of %s were deleted before projection", position, beginnings[tp], tp)
+                consumer.seek(tp, max(position, beginnings[tp]))
+
+    async def process(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> int:
+        rows: list[FeedbackRow] = []
+        dead: list[tuple[int, int, str, bytes]] = []
+        offsets: dict[int, int] = {}
+        for tp, records in batch.items():
+            for record in records:
+                try:
+                    rows.append(to_row(record))
+                except ValueError as exc:
+                    dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
+            if records:
+                offsets[tp.partition] = records[-1].offset + 1
+        async with self.pool.acquire() as conn, conn.transaction():
+            await store.project_feedback(conn, self.topic, rows, self.settings.timezone)
+            if dead:
+                await store.record_dead_letters(conn, CONSUMER, self.topic, dead)
+            await store.save_offsets(conn, CONSUMER, self.topic, offsets)
+        PROJECTED.inc(len(rows) + len(dead))
+        if dead:
+            DEAD.inc(len(dead))
+            log.error("%d undecodable records sent to dead_letter", len(dead))
+        return len(rows) + len(dead)
+
+    async def run(self, stop: asyncio.Event | None = None, until_caught_up: bool = False) -> int:
+        """Project until ``stop`` is set (or, with ``until_caught_up``, until the end offsets seen at start)."""
+        stop = stop or asyncio.Event()
+        partitions = await self._start()
+        assert self.consumer is not None
+        consumer = self.consumer
+        targets = await consumer.end_offsets(partitions) if until_caught_up else {}
+        total = 0
+        try:
+            while not stop.is_set():
+                batch = await consumer.getmany(timeout_ms=200, max_records=self.settings.projector_batch_size)
+                if batch:
+                    try:
+                        total += await self.process(batch)
+                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                        # Nothing of the batch was committed: go back to the stored positions and retry.
+                        log.exception("projection failed; retrying from the stored offsets")
+                        await asyncio.sleep(1.0)
+                        await self._seek_to_stored(consumer, partitions)
+                if until_caught_up and all(await self._position(tp) >= end for tp, end in targets.items()):
+                    break
+        finally:
+            await consumer.stop()
+        return total
+
+    async def _position(self, tp: TopicPartition) -> int:
+        assert self.consumer is not None
+        return int(await self.consumer.position(tp))

@@ -1,0 +1,94 @@
+"""Pure ingest decisions: validate a citizen's submission and turn it into a ``FeedbackSubmitted`` event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts.feedback import (
+    COMMENT_MAX_CHARS,
+    PAGE_URL_MAX_CHARS,
+    SUGGESTION_MAX_CHARS,
+    Category,
+    Language,
+)
+from shared.orgmodel import InvalidUrl, OrgModel, normalise_page_url, split_origin
+from shared.redaction import redact
+
+MAX_BODY_BYTES = 16 * 1024
+
+
+class FeedbackRequest(BaseModel):
+    """Body of ``POST /api/v1/feedback``. Strict: wrong types and unknown fields are errors, not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    event_id: UUID = Field(description="Client-generated UUID; the idempotency key of this submission.")
+    site: str = Field(min_length=1, max_length=64)
+    page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    helpful: bool | None = None
+    rating: int | None = Field(None, ge=1, le=5)
+    comment: str | None = Field(None, max_length=COMMENT_MAX_CHARS)
+    suggestion: str | None = Field(None, max_length=SUGGESTION_MAX_CHARS)
+    category: Category | None = None
+    language: Language = "de"
+
+    @model_validator(mode="after")
+    def _helpful_or_rating(self) -> Self:
+        if self.helpful is None and self.rating is None:
+            raise ValueError("at least one of helpful or rating is required")
+        return self
+
+
+class Rejected(Exception):
+    """A submission that is well-formed but not acceptable: unknown site, foreign origin, page off-site."""
+
+    def __init__(self, kind: str, field: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.field = field
+
+
+def _clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = redact(value)
+    return value or None
+
+
+def accept_feedback(
+    request: FeedbackRequest, model: OrgModel, origin: str | None, received_at: datetime
+) -> tuple[str, dict[str, Any]]:
+    """(normalised page URL, event data) for an acceptable submission; raises ``Rejected`` otherwise.
+
+    ``origin`` is the browser's Origin header; a request without one (server-side form post, curl) is
+    accepted, since the check exists to stop other websites from posting in a citizen's browser.
+    """
+    site = model.sites.get(request.site)
+    if site is None:
+        raise Rejected("unknown_site", "site")
+    if origin is not None and origin not in site.origins:
+        raise Rejected("origin", "site")
+    try:
+        page_url = normalise_page_url(request.page_url)
+        page_origin, path = split_origin(page_url)
+    except InvalidUrl as exc:
+        raise Rejected("invalid_url", "page_url") from exc
+    if page_origin not in site.origins:
+        raise Rejected("page_not_on_site", "page_url")
+    data = {
+        "site": site.id,
+        "page_url": page_url,
+        "org_unit": site.org_unit_for(path),
+        "helpful": request.helpful,
+        "rating": request.rating,
+        "comment": _clean_text(request.comment),
+        "suggestion": _clean_text(request.suggestion),
+        "category": request.category,
+        "language": request.language,
+        "received_at": received_at,
+    }
+    return page_url, data

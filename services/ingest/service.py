@@ -1,0 +1,77 @@
+"""Ingest wiring: the Kafka producer and the org model it resolves sites against, kept fresh in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
+from shared.contracts.topics import FEEDBACK, topic_name
+from shared.kafka import start_producer
+from shared.orgmodel import OrgModel, fetch_org_model
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+SOURCE = "/stadtstimme/ingest"
+
+
+class IngestService:
+    def __init__(self, settings: Settings, pool: asyncpg.Pool) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.org = OrgModel()
+        self.producer: AIOKafkaProducer | None = None
+        self.topic = topic_name(FEEDBACK, settings.topic_prefix)
+        self._refresher: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.refresh_org()
+        self._refresher = asyncio.create_task(self._refresh_forever())
+        self.producer = await start_producer(self.settings)
+
+    async def stop(self) -> None:
+        if self._refresher:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
+        if self.producer:
+            await self.producer.stop()  # flushes what is in flight
+
+    async def refresh_org(self) -> None:
+        async with self.pool.acquire() as conn:
+            self.org = await fetch_org_model(conn)
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.org_refresh_s)
+            try:
+                await self.refresh_org()
+            except (OSError, asyncpg.PostgresError):
+                log.warning("could not refresh the org model; keeping the previous one", exc_info=True)
+
+    async def publish_feedback(
+        self, event_id: UUID, page_url: str, data: dict[str, Any], received_at: datetime
+    ) -> None:
+        """Write one event and wait for the broker's acks=all acknowledgement (raises on error or timeout)."""
+        assert self.producer is not None
+        value = encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, received_at, data, subject=page_url)
+        await asyncio.wait_for(
+            self.producer.send_and_wait(self.topic, value, key=page_url.encode()),
+            timeout=self.settings.kafka_send_timeout_s,
+        )
+
+    async def broker_ready(self) -> bool:
+        if self.producer is None:
+            return False
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=2.0)
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Stadtstimme's shared package: event contracts, Kafka and database plumbing, settings, auth."""

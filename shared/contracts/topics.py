@@ -1,0 +1,43 @@
+"""Topics: names, partition keys, retention and who produces and consumes them. Defined here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.contracts.envelope import EventType
+from shared.contracts.feedback import FEEDBACK_SUBMITTED
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    events: tuple[EventType, ...]
+    key: str  # which attribute is the partition key, in words, for docs and producers
+    retention_ms: int  # -1: kept forever (the event log is the source of truth)
+    cleanup_policy: str
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    description: str
+
+    def config(self) -> dict[str, str]:
+        return {"retention.ms": str(self.retention_ms), "cleanup.policy": self.cleanup_policy}
+
+
+FEEDBACK = Topic(
+    name="stadtstimme.feedback.v1",
+    events=(FEEDBACK_SUBMITTED,),
+    key="page_url",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("ingest",),
+    consumers=("analytics.projector",),
+    description="Every accepted citizen feedback. Kept forever: read models are rebuilt from it.",
+)
+
+TOPICS: tuple[Topic, ...] = (FEEDBACK,)
+EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
+
+
+def topic_name(topic: Topic, prefix: str = "") -> str:
+    """The topic's name on the broker, namespaced by the installation's ``topic_prefix``."""
+    return f"{prefix}{topic.name}"

@@ -1,0 +1,70 @@
+"""PostgreSQL plumbing on asyncpg: connection pools and the schema migrations every service runs on start-up."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+
+import asyncpg
+
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Any fixed number: all processes that migrate take this lock, so concurrent start-ups migrate once.
+_MIGRATION_LOCK = 0x5757_0001
+_MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+async def create_pool(settings: Settings, min_size: int = 1) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        settings.database_url, min_size=min_size, max_size=settings.database_pool_size
+    )
+    assert pool is not None
+    return pool
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files("shared.migrations").iterdir():
+        match = _MIGRATION_FILE.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+async def migrate(conn: asyncpg.Connection) -> list[int]:
+    """Apply the migrations not applied yet, each in its own transaction; safe to run any number of times."""
+    applied_now: list[int] = []
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migration (
+                   version integer PRIMARY KEY,
+                   name text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+        done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migration")}
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migration (version, name) VALUES ($1, $2)", version, name
+                )
+            log.info("applied migration %03d_%s", version, name)
+            applied_now.append(version)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+    return applied_now
+
+
+async def migrate_url(database_url: str) -> list[int]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        return await migrate(conn)
+    finally:
+        await conn.close()

@@ -1,0 +1,78 @@
+"""Kafka plumbing on aiokafka: a durable producer, topic creation, offsets. Durability is said out loud here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from shared.contracts.topics import TOPICS, Topic, topic_name
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _producer(settings: Settings, idempotent: bool) -> AIOKafkaProducer:
+    # acks=all in both modes: a 202 means every in-sync replica has the event.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        acks="all",
+        enable_idempotence=idempotent,
+        linger_ms=settings.kafka_linger_ms,
+        request_timeout_ms=int(settings.kafka_send_timeout_s * 1000),
+        retry_backoff_ms=100,
+        max_batch_size=256 * 1024,
+        compression_type=None,
+        client_id="stadtstimme",
+    )
+
+
+async def start_producer(settings: Settings) -> AIOKafkaProducer:
+    """Start a producer with acks=all, idempotent where the broker supports it (Tansu does not)."""
+    mode = settings.kafka_idempotence
+    if mode in ("auto", "on"):
+        producer = _producer(settings, idempotent=True)
+        try:
+            # start() obtains the producer id (InitProducerId); Tansu answers it with an error or not at all.
+            await asyncio.wait_for(producer.start(), timeout=settings.kafka_send_timeout_s)
+            log.info("Kafka producer: acks=all, idempotent")
+            return producer
+        except (KafkaError, TimeoutError) as exc:
+            await producer.stop()
+            if mode == "on":
+                raise
+            log.warning("Broker refused an idempotent producer (%r); using acks=all without idempotence", exc)
+    producer = _producer(settings, idempotent=False)
+    await producer.start()
+    log.info("Kafka producer: acks=all, not idempotent (duplicates are removed downstream by event id)")
+    return producer
+
+
+async def ensure_topics(settings: Settings, topics: Iterable[Topic] = TOPICS) -> None:
+    """Create missing topics with the partitions, retention and clean-up policy defined in the contracts."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        new = [
+            NewTopic(
+                name=topic_name(t, settings.topic_prefix),
+                num_partitions=settings.topic_partitions,
+                replication_factor=settings.topic_replication_factor,
+                topic_configs=t.config(),
+            )
+            for t in topics
+            if topic_name(t, settings.topic_prefix) not in existing
+        ]
+        if new:
+            try:
+                await admin.create_topics(new)
+            except TopicAlreadyExistsError:
+                pass  # created concurrently by another process
+            log.info("created topics %s", [t.name for t in new])
+    finally:
+        await admin.close()

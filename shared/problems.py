@@ -1,0 +1,46 @@
+"""RFC 9457 problem details: every API error answers ``application/problem+json`` naming what was wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from shared.messages import pick_language, text
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def field_errors(exc: ValidationError, lang: str) -> list[dict[str, str]]:
+    """One entry per invalid field: JSON pointer and pydantic's message (the model-level rule translated)."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err["loc"]]
+        message = err["msg"]
+        if "helpful or rating" in message:
+            message = text("problem.helpful_or_rating", lang)
+        out.append({"pointer": "/" + "/".join(loc), "field": ".".join(loc) or "(body)", "detail": message})
+    return out
+
+
+def request_language(request: Request) -> str:
+    return pick_language(request.headers.get("accept-language"))

@@ -1,0 +1,59 @@
+"""Settings for every service, read from environment variables prefixed ``STADTSTIMME_``.
+
+Each field's description is the documentation of the variable; ``stadtstimme settings`` prints them all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STADTSTIMME_", extra="ignore")
+
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated host:port."
+    )
+    kafka_idempotence: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description=(
+            "Idempotent producer: 'on' requires it, 'off' never uses it (Tansu rejects it), "
+            "'auto' tries it and falls back to acks=all without idempotence."
+        ),
+    )
+    kafka_send_timeout_s: float = Field(
+        5.0, description="How long ingest waits for the broker's acknowledgement before answering 503."
+    )
+    kafka_linger_ms: int = Field(2, description="Producer linger: small batches under load, ~no delay idle.")
+    topic_prefix: str = Field(
+        "", description="Prefix for every topic name (namespaces several installations on one cluster)."
+    )
+    topic_partitions: int = Field(6, description="Partitions for topics created by `stadtstimme topics create`.")
+    topic_replication_factor: int = Field(1, description="Replication factor for created topics.")
+
+    database_url: str = Field(
+        "postgresql://stadtstimme@127.0.0.1:5432/stadtstimme",
+        description="PostgreSQL connection URI (asyncpg/libpq syntax).",
+    )
+    database_pool_size: int = Field(10, description="Connections per service process.")
+
+    timezone: str = Field("Europe/Berlin", description="Time zone of day buckets in the read models.")
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for the staff read API until staff login exists. Empty: API refuses all.",
+    )
+    public_base_url: str = Field("http://127.0.0.1:8080", description="Base URL the services are reached at.")
+    http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
+    http_port: int = Field(8080, description="Port the HTTP server binds.")
+    org_refresh_s: float = Field(30.0, description="How often ingest re-reads sites and org units.")
+    projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
+    log_level: str = Field("INFO", description="Python log level.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

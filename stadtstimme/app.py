@@ -1,0 +1,98 @@
+"""The ASGI application: mounts the HTTP side of the chosen services under one base URL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.analytics.api import build_router as analytics_router
+from services.ingest.api import build_router as ingest_router
+from services.ingest.service import IngestService
+from shared.db import create_pool, migrate
+from shared.messages import text
+from shared.problems import problem, request_language
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+HTTP_SERVICES = ("ingest", "analytics")
+
+
+def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> FastAPI:
+    unknown = set(services) - set(HTTP_SERVICES)
+    if unknown:
+        raise ValueError(f"unknown services: {', '.join(sorted(unknown))}")
+    state: dict[str, IngestService] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(settings)
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        if "ingest" in services:
+            ingest = IngestService(settings, pool)
+            await ingest.start()
+            state["ingest"] = ingest
+            app.include_router(ingest_router(ingest))
+        if "analytics" in services:
+            app.include_router(analytics_router(settings, pool))
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            if "ingest" in state:
+                await state["ingest"].stop()
+            await pool.close()
+
+    app = FastAPI(
+        title="Stadtstimme",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, bool] = {}
+        try:
+            async with request.app.state.pool.acquire() as conn:
+                checks["database"] = await conn.fetchval("SELECT true")
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            checks["database"] = False
+        if "ingest" in state:
+            checks["broker"] = await state["ingest"].broker_ready()
+        status = 200 if all(checks.values()) else 503
+        return Response(orjson.dumps(checks), status_code=status, media_type="application/json")
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        lang = request_language(request)
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()
+        ]
+        return problem(422, "validation-error", text("problem.validation.title", lang), errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = request_language(request)
+        title = text("problem.not_found.title", lang) if exc.status_code == 404 else str(exc.detail)
+        return problem(exc.status_code, "http-error", title, headers=getattr(exc, "headers", None))
+
+    return app
