@@ -1,0 +1,50 @@
+# Stadtstimme. `make run` starts everything on the embedded default; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+LINTED := shared services stadtstimme tests bench
+
+.PHONY: install run test lint unit integration integration-kafka integration-tansu bench contracts clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/stadtstimme run
+
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy shared services stadtstimme
+	$(BIN)/stadtstimme contracts export --check
+
+unit: install
+	$(PYTEST) tests/unit
+
+# One integration suite, run once per broker: Apache Kafka (KRaft, from Maven Central jars) and Tansu.
+integration-kafka: install
+	STADTSTIMME_TEST_BROKER=kafka $(PYTEST) tests/integration
+
+integration-tansu: install
+	STADTSTIMME_TEST_BROKER=tansu $(PYTEST) tests/integration
+
+integration: integration-kafka integration-tansu
+
+test: lint unit integration
+
+bench: install
+	$(PY) bench/run.py
+
+contracts: install
+	$(BIN)/stadtstimme contracts export
+
+clean:
+	rm -rf $(VENV) var
