@@ -17,6 +17,13 @@ from shared.problems import problem, request_language
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
+OrgUnitFilter = Annotated[str | None, Query(max_length=64, description="Org unit id")]
+SiteFilter = Annotated[str | None, Query(max_length=64, description="Site id")]
+UrlPrefixFilter = Annotated[
+    str | None, Query(max_length=2048, description="Normalised URL prefix, e.g. https://abfall.musterstadt.de/sperr")
+]
+From = Annotated[datetime | None, Query(alias="from", description="Start (inclusive); default: to - 30 days")]
+To = Annotated[datetime | None, Query(alias="to", description="End (exclusive); default: now + 1 hour")]
 _SUMS = ", ".join(f"sum({c})::bigint AS {c}" for c in COUNTERS)
 
 
@@ -55,20 +62,14 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         end = end or datetime.now(UTC) + timedelta(hours=1)
         return start or end - timedelta(days=30), end
 
-    common = {
-        "org_unit": Query(None, max_length=64),
-        "site": Query(None, max_length=64),
-        "url_prefix": Query(None, max_length=2048, description="Normalised URL prefix, e.g. https://x.de/abfall"),
-    }
-
     @router.get("/pages")
     async def pages(
         request: Request,
-        org_unit: Annotated[str | None, common["org_unit"]] = None,
-        site: Annotated[str | None, common["site"]] = None,
-        url_prefix: Annotated[str | None, common["url_prefix"]] = None,
-        start: Annotated[datetime | None, Query(alias="from")] = None,
-        end: Annotated[datetime | None, Query(alias="to")] = None,
+        org_unit: OrgUnitFilter = None,
+        site: SiteFilter = None,
+        url_prefix: UrlPrefixFilter = None,
+        start: From = None,
+        end: To = None,
         granularity: Granularity = "day",
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
@@ -119,11 +120,11 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     @router.get("/org-units")
     async def org_units(
         request: Request,
-        org_unit: Annotated[str | None, common["org_unit"]] = None,
-        site: Annotated[str | None, common["site"]] = None,
-        url_prefix: Annotated[str | None, common["url_prefix"]] = None,
-        start: Annotated[datetime | None, Query(alias="from")] = None,
-        end: Annotated[datetime | None, Query(alias="to")] = None,
+        org_unit: OrgUnitFilter = None,
+        site: SiteFilter = None,
+        url_prefix: UrlPrefixFilter = None,
+        start: From = None,
+        end: To = None,
         granularity: Granularity = "day",
     ) -> Response:
         """Org units with totals and series. With a site or URL prefix filter, summed from the page buckets."""

@@ -152,12 +152,15 @@ class Projector:
                         log.exception("projection failed; retrying from the stored offsets")
                         await asyncio.sleep(1.0)
                         await self._seek_to_stored(consumer, partitions)
-                if until_caught_up and all(await self._position(tp) >= end for tp, end in targets.items()):
+                if until_caught_up and await self._caught_up(targets):
                     break
         finally:
             await consumer.stop()
         return total
 
-    async def _position(self, tp: TopicPartition) -> int:
+    async def _caught_up(self, targets: dict[TopicPartition, int]) -> bool:
         assert self.consumer is not None
-        return int(await self.consumer.position(tp))
+        for tp, end in targets.items():
+            if await self.consumer.position(tp) < end:
+                return False
+        return True

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
@@ -30,17 +31,33 @@ class IngestService:
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
         self._refresher: asyncio.Task[None] | None = None
+        self._connector: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.refresh_org()
         self._refresher = asyncio.create_task(self._refresh_forever())
-        self.producer = await start_producer(self.settings)
+        try:
+            self.producer = await start_producer(self.settings)
+        except (KafkaError, OSError, TimeoutError):
+            # Serve anyway: submissions get 503 + Retry-After and /readyz says why, until the broker answers.
+            log.exception("broker unreachable at start; retrying in the background")
+            self._connector = asyncio.create_task(self._connect_forever())
+
+    async def _connect_forever(self) -> None:
+        while self.producer is None:
+            await asyncio.sleep(2.0)
+            try:
+                self.producer = await start_producer(self.settings)
+                log.info("connected to the broker")
+            except (KafkaError, OSError, TimeoutError):
+                log.warning("broker still unreachable")
 
     async def stop(self) -> None:
-        if self._refresher:
-            self._refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refresher
+        for task in (self._refresher, self._connector):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.producer:
             await self.producer.stop()  # flushes what is in flight
 
@@ -60,7 +77,8 @@ class IngestService:
         self, event_id: UUID, page_url: str, data: dict[str, Any], received_at: datetime
     ) -> None:
         """Write one event and wait for the broker's acks=all acknowledgement (raises on error or timeout)."""
-        assert self.producer is not None
+        if self.producer is None:
+            raise KafkaConnectionError("no connection to the broker yet")
         value = encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, received_at, data, subject=page_url)
         await asyncio.wait_for(
             self.producer.send_and_wait(self.topic, value, key=page_url.encode()),

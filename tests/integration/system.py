@@ -1,0 +1,114 @@
+"""The running system for integration tests: ``stadtstimme`` services as real subprocesses over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from shared.db import migrate_url
+from shared.kafka import ensure_topics
+from shared.orgmodel import load_org_yaml, store_org_model
+from shared.settings import Settings
+from stadtstimme.infra import REPO, free_port, wait_for_port
+from tests.conftest import settings_env
+
+DEMO = REPO / "stadtstimme" / "musterstadt.yaml"
+CLI = [sys.executable, "-m", "stadtstimme.cli"]
+
+
+@dataclass
+class System:
+    settings: Settings
+    logdir: Path
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.http_port}"
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.settings.metrics_token.get_secret_value()}"}
+
+    async def prepare(self) -> None:
+        await migrate_url(self.settings.database_url)
+        await ensure_topics(self.settings)
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            await store_org_model(conn, load_org_yaml(DEMO)[1])
+        finally:
+            await conn.close()
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        with open(self.logdir / f"{name}.log", "ab") as out:
+            proc = subprocess.Popen(
+                [*CLI, *args], env=settings_env(self.settings), stdout=out, stderr=subprocess.STDOUT
+            )
+        self.procs[name] = proc
+        return proc
+
+    def start_web(self) -> None:
+        proc = self._spawn("web", "serve", "--services", "ingest,analytics")
+        wait_for_port(self.settings.http_port, 60, proc)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("web not ready")
+
+    def start_projector(self) -> None:
+        self._spawn("projector", "worker", "projector")
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: the process gets no chance to finish what it was doing."""
+        proc = self.procs.pop(name)
+        proc.kill()
+        proc.wait()
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+    async def projected_count(self) -> int:
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM feedback_event"))
+        finally:
+            await conn.close()
+
+    async def wait_projected(self, expected: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        count = -1
+        while time.monotonic() < deadline:
+            count = await self.projected_count()
+            if count >= expected:
+                return
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"only {count} of {expected} distinct events projected after {timeout} s")
+
+
+def with_http_port(settings: Settings) -> Settings:
+    return settings.model_copy(update={"http_port": free_port()})

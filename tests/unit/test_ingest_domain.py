@@ -1,0 +1,87 @@
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from pydantic import ValidationError
+
+from services.ingest.domain import FeedbackRequest, Rejected, accept_feedback
+from shared.contracts import FeedbackSubmittedV1
+from shared.orgmodel import load_org_yaml
+
+_, CITY = load_org_yaml(Path(__file__).parents[2] / "stadtstimme" / "musterstadt.yaml")
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def body(**fields: object) -> dict[str, object]:
+    return {"event_id": str(uuid4()), "site": "portal", "page_url": "https://www.musterstadt.de/", **fields}
+
+
+def request(**fields: object) -> FeedbackRequest:
+    import json
+
+    return FeedbackRequest.model_validate_json(json.dumps(body(**fields)))
+
+
+def test_accepted_feedback_becomes_a_valid_event_with_resolved_unit_and_redacted_text() -> None:
+    req = request(
+        page_url="HTTPS://WWW.musterstadt.de/buergeramt/ummelden/?step=2#form",
+        helpful=False,
+        rating=2,
+        comment="Bitte melden: anna@example.org",
+        category="technical",
+    )
+    page_url, data = accept_feedback(req, CITY, "https://www.musterstadt.de", NOW)
+    assert page_url == "https://www.musterstadt.de/buergeramt/ummelden"
+    assert data["org_unit"] == "buergeramt"
+    assert "anna@example.org" not in data["comment"]
+    event = FeedbackSubmittedV1.model_validate(data)  # the contract accepts what ingest produces
+    assert event.rating == 2 and event.helpful is False and event.site == "portal"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"rating": 6}, "rating"),
+        ({"rating": "5"}, "rating"),  # strict: no silent coercion
+        ({"helpful": "ja", "rating": 3}, "helpful"),
+        ({"rating": 3, "unknown": 1}, "unknown"),
+        ({"rating": 3, "comment": "x" * 2001}, "comment"),
+        ({"rating": 3, "category": "lob"}, "category"),
+        ({"rating": 3, "language": "fr"}, "language"),
+        ({"rating": 3, "event_id": "not-a-uuid"}, "event_id"),
+    ],
+)
+def test_invalid_fields_are_named(fields: dict[str, object], field: str) -> None:
+    import json
+
+    with pytest.raises(ValidationError) as err:
+        FeedbackRequest.model_validate_json(json.dumps(body(**fields)))
+    assert field in {str(e["loc"][0]) for e in err.value.errors() if e["loc"]}
+
+
+def test_helpful_or_rating_is_required() -> None:
+    with pytest.raises(ValidationError, match="at least one of helpful or rating"):
+        request(comment="nur ein Kommentar")
+    assert request(helpful=True).helpful is True
+    assert request(rating=5).rating == 5
+
+
+@pytest.mark.parametrize(
+    ("fields", "origin", "kind"),
+    [
+        ({"site": "nope", "rating": 1}, None, "unknown_site"),
+        ({"rating": 1}, "https://evil.example", "origin"),
+        ({"rating": 1, "page_url": "https://abfall.musterstadt.de/x"}, None, "page_not_on_site"),
+        ({"rating": 1, "page_url": "javascript:alert(1)"}, None, "invalid_url"),
+    ],
+)
+def test_rejections(fields: dict[str, object], origin: str | None, kind: str) -> None:
+    with pytest.raises(Rejected) as err:
+        accept_feedback(request(**fields), CITY, origin, NOW)
+    assert err.value.kind == kind
+
+
+def test_request_without_origin_header_is_accepted() -> None:
+    _, data = accept_feedback(request(rating=4), CITY, None, NOW)
+    assert data["org_unit"] == "stadtverwaltung"
