@@ -18,9 +18,7 @@ _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 async def create_pool(settings: Settings, min_size: int = 1) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(
-        settings.database_url, min_size=min_size, max_size=settings.database_pool_size
-    )
+    pool = await asyncpg.create_pool(settings.database_url, min_size=min_size, max_size=settings.database_pool_size)
     assert pool is not None
     return pool
 
@@ -52,9 +50,7 @@ async def migrate(conn: asyncpg.Connection) -> list[int]:
                 continue
             async with conn.transaction():
                 await conn.execute(sql)
-                await conn.execute(
-                    "INSERT INTO schema_migration (version, name) VALUES ($1, $2)", version, name
-                )
+                await conn.execute("INSERT INTO schema_migration (version, name) VALUES ($1, $2)", version, name)
             log.info("applied migration %03d_%s", version, name)
             applied_now.append(version)
     finally:

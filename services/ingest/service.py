@@ -90,6 +90,6 @@ class IngestService:
             return False
         try:
             await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=2.0)
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        except Exception:
             return False
         return True

@@ -6,6 +6,7 @@ Extension attribute ``schemaversion`` carries the version of the ``data`` contra
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,7 @@ class EventType:
 
     type: str
     version: int
-    data_model: type[BaseModel]
+    data_model: builtins.type[BaseModel]  # builtins: the field `type` shadows the name in this class
 
     @property
     def name(self) -> str:

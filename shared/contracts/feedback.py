@@ -30,7 +30,9 @@ class FeedbackSubmittedV1(BaseModel):
 
     site: str = Field(min_length=1, max_length=64, description="Site id the widget was embedded in.")
     page_url: str = Field(
-        min_length=1, max_length=PAGE_URL_MAX_CHARS, description="Normalised page URL (no query, no fragment)."
+        min_length=1,
+        max_length=PAGE_URL_MAX_CHARS,
+        description="Normalised page URL (no query, no fragment).",
     )
     org_unit: str = Field(min_length=1, max_length=64, description="Org unit responsible, resolved at ingest.")
     helpful: bool | None = Field(None, description="Answer to 'Was this page helpful?'.")

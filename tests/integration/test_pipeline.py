@@ -114,12 +114,19 @@ def read_model_totals(items: list[dict[str, Any]], key: str) -> dict[str, Counte
 
 
 async def assert_read_models_exact(system: System, distinct: list[dict[str, Any]]) -> None:
-    window = {"from": (datetime.now(UTC) - timedelta(days=2)).isoformat(), "to": (datetime.now(UTC) + timedelta(days=2)).isoformat()}
+    window = {
+        "from": (datetime.now(UTC) - timedelta(days=2)).isoformat(),
+        "to": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
+    }
     async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as client:
         for granularity in ("hour", "day"):
-            pages = await client.get("/api/v1/metrics/pages", params={**window, "granularity": granularity, "limit": 1000})
+            pages = await client.get(
+                "/api/v1/metrics/pages", params={**window, "granularity": granularity, "limit": 1000}
+            )
             assert pages.status_code == 200, pages.text
-            assert read_model_totals(pages.json()["items"], "page_url") == expected_totals(distinct, lambda e: e["page_url"])
+            assert read_model_totals(pages.json()["items"], "page_url") == expected_totals(
+                distinct, lambda e: e["page_url"]
+            )
             units = await client.get("/api/v1/metrics/org-units", params={**window, "granularity": granularity})
             assert units.status_code == 200, units.text
             assert read_model_totals(units.json()["items"], "org_unit") == expected_totals(distinct, unit_of)
@@ -139,7 +146,9 @@ async def system(settings: Settings, tmp_path: Path) -> Any:
     s.stop_all()
 
 
-async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_restart(system: System, broker: Any) -> None:
+async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_restart(
+    system: System, broker: Any
+) -> None:
     rng = random.Random(2026)
     first, second = make_events(rng, 1500), make_events(rng, 1500)
     duplicates_first = rng.sample(first, 150)
@@ -160,7 +169,11 @@ async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_rest
             system.stop("projector")
             broker.restart()
             restored = subprocess.run(
-                [*CLI, "archive", "restore"], env=settings_env(system.settings), capture_output=True, text=True, cwd=REPO
+                [*CLI, "archive", "restore"],
+                env=settings_env(system.settings),
+                capture_output=True,
+                text=True,
+                cwd=REPO,
             )
             assert restored.returncode == 0, restored.stderr
             assert f"restored {len(first)} events" in restored.stdout
@@ -187,7 +200,12 @@ async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_rest
     # Replay: rebuild every read model from the topic and end with the same numbers.
     system.stop("projector")
     replayed = subprocess.run(
-        [*CLI, "replay"], env=settings_env(system.settings), capture_output=True, text=True, cwd=REPO, timeout=300
+        [*CLI, "replay"],
+        env=settings_env(system.settings),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
     )
     assert replayed.returncode == 0, replayed.stderr
     assert await system.projected_count() == len(distinct)

@@ -24,7 +24,9 @@ def test_normalise_page_url(raw: str, expected: str) -> None:
     assert normalise_page_url(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["javascript:alert(1)", "/relative/path", "ftp://x.de/a", "https://", "https://x.de:99999/"])
+@pytest.mark.parametrize(
+    "raw", ["javascript:alert(1)", "/relative/path", "ftp://x.de/a", "https://", "https://x.de:99999/"]
+)
 def test_normalise_rejects_non_http_urls(raw: str) -> None:
     with pytest.raises(InvalidUrl):
         normalise_page_url(raw)

@@ -1,0 +1,160 @@
+"""The public feedback API and the staff read API over real HTTP, with the real broker and database."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.settings import Settings
+from stadtstimme.infra import free_port, wait_for_port
+from tests.integration.system import System, with_http_port
+
+ABFALL = "https://abfall.musterstadt.de"
+
+
+def feedback(**fields: Any) -> dict[str, Any]:
+    return {"event_id": str(uuid.uuid4()), "site": "abfall", "page_url": f"{ABFALL}/sperrmuell", **fields}
+
+
+@pytest.fixture
+async def system(settings: Settings, tmp_path: Path) -> Any:
+    s = System(with_http_port(settings), tmp_path / "logs")
+    await s.prepare()
+    s.start_projector()
+    s.start_web()
+    yield s
+    s.stop_all()
+
+
+@pytest.fixture
+async def client(system: System) -> Any:
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
+        yield c
+
+
+async def test_accepted_feedback_is_in_the_metrics_api(client: httpx.AsyncClient, system: System) -> None:
+    body = feedback(helpful=False, rating=2, comment="Termin nicht gefunden, mail an a.b@example.org")
+    response = await client.post("/api/v1/feedback", json=body, headers={"Origin": ABFALL})
+    assert response.status_code == 202
+    assert response.json() == {"event_id": body["event_id"]}
+    assert response.headers["access-control-allow-origin"] == ABFALL
+    assert "set-cookie" not in response.headers
+    await system.wait_projected(1, timeout=10)
+    pages = await client.get(
+        "/api/v1/metrics/pages",
+        params={"url_prefix": f"{ABFALL}/sperr", "granularity": "hour"},
+        headers=system.auth,
+    )
+    assert pages.status_code == 200
+    [item] = pages.json()["items"]
+    assert item["page_url"] == f"{ABFALL}/sperrmuell"
+    assert item["org_unit"] == "abfallwirtschaft"
+    assert item["title"] == "Sperrmüll anmelden"
+    assert item["totals"]["responses"] == 1
+    assert item["totals"]["rating_mean"] == 2.0
+    assert item["totals"]["helpful_share"] == 0.0
+    assert item["totals"]["rating_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0}
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "status", "field"),
+    [
+        (b'{"event_id": ', {}, 400, None),
+        (b'{"site": "abfall"}', {}, 422, "event_id"),
+        (b"[1, 2]", {}, 422, None),
+        (None, {"rating": "fünf"}, 422, "rating"),
+        (None, {"rating": 3, "admin": True}, 422, "admin"),
+        (None, {"rating": 3, "comment": "x" * 2001}, 422, "comment"),
+        (None, {"comment": "weder hilfreich noch Bewertung"}, 422, None),
+        (None, {"rating": 3, "site": "gibt-es-nicht"}, 422, "site"),
+        (None, {"rating": 3, "page_url": "https://www.baeder-musterstadt.de/freibad"}, 422, "page_url"),
+    ],
+)
+async def test_bad_input_gets_problem_json_naming_the_field(
+    client: httpx.AsyncClient, content: bytes | None, headers: dict[str, Any], status: int, field: str | None
+) -> None:
+    if content is None:
+        response = await client.post("/api/v1/feedback", json=feedback(**headers))
+    else:
+        response = await client.post("/api/v1/feedback", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status and problem["title"] and problem["type"].startswith("/problems/")
+    if field:
+        assert field in {e["field"] for e in problem["errors"]}
+
+
+async def test_problem_language_follows_accept_language(client: httpx.AsyncClient) -> None:
+    german = await client.post("/api/v1/feedback", json=feedback())
+    english = await client.post("/api/v1/feedback", json=feedback(), headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert german.json()["title"] == "Die Angaben sind unvollständig oder ungültig."
+    assert english.json()["title"] == "The submitted data is incomplete or invalid."
+
+
+async def test_oversized_body_wrong_media_type_and_foreign_origin(client: httpx.AsyncClient) -> None:
+    big = feedback(rating=1, comment="x" * 17_000)
+    assert (await client.post("/api/v1/feedback", json=big)).status_code == 413
+
+    async def chunks() -> Any:  # no Content-Length: the cap must hold while streaming
+        for _ in range(20):
+            yield b"x" * 1024
+
+    streamed = await client.post("/api/v1/feedback", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    form = await client.post("/api/v1/feedback", data={"rating": "3"})
+    assert form.status_code == 415
+    foreign = await client.post("/api/v1/feedback", json=feedback(rating=3), headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert "access-control-allow-origin" not in foreign.headers
+
+
+async def test_cors_preflight_only_for_city_origins(client: httpx.AsyncClient) -> None:
+    ok = await client.options("/api/v1/feedback", headers={"Origin": ABFALL, "Access-Control-Request-Method": "POST"})
+    assert ok.status_code == 204
+    assert ok.headers["access-control-allow-origin"] == ABFALL
+    assert "POST" in ok.headers["access-control-allow-methods"]
+    bad = await client.options("/api/v1/feedback", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in bad.headers
+
+
+async def test_metrics_api_needs_the_token(client: httpx.AsyncClient, system: System) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic dGVzdDp0ZXN0"}):
+        response = await client.get("/api/v1/metrics/org-units", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert response.headers["content-type"] == "application/problem+json"
+    bad_param = await client.get("/api/v1/metrics/pages", params={"granularity": "week"}, headers=system.auth)
+    assert bad_param.status_code == 422
+    assert bad_param.headers["content-type"] == "application/problem+json"
+
+
+async def test_health_readiness_and_prometheus(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).status_code == 200
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"database": True, "broker": True}
+    await client.post("/api/v1/feedback", json=feedback(rating=5))
+    metrics = (await client.get("/metrics")).text
+    assert "stadtstimme_feedback_accepted_total 1.0" in metrics
+
+
+async def test_broker_unreachable_answers_503_with_retry_after(settings: Settings, tmp_path: Path) -> None:
+    dead = settings.model_copy(update={"kafka_bootstrap_servers": f"127.0.0.1:{free_port()}"})
+    system = System(with_http_port(dead), tmp_path / "logs")
+    await System(settings, tmp_path).prepare()  # database and org model from the real settings
+    try:
+        system._spawn("web", "serve", "--services", "ingest,analytics")
+        wait_for_port(system.settings.http_port, 60, system.procs["web"])
+        async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
+            response = await c.post("/api/v1/feedback", json=feedback(rating=4))
+            assert response.status_code == 503
+            assert response.headers["retry-after"] == "5"
+            assert response.headers["content-type"] == "application/problem+json"
+            ready = await c.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["broker"] is False
+    finally:
+        system.stop_all()

@@ -1,0 +1,107 @@
+"""`make run`'s supervisor (``stadtstimme run``): the demo city comes up on Tansu and embedded PostgreSQL,
+a POST shows up in the metrics API, and a restart (Tansu forgets everything) loses no accepted feedback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stadtstimme.infra import REPO, free_port
+from tests.integration.system import CLI
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "tansu",
+    reason="`stadtstimme run` brings its own Tansu; tested once, in the Tansu run of the suite",
+)
+
+
+class Supervisor:
+    def __init__(self, var: Path, port: int, kafka_port: int) -> None:
+        self.var, self.port, self.kafka_port = var, port, kafka_port
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = var.parent / f"{var.name}.log"
+
+    def start(self) -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("STADTSTIMME_")}
+        self.offset = self.log.stat().st_size if self.log.exists() else 0
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [*CLI, "run", "--var", str(self.var), "--port", str(self.port), "--kafka-port", str(self.kafka_port)],
+                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
+            )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log.read_text()
+            if "Musterstadt is up." in self.output():
+                return (self.var / "metrics-token").read_text().strip()
+            time.sleep(0.2)
+        raise TimeoutError(self.log.read_text())
+
+    def output(self) -> str:
+        """What the current run printed so far."""
+        return self.log.read_bytes()[self.offset :].decode()
+
+    def interrupt(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        return self.proc.wait(60)
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def supervisor() -> Iterator[Supervisor]:
+    var = REPO / "var" / "test" / f"run-{uuid.uuid4().hex[:8]}"
+    s = Supervisor(var, free_port(), free_port())
+    yield s
+    s.kill()
+    shutil.rmtree(var, ignore_errors=True)
+
+
+def visible_responses(base: str, token: str, page: str) -> int:
+    response = httpx.get(
+        f"{base}/api/v1/metrics/pages",
+        params={"url_prefix": page, "granularity": "hour"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    return sum(item["totals"]["responses"] for item in response.json()["items"])
+
+
+def post_and_wait(base: str, token: str, page: str, expected: int) -> float:
+    body = {"event_id": str(uuid.uuid4()), "site": "baeder", "page_url": page, "helpful": True}
+    started = time.monotonic()
+    assert httpx.post(f"{base}/api/v1/feedback", json=body).status_code == 202
+    while visible_responses(base, token, page) < expected:
+        assert time.monotonic() - started < 15, "feedback never reached the metrics API"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> None:
+    base, page = f"http://127.0.0.1:{supervisor.port}", "https://www.baeder-musterstadt.de/freibad"
+    token = supervisor.start()
+    units = httpx.get(f"{base}/api/v1/metrics/org-units", headers={"Authorization": f"Bearer {token}"})
+    assert units.status_code == 200
+    seconds = post_and_wait(base, token, page, expected=1)
+    print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
+    assert supervisor.interrupt() == 0
+    assert "stopped." in supervisor.output()
+
+    assert supervisor.start() == token  # the token is kept under var/
+    assert "refilled the empty broker with 1 archived events" in supervisor.output()
+    assert visible_responses(base, token, page) == 1
+    post_and_wait(base, token, page, expected=2)
+    assert supervisor.interrupt() == 0

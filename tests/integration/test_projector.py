@@ -1,0 +1,106 @@
+"""The projector against the real broker and database: bucket boundaries in the city's time zone, duplicates,
+undecodable records and a re-read of the whole topic."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from services.analytics.worker import CONSUMER, Projector
+from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
+from shared.contracts.topics import FEEDBACK, topic_name
+from shared.db import create_pool, migrate
+from shared.kafka import ensure_topics, start_producer
+from shared.settings import Settings
+
+PAGE = "https://abfall.musterstadt.de/abfallkalender"
+
+
+def event(received_at: datetime, **fields: Any) -> tuple[uuid.UUID, dict[str, Any]]:
+    data = {
+        "site": "abfall",
+        "page_url": PAGE,
+        "org_unit": "abfallwirtschaft",
+        "helpful": None,
+        "rating": None,
+        "comment": None,
+        "suggestion": None,
+        "category": None,
+        "language": "de",
+        "received_at": received_at,
+        **fields,
+    }
+    return uuid.uuid4(), data
+
+
+async def produce(settings: Settings, records: list[bytes]) -> None:
+    producer = await start_producer(settings)
+    try:
+        for value in records:
+            await producer.send_and_wait(topic_name(FEEDBACK, settings.topic_prefix), value, key=PAGE.encode())
+    finally:
+        await producer.stop()
+
+
+async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Settings) -> None:
+    await ensure_topics(settings)
+    # 22:30 UTC on 27 Nov is 23:30 in Berlin (same day); 23:30 UTC is 00:30 on 28 Nov in Berlin.
+    # In summer (CEST, UTC+2) 22:30 UTC on 1 Jul is already 2 Jul in Berlin.
+    e1 = event(datetime(2026, 11, 27, 22, 30, tzinfo=UTC), helpful=True, rating=5)
+    e2 = event(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), helpful=False, rating=1)
+    e3 = event(datetime(2026, 7, 1, 22, 30, tzinfo=UTC), rating=3)
+    encoded = {
+        i: encode_envelope(FEEDBACK_SUBMITTED, eid, "/test", d["received_at"], d)
+        for i, (eid, d) in enumerate((e1, e2, e3))
+    }
+    await produce(settings, [encoded[0], encoded[1], b"not json at all", encoded[0], encoded[2], encoded[1]])
+
+    pool = await create_pool(settings)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        processed = await Projector(settings, pool).run(until_caught_up=True)
+        assert processed == 6
+        async with pool.acquire() as conn:
+            days = await conn.fetch(
+                """SELECT (bucket_start AT TIME ZONE 'Europe/Berlin')::date::text AS day, responses, helpful_yes,
+                          helpful_no, rating_count, rating_sum, rating_1, rating_5
+                   FROM org_unit_satisfaction WHERE granularity = 'day' ORDER BY bucket_start"""
+            )
+            assert [dict(r) for r in days] == [
+                {"day": "2026-07-02", "responses": 1, "helpful_yes": 0, "helpful_no": 0, "rating_count": 1,
+                 "rating_sum": 3, "rating_1": 0, "rating_5": 0},
+                {"day": "2026-11-27", "responses": 1, "helpful_yes": 1, "helpful_no": 0, "rating_count": 1,
+                 "rating_sum": 5, "rating_1": 0, "rating_5": 1},
+                {"day": "2026-11-28", "responses": 1, "helpful_yes": 0, "helpful_no": 1, "rating_count": 1,
+                 "rating_sum": 1, "rating_1": 1, "rating_5": 0},
+            ]  # fmt: skip
+            hours = await conn.fetch(
+                "SELECT bucket_start FROM page_satisfaction WHERE granularity = 'hour' ORDER BY bucket_start"
+            )
+            assert [r["bucket_start"] for r in hours] == [
+                datetime(2026, 7, 1, 22, tzinfo=UTC),
+                datetime(2026, 11, 27, 22, tzinfo=UTC),
+                datetime(2026, 11, 27, 23, tzinfo=UTC),
+            ]
+            dead = await conn.fetch("SELECT consumer, error FROM dead_letter")
+            assert len(dead) == 1 and dead[0]["consumer"] == CONSUMER
+
+            # Forget the positions: the whole topic is read again, and nothing changes.
+            before = await snapshot(conn)
+            await conn.execute("DELETE FROM consumer_offset")
+        assert await Projector(settings, pool).run(until_caught_up=True) == 6
+        async with pool.acquire() as conn:
+            assert await snapshot(conn) == before
+            assert await conn.fetchval("SELECT count(*) FROM dead_letter") == 1
+    finally:
+        await pool.close()
+
+
+async def snapshot(conn: asyncpg.Connection) -> list[Any]:
+    rows = await conn.fetch("SELECT * FROM page_satisfaction ORDER BY granularity, bucket_start")
+    rows += await conn.fetch("SELECT * FROM org_unit_satisfaction ORDER BY granularity, bucket_start")
+    return [tuple(r) for r in rows] + [await conn.fetchval("SELECT count(*) FROM feedback_event")]
