@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -44,6 +45,13 @@ async def test_accepted_feedback_is_in_the_metrics_api(client: httpx.AsyncClient
     assert response.headers["access-control-allow-origin"] == ABFALL
     assert "set-cookie" not in response.headers
     await system.wait_projected(1, timeout=10)
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        archived = await conn.fetchval("SELECT envelope::text FROM feedback_event")
+    finally:
+        await conn.close()
+    assert "127.0.0.1" not in archived  # the client address goes nowhere
+    assert "a.b@example.org" not in archived and "[E-Mail entfernt]" in archived
     pages = await client.get(
         "/api/v1/metrics/pages",
         params={"url_prefix": f"{ABFALL}/sperr", "granularity": "hour"},
