@@ -90,7 +90,10 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         lang = request_language(request)
-        title = text("problem.not_found.title", lang) if exc.status_code == 404 else str(exc.detail)
-        return problem(exc.status_code, "http-error", title, headers=getattr(exc, "headers", None))
+        titles = {404: "problem.not_found.title", 401: "problem.unauthorized.title"}
+        key = titles.get(exc.status_code)
+        title = text(key, lang) if key else str(exc.detail)
+        slug = {404: "not-found", 401: "unauthorized"}.get(exc.status_code, "http-error")
+        return problem(exc.status_code, slug, title, headers=getattr(exc, "headers", None))
 
     return app

@@ -89,11 +89,6 @@ class TansuBroker:
     def stop(self) -> None:
         _stop(self.proc)
 
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
     def restart(self) -> None:
         """Stop and start on the same port. Tansu forgets every message: restore the archive afterwards."""
         self.stop()
@@ -182,11 +177,6 @@ class KafkaBroker:
 
     def stop(self) -> None:
         _stop(self.proc, timeout=30)
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
     def restart(self) -> None:
         """Stop cleanly and start again on the same ports and log directory: nothing is lost."""

@@ -3,86 +3,89 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.analytics.domain import COUNTERS, stats
-from shared.messages import text
-from shared.problems import problem, request_language
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
-OrgUnitFilter = Annotated[str | None, Query(max_length=64, description="Org unit id")]
-SiteFilter = Annotated[str | None, Query(max_length=64, description="Site id")]
-UrlPrefixFilter = Annotated[
-    str | None,
-    Query(max_length=2048, description="Normalised URL prefix, e.g. https://abfall.musterstadt.de/sperr"),
-]
-From = Annotated[datetime | None, Query(alias="from", description="Start (inclusive); default: to - 30 days")]
-To = Annotated[datetime | None, Query(alias="to", description="End (exclusive); default: now + 1 hour")]
 _SUMS = ", ".join(f"sum({c})::bigint AS {c}" for c in COUNTERS)
 
 
-class _Unauthorized(Exception):
-    pass
+@dataclass(frozen=True)
+class MetricsFilter:
+    org_unit: str | None
+    site: str | None
+    url_prefix: str | None
+    start: datetime
+    end: datetime
+    granularity: Granularity
+
+    def where(self, table: str) -> tuple[str, list[Any]]:
+        """SQL condition on a satisfaction table aliased ``table``, and its arguments ($1, $2, …)."""
+        clauses = [f"{table}.granularity = $1", f"{table}.bucket_start >= $2", f"{table}.bucket_start < $3"]
+        args: list[Any] = [self.granularity, self.start, self.end]
+        for column, value in (("org_unit_id", self.org_unit), ("site_id", self.site)):
+            if value:
+                args.append(value)
+                clauses.append(f"{table}.{column} = ${len(args)}")
+        if self.url_prefix:
+            args.append(self.url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            clauses.append(f"{table}.page_url LIKE ${len(args)}")
+        return " AND ".join(clauses), args
+
+    def envelope(self, items: list[dict[str, Any]]) -> Response:
+        body = {"granularity": self.granularity, "from": self.start, "to": self.end, "items": items}
+        return Response(orjson.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
-def _filters(
-    org_unit: str | None, site: str | None, url_prefix: str | None, start: datetime, end: datetime, table: str
-) -> tuple[str, list[Any]]:
-    clauses = [f"{table}.granularity = $1", f"{table}.bucket_start >= $2", f"{table}.bucket_start < $3"]
-    args: list[Any] = [None, start, end]
-    if org_unit:
-        args.append(org_unit)
-        clauses.append(f"{table}.org_unit_id = ${len(args)}")
-    if site:
-        args.append(site)
-        clauses.append(f"{table}.site_id = ${len(args)}")
-    if url_prefix:
-        args.append(url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        clauses.append(f"{table}.page_url LIKE ${len(args)}")
-    return " AND ".join(clauses), args
+def metrics_filter(
+    org_unit: Annotated[str | None, Query(max_length=64, description="Org unit id")] = None,
+    site: Annotated[str | None, Query(max_length=64, description="Site id")] = None,
+    url_prefix: Annotated[
+        str | None,
+        Query(max_length=2048, description="Normalised URL prefix, e.g. https://abfall.musterstadt.de/sperr"),
+    ] = None,
+    start: Annotated[datetime | None, Query(alias="from", description="Start (inclusive); default to-30d")] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="End (exclusive); default: now + 1 hour")] = None,
+    granularity: Granularity = "day",
+) -> MetricsFilter:
+    end = end or datetime.now(UTC) + timedelta(hours=1)
+    return MetricsFilter(org_unit, site, url_prefix, start or end - timedelta(days=30), end, granularity)
+
+
+Filter = Annotated[MetricsFilter, Depends(metrics_filter)]
+
+
+def _bucket(r: asyncpg.Record) -> dict[str, Any]:
+    return {"bucket_start": r["bucket_start"], **stats(r)}
 
 
 def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
     token = settings.metrics_token.get_secret_value().encode()
 
-    def authorised(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
+    def bearer_token(request: Request) -> None:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if not token or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
-            raise _Unauthorized
+            raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
 
-    def window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
-        end = end or datetime.now(UTC) + timedelta(hours=1)
-        return start or end - timedelta(days=30), end
+    router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"], dependencies=[Depends(bearer_token)])
 
     @router.get("/pages")
     async def pages(
-        request: Request,
-        org_unit: OrgUnitFilter = None,
-        site: SiteFilter = None,
-        url_prefix: UrlPrefixFilter = None,
-        start: From = None,
-        end: To = None,
-        granularity: Granularity = "day",
+        f: Filter,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
         """Pages with their totals and series of buckets whose start lies in [from, to), most responses first."""
-        try:
-            authorised(request)
-        except _Unauthorized:
-            return _unauthorised(request)
-        start, end = window(start, end)
-        where, args = _filters(org_unit, site, url_prefix, start, end, "p")
-        args[0] = granularity
+        where, args = f.where("p")
         async with pool.acquire() as conn:
             totals = await conn.fetch(
                 f"""SELECT p.page_url, p.org_unit_id, min(p.site_id) AS site_id, {_SUMS}
@@ -100,49 +103,34 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
                 keys,
             )
             titles = dict(await conn.fetch("SELECT url, title FROM page WHERE url = ANY($1::text[])", keys))
-        series: dict[Any, list[dict[str, Any]]] = {}
+        series: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in series_rows:
-            series.setdefault((r["page_url"], r["org_unit_id"]), []).append(
-                {"bucket_start": r["bucket_start"], **stats(r)}
-            )
-        items = [
-            {
-                "page_url": r["page_url"],
-                "title": titles.get(r["page_url"], ""),
-                "site": r["site_id"],
-                "org_unit": r["org_unit_id"],
-                "totals": stats(r),
-                "series": series.get((r["page_url"], r["org_unit_id"]), []),
-            }
-            for r in totals
-        ]
-        return _json({"granularity": granularity, "from": start, "to": end, "items": items})
+            series.setdefault((r["page_url"], r["org_unit_id"]), []).append(_bucket(r))
+        return f.envelope(
+            [
+                {
+                    "page_url": r["page_url"],
+                    "title": titles.get(r["page_url"], ""),
+                    "site": r["site_id"],
+                    "org_unit": r["org_unit_id"],
+                    "totals": stats(r),
+                    "series": series.get((r["page_url"], r["org_unit_id"]), []),
+                }
+                for r in totals
+            ]
+        )
 
     @router.get("/org-units")
-    async def org_units(
-        request: Request,
-        org_unit: OrgUnitFilter = None,
-        site: SiteFilter = None,
-        url_prefix: UrlPrefixFilter = None,
-        start: From = None,
-        end: To = None,
-        granularity: Granularity = "day",
-    ) -> Response:
+    async def org_units(f: Filter) -> Response:
         """Org units with totals and series. With a site or URL prefix filter, summed from the page buckets."""
-        try:
-            authorised(request)
-        except _Unauthorized:
-            return _unauthorised(request)
-        start, end = window(start, end)
-        if site or url_prefix:
-            where, args = _filters(org_unit, site, url_prefix, start, end, "p")
+        if f.site or f.url_prefix:
+            where, args = f.where("p")
             source = f"""SELECT p.org_unit_id, p.bucket_start, {_SUMS} FROM page_satisfaction p
                          WHERE {where} GROUP BY p.org_unit_id, p.bucket_start"""
         else:
-            where, args = _filters(org_unit, None, None, start, end, "u")
+            where, args = f.where("u")
             source = f"SELECT u.org_unit_id, u.bucket_start, {', '.join(COUNTERS)} FROM org_unit_satisfaction u "
             source += f"WHERE {where}"
-        args[0] = granularity
         async with pool.acquire() as conn:
             rows = await conn.fetch(f"SELECT * FROM ({source}) s ORDER BY org_unit_id, bucket_start", *args)
             names = dict(await conn.fetch("SELECT id, name FROM org_unit"))
@@ -154,24 +142,11 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
                 "org_unit": unit,
                 "name": names.get(unit, unit),
                 "totals": stats({c: sum(r[c] for r in buckets) for c in COUNTERS}),
-                "series": [{"bucket_start": r["bucket_start"], **stats(r)} for r in buckets],
+                "series": [_bucket(r) for r in buckets],
             }
             for unit, buckets in by_unit.items()
         ]
         items.sort(key=lambda i: (-i["totals"]["responses"], i["org_unit"]))
-        return _json({"granularity": granularity, "from": start, "to": end, "items": items})
+        return f.envelope(items)
 
     return router
-
-
-def _json(body: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
-
-
-def _unauthorised(request: Request) -> Response:
-    return problem(
-        401,
-        "unauthorized",
-        text("problem.unauthorized.title", request_language(request)),
-        headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'},
-    )

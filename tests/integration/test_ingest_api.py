@@ -22,16 +22,6 @@ def feedback(**fields: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> Any:
-    s = System(with_http_port(settings), tmp_path / "logs")
-    await s.prepare()
-    s.start_projector()
-    s.start_web()
-    yield s
-    s.stop_all()
-
-
-@pytest.fixture
 async def client(system: System) -> Any:
     async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
         yield c

@@ -9,16 +9,13 @@ import subprocess
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from shared.settings import Settings
 from stadtstimme.infra import REPO
 from tests.conftest import settings_env
-from tests.integration.system import CLI, System, with_http_port
+from tests.integration.system import CLI, System
 
 UNITS_BY_PAGE = {
     ("portal", "https://www.musterstadt.de/buergeramt/personalausweis"): "buergeramt",
@@ -134,16 +131,6 @@ async def assert_read_models_exact(system: System, distinct: list[dict[str, Any]
         portal = await client.get("/api/v1/metrics/org-units", params={**window, "site": "portal"})
         portal_events = [e for e in distinct if e["site"] == "portal"]
         assert read_model_totals(portal.json()["items"], "org_unit") == expected_totals(portal_events, unit_of)
-
-
-@pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> Any:
-    s = System(with_http_port(settings), tmp_path / "logs")
-    await s.prepare()
-    s.start_projector()
-    s.start_web()
-    yield s
-    s.stop_all()
 
 
 async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_restart(
