@@ -1,0 +1,113 @@
+"""Child processes of the benchmark: started with their output in log files, always stopped again.
+
+Every child runs in its own session (Ctrl-C in the terminal reaches only the benchmark, which then stops the
+children in order) and gets SIGTERM from the kernel should the benchmark itself die without cleaning up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from shared.settings import Settings
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a ``stadtstimme`` subprocess use these settings (as tests/conftest.py)."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"STADTSTIMME_{name.upper()}"] = str(value)
+    return env
+
+
+class Supervisor:
+    """Starts children and stops all of them, newest first, in ``close()``; also runs extra clean-ups."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.cleanups: list[tuple[str, Callable[[], object]]] = []
+
+    def start(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        log = self.logs / f"{name}.log"
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                list(argv), env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, preexec_fn=_die_with_parent,
+            )  # fmt: skip
+        self.children.append((name, proc))
+        return proc
+
+    def stadtstimme(self, name: str, args: Sequence[str], settings: Settings) -> subprocess.Popen[bytes]:
+        return self.start(name, [sys.executable, "-m", "stadtstimme.cli", *args], settings_env(settings))
+
+    def run_cli(self, name: str, args: Sequence[str], settings: Settings, timeout: float = 120) -> None:
+        """Run a ``stadtstimme`` command to completion; fail with its log if it fails."""
+        proc = self.stadtstimme(name, args, settings)
+        try:
+            code = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.stop(proc)
+            raise RuntimeError(f"`stadtstimme {' '.join(args)}` timed out\n{self.tail(name)}") from None
+        if code != 0:
+            raise RuntimeError(f"`stadtstimme {' '.join(args)}` exited with {code}\n{self.tail(name)}")
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        path = self.logs / f"{name}.log"
+        text = path.read_text(errors="replace").splitlines() if path.exists() else []
+        return "\n".join(f"  | {line}" for line in text[-lines:])
+
+    def stop(self, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.children = [(n, p) for n, p in self.children if p is not proc]
+
+    def on_close(self, name: str, action: Callable[[], object]) -> None:
+        self.cleanups.append((name, action))
+
+    def close(self) -> None:
+        for _, proc in reversed(self.children):
+            self.stop(proc)
+        for name, action in reversed(self.cleanups):
+            try:
+                action()
+            except Exception as exc:
+                print(f"[bench] clean-up of {name} failed: {exc!r}", file=sys.stderr)
+        self.cleanups.clear()
+
+    def wait_http(self, name: str, proc: subprocess.Popen[bytes], url: str, timeout: float = 60) -> None:
+        """Wait until ``url`` answers 200, failing early (with the log) if the process exits."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}\n{self.tail(name)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our loopback URL
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{url} not ready after {timeout} s\n{self.tail(name)}")
