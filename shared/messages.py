@@ -42,6 +42,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "problem.unauthorized.title": {"de": "Anmeldung erforderlich.", "en": "Authentication required."},
     "problem.not_found.title": {"de": "Nicht gefunden.", "en": "Not found."},
+    "problem.method.title": {"de": "Diese Methode ist hier nicht erlaubt.", "en": "Method not allowed."},
     "problem.helpful_or_rating": {
         "de": "Bitte geben Sie an, ob die Seite hilfreich war, oder vergeben Sie eine Bewertung.",
         "en": "Please say whether the page was helpful or give a rating.",

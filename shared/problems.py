@@ -14,6 +14,17 @@ from shared.messages import pick_language, text
 PROBLEM_JSON = "application/problem+json"
 
 
+def problem_body(
+    status: int, slug: str, title: str, detail: str | None = None, errors: list[dict[str, str]] | None = None
+) -> bytes:
+    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return orjson.dumps(body)
+
+
 def problem(
     status: int,
     slug: str,
@@ -22,12 +33,8 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    body = problem_body(status, slug, title, detail, errors)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def field_errors(exc: ValidationError, lang: str) -> list[dict[str, str]]:

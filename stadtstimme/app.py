@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -14,7 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
-from services.ingest.api import build_router as ingest_router
+from services.ingest.api import PATH as FEEDBACK_PATH
+from services.ingest.api import FeedbackEndpoint, Receive, Scope, Send, openapi_paths
 from services.ingest.service import IngestService
 from shared.db import create_pool, migrate
 from shared.messages import text
@@ -25,30 +27,43 @@ log = logging.getLogger(__name__)
 HTTP_SERVICES = ("ingest", "analytics")
 
 
-def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> FastAPI:
+class HotPaths:
+    """Sends the hot paths (citizen submissions) straight to their plain ASGI handlers, the rest to FastAPI."""
+
+    def __init__(self, app: FastAPI, routes: dict[str, FeedbackEndpoint]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            handler = self.routes.get(scope["path"])
+            if handler is not None:
+                await handler(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> HotPaths:
     unknown = set(services) - set(HTTP_SERVICES)
     if unknown:
         raise ValueError(f"unknown services: {', '.join(sorted(unknown))}")
-    state: dict[str, IngestService] = {}
+    ingest = IngestService(settings) if "ingest" in services else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings)
         async with pool.acquire() as conn:
             await migrate(conn)
-        if "ingest" in services:
-            ingest = IngestService(settings, pool)
-            await ingest.start()
-            state["ingest"] = ingest
-            app.include_router(ingest_router(ingest))
+        if ingest is not None:
+            await ingest.start(pool)
         if "analytics" in services:
             app.include_router(analytics_router(settings, pool))
         app.state.pool = pool
         try:
             yield
         finally:
-            if "ingest" in state:
-                await state["ingest"].stop()
+            if ingest is not None:
+                await ingest.stop()
             await pool.close()
 
     app = FastAPI(
@@ -59,6 +74,16 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            if ingest is not None:
+                schema.setdefault("paths", {}).update(openapi_paths())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:
@@ -72,8 +97,8 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
                 checks["database"] = await conn.fetchval("SELECT true")
         except Exception:
             checks["database"] = False
-        if "ingest" in state:
-            checks["broker"] = await state["ingest"].broker_ready()
+        if ingest is not None:
+            checks["broker"] = await ingest.broker_ready()
         status = 200 if all(checks.values()) else 503
         return Response(orjson.dumps(checks), status_code=status, media_type="application/json")
 
@@ -96,4 +121,4 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> F
         slug = {404: "not-found", 401: "unauthorized"}.get(exc.status_code, "http-error")
         return problem(exc.status_code, slug, title, headers=getattr(exc, "headers", None))
 
-    return app
+    return HotPaths(app, {FEEDBACK_PATH: FeedbackEndpoint(ingest)} if ingest is not None else {})

@@ -1,21 +1,27 @@
-"""Public HTTP API of ingest: ``POST /api/v1/feedback`` and CORS for the city's own origins."""
+"""Public HTTP API of ingest: ``POST /api/v1/feedback`` (and its CORS preflight) for the city's own origins.
+
+This is the hot path, so it is a plain ASGI application rather than a framework route: no per-request routing,
+dependency solving or response objects; the decisions stay in ``domain.py`` and the publishing in ``service.py``.
+The OpenAPI description is added to the application's schema by ``openapi_paths``.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
+from typing import Any
 
-import orjson
 from aiokafka.errors import KafkaError
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
 from services.ingest.service import IngestService
-from shared.messages import text
-from shared.problems import field_errors, problem, request_language
+from shared.messages import pick_language, text
+from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
+PATH = "/api/v1/feedback"
 ACCEPTED = Counter("stadtstimme_feedback_accepted_total", "Feedback events acknowledged by Kafka")
 REJECTED = Counter("stadtstimme_feedback_rejected_total", "Feedback submissions rejected", ["reason"])
 PUBLISH_SECONDS = Histogram(
@@ -25,134 +31,162 @@ PUBLISH_SECONDS = Histogram(
 )
 RETRY_AFTER_S = "5"
 _REJECTION_STATUS = {"unknown_site": 422, "origin": 403, "invalid_url": 422, "page_not_on_site": 422}
+_REJECTION_TITLE = {"unknown_site": "problem.unknown_site.title", "origin": "problem.origin.title"}
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Reply = tuple[int, dict[str, str], bytes]
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _read_body(request: Request) -> bytes:
+async def _read_body(receive: Receive, declared: str | None) -> bytes:
     """The body, refusing more than MAX_BODY_BYTES whether or not Content-Length was announced."""
-    declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise _TooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise _TooLarge
         chunks.append(chunk)
+        more = message.get("more_body", False)
     return b"".join(chunks)
 
 
-def _cors_headers(service: IngestService, origin: str | None) -> dict[str, str]:
-    if origin is None or origin not in service.org.all_origins():
-        return {}
-    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+def _problem(status: int, slug: str, title: str, cors: dict[str, str], **extra: Any) -> Reply:
+    headers = cors | {"content-type": PROBLEM_JSON} | extra.pop("headers", {})
+    return status, headers, problem_body(status, slug, title, **extra)
 
 
-def build_router(service: IngestService) -> APIRouter:
-    router = APIRouter()
+class FeedbackEndpoint:
+    """ASGI application serving ``PATH``."""
 
-    @router.options("/api/v1/feedback", include_in_schema=False)
-    async def preflight(request: Request) -> Response:
-        origin = request.headers.get("origin")
-        headers = _cors_headers(service, origin)
-        if headers:
-            headers |= {
-                "Access-Control-Allow-Methods": "POST",
-                "Access-Control-Allow-Headers": "Content-Type",
-                "Access-Control-Max-Age": "86400",
+    def __init__(self, service: IngestService) -> None:
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        method = scope["method"]
+        if method == "POST":
+            status, reply_headers, body = await self.submit(headers, receive)
+        elif method == "OPTIONS":
+            status, reply_headers, body = self.preflight(headers)
+        else:
+            lang = pick_language(headers.get("accept-language"))
+            status, reply_headers, body = _problem(
+                405, "method-not-allowed", text("problem.method.title", lang), {}, headers={"allow": "POST, OPTIONS"}
+            )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    *((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply_headers.items()),
+                ],
             }
-        return Response(status_code=204, headers=headers)
+        )
+        await send({"type": "http.response.body", "body": body})
 
-    @router.post(
-        "/api/v1/feedback",
-        status_code=202,
-        responses={
-            202: {"description": "Accepted: Kafka acknowledged the event (acks=all)."},
-            400: {"description": "Malformed JSON"},
-            403: {"description": "Origin not allowed for the site"},
-            413: {"description": "Body over 16 KB"},
-            415: {"description": "Not JSON"},
-            422: {"description": "Invalid field (problem+json names it)"},
-            503: {"description": "Broker unavailable or too slow; retry after Retry-After"},
-        },
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": FeedbackRequest.model_json_schema()}},
+    def _cors(self, origin: str | None) -> dict[str, str]:
+        if origin is None or origin not in self.service.org.all_origins():
+            return {}
+        return {"access-control-allow-origin": origin, "vary": "Origin"}
+
+    def preflight(self, headers: dict[str, str]) -> Reply:
+        cors = self._cors(headers.get("origin"))
+        if cors:
+            cors |= {
+                "access-control-allow-methods": "POST",
+                "access-control-allow-headers": "Content-Type",
+                "access-control-max-age": "86400",
             }
-        },
-    )
-    async def submit_feedback(request: Request) -> Response:
+        return 204, cors, b""
+
+    async def submit(self, headers: dict[str, str], receive: Receive) -> Reply:
         """Accept one feedback; the client's ``event_id`` makes retries safe (duplicates count once)."""
-        started = datetime.now(UTC)
-        lang = request_language(request)
-        origin = request.headers.get("origin")
-        cors = _cors_headers(service, origin)
-        content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
+        started, received_at = time.perf_counter(), datetime.now(UTC)
+        lang = pick_language(headers.get("accept-language"))
+        origin = headers.get("origin")
+        cors = self._cors(origin)
+        if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
             REJECTED.labels("media_type").inc()
-            return problem(
-                415, "unsupported-media-type", text("problem.media_type.title", lang),
-                text("problem.media_type.detail", lang), headers=cors,
-            )  # fmt: skip
+            title, detail = text("problem.media_type.title", lang), text("problem.media_type.detail", lang)
+            return _problem(415, "unsupported-media-type", title, cors, detail=detail)
         try:
-            body = await _read_body(request)
+            body = await _read_body(receive, headers.get("content-length"))
         except _TooLarge:
             REJECTED.labels("too_large").inc()
-            return problem(
-                413, "payload-too-large", text("problem.too_large.title", lang),
-                text("problem.too_large.detail", lang, limit=MAX_BODY_BYTES), headers=cors,
-            )  # fmt: skip
+            detail = text("problem.too_large.detail", lang, limit=MAX_BODY_BYTES)
+            return _problem(413, "payload-too-large", text("problem.too_large.title", lang), cors, detail=detail)
         try:
             submission = FeedbackRequest.model_validate_json(body)
         except ValidationError as exc:
             if any(e["type"] == "json_invalid" for e in exc.errors()):
                 REJECTED.labels("invalid_json").inc()
-                return problem(400, "invalid-json", text("problem.invalid_json.title", lang), headers=cors)
+                return _problem(400, "invalid-json", text("problem.invalid_json.title", lang), cors)
             REJECTED.labels("validation").inc()
-            return problem(
-                422, "validation-error", text("problem.validation.title", lang),
-                errors=field_errors(exc, lang), headers=cors,
-            )  # fmt: skip
+            title = text("problem.validation.title", lang)
+            return _problem(422, "validation-error", title, cors, errors=field_errors(exc, lang))
         try:
-            page_url, data = accept_feedback(submission, service.org, origin, started)
+            page_url, data = accept_feedback(submission, self.service.org, origin, received_at)
         except Rejected as rej:
             REJECTED.labels(rej.kind).inc()
-            if rej.kind == "unknown_site":
-                title = text("problem.unknown_site.title", lang)
-            elif rej.kind == "origin":
-                title = text("problem.origin.title", lang)
-            else:
-                title = text("problem.validation.title", lang)
-            detail = text("problem.page_not_on_site.detail", lang) if rej.kind == "page_not_on_site" else None
-            pointer = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
-            return problem(
-                _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-"), title, detail,
-                errors=[pointer], headers=cors,
-            )  # fmt: skip
+            title = text(_REJECTION_TITLE.get(rej.kind, "problem.validation.title"), lang)
+            why = text("problem.page_not_on_site.detail", lang) if rej.kind == "page_not_on_site" else None
+            error = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
+            status, slug = _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-")
+            return _problem(status, slug, title, cors, detail=why, errors=[error])
         try:
-            await service.publish_feedback(submission.event_id, page_url, data, started)
+            await self.service.publish_feedback(submission.event_id, page_url, data, received_at)
         except (KafkaError, TimeoutError):
             REJECTED.labels("unavailable").inc()
-            return problem(
-                503, "service-unavailable", text("problem.unavailable.title", lang),
-                headers=cors | {"Retry-After": RETRY_AFTER_S},
-            )  # fmt: skip
+            title = text("problem.unavailable.title", lang)
+            return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})
         ACCEPTED.inc()
-        PUBLISH_SECONDS.observe((datetime.now(UTC) - started).total_seconds())
-        return Response(
-            orjson.dumps({"event_id": str(submission.event_id)}),
-            status_code=202,
-            media_type="application/json",
-            headers=cors,
-        )
+        PUBLISH_SECONDS.observe(time.perf_counter() - started)
+        reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'
+        return 202, cors | {"content-type": "application/json"}, reply
 
-    @router.get("/readyz/ingest", include_in_schema=False)
-    async def ready() -> Response:
-        ok = await service.broker_ready()
-        return Response(orjson.dumps({"broker": ok}), status_code=200 if ok else 503, media_type="application/json")
 
-    return router
+def openapi_paths() -> dict[str, Any]:
+    """The OpenAPI description of ``PATH`` (served outside the framework, so described by hand)."""
+    problem_ref = {"application/problem+json": {"schema": {"type": "object"}}}
+    responses: dict[str, Any] = {
+        "202": {
+            "description": "Accepted: Kafka acknowledged the event (acks=all).",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {"event_id": {}}}}},
+        }
+    }
+    for code, what in {
+        "400": "Malformed JSON",
+        "403": "Origin not allowed for the site",
+        "413": "Body over 16 KB",
+        "415": "Not application/json",
+        "422": "Invalid field; `errors` names it",
+        "503": "Broker unavailable or too slow; retry after `Retry-After` seconds with the same event_id",
+    }.items():
+        responses[code] = {"description": what, "content": problem_ref}
+    return {
+        PATH: {
+            "post": {
+                "tags": ["feedback"],
+                "summary": "Submit citizen feedback",
+                "description": FeedbackEndpoint.submit.__doc__ or "",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": FeedbackRequest.model_json_schema()}},
+                },
+                "responses": responses,
+            }
+        }
+    }

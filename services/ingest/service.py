@@ -24,16 +24,17 @@ SOURCE = "/stadtstimme/ingest"
 
 
 class IngestService:
-    def __init__(self, settings: Settings, pool: asyncpg.Pool) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool = pool
+        self.pool: asyncpg.Pool | None = None
         self.org = OrgModel()
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
         self._refresher: asyncio.Task[None] | None = None
         self._connector: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
+    async def start(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
         await self.refresh_org()
         self._refresher = asyncio.create_task(self._refresh_forever())
         try:
@@ -62,6 +63,7 @@ class IngestService:
             await self.producer.stop()  # flushes what is in flight
 
     async def refresh_org(self) -> None:
+        assert self.pool is not None
         async with self.pool.acquire() as conn:
             self.org = await fetch_org_model(conn)
 
