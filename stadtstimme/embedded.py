@@ -70,27 +70,20 @@ async def _prepare(settings: Settings, demo_city: Path) -> int:
 
 
 async def _drained(settings: Settings, timeout: float) -> bool:
-    """True once the projector's stored positions reach the end of every partition."""
-    import asyncpg
+    """True once no record lies beyond the projector's stored positions."""
+    from services.analytics.replay import unprojected
+    from shared.db import create_pool
 
-    from services.analytics.replay import topic_extent
-    from services.analytics.store import load_offsets
-    from services.analytics.worker import CONSUMER
-    from shared.contracts.topics import FEEDBACK, topic_name
-
-    topic = topic_name(FEEDBACK, settings.topic_prefix)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ends = {p: end for p, (_, end) in (await topic_extent(settings)).items()}
-        conn = await asyncpg.connect(settings.database_url)
-        try:
-            stored = await load_offsets(conn, CONSUMER, topic)
-        finally:
-            await conn.close()
-        if all(stored.get(p, 0) >= end for p, end in ends.items()):
-            return True
-        await asyncio.sleep(0.2)
-    return False
+    pool = await create_pool(settings)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if await unprojected(settings, pool) == 0:
+                return True
+            await asyncio.sleep(0.2)
+        return False
+    finally:
+        await pool.close()
 
 
 def _interrupt(signum: int, frame: object) -> None:

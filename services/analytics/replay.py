@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.analytics import store
@@ -38,23 +41,69 @@ async def topic_extent(settings: Settings) -> dict[int, tuple[int, int]]:
         await consumer.stop()
 
 
+async def scan(settings: Settings, start: dict[int, int] | None = None) -> AsyncIterator[bytes]:
+    """Every record value of the feedback topic from ``start`` (partition -> offset; default: the beginning).
+
+    The end is where fetching returns nothing more, not the reported end offsets: Tansu reports them too low
+    after some multi-record batches.
+    """
+    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, fetch_max_wait_ms=100
+    )
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        first = await consumer.beginning_offsets(partitions)
+        for tp in partitions:
+            consumer.seek(tp, max(first[tp], (start or {}).get(tp.partition, 0)))
+        while True:
+            batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
+            if not batch:
+                return
+            for records in batch.values():
+                for record in records:
+                    yield record.value or b""
+    finally:
+        await consumer.stop()
+
+
+async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
+    """How many records lie beyond the projector's stored positions (0: everything is projected)."""
+    async with pool.acquire() as conn:
+        stored = await store.load_offsets(conn, CONSUMER, topic_name(FEEDBACK, settings.topic_prefix))
+    return sum([1 async for _ in scan(settings, stored)])
+
+
 async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     """Empty the read models and project the feedback topic from its start; returns records processed.
 
-    Refuses when the topic holds fewer records than the archive has distinct events: the broker lost its
-    log (Tansu restarted) and a replay would throw accepted feedback away. Restore the archive first.
+    Refuses when an archived event is missing from the topic: the broker lost its log (Tansu restarted) and a
+    replay would throw accepted feedback away. Restore the archive first. The check reads the topic once.
     """
-    extent = await topic_extent(settings)
-    in_topic = sum(end - first for first, end in extent.values())
+    in_topic: set[str] = set()
+    async for value in scan(settings):
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            in_topic.add(str(orjson.loads(value)["id"]))
     async with pool.acquire() as conn:
-        archived = await conn.fetchval("SELECT count(*) FROM feedback_event")
-        if in_topic < archived:
+        missing = 0
+        async with conn.transaction():
+            async for row in conn.cursor("SELECT event_id::text AS id FROM feedback_event"):
+                missing += row["id"] not in in_topic
+        if missing:
             raise ReplayRefused(
-                f"the topic holds {in_topic} records but the archive {archived} events; "
+                f"{missing} archived events are not in the topic; "
                 "run `stadtstimme archive restore` into the empty broker first"
             )
         await store.reset_read_models(conn, CONSUMER)
-    return await Projector(settings, pool).run(until_caught_up=True)
+    processed = await Projector(settings, pool).run(until_caught_up=True)
+    async with pool.acquire() as conn:
+        await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
+    return processed
 
 
 async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:

@@ -152,7 +152,9 @@ class Projector:
                         log.exception("projection failed; retrying from the stored offsets")
                         await asyncio.sleep(1.0)
                         await self._seek_to_stored(consumer, partitions)
-                if until_caught_up and await self._caught_up(targets):
+                # Both conditions: Tansu reports end offsets too low after some batches, so an empty fetch
+                # is the proof that nothing is left.
+                if until_caught_up and not batch and await self._caught_up(targets):
                     break
         finally:
             await consumer.stop()

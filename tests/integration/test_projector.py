@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import pytest
 
+from services.analytics.replay import ReplayRefused, replay
 from services.analytics.worker import CONSUMER, Projector
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
@@ -96,6 +98,20 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
         async with pool.acquire() as conn:
             assert await snapshot(conn) == before
             assert await conn.fetchval("SELECT count(*) FROM dead_letter") == 1
+
+        # Replay rebuilds the same numbers; it refuses when the topic lacks an archived event.
+        assert await replay(settings, pool) == 6
+        async with pool.acquire() as conn:
+            assert await snapshot(conn) == before
+            await conn.execute(
+                """INSERT INTO feedback_event SELECT gen_random_uuid(), topic, kafka_partition, kafka_offset + 100,
+                       received_at, site_id, page_url, org_unit_id, helpful, rating, category, language, comment,
+                       suggestion, envelope FROM feedback_event LIMIT 1"""
+            )
+        with pytest.raises(ReplayRefused, match="1 archived events are not in the topic"):
+            await replay(settings, pool)
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM feedback_event") == 4  # nothing was thrown away
     finally:
         await pool.close()
 
