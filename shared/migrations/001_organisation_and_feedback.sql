@@ -21,8 +21,9 @@ CREATE TABLE site_section (
     PRIMARY KEY (site_id, path_prefix)
 );
 
+-- URLs compare byte-wise (COLLATE "C"): prefix filters (LIKE 'https://x.de/abfall%') then use the indexes.
 CREATE TABLE page (
-    url      text PRIMARY KEY,
+    url      text COLLATE "C" PRIMARY KEY,
     site_id  text NOT NULL REFERENCES site (id) ON DELETE CASCADE,
     title    text NOT NULL DEFAULT ''
 );
@@ -36,7 +37,7 @@ CREATE TABLE feedback_event (
     kafka_offset bigint NOT NULL,
     received_at  timestamptz NOT NULL,
     site_id      text NOT NULL,
-    page_url     text NOT NULL,
+    page_url     text COLLATE "C" NOT NULL,
     org_unit_id  text NOT NULL,
     helpful      boolean,
     rating       smallint CHECK (rating BETWEEN 1 AND 5),
@@ -51,7 +52,7 @@ CREATE INDEX feedback_event_org_unit ON feedback_event (org_unit_id, received_at
 
 -- Read models: satisfaction per page and per org unit, per hour and per day (day in the city's time zone).
 CREATE TABLE page_satisfaction (
-    page_url      text NOT NULL,
+    page_url      text COLLATE "C" NOT NULL,
     org_unit_id   text NOT NULL,
     site_id       text NOT NULL,
     granularity   text NOT NULL CHECK (granularity IN ('hour', 'day')),
