@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -20,9 +20,10 @@ from prometheus_client import Counter, Gauge
 
 from services.analytics import store
 from services.analytics.store import FeedbackRow
-from shared.contracts import decode_envelope
+from shared.contracts import FEEDBACK_SUBMITTED
+from shared.contracts.envelope import decode_as
 from shared.contracts.feedback import FeedbackSubmittedV1
-from shared.contracts.topics import EVENT_TYPES, FEEDBACK, topic_name
+from shared.contracts.topics import FEEDBACK, topic_name
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
     """Decode one record; raises ``ValueError`` (pydantic's included) for anything not a valid event."""
     if record.value is None:
         raise ValueError("empty record")
-    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    envelope, data = decode_as(record.value, FEEDBACK_SUBMITTED)
     assert isinstance(data, FeedbackSubmittedV1)
     return FeedbackRow(
         event_id=envelope.id,
@@ -55,6 +56,13 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
         suggestion=data.suggestion,
         envelope=record.value.decode(),
     )
+
+
+@dataclass
+class Prepared:
+    rows: list[FeedbackRow] = field(default_factory=list)
+    dead: list[tuple[int, int, str, bytes]] = field(default_factory=list)
+    offsets: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,52 +118,73 @@ class Projector:
                     log.error("events %s..%s of %s were deleted before projection", position, beginnings[tp], tp)
                 consumer.seek(tp, max(position, beginnings[tp]))
 
-    async def process(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> int:
-        rows: list[FeedbackRow] = []
-        dead: list[tuple[int, int, str, bytes]] = []
-        offsets: dict[int, int] = {}
+    @staticmethod
+    def prepare(batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
+        """Decode a fetched batch (CPU work, done while the previous batch is being written)."""
+        prepared = Prepared()
         for tp, records in batch.items():
             for record in records:
                 try:
-                    rows.append(to_row(record))
+                    prepared.rows.append(to_row(record))
                 except ValueError as exc:
-                    dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
+                    prepared.dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
             if records:
-                offsets[tp.partition] = records[-1].offset + 1
+                prepared.offsets[tp.partition] = records[-1].offset + 1
+        return prepared
+
+    async def write(self, prepared: Prepared) -> int:
+        """Rows, dead letters and next offsets in one transaction: all of the batch or nothing."""
         async with self.pool.acquire() as conn, conn.transaction():
-            await store.project_feedback(conn, self.topic, rows, self.settings.timezone)
-            if dead:
-                await store.record_dead_letters(conn, CONSUMER, self.topic, dead)
-            await store.save_offsets(conn, CONSUMER, self.topic, offsets)
-        PROJECTED.inc(len(rows) + len(dead))
-        if dead:
-            DEAD.inc(len(dead))
-            log.error("%d undecodable records sent to dead_letter", len(dead))
-        return len(rows) + len(dead)
+            # Safe without waiting for the WAL flush: rows and offsets commit together, so a database crash
+            # that loses this transaction loses both, and the batch is simply read again.
+            await conn.execute("SET LOCAL synchronous_commit = off")
+            await store.project_feedback(conn, self.topic, prepared.rows, self.settings.timezone)
+            if prepared.dead:
+                await store.record_dead_letters(conn, CONSUMER, self.topic, prepared.dead)
+            await store.save_offsets(conn, CONSUMER, self.topic, prepared.offsets)
+        done = len(prepared.rows) + len(prepared.dead)
+        PROJECTED.inc(done)
+        if prepared.dead:
+            DEAD.inc(len(prepared.dead))
+            log.error("%d undecodable records sent to dead_letter", len(prepared.dead))
+        return done
 
     async def run(self, stop: asyncio.Event | None = None, until_caught_up: bool = False) -> int:
-        """Project until ``stop`` is set (or, with ``until_caught_up``, until the end offsets seen at start)."""
+        """Project until ``stop`` is set (or, with ``until_caught_up``, until the end offsets seen at start).
+
+        Fetching and decoding the next batch overlaps with writing the previous one; batches are still
+        written one after the other, in order.
+        """
         stop = stop or asyncio.Event()
         partitions = await self._start()
         assert self.consumer is not None
         consumer = self.consumer
         targets = await consumer.end_offsets(partitions) if until_caught_up else {}
         total = 0
+        writing: asyncio.Task[int] | None = None
         try:
             while not stop.is_set():
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.settings.projector_batch_size)
-                if batch:
+                prepared = self.prepare(batch) if batch else None
+                if writing is not None:
                     try:
-                        total += await self.process(batch)
+                        total += await writing
                     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                        # Nothing of the batch was committed: go back to the stored positions and retry.
+                        # Nothing of that batch was committed: go back to the stored positions and retry.
                         log.exception("projection failed; retrying from the stored offsets")
+                        writing = None
                         await asyncio.sleep(1.0)
                         await self._seek_to_stored(consumer, partitions)
+                        continue
+                    writing = None
+                if prepared is not None:
+                    writing = asyncio.create_task(self.write(prepared))
                 # Both conditions: Tansu reports end offsets too low after some batches, so an empty fetch
                 # is the proof that nothing is left.
-                if until_caught_up and not batch and await self._caught_up(targets):
+                elif until_caught_up and await self._caught_up(targets):
                     break
+            if writing is not None:
+                total += await writing
         finally:
             await consumer.stop()
         return total

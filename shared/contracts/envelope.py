@@ -7,13 +7,14 @@ Extension attribute ``schemaversion`` carries the version of the ``data`` contra
 from __future__ import annotations
 
 import builtins
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 SPECVERSION = "1.0"
 DATACONTENTTYPE = "application/json"
@@ -74,6 +75,23 @@ def encode_envelope(
 
 class UnknownEventType(ValueError):
     pass
+
+
+@functools.cache
+def _typed_envelope(event_type: EventType) -> builtins.type[Envelope]:
+    model: builtins.type[Envelope] = create_model(
+        f"{event_type.data_model.__name__}Envelope", __base__=Envelope, data=(event_type.data_model, ...)
+    )
+    return model
+
+
+def decode_as(raw: bytes, event_type: EventType) -> tuple[Envelope, BaseModel]:
+    """Decode an envelope that must carry ``event_type``: one validation pass, for consumers of one-type topics."""
+    envelope = _typed_envelope(event_type).model_validate_json(raw)
+    if (envelope.type, envelope.schemaversion) != (event_type.type, event_type.version):
+        raise UnknownEventType(f"expected {event_type.name}, got {envelope.type} v{envelope.schemaversion}")
+    data: BaseModel = envelope.data  # type: ignore[assignment]  # the typed envelope holds the model here
+    return envelope, data
 
 
 def decode_envelope(raw: bytes, known: dict[tuple[str, int], EventType]) -> tuple[Envelope, BaseModel]:

@@ -47,8 +47,6 @@ CREATE TABLE feedback_event (
     suggestion   text,
     envelope     jsonb NOT NULL
 );
-CREATE INDEX feedback_event_received_at ON feedback_event (received_at);
-CREATE INDEX feedback_event_org_unit ON feedback_event (org_unit_id, received_at);
 
 -- Read models: satisfaction per page and per org unit, per hour and per day (day in the city's time zone).
 CREATE TABLE page_satisfaction (
