@@ -86,6 +86,14 @@ async def _drained(settings: Settings, timeout: float) -> bool:
         await pool.close()
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the supervisor dies, even by SIGKILL (Linux)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -115,11 +123,17 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
     cli = [sys.executable, "-m", "stadtstimme.cli"]
     children: list[subprocess.Popen[bytes]] = []
     try:
-        # New sessions: Ctrl-C reaches only this supervisor, which stops the children in a safe order.
-        projector = subprocess.Popen([*cli, "worker", "projector"], env=env, start_new_session=True)
-        children.append(projector)
-        web = subprocess.Popen([*cli, "serve", "--services", "ingest,analytics"], env=env, start_new_session=True)
-        children.append(web)
+
+        def spawn(*args: str) -> subprocess.Popen[bytes]:
+            # A new session: Ctrl-C reaches only this supervisor, which stops the children in a safe order.
+            child = subprocess.Popen(
+                [*cli, *args], env=env, start_new_session=True, preexec_fn=_die_with_parent
+            )  # fmt: skip
+            children.append(child)
+            return child
+
+        spawn("worker", "projector")
+        web = spawn("serve", "--services", "ingest,analytics")
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
         _wait_ready(f"{base}/readyz", web)
