@@ -7,15 +7,18 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from shared.settings import Settings, get_settings
 
-app = typer.Typer(help="Stadtstimme: Bürgerfeedback, Befragungen und Hackathons für die Stadtverwaltung.")
+app = typer.Typer(
+    help="Stadtstimme: Bürgerfeedback, Befragungen und Hackathons für die Stadtverwaltung.",
+    pretty_exceptions_show_locals=False,  # locals may hold secrets such as the metrics token
+)
 org_app = typer.Typer(help="Organisation model: units, sites, pages.")
 topics_app = typer.Typer(help="Kafka topics.")
 archive_app = typer.Typer(help="The event archive in PostgreSQL.")
@@ -30,11 +33,13 @@ T = TypeVar("T")
 
 def _logging(settings: Settings) -> None:
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
     )
 
 
-def _run(main: Callable[[Settings], Awaitable[T]]) -> T:
+def _run(main: Callable[[Settings], Coroutine[Any, Any, T]]) -> T:
     settings = get_settings()
     _logging(settings)
     return asyncio.run(main(settings))
@@ -77,10 +82,15 @@ def _has(module: str) -> bool:
 
 
 @app.command()
-def worker(name: Annotated[str, typer.Argument(help="projector")]) -> None:
-    """Run a stream worker until SIGTERM or Ctrl-C."""
+def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) -> None:
+    """Run a stream worker until SIGTERM or Ctrl-C: the PostgreSQL projector or the faust aggregator."""
+    if name == "aggregator":
+        from services.analytics.streams import run_worker
+
+        run_worker(get_settings())  # faust's worker sets up logging and signals; exits the process at the end
+        return
     if name != "projector":
-        raise typer.BadParameter("known workers: projector")
+        raise typer.BadParameter("known workers: projector, aggregator")
 
     async def main(settings: Settings) -> None:
         from services.analytics.worker import Projector

@@ -26,24 +26,34 @@ topics hold one record per bucket).
 
 Guarantees, said plainly: processing is at-least-once (``processing_guarantee="at_least_once"``; faust's
 exactly-once mode is unreliable). Within a partition, an event's bucket updates are written to the changelog
-before its marker, so after a crash an event is either counted once or counted again, never lost; a crash
-between the two writes counts it twice. Forwarding to the repartition topic and publishing happen for every
-delivery (also for recognised duplicates) and are flushed before offsets are committed, so no event and no
-bucket state is lost. The published stream is idempotent for readers: each message is the whole state and
-its envelope id is derived from the state (``aggregate_event_id``). These figures are for analysts and
-dashboards fed from Kafka; the exact figures staff read come from the PostgreSQL projector
-(``services.analytics.worker``), which is effectively-once.
+before its marker, so after a crash an event is either counted once or counted again; a crash between the two
+writes counts it twice. Forwarding to the repartition topic and publishing happen for every delivery (also for
+recognised duplicates) and are flushed before offsets are committed. One hole remains in faust-streaming
+0.15.3 itself: before a commit it flushes its own producer buffer (where table changelog writes wait) but
+gives up after 0.1 s without progress, so with a stalled broker a commit can overtake changelog writes, and a
+hard crash right then loses those counts from the tables (the next update of such a bucket publishes the lower
+figure). The published stream is idempotent for readers: each message is the whole state and its envelope id
+is derived from the state (``aggregate_event_id``). These figures are for analysts and dashboards fed from
+Kafka; the exact figures staff read come from the PostgreSQL projector (``services.analytics.worker``), which
+is effectively-once.
+
+Restarts: tables and markers come back from the changelogs. faust resumes the stream partitions before
+seeking them to their committed offsets, which with a backlog at start could stall a partition until the
+next restart; ``SeekBeforeResumeRecovery`` fixes the order.
 
 Broker compatibility: the producer uses acks=all and no idempotence (faust only asks for an idempotent
 producer in exactly-once mode; Tansu rejects idempotent producers). With ``kafka_idempotence=off`` (the
 setting for Tansu) it sends one record per batch to work around Tansu's end offsets (``one_record_batches``),
-and the group session timeout is 10 s because Tansu holds a JoinGroup for half of it. Faust creates only the
+and the group session timeout is 10 s because Tansu holds a JoinGroup for half of it. Tansu numbers a group's
+first generation 0, for which aiokafka sends no LeaveGroup: the first restart after the group was created
+waits for the old member's session to expire and rebalances once (handled, ~10 s). Faust creates only the
 topics it owns: the two changelogs and the repartition topic; the leader-election topic is disabled and the
 feedback and metrics topics must exist (``stadtstimme topics create``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import logging
 import tempfile
@@ -53,6 +63,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import faust
+from faust.tables.manager import TableManager
+from faust.tables.recovery import Recovery
 from prometheus_client import Counter
 
 from shared.contracts.envelope import decode_envelope, encode_envelope
@@ -87,6 +99,11 @@ SKIPPED = Counter("stadtstimme_aggregator_skipped_total", "Records the aggregato
 def app_id(settings: Settings) -> str:
     """Faust app id and consumer group; namespaced like the topics, and the prefix of faust's own topics."""
     return f"{settings.topic_prefix}{APP_NAME}"
+
+
+def datadir(settings: Settings) -> Path:
+    """Faust's data directory; ``memory://`` tables keep nothing there, but faust creates it."""
+    return Path(tempfile.gettempdir()) / f"stadtstimme-faust-{app_id(settings)}"
 
 
 def buckets(received_at: datetime, tz: ZoneInfo) -> tuple[tuple[Granularity, datetime], ...]:
@@ -249,6 +266,63 @@ def encode_update(message_key: str, data: dict[str, Any], as_of_time: str) -> by
     )
 
 
+class SeekBeforeResumeRecovery(Recovery):
+    """faust-streaming 0.15.3's table recovery with one fix: streams are sought, then resumed.
+
+    ``Recovery.on_recovery_completed`` resumes the stream partitions first and seeks them to their committed
+    offsets afterwards. Records fetched while the tables were recovering (a backlog at start) then reach the
+    agents before the seek and again after it, and faust's offset bookkeeping can stop committing that
+    partition: it stalls until the next restart (seen on Tansu and on Apache Kafka). Seeking while the
+    partitions are still paused drops the prefetched records in aiokafka, so every record arrives once.
+    The rest of the method is unchanged.
+    """
+
+    async def on_recovery_completed(self, generation_id: int = 0) -> None:
+        consumer = self.app.consumer
+        self.log.info("Restore complete!")
+        await self.app.on_rebalance_complete.send()
+        self._set_recovery_ended()
+        callback_coros = [
+            asyncio.ensure_future(
+                table.on_recovery_completed(self.actives_for_table[table], self.standbys_for_table[table])
+            )
+            for table in self.tables.values()
+        ]
+        if callback_coros:
+            await asyncio.wait(callback_coros)
+        assignment = consumer.assignment()
+        if self.app.consumer_generation_id != generation_id:
+            self.log.warning(
+                "Recovery rebalancing again (generation %s, recovered %s)",
+                self.app.consumer_generation_id,
+                generation_id,
+            )
+            return
+        if assignment:
+            self.log.info("Seek stream partitions to committed offsets.")
+            await self._wait(consumer.perform_seek(), timeout=self.app.conf.broker_request_timeout)
+        consumer.resume_partitions({tp for tp in assignment if not self._is_changelog_tp(tp)})
+        self.completed.set()
+        self.app.flow_control.resume()
+        consumer.resume_flow()
+        await self.app._fetcher.maybe_start()  # type: ignore[attr-defined]
+        self.tables.on_actives_ready()
+        if not self.app.assignor.assigned_standbys():
+            self.tables.on_standbys_ready()
+        self.app.on_rebalance_end()
+        self.log.info("Worker ready")
+
+
+class AggregatorTableManager(TableManager):
+    """faust's table manager, with ``SeekBeforeResumeRecovery``."""
+
+    @property
+    def recovery(self) -> Recovery:
+        if self._recovery is None:
+            self._recovery = SeekBeforeResumeRecovery(self.app, self, beacon=self.beacon, loop=self.loop)
+        return self._recovery
+
+
 def one_record_batches(settings: Settings) -> bool:
     """Whether to produce one record per batch: on brokers without idempotent producers, i.e. Tansu.
 
@@ -283,7 +357,8 @@ def create_faust_app(settings: Settings) -> faust.App:
         producer_max_batch_size=1 if one_record_batches(settings) else 16384,
         web_enabled=False,
         autodiscover=False,
-        datadir=str(Path(tempfile.gettempdir()) / f"stadtstimme-faust-{ident}"),  # unused by memory://
+        TableManager=AggregatorTableManager,
+        datadir=str(datadir(settings)),
     )
     raw: dict[str, Any] = {"key_serializer": "raw", "value_serializer": "raw"}
     feedback = app.topic(topic_name(FEEDBACK, settings.topic_prefix), **raw)

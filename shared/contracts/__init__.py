@@ -5,18 +5,29 @@ from these models (``stadtstimme contracts export``) into ``schemas/`` and ``asy
 """
 
 from shared.contracts.envelope import SPECVERSION, Envelope, decode_envelope, encode_envelope
-from shared.contracts.feedback import CATEGORIES, LANGUAGES, FEEDBACK_SUBMITTED, FeedbackSubmittedV1
-from shared.contracts.topics import TOPICS, Topic, topic_name
+from shared.contracts.feedback import CATEGORIES, FEEDBACK_SUBMITTED, LANGUAGES, FeedbackSubmittedV1
+from shared.contracts.metrics import (
+    SATISFACTION_AGGREGATE_UPDATED,
+    SatisfactionAggregateUpdatedV1,
+    aggregate_event_id,
+    aggregate_key,
+)
+from shared.contracts.topics import SATISFACTION_METRICS, TOPICS, Topic, topic_name
 
 __all__ = [
     "CATEGORIES",
     "FEEDBACK_SUBMITTED",
     "LANGUAGES",
+    "SATISFACTION_AGGREGATE_UPDATED",
+    "SATISFACTION_METRICS",
     "SPECVERSION",
     "TOPICS",
     "Envelope",
     "FeedbackSubmittedV1",
+    "SatisfactionAggregateUpdatedV1",
     "Topic",
+    "aggregate_event_id",
+    "aggregate_key",
     "decode_envelope",
     "encode_envelope",
     "topic_name",

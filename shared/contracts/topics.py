@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,26 @@ FEEDBACK = Topic(
     retention_ms=-1,
     cleanup_policy="delete",
     producers=("ingest",),
-    consumers=("analytics.projector",),
+    consumers=("analytics.projector", "analytics.aggregator"),
     description="Every accepted citizen feedback. Kept forever: read models are rebuilt from it.",
 )
 
-TOPICS: tuple[Topic, ...] = (FEEDBACK,)
+SATISFACTION_METRICS = Topic(
+    name="stadtstimme.metrics.satisfaction.v1",
+    events=(SATISFACTION_AGGREGATE_UPDATED,),
+    key="scope|key|granularity|bucket_start",
+    retention_ms=-1,
+    cleanup_policy="compact",
+    producers=("analytics.aggregator",),
+    consumers=("analysts",),
+    description=(
+        "Satisfaction per page and per org unit, per hour and per day. Each message is the full current "
+        "state of one bucket: keep the latest per key (compacted). Stream figures, at-least-once: the exact "
+        "figures are the PostgreSQL read models."
+    ),
+)
+
+TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS)
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
 
