@@ -133,6 +133,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
             return child
 
         spawn("worker", "projector")
+        spawn("worker", "aggregator")
         web = spawn("serve", "--services", "ingest,analytics")
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
@@ -144,6 +145,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
   Feedback API        POST {base}/api/v1/feedback
   Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
   Metrics API token   {token}
+  Aggregates (Kafka)  topic stadtstimme.metrics.satisfaction.v1 on {broker.bootstrap}
   API docs            {base}/api/docs
   Health / readiness  {base}/healthz  {base}/readyz    Prometheus: {base}/metrics
 
