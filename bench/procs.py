@@ -6,10 +6,6 @@ children in order) and gets SIGTERM from the kernel should the benchmark itself 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,23 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from shared.settings import Settings
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a ``stadtstimme`` subprocess use these settings (as tests/conftest.py)."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump().items():
-        if hasattr(value, "get_secret_value"):
-            value = value.get_secret_value()
-        env[f"STADTSTIMME_{name.upper()}"] = str(value)
-    return env
+from stadtstimme.infra import die_with_parent, settings_env, stop_process
 
 
 class Supervisor:
@@ -50,7 +30,7 @@ class Supervisor:
         with open(log, "ab") as out:
             proc = subprocess.Popen(
                 list(argv), env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, preexec_fn=_die_with_parent,
+                start_new_session=True, preexec_fn=die_with_parent,
             )  # fmt: skip
         self.children.append((name, proc))
         return proc
@@ -75,13 +55,7 @@ class Supervisor:
         return "\n".join(f"  | {line}" for line in text[-lines:])
 
     def stop(self, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, timeout)
         self.children = [(n, p) for n, p in self.children if p is not proc]
 
     def on_close(self, name: str, action: Callable[[], object]) -> None:

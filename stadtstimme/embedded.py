@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from shared.settings import Settings
-from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, wait_for_port
+from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, die_with_parent, wait_for_port
 
 DB_NAME = "stadtstimme"
 
@@ -86,14 +86,6 @@ async def _drained(settings: Settings, timeout: float) -> bool:
         await pool.close()
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM when the supervisor dies, even by SIGKILL (Linux)."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -127,7 +119,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         def spawn(*args: str) -> subprocess.Popen[bytes]:
             # A new session: Ctrl-C reaches only this supervisor, which stops the children in a safe order.
             child = subprocess.Popen(
-                [*cli, *args], env=env, start_new_session=True, preexec_fn=_die_with_parent
+                [*cli, *args], env=env, start_new_session=True, preexec_fn=die_with_parent
             )  # fmt: skip
             children.append(child)
             return child

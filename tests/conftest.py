@@ -129,16 +129,6 @@ def settings(broker: Any, database_url: str) -> Settings:
     )
 
 
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a ``stadtstimme`` subprocess use these settings."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump().items():
-        if hasattr(value, "get_secret_value"):
-            value = value.get_secret_value()
-        env[f"STADTSTIMME_{name.upper()}"] = str(value)
-    return env
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).parent.name == "integration":

@@ -17,8 +17,7 @@ from shared.db import migrate_url
 from shared.kafka import ensure_topics
 from shared.orgmodel import load_org_yaml, store_org_model
 from shared.settings import Settings
-from stadtstimme.infra import REPO, free_port, wait_for_port
-from tests.conftest import settings_env
+from stadtstimme.infra import REPO, free_port, settings_env, wait_for_port
 
 DEMO = REPO / "stadtstimme" / "musterstadt.yaml"
 CLI = [sys.executable, "-m", "stadtstimme.cli"]

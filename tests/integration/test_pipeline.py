@@ -13,8 +13,7 @@ from typing import Any
 
 import httpx
 
-from stadtstimme.infra import REPO
-from tests.conftest import settings_env
+from stadtstimme.infra import REPO, settings_env
 from tests.integration.system import CLI, System
 
 UNITS_BY_PAGE = {

@@ -30,12 +30,7 @@ from shared.contracts.metrics import SatisfactionAggregateUpdatedV1, aggregate_e
 from shared.contracts.topics import EVENT_TYPES, FEEDBACK, SATISFACTION_METRICS, topic_name
 from shared.kafka import ensure_topics, start_producer
 from shared.settings import Settings
-from stadtstimme.infra import REPO
-
-try:
-    from tests.conftest import settings_env
-except ImportError:  # tests/ is not a package; pytest puts it on sys.path as the conftest's folder
-    from conftest import settings_env  # type: ignore[no-redef]
+from stadtstimme.infra import REPO, settings_env
 
 WAIT_S = 60.0
 UNITS = {"https://www.musterstadt.de/buergeramt/": ("buergeramt", "www"),
