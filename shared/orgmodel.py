@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -39,15 +40,21 @@ def split_origin(url: str) -> tuple[str, str]:
     return origin, parts.path
 
 
+@lru_cache(maxsize=8192)  # the same pages are submitted over and over
+def split_page_url(url: str) -> tuple[str, str]:
+    """(origin, path) of the normalised page URL; see ``normalise_page_url``."""
+    origin, path = split_origin(url)
+    path = path.rstrip("/") or "/"
+    return origin, _EMAIL_IN_PATH.sub("[email]", path)
+
+
 def normalise_page_url(url: str) -> str:
     """Scheme and host lower-cased, no default port, no query, no fragment, no trailing slash, no e-mail.
 
     ``https://WWW.Musterstadt.de/abfall/?x=1#top`` and ``https://www.musterstadt.de/abfall`` are the same page.
     Path segments that look like e-mail addresses are masked: they are personal data, not page identity.
     """
-    origin, path = split_origin(url)
-    path = path.rstrip("/") or "/"
-    path = _EMAIL_IN_PATH.sub("[email]", path)
+    origin, path = split_page_url(url)
     return origin + path
 
 
@@ -104,7 +111,9 @@ class OrgModel:
         _, path = split_origin(page_url)
         return site, site.org_unit_for(path)
 
+    @cached_property
     def all_origins(self) -> frozenset[str]:
+        """Every site's origins (computed once: a model is not changed after it is built and handed out)."""
         return frozenset(o for s in self.sites.values() for o in s.origins)
 
 

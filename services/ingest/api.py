@@ -98,7 +98,7 @@ class FeedbackEndpoint:
         await send({"type": "http.response.body", "body": body})
 
     def _cors(self, origin: str | None) -> dict[str, str]:
-        if origin is None or origin not in self.service.org.all_origins():
+        if origin is None or origin not in self.service.org.all_origins:
             return {}
         return {"access-control-allow-origin": origin, "vary": "Origin"}
 

@@ -15,7 +15,7 @@ from shared.contracts.feedback import (
     Category,
     Language,
 )
-from shared.orgmodel import InvalidUrl, OrgModel, normalise_page_url, split_origin
+from shared.orgmodel import InvalidUrl, OrgModel, split_page_url
 from shared.redaction import redact
 
 MAX_BODY_BYTES = 16 * 1024
@@ -73,8 +73,8 @@ def accept_feedback(
     if origin is not None and origin not in site.origins:
         raise Rejected("origin", "site")
     try:
-        page_url = normalise_page_url(request.page_url)
-        page_origin, path = split_origin(page_url)
+        page_origin, path = split_page_url(request.page_url)
+        page_url = page_origin + path
     except InvalidUrl as exc:
         raise Rejected("invalid_url", "page_url") from exc
     if page_origin not in site.origins:
