@@ -18,7 +18,14 @@ _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 async def create_pool(settings: Settings, min_size: int = 1) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(settings.database_url, min_size=min_size, max_size=settings.database_pool_size)
+    pool = await asyncpg.create_pool(
+        settings.database_url,
+        min_size=min_size,
+        max_size=settings.database_pool_size,
+        # asyncpg prepares every statement; after five runs PostgreSQL may switch to a generic plan that
+        # ignores the actual filter values (a URL range, a time window) and scans a whole read model.
+        server_settings={"plan_cache_mode": "force_custom_plan"},
+    )
     assert pool is not None
     return pool
 

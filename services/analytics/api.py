@@ -37,8 +37,10 @@ class MetricsFilter:
                 args.append(value)
                 clauses.append(f"{table}.{column} = ${len(args)}")
         if self.url_prefix:
-            args.append(self.url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-            clauses.append(f"{table}.page_url LIKE ${len(args)}")
+            # A range rather than LIKE: page_url collates byte-wise, and a range stays index-friendly in the
+            # generic plans PostgreSQL picks for prepared statements, where a LIKE parameter does not.
+            args += [self.url_prefix, self.url_prefix[:-1] + chr(ord(self.url_prefix[-1]) + 1)]
+            clauses.append(f"{table}.page_url >= ${len(args) - 1} AND {table}.page_url < ${len(args)}")
         return " AND ".join(clauses), args
 
     def envelope(self, items: list[dict[str, Any]]) -> Response:
