@@ -27,6 +27,7 @@ class MetricsFilter:
     start: datetime
     end: datetime
     granularity: Granularity
+    series: bool
 
     def where(self, table: str) -> tuple[str, list[Any]]:
         """SQL condition on a satisfaction table aliased ``table``, and its arguments ($1, $2, …)."""
@@ -58,9 +59,10 @@ def metrics_filter(
     start: Annotated[datetime | None, Query(alias="from", description="Start (inclusive); default to-30d")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="End (exclusive); default: now + 1 hour")] = None,
     granularity: Granularity = "day",
+    series: Annotated[bool, Query(description="Include the series of buckets; false: totals only")] = True,
 ) -> MetricsFilter:
     end = end or datetime.now(UTC) + timedelta(hours=1)
-    return MetricsFilter(org_unit, site, url_prefix, start or end - timedelta(days=30), end, granularity)
+    return MetricsFilter(org_unit, site, url_prefix, start or end - timedelta(days=30), end, granularity, series)
 
 
 Filter = Annotated[MetricsFilter, Depends(metrics_filter)]
@@ -97,30 +99,33 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
                 *args,
             )
             keys = [r["page_url"] for r in totals]
-            series_rows = await conn.fetch(
-                f"""SELECT p.page_url, p.org_unit_id, p.bucket_start, {", ".join(COUNTERS)}
-                    FROM page_satisfaction p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
-                    ORDER BY p.bucket_start""",
-                *args,
-                keys,
-            )
+            series_rows = []
+            if f.series:
+                series_rows = await conn.fetch(
+                    f"""SELECT p.page_url, p.org_unit_id, p.bucket_start, {", ".join(COUNTERS)}
+                        FROM page_satisfaction p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
+                        ORDER BY p.bucket_start""",
+                    *args,
+                    keys,
+                )
             titles = dict(await conn.fetch("SELECT url, title FROM page WHERE url = ANY($1::text[])", keys))
         series: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in series_rows:
             series.setdefault((r["page_url"], r["org_unit_id"]), []).append(_bucket(r))
-        return f.envelope(
-            [
-                {
-                    "page_url": r["page_url"],
-                    "title": titles.get(r["page_url"], ""),
-                    "site": r["site_id"],
-                    "org_unit": r["org_unit_id"],
-                    "totals": stats(r),
-                    "series": series.get((r["page_url"], r["org_unit_id"]), []),
-                }
-                for r in totals
-            ]
-        )
+        items = [
+            {
+                "page_url": r["page_url"],
+                "title": titles.get(r["page_url"], ""),
+                "site": r["site_id"],
+                "org_unit": r["org_unit_id"],
+                "totals": stats(r),
+            }
+            for r in totals
+        ]
+        if f.series:
+            for item in items:
+                item["series"] = series.get((item["page_url"], item["org_unit"]), [])
+        return f.envelope(items)
 
     @router.get("/org-units")
     async def org_units(f: Filter) -> Response:
@@ -139,15 +144,13 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         by_unit: dict[str, list[asyncpg.Record]] = {}
         for r in rows:
             by_unit.setdefault(r["org_unit_id"], []).append(r)
-        items = [
-            {
-                "org_unit": unit,
-                "name": names.get(unit, unit),
-                "totals": stats({c: sum(r[c] for r in buckets) for c in COUNTERS}),
-                "series": [_bucket(r) for r in buckets],
-            }
-            for unit, buckets in by_unit.items()
-        ]
+        items: list[dict[str, Any]] = []
+        for unit, buckets in by_unit.items():
+            item = {"org_unit": unit, "name": names.get(unit, unit)}
+            item["totals"] = stats({c: sum(r[c] for r in buckets) for c in COUNTERS})
+            if f.series:
+                item["series"] = [_bucket(r) for r in buckets]
+            items.append(item)
         items.sort(key=lambda i: (-i["totals"]["responses"], i["org_unit"]))
         return f.envelope(items)
 

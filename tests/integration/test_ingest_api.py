@@ -56,6 +56,12 @@ async def test_accepted_feedback_is_in_the_metrics_api(client: httpx.AsyncClient
     assert item["totals"]["rating_mean"] == 2.0
     assert item["totals"]["helpful_share"] == 0.0
     assert item["totals"]["rating_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0}
+    assert [b["responses"] for b in item["series"]] == [1]
+    totals_only = await client.get(
+        "/api/v1/metrics/org-units", params={"org_unit": "abfallwirtschaft", "series": "false"}, headers=system.auth
+    )
+    [unit] = totals_only.json()["items"]
+    assert unit["totals"]["responses"] == 1 and "series" not in unit
 
 
 @pytest.mark.parametrize(
