@@ -158,14 +158,23 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         _say("stopping …")
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the drain short
-        for child in children[1:]:
-            _terminate(child)
-        if children and children[0].poll() is None:
-            if not asyncio.run(_drained(settings, timeout=15)):
-                _say("warning: projector did not catch up; unprojected events stay only in the broker")
-            _terminate(children[0])
-        broker.stop()
-        _say("stopped.")
+        _shut_down(children, broker, settings)
+
+
+def _shut_down(children: list[subprocess.Popen[bytes]], broker: TansuBroker, settings: Settings) -> None:
+    """Intake first, then let the projector drain the in-memory broker, then the broker. Every step runs."""
+    for child in children[1:]:
+        _terminate(child)
+    if children and children[0].poll() is None:
+        try:
+            drained = asyncio.run(_drained(settings, timeout=15))
+        except Exception:
+            drained = False
+        if not drained:
+            _say("warning: the projector did not catch up; events not yet projected are lost with the broker")
+        _terminate(children[0])
+    broker.stop()
+    _say("stopped.")
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:

@@ -105,6 +105,9 @@ class TansuBroker:
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            # Its own session: a Ctrl-C in the terminal must not stop the broker before the projector drained it.
+            start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         wait_for_port(self.port, 30, self.proc)
         return self

@@ -36,7 +36,7 @@ class Supervisor:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
                 [*CLI, "run", "--var", str(self.var), "--port", str(self.port), "--kafka-port", str(self.kafka_port)],
-                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
+                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -52,7 +52,7 @@ class Supervisor:
 
     def interrupt(self) -> int:
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        os.killpg(self.proc.pid, signal.SIGINT)  # what Ctrl-C does: SIGINT to the terminal's process group
         return self.proc.wait(60)
 
     def kill(self) -> None:
@@ -97,11 +97,16 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert units.status_code == 200
     seconds = post_and_wait(base, token, page, expected=1)
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
+    # A burst of accepted feedback, then Ctrl-C at once: the projector must drain the in-memory broker first.
+    with httpx.Client(base_url=base) as client:
+        for _ in range(50):
+            body = {"event_id": str(uuid.uuid4()), "site": "baeder", "page_url": page, "rating": 4}
+            assert client.post("/api/v1/feedback", json=body).status_code == 202
     assert supervisor.interrupt() == 0
-    assert "stopped." in supervisor.output()
+    assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
     assert supervisor.start() == token  # the token is kept under var/
-    assert "refilled the empty broker with 1 archived events" in supervisor.output()
-    assert visible_responses(base, token, page) == 1
-    post_and_wait(base, token, page, expected=2)
+    assert "refilled the empty broker with 51 archived events" in supervisor.output()
+    assert visible_responses(base, token, page) == 51
+    post_and_wait(base, token, page, expected=52)
     assert supervisor.interrupt() == 0
