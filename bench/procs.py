@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from shared.settings import Settings
-from stadtstimme.infra import die_with_parent, settings_env, stop_process
+from stadtstimme.infra import die_with_parent, settings_env, stop_process, wait_for_http
 
 
 class Supervisor:
@@ -73,15 +71,7 @@ class Supervisor:
 
     def wait_http(self, name: str, proc: subprocess.Popen[bytes], url: str, timeout: float = 60) -> None:
         """Wait until ``url`` answers 200, failing early (with the log) if the process exits."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.returncode}\n{self.tail(name)}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our loopback URL
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"{url} not ready after {timeout} s\n{self.tail(name)}")
+        try:
+            wait_for_http(url, proc, timeout)
+        except (RuntimeError, TimeoutError) as exc:
+            raise type(exc)(f"{name}: {exc}\n{self.tail(name)}") from exc

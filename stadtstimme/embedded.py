@@ -15,11 +15,17 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from shared.settings import Settings
-from stadtstimme.infra import EmbeddedPostgres, TansuBroker, create_database, die_with_parent, wait_for_port
+from stadtstimme.infra import (
+    EmbeddedPostgres,
+    TansuBroker,
+    create_database,
+    die_with_parent,
+    wait_for_http,
+    wait_for_port,
+)
 
 DB_NAME = "stadtstimme"
 
@@ -34,21 +40,6 @@ def _token(var: Path) -> str:
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"service exited with {proc.returncode}; see the log above")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own loopback URL
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} not ready after {timeout} s")
 
 
 async def _prepare(settings: Settings, demo_city: Path) -> int:
@@ -131,7 +122,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         web = spawn("serve", "--services", "ingest,analytics")
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(f"{base}/readyz", web)
+        wait_for_http(f"{base}/readyz", web)
         _say("Musterstadt is up.")
         print(
             f"""

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
-import httpx
 
 from shared.db import migrate_url
 from shared.kafka import ensure_topics
 from shared.orgmodel import load_org_yaml, store_org_model
 from shared.settings import Settings
-from stadtstimme.infra import REPO, free_port, settings_env, wait_for_port
+from stadtstimme.infra import REPO, free_port, settings_env, wait_for_http
 
 DEMO = REPO / "stadtstimme" / "musterstadt.yaml"
 CLI = [sys.executable, "-m", "stadtstimme.cli"]
@@ -57,16 +56,7 @@ class System:
 
     def start_web(self) -> None:
         proc = self._spawn("web", "serve", "--services", "ingest,analytics")
-        wait_for_port(self.settings.http_port, 60, proc)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError("web not ready")
+        wait_for_http(f"{self.base_url}/readyz", proc)
 
     def start_projector(self) -> None:
         self._spawn("projector", "worker", "projector")
