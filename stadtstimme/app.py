@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,7 +22,6 @@ from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
 
-log = logging.getLogger(__name__)
 HTTP_SERVICES = ("ingest", "analytics")
 
 

@@ -71,14 +71,8 @@ def serve(
     application = create_app(settings, [s.strip() for s in services.split(",") if s.strip()])
     uvicorn.run(
         application, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False,
-        loop="uvloop", http="httptools" if _has("httptools") else "h11",
+        loop="uvloop", http="httptools",
     )  # fmt: skip
-
-
-def _has(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
 
 
 @app.command()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import logging
 import os
 import shutil
 import signal
@@ -14,14 +13,13 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 
 from shared.settings import Settings
 
-log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_POM = REPO / "deploy" / "kafka" / "pom.xml"
 
@@ -166,7 +164,6 @@ class KafkaBroker:
     controller_port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     kind: str = "kafka"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def bootstrap(self) -> str:
@@ -202,7 +199,6 @@ class KafkaBroker:
             "group.initial.rebalance.delay.ms": "0",
             "num.partitions": "6",
             "auto.create.topics.enable": "true",
-            **self.extra,
         }
         config.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         if not (data / "meta.properties").exists():

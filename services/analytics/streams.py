@@ -57,6 +57,7 @@ import asyncio
 import heapq
 import logging
 import tempfile
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -385,28 +386,26 @@ def create_faust_app(settings: Settings) -> faust.App:
         for message_key, data, as_of_time in updates:
             await metrics.send(key=message_key.encode(), value=encode_update(message_key, data, as_of_time))
 
-    @app.agent(feedback, name="aggregate-pages", concurrency=1)
-    async def aggregate_pages(stream: Any) -> None:
+    async def decoded(stream: Any) -> AsyncIterator[tuple[int, bytes, str, FeedbackSubmittedV1]]:
+        """(partition, raw value, event id, data) of every decodable event; the rest is logged and skipped."""
         async for event in stream.events():
             message = event.message
-            decoded = decode_feedback(event.value, f"{message.topic}@{message.partition}:{message.offset}")
-            if decoded is None:
-                continue
-            event_id, data = decoded
+            found = decode_feedback(event.value, f"{message.topic}@{message.partition}:{message.offset}")
+            if found is not None:
+                yield message.partition, bytes(event.value), *found
+
+    @app.agent(feedback, name="aggregate-pages", concurrency=1)
+    async def aggregate_pages(stream: Any) -> None:
+        async for partition, raw, event_id, data in decoded(stream):
             # Every delivery is forwarded, duplicates too: the org-unit agent dedupes on its own, so an event
             # whose marker was stored before a crash is still forwarded on redelivery.
-            await by_org_unit.send(key=data.org_unit.encode(), value=bytes(event.value))
-            await publish(pages.count(message.partition, data.page_url, event_id, data))
+            await by_org_unit.send(key=data.org_unit.encode(), value=raw)
+            await publish(pages.count(partition, data.page_url, event_id, data))
 
     @app.agent(by_org_unit, name="aggregate-org-units", concurrency=1)
     async def aggregate_org_units(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            decoded = decode_feedback(event.value, f"{message.topic}@{message.partition}:{message.offset}")
-            if decoded is None:
-                continue
-            event_id, data = decoded
-            await publish(org_units.count(message.partition, data.org_unit, event_id, data))
+        async for partition, _raw, event_id, data in decoded(stream):
+            await publish(org_units.count(partition, data.org_unit, event_id, data))
 
     return app
 
