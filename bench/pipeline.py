@@ -193,7 +193,7 @@ async def verify(settings: Settings, expected: Prefill) -> tuple[bool, str]:
             """SELECT
                  (SELECT sum(responses) FROM org_unit_satisfaction WHERE granularity = 'day') AS unit_day,
                  (SELECT sum(responses) FROM org_unit_satisfaction WHERE granularity = 'hour') AS unit_hour,
-                 (SELECT sum(responses) FROM page_satisfaction WHERE granularity = 'day') AS page_day,
+                 (SELECT sum(responses) FROM page_satisfaction) AS page_hour,
                  (SELECT sum(rating_sum) FROM org_unit_satisfaction WHERE granularity = 'day') AS rating_sum,
                  (SELECT sum(helpful_yes) FROM org_unit_satisfaction WHERE granularity = 'day') AS yes"""
         )
@@ -205,7 +205,7 @@ async def verify(settings: Settings, expected: Prefill) -> tuple[bool, str]:
         "feedback_event rows": (events, want),
         "org unit day responses": (sums["unit_day"], want),
         "org unit hour responses": (sums["unit_hour"], want),
-        "page day responses": (sums["page_day"], want),
+        "page hour responses": (sums["page_hour"], want),
         "rating sum": (sums["rating_sum"], expected.rating_sum),
         "helpful yes": (sums["yes"], expected.helpful_yes),
         "dead letters": (dead, 0),

@@ -68,7 +68,7 @@ class Profile:
     rounds: int
 
 
-FULL = Profile(2.0, 10.0, 10.0, 300_000, 64, 100_000, 20.0, 10.0, rounds=2)
+FULL = Profile(5.0, 10.0, 10.0, 300_000, 64, 100_000, 20.0, 10.0, rounds=2)
 QUICK = Profile(0.5, 2.0, 2.0, 20_000, 64, 5_000, 20.0, 2.0, rounds=1)
 
 

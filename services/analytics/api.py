@@ -6,6 +6,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import orjson
@@ -30,9 +31,25 @@ class MetricsFilter:
     series: bool
 
     def where(self, table: str) -> tuple[str, list[Any]]:
-        """SQL condition on a satisfaction table aliased ``table``, and its arguments ($1, $2, …)."""
+        """SQL condition on ``org_unit_satisfaction`` aliased ``table``, and its arguments ($1, $2, …)."""
         clauses = [f"{table}.granularity = $1", f"{table}.bucket_start >= $2", f"{table}.bucket_start < $3"]
-        args: list[Any] = [self.granularity, self.start, self.end]
+        return self._narrow(table, clauses, [self.granularity, self.start, self.end])
+
+    def where_pages(self, table: str, timezone: str) -> tuple[str, list[Any]]:
+        """The condition on ``page_satisfaction`` aliased ``table``, whose rows are hours. For days (summed with
+        ``page_bucket``): a day lies in [from, to) exactly when its hours lie in [first midnight at or after
+        from, first midnight at or after to)."""
+        start, end = self.start, self.end
+        if self.granularity == "day":
+            start, end = next_midnight(start, timezone), next_midnight(end, timezone)
+        clauses = [f"{table}.bucket_start >= $1", f"{table}.bucket_start < $2"]
+        return self._narrow(table, clauses, [start, end])
+
+    def page_bucket(self, table: str, timezone_param: str) -> str:
+        """The bucket of an hourly page row at the requested granularity, in the zone bound to the parameter."""
+        return f"date_trunc('{self.granularity}', {table}.bucket_start, {timezone_param}::text)"
+
+    def _narrow(self, table: str, clauses: list[str], args: list[Any]) -> tuple[str, list[Any]]:
         for column, value in (("org_unit_id", self.org_unit), ("site_id", self.site)):
             if value:
                 args.append(value)
@@ -47,6 +64,16 @@ class MetricsFilter:
     def envelope(self, items: list[dict[str, Any]]) -> Response:
         body = {"granularity": self.granularity, "from": self.start, "to": self.end, "items": items}
         return Response(orjson.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def next_midnight(moment: datetime, timezone: str) -> datetime:
+    """The first start of a day in ``timezone`` at or after ``moment``."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    midnight = datetime(local.year, local.month, local.day, tzinfo=local.tzinfo)
+    if midnight < local:
+        following = local.date() + timedelta(days=1)
+        midnight = datetime(following.year, following.month, following.day, tzinfo=local.tzinfo)
+    return midnight.astimezone(UTC)
 
 
 def metrics_filter(
@@ -89,7 +116,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
         """Pages with their totals and series of buckets whose start lies in [from, to), most responses first."""
-        where, args = f.where("p")
+        where, args = f.where_pages("p", settings.timezone)
         async with pool.acquire() as conn:
             totals = await conn.fetch(
                 f"""SELECT p.page_url, p.org_unit_id, min(p.site_id) AS site_id, {_SUMS}
@@ -102,11 +129,13 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             series_rows = []
             if f.series:
                 series_rows = await conn.fetch(
-                    f"""SELECT p.page_url, p.org_unit_id, p.bucket_start, {", ".join(COUNTERS)}
+                    f"""SELECT p.page_url, p.org_unit_id, {f.page_bucket("p", f"${len(args) + 2}")} AS bucket_start,
+                               {_SUMS}
                         FROM page_satisfaction p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
-                        ORDER BY p.bucket_start""",
+                        GROUP BY 1, 2, 3 ORDER BY 3""",
                     *args,
                     keys,
+                    settings.timezone,
                 )
             titles = dict(await conn.fetch("SELECT url, title FROM page WHERE url = ANY($1::text[])", keys))
         series: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -131,9 +160,11 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     async def org_units(f: Filter) -> Response:
         """Org units with totals and series. With a site or URL prefix filter, summed from the page buckets."""
         if f.site or f.url_prefix:
-            where, args = f.where("p")
-            source = f"""SELECT p.org_unit_id, p.bucket_start, {_SUMS} FROM page_satisfaction p
-                         WHERE {where} GROUP BY p.org_unit_id, p.bucket_start"""
+            where, args = f.where_pages("p", settings.timezone)
+            bucket = f.page_bucket("p", f"${len(args) + 1}")
+            args.append(settings.timezone)
+            source = f"""SELECT p.org_unit_id, {bucket} AS bucket_start, {_SUMS} FROM page_satisfaction p
+                         WHERE {where} GROUP BY 1, 2"""
         else:
             where, args = f.where("u")
             source = f"SELECT u.org_unit_id, u.bucket_start, {', '.join(COUNTERS)} FROM org_unit_satisfaction u "

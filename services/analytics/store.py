@@ -18,14 +18,15 @@ _STATS_AGG = """count(*), count(*) FILTER (WHERE helpful), count(*) FILTER (WHER
 _STATS_ADD = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in (x.strip() for x in _STATS_COLUMNS.split(",")))
 
 # Inserts the batch's events that were never seen before (dedupe by event id, the first offset wins) and adds
-# exactly those to the hourly and daily aggregates. Data-modifying CTEs all run, referenced or not.
+# exactly those to the aggregates: pages per hour, org units per hour and per day, in the city's time zone
+# (a page's days are summed from its hours when read). Data-modifying CTEs all run, referenced or not.
 PROJECT_FEEDBACK = f"""
 WITH batch AS (
     SELECT b.event_id, $2::text AS topic, b.kafka_partition, b.kafka_offset, b.received_at, b.site_id,
            b.page_url, b.org_unit_id, b.helpful, b.rating, b.category, b.language, b.comment, b.suggestion,
            b.envelope
     FROM unnest($1::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-                $9::bool[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])
+                $9::bool[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
         AS b(event_id, kafka_partition, kafka_offset, received_at, site_id, page_url, org_unit_id,
              helpful, rating, category, language, comment, suggestion, envelope)
 ), fresh AS (
@@ -33,19 +34,16 @@ WITH batch AS (
     SELECT DISTINCT ON (event_id) * FROM batch ORDER BY event_id, kafka_partition, kafka_offset
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id, received_at, site_id, page_url, org_unit_id, helpful, rating
-), bucketed AS (
-    SELECT g.granularity, date_trunc(g.granularity, f.received_at, $16) AS bucket_start, f.*
-    FROM fresh f CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)
 ), pages AS (
-    INSERT INTO page_satisfaction AS t
-        (page_url, org_unit_id, site_id, granularity, bucket_start, {_STATS_COLUMNS})
-    SELECT page_url, org_unit_id, min(site_id), granularity, bucket_start, {_STATS_AGG}
-    FROM bucketed GROUP BY page_url, org_unit_id, granularity, bucket_start
-    ON CONFLICT (granularity, page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
+    INSERT INTO page_satisfaction AS t (page_url, org_unit_id, site_id, bucket_start, {_STATS_COLUMNS})
+    SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', received_at, $16), {_STATS_AGG}
+    FROM fresh GROUP BY page_url, org_unit_id, date_trunc('hour', received_at, $16)
+    ON CONFLICT (page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 )
 INSERT INTO org_unit_satisfaction AS t (org_unit_id, granularity, bucket_start, {_STATS_COLUMNS})
-SELECT org_unit_id, granularity, bucket_start, {_STATS_AGG}
-FROM bucketed GROUP BY org_unit_id, granularity, bucket_start
+SELECT org_unit_id, g.granularity, date_trunc(g.granularity, f.received_at, $16), {_STATS_AGG}
+FROM fresh f CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)
+GROUP BY org_unit_id, g.granularity, date_trunc(g.granularity, f.received_at, $16)
 ON CONFLICT (granularity, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 """
 

@@ -28,6 +28,7 @@ from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 CONSUMER = "analytics.projector"
+YIELD_EVERY = 25
 
 PROJECTED = Counter("stadtstimme_projector_records_total", "Records the projector has processed")
 DEAD = Counter("stadtstimme_projector_dead_letters_total", "Records the projector could not decode")
@@ -119,25 +120,39 @@ class Projector:
                 consumer.seek(tp, max(position, beginnings[tp]))
 
     @staticmethod
-    def prepare(batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
-        """Decode a fetched batch (CPU work, done while the previous batch is being written)."""
+    async def prepare(batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
+        """Decode a fetched batch: CPU work, done while the previous batch is written.
+
+        It yields to the event loop every few hundred records. A batch statement is megabytes, more than the
+        socket takes at once, and the rest of it only goes out while the loop runs; without these pauses
+        PostgreSQL would wait for the end of the statement until decoding is done, and nothing would overlap.
+        """
         prepared = Prepared()
+        decoded = 0
         for tp, records in batch.items():
             for record in records:
                 try:
                     prepared.rows.append(to_row(record))
                 except ValueError as exc:
                     prepared.dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
+                decoded += 1
+                if decoded % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
             if records:
                 prepared.offsets[tp.partition] = records[-1].offset + 1
         return prepared
 
-    async def write(self, prepared: Prepared) -> int:
-        """Rows, dead letters and next offsets in one transaction: all of the batch or nothing."""
+    async def write(self, prepared: Prepared, sending: asyncio.Event | None = None) -> int:
+        """Rows, dead letters and next offsets in one transaction: all of the batch or nothing.
+
+        ``sending`` is set just before the projection statement goes out; the statement is sent before this
+        task first yields, so a caller waiting for the event can do CPU work while PostgreSQL executes it."""
         async with self.pool.acquire() as conn, conn.transaction():
             # Safe without waiting for the WAL flush: rows and offsets commit together, so a database crash
             # that loses this transaction loses both, and the batch is simply read again.
             await conn.execute("SET LOCAL synchronous_commit = off")
+            if sending is not None:
+                sending.set()
             await store.project_feedback(conn, self.topic, prepared.rows, self.settings.timezone)
             if prepared.dead:
                 await store.record_dead_letters(conn, CONSUMER, self.topic, prepared.dead)
@@ -165,7 +180,7 @@ class Projector:
         try:
             while not stop.is_set():
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.settings.projector_batch_size)
-                prepared = self.prepare(batch) if batch else None
+                prepared = await self.prepare(batch) if batch else None
                 if writing is not None:
                     try:
                         total += await writing
@@ -178,7 +193,10 @@ class Projector:
                         continue
                     writing = None
                 if prepared is not None:
-                    writing = asyncio.create_task(self.write(prepared))
+                    # Decoding the next batch blocks the event loop, so let this write send its statement first.
+                    sending = asyncio.Event()
+                    writing = asyncio.create_task(self.write(prepared, sending))
+                    await asyncio.wait([writing, asyncio.create_task(sending.wait())], return_when="FIRST_COMPLETED")
                 # Both conditions: Tansu reports end offsets too low after some batches, so an empty fetch
                 # is the proof that nothing is left.
                 elif until_caught_up and await self._caught_up(targets):

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.analytics.api import build_router
 from services.analytics.replay import ReplayRefused, replay
 from services.analytics.worker import CONSUMER, Projector
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
@@ -80,9 +83,7 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
                 {"day": "2026-11-28", "responses": 1, "helpful_yes": 0, "helpful_no": 1, "rating_count": 1,
                  "rating_sum": 1, "rating_1": 1, "rating_5": 0},
             ]  # fmt: skip
-            hours = await conn.fetch(
-                "SELECT bucket_start FROM page_satisfaction WHERE granularity = 'hour' ORDER BY bucket_start"
-            )
+            hours = await conn.fetch("SELECT bucket_start FROM page_satisfaction ORDER BY bucket_start")
             assert [r["bucket_start"] for r in hours] == [
                 datetime(2026, 7, 1, 22, tzinfo=UTC),
                 datetime(2026, 11, 27, 22, tzinfo=UTC),
@@ -117,6 +118,64 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
 
 
 async def snapshot(conn: asyncpg.Connection) -> list[Any]:
-    rows = await conn.fetch("SELECT * FROM page_satisfaction ORDER BY granularity, bucket_start")
+    rows = await conn.fetch("SELECT * FROM page_satisfaction ORDER BY bucket_start, page_url")
     rows += await conn.fetch("SELECT * FROM org_unit_satisfaction ORDER BY granularity, bucket_start")
     return [tuple(r) for r in rows] + [await conn.fetchval("SELECT count(*) FROM feedback_event")]
+
+
+async def test_page_days_are_summed_from_hours_in_berlin_time(settings: Settings) -> None:
+    """Pages store hours only; the metrics API sums them into Berlin days, and ``from``/``to`` select the days
+    whose start lies in [from, to), as for the stored org unit days."""
+    await ensure_topics(settings)
+    times = [
+        datetime(2026, 11, 27, 10, 5, tzinfo=UTC),  # 27 Nov in Berlin
+        datetime(2026, 11, 27, 22, 30, tzinfo=UTC),  # 23:30 on 27 Nov in Berlin
+        datetime(2026, 11, 27, 23, 30, tzinfo=UTC),  # 00:30 on 28 Nov in Berlin
+        datetime(2026, 11, 28, 9, 0, tzinfo=UTC),
+    ]
+    events = [event(t, rating=r) for t, r in zip(times, (5, 4, 2, 1), strict=True)]
+    await produce(
+        settings, [encode_envelope(FEEDBACK_SUBMITTED, eid, "/test", d["received_at"], d) for eid, d in events]
+    )
+    pool = await create_pool(settings)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        assert await Projector(settings, pool).run(until_caught_up=True) == 4
+        app = FastAPI()
+        app.include_router(build_router(settings, pool))
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": "Bearer test-token"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as client:
+
+            async def series(granularity: str, start: str, end: str) -> list[tuple[str, int, int]]:
+                params = {"granularity": granularity, "from": start, "to": end, "url_prefix": PAGE}
+                response = await client.get("/api/v1/metrics/pages", params=params)
+                assert response.status_code == 200, response.text
+                (item,) = response.json()["items"]
+                return [(b["bucket_start"], b["responses"], b["rating_sum"]) for b in item["series"]]
+
+            assert await series("day", "2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z") == [
+                ("2026-11-26T23:00:00+00:00", 2, 9),
+                ("2026-11-27T23:00:00+00:00", 2, 3),
+            ]
+            # 23:45 Berlin on the 27th: the 27th started before it, so only the 28th is in the window.
+            assert await series("day", "2026-11-27T22:45:00Z", "2026-11-30T00:00:00Z") == [
+                ("2026-11-27T23:00:00+00:00", 2, 3)
+            ]
+            assert await series("hour", "2026-11-27T22:00:00Z", "2026-11-28T00:00:00Z") == [
+                ("2026-11-27T22:00:00+00:00", 1, 4),
+                ("2026-11-27T23:00:00+00:00", 1, 2),
+            ]
+            units = await client.get(
+                "/api/v1/metrics/org-units",
+                params={"granularity": "day", "from": "2026-11-26T00:00:00Z", "to": "2026-11-30T00:00:00Z",
+                        "site": "abfall"},
+            )  # fmt: skip
+            (unit,) = units.json()["items"]
+            assert [(b["bucket_start"], b["responses"]) for b in unit["series"]] == [
+                ("2026-11-26T23:00:00+00:00", 2),
+                ("2026-11-27T23:00:00+00:00", 2),
+            ]
+    finally:
+        await pool.close()
