@@ -43,10 +43,61 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.unauthorized.title": {"de": "Anmeldung erforderlich.", "en": "Authentication required."},
     "problem.not_found.title": {"de": "Nicht gefunden.", "en": "Not found."},
     "problem.method.title": {"de": "Diese Methode ist hier nicht erlaubt.", "en": "Method not allowed."},
-    "problem.helpful_or_rating": {
-        "de": "Bitte geben Sie an, ob die Seite hilfreich war, oder vergeben Sie eine Bewertung.",
-        "en": "Please say whether the page was helpful or give a rating.",
+    "problem.some_answer": {
+        "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
+        "en": "Please answer at least one question or write us a comment.",
     },
+    # The feedback form without JavaScript (services/ingest/form.py, templates/form.html).
+    "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
+    "form.intro": {
+        "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "
+        "freiwillig. Bitte schreiben Sie keine persönlichen Daten in die Textfelder.",
+        "en": "Your feedback helps us improve this page and our services. Every answer is optional. Please do "
+        "not enter personal data in the text fields.",
+    },
+    "form.page": {"de": "Seite", "en": "Page"},
+    "form.helpful": {"de": "War diese Seite hilfreich?", "en": "Was this page helpful?"},
+    "form.yes": {"de": "Ja", "en": "Yes"},
+    "form.no": {"de": "Nein", "en": "No"},
+    "form.rating": {"de": "Wie bewerten Sie die Seite?", "en": "How do you rate the page?"},
+    "form.rating.1": {"de": "1 – sehr schlecht", "en": "1 – very poor"},
+    "form.rating.2": {"de": "2 – schlecht", "en": "2 – poor"},
+    "form.rating.3": {"de": "3 – mittel", "en": "3 – fair"},
+    "form.rating.4": {"de": "4 – gut", "en": "4 – good"},
+    "form.rating.5": {"de": "5 – sehr gut", "en": "5 – very good"},
+    "form.category": {"de": "Worum geht es?", "en": "What is it about?"},
+    "form.category.none": {"de": "Bitte wählen (optional)", "en": "Please choose (optional)"},
+    "category.content": {"de": "Inhalt der Seite", "en": "Page content"},
+    "category.technical": {"de": "Technisches Problem", "en": "Technical problem"},
+    "category.accessibility_barrier": {"de": "Barriere melden", "en": "Report an accessibility barrier"},
+    "category.service": {"de": "Dienstleistung der Stadt", "en": "City service"},
+    "category.other": {"de": "Sonstiges", "en": "Other"},
+    "form.comment": {"de": "Ihr Kommentar", "en": "Your comment"},
+    "form.suggestion": {"de": "Ihr Verbesserungsvorschlag", "en": "Your suggestion for improvement"},
+    "form.max_chars": {"de": "Höchstens {limit} Zeichen.", "en": "At most {limit} characters."},
+    "form.honeypot": {"de": "Bitte dieses Feld leer lassen", "en": "Please leave this field empty"},
+    "form.submit": {"de": "Rückmeldung senden", "en": "Send feedback"},
+    "form.errors": {
+        "de": "Bitte prüfen Sie Ihre Angaben:",
+        "en": "Please check your entries:",
+    },
+    "form.error.field": {"de": "{field}: {detail}", "en": "{field}: {detail}"},
+    "form.error.unavailable": {
+        "de": "Ihre Rückmeldung konnte gerade nicht gespeichert werden. Ihre Angaben sind erhalten: Bitte senden "
+        "Sie das Formular in einigen Sekunden noch einmal ab.",
+        "en": "Your feedback could not be saved just now. Your entries are kept: please send the form again in a "
+        "few seconds.",
+    },
+    "form.error.site": {
+        "de": "Für diese Seite kann hier leider keine Rückmeldung abgegeben werden.",
+        "en": "Feedback for this page cannot be given here.",
+    },
+    "form.thanks.title": {"de": "Vielen Dank für Ihre Rückmeldung!", "en": "Thank you for your feedback!"},
+    "form.thanks.body": {
+        "de": "Wir haben Ihre Rückmeldung erhalten. Das zuständige Team wertet sie aus.",
+        "en": "We have received your feedback. The responsible team will review it.",
+    },
+    "form.back": {"de": "Zurück zur Seite", "en": "Back to the page"},
 }
 
 LANGUAGES = ("de", "en")

@@ -43,8 +43,8 @@ def field_errors(exc: ValidationError, lang: str) -> list[dict[str, str]]:
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err["loc"]]
         message = err["msg"]
-        if "helpful or rating" in message:
-            message = text("problem.helpful_or_rating", lang)
+        if "at least one of helpful, rating" in message:
+            message = text("problem.some_answer", lang)
         out.append({"pointer": "/" + "/".join(loc), "field": ".".join(loc) or "(body)", "detail": message})
     return out
 

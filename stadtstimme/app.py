@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.analytics.api import build_router as analytics_router
 from services.ingest.api import PATH as FEEDBACK_PATH
 from services.ingest.api import FeedbackEndpoint, Receive, Scope, Send, openapi_paths
+from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from shared.db import create_pool, migrate
 from shared.messages import text
@@ -82,6 +83,8 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if ingest is not None:
+        app.include_router(build_form_router(ingest))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

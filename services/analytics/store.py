@@ -12,38 +12,75 @@ import asyncpg
 _STATS_COLUMNS = (
     "responses, helpful_yes, helpful_no, rating_count, rating_sum, rating_1, rating_2, rating_3, rating_4, rating_5"
 )
-_STATS_AGG = """count(*), count(*) FILTER (WHERE helpful), count(*) FILTER (WHERE NOT helpful),
-    count(rating), coalesce(sum(rating), 0), count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
-    count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4), count(*) FILTER (WHERE rating = 5)"""
+# Counters of a group of merged response parts (see PROJECT_FEEDBACK): what each part adds to its bucket.
+_STATS_ADDED = """count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE add_helpful),
+    count(*) FILTER (WHERE NOT add_helpful), count(add_rating), coalesce(sum(add_rating), 0),
+    count(*) FILTER (WHERE add_rating = 1), count(*) FILTER (WHERE add_rating = 2),
+    count(*) FILTER (WHERE add_rating = 3), count(*) FILTER (WHERE add_rating = 4),
+    count(*) FILTER (WHERE add_rating = 5)"""
 _STATS_ADD = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in (x.strip() for x in _STATS_COLUMNS.split(",")))
 
-# Inserts the batch's events that were never seen before (dedupe by event id, the first offset wins) and adds
-# exactly those to the aggregates: pages per hour, org units per hour and per day, in the city's time zone
-# (a page's days are summed from its hours when read). Data-modifying CTEs all run, referenced or not.
+
+def _first(column: str) -> str:
+    """The value of ``column`` in the earliest part of a response that has one (``NULL`` if none has)."""
+    return (
+        f"(array_agg({column} ORDER BY received_at, kafka_partition, kafka_offset) "
+        f"FILTER (WHERE {column} IS NOT NULL))[1]"
+    )
+
+
+# One statement per batch, in the caller's transaction (data-modifying CTEs all run, referenced or not; all
+# of them see the tables as they were before the statement):
+# 1. archive the batch's events never seen before (dedupe by event id; the first offset wins);
+# 2. group the new unflagged parts by response: first page, unit and time, first helpful and first rating;
+# 3. merge with what the aggregates already hold of those responses: a response counts once, in the bucket of
+#    its first counted part, and each answer counts from the first part that gave it;
+# 4. add exactly that to pages per hour and org units per hour and per day, in the city's time zone ($16).
 PROJECT_FEEDBACK = f"""
 WITH batch AS (
     SELECT b.event_id, $2::text AS topic, b.kafka_partition, b.kafka_offset, b.received_at, b.site_id,
            b.page_url, b.org_unit_id, b.helpful, b.rating, b.category, b.language, b.comment, b.suggestion,
-           b.envelope
+           b.envelope, b.response_id, string_to_array(b.flags, ',') AS flags
     FROM unnest($1::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-                $9::bool[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                $9::bool[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                $17::uuid[], $18::text[])
         AS b(event_id, kafka_partition, kafka_offset, received_at, site_id, page_url, org_unit_id,
-             helpful, rating, category, language, comment, suggestion, envelope)
+             helpful, rating, category, language, comment, suggestion, envelope, response_id, flags)
 ), fresh AS (
     INSERT INTO feedback_event AS t
     SELECT DISTINCT ON (event_id) * FROM batch ORDER BY event_id, kafka_partition, kafka_offset
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING event_id, received_at, site_id, page_url, org_unit_id, helpful, rating
+    RETURNING response_id, kafka_partition, kafka_offset, received_at, site_id, page_url, org_unit_id, helpful,
+              rating, flags
+), parts AS (
+    SELECT response_id, {_first("page_url")} AS page_url, {_first("org_unit_id")} AS org_unit_id,
+           {_first("site_id")} AS site_id, min(received_at) AS first_at, {_first("helpful")} AS helpful,
+           {_first("rating")} AS rating
+    FROM fresh WHERE cardinality(flags) = 0 GROUP BY response_id
+), merged AS (
+    SELECT p.response_id, coalesce(r.page_url, p.page_url) AS page_url,
+           coalesce(r.org_unit_id, p.org_unit_id) AS org_unit_id, coalesce(r.site_id, p.site_id) AS site_id,
+           coalesce(r.first_at, p.first_at) AS first_at, r.response_id IS NULL AS is_new,
+           CASE WHEN r.helpful IS NULL THEN p.helpful END AS add_helpful,
+           CASE WHEN r.rating IS NULL THEN p.rating END AS add_rating
+    FROM parts p LEFT JOIN feedback_response r ON r.response_id = p.response_id
+), responses AS (
+    INSERT INTO feedback_response AS t (response_id, page_url, org_unit_id, site_id, first_at, helpful, rating)
+    SELECT response_id, page_url, org_unit_id, site_id, first_at, add_helpful, add_rating FROM merged
+    ON CONFLICT (response_id) DO UPDATE
+        SET helpful = coalesce(t.helpful, excluded.helpful), rating = coalesce(t.rating, excluded.rating)
+), added AS (
+    SELECT * FROM merged WHERE is_new OR add_helpful IS NOT NULL OR add_rating IS NOT NULL
 ), pages AS (
     INSERT INTO page_satisfaction AS t (page_url, org_unit_id, site_id, bucket_start, {_STATS_COLUMNS})
-    SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', received_at, $16), {_STATS_AGG}
-    FROM fresh GROUP BY page_url, org_unit_id, date_trunc('hour', received_at, $16)
+    SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', first_at, $16), {_STATS_ADDED}
+    FROM added GROUP BY page_url, org_unit_id, date_trunc('hour', first_at, $16)
     ON CONFLICT (page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 )
 INSERT INTO org_unit_satisfaction AS t (org_unit_id, granularity, bucket_start, {_STATS_COLUMNS})
-SELECT org_unit_id, g.granularity, date_trunc(g.granularity, f.received_at, $16), {_STATS_AGG}
-FROM fresh f CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)
-GROUP BY org_unit_id, g.granularity, date_trunc(g.granularity, f.received_at, $16)
+SELECT org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $16), {_STATS_ADDED}
+FROM added a CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)
+GROUP BY org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $16)
 ON CONFLICT (granularity, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 """
 
@@ -64,6 +101,8 @@ class FeedbackRow:
     comment: str | None
     suggestion: str | None
     envelope: str
+    response_id: UUID
+    flags: str  # comma-separated flag codes; empty when unflagged
 
 
 async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[FeedbackRow], timezone: str) -> None:
@@ -87,6 +126,8 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
         [r.suggestion for r in rows],
         [r.envelope for r in rows],
         timezone,
+        [r.response_id for r in rows],
+        [r.flags for r in rows],
     )
 
 
@@ -123,5 +164,5 @@ async def record_dead_letters(
 
 async def reset_read_models(conn: asyncpg.Connection, consumer: str) -> None:
     """Empty every feedback read model and the projector's positions (before a replay)."""
-    await conn.execute("TRUNCATE feedback_event, page_satisfaction, org_unit_satisfaction")
+    await conn.execute("TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction")
     await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)

@@ -14,6 +14,11 @@ key on the metrics topic); hours and days are cut in ``settings.timezone``. Afte
 publishes the full state of each bucket the event touches as ``SatisfactionAggregateUpdated`` to the compacted
 topic ``stadtstimme.metrics.satisfaction.v1``; the latest message per key is the bucket's current state.
 
+Responses in parts (``FeedbackSubmitted`` v2): counted as the projector counts them. Each agent keeps a state
+``response|<response id>`` (time of the first counted part, answers counted) so a follow-up adds only the
+answers its response lacked, to the buckets of the first part; flagged parts are not counted. Both parts of a
+widget response carry the same page URL and so reach the same partition. Response states expire like markers.
+
 Duplicates: duplicates of one event carry the same page URL (and org unit), so they arrive on the same
 partition as the original. Each agent keeps a marker ``seen|<event id>`` in its table for every event it
 counted; an event whose marker exists is not counted again (its buckets are published once more, unchanged).
@@ -68,8 +73,8 @@ from faust.tables.manager import TableManager
 from faust.tables.recovery import Recovery
 from prometheus_client import Counter
 
-from shared.contracts.envelope import decode_envelope, encode_envelope
-from shared.contracts.feedback import FeedbackSubmittedV1
+from shared.contracts.envelope import encode_envelope
+from shared.contracts.feedback import FeedbackSubmittedV2, decode_feedback_event
 from shared.contracts.metrics import (
     RATINGS,
     SATISFACTION_AGGREGATE_UPDATED,
@@ -88,9 +93,8 @@ SOURCE = "/stadtstimme/analytics/aggregator"
 DEDUPE_HORIZON = timedelta(hours=48)
 SESSION_TIMEOUT_S = 10.0  # consumer group session timeout (faust's default is 60 s)
 REPARTITION_RETENTION = timedelta(days=7)
-# The only event types the aggregator accepts on the feedback topic.
-FEEDBACK_TYPES = {(e.type, e.version): e for e in FEEDBACK.events}
-SEEN = "seen|"
+SEEN = "seen|"  # table key prefix of an event's dedupe marker
+RESPONSE = "response|"  # table key prefix of what has been counted of a response
 
 COUNTED = Counter("stadtstimme_aggregator_events_total", "Events counted into aggregates", ["scope"])
 DUPLICATES = Counter("stadtstimme_aggregator_duplicates_total", "Duplicate events not counted again", ["scope"])
@@ -118,14 +122,13 @@ def buckets(received_at: datetime, tz: ZoneInfo) -> tuple[tuple[Granularity, dat
     )
 
 
-def decode_feedback(raw: Any, where: str) -> tuple[str, FeedbackSubmittedV1] | None:
-    """The event id and data of a ``FeedbackSubmitted`` record, or ``None`` (logged) if it is not one."""
+def decode_feedback(raw: Any, where: str) -> tuple[str, FeedbackSubmittedV2] | None:
+    """The event id and data (any version, read as v2) of a ``FeedbackSubmitted`` record, or ``None`` (logged)
+    if it is not one."""
     try:
         if not isinstance(raw, bytes | bytearray):
             raise ValueError(f"record value is {type(raw).__name__}, not bytes")
-        envelope, data = decode_envelope(bytes(raw), FEEDBACK_TYPES)
-        if not isinstance(data, FeedbackSubmittedV1):
-            raise ValueError(f"unexpected data model {type(data).__name__}")
+        envelope, data = decode_feedback_event(bytes(raw))
     except ValueError as exc:  # pydantic's ValidationError and UnknownEventType included
         SKIPPED.labels(where.split("@")[0]).inc()
         log.error("skipping undecodable record at %s: %s", where, str(exc)[:500])
@@ -133,18 +136,27 @@ def decode_feedback(raw: Any, where: str) -> tuple[str, FeedbackSubmittedV1] | N
     return str(envelope.id), data
 
 
-def add(state: dict[str, Any] | None, data: FeedbackSubmittedV1, event_id: str, site: str | None) -> dict[str, Any]:
-    """A new bucket state with one more event counted (table values are replaced, never mutated)."""
+def add(
+    state: dict[str, Any] | None,
+    new_response: bool,
+    helpful: bool | None,
+    rating: int | None,
+    data: FeedbackSubmittedV2,
+    event_id: str,
+    site: str | None,
+) -> dict[str, Any]:
+    """A new bucket state with one part of a response counted: the response itself if it is new, and the
+    answers it adds (table values are replaced, never mutated)."""
     new: dict[str, Any] = dict(state) if state else {"responses": 0, "yes": 0, "no": 0}
     new.setdefault("ratings", [0, 0, 0, 0, 0])
-    new["responses"] += 1
-    if data.helpful is True:
+    new["responses"] += int(new_response)
+    if helpful is True:
         new["yes"] += 1
-    elif data.helpful is False:
+    elif helpful is False:
         new["no"] += 1
-    if data.rating is not None:
+    if rating is not None:
         ratings = list(new["ratings"])
-        ratings[data.rating - 1] += 1
+        ratings[rating - 1] += 1
         new["ratings"] = ratings
     new["org_unit"] = data.org_unit
     new["site"] = site
@@ -206,7 +218,7 @@ class Aggregation:
             heap = [
                 (float(v[0]), k)
                 for k, v in self.table.items()
-                if isinstance(k, str) and k.startswith(SEEN) and v and int(v[1]) == partition
+                if isinstance(k, str) and k.startswith((SEEN, RESPONSE)) and v and int(v[1]) == partition
             ]
             heapq.heapify(heap)
             self._expiry[partition] = heap
@@ -214,24 +226,35 @@ class Aggregation:
         return heap
 
     def count(
-        self, partition: int, key: str, event_id: str, data: FeedbackSubmittedV1
+        self, partition: int, key: str, event_id: str, data: FeedbackSubmittedV2
     ) -> list[tuple[str, dict[str, Any], str]]:
-        """Count one event unless counted before; returns key, data and as-of time of each touched bucket."""
+        """Count one part of a response unless counted before; returns key, data and as-of time of each touched
+        bucket. As in the projector: a response counts once, in the buckets of its first counted part, each
+        answer from the first part that gave it; flagged parts are not counted."""
+        if data.flags:
+            return []
         heap = self._index(partition)
         marker = SEEN + event_id
         seen = self.table.get(marker)
         received_at = data.received_at if data.received_at.tzinfo else data.received_at.replace(tzinfo=UTC)
+        response_key = RESPONSE + str(data.response_id)
+        response = self.table.get(response_key)  # [first part's time, partition, helpful counted, rating counted]
+        new_response = response is None
+        helpful = data.helpful if new_response or not response[2] else None
+        rating = data.rating if new_response or not response[3] else None
         if seen is not None:
             DUPLICATES.labels(self.scope).inc()
-            # The buckets of the counted copy (a retried submission may have a later received_at).
+            # The buckets the counted copy went to (a retried submission may have a later received_at).
             received_at = datetime.fromtimestamp(float(seen[0]), UTC)
+        elif not new_response:
+            received_at = datetime.fromtimestamp(float(response[0]), UTC)
         site = data.site if self.scope == "page" else None
         out: list[tuple[str, dict[str, Any], str]] = []
         for granularity, start in buckets(received_at, self.tz):
             message_key = aggregate_key(self.scope, key, granularity, start)
             state = self.table.get(message_key)
             if seen is None:
-                state = add(state, data, event_id, site)
+                state = add(state, new_response, helpful, rating, data, event_id, site)
                 self.table[message_key] = state
             if state is not None:
                 data_out = state_data(self.scope, key, granularity, start, state)
@@ -239,7 +262,13 @@ class Aggregation:
         if seen is None:
             COUNTED.labels(self.scope).inc()
             ts = received_at.timestamp()
-            # Written after the buckets: same changelog partition, so a stored marker implies stored counts.
+            # Written after the buckets: same changelog partition, so stored markers imply stored counts.
+            if new_response:
+                self.table[response_key] = [ts, partition, helpful is not None, rating is not None]
+                heapq.heappush(heap, (ts, response_key))
+            elif helpful is not None or rating is not None:
+                self.table[response_key] = [response[0], partition, response[2] or helpful is not None,
+                                            response[3] or rating is not None]  # fmt: skip
             self.table[marker] = [ts, partition]
             heapq.heappush(heap, (ts, marker))
             self._clock[partition] = max(self._clock.get(partition, 0.0), ts)
@@ -386,7 +415,7 @@ def create_faust_app(settings: Settings) -> faust.App:
         for message_key, data, as_of_time in updates:
             await metrics.send(key=message_key.encode(), value=encode_update(message_key, data, as_of_time))
 
-    async def decoded(stream: Any) -> AsyncIterator[tuple[int, bytes, str, FeedbackSubmittedV1]]:
+    async def decoded(stream: Any) -> AsyncIterator[tuple[int, bytes, str, FeedbackSubmittedV2]]:
         """(partition, raw value, event id, data) of every decodable event; the rest is logged and skipped."""
         async for event in stream.events():
             message = event.message

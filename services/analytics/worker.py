@@ -20,9 +20,7 @@ from prometheus_client import Counter, Gauge
 
 from services.analytics import store
 from services.analytics.store import FeedbackRow
-from shared.contracts import FEEDBACK_SUBMITTED
-from shared.contracts.envelope import decode_as
-from shared.contracts.feedback import FeedbackSubmittedV1
+from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.settings import Settings
 
@@ -39,8 +37,7 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
     """Decode one record; raises ``ValueError`` (pydantic's included) for anything not a valid event."""
     if record.value is None:
         raise ValueError("empty record")
-    envelope, data = decode_as(record.value, FEEDBACK_SUBMITTED)
-    assert isinstance(data, FeedbackSubmittedV1)
+    envelope, data = decode_feedback_event(record.value)
     return FeedbackRow(
         event_id=envelope.id,
         partition=record.partition,
@@ -56,6 +53,8 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
         comment=data.comment,
         suggestion=data.suggestion,
         envelope=record.value.decode(),
+        response_id=data.response_id,
+        flags=",".join(data.flags),
     )
 
 

@@ -27,6 +27,9 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     event_id: UUID = Field(description="Client-generated UUID; the idempotency key of this submission.")
+    response_id: UUID | None = Field(
+        None, description="Links a follow-up to the first part of the same response (its event_id); default: event_id."
+    )
     site: str = Field(min_length=1, max_length=64)
     page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
     helpful: bool | None = None
@@ -35,12 +38,34 @@ class FeedbackRequest(BaseModel):
     suggestion: str | None = Field(None, max_length=SUGGESTION_MAX_CHARS)
     category: Category | None = None
     language: Language = "de"
+    elapsed_ms: int | None = Field(
+        None, ge=0, description="Milliseconds the citizen had this step on screen before sending (time trap)."
+    )
+    website: str | None = Field(None, max_length=500, description="Honeypot: a field people never see or fill.")
 
     @model_validator(mode="after")
-    def _helpful_or_rating(self) -> Self:
-        if self.helpful is None and self.rating is None:
-            raise ValueError("at least one of helpful or rating is required")
+    def _some_answer(self) -> Self:
+        if all(v is None for v in (self.helpful, self.rating, self.comment, self.suggestion, self.category)):
+            raise ValueError("at least one of helpful, rating, comment, suggestion or category is required")
         return self
+
+
+# Time trap: people need a moment to read a question, more to write a sentence. Faster parts are accepted and
+# archived, but flagged and left out of the figures, so an automated sender learns nothing from the answer.
+MIN_MS_ONE_CLICK = 1000
+MIN_MS_WITH_TEXT = 4000
+
+
+def flags_for(request: FeedbackRequest) -> tuple[str, ...]:
+    """Why a submission looks automated: a filled honeypot, or sent faster than a person could."""
+    flags: list[str] = []
+    if request.website:
+        flags.append("honeypot")
+    if request.elapsed_ms is not None:
+        has_text = bool(request.comment or request.suggestion)
+        if request.elapsed_ms < (MIN_MS_WITH_TEXT if has_text else MIN_MS_ONE_CLICK):
+            flags.append("too_fast")
+    return tuple(flags)
 
 
 class Rejected(Exception):
@@ -80,6 +105,7 @@ def accept_feedback(
     if page_origin not in site.origins:
         raise Rejected("page_not_on_site", "page_url")
     data = {
+        "response_id": str(request.response_id or request.event_id),
         "site": site.id,
         "page_url": page_url,
         "org_unit": site.org_unit_for(path),
@@ -89,6 +115,7 @@ def accept_feedback(
         "suggestion": _clean_text(request.suggestion),
         "category": request.category,
         "language": request.language,
+        "flags": flags_for(request),
         "received_at": received_at,
     }
     return page_url, data

@@ -5,7 +5,16 @@ from these models (``stadtstimme contracts export``) into ``schemas/`` and ``asy
 """
 
 from shared.contracts.envelope import SPECVERSION, Envelope, decode_envelope, encode_envelope
-from shared.contracts.feedback import CATEGORIES, FEEDBACK_SUBMITTED, LANGUAGES, FeedbackSubmittedV1
+from shared.contracts.feedback import (
+    CATEGORIES,
+    FEEDBACK_SUBMITTED,
+    FEEDBACK_SUBMITTED_V1,
+    FLAGS,
+    LANGUAGES,
+    FeedbackSubmittedV1,
+    FeedbackSubmittedV2,
+    upcast_feedback,
+)
 from shared.contracts.metrics import (
     SATISFACTION_AGGREGATE_UPDATED,
     SatisfactionAggregateUpdatedV1,
@@ -17,6 +26,8 @@ from shared.contracts.topics import SATISFACTION_METRICS, TOPICS, Topic, topic_n
 __all__ = [
     "CATEGORIES",
     "FEEDBACK_SUBMITTED",
+    "FEEDBACK_SUBMITTED_V1",
+    "FLAGS",
     "LANGUAGES",
     "SATISFACTION_AGGREGATE_UPDATED",
     "SATISFACTION_METRICS",
@@ -24,6 +35,7 @@ __all__ = [
     "TOPICS",
     "Envelope",
     "FeedbackSubmittedV1",
+    "FeedbackSubmittedV2",
     "SatisfactionAggregateUpdatedV1",
     "Topic",
     "aggregate_event_id",
@@ -31,4 +43,5 @@ __all__ = [
     "decode_envelope",
     "encode_envelope",
     "topic_name",
+    "upcast_feedback",
 ]

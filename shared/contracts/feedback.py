@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal, Self
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.envelope import EventType
+from shared.contracts.envelope import Envelope, EventType, decode_as
 
 COMMENT_MAX_CHARS = 2000
 SUGGESTION_MAX_CHARS = 2000
@@ -50,4 +51,77 @@ class FeedbackSubmittedV1(BaseModel):
         return self
 
 
-FEEDBACK_SUBMITTED = EventType("de.stadtstimme.feedback.submitted", 1, FeedbackSubmittedV1)
+FLAGS = ("honeypot", "too_fast")
+Flag = Literal["honeypot", "too_fast"]
+
+
+class FeedbackSubmittedV2(BaseModel):
+    """Data of ``de.stadtstimme.feedback.submitted`` v2: one part of a citizen's response.
+
+    The widget sends a response in parts: the one-click "helpful?" answer first, then optionally a rating,
+    comment, suggestion and category as a follow-up. Every part is an event of its own (its id is the envelope's
+    ``id``); ``response_id`` links the parts and equals the id of the first part. Aggregates count a response
+    once, in the bucket of its first counted part, and take each answer (helpful, rating) from the first part
+    that gave it. Parts with ``flags`` (suspected automated submissions) are kept for staff but never counted.
+
+    v1 events are read as v2 with ``response_id`` = event id and no flags (``upcast_feedback``).
+    Free text arrives here already redacted (``shared.redaction``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    response_id: UUID = Field(description="Id of the response this part belongs to: the id of its first part.")
+    site: str = Field(min_length=1, max_length=64, description="Site id the widget was embedded in.")
+    page_url: str = Field(
+        min_length=1,
+        max_length=PAGE_URL_MAX_CHARS,
+        description="Normalised page URL (no query, no fragment).",
+    )
+    org_unit: str = Field(min_length=1, max_length=64, description="Org unit responsible, resolved at ingest.")
+    helpful: bool | None = Field(None, description="Answer to 'Was this page helpful?'.")
+    rating: int | None = Field(None, ge=1, le=5, description="Rating 1 (bad) to 5 (very good).")
+    comment: str | None = Field(None, max_length=COMMENT_MAX_CHARS)
+    suggestion: str | None = Field(None, max_length=SUGGESTION_MAX_CHARS)
+    category: Category | None = None
+    language: Language = "de"
+    flags: tuple[Flag, ...] = Field(
+        (),
+        description="Why ingest suspects an automated submission (honeypot filled, sent too fast); such "
+        "parts are accepted and archived but left out of every aggregate.",
+    )
+    received_at: datetime = Field(description="When ingest accepted this part (UTC).")
+
+    @model_validator(mode="after")
+    def _some_answer(self) -> Self:
+        if all(v is None for v in (self.helpful, self.rating, self.comment, self.suggestion, self.category)):
+            raise ValueError("at least one of helpful, rating, comment, suggestion or category is required")
+        return self
+
+
+FEEDBACK_SUBMITTED_V1 = EventType("de.stadtstimme.feedback.submitted", 1, FeedbackSubmittedV1)
+FEEDBACK_SUBMITTED = EventType("de.stadtstimme.feedback.submitted", 2, FeedbackSubmittedV2)
+
+
+def upcast_feedback(data: BaseModel, event_id: UUID) -> FeedbackSubmittedV2:
+    """Any version of ``FeedbackSubmitted`` data as v2 (a v1 event is a response of one part, unflagged)."""
+    if isinstance(data, FeedbackSubmittedV2):
+        return data
+    if isinstance(data, FeedbackSubmittedV1):
+        return FeedbackSubmittedV2.model_construct(
+            response_id=event_id, flags=(), **{k: getattr(data, k) for k in FeedbackSubmittedV1.model_fields}
+        )
+    raise ValueError(f"not FeedbackSubmitted data: {type(data).__name__}")
+
+
+def decode_feedback_event(raw: bytes) -> tuple[Envelope, FeedbackSubmittedV2]:
+    """Decode a ``FeedbackSubmitted`` record of any version as v2; raises ``ValueError`` for anything else.
+
+    One validation pass for current events; a v1 event costs a second pass (only old events are v1)."""
+    try:
+        envelope, data = decode_as(raw, FEEDBACK_SUBMITTED)
+    except ValueError as current_error:
+        try:
+            envelope, data = decode_as(raw, FEEDBACK_SUBMITTED_V1)
+        except ValueError:
+            raise current_error from None
+    return envelope, upcast_feedback(data, envelope.id)

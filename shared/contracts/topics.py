@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.contracts.envelope import EventType
-from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 
 
@@ -26,7 +26,7 @@ class Topic:
 
 FEEDBACK = Topic(
     name="stadtstimme.feedback.v1",
-    events=(FEEDBACK_SUBMITTED,),
+    events=(FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED),
     key="page_url",
     retention_ms=-1,
     cleanup_policy="delete",

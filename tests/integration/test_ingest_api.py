@@ -73,7 +73,7 @@ async def test_accepted_feedback_is_in_the_metrics_api(client: httpx.AsyncClient
         (None, {"rating": "fünf"}, 422, "rating"),
         (None, {"rating": 3, "admin": True}, 422, "admin"),
         (None, {"rating": 3, "comment": "x" * 2001}, 422, "comment"),
-        (None, {"comment": "weder hilfreich noch Bewertung"}, 422, None),
+        (None, {"language": "en"}, 422, None),  # no answer at all
         (None, {"rating": 3, "site": "gibt-es-nicht"}, 422, "site"),
         (None, {"rating": 3, "page_url": "https://www.baeder-musterstadt.de/freibad"}, 422, "page_url"),
     ],
@@ -162,3 +162,67 @@ async def test_broker_unreachable_answers_503_with_retry_after(settings: Setting
             assert ready.status_code == 503 and ready.json()["broker"] is False
     finally:
         system.stop_all()
+
+
+async def page_totals(client: httpx.AsyncClient, system: System, path: str) -> dict[str, Any]:
+    pages = await client.get("/api/v1/metrics/pages", params={"url_prefix": f"{ABFALL}{path}"}, headers=system.auth)
+    [item] = pages.json()["items"]
+    totals: dict[str, Any] = item["totals"]
+    return totals
+
+
+async def test_a_widget_response_in_two_parts_counts_once_and_bots_not_at_all(
+    client: httpx.AsyncClient, system: System
+) -> None:
+    first = feedback(page_url=f"{ABFALL}/abfuhrkalender", helpful=True, elapsed_ms=2500)
+    follow_up = feedback(
+        page_url=f"{ABFALL}/abfuhrkalender", response_id=first["event_id"], rating=4, category="content",
+        comment="Bitte auch als PDF", elapsed_ms=12_000, website="",
+    )  # fmt: skip
+    bot = feedback(page_url=f"{ABFALL}/abfuhrkalender", rating=1, comment="Buy now", website="http://spam.example")
+    hasty = feedback(page_url=f"{ABFALL}/abfuhrkalender", helpful=False, elapsed_ms=40)
+    for body in (first, follow_up, bot, hasty):
+        response = await client.post("/api/v1/feedback", json=body, headers={"Origin": ABFALL})
+        assert response.status_code == 202, response.text  # bots learn nothing from the answer
+    await system.wait_projected(4, timeout=15)
+    totals = await page_totals(client, system, "/abfuhrkalender")
+    assert (totals["responses"], totals["helpful_yes"], totals["helpful_no"], totals["rating_sum"]) == (1, 1, 0, 4)
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        flags = dict(await conn.fetch("SELECT event_id::text, flags FROM feedback_event"))
+    finally:
+        await conn.close()
+    assert flags == {first["event_id"]: [], follow_up["event_id"]: [], bot["event_id"]: ["honeypot"],
+                     hasty["event_id"]: ["too_fast"]}  # fmt: skip  # kept for staff as suspected spam
+
+
+async def test_the_form_without_javascript(client: httpx.AsyncClient, system: System) -> None:
+    shown = await client.get("/feedback/form", params={"site": "abfall", "page": f"{ABFALL}/sperrmuell?x=1"})
+    assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/html")
+    html = shown.text
+    assert '<html lang="de">' in html and "War diese Seite hilfreich?" in html
+    assert f'value="{ABFALL}/sperrmuell"' in html  # normalised, no query
+    assert "unsafe-inline" not in shown.headers["content-security-policy"]
+    event_id = html.split('name="event_id" value="')[1].split('"')[0]
+    issued = int(html.split('name="issued_ms" value="')[1].split('"')[0]) - 30_000  # as if read for 30 s
+    form = {
+        "event_id": event_id, "site": "abfall", "page_url": f"{ABFALL}/sperrmuell", "language": "de",
+        "issued_ms": str(issued), "helpful": "no", "rating": "9", "category": "accessibility_barrier",
+        "comment": "Der Button <b>Senden</b> ist für Screenreader unbeschriftet", "suggestion": "", "website": "",
+    }  # fmt: skip
+    wrong = await client.post("/feedback/form", data=form)
+    assert wrong.status_code == 422
+    assert "Bitte prüfen Sie Ihre Angaben" in wrong.text and "rating" in wrong.text
+    assert "Der Button &lt;b&gt;Senden&lt;/b&gt;" in wrong.text  # kept, and rendered as text
+    assert f'value="{event_id}"' in wrong.text  # the same id: sending again never counts twice
+    done = await client.post("/feedback/form", data=form | {"rating": "2"})
+    assert done.status_code == 200 and "Vielen Dank für Ihre Rückmeldung!" in done.text
+    again = await client.post("/feedback/form", data=form | {"rating": "2"})
+    assert again.status_code == 200
+    await system.wait_projected(1, timeout=15)  # one distinct event: the second post repeated its id
+    totals = await page_totals(client, system, "/sperrmuell")
+    assert (totals["responses"], totals["helpful_no"], totals["rating_sum"]) == (1, 1, 2)
+    hostile = await client.get("/feedback/form", params={"site": "abfall", "page": "javascript:alert(1)"})
+    assert "javascript:" not in hostile.text
+    unknown = await client.get("/feedback/form", params={"site": "gibt-es-nicht", "lang": "en"})
+    assert unknown.status_code == 404 and "cannot be given here" in unknown.text

@@ -4,7 +4,7 @@ undecodable records and a re-read of the whole topic."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from services.analytics.api import build_router
 from services.analytics.replay import ReplayRefused, replay
 from services.analytics.worker import CONSUMER, Projector
-from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
+from shared.contracts import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.db import create_pool, migrate
 from shared.kafka import ensure_topics, start_producer
@@ -58,7 +58,7 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
     e2 = event(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), helpful=False, rating=1)
     e3 = event(datetime(2026, 7, 1, 22, 30, tzinfo=UTC), rating=3)
     encoded = {
-        i: encode_envelope(FEEDBACK_SUBMITTED, eid, "/test", d["received_at"], d)
+        i: encode_envelope(FEEDBACK_SUBMITTED_V1, eid, "/test", d["received_at"], d)  # the events of 2026
         for i, (eid, d) in enumerate((e1, e2, e3))
     }
     await produce(settings, [encoded[0], encoded[1], b"not json at all", encoded[0], encoded[2], encoded[1]])
@@ -107,7 +107,7 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
             await conn.execute(
                 """INSERT INTO feedback_event SELECT gen_random_uuid(), topic, kafka_partition, kafka_offset + 100,
                        received_at, site_id, page_url, org_unit_id, helpful, rating, category, language, comment,
-                       suggestion, envelope FROM feedback_event LIMIT 1"""
+                       suggestion, envelope, response_id, flags FROM feedback_event LIMIT 1"""
             )
         with pytest.raises(ReplayRefused, match="1 archived events are not in the topic"):
             await replay(settings, pool)
@@ -135,7 +135,7 @@ async def test_page_days_are_summed_from_hours_in_berlin_time(settings: Settings
     ]
     events = [event(t, rating=r) for t, r in zip(times, (5, 4, 2, 1), strict=True)]
     await produce(
-        settings, [encode_envelope(FEEDBACK_SUBMITTED, eid, "/test", d["received_at"], d) for eid, d in events]
+        settings, [encode_envelope(FEEDBACK_SUBMITTED_V1, eid, "/test", d["received_at"], d) for eid, d in events]
     )
     pool = await create_pool(settings)
     try:
@@ -177,5 +177,58 @@ async def test_page_days_are_summed_from_hours_in_berlin_time(settings: Settings
                 ("2026-11-26T23:00:00+00:00", 2),
                 ("2026-11-27T23:00:00+00:00", 2),
             ]
+    finally:
+        await pool.close()
+
+
+async def test_a_response_in_parts_counts_once_and_flagged_parts_never(settings: Settings) -> None:
+    """v2 parts: the first counted part opens the response in its bucket, a follow-up adds only answers the
+    response lacked (in the first part's bucket, even an hour later), flagged parts are archived, not counted."""
+    await ensure_topics(settings)
+    t0 = datetime(2026, 11, 27, 10, 59, tzinfo=UTC)
+    first_id, follow_id, again_id, bot_id, bot_follow_id = (uuid.uuid4() for _ in range(5))
+
+    def part(event_id: uuid.UUID, response_id: uuid.UUID, minutes: int, **fields: Any) -> bytes:
+        received = t0 + timedelta(minutes=minutes)
+        _, data = event(received, response_id=response_id, flags=fields.pop("flags", ()), **fields)
+        return encode_envelope(FEEDBACK_SUBMITTED, event_id, "/test", data["received_at"], data)
+
+    records = [
+        part(first_id, first_id, 0, helpful=True),  # 10:59
+        part(follow_id, first_id, 2, rating=4, comment="Gut", helpful=False),  # 11:01: helpful already given
+        part(again_id, first_id, 3, rating=1),  # rating already given: adds nothing
+        part(bot_id, bot_id, 0, rating=5, flags=("too_fast",)),
+        part(bot_follow_id, bot_id, 1, comment="Spam", flags=("honeypot",)),
+    ]
+    await produce(settings, records[:2])
+    pool = await create_pool(settings)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        assert await Projector(settings, pool).run(until_caught_up=True) == 2
+        await produce(settings, records[2:])  # a later batch: merged with what the read model holds
+        assert await Projector(settings, pool).run(until_caught_up=True) == 3
+        async with pool.acquire() as conn:
+            rows = await conn.fetch("SELECT * FROM page_satisfaction ORDER BY bucket_start")
+            assert [
+                (r["bucket_start"], r["responses"], r["helpful_yes"], r["helpful_no"], r["rating_count"],
+                 r["rating_sum"], r["rating_4"])
+                for r in rows
+            ] == [(datetime(2026, 11, 27, 10, tzinfo=UTC), 1, 1, 0, 1, 4, 1)]  # fmt: skip
+            units = await conn.fetch("SELECT granularity, responses, rating_sum FROM org_unit_satisfaction")
+            assert sorted(tuple(r) for r in units) == [("day", 1, 4), ("hour", 1, 4)]
+            archived = await conn.fetch("SELECT event_id, flags FROM feedback_event")
+            assert {r["event_id"]: r["flags"] for r in archived} == {
+                first_id: [],
+                follow_id: [],
+                again_id: [],
+                bot_id: ["too_fast"],
+                bot_follow_id: ["honeypot"],
+            }
+            before = await snapshot(conn)
+        # Replay from scratch: same numbers, whatever the batch boundaries were.
+        assert await replay(settings, pool) == 5
+        async with pool.acquire() as conn:
+            assert await snapshot(conn) == before
     finally:
         await pool.close()

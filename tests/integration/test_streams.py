@@ -23,9 +23,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.analytics.streams import Aggregation, app_id, datadir
-from shared.contracts import FEEDBACK_SUBMITTED, decode_envelope, encode_envelope
+from shared.contracts import FEEDBACK_SUBMITTED_V1, decode_envelope, encode_envelope
 from shared.contracts.envelope import EventType
-from shared.contracts.feedback import FeedbackSubmittedV1
+from shared.contracts.feedback import FeedbackSubmittedV1, FeedbackSubmittedV2
 from shared.contracts.metrics import SatisfactionAggregateUpdatedV1, aggregate_event_id
 from shared.contracts.topics import EVENT_TYPES, FEEDBACK, SATISFACTION_METRICS, topic_name
 from shared.kafka import ensure_topics, start_producer
@@ -56,7 +56,7 @@ class Sent:
             rating=self.rating, received_at=self.received_at,
         )  # fmt: skip
         return encode_envelope(
-            FEEDBACK_SUBMITTED, self.event_id, "/test", self.received_at, data.model_dump(), self.page_url
+            FEEDBACK_SUBMITTED_V1, self.event_id, "/test", self.received_at, data.model_dump(), self.page_url
         )
 
 
@@ -287,7 +287,7 @@ async def test_aggregates_equal_independent_totals_across_a_restart(settings: Se
         b"not json at all",
         encode_envelope(EventType("de.example.unknown", 1, FeedbackSubmittedV1), uuid.uuid4(), "/t",
                         datetime.now(UTC), {"x": 1}),
-        encode_envelope(FEEDBACK_SUBMITTED, uuid.uuid4(), "/t", datetime.now(UTC),
+        encode_envelope(FEEDBACK_SUBMITTED_V1, uuid.uuid4(), "/t", datetime.now(UTC),
                         {"site": "www", "page_url": "https://x/", "org_unit": "x", "rating": 9,
                          "received_at": datetime.now(UTC)}),
     ]  # fmt: skip
@@ -335,8 +335,23 @@ class _Table(dict[str, Any]):
     """A plain dict has everything ``Aggregation`` uses of a faust table."""
 
 
-def _event(received_at: datetime, rating: int = 4) -> FeedbackSubmittedV1:
-    return FeedbackSubmittedV1(site="www", page_url="https://p/", org_unit="u", rating=rating, received_at=received_at)
+def _event(received_at: datetime, rating: int | None = 4, **fields: Any) -> FeedbackSubmittedV2:
+    fields.setdefault("response_id", uuid.uuid4())
+    return FeedbackSubmittedV2(
+        site="www", page_url="https://p/", org_unit="u", rating=rating, received_at=received_at, **fields
+    )
+
+
+def test_a_response_in_parts_counts_once_in_its_first_bucket() -> None:
+    agg = Aggregation("page", _Table(), ZoneInfo("Europe/Berlin"))
+    t0 = datetime(2026, 11, 27, 9, 59, tzinfo=UTC)
+    first, follow, bot = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    agg.count(0, "https://p/", str(first), _event(t0, rating=None, helpful=True, response_id=first))
+    out = agg.count(0, "https://p/", str(follow), _event(t0 + timedelta(minutes=2), rating=2, helpful=False,
+                                                          comment="Fehlt", response_id=first))  # fmt: skip
+    hour = {k: d for k, d, _ in out}["page|https://p/|hour|2026-11-27T10:00:00+01:00"]
+    assert (hour["responses"], hour["helpful_yes"], hour["helpful_no"], hour["rating_sum"]) == (1, 1, 0, 2)
+    assert agg.count(0, "https://p/", str(bot), _event(t0, rating=5, flags=("too_fast",))) == []
 
 
 def test_dedupe_markers_expire_after_the_horizon() -> None:
@@ -360,7 +375,8 @@ def test_dedupe_markers_expire_after_the_horizon() -> None:
     again.count(0, "https://p/", str(c), _event(t0 + timedelta(hours=49)))
     assert table["page|https://p/|hour|2025-10-28T02:00:00+01:00"]["responses"] == 1
     assert table["page|https://p/|day|2025-10-28T00:00:00+01:00"]["responses"] == 2  # b and c
-    assert sorted(ts for ts, _ in again._expiry[0]) == sorted(v[0] for k, v in table.items() if k[:5] == "seen|")
+    expiring = sorted(v[0] for k, v in table.items() if k.startswith(("seen|", "response|")))
+    assert sorted(ts for ts, _ in again._expiry[0]) == expiring  # markers and response states
 
 
 async def test_end_offsets_count_every_record(settings: Settings, broker: Any, request: pytest.FixtureRequest) -> None:

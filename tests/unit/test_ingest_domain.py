@@ -5,8 +5,8 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from services.ingest.domain import FeedbackRequest, Rejected, accept_feedback
-from shared.contracts import FeedbackSubmittedV1
+from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, FeedbackRequest, Rejected, accept_feedback
+from shared.contracts import FeedbackSubmittedV2
 from shared.orgmodel import load_org_yaml
 
 _, CITY = load_org_yaml(Path(__file__).parents[2] / "stadtstimme" / "musterstadt.yaml")
@@ -35,8 +35,9 @@ def test_accepted_feedback_becomes_a_valid_event_with_resolved_unit_and_redacted
     assert page_url == "https://www.musterstadt.de/buergeramt/ummelden"
     assert data["org_unit"] == "buergeramt"
     assert "anna@example.org" not in data["comment"]
-    event = FeedbackSubmittedV1.model_validate(data)  # the contract accepts what ingest produces
+    event = FeedbackSubmittedV2.model_validate(data)  # the contract accepts what ingest produces
     assert event.rating == 2 and event.helpful is False and event.site == "portal"
+    assert event.response_id == req.event_id and event.flags == ()
 
 
 @pytest.mark.parametrize(
@@ -60,11 +61,39 @@ def test_invalid_fields_are_named(fields: dict[str, object], field: str) -> None
     assert field in {str(e["loc"][0]) for e in err.value.errors() if e["loc"]}
 
 
-def test_helpful_or_rating_is_required() -> None:
-    with pytest.raises(ValidationError, match="at least one of helpful or rating"):
-        request(comment="nur ein Kommentar")
+def test_some_answer_is_required() -> None:
+    with pytest.raises(ValidationError, match="at least one of helpful, rating"):
+        request(language="de")
     assert request(helpful=True).helpful is True
     assert request(rating=5).rating == 5
+    assert request(comment="nur ein Kommentar").comment == "nur ein Kommentar"
+
+
+def test_follow_up_is_linked_to_its_response() -> None:
+    first = request(helpful=True, elapsed_ms=2500)
+    follow_up = request(response_id=str(first.event_id), rating=4, comment="Gut erklärt", elapsed_ms=9000)
+    _, data = accept_feedback(follow_up, CITY, None, NOW)
+    event = FeedbackSubmittedV2.model_validate(data)
+    assert event.response_id == first.event_id != follow_up.event_id
+    assert event.flags == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "flags"),
+    [
+        ({"helpful": True, "elapsed_ms": MIN_MS_ONE_CLICK - 1}, ("too_fast",)),
+        ({"helpful": True, "elapsed_ms": MIN_MS_ONE_CLICK}, ()),
+        ({"comment": "Schnell getippt", "elapsed_ms": MIN_MS_WITH_TEXT - 1}, ("too_fast",)),
+        ({"comment": "In Ruhe geschrieben", "elapsed_ms": MIN_MS_WITH_TEXT}, ()),
+        ({"rating": 3, "website": "http://spam.example"}, ("honeypot",)),
+        ({"rating": 3, "website": "x", "elapsed_ms": 10}, ("honeypot", "too_fast")),
+        ({"rating": 3, "website": ""}, ()),
+        ({"rating": 3}, ()),  # API clients without timing are not flagged
+    ],
+)
+def test_suspected_automation_is_flagged_not_refused(fields: dict[str, object], flags: tuple[str, ...]) -> None:
+    _, data = accept_feedback(request(**fields), CITY, None, NOW)
+    assert FeedbackSubmittedV2.model_validate(data).flags == flags
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,149 @@
+"""The feedback form for browsers without JavaScript: a server-rendered HTML page posting a normal form.
+
+The widget links here (and puts it in ``<noscript>``); a city page can also link to it directly:
+``/feedback/form?site=abfall&page=https://abfall.musterstadt.de/abfuhrkalender``. A submission goes through the
+same validation, redaction, time trap and Kafka acknowledgement as the JSON API. Whatever goes wrong, the
+citizen gets the form back in German with everything they entered, and the same ``event_id``, so sending it
+again can never count twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError
+
+from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
+from services.ingest.service import IngestService
+from shared.contracts.feedback import CATEGORIES, COMMENT_MAX_CHARS
+from shared.messages import LANGUAGES, pick_language, text
+from shared.orgmodel import InvalidUrl, split_page_url
+from shared.problems import field_errors
+
+PATH = "/feedback/form"
+FIELDS = ("event_id", "site", "page_url", "helpful", "rating", "category", "comment", "suggestion", "issued_ms")
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),  # citizen text is rendered as text, never as HTML
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _language(request: Request, given: str | None) -> str:
+    return given if given in LANGUAGES else pick_language(request.headers.get("accept-language"))
+
+
+def render(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)
+    page = _TEMPLATES.get_template("feedback_form.html").render(
+        lang=lang,
+        t=lambda key, **values: text(key, lang, **values),
+        nonce=nonce,
+        action=PATH,
+        categories=CATEGORIES,
+        max_chars=COMMENT_MAX_CHARS,
+        **context,
+    )
+    headers = {
+        "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def to_request(values: dict[str, str], received_ms: int) -> FeedbackRequest:
+    """The form's fields as the JSON API's request (raises pydantic's ``ValidationError``)."""
+    body: dict[str, Any] = {k: values[k] for k in ("event_id", "site", "page_url", "language") if k in values}
+    if values.get("helpful") in ("yes", "no"):
+        body["helpful"] = values["helpful"] == "yes"
+    if values.get("rating", "").isdigit():
+        body["rating"] = int(values["rating"])
+    for key in ("category", "comment", "suggestion"):
+        if values.get(key, "").strip():
+            body[key] = values[key]
+    body["website"] = values.get("website", "")
+    if values.get("issued_ms", "").isdigit():
+        body["elapsed_ms"] = max(0, received_ms - int(values["issued_ms"]))
+    return FeedbackRequest.model_validate_json(orjson.dumps(body))
+
+
+def build_form_router(ingest: IngestService) -> APIRouter:
+    router = APIRouter(tags=["feedback form"], include_in_schema=False)
+
+    @router.get(PATH)
+    async def show_form(request: Request) -> HTMLResponse:
+        query = request.query_params
+        lang = _language(request, query.get("lang"))
+        values = {
+            "event_id": str(uuid.uuid4()),
+            "site": query.get("site", "")[:64],
+            "page_url": query.get("page", "")[:2048],
+            "issued_ms": str(int(time.time() * 1000)),
+        }
+        site = ingest.org.sites.get(values["site"])
+        if site is None:
+            return render(lang, 404, v=values, errors=[text("form.error.site", lang)], page_url=None)
+        try:
+            page_origin, path = split_page_url(values["page_url"])
+        except InvalidUrl:
+            page_origin = ""
+        # Only a page of this site becomes a link (never a javascript: or foreign URL) and a hidden value.
+        values["page_url"] = page_origin + path if page_origin in site.origins else ""
+        return render(lang, v=values, page_url=values["page_url"] or None)
+
+    @router.post(PATH)
+    async def submit_form(request: Request) -> HTMLResponse:
+        received_at = datetime.now(UTC)
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY_BYTES:
+                return render(pick_language(request.headers.get("accept-language")), 413, v={}, thanks=False,
+                              errors=[text("problem.too_large.detail", "de", limit=MAX_BODY_BYTES)])  # fmt: skip
+        parsed = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=20)
+        values = {k: v[0] for k, v in parsed.items()}
+        lang = _language(request, values.get("language"))
+        shown = {k: values.get(k, "") for k in FIELDS}
+        if not shown["event_id"]:
+            shown["event_id"] = str(uuid.uuid4())
+
+        def again(status: int, errors: list[str]) -> HTMLResponse:
+            return render(lang, status, v=shown, errors=errors, page_url=shown["page_url"] or None)
+
+        try:
+            submission = to_request(values, int(received_at.timestamp() * 1000))
+        except ValidationError as exc:
+            errors = [text("form.error.field", lang, field=e["field"], detail=e["detail"]) for e in
+                      field_errors(exc, lang)]  # fmt: skip
+            return again(422, errors)
+        origin = request.headers.get("origin")
+        if origin == f"{request.url.scheme}://{request.url.netloc}":
+            origin = None  # posted from this form itself
+        try:
+            page_url, data = accept_feedback(submission, ingest.org, origin, received_at)
+        except Rejected:
+            return again(422, [text("form.error.site", lang)])
+        try:
+            await ingest.publish_feedback(submission.event_id, page_url, data, received_at)
+        except (KafkaError, TimeoutError):
+            response = again(503, [text("form.error.unavailable", lang)])
+            response.headers["Retry-After"] = "5"
+            return response
+        return render(lang, thanks=True, back_url=page_url, v={})
+
+    return router
