@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from httpclient import FEEDBACK_PATH, ORIGIN, Connection, HttpError, feedback_body, get, post_json
+from httpclient import FEEDBACK_PATH, ORIGIN, Connection, HttpError, citizen_headers, feedback_body, get, post_json
 
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.settings import Settings
@@ -92,7 +92,6 @@ async def measure_freshness(settings: Settings, port: int, rate: float, duration
     run = uuid.uuid4().hex[:8]
     base = f"{ORIGIN}/bench/fresh-{run}"
     auth = b"Authorization: Bearer %s\r\n" % settings.metrics_token.get_secret_value().encode()
-    origin = b"Origin: %s\r\n" % ORIGIN.encode()
     total = max(1, int(rate * duration))
     result = FreshnessResult()
     acked_at: dict[int, float] = {}
@@ -115,7 +114,7 @@ async def measure_freshness(settings: Settings, port: int, rate: float, duration
     # Warm-up: one event through the whole path proves that ingest, projector and API are running.
     warm_conn = Connection(port)
     _, body = feedback_body(0, f"{base}/warmup")
-    status, answer = await warm_conn.request(post_json(port, FEEDBACK_PATH, body, origin))
+    status, answer = await warm_conn.request(post_json(port, FEEDBACK_PATH, body, citizen_headers(0)))
     if status != 202:
         raise RuntimeError(f"warm-up feedback answered {status}: {answer[:300]!r}")
     deadline = time.monotonic() + 60
@@ -136,7 +135,7 @@ async def measure_freshness(settings: Settings, port: int, rate: float, duration
         conn = await conns.get()
         try:
             event_id, body = feedback_body(i, page(i))
-            status, answer = await conn.request(post_json(port, FEEDBACK_PATH, body, origin))
+            status, answer = await conn.request(post_json(port, FEEDBACK_PATH, body, citizen_headers(i + 1)))
             if status == 202:
                 acked_at[i] = time.perf_counter()
                 event_ids[i] = str(event_id)

@@ -337,6 +337,8 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
         topic_prefix=prefixes["ingest"],
         topic_partitions=6,
         metrics_token=secrets.token_urlsafe(18),
+        # The peak phase is a flood by design (thousands per second): the breaker would rightly stop it.
+        flood_per_minute=1_000_000_000,
     )
     prepare(sup, settings, list(prefixes.values()))
 

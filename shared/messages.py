@@ -43,6 +43,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.unauthorized.title": {"de": "Anmeldung erforderlich.", "en": "Authentication required."},
     "problem.not_found.title": {"de": "Nicht gefunden.", "en": "Not found."},
     "problem.method.title": {"de": "Diese Methode ist hier nicht erlaubt.", "en": "Method not allowed."},
+    "problem.rate_limited.title": {
+        "de": "Sehr viele Rückmeldungen in kurzer Zeit. Bitte warten Sie einen Moment und senden Sie dann erneut.",
+        "en": "Many submissions in a short time. Please wait a moment, then send again.",
+    },
     "problem.some_answer": {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
         "en": "Please answer at least one question or write us a comment.",

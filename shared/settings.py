@@ -50,6 +50,20 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(8080, description="Port the HTTP server binds.")
     org_refresh_s: float = Field(30.0, description="How often ingest re-reads sites and org units.")
+    rate_limit_per_minute: float = Field(
+        10.0, description="Accepted submissions per minute per client (IPv4 address or IPv6 /64), after the burst."
+    )
+    rate_limit_burst: int = Field(
+        30, description="Submissions a client may send at once (many citizens can share one address)."
+    )
+    flood_per_minute: int = Field(
+        30_000, description="Accepted submissions per minute for the whole installation before the breaker opens."
+    )
+    flood_cooldown_s: float = Field(30.0, description="How long the open breaker answers 503 + Retry-After.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For is trusted for the client address (comma-separated, '*' all).",
+    )
     projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
     log_level: str = Field("INFO", description="Python log level.")
 

@@ -71,7 +71,7 @@ def serve(
     application = create_app(settings, [s.strip() for s in services.split(",") if s.strip()])
     uvicorn.run(
         application, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False,
-        loop="uvloop", http="httptools",
+        loop="uvloop", http="httptools", proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
     )  # fmt: skip
 
 

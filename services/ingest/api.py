@@ -7,6 +7,7 @@ The OpenAPI description is added to the application's schema by ``openapi_paths`
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
@@ -77,7 +78,8 @@ class FeedbackEndpoint:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         method = scope["method"]
         if method == "POST":
-            status, reply_headers, body = await self.submit(headers, receive)
+            client = scope.get("client")
+            status, reply_headers, body = await self.submit(headers, receive, client[0] if client else "")
         elif method == "OPTIONS":
             status, reply_headers, body = self.preflight(headers)
         else:
@@ -100,7 +102,7 @@ class FeedbackEndpoint:
     def _cors(self, origin: str | None) -> dict[str, str]:
         if origin is None or origin not in self.service.org.all_origins:
             return {}
-        return {"access-control-allow-origin": origin, "vary": "Origin"}
+        return {"access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", "vary": "Origin"}
 
     def preflight(self, headers: dict[str, str]) -> Reply:
         cors = self._cors(headers.get("origin"))
@@ -112,7 +114,7 @@ class FeedbackEndpoint:
             }
         return 204, cors, b""
 
-    async def submit(self, headers: dict[str, str], receive: Receive) -> Reply:
+    async def submit(self, headers: dict[str, str], receive: Receive, client: str = "") -> Reply:
         """Accept one feedback; the client's ``event_id`` makes retries safe (duplicates count once)."""
         started, received_at = time.perf_counter(), datetime.now(UTC)
         lang = pick_language(headers.get("accept-language"))
@@ -146,12 +148,22 @@ class FeedbackEndpoint:
             error = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
             status, slug = _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-")
             return _problem(status, slug, title, cors, detail=why, errors=[error])
+        key, refused, wait = self.service.admission(client)
+        if refused is not None:
+            REJECTED.labels(refused).inc()
+            retry = {"retry-after": str(math.ceil(wait))}
+            if refused == "flood":
+                return _problem(
+                    503, "service-unavailable", text("problem.unavailable.title", lang), cors, headers=retry
+                )
+            return _problem(429, "too-many-requests", text("problem.rate_limited.title", lang), cors, headers=retry)
         try:
             await self.service.publish_feedback(submission.event_id, page_url, data, received_at)
         except (KafkaError, TimeoutError):
             REJECTED.labels("unavailable").inc()
             title = text("problem.unavailable.title", lang)
             return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})
+        self.service.accepted(key)
         ACCEPTED.inc()
         PUBLISH_SECONDS.observe(time.perf_counter() - started)
         reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'
@@ -173,6 +185,7 @@ def openapi_paths() -> dict[str, Any]:
         "413": "Body over 16 KB",
         "415": "Not application/json",
         "422": "Invalid field; `errors` names it",
+        "429": "Too many submissions from this client; retry after `Retry-After` seconds",
         "503": "Broker unavailable or too slow; retry after `Retry-After` seconds with the same event_id",
     }.items():
         responses[code] = {"description": what, "content": problem_ref}

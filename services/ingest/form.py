@@ -9,6 +9,7 @@ again can never count twice.
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 import uuid
@@ -138,12 +139,19 @@ def build_form_router(ingest: IngestService) -> APIRouter:
             page_url, data = accept_feedback(submission, ingest.org, origin, received_at)
         except Rejected:
             return again(422, [text("form.error.site", lang)])
+        key, refused, wait = ingest.admission(request.client.host if request.client else "")
+        if refused is not None:
+            message = "form.error.unavailable" if refused == "flood" else "problem.rate_limited.title"
+            response = again(503 if refused == "flood" else 429, [text(message, lang)])
+            response.headers["Retry-After"] = str(math.ceil(wait))
+            return response
         try:
             await ingest.publish_feedback(submission.event_id, page_url, data, received_at)
         except (KafkaError, TimeoutError):
             response = again(503, [text("form.error.unavailable", lang)])
             response.headers["Retry-After"] = "5"
             return response
+        ingest.accepted(key)
         return render(lang, thanks=True, back_url=page_url, v={})
 
     return router

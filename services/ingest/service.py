@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
+from services.ingest.abuse import FloodBreaker, RateLimiter
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.kafka import start_producer
@@ -32,6 +33,8 @@ class IngestService:
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
         self._refresher: asyncio.Task[None] | None = None
         self._connector: asyncio.Task[None] | None = None
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.breaker = FloodBreaker(settings.flood_per_minute, settings.flood_cooldown_s)
 
     async def start(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -84,6 +87,20 @@ class IngestService:
         value = encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, received_at, data, subject=page_url)
         async with asyncio.timeout(self.settings.kafka_send_timeout_s):  # unlike wait_for, no extra task
             await self.producer.send_and_wait(self.topic, value, key=page_url.encode())
+
+    def admission(self, client: str) -> tuple[bytes, str | None, float]:
+        """(client key, why refused: "rate_limited" | "flood" | None, seconds to wait) for a valid submission.
+        Charge the key with ``accepted`` once the submission was acknowledged."""
+        key = self.limiter.key(client)
+        flood = self.breaker.retry_after()
+        if flood:
+            return key, "flood", flood
+        wait = self.limiter.retry_after(key)
+        return key, ("rate_limited" if wait else None), wait
+
+    def accepted(self, key: bytes) -> None:
+        self.limiter.charge(key)
+        self.breaker.charge()
 
     async def broker_ready(self) -> bool:
         if self.producer is None:

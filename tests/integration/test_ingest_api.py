@@ -226,3 +226,27 @@ async def test_the_form_without_javascript(client: httpx.AsyncClient, system: Sy
     assert "javascript:" not in hostile.text
     unknown = await client.get("/feedback/form", params={"site": "gibt-es-nicht", "lang": "en"})
     assert unknown.status_code == 404 and "cannot be given here" in unknown.text
+
+
+async def test_per_client_limit_counts_accepted_submissions_only(settings: Settings, tmp_path: Path) -> None:
+    limited = settings.model_copy(update={"rate_limit_burst": 2, "rate_limit_per_minute": 0.5})
+    system = System(with_http_port(limited), tmp_path / "logs")
+    await system.prepare()
+    try:
+        system.start_web()
+        async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
+            me = {"X-Forwarded-For": "2001:db8:7:7::1"}  # behind the trusted local proxy
+            for _ in range(3):  # invalid input uses up nothing
+                assert (await c.post("/api/v1/feedback", json=feedback(rating=9), headers=me)).status_code == 422
+            for _ in range(2):
+                assert (await c.post("/api/v1/feedback", json=feedback(rating=4), headers=me)).status_code == 202
+            same_network = {"X-Forwarded-For": "2001:db8:7:7::abcd"}  # the same /64
+            limited_answer = await c.post("/api/v1/feedback", json=feedback(rating=4), headers=same_network)
+            assert limited_answer.status_code == 429
+            assert limited_answer.headers["content-type"] == "application/problem+json"
+            assert 0 < int(limited_answer.headers["retry-after"]) <= 120
+            assert "warten" in limited_answer.json()["title"]
+            neighbour = {"X-Forwarded-For": "2001:db8:7:8::1"}
+            assert (await c.post("/api/v1/feedback", json=feedback(rating=4), headers=neighbour)).status_code == 202
+    finally:
+        system.stop_all()

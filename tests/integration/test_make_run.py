@@ -99,9 +99,10 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
     # A burst of accepted feedback, then Ctrl-C at once: the projector must drain the in-memory broker first.
     with httpx.Client(base_url=base) as client:
-        for _ in range(50):
+        for i in range(50):
             body = {"event_id": str(uuid.uuid4()), "site": "baeder", "page_url": page, "rating": 4}
-            assert client.post("/api/v1/feedback", json=body).status_code == 202
+            citizen = {"X-Forwarded-For": f"192.0.2.{i}"}  # 50 citizens: none reaches the per-client limit
+            assert client.post("/api/v1/feedback", json=body, headers=citizen).status_code == 202
     assert supervisor.interrupt() == 0
     assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
