@@ -250,3 +250,12 @@ async def test_per_client_limit_counts_accepted_submissions_only(settings: Setti
             assert (await c.post("/api/v1/feedback", json=feedback(rating=4), headers=neighbour)).status_code == 202
     finally:
         system.stop_all()
+
+
+async def test_pages_of_this_server_post_as_same_origin(client: httpx.AsyncClient, system: System) -> None:
+    own = system.base_url
+    body = feedback(rating=5)
+    assert (await client.post("/api/v1/feedback", json=body, headers={"Origin": own})).status_code == 202
+    other = feedback(rating=5)
+    foreign = await client.post("/api/v1/feedback", json=other, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
