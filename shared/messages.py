@@ -47,6 +47,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Sehr viele Rückmeldungen in kurzer Zeit. Bitte warten Sie einen Moment und senden Sie dann erneut.",
         "en": "Many submissions in a short time. Please wait a moment, then send again.",
     },
+    "problem.pow.title": {
+        "de": "Zum Schutz vor automatischen Einsendungen ist eine kurze Rechenaufgabe Ihres Browsers nötig.",
+        "en": "To guard against automated submissions, your browser needs to solve a short computation.",
+    },
     "problem.some_answer": {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
         "en": "Please answer at least one question or write us a comment.",

@@ -15,9 +15,15 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem_body(
-    status: int, slug: str, title: str, detail: str | None = None, errors: list[dict[str, str]] | None = None
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    **members: str,
 ) -> bytes:
-    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status}
+    """An RFC 9457 problem; ``members`` are extension members (e.g. where to get a proof-of-work challenge)."""
+    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status, **members}
     if detail:
         body["detail"] = detail
     if errors:

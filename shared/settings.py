@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         30_000, description="Accepted submissions per minute for the whole installation before the breaker opens."
     )
     flood_cooldown_s: float = Field(30.0, description="How long the open breaker answers 503 + Retry-After.")
+    pow_required: bool = Field(
+        False, description="Require a proof of work (ALTCHA format) with every submission: switch on under attack."
+    )
+    pow_max_number: int = Field(100_000, description="Proof-of-work difficulty: numbers a browser tries, at most.")
+    pow_hmac_key: SecretStr = Field(
+        SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address (comma-separated, '*' all).",

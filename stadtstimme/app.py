@@ -14,8 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
+from services.ingest.api import CHALLENGE_PATH, ChallengeEndpoint, FeedbackEndpoint, Receive, Scope, Send, openapi_paths
 from services.ingest.api import PATH as FEEDBACK_PATH
-from services.ingest.api import FeedbackEndpoint, Receive, Scope, Send, openapi_paths
 from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from shared.db import create_pool, migrate
@@ -29,7 +29,7 @@ HTTP_SERVICES = ("ingest", "analytics")
 class HotPaths:
     """Sends the hot paths (citizen submissions) straight to their plain ASGI handlers, the rest to FastAPI."""
 
-    def __init__(self, app: FastAPI, routes: dict[str, FeedbackEndpoint]) -> None:
+    def __init__(self, app: FastAPI, routes: dict[str, FeedbackEndpoint | ChallengeEndpoint]) -> None:
         self.app = app
         self.routes = routes
 
@@ -122,4 +122,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         slug = {404: "not-found", 401: "unauthorized"}.get(exc.status_code, "http-error")
         return problem(exc.status_code, slug, title, headers=getattr(exc, "headers", None))
 
-    return HotPaths(app, {FEEDBACK_PATH: FeedbackEndpoint(ingest)} if ingest is not None else {})
+    if ingest is None:
+        return HotPaths(app, {})
+    feedback = FeedbackEndpoint(ingest)
+    return HotPaths(app, {FEEDBACK_PATH: feedback, CHALLENGE_PATH: ChallengeEndpoint(feedback)})

@@ -13,16 +13,19 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
+from services.ingest.pow import InvalidSolution
 from services.ingest.service import IngestService
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
 PATH = "/api/v1/feedback"
+CHALLENGE_PATH = "/api/v1/challenge"
 ACCEPTED = Counter("stadtstimme_feedback_accepted_total", "Feedback events acknowledged by Kafka")
 REJECTED = Counter("stadtstimme_feedback_rejected_total", "Feedback submissions rejected", ["reason"])
 PUBLISH_SECONDS = Histogram(
@@ -152,6 +155,16 @@ class FeedbackEndpoint:
             error = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
             status, slug = _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-")
             return _problem(status, slug, title, cors, detail=why, errors=[error])
+        if self.service.settings.pow_required:
+            try:
+                if not submission.altcha:
+                    raise InvalidSolution("missing")
+                self.service.pow.verify(submission.altcha)
+            except InvalidSolution as exc:
+                REJECTED.labels("proof_of_work").inc()
+                title = text("problem.pow.title", lang)
+                error = {"pointer": "/altcha", "field": "altcha", "detail": str(exc)}
+                return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH)
         key, refused, wait = self.service.admission(client)
         if refused is not None:
             REJECTED.labels(refused).inc()
@@ -172,6 +185,33 @@ class FeedbackEndpoint:
         PUBLISH_SECONDS.observe(time.perf_counter() - started)
         reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'
         return 202, cors | {"content-type": "application/json"}, reply
+
+
+class ChallengeEndpoint:
+    """ASGI application serving ``CHALLENGE_PATH``: a fresh proof-of-work challenge, never cached."""
+
+    def __init__(self, feedback: FeedbackEndpoint) -> None:
+        self.feedback = feedback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        cors = self.feedback._cors(headers.get("origin"))
+        if scope["method"] != "GET":
+            lang = pick_language(headers.get("accept-language"))
+            status, reply, body = _problem(405, "method-not-allowed", text("problem.method.title", lang), cors,
+                                           headers={"allow": "GET"})  # fmt: skip
+        else:
+            status, body = 200, orjson.dumps(self.feedback.service.pow.challenge())
+            reply = cors | {"content-type": "application/json", "cache-control": "no-store"}
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-length", str(len(body)).encode())]
+                + [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 def openapi_paths() -> dict[str, Any]:

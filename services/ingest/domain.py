@@ -42,6 +42,9 @@ class FeedbackRequest(BaseModel):
         None, ge=0, description="Milliseconds the citizen had this step on screen before sending (time trap)."
     )
     website: str | None = Field(None, max_length=500, description="Honeypot: a field people never see or fill.")
+    altcha: str | None = Field(
+        None, max_length=2000, description="Proof-of-work solution (base64 JSON), when the operator requires one."
+    )
 
     @model_validator(mode="after")
     def _some_answer(self) -> Self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from services.ingest.abuse import FloodBreaker, RateLimiter
+from services.ingest.pow import ProofOfWork
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.kafka import start_producer
@@ -35,6 +37,8 @@ class IngestService:
         self._connector: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.breaker = FloodBreaker(settings.flood_per_minute, settings.flood_cooldown_s)
+        pow_key = settings.pow_hmac_key.get_secret_value().encode()
+        self.pow = ProofOfWork(settings.pow_max_number, key=pow_key or secrets.token_bytes(32))
 
     async def start(self, pool: asyncpg.Pool) -> None:
         self.pool = pool

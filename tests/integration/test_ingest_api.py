@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from services.ingest.pow import solve
 from shared.settings import Settings
 from stadtstimme.infra import free_port, wait_for_port
 from tests.integration.system import System, with_http_port
@@ -259,3 +260,26 @@ async def test_pages_of_this_server_post_as_same_origin(client: httpx.AsyncClien
     other = feedback(rating=5)
     foreign = await client.post("/api/v1/feedback", json=other, headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403
+
+
+async def test_proof_of_work_step_up_when_the_operator_switches_it_on(settings: Settings, tmp_path: Path) -> None:
+    guarded = settings.model_copy(update={"pow_required": True, "pow_max_number": 3000})
+    system = System(with_http_port(guarded), tmp_path / "logs")
+    await system.prepare()
+    try:
+        system.start_web()
+        async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
+            body = feedback(rating=3)
+            refused = await c.post("/api/v1/feedback", json=body, headers={"Origin": ABFALL})
+            assert refused.status_code == 403
+            assert refused.json()["challenge"] == "/api/v1/challenge"
+            assert refused.headers["access-control-allow-origin"] == ABFALL
+            challenge = await c.get("/api/v1/challenge", headers={"Origin": ABFALL})
+            assert challenge.headers["cache-control"] == "no-store"
+            assert challenge.headers["access-control-allow-origin"] == ABFALL
+            solved = body | {"altcha": solve(challenge.json())}
+            assert (await c.post("/api/v1/feedback", json=solved, headers={"Origin": ABFALL})).status_code == 202
+            replayed = feedback(rating=3, altcha=solved["altcha"])
+            assert (await c.post("/api/v1/feedback", json=replayed)).status_code == 403
+    finally:
+        system.stop_all()
