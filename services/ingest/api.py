@@ -71,6 +71,20 @@ def _problem(status: int, slug: str, title: str, cors: dict[str, str], **extra: 
     return status, headers, problem_body(status, slug, title, **extra)
 
 
+async def _reply(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-length", str(len(body)).encode()),
+                *((k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class FeedbackEndpoint:
     """ASGI application serving ``PATH``."""
 
@@ -94,17 +108,7 @@ class FeedbackEndpoint:
             status, reply_headers, body = _problem(
                 405, "method-not-allowed", text("problem.method.title", lang), {}, headers={"allow": "POST, OPTIONS"}
             )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-length", str(len(body)).encode()),
-                    *((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply_headers.items()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _reply(send, status, reply_headers, body)
 
     def _cors(self, origin: str | None) -> dict[str, str]:
         if origin is None or origin not in self.service.org.all_origins:
@@ -203,15 +207,7 @@ class ChallengeEndpoint:
         else:
             status, body = 200, orjson.dumps(self.feedback.service.pow.challenge())
             reply = cors | {"content-type": "application/json", "cache-control": "no-store"}
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-length", str(len(body)).encode())]
-                + [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.items()],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _reply(send, status, reply, body)
 
 
 def openapi_paths() -> dict[str, Any]:
