@@ -34,6 +34,7 @@ from freshness import VISIBLE_TIMEOUT_S, FreshnessResult, measure_freshness
 from loadgen import percentile
 from pipeline import PipelineResult, run_pipeline, topic_event_ids
 from procs import Supervisor
+from redaction import GROWTH, GROWTH_TARGET, TARGET_S, run_redaction_bench
 from report import Row, ms, per_s, ratio, table
 
 from shared.settings import Settings
@@ -270,6 +271,27 @@ def _pipeline_rows(pipe: PipelineResult) -> list[Row]:
     ]  # fmt: skip
 
 
+def _redaction_rows(results: list[dict[str, Any]]) -> list[Row]:
+    """Three rows of ``bench/redaction.py`` (which prints every input): the realistic text, the slowest hostile
+    input and the worst growth at GROWTH times the size."""
+    realistic = next(r for r in results if r["name"].startswith("realistic"))
+    hostile = [r for r in results if r is not realistic]
+    slowest = max(hostile, key=lambda r: r["measured_s"])
+    steepest = max(results, key=lambda r: r["growth"])
+    target = f"<= {TARGET_S * 1000:.0f} ms"
+    return [
+        Row("redaction", "10 KB German feedback, vs one \\d+ pass", ms(realistic["baseline_s"]),
+            ms(realistic["measured_s"]), ratio(realistic["measured_s"], realistic["baseline_s"]), target,
+            realistic["met"]),
+        Row("redaction", f"slowest of {len(hostile)} hostile 10 KB inputs: {slowest['name']}",
+            ms(slowest["baseline_s"]), ms(slowest["measured_s"]), ratio(slowest["measured_s"], slowest["baseline_s"]),
+            target, all(r["met"] for r in hostile)),
+        Row("redaction", f"time at {GROWTH}x the input, worst: {steepest['name']}", ms(steepest["measured_s"]),
+            ms(steepest["measured_grown_s"]), f"{steepest['growth']:.1f}x", f"< {GROWTH_TARGET:.0f}x (linear)",
+            all(r["growth_met"] for r in results)),
+    ]  # fmt: skip
+
+
 def _freshness_rows(fresh: FreshnessResult) -> list[Row]:
     api, kafka = sorted(fresh.visible), sorted(fresh.broker)
     a50, a95, k50, k95 = (percentile(v, q) for v in (api, kafka) for q in (50, 95))
@@ -347,7 +369,11 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say))
     fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
 
-    result_rows = _ingest_rows(ingest, profile) + _pipeline_rows(pipe) + _freshness_rows(fresh)
+    say("redaction: 10 KB inputs, realistic and hostile")
+    redaction = run_redaction_bench()
+    result_rows = (
+        _ingest_rows(ingest, profile) + _pipeline_rows(pipe) + _freshness_rows(fresh) + _redaction_rows(redaction)
+    )
     elapsed = time.monotonic() - T0
     print()
     print(f"Stadtstimme benchmark ({'quick smoke run, figures not meaningful' if args.quick else 'full run'})")
@@ -364,6 +390,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
                 "ingest": ingest,
                 "pipeline": asdict(pipe),
                 "freshness": asdict(fresh),
+                "redaction": redaction,
                 "seconds": elapsed,
             },
             indent=1,

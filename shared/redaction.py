@@ -22,9 +22,10 @@ file references): an invoice number passes Luhn or mod 97 only by chance, and a 
 IBAN, card or tax id but fails its check is left alone and shielded from the phone rules, so a mistyped IBAN
 is not half-replaced by a "phone number".
 
-Linear time is a design rule, because the input is untrusted: every pattern either can only start at the
-beginning of a run (a lookbehind rules out starts inside a word or number) or consumes with possessive and
-bounded quantifiers, so no attempt backtracks into what it has consumed. Digits are handled as *chains*: maximal
+Linear time is a design rule, because the input is untrusted: every pattern can only start at the beginning of
+a run (a lookbehind rules out starts inside a word or number) and consumes with possessive, bounded quantifiers,
+so an attempt never backtracks into what it has consumed; the one place that may give something back (the labels
+of an e-mail domain) gives back at most eight. Digits are handled as *chains*: maximal
 runs of digit groups joined by separators (at most ``_MAX_ITEMS`` groups per chain, a longer run is cut and its
 rest cannot start a new chain). Each chain is parsed once and its windows of consecutive groups are tested
 against the card, tax id and phone rules in Python; the windows per chain are bounded, so the work is linear in
@@ -103,6 +104,8 @@ def _ascii_digits(digits: str) -> str:
 
 def luhn_valid(digits: str) -> bool:
     """Luhn (mod 10) check of a payment card number given as ASCII digits."""
+    if not (digits.isascii() and digits.isdigit()):
+        return False
     total = 0
     for position, ch in enumerate(reversed(digits)):
         value = int(ch)
@@ -118,7 +121,7 @@ def tax_id_valid(digits: str) -> bool:
     Distribution rule of the BZSt: in the first ten digits exactly one digit occurs twice or three times, every
     other digit at most once, and a digit occurring three times never stands on three consecutive positions.
     """
-    if len(digits) != 11 or not digits.isdigit() or digits[0] == "0":
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()) or digits[0] == "0":
         return False
     head = digits[:10]
     repeated = [count for count in Counter(head).values() if count > 1]
@@ -134,7 +137,7 @@ def tax_id_valid(digits: str) -> bool:
 def iban_valid(iban: str) -> bool:
     """ISO 13616 check of a compact, upper-case IBAN: move the first four characters to the end, letters to
     numbers (A=10 ... Z=35), the result mod 97 must be 1. Check digits 00, 01 and 99 are never issued."""
-    if iban[2:4] in ("00", "01", "99"):
+    if len(iban) < 5 or not (iban.isascii() and iban.isalnum()) or iban[2:4] in ("00", "01", "99"):
         return False
     rearranged = iban[4:] + iban[:4]
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
@@ -173,19 +176,27 @@ def _mask(text: str, spans: list[_Span]) -> str:
 _H = "[ \t\u00a0\u202f]"  # horizontal space inside an obfuscated address
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
-_LOCAL = r"(?<![\w.+%'-])(?P<local>[\w.+%'-]{1,64}+)"
+_LOCAL = r"(?P<local>[\w.+%'-]{1,64}+)"  # starts a run: see _EMAIL
 _AT = (
     f"(?P<at>{_H}{{0,3}}+@{_H}{{0,3}}+"
-    f"|{_H}{{0,3}}+{_OPEN}{_H}{{0,2}}+(?i:at|ät|aet|@){_H}{{0,2}}+{_CLOSE}{_H}{{0,3}}+"
+    f"|{_H}{{0,3}}+{_OPEN}{_H}{{0,2}}+(?i:at|ät|aet|et|@){_H}{{0,2}}+{_CLOSE}{_H}{{0,3}}+"
     f"|{_H}{{1,3}}+(?i:at|ät){_H}{{1,3}}+)"
 )
 _LABEL = r"[^\W_][\w-]{0,62}+"
+# A dot that is spaced, bracketed or spelled out must be followed by a letter: "max@web.de. 2 Tage später".
 _DOT = (
-    f"(?:{_H}{{0,3}}+\\.{_H}{{0,3}}+"
+    f"(?:\\.(?!{_H})"
+    f"|(?:{_H}{{0,3}}+\\.{_H}{{0,3}}+"
     f"|{_H}{{0,3}}+{_OPEN}{_H}{{0,2}}+(?i:dot|punkt|pkt|\\.){_H}{{0,2}}+{_CLOSE}{_H}{{0,3}}+"
-    f"|{_H}{{1,3}}+(?i:dot|punkt){_H}{{1,3}}+)"
+    f"|{_H}{{1,3}}+(?i:dot|punkt){_H}{{1,3}}+)(?=[^\\W\\d_]))"
 )
-_EMAIL = re.compile(f"{_LOCAL}{_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,8}}+)")
+# The address ends in two letters (a top-level domain): a necessary condition checked by the regex engine, so
+# that "x@x.x@x.x..." costs no Python callback. The label repetition may give back labels for it (at most 8):
+# "max@web.de. S1 fällt aus" ends after "de". The local part starts a run of local-part characters; right after
+# an accepted address, _EMAIL_GLUED also takes one that follows without a gap ("max@web.de+anna@web.de").
+_EMAIL_BODY = f"{_LOCAL}{_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,8}})(?<=[^\\W\\d_]{{2}})"
+_EMAIL = re.compile(f"(?<![\\w.+%'-]){_EMAIL_BODY}")
+_EMAIL_GLUED = re.compile(_EMAIL_BODY)
 _DOT_SEP = re.compile(_DOT)
 # Top-level domains accepted at the end of an obfuscated address ("max at example dot de"), where any word
 # could otherwise pass for one. A plain "user@host.tld" accepts any alphabetic top-level domain.
@@ -221,16 +232,17 @@ def _email_end(match: re.Match[str]) -> int | None:
 def _find_emails(text: str) -> list[_Span]:
     spans: list[_Span] = []
     position = 0
-    while match := _EMAIL.search(text, position):
+    glued = False
+    while match := (_EMAIL_GLUED.match(text, position) if glued else None) or _EMAIL.search(text, position):
         end = _email_end(match) if any(ch.isalnum() for ch in match.group("local")) else None
         if end is None:
-            position = match.start() + 1
+            position, glued = match.start() + 1, False
             continue
         start = match.start()
         while text[start] in ".-+'%":  # "Adresse:.max@..." - punctuation before the name is not part of it
             start += 1
         spans.append(_Span(start, end, EMAIL_PLACEHOLDER))
-        position = end
+        position, glued = end, True
     return spans
 
 
@@ -261,57 +273,52 @@ _IBAN_NUMERIC = frozenset(
     "AT BA BE BI CR CZ DE DJ DK EE EG ES FI FO GL HR HU IL IS LT LY ME MN MR NO PL PT RS SD SE SI SK SO ST "
     "TL TN AE XK".split()
 )
+# Two shapes, so that most non-IBANs fail inside the regex engine: in an all-digit country the account part is
+# digits with single separators anywhere ("DE89 370 400 44 ..."); where letters may occur, separators are single
+# spaces, and Python accepts them only in the printed positions (groups of four), so that a run of words cannot
+# pass as an account part. The lookahead is a cheap filter in front of the country alternations, which the
+# engine would otherwise try code by code at every position of the text.
+_NUMERIC_CC = "|".join(sorted(_IBAN_NUMERIC))
+_ALNUM_CC = "|".join(sorted(set(_IBAN_LENGTHS) - _IBAN_NUMERIC))
 _IBAN = re.compile(
-    r"(?<![^\W_])(?P<cc>[A-Za-z]{2})(?P<sep>[ \u00a0]?)(?P<check>[0-9]{2})"
-    r"(?P<body>(?:[ \u00a0\-]?[A-Za-z0-9]){11,32}+)"
+    f"(?<![^\\W_])(?=[A-Za-z]{{2}}[ \u00a0]?[0-9]{{2}})"
+    f"(?:(?P<ncc>(?i:{_NUMERIC_CC}))[ \u00a0]?(?P<ncheck>[0-9]{{2}})(?P<nbody>(?:[ \u00a0\\-]?[0-9]){{11,30}}+)"
+    f"|(?P<acc>(?i:{_ALNUM_CC}))(?P<acheck>[0-9]{{2}})(?P<abody>(?:[ \u00a0]?[A-Za-z0-9]){{11,30}}+))"
 )
+_NOT_ALNUM = re.compile("[^A-Za-z0-9]")
 
 
 def _check_iban(text: str, match: re.Match[str]) -> _Span | None:
-    """The IBAN at ``match`` (exactly as long as its country prescribes), a shielded look-alike, or None.
-
-    Separators may stand anywhere in an all-digit account part ("DE89 370 400 44..."); where the account part
-    has letters, only the printed form (groups of four) or none, so that a run of words cannot pass as an IBAN.
-    """
-    country = match.group("cc").upper()
-    length = _IBAN_LENGTHS.get(country)
-    if length is None:
-        return None
-    body, body_start = match.group("body"), match.start("body")
-    needed = length - 4
-    chars: list[str] = []
-    sep_counts: list[int] = []  # characters of the IBAN before each separator
-    digits_end = body_start  # end of the leading all-digit part of the account
-    all_digits = True
-    cut = -1
-    for index, ch in enumerate(body):
-        if not ch.isalnum():
-            sep_counts.append(4 + len(chars))
-            continue
-        chars.append(ch)
-        all_digits = all_digits and ch.isdigit()
-        if all_digits:
-            digits_end = body_start + index + 1
-        if len(chars) == needed:
-            cut = index + 1
-            break
-    if cut < 0:
+    """The IBAN at ``match`` (exactly as long as its country prescribes), a shielded look-alike, or None."""
+    numeric = match.group("ncc") is not None
+    group = "n" if numeric else "a"
+    country, check = match.group(group + "cc"), match.group(group + "check")
+    body, body_start = match.group(group + "body"), match.start(group + "body")
+    needed = _IBAN_LENGTHS[country.upper()] - 4
+    account = _NOT_ALNUM.sub("", body)
+    if len(account) < needed:
         # Too short for its country: no IBAN. Its digits are still shielded from the phone rules.
-        return _Span(match.start(), digits_end, None) if digits_end > body_start else None
-    end = body_start + cut
+        return _Span(match.start(), match.end(), None) if numeric else None
+    cut = _IBAN_CUTS[needed].match(body)
+    assert cut is not None  # the body has at least ``needed`` characters
+    end = body_start + cut.end()
     if end < len(text) and text[end].isascii() and text[end].isalnum():
         return None  # runs on: longer than any IBAN of this country
-    account = "".join(chars)
-    if not account.isdigit():
-        if country in _IBAN_NUMERIC or match.group("sep"):
-            return None
-        letters = [ch for ch in account + match.group("cc") if ch.isalpha()]
+    account = account[:needed]
+    if not numeric and not account.isdigit():
+        letters = [ch for ch in country + account if ch.isalpha()]
         if not (all(ch.isupper() for ch in letters) or all(ch.islower() for ch in letters)):
             return None
-        if sep_counts and sep_counts != list(range(4, length, 4)):
+        printed = body[: cut.end()]
+        gaps = [k for k, ch in enumerate(printed) if not ch.isalnum()]  # positions of the separators
+        # characters of the IBAN before each separator must be 4, 8, 12, ... up to the end
+        if gaps and [4 + k - n for n, k in enumerate(gaps)] != list(range(4, needed + 4, 4)):
             return None
-    compact = (match.group("cc") + match.group("check") + account).upper()
+    compact = (country + check + account).upper()
     return _Span(match.start(), end, IBAN_PLACEHOLDER if iban_valid(compact) else None)
+
+
+_IBAN_CUTS = {n: re.compile(f"(?:[ \u00a0\\-]?[A-Za-z0-9]){{{n}}}") for n in range(11, 31)}
 
 
 def _find_ibans(text: str) -> list[_Span]:
@@ -334,7 +341,8 @@ def _find_ibans(text: str) -> list[_Span]:
 # Formats of the Länder ("Standardschema"): FF/BBB/UUUUP, FFF/BBB/UUUUP, FFF/BBBB/UUUP, FFBBB/UUUUP,
 # FF BBB UUUUP, 0FF BBB UUUUP, and the 13-digit federal form (also written without slashes).
 _TAX_NUMBER = re.compile(
-    r"(?i:\b(?:steuer[- ]?(?:nummer|nr\b\.?)|st\.?[- ]?nr\b\.?|stnr\b\.?))[ \t\u00a0]{0,3}+:?[ \t\u00a0]{0,3}+"
+    r"(?i:\b(?:steuer[- ]?(?:nummer|nr\b\.?)|st\.?[- ]?nr\b\.?|stnr\b\.?)[ \t\u00a0]{0,3}+:?[ \t\u00a0]{0,3}+"
+    r"(?:(?:lautet|ist)[ \t\u00a0]{1,3}+)?)"
     r"(?P<number>\d{2,3}/\d{3,4}/\d{4,5}|\d{5}/\d{5}|\d{2,3}[ \u00a0]\d{3}[ \u00a0]\d{5}|\d{10,13})"
     r"(?![\w/]|[.,\-]\d)"
 )
@@ -343,9 +351,9 @@ _TAX_NUMBER = re.compile(
 def _find_tax_numbers(text: str) -> list[_Span]:
     spans: list[_Span] = []
     for match in _TAX_NUMBER.finditer(text):
-        digits = _ascii_digits("".join(ch for ch in match.group("number") if ch.isdigit()))
-        if tax_id_valid(digits):
-            continue  # a Steuer-IdNr called "Steuernummer": the chain rules name it correctly
+        number = match.group("number")
+        if number.isdigit() and tax_id_valid(_ascii_digits(number)):
+            continue  # a Steuer-IdNr (unseparated) called "Steuernummer": the chain rules name it correctly
         spans.append(_Span(match.start("number"), match.end("number"), TAX_NUMBER_PLACEHOLDER))
     return spans
 
@@ -364,7 +372,7 @@ _CHAIN_BODY = f"{_ITEM}(?:{_SEP}?+{_ITEM}){{0,{_MAX_ITEMS - 1}}}+"
 # "A-12", "/id=123"), nor right after digit + separator: that position belongs to an earlier chain (possibly one
 # cut at _MAX_ITEMS), so "1 1 1 ..." is one chain and not thousands.
 _CHAIN = re.compile(
-    f"(?<![\\w+/.,=&?#%@{_D}])(?<!\\d[{_S}/.{_D}])(?<!\\d[{_S}][/.{_D}])(?<!\\d[/.{_D}][{_S}])"
+    f"(?<![\\w+/.,=&#%@){_D}])(?<![\\d)]\\()(?<!\\d[{_S}/.{_D}])(?<!\\d[{_S}][/.{_D}])(?<!\\d[/.{_D}][{_S}])"
     f"(?<!\\d[{_S}][/.{_D}][{_S}]){_CHAIN_BODY}"
 )
 _CHAIN_AFTER_KEYWORD = re.compile(_CHAIN_BODY)
@@ -379,10 +387,10 @@ _CARD_SHAPES |= {(4, 4, 4, 4, 2), (4, 4, 4, 4, 3), (4, 6, 4), (4, 6, 5)}
 _PHONE_WORDS = (
     "tel|telefon|telefonnummer|telefonnr|fon|phone|handy|handynummer|handynr|mobil|mobilnummer|mobilnr|"
     "mobiltelefon|mobilfunk|mobilfunknummer|rufnummer|festnetz|festnetznummer|fax|telefax|faxnummer|faxnr|"
-    "whatsapp|rückrufnummer"
+    "whatsapp|rückrufnummer|privatnummer|kontaktnummer|durchwahl|durchwahlnummer|notfallnummer|rufnr"
 )
 _PHONE_KEYWORD = re.compile(
-    f"(?i)(?:\\b(?:{_PHONE_WORDS})\\b(?:\\.?[ \\-]?nr\\b)?|\\berreichbar unter|\\brückruf unter)"
+    f"(?i)\\b(?=[tfphmrwe])(?:(?:{_PHONE_WORDS})\\b(?:\\.?[ \\-]?nr\\b)?|erreichbar unter|rückruf unter)"
     f"\\.?[ \\t\u00a0]{{0,3}}+:?[ \\t\u00a0]{{0,3}}+"
 )
 _PHONE_WORD_SET = frozenset(_PHONE_WORDS.split("|"))
@@ -390,13 +398,19 @@ _PHONE_WORD_SET = frozenset(_PHONE_WORDS.split("|"))
 # even if it starts with 0 ("Kundennummer 0012345678", "Az. 012/3456").
 _ID_CONTEXT = re.compile(
     r"(?i)\b(?P<word>az|gz|aktenzeichen|geschäftszeichen|kassenzeichen|vorgang|ticket|konto|kto|blz|bic|id|ref|"
-    r"referenz|pin|puk|plz|postleitzahl|nr|no|[\w-]{2,30}?(?:nummer|nr|kennung|zeichen|code))\b\.?"
-    r"[ \t\u00a0]{0,2}(?:nr\b\.?|no\b\.?|\#)?[ \t\u00a0]{0,2}[:.#]?[ \t\u00a0]{0,2}\Z"
+    r"referenz|pin|puk|plz|postleitzahl|nr|no|tracking|sendung|paket|"
+    r"[\w-]{2,30}?(?:nummer|nr|kennung|zeichen|code|stand))\b\.?"
+    r"[ \t\u00a0]{0,2}(?:nr\b\.?|no\b\.?|\#)?[ \t\u00a0]{0,2}[:.#]?[ \t\u00a0]{0,2}"
+    r"(?:(?:ist|lautet|war)[ \t\u00a0]{1,2})?\Z"
 )
+# German prefixes that never lead to a person's line: carrier selection (010), reserved (011, 014), services
+# (012), televoting (013). Rejecting them keeps "0123456789"-style dummies and IDs out.
+_NOT_SUBSCRIBER = frozenset({"010", "011", "012", "013", "014"})
 # A number followed by a unit is a quantity or a time, not a phone number ("0800-1200 Uhr").
 _UNIT_AFTER = re.compile(
-    r"[ \u00a0]?(?:uhr|h|€|eur|euro|%|prozent|km|m|qm|m²|kg|stück|stk|min|minuten|sek|jahre|tage|einwohner)"
-    r"(?!\w)",
+    r"[ \u00a0]?(?:uhr|h|€|eur|euro|ct|cent|%|prozent|km|m|cm|mm|qm|m²|m³|kg|g|t|l|ml|liter|kwh|mwh|stück|stk|"
+    r"min|minuten|sek|jahre|tage|einwohner|personen)"
+    r"(?!\w|\.\w)",  # "m.f.G." after a number is a greeting, not metres
     re.IGNORECASE,
 )
 
@@ -429,9 +443,13 @@ def _is_space_sep(sep: str) -> bool:
 
 
 def _card_window(items: list[_Item], seps: list[str], i: int, j: int, continues: bool) -> bool | None:
-    """True: a card number; False: shaped like one but fails Luhn (shielded); None: not card-shaped."""
+    """True: a card number; False: shaped like one but fails Luhn (shielded); None: not card-shaped.
+
+    ``continues`` is not needed: digits may follow a card number ("4111 1111 1111 1111 12/26", the expiry date),
+    the Luhn check decides where it ends.
+    """
     window = items[i : j + 1]
-    if any(item.plus or item.bracketed for item in window):
+    if any(item.plus or (item.bracketed and i != j) for item in window):
         return None
     digits = "".join(item.digits for item in window)
     if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
@@ -452,7 +470,7 @@ def _tax_id_window(items: list[_Item], seps: list[str], i: int, j: int, continue
     longer run of small numbers.
     """
     window = items[i : j + 1]
-    if any(item.plus or item.bracketed for item in window):
+    if any(item.plus or (item.bracketed and i != j) for item in window):
         return None
     if not all(_is_space_sep(sep) for sep in seps[i + 1 : j + 1]):
         return None
@@ -504,10 +522,10 @@ def _phone_window(
         area = 2 if trunk else 1  # index of the area code group
         if any(item.bracketed for k, item in enumerate(window) if k > 1):
             return False
-        national = (first.digits if first.plus else first.digits[2:]) + "".join(
-            item.digits for item in window[area if trunk else 1 :]
-        )
+        national = (first.digits if first.plus else first.digits[2:]) + "".join(it.digits for it in window[area:])
         if national[:1] in ("", "0") or not 8 <= len(national) <= 15:
+            return False
+        if national.startswith("49") and "0" + national[2:4] in _NOT_SUBSCRIBER:
             return False
         if slashes and (len(slashes) > 1 or slashes[0] != area + 1):
             return False
@@ -518,7 +536,7 @@ def _phone_window(
             # unseparated number with an extension: "0301234567-0"
             if not (len(window) == 2 and len(first.digits) >= 7 and len(window[1].digits) <= 5 and "-" in inner[0]):
                 return False
-        if not 7 <= len(digits) <= 15 or digits[1] == "0":
+        if not 7 <= len(digits) <= 15 or digits[1] == "0" or digits[:3] in _NOT_SUBSCRIBER:
             return False
         if slashes and (len(slashes) > 1 or slashes[0] != 1):
             return False
@@ -549,24 +567,33 @@ def _scan_chain(text: str, start: int, end: int, after_keyword: bool = False) ->
     items, seps = _parse_chain(text, start, end)
     if not items:
         return []
-    continues = bool(_CONTINUES.match(text, end))
     n = len(items)
+    total = [0]  # total[k]: digits in items[:k], to skip windows of the wrong length without looking at them
+    for item in items:
+        total.append(total[-1] + len(item.digits))
+    if total[-1] < 5:
+        return []
+    continues = bool(_CONTINUES.match(text, end))
     spans: list[_Span] = []
     taken = [False] * n
 
     def claim(i: int, j: int, placeholder: str | None) -> None:
-        spans.append(_Span(items[i].start, items[j].end, placeholder))
+        begin, finish = items[i].start, items[j].end
+        if i == j and items[i].bracketed:  # "(4111111111111111)": the brackets belong to the sentence
+            begin, finish = begin + 1, finish - 1
+        spans.append(_Span(begin, finish, placeholder))
         for k in range(i, j + 1):
             taken[k] = True
 
     if not after_keyword:
         # Cards before tax ids, longest window first; a window that is valid wins over a longer look-alike
         # ("4111 1111 1111 1111 12/26": the expiry date is not part of the number).
-        for judge, placeholder in ((_card_window, CARD_PLACEHOLDER), (_tax_id_window, TAX_ID_PLACEHOLDER)):
+        kinds = ((_card_window, CARD_PLACEHOLDER, 13, 19), (_tax_id_window, TAX_ID_PLACEHOLDER, 11, 11))
+        for judge, placeholder, fewest, most in kinds:
             for i in range(n):
                 shielded = -1
                 for j in range(min(n - 1, i + 4), i - 1, -1):
-                    if any(taken[i : j + 1]):
+                    if not fewest <= total[j + 1] - total[i] <= most or any(taken[i : j + 1]):
                         continue
                     verdict = judge(items, seps, i, j, continues)
                     if verdict:
@@ -582,8 +609,11 @@ def _scan_chain(text: str, start: int, end: int, after_keyword: bool = False) ->
         if taken[i] or not (_starts_phone(items[i]) or (after_keyword and i == 0)):
             i += 1
             continue
+        fewest = 5 if after_keyword and i == 0 else 7
         for j in range(min(n - 1, i + 8), i - 1, -1):
-            if not any(taken[i : j + 1]) and _phone_window(text, items, seps, i, j, continues, after_keyword):
+            if not fewest <= total[j + 1] - total[i] <= 17 or any(taken[i : j + 1]):
+                continue
+            if _phone_window(text, items, seps, i, j, continues, after_keyword):
                 claim(i, j, PHONE_PLACEHOLDER)
                 i = j
                 break
@@ -595,7 +625,7 @@ def _find_keyword_phones(text: str) -> list[_Span]:
     spans: list[_Span] = []
     for keyword in _PHONE_KEYWORD.finditer(text):
         chain = _CHAIN_AFTER_KEYWORD.match(text, keyword.end())
-        if chain:
+        if chain and chain.end() - chain.start() >= 5:
             spans.extend(span for span in _scan_chain(text, *chain.span(), after_keyword=True) if span.placeholder)
     return spans
 
@@ -621,7 +651,7 @@ _FINDERS: tuple[_Finder, ...] = (
     _find_keyword_phones,
     _find_number_chains,
 )
-_CANDIDATE = re.compile(r"[\d@]|(?i:\b(?:at|ät|aet)\b)")
+_CANDIDATE = re.compile(r"[\d@]|(?i:\b(?:at|ät|aet|et)\b)")
 
 
 def redact(text: str) -> str:

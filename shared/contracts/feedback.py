@@ -24,7 +24,8 @@ Language = Literal["de", "en"]
 class FeedbackSubmittedV1(BaseModel):
     """Data of ``de.stadtstimme.feedback.submitted`` v1. The event id is the envelope's ``id``.
 
-    Free text arrives here already redacted (``shared.redaction``): no e-mail addresses, phone numbers or IBANs.
+    Free text arrives here already normalised and redacted (``shared.redaction``: e-mail addresses, phone
+    numbers, IBANs, payment card and tax numbers).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -65,7 +66,8 @@ class FeedbackSubmittedV2(BaseModel):
     that gave it. Parts with ``flags`` (suspected automated submissions) are kept for staff but never counted.
 
     v1 events are read as v2 with ``response_id`` = event id and no flags (``upcast_feedback``).
-    Free text arrives here already redacted (``shared.redaction``).
+    Free text arrives here already normalised and redacted (``shared.redaction``: e-mail addresses, phone
+    numbers, IBANs, payment card and tax numbers).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
