@@ -2,6 +2,14 @@
 # One image for every Python service of Stadtstimme; the compose file picks the service by its command:
 #   docker run --rm stadtstimme:local settings            (lists every STADTSTIMME_* variable)
 #   docker run ... stadtstimme:local serve --services ingest
+# The citizen widget is one minified file built with esbuild (widget/package-lock.json pins it).
+FROM node:20-slim AS widget
+WORKDIR /widget
+COPY widget/package.json widget/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY widget/ ./
+RUN node build.mjs
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,11 +31,14 @@ COPY stadtstimme/ stadtstimme/
 RUN pip install -c constraints.txt . \
  && rm -rf /src/build /src/*.egg-info
 
+COPY --from=widget /widget/dist/stadtstimme.js /app/widget/stadtstimme.js
+
 WORKDIR /app
 USER stadtstimme:stadtstimme
 # Inside a container the HTTP server must listen on every interface (the default 127.0.0.1 is loopback only).
 ENV STADTSTIMME_HTTP_HOST=0.0.0.0 \
-    STADTSTIMME_HTTP_PORT=8080
+    STADTSTIMME_HTTP_PORT=8080 \
+    STADTSTIMME_WIDGET_DIST=/app/widget
 EXPOSE 8080
 
 ENTRYPOINT ["stadtstimme"]

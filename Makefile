@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 LINTED := shared services stadtstimme tests bench
 
-.PHONY: install run test lint unit integration integration-kafka integration-tansu bench contracts clean
+.PHONY: install run test lint unit integration integration-kafka integration-tansu bench contracts clean widget browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
+# The citizen feedback widget (widget/): esbuild from widget/package-lock.json, rebuilt only when its sources change.
+WIDGET_STAMP := widget/dist/.stamp
+$(WIDGET_STAMP): $(shell find widget/src -type f 2>/dev/null) widget/package.json widget/package-lock.json widget/build.mjs
+	cd widget && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd widget && node build.mjs
+	touch $@
+
+widget: $(WIDGET_STAMP)
+
+install: $(STAMP) widget
 
 run: install
 	$(BIN)/stadtstimme run
@@ -38,7 +47,11 @@ integration-tansu: install
 
 integration: integration-kafka integration-tansu
 
-test: lint unit integration
+# The widget in headless Chromium (/usr/bin/chromium): flow, keyboard, axe-core, CSP, privacy, hostile pages.
+browser: install
+	$(PYTEST) tests/browser
+
+test: lint unit browser integration
 
 bench: install
 	$(PY) bench/run.py
@@ -47,4 +60,4 @@ contracts: install
 	$(BIN)/stadtstimme contracts export
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var widget/dist widget/node_modules

@@ -51,6 +51,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Zum Schutz vor automatischen Einsendungen ist eine kurze Rechenaufgabe Ihres Browsers nötig.",
         "en": "To guard against automated submissions, your browser needs to solve a short computation.",
     },
+    "problem.widget_not_built.title": {
+        "de": "Das Feedback-Widget ist nicht gebaut: `make install` baut widget/dist/stadtstimme.js.",
+        "en": "The feedback widget is not built: `make install` builds widget/dist/stadtstimme.js.",
+    },
     "problem.some_answer": {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
         "en": "Please answer at least one question or write us a comment.",

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     pow_hmac_key: SecretStr = Field(
         SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
     )
+    widget_dist: str = Field(
+        "", description="Directory holding the built widget (stadtstimme.js); empty: widget/dist of the source tree."
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address (comma-separated, '*' all).",

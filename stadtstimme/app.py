@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from services.ingest.api import CHALLENGE_PATH, ChallengeEndpoint, FeedbackEndpo
 from services.ingest.api import PATH as FEEDBACK_PATH
 from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
+from services.ingest.widget import DIST, build_widget_router
 from shared.db import create_pool, migrate
 from shared.messages import text
 from shared.problems import problem, request_language
@@ -85,6 +87,9 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
     app.openapi = openapi  # type: ignore[method-assign]
     if ingest is not None:
         app.include_router(build_form_router(ingest))
+        app.include_router(
+            build_widget_router(settings, dist=Path(settings.widget_dist) if settings.widget_dist else DIST)
+        )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

@@ -373,8 +373,8 @@ def test_dockerfile_builds_the_package_as_non_root() -> None:
     files = {build_paths(svc)[1] for svc in built_services().values()}
     assert len(files) == 1, f"all Python services must share one Dockerfile, found {sorted(map(str, files))}"
     image = dockerfile(files.pop())
-    assert image.all("FROM")[0].split()[0] == "python:3.11-slim", (
-        f"base image must be python:3.11-slim: {image.all('FROM')}"
+    assert image.all("FROM")[-1].split()[0] == "python:3.11-slim", (
+        f"the final stage must be python:3.11-slim: {image.all('FROM')}"
     )
     users = image.all("USER")
     assert users and users[-1].split(":")[0] not in ("root", "0"), f"the image must run as a non-root user: {users}"
@@ -388,6 +388,8 @@ def test_dockerfile_copies_everything_the_package_needs() -> None:
     image = dockerfile(REPO / "Dockerfile")
     sources: set[str] = set()
     for arg in image.all("COPY"):
+        if "--from=" in arg:
+            continue  # from an earlier build stage, not from the repository
         words = [w for w in shlex.split(arg) if not w.startswith("--")]
         for source in words[:-1]:
             sources.add(source.rstrip("/"))
@@ -400,6 +402,16 @@ def test_dockerfile_copies_everything_the_package_needs() -> None:
     needed |= {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
     missing = needed - sources
     assert not missing, f"Dockerfile does not copy {sorted(missing)}, which `pip install .` needs"
+
+
+def test_the_image_serves_the_widget_built_in_its_own_stage() -> None:
+    image = dockerfile(REPO / "Dockerfile")
+    assert any(arg.startswith("node:") and arg.endswith(" AS widget") for arg in image.all("FROM"))
+    assert "npm ci --ignore-scripts --no-audit --no-fund" in image.all("RUN")
+    copied = [arg.split() for arg in image.all("COPY") if arg.startswith("--from=widget ")]
+    assert copied and copied[0][-1].startswith(image.env["STADTSTIMME_WIDGET_DIST"]), (
+        "the built widget must be copied where STADTSTIMME_WIDGET_DIST points"
+    )
 
 
 def test_referenced_files_exist() -> None:

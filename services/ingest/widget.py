@@ -1,0 +1,206 @@
+"""Serves the citizen feedback widget and, for ``make run``, demo pages of Musterstadt that embed it.
+
+The bundle is ``widget/dist/stadtstimme.js``, built by ``make install`` (``widget/build.mjs``). Two URLs serve it:
+
+- ``/widget/v1/stadtstimme.js``: the current v1, cached for an hour; what most city pages embed.
+- ``/widget/v1/stadtstimme-<sha256 prefix>.js``: the same bytes under a content-addressed, immutable URL, for
+  pages that pin the exact file with Subresource Integrity. ``/widget/v1/manifest.json`` names the current one
+  with its ``integrity`` value.
+
+Both are precomputed once per build (raw and gzip, hashes) and re-read when the file changes, so rebuilding the
+widget while the server runs is picked up. Without a built bundle every widget URL answers 503 problem+json
+saying so; importing this module never fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from shared.messages import text
+from shared.problems import problem, request_language
+from shared.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+DIST = REPO / "widget" / "dist"
+PREFIX = "/widget/v1"
+SCRIPT_NAME = "stadtstimme.js"
+DIGEST_CHARS = 16  # hex characters of the SHA-256 in the content-addressed file name
+JS = "text/javascript; charset=utf-8"
+# Operator-facing: the deployment forgot the widget build.
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One build of the widget, with everything the responses need computed once."""
+
+    body: bytes
+    gzipped: bytes
+    digest: str  # hex prefix of the SHA-256, the content-addressed name
+    integrity: str  # Subresource Integrity value, sha384-<base64>
+
+    @property
+    def path(self) -> str:
+        return f"{PREFIX}/stadtstimme-{self.digest}.js"
+
+    @classmethod
+    def of(cls, body: bytes) -> Bundle:
+        return cls(
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=9, mtime=0),
+            digest=hashlib.sha256(body).hexdigest()[:DIGEST_CHARS],
+            integrity="sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii"),
+        )
+
+
+class BundleFile:
+    """The built bundle on disk, re-read only when its size or modification time changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._bundle: Bundle | None = None
+
+    def current(self) -> Bundle | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            self._stamp = self._bundle = None
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            try:
+                self._bundle = Bundle.of(self.path.read_bytes())
+            except OSError:
+                return None
+            self._stamp = stamp
+        return self._bundle
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (``gzip`` or ``*`` with a non-zero q-value)."""
+    weights: dict[str, float] = {}
+    for part in (accept_encoding or "").split(","):
+        name, _, params = part.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights[name.strip().lower()] = q
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+def script_response(request: Request, bundle: Bundle, cache_control: str) -> Response:
+    use_gzip = accepts_gzip(request.headers.get("accept-encoding"))
+    etag = f'"{bundle.digest}{".gz" if use_gzip else ""}"'
+    headers = {
+        "Cache-Control": cache_control,
+        "Access-Control-Allow-Origin": "*",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+        "ETag": etag,
+    }
+    if etag in (request.headers.get("if-none-match") or ""):
+        return Response(status_code=304, headers=headers)
+    if use_gzip:
+        headers["Content-Encoding"] = "gzip"
+    return Response(bundle.gzipped if use_gzip else bundle.body, media_type=JS, headers=headers)
+
+
+def build_widget_router(settings: Settings, *, dist: Path = DIST, demo: bool = True) -> APIRouter:
+    """Routes for the widget bundle, its manifest and (with ``demo``) the Musterstadt demo pages."""
+    router = APIRouter(include_in_schema=False)
+    bundle_file = BundleFile(dist / SCRIPT_NAME)
+
+    def unavailable(request: Request) -> Response:
+        title = text("problem.widget_not_built.title", request_language(request))
+        return problem(503, "widget-not-built", title, headers={"Cache-Control": "no-store"})
+
+    @router.api_route(f"{PREFIX}/{SCRIPT_NAME}", methods=["GET", "HEAD"])
+    async def widget_script(request: Request) -> Response:
+        bundle = bundle_file.current()
+        if bundle is None:
+            return unavailable(request)
+        return script_response(request, bundle, "public, max-age=3600")
+
+    @router.api_route(PREFIX + "/stadtstimme-{digest}.js", methods=["GET", "HEAD"])
+    async def widget_script_pinned(request: Request, digest: str) -> Response:
+        bundle = bundle_file.current()
+        if bundle is None:
+            return unavailable(request)
+        if digest != bundle.digest:
+            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
+        return script_response(request, bundle, "public, max-age=31536000, immutable")
+
+    @router.get(f"{PREFIX}/manifest.json")
+    async def widget_manifest(request: Request) -> Response:
+        bundle = bundle_file.current()
+        if bundle is None:
+            return unavailable(request)
+        body = {"script": bundle.path, "integrity": bundle.integrity, "size_gzip": len(bundle.gzipped)}
+        headers = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
+        return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+
+    if demo:
+        _add_demo_pages(router, settings, bundle_file)
+    return router
+
+
+# Demo pages: what a city page embedding the widget looks like. They are served from the Stadtstimme host, so
+# the script tag pretends the real page address with data-page-url.
+DEMO_SITE = "abfall"
+DEMO_ORIGIN = "https://abfall.musterstadt.de"
+DEMO_PAGES = {
+    "abfuhrkalender": ("demo/abfuhrkalender.html", "Abfuhrkalender", "schwebend (Knopf unten rechts)"),
+    "sperrmuell": ("demo/sperrmuell.html", "Sperrmüll anmelden", "eingebettet im Seitenfluss"),
+}
+
+
+def _add_demo_pages(router: APIRouter, settings: Settings, bundle_file: BundleFile) -> None:
+    def render(template: str, **context: object) -> HTMLResponse:
+        nonce = secrets.token_urlsafe(16)
+        page = _TEMPLATES.get_template(template).render(nonce=nonce, bundle=bundle_file.current(), **context)
+        headers = {
+            # As strict as a city page should be: the widget needs only its script (nonce) and the API ('self').
+            "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+            "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return HTMLResponse(page, headers=headers)
+
+    @router.get("/demo/")
+    async def demo_index() -> HTMLResponse:
+        pages = [(f"/demo/{DEMO_SITE}/{slug}", title, kind) for slug, (_, title, kind) in DEMO_PAGES.items()]
+        return render("demo/index.html", pages=pages, base_url=settings.public_base_url.rstrip("/"))
+
+    @router.get("/demo/abfall/{slug}")
+    async def demo_page(request: Request, slug: str) -> Response:
+        if slug not in DEMO_PAGES:
+            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
+        template, title, _ = DEMO_PAGES[slug]
+        page_url = f"{DEMO_ORIGIN}/{slug}"
+        form_url = "/feedback/form?" + urlencode({"site": DEMO_SITE, "page": page_url})
+        return render(template, slug=slug, title=title, site=DEMO_SITE, page_url=page_url, form_url=form_url)
