@@ -8,6 +8,7 @@ WORKDIR /widget
 COPY widget/package.json widget/package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY widget/ ./
+COPY shared/widget_messages.json /shared/widget_messages.json
 RUN node build.mjs
 
 FROM python:3.11-slim

@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # The citizen feedback widget (widget/): esbuild from widget/package-lock.json, rebuilt only when its sources change.
 WIDGET_STAMP := widget/dist/.stamp
-$(WIDGET_STAMP): $(shell find widget/src -type f 2>/dev/null) widget/package.json widget/package-lock.json widget/build.mjs
+$(WIDGET_STAMP): $(shell find widget/src -type f 2>/dev/null) shared/widget_messages.json widget/package.json widget/package-lock.json widget/build.mjs
 	cd widget && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd widget && node build.mjs
 	touch $@

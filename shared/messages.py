@@ -5,6 +5,9 @@ Keys are stable identifiers; ``text(key, lang, **values)`` formats one. Code nev
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 CATALOGUE: dict[str, dict[str, str]] = {
     "problem.invalid_json.title": {
         "de": "Die Anfrage ist kein gültiges JSON.",
@@ -68,26 +71,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "not enter personal data in the text fields.",
     },
     "form.page": {"de": "Seite", "en": "Page"},
-    "form.helpful": {"de": "War diese Seite hilfreich?", "en": "Was this page helpful?"},
-    "form.yes": {"de": "Ja", "en": "Yes"},
-    "form.no": {"de": "Nein", "en": "No"},
-    "form.rating": {"de": "Wie bewerten Sie die Seite?", "en": "How do you rate the page?"},
-    "form.rating.1": {"de": "1 – sehr schlecht", "en": "1 – very poor"},
-    "form.rating.2": {"de": "2 – schlecht", "en": "2 – poor"},
-    "form.rating.3": {"de": "3 – mittel", "en": "3 – fair"},
-    "form.rating.4": {"de": "4 – gut", "en": "4 – good"},
-    "form.rating.5": {"de": "5 – sehr gut", "en": "5 – very good"},
-    "form.category": {"de": "Worum geht es?", "en": "What is it about?"},
-    "form.category.none": {"de": "Bitte wählen (optional)", "en": "Please choose (optional)"},
-    "category.content": {"de": "Inhalt der Seite", "en": "Page content"},
-    "category.technical": {"de": "Technisches Problem", "en": "Technical problem"},
-    "category.accessibility_barrier": {"de": "Barriere melden", "en": "Report an accessibility barrier"},
-    "category.service": {"de": "Dienstleistung der Stadt", "en": "City service"},
-    "category.other": {"de": "Sonstiges", "en": "Other"},
-    "form.comment": {"de": "Ihr Kommentar", "en": "Your comment"},
-    "form.suggestion": {"de": "Ihr Verbesserungsvorschlag", "en": "Your suggestion for improvement"},
     "form.max_chars": {"de": "Höchstens {limit} Zeichen.", "en": "At most {limit} characters."},
-    "form.honeypot": {"de": "Bitte dieses Feld leer lassen", "en": "Please leave this field empty"},
     "form.submit": {"de": "Rückmeldung senden", "en": "Send feedback"},
     "form.errors": {
         "de": "Bitte prüfen Sie Ihre Angaben:",
@@ -104,13 +88,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Für diese Seite kann hier leider keine Rückmeldung abgegeben werden.",
         "en": "Feedback for this page cannot be given here.",
     },
-    "form.thanks.title": {"de": "Vielen Dank für Ihre Rückmeldung!", "en": "Thank you for your feedback!"},
     "form.thanks.body": {
         "de": "Wir haben Ihre Rückmeldung erhalten. Das zuständige Team wertet sie aus.",
         "en": "We have received your feedback. The responsible team will review it.",
     },
     "form.back": {"de": "Zurück zur Seite", "en": "Back to the page"},
 }
+
+# The citizen widget's texts ("widget.*") live in one JSON file that the widget's build bundles and the server's
+# form without JavaScript uses too, so both say exactly the same.
+CATALOGUE.update(json.loads((Path(__file__).with_name("widget_messages.json")).read_text(encoding="utf-8")))
 
 LANGUAGES = ("de", "en")
 

@@ -61,7 +61,7 @@ def render(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
         "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'",
         "Cache-Control": "no-store",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",  # the form's own post keeps its Origin; other sites learn nothing
         "X-Content-Type-Options": "nosniff",
     }
     return HTMLResponse(page, status_code=status, headers=headers)
@@ -133,8 +133,11 @@ def build_form_router(ingest: IngestService) -> APIRouter:
                       field_errors(exc, lang)]  # fmt: skip
             return again(422, errors)
         origin = request.headers.get("origin")
-        if origin == f"{request.url.scheme}://{request.url.netloc}":
-            origin = None  # posted from this form itself
+        if origin in ("null", f"{request.url.scheme}://{request.url.netloc}"):
+            # Posted from this form itself ("null" where a proxy or the browser hides the origin, e.g. under
+            # a no-referrer policy): checked like a post without Origin. A form post carries no credentials,
+            # so a forged one gains nothing a direct post could not.
+            origin = None
         try:
             page_url, data = accept_feedback(submission, ingest.org, origin, received_at)
         except Rejected:

@@ -19,7 +19,7 @@ from shared.contracts.feedback import CATEGORIES
 from shared.settings import Settings
 from tests.browser.conftest import REPO, require
 
-MESSAGES = REPO / "widget" / "src" / "messages.json"
+MESSAGES = REPO / "shared" / "widget_messages.json"
 BUDGET = 6 * 1024  # gzipped bytes of everything loaded before the citizen interacts: this one file
 
 

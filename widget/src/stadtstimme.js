@@ -21,7 +21,7 @@
  * Promise, crypto) are already broken when this script runs, there is no clean copy left in this realm; the
  * widget then fails without touching the page (the no-JavaScript form stays available).
  */
-import M from "./messages.json";
+import M from "../../shared/widget_messages.json"; // the citizen texts, shared with the server's form
 import CSS from "./widget.css";
 
 const W = window;

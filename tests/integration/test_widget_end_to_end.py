@@ -1,0 +1,92 @@
+"""The citizen's path end to end, in headless Chromium against the real system (ingest, Kafka, projector,
+PostgreSQL, metrics API): the widget on the demo city's Abfuhrkalender, and the form a browser without JavaScript
+gets. The widget's own behaviour in detail is tested in tests/browser/ against a recording endpoint.
+
+The citizen takes a human's time: the time trap leaves parts sent faster than a person could out of the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from tests.browser.conftest import AXE, CHROMIUM, WCAG_TAGS, require
+from tests.integration.system import System
+
+PAGE = "https://abfall.musterstadt.de/abfuhrkalender"
+SERIOUS = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations
+  .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)"""
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new", "--disable-gpu"]
+        )
+        yield chromium
+        await chromium.close()
+
+
+async def page_totals(system: System) -> dict[str, Any] | None:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth) as client:
+        pages = await client.get("/api/v1/metrics/pages", params={"url_prefix": PAGE, "granularity": "hour"})
+    items = pages.json()["items"]
+    return items[0]["totals"] if items else None
+
+
+async def test_widget_on_the_demo_page_lands_in_the_read_model(system: System, browser: Browser) -> None:
+    context = await browser.new_context(locale="de-DE", bypass_csp=True)  # to inject axe (CSP: tests/browser)
+    page = await context.new_page()
+    await page.goto(f"{system.base_url}/demo/abfall/abfuhrkalender")
+    await page.get_by_role("button", name="Feedback zu dieser Seite", exact=True).click()
+    await page.wait_for_timeout(1500)  # reading the question
+    await page.get_by_role("button", name="Ja", exact=True).click()
+    await page.get_by_role("radio", name="4 – gut").check()
+    await page.get_by_label("Ihr Kommentar").fill("Gut erklärt, schreiben Sie mir: anna@example.org")
+    await page.wait_for_timeout(4500)  # writing the comment
+    await page.get_by_role("button", name="Absenden", exact=True).click()
+    await page.get_by_text("Vielen Dank für Ihre Rückmeldung!").wait_for()
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []  # the thanks state on the real demo page
+    assert await context.cookies() == []
+    await context.close()
+
+    await system.wait_projected(2, timeout=20)
+    totals = await page_totals(system)
+    assert totals is not None
+    assert (totals["responses"], totals["helpful_yes"], totals["rating_sum"]) == (1, 1, 4)
+
+
+async def test_without_javascript_the_form_lands_in_the_read_model(system: System, browser: Browser) -> None:
+    context = await browser.new_context(java_script_enabled=False, locale="de-DE")
+    page = await context.new_page()
+    await page.goto(f"{system.base_url}/demo/abfall/abfuhrkalender")
+    await page.get_by_role("link", name="Rückmeldung zu dieser Seite geben (Formular ohne JavaScript)").click()
+    await page.get_by_role("heading", name="Rückmeldung zu einer Seite").wait_for()
+    await page.get_by_role("radio", name="Nein").check()
+    await page.get_by_role("radio", name="2 – schlecht").check()
+    await page.get_by_label("Worum geht es?").select_option("accessibility_barrier")
+    await page.get_by_label("Ihr Kommentar").fill("Die Tabelle hat keine Spaltenüberschriften.")
+    await asyncio.sleep(4.5)  # a person writing
+    await page.get_by_role("button", name="Rückmeldung senden").click()
+    await page.get_by_role("heading", name="Vielen Dank für Ihre Rückmeldung!").wait_for()
+    await context.close()
+
+    checked = await browser.new_context(bypass_csp=True)  # axe needs JavaScript; the form never does
+    form = await checked.new_page()
+    await form.goto(f"{system.base_url}/feedback/form?site=abfall&page={PAGE}")
+    await form.add_script_tag(path=str(AXE))
+    assert await form.evaluate(SERIOUS, WCAG_TAGS) == []
+    await checked.close()
+
+    await system.wait_projected(1, timeout=20)
+    totals = await page_totals(system)
+    assert totals is not None
+    assert (totals["responses"], totals["helpful_no"], totals["rating_sum"]) == (1, 1, 2)
