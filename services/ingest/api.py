@@ -113,7 +113,7 @@ class FeedbackEndpoint:
     def _cors(self, origin: str | None) -> dict[str, str]:
         if origin is None or origin not in self.service.org.all_origins:
             return {}
-        return {"access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", "vary": "Origin"}
+        return {"access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After, Stadtstimme-Challenge", "vary": "Origin"}
 
     def preflight(self, headers: dict[str, str]) -> Reply:
         cors = self._cors(headers.get("origin"))
@@ -168,7 +168,8 @@ class FeedbackEndpoint:
                 REJECTED.labels("proof_of_work").inc()
                 title = text("problem.pow.title", lang)
                 error = {"pointer": "/altcha", "field": "altcha", "detail": str(exc)}
-                return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH)
+                return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH,
+                                headers={"stadtstimme-challenge": CHALLENGE_PATH})  # fmt: skip
         key, refused, wait = self.service.admission(client)
         if refused is not None:
             REJECTED.labels(refused).inc()

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from shared.settings import Settings
 from tests.browser.conftest import AXE, CHROMIUM, WCAG_TAGS, require
-from tests.integration.system import System
+from tests.integration.system import System, with_http_port
 
 PAGE = "https://abfall.musterstadt.de/abfuhrkalender"
 SERIOUS = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations
@@ -90,3 +92,30 @@ async def test_without_javascript_the_form_lands_in_the_read_model(system: Syste
     totals = await page_totals(system)
     assert totals is not None
     assert (totals["responses"], totals["helpful_no"], totals["rating_sum"]) == (1, 1, 2)
+
+
+async def test_under_attack_the_widget_solves_the_proof_of_work(
+    settings: Settings, tmp_path: Path, browser: Browser
+) -> None:
+    guarded = settings.model_copy(update={"pow_required": True, "pow_max_number": 5000})
+    system = System(with_http_port(guarded), tmp_path / "logs")
+    await system.prepare()
+    system.start_projector()
+    system.start_web()
+    try:
+        context = await browser.new_context(locale="de-DE")
+        page = await context.new_page()
+        challenges: list[str] = []
+        page.on("request", lambda r: challenges.append(r.url) if "/api/v1/challenge" in r.url else None)
+        await page.goto(f"{system.base_url}/demo/abfall/abfuhrkalender")
+        await page.get_by_role("button", name="Feedback zu dieser Seite", exact=True).click()
+        await page.wait_for_timeout(1500)
+        await page.get_by_role("button", name="Nein", exact=True).click()
+        await page.get_by_role("radio", name="1 – sehr schlecht").wait_for()  # step 2: the first part was accepted
+        assert len(challenges) == 1  # asked for work once, after the citizen's click, not before
+        await context.close()
+        await system.wait_projected(1, timeout=20)
+        totals = await page_totals(system)
+        assert totals is not None and (totals["responses"], totals["helpful_no"]) == (1, 1)
+    finally:
+        system.stop_all()
