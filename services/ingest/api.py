@@ -26,6 +26,7 @@ from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
 PATH = "/api/v1/feedback"
 CHALLENGE_PATH = "/api/v1/challenge"
+EXPOSED = "Retry-After, Stadtstimme-Challenge"  # response headers the widget reads cross-origin
 ACCEPTED = Counter("stadtstimme_feedback_accepted_total", "Feedback events acknowledged by Kafka")
 REJECTED = Counter("stadtstimme_feedback_rejected_total", "Feedback submissions rejected", ["reason"])
 PUBLISH_SECONDS = Histogram(
@@ -113,7 +114,7 @@ class FeedbackEndpoint:
     def _cors(self, origin: str | None) -> dict[str, str]:
         if origin is None or origin not in self.service.org.all_origins:
             return {}
-        return {"access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After, Stadtstimme-Challenge", "vary": "Origin"}
+        return {"access-control-allow-origin": origin, "access-control-expose-headers": EXPOSED, "vary": "Origin"}
 
     def preflight(self, headers: dict[str, str]) -> Reply:
         cors = self._cors(headers.get("origin"))
