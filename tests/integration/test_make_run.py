@@ -95,6 +95,10 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     token = supervisor.start()
     units = httpx.get(f"{base}/api/v1/metrics/org-units", headers={"Authorization": f"Bearer {token}"})
     assert units.status_code == 200
+    demo = httpx.get(f"{base}/demo/abfall/abfuhrkalender")  # the demo city's page with the widget
+    assert demo.status_code == 200 and "/widget/v1/stadtstimme-" in demo.text and "Abfuhrkalender" in demo.text
+    assert httpx.get(f"{base}/widget/v1/stadtstimme.js").status_code == 200
+    assert f"{base}/demo/" in supervisor.output()  # printed for the new user
     seconds = post_and_wait(base, token, page, expected=1)
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
     # A burst of accepted feedback, then Ctrl-C at once: the projector must drain the in-memory broker first.
