@@ -83,6 +83,10 @@ def test_a_client_error_is_shown_and_not_retried(server: WidgetServer, fake: Fak
     button(page, "Nein").click()
     page.get_by_role("alert").filter(has_text="konnte leider nicht angenommen werden").wait_for()
     assert not button(page, "Erneut senden").is_visible()
+    form = page.get_by_role("link", name="Rückmeldung stattdessen über das Formular senden")
+    assert form.get_attribute("href") == (
+        f"{server.url}/feedback/form?site=abfall&page=https%3A%2F%2Fabfall.musterstadt.de%2Fabfuhrkalender&lang=de"
+    )
     page.wait_for_timeout(2500)
     assert len(fake.bodies()) == 1
 

@@ -201,7 +201,10 @@ const init = () => {
   const alert = h("p", ["role", "alert", "class", "e"]);
   const retry = h("button", ["type", "button", "hidden", ""], T.retry);
 
-  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, alert, retry);
+  // When sending has failed for good: the same feedback as a plain form, served by Stadtstimme (no JavaScript).
+  const query = "?site=" + encodeURIComponent(site) + "&page=" + encodeURIComponent(page) + "&lang=" + lang;
+  const form = h("a", ["href", new URL("../../feedback/form" + query, SCRIPT.src).href, "hidden", ""], T.form);
+  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, alert, retry, form);
   const wrapper = h("div", ["class", floating ? "f" : "", "lang", lang], panel);
   let launcher;
 
@@ -274,6 +277,7 @@ const init = () => {
     } else if (code > 399 && code < 500 && code != 408 && code != 429) {
       job = 0; // the server said no for good: retrying the same body can't help
       alert.textContent = T["error-rejected"];
+      form.hidden = false;
     } else {
       retry.hidden = false;
       if (job.n < RETRIES) {
@@ -281,7 +285,10 @@ const init = () => {
         if (retryAfter > wait && retryAfter <= 60000) wait = retryAfter;
         timer = SET_TIMEOUT(attempt, wait);
         alert.textContent = T["error-retrying"];
-      } else alert.textContent = T["error-final"];
+      } else {
+        alert.textContent = T["error-final"];
+        form.hidden = false;
+      }
     }
   };
 
