@@ -63,6 +63,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Please answer at least one question or write us a comment.",
     },
     # The feedback form without JavaScript (services/ingest/form.py, templates/form.html).
+    # Staff console (services/analytics/console.py, templates/console_*.html).
+    "console.login.title": {"de": "Anmeldung für Mitarbeitende", "en": "Staff sign-in"},
+    "console.login.username": {"de": "Benutzername", "en": "Username"},
+    "console.login.password": {"de": "Passwort", "en": "Password"},
+    "console.login.submit": {"de": "Anmelden", "en": "Sign in"},
+    "console.error.login": {
+        "de": "Benutzername oder Passwort ist falsch.",
+        "en": "The username or password is wrong.",
+    },
+    "console.error.origin": {
+        "de": "Diese Anfrage kam nicht aus der Stadtstimme-Konsole und wurde deshalb abgelehnt.",
+        "en": "This request did not come from the Stadtstimme console and was refused.",
+    },
+    "console.signed_in_as": {"de": "angemeldet als {name}", "en": "signed in as {name}"},
+    "console.logout": {"de": "Abmelden", "en": "Sign out"},
+    "console.overview.title": {"de": "Zufriedenheit im Überblick", "en": "Satisfaction overview"},
+    "console.overview.caption": {
+        "de": "Letzte 30 Tage je Organisationseinheit; Veränderung der mittleren Bewertung gegenüber den "
+        "30 Tagen davor",
+        "en": "Last 30 days per org unit; change of the mean rating against the 30 days before",
+    },
+    "console.overview.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.overview.responses": {"de": "Rückmeldungen", "en": "Responses"},
+    "console.overview.helpful": {"de": "Hilfreich", "en": "Helpful"},
+    "console.overview.rating": {"de": "Mittlere Bewertung (1–5)", "en": "Mean rating (1–5)"},
+    "console.overview.change": {"de": "Veränderung", "en": "Change"},
+    "console.overview.empty": {
+        "de": "Für Ihr Konto sind keine Organisationseinheiten freigegeben.",
+        "en": "No org units are assigned to your account.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

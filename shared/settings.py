@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     pow_hmac_key: SecretStr = Field(
         SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
     )
+    session_ttl_hours: float = Field(8.0, description="How long a staff session lasts after sign-in.")
     widget_dist: str = Field(
         "", description="Directory holding the built widget (stadtstimme.js); empty: widget/dist of the source tree."
     )

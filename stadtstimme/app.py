@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
+from services.analytics.console import build_console_router
 from services.ingest.api import CHALLENGE_PATH, ChallengeEndpoint, FeedbackEndpoint, Receive, Scope, Send, openapi_paths
 from services.ingest.api import PATH as FEEDBACK_PATH
 from services.ingest.form import build_form_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             await ingest.start(pool)
         if "analytics" in services:
             app.include_router(analytics_router(settings, pool))
+            app.include_router(build_console_router(settings, pool))
         app.state.pool = pool
         try:
             yield

@@ -27,6 +27,8 @@ app.add_typer(org_app, name="org")
 app.add_typer(topics_app, name="topics")
 app.add_typer(archive_app, name="archive")
 app.add_typer(contracts_app, name="contracts")
+staff_app = typer.Typer(help="Staff accounts of the console.")
+app.add_typer(staff_app, name="staff")
 DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
 T = TypeVar("T")
 
@@ -119,6 +121,39 @@ def topics_create() -> None:
         from shared.kafka import ensure_topics
 
         await ensure_topics(settings)
+
+    _run(main)
+
+
+@staff_app.command("add")
+def staff_add(
+    username: Annotated[str, typer.Argument(help="Login name (stored in lower case)")],
+    role: Annotated[str, typer.Option(help="administrator | analyst | unit_staff")],
+    unit: Annotated[list[str] | None, typer.Option(help="Org unit id (repeat); required for unit_staff")] = None,
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+) -> None:
+    """Create a local staff account (argon2id-hashed password, at least 12 characters)."""
+    from shared.auth import AccountError, audit, create_account
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def main(settings: Settings) -> None:
+        async def work(pool: object) -> None:
+            async with pool.acquire() as conn, conn.transaction():  # type: ignore[attr-defined]
+                account = await create_account(conn, username, name, role, unit or [], password)
+                await audit(conn, "cli", "account_created", account.username, role=role, units=list(unit or []))
+            units = f": {', '.join(account.org_units)}" if account.org_units else ""
+            typer.echo(f"created {account.username} ({account.role}{units})")
+
+        try:
+            await _with_pool(settings, work)
+        except AccountError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
 
     _run(main)
 

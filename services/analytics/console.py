@@ -1,0 +1,136 @@
+"""Staff console, first slice: sign-in with a local account, server-side session, sign-out, and the overview of
+satisfaction per org unit (last 30 days against the 30 before), scoped to what the account may see.
+
+Security: the session cookie is HttpOnly, SameSite=Strict and Secure whenever the console is served over https
+(then also ``__Host-`` prefixed); every state-changing request must come from the console's own origin
+(``Origin`` or ``Sec-Fetch-Site``), which stops cross-site request forgery without tokens; every page carries a
+CSP with a nonce, ``frame-ancestors 'none'``, nosniff, no caching and, over https, HSTS. Sign-in, failed
+sign-in and sign-out go to the append-only audit log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import asyncpg
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.analytics.domain import COUNTERS, stats
+from shared.auth import Account, audit, authenticate, end_session, session_account, start_session
+from shared.messages import text
+from shared.settings import Settings
+
+PREFIX = "/console"
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_SUMS = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTERS)
+
+
+def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
+    secure = settings.public_base_url.startswith("https://")
+    cookie = "__Host-stadtstimme-session" if secure else "stadtstimme-session"
+    ttl = timedelta(hours=settings.session_ttl_hours)
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        nonce = secrets.token_urlsafe(16)
+        body = _TEMPLATES.get_template(name).render(t=lambda key, **v: text(key, "de", **v), nonce=nonce, **context)
+        headers = {
+            "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "same-origin",
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+        }
+        if secure:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return HTMLResponse(body, status_code=status, headers=headers)
+
+    def same_origin(request: Request) -> bool:
+        """A state-changing request must come from the console itself (CSRF protection without tokens)."""
+        origin = request.headers.get("origin")
+        if origin is not None:
+            return origin == f"{request.url.scheme}://{request.url.netloc}"
+        return request.headers.get("sec-fetch-site") == "same-origin"
+
+    async def current(request: Request) -> Account | None:
+        async with pool.acquire() as conn:
+            return await session_account(conn, request.cookies.get(cookie))
+
+    @router.get("/login")
+    async def login_form() -> HTMLResponse:
+        return page("console_login.html")
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        if not same_origin(request):
+            return page("console_login.html", 403, error=text("console.error.origin", "de"))
+        form = {k: v[0] for k, v in parse_qs((await request.body())[:4096].decode(errors="replace")).items()}
+        username = form.get("username", "")[:200]
+        async with pool.acquire() as conn:
+            account = await authenticate(conn, username, form.get("password", ""))
+            if account is None:
+                await audit(conn, username.strip().lower() or "(empty)", "login_failed")
+                return page("console_login.html", 401, error=text("console.error.login", "de"), username=username)
+            token = await start_session(conn, account, ttl)
+            await audit(conn, account.username, "login", method="password")
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.set_cookie(
+            cookie, token, max_age=int(ttl.total_seconds()), path="/", secure=secure, httponly=True, samesite="strict"
+        )
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        if not same_origin(request):
+            return page("console_login.html", 403, error=text("console.error.origin", "de"))
+        token = request.cookies.get(cookie)
+        async with pool.acquire() as conn:
+            account = await session_account(conn, token)
+            await end_session(conn, token)
+            if account is not None:
+                await audit(conn, account.username, "logout")
+        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
+        return response
+
+    @router.get("/")
+    async def overview(request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        now = datetime.now(UTC)
+        units = account.units_visible()
+        async with pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"""SELECT o.id, o.name, o.kind, period, {_SUMS}
+                    FROM org_unit o
+                    CROSS JOIN (VALUES ('current'), ('previous')) AS p(period)
+                    LEFT JOIN org_unit_satisfaction s ON s.org_unit_id = o.id AND s.granularity = 'day'
+                        AND s.bucket_start >= CASE period WHEN 'current' THEN $1::timestamptz ELSE $2 END
+                        AND s.bucket_start < CASE period WHEN 'current' THEN $3::timestamptz ELSE $1 END
+                    WHERE $4::text[] IS NULL OR o.id = ANY($4::text[])
+                    GROUP BY o.id, o.name, o.kind, period ORDER BY o.name""",
+                now - timedelta(days=30),
+                now - timedelta(days=60),
+                now + timedelta(days=1),
+                sorted(units) if units is not None else None,
+            )
+        by_unit: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            entry = by_unit.setdefault(r["id"], {"id": r["id"], "name": r["name"], "kind": r["kind"]})
+            entry[r["period"]] = stats(r)
+        return page("console_overview.html", account=account, units=list(by_unit.values()), prefix=PREFIX)
+
+    return router

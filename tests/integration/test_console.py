@@ -1,0 +1,133 @@
+"""Staff console, first slice, over real HTTP on the real system: accounts from the CLI, sign-in, sessions,
+per-unit scoping, CSRF protection by origin, security headers and the append-only audit log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+
+from stadtstimme.infra import settings_env
+from tests.integration.system import System
+
+PASSWORD = "Korrekt-Pferd-Batterie-9"
+UNITS = {"abfallwirtschaft": "Abfallwirtschaftsbetrieb Musterstadt", "baeder": "Bäderbetrieb Musterstadt"}
+
+
+def add_staff(system: System, username: str, role: str, *units: str, password: str = PASSWORD) -> None:
+    """`stadtstimme staff add`, as an operator runs it."""
+    args = [sys.executable, "-m", "stadtstimme.cli", "staff", "add", username, "--role", role, "--password-stdin"]
+    for unit in units:
+        args += ["--unit", unit]
+    done = subprocess.run(args, input=password + "\n", env=settings_env(system.settings), capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+async def sign_in(system: System, username: str, password: str = PASSWORD) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=system.base_url, timeout=30)
+    answer = await client.post(
+        "/console/login", data={"username": username, "password": password}, headers={"Origin": system.base_url}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/", answer.text
+    return client
+
+
+@pytest.fixture
+async def with_feedback(system: System) -> System:
+    async with httpx.AsyncClient(base_url=system.base_url) as client:
+        for site, url, rating in (
+            ("abfall", "https://abfall.musterstadt.de/sperrmuell", 2),
+            ("baeder", "https://www.baeder-musterstadt.de/freibad", 5),
+        ):
+            body = {"event_id": str(uuid.uuid4()), "site": site, "page_url": url, "rating": rating}
+            assert (await client.post("/api/v1/feedback", json=body)).status_code == 202
+    await system.wait_projected(2, timeout=15)
+    return system
+
+
+async def test_scoping_sessions_and_audit(with_feedback: System) -> None:
+    system = with_feedback
+    add_staff(system, "pr-team", "analyst")
+    add_staff(system, "Abfall.Staff", "unit_staff", "abfallwirtschaft")
+
+    anonymous = await httpx.AsyncClient(base_url=system.base_url).get("/console/")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/console/login"
+
+    analyst = await sign_in(system, "pr-team")
+    token = analyst.cookies.get("stadtstimme-session")
+    assert token and len(token) >= 43  # 256 random bits
+    set_cookie = (await httpx.AsyncClient(base_url=system.base_url).post(
+        "/console/login", data={"username": "pr-team", "password": PASSWORD}, headers={"Origin": system.base_url}
+    )).headers["set-cookie"].lower()  # fmt: skip
+    assert "httponly" in set_cookie and "samesite=strict" in set_cookie and "path=/" in set_cookie
+    overview = await analyst.get("/console/")
+    assert overview.status_code == 200
+    assert all(name in overview.text for name in UNITS.values())
+    assert "5,0" in overview.text and "2,0" in overview.text  # mean ratings, German decimal comma
+    csp = overview.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert overview.headers["cache-control"] == "no-store" and overview.headers["x-content-type-options"] == "nosniff"
+
+    unit_staff = await sign_in(system, "abfall.staff")  # usernames are case-insensitive
+    scoped = await unit_staff.get("/console/")
+    assert UNITS["abfallwirtschaft"] in scoped.text and UNITS["baeder"] not in scoped.text
+
+    # Cross-site requests are refused: no Origin and no Sec-Fetch-Site, or a foreign origin.
+    assert (await analyst.post("/console/logout")).status_code == 403
+    assert (await analyst.post("/console/logout", headers={"Origin": "https://evil.example"})).status_code == 403
+    forged = await httpx.AsyncClient(base_url=system.base_url).post(
+        "/console/login", data={"username": "pr-team", "password": PASSWORD}, headers={"Origin": "https://evil.example"}
+    )
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    assert (await analyst.get("/console/")).status_code == 200  # still signed in
+
+    out = await analyst.post("/console/logout", headers={"Sec-Fetch-Site": "same-origin"})
+    assert out.status_code == 303
+    for old in (token, "forged"):  # the session is gone on the server, whatever the browser still holds
+        stale = await httpx.AsyncClient(base_url=system.base_url, cookies={"stadtstimme-session": old}).get("/console/")
+        assert stale.status_code == 303
+
+    wrong = await httpx.AsyncClient(base_url=system.base_url).post(
+        "/console/login", data={"username": "pr-team", "password": "falsch"}, headers={"Origin": system.base_url}
+    )
+    assert wrong.status_code == 401 and "Benutzername oder Passwort ist falsch." in wrong.text
+
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        log = [(r["actor"], r["action"]) for r in await conn.fetch("SELECT actor, action FROM audit_log ORDER BY id")]
+        assert log == [
+            ("cli", "account_created"),
+            ("cli", "account_created"),
+            ("pr-team", "login"),
+            ("pr-team", "login"),
+            ("abfall.staff", "login"),
+            ("pr-team", "logout"),
+            ("pr-team", "login_failed"),
+        ]
+        with pytest.raises(asyncpg.RaiseError, match="append-only"):
+            await conn.execute("DELETE FROM audit_log")
+        assert await conn.fetchval("SELECT count(*) FROM staff_session WHERE expires_at > now()") == 2
+        stored = await conn.fetchval("SELECT password_hash FROM staff_account WHERE username = 'pr-team'")
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    finally:
+        await conn.close()
+
+
+async def test_cli_refuses_bad_accounts(system: System) -> None:
+    for args, password in (
+        (["unit_staff"], PASSWORD),  # unit staff without a unit
+        (["unit_staff", "gibt-es-nicht"], PASSWORD),
+        (["analyst"], "kurz"),
+        (["superuser"], PASSWORD),
+    ):
+        role, *units = args
+        cmd = [sys.executable, "-m", "stadtstimme.cli", "staff", "add", "x", "--role", role, "--password-stdin"]
+        cmd += [a for u in units for a in ("--unit", u)]
+        done = subprocess.run(cmd, input=password + "\n", env=settings_env(system.settings), capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 2 and done.stderr.startswith("error: "), (args, done.stderr)
