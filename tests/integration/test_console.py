@@ -10,8 +10,11 @@ import uuid
 import asyncpg
 import httpx
 import pytest
+from playwright.async_api import Browser
 
 from stadtstimme.infra import settings_env
+from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
 
 PASSWORD = "Korrekt-Pferd-Batterie-9"
@@ -131,3 +134,26 @@ async def test_cli_refuses_bad_accounts(system: System) -> None:
         done = subprocess.run(cmd, input=password + "\n", env=settings_env(system.settings), capture_output=True,
                               text=True, timeout=60)  # fmt: skip
         assert done.returncode == 2 and done.stderr.startswith("error: "), (args, done.stderr)
+
+
+async def test_console_pages_are_accessible(system: System, browser: Browser) -> None:
+    add_staff(system, "barrierefrei", "analyst")
+    context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
+    page = await context.new_page()
+    await page.goto(f"{system.base_url}/console/")  # redirected to the sign-in page
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
+    await page.get_by_label("Benutzername").fill("barrierefrei")
+    await page.get_by_label("Passwort").fill("falsch")
+    await page.get_by_role("button", name="Anmelden").click()
+    await page.get_by_role("alert").wait_for()  # the error is announced
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
+    await page.get_by_label("Passwort").fill(PASSWORD)
+    await page.get_by_role("button", name="Anmelden").click()
+    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
+    await page.get_by_role("button", name="Abmelden").click()  # a real browser's same-origin post
+    await page.get_by_role("heading", name="Anmeldung für Mitarbeitende").wait_for()
+    await context.close()

@@ -8,32 +8,18 @@ The citizen takes a human's time: the time trap leaves parts sent faster than a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from shared.settings import Settings
-from tests.browser.conftest import AXE, CHROMIUM, WCAG_TAGS, require
+from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.integration.conftest import SERIOUS
 from tests.integration.system import System, with_http_port
 
 PAGE = "https://abfall.musterstadt.de/abfuhrkalender"
-SERIOUS = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}})).violations
-  .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)"""
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new", "--disable-gpu"]
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def page_totals(system: System) -> dict[str, Any] | None:
