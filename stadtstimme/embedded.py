@@ -34,16 +34,21 @@ def _say(message: str) -> None:
     print(f"[stadtstimme] {message}", flush=True)
 
 
-def _token(var: Path) -> str:
-    path = var / "metrics-token"
+def _token(var: Path, name: str = "metrics-token") -> str:
+    """A secret of this installation, generated once and kept under var/ (readable by its owner only)."""
+    path = var / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-async def _prepare(settings: Settings, demo_city: Path) -> int:
+DEMO_ADMIN = "demo-admin"
+
+
+async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> int:
     from services.analytics.replay import restore_archive
+    from shared.auth import audit, create_account
     from shared.db import create_pool, migrate
     from shared.kafka import ensure_topics
     from shared.orgmodel import load_org_yaml, store_org_model
@@ -55,6 +60,10 @@ async def _prepare(settings: Settings, demo_city: Path) -> int:
             await migrate(conn)
             _, model = load_org_yaml(demo_city)
             await store_org_model(conn, model)
+            if not await conn.fetchval("SELECT 1 FROM staff_account WHERE username = $1", DEMO_ADMIN):
+                account = await create_account(conn, DEMO_ADMIN, "Demo-Administration", "administrator", (),
+                                               admin_password)  # fmt: skip
+                await audit(conn, "make run", "account_created", account.username, role="administrator")
         return await restore_archive(settings, pool)
     finally:
         await pool.close()
@@ -102,7 +111,8 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
     }
     os.environ.update(env)
     settings = Settings()
-    restored = asyncio.run(_prepare(settings, demo_city))
+    admin_password = _token(var, "console-password")
+    restored = asyncio.run(_prepare(settings, demo_city, admin_password))
     if restored:
         _say(f"refilled the empty broker with {restored} archived events")
     cli = [sys.executable, "-m", "stadtstimme.cli"]
@@ -133,6 +143,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
   Feedback API        POST {base}/api/v1/feedback
   Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
   Metrics API token   {token}
+  Staff console       {base}/console/   user {DEMO_ADMIN}, password {admin_password} (kept in var/console-password)
   Aggregates (Kafka)  topic stadtstimme.metrics.satisfaction.v1 on {broker.bootstrap}
   API docs            {base}/api/docs
   Health / readiness  {base}/healthz  {base}/readyz    Prometheus: {base}/metrics

@@ -4,6 +4,7 @@ a POST shows up in the metrics API, and a restart (Tansu forgets everything) los
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -99,6 +100,11 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert demo.status_code == 200 and "/widget/v1/stadtstimme-" in demo.text and "Abfuhrkalender" in demo.text
     assert httpx.get(f"{base}/widget/v1/stadtstimme.js").status_code == 200
     assert f"{base}/demo/" in supervisor.output()  # printed for the new user
+    password = re.search(r"user demo-admin, password (\S+)", supervisor.output())
+    assert password, "make run prints the demo administrator's sign-in"
+    login = httpx.post(f"{base}/console/login", data={"username": "demo-admin", "password": password[1]},
+                       headers={"Origin": base})  # fmt: skip
+    assert login.status_code == 303 and login.headers["location"] == "/console/"
     seconds = post_and_wait(base, token, page, expected=1)
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
     # A burst of accepted feedback, then Ctrl-C at once: the projector must drain the in-memory broker first.
