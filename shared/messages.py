@@ -93,6 +93,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Für Ihr Konto sind keine Organisationseinheiten freigegeben.",
         "en": "No org units are assigned to your account.",
     },
+    "console.back": {"de": "Zurück zur Übersicht", "en": "Back to the overview"},
+    "console.not_found.title": {"de": "Nicht gefunden", "en": "Not found"},
+    "console.not_found.body": {
+        "de": "Diese Seite gibt es nicht, oder sie gehört zu einer Organisationseinheit, die Ihr Konto nicht sieht.",
+        "en": "This page does not exist, or it belongs to an org unit your account cannot see.",
+    },
+    "console.unit.pages": {
+        "de": "Seiten der letzten 30 Tage, schlechteste mittlere Bewertung zuerst",
+        "en": "Pages of the last 30 days, lowest mean rating first",
+    },
+    "console.unit.page": {"de": "Seite", "en": "Page"},
+    "console.unit.no_pages": {"de": "Keine Rückmeldungen in den letzten 30 Tagen.", "en": "No feedback in 30 days."},
+    "console.unit.comments": {"de": "Neueste Kommentare und Vorschläge", "en": "Newest comments and suggestions"},
+    "console.unit.no_comments": {"de": "Noch keine Kommentare.", "en": "No comments yet."},
+    "console.unit.rating": {"de": "Bewertung {rating} von 5", "en": "rating {rating} of 5"},
+    "console.unit.suspected_spam": {"de": "Verdacht auf Spam", "en": "Suspected spam"},
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import APIRouter, Request
@@ -40,11 +41,12 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     secure = settings.public_base_url.startswith("https://")
     cookie = "__Host-stadtstimme-session" if secure else "stadtstimme-session"
     ttl = timedelta(hours=settings.session_ttl_hours)
+    tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
         nonce = secrets.token_urlsafe(16)
-        body = _TEMPLATES.get_template(name).render(t=lambda key, **v: text(key, "de", **v), nonce=nonce, **context)
+        body = _TEMPLATES.get_template(template).render(t=lambda key, **v: text(key, "de", **v), nonce=nonce, **context)
         headers = {
             "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -132,5 +134,39 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             entry = by_unit.setdefault(r["id"], {"id": r["id"], "name": r["name"], "kind": r["kind"]})
             entry[r["period"]] = stats(r)
         return page("console_overview.html", account=account, units=list(by_unit.values()), prefix=PREFIX)
+
+    @router.get("/units/{unit_id}")
+    async def unit(unit_id: str, request: Request) -> Response:
+        """One unit: its pages over the last 30 days, lowest mean rating first, and its newest comments.
+        Another unit's page answers 404, exactly like a unit that does not exist."""
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        since = datetime.now(UTC) - timedelta(days=30)
+        async with pool.acquire() as conn:
+            name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", unit_id[:64])
+            if name is None or not account.may_see(unit_id):
+                return page("console_not_found.html", 404, account=account, prefix=PREFIX)
+            pages = await conn.fetch(
+                f"""SELECT p.page_url, min(pg.title) AS title, {_SUMS} FROM page_satisfaction p
+                    LEFT JOIN page pg ON pg.url = p.page_url
+                    WHERE p.org_unit_id = $1 AND p.bucket_start >= $2
+                    GROUP BY p.page_url""",
+                unit_id,
+                since,
+            )
+            comments = await conn.fetch(
+                """SELECT received_at, page_url, rating, helpful, category, comment, suggestion, flags
+                   FROM feedback_event
+                   WHERE org_unit_id = $1 AND (comment IS NOT NULL OR suggestion IS NOT NULL)
+                   ORDER BY received_at DESC LIMIT 50""",
+                unit_id,
+            )
+            await audit(conn, account.username, "view_comments", unit_id, shown=len(comments))
+        rows = [{"url": r["page_url"], "title": r["title"] or "", **stats(r)} for r in pages]
+        rows.sort(key=lambda r: (r["rating_mean"] if r["rating_mean"] is not None else 6, -r["responses"]))
+        return page(
+            "console_unit.html", account=account, prefix=PREFIX, name=name, pages=rows, comments=comments, tz=tz
+        )
 
     return router

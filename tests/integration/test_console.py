@@ -154,6 +154,57 @@ async def test_console_pages_are_accessible(system: System, browser: Browser) ->
     await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
     await page.add_script_tag(path=str(AXE))
     assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
+    await page.get_by_role("link", name="Abfallwirtschaftsbetrieb Musterstadt").click()
+    await page.get_by_role("heading", name="Neueste Kommentare und Vorschläge").wait_for()
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
     await page.get_by_role("button", name="Abmelden").click()  # a real browser's same-origin post
     await page.get_by_role("heading", name="Anmeldung für Mitarbeitende").wait_for()
     await context.close()
+
+
+# Who may open what: (role, units on the account) x endpoint -> status. 404 for another unit's page, exactly as for
+# a unit that does not exist, so unit staff cannot even learn which units exist.
+MATRIX = {
+    ("administrator", ()): {"/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 200},
+    ("analyst", ()): {"/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 200},
+    ("unit_staff", ("abfallwirtschaft",)): {
+        "/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 404,
+    },
+    ("unit_staff", ("baeder", "stadtwerke")): {
+        "/console/": 200, "/console/units/abfallwirtschaft": 404, "/console/units/baeder": 200,
+    },
+}  # fmt: skip
+
+
+async def test_role_endpoint_unit_matrix_and_comments_as_text(with_feedback: System) -> None:
+    system = with_feedback
+    async with httpx.AsyncClient(base_url=system.base_url) as client:
+        body = {
+            "event_id": str(uuid.uuid4()), "site": "abfall", "page_url": "https://abfall.musterstadt.de/sperrmuell",
+            "rating": 1, "comment": '<script>alert("x")</script> Termin <b>fehlt</b>', "elapsed_ms": 9000,
+        }  # fmt: skip
+        assert (await client.post("/api/v1/feedback", json=body)).status_code == 202
+    await system.wait_projected(3, timeout=15)
+    for i, ((role, units), expected) in enumerate(MATRIX.items()):
+        add_staff(system, f"user{i}", role, *units)
+        client = await sign_in(system, f"user{i}")
+        got = {path: (await client.get(path)).status_code for path in expected}
+        assert got == expected, (role, units)
+    anonymous = httpx.AsyncClient(base_url=system.base_url)
+    assert {(await anonymous.get(path)).status_code for path in MATRIX[("analyst", ())]} == {303}
+
+    staff = await sign_in(system, "user2")  # unit staff of the Abfallwirtschaftsbetrieb
+    unit = await staff.get("/console/units/abfallwirtschaft")
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Termin &lt;b&gt;fehlt&lt;/b&gt;" in unit.text
+    assert "<script>" not in unit.text and "Sperrmüll anmelden" in unit.text
+    overview = await staff.get("/console/")
+    assert "/console/units/abfallwirtschaft" in overview.text and "/console/units/baeder" not in overview.text
+    missing = await staff.get("/console/units/gibt-es-nicht")
+    assert missing.status_code == 404 and "Nicht gefunden" in missing.text
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        seen = await conn.fetch("SELECT actor, subject FROM audit_log WHERE action = 'view_comments'")
+        assert ("user2", "abfallwirtschaft") in {(r["actor"], r["subject"]) for r in seen}
+    finally:
+        await conn.close()
