@@ -20,20 +20,15 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.analytics.domain import COUNTERS, stats
 from shared.auth import Account, audit, authenticate, end_session, session_account, start_session
 from shared.messages import text
 from shared.settings import Settings
+from shared.templates import template_environment
 
 PREFIX = "/console"
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_TEMPLATES = template_environment(Path(__file__).parent / "templates")
 _SUMS = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTERS)
 
 

@@ -22,7 +22,6 @@ import orjson
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
 from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
@@ -31,15 +30,11 @@ from shared.contracts.feedback import CATEGORIES, COMMENT_MAX_CHARS
 from shared.messages import LANGUAGES, pick_language, text
 from shared.orgmodel import InvalidUrl, split_page_url
 from shared.problems import field_errors
+from shared.templates import template_environment
 
 PATH = "/feedback/form"
 FIELDS = ("event_id", "site", "page_url", "helpful", "rating", "category", "comment", "suggestion", "issued_ms")
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),  # citizen text is rendered as text, never as HTML
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
 def _language(request: Request, given: str | None) -> str:

@@ -25,11 +25,11 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
+from shared.templates import template_environment
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "widget" / "dist"
@@ -37,13 +37,7 @@ PREFIX = "/widget/v1"
 SCRIPT_NAME = "stadtstimme.js"
 DIGEST_CHARS = 16  # hex characters of the SHA-256 in the content-addressed file name
 JS = "text/javascript; charset=utf-8"
-# Operator-facing: the deployment forgot the widget build.
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
 @dataclass(frozen=True)
