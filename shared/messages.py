@@ -89,6 +89,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.overview.helpful": {"de": "Hilfreich", "en": "Helpful"},
     "console.overview.rating": {"de": "Mittlere Bewertung (1–5)", "en": "Mean rating (1–5)"},
     "console.overview.change": {"de": "Veränderung", "en": "Change"},
+    "console.overview.csv": {"de": "Tabelle als CSV herunterladen", "en": "Download the table as CSV"},
     "console.overview.empty": {
         "de": "Für Ihr Konto sind keine Organisationseinheiten freigegeben.",
         "en": "No org units are assigned to your account.",

@@ -10,6 +10,9 @@ sign-in and sign-out go to the append-only audit log.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +33,43 @@ from shared.templates import template_environment
 PREFIX = "/console"
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 _SUMS = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTERS)
+
+
+def _decimal(value: float | None, pattern: str = "{:.2f}") -> str:
+    return "" if value is None else pattern.format(value).replace(".", ",")
+
+
+def overview_row(unit: dict[str, Any]) -> list[str]:
+    current, previous = unit["current"], unit["previous"]
+    share = current["helpful_share"]
+    change = None
+    if current["rating_mean"] is not None and previous["rating_mean"] is not None:
+        change = current["rating_mean"] - previous["rating_mean"]
+    return [
+        unit["name"],
+        str(current["responses"]),
+        _decimal(None if share is None else share * 100, "{:.0f}"),
+        _decimal(current["rating_mean"]),
+        _decimal(change, "{:+.2f}"),
+    ]
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:,\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection): text starting with = + - @ tab or CR gets a
+    leading quote; plain numbers (also signed, with a decimal comma) stay numbers."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def to_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows([[spreadsheet_safe(c) for c in row] for row in rows])
+    return out.getvalue()
 
 
 def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
@@ -102,11 +142,8 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
 
-    @router.get("/")
-    async def overview(request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+    async def unit_overview(account: Account) -> list[dict[str, Any]]:
+        """Per visible org unit: figures of the last 30 days ("current") and of the 30 before ("previous")."""
         now = datetime.now(UTC)
         units = account.units_visible()
         async with pool.acquire() as conn:
@@ -128,7 +165,35 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         for r in rows:
             entry = by_unit.setdefault(r["id"], {"id": r["id"], "name": r["name"], "kind": r["kind"]})
             entry[r["period"]] = stats(r)
-        return page("console_overview.html", account=account, units=list(by_unit.values()), prefix=PREFIX)
+        return list(by_unit.values())
+
+    @router.get("/")
+    async def overview(request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        return page("console_overview.html", account=account, units=await unit_overview(account), prefix=PREFIX)
+
+    @router.get("/overview.csv")
+    async def overview_csv(request: Request) -> Response:
+        """The overview's table as CSV for spreadsheets (German Excel: semicolons, decimal commas, UTF-8 BOM)."""
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        units = await unit_overview(account)
+        header = [text(f"console.overview.{k}", "de") for k in ("unit", "responses", "helpful", "rating", "change")]
+        rows = [header] + [overview_row(u) for u in units]
+        async with pool.acquire() as conn:
+            await audit(conn, account.username, "export", "overview.csv", units=[u["id"] for u in units])
+        return Response(
+            "\ufeff" + to_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": 'attachment; filename="stadtstimme-uebersicht.csv"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     @router.get("/units/{unit_id}")
     async def unit(unit_id: str, request: Request) -> Response:

@@ -200,11 +200,20 @@ async def test_role_endpoint_unit_matrix_and_comments_as_text(with_feedback: Sys
     assert "<script>" not in unit.text and "Sperrmüll anmelden" in unit.text
     overview = await staff.get("/console/")
     assert "/console/units/abfallwirtschaft" in overview.text and "/console/units/baeder" not in overview.text
+    exported = await staff.get("/console/overview.csv")
+    assert exported.status_code == 200 and exported.headers["content-type"] == "text/csv; charset=utf-8"
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Organisationseinheit;Rückmeldungen;Hilfreich;Mittlere Bewertung (1–5);Veränderung"
+    assert lines[1:] == ["Abfallwirtschaftsbetrieb Musterstadt;2;;1,50;"]  # only the own unit
     missing = await staff.get("/console/units/gibt-es-nicht")
     assert missing.status_code == 404 and "Nicht gefunden" in missing.text
     conn = await asyncpg.connect(system.settings.database_url)
     try:
-        seen = await conn.fetch("SELECT actor, subject FROM audit_log WHERE action = 'view_comments'")
-        assert ("user2", "abfallwirtschaft") in {(r["actor"], r["subject"]) for r in seen}
+        seen = await conn.fetch(
+            "SELECT actor, action, subject FROM audit_log WHERE action IN ('view_comments', 'export')"
+        )
+        assert {("user2", "view_comments", "abfallwirtschaft"), ("user2", "export", "overview.csv")} <= {
+            (r["actor"], r["action"], r["subject"]) for r in seen
+        }
     finally:
         await conn.close()

@@ -1,0 +1,26 @@
+"""CSV from the console: formula injection neutralised, numbers kept as numbers, German spreadsheet format."""
+
+from __future__ import annotations
+
+from services.analytics.console import overview_row, spreadsheet_safe, to_csv
+
+
+def test_formulas_are_neutralised_and_numbers_kept() -> None:
+    for dangerous in ('=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert spreadsheet_safe(dangerous) == "'" + dangerous
+    for number in ("-0,25", "+0,10", "12", "3,75"):
+        assert spreadsheet_safe(number) == number
+    assert spreadsheet_safe("Bäderbetrieb") == "Bäderbetrieb"
+
+
+def test_overview_rows_use_decimal_commas_and_semicolons() -> None:
+    unit = {
+        "name": "=Stadtwerke",
+        "current": {"responses": 12, "helpful_share": 0.75, "rating_mean": 3.5},
+        "previous": {"responses": 4, "helpful_share": None, "rating_mean": 4.0},
+    }
+    assert overview_row(unit) == ["=Stadtwerke", "12", "75", "3,50", "-0,50"]
+    assert to_csv([overview_row(unit)]) == "'=Stadtwerke;12;75;3,50;-0,50\r\n"
+    quiet = {"name": "Bauamt", "current": {"responses": 0, "helpful_share": None, "rating_mean": None},
+             "previous": {"responses": 0, "helpful_share": None, "rating_mean": None}}  # fmt: skip
+    assert overview_row(quiet) == ["Bauamt", "0", "", "", ""]
