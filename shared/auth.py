@@ -55,6 +55,12 @@ class Account:
         return units is None or org_unit in units
 
 
+def session_cookie(public_base_url: str) -> tuple[str, bool]:
+    """(cookie name, Secure flag): over https ``__Host-`` prefixed and Secure, as browsers then require."""
+    secure = public_base_url.startswith("https://")
+    return ("__Host-stadtstimme-session" if secure else "stadtstimme-session"), secure
+
+
 def _account(row: asyncpg.Record) -> Account:
     return Account(row["id"], row["username"], row["display_name"], row["role"], tuple(row["org_units"]))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.analytics.domain import COUNTERS, stats
+from shared.auth import session_account, session_cookie
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
@@ -29,6 +30,7 @@ class MetricsFilter:
     end: datetime
     granularity: Granularity
     series: bool
+    units: tuple[str, ...] | None = None  # the org units the caller may see; None: all
 
     def where(self, table: str) -> tuple[str, list[Any]]:
         """SQL condition on ``org_unit_satisfaction`` aliased ``table``, and its arguments ($1, $2, …)."""
@@ -50,6 +52,9 @@ class MetricsFilter:
         return f"date_trunc('{self.granularity}', {table}.bucket_start, {timezone_param}::text)"
 
     def _narrow(self, table: str, clauses: list[str], args: list[Any]) -> tuple[str, list[Any]]:
+        if self.units is not None:
+            args.append(list(self.units))
+            clauses.append(f"{table}.org_unit_id = ANY(${len(args)}::text[])")
         for column, value in (("org_unit_id", self.org_unit), ("site_id", self.site)):
             if value:
                 args.append(value)
@@ -102,16 +107,28 @@ def _bucket(r: asyncpg.Record) -> dict[str, Any]:
 def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     token = settings.metrics_token.get_secret_value().encode()
 
-    def bearer_token(request: Request) -> None:
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if not token or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
-            raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
+    cookie, _ = session_cookie(settings.public_base_url)
 
-    router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"], dependencies=[Depends(bearer_token)])
+    async def scoped(request: Request, f: Filter) -> MetricsFilter:
+        """The filter narrowed to what the caller may see: the bearer token (services, scripts) sees all; a
+        console session sees its account's units. Anything else is refused."""
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token):
+            return f
+        async with pool.acquire() as conn:
+            account = await session_account(conn, request.cookies.get(cookie))
+        if account is None:
+            raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
+        units = account.units_visible()
+        return f if units is None else replace(f, units=tuple(sorted(units)))
+
+    # As a default value, not in Annotated[]: annotations are strings here, and `scoped` is local to this function.
+    visible = Depends(scoped)
+    router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
     @router.get("/pages")
     async def pages(
-        f: Filter,
+        f: MetricsFilter = visible,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
@@ -157,7 +174,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         return f.envelope(items)
 
     @router.get("/org-units")
-    async def org_units(f: Filter) -> Response:
+    async def org_units(f: MetricsFilter = visible) -> Response:
         """Org units with totals and series. With a site or URL prefix filter, summed from the page buckets."""
         if f.site or f.url_prefix:
             where, args = f.where_pages("p", settings.timezone)

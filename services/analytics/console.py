@@ -25,7 +25,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics.domain import COUNTERS, stats
-from shared.auth import Account, audit, authenticate, end_session, session_account, start_session
+from shared.auth import (
+    Account,
+    audit,
+    authenticate,
+    end_session,
+    session_account,
+    session_cookie,
+    start_session,
+)
 from shared.messages import text
 from shared.settings import Settings
 from shared.templates import template_environment
@@ -73,8 +81,7 @@ def to_csv(rows: list[list[str]]) -> str:
 
 
 def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
-    secure = settings.public_base_url.startswith("https://")
-    cookie = "__Host-stadtstimme-session" if secure else "stadtstimme-session"
+    cookie, secure = session_cookie(settings.public_base_url)
     ttl = timedelta(hours=settings.session_ttl_hours)
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)

@@ -205,6 +205,18 @@ async def test_role_endpoint_unit_matrix_and_comments_as_text(with_feedback: Sys
     lines = exported.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Organisationseinheit;Rückmeldungen;Hilfreich;Mittlere Bewertung (1–5);Veränderung"
     assert lines[1:] == ["Abfallwirtschaftsbetrieb Musterstadt;2;;1,50;"]  # only the own unit
+    # The metrics API with the console session: scoped the same way (the bearer token still sees everything).
+    answer = await staff.get("/api/v1/metrics/org-units", params={"series": "false"})
+    assert answer.status_code == 200, answer.text
+    units = answer.json()["items"]
+    assert [u["org_unit"] for u in units] == ["abfallwirtschaft"]
+    pages = (await staff.get("/api/v1/metrics/pages", params={"series": "false"})).json()["items"]
+    assert pages and {p["org_unit"] for p in pages} == {"abfallwirtschaft"}
+    other = await staff.get("/api/v1/metrics/pages", params={"org_unit": "baeder"})
+    assert other.status_code == 200 and other.json()["items"] == []
+    everything = await anonymous.get("/api/v1/metrics/org-units", headers=system.auth)
+    assert {u["org_unit"] for u in everything.json()["items"]} == {"abfallwirtschaft", "baeder"}
+    assert (await anonymous.get("/api/v1/metrics/org-units")).status_code == 401
     missing = await staff.get("/console/units/gibt-es-nicht")
     assert missing.status_code == 404 and "Nicht gefunden" in missing.text
     conn = await asyncpg.connect(system.settings.database_url)
