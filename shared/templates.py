@@ -3,8 +3,11 @@ rendered as text, never as HTML)."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
+from typing import Any
 
+from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 
@@ -15,3 +18,26 @@ def template_environment(directory: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def render_page(
+    environment: Environment,
+    template: str,
+    *,
+    csp: str,
+    status: int = 200,
+    referrer_policy: str = "same-origin",
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """A page with a fresh CSP nonce (``{nonce}`` in ``csp``, ``nonce`` in the template), never cached, never
+    sniffed: the headers every server-rendered page of Stadtstimme sends."""
+    nonce = secrets.token_urlsafe(16)
+    body = environment.get_template(template).render(nonce=nonce, **context)
+    all_headers = {
+        "Content-Security-Policy": csp.format(nonce=nonce),
+        "Cache-Control": "no-store",
+        "Referrer-Policy": referrer_policy,
+        "X-Content-Type-Options": "nosniff",
+    } | (headers or {})
+    return HTMLResponse(body, status_code=status, headers=all_headers)

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.analytics.domain import COUNTERS, stats
+from services.analytics.store import SUMS
 from shared.auth import session_account, session_cookie
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
-_SUMS = ", ".join(f"sum({c})::bigint AS {c}" for c in COUNTERS)
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         where, args = f.where_pages("p", settings.timezone)
         async with pool.acquire() as conn:
             totals = await conn.fetch(
-                f"""SELECT p.page_url, p.org_unit_id, min(p.site_id) AS site_id, {_SUMS}
+                f"""SELECT p.page_url, p.org_unit_id, min(p.site_id) AS site_id, {SUMS}
                     FROM page_satisfaction p WHERE {where}
                     GROUP BY p.page_url, p.org_unit_id
                     ORDER BY responses DESC, p.page_url LIMIT {limit} OFFSET {offset}""",
@@ -147,7 +147,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             if f.series:
                 series_rows = await conn.fetch(
                     f"""SELECT p.page_url, p.org_unit_id, {f.page_bucket("p", f"${len(args) + 2}")} AS bucket_start,
-                               {_SUMS}
+                               {SUMS}
                         FROM page_satisfaction p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
                         GROUP BY 1, 2, 3 ORDER BY 3""",
                     *args,
@@ -180,7 +180,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             where, args = f.where_pages("p", settings.timezone)
             bucket = f.page_bucket("p", f"${len(args) + 1}")
             args.append(settings.timezone)
-            source = f"""SELECT p.org_unit_id, {bucket} AS bucket_start, {_SUMS} FROM page_satisfaction p
+            source = f"""SELECT p.org_unit_id, {bucket} AS bucket_start, {SUMS} FROM page_satisfaction p
                          WHERE {where} GROUP BY 1, 2"""
         else:
             where, args = f.where("u")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.analytics.domain import COUNTERS, stats
+from services.analytics.domain import stats
+from services.analytics.store import SUMS
 from shared.auth import (
     Account,
     audit,
@@ -36,11 +36,10 @@ from shared.auth import (
 )
 from shared.messages import text
 from shared.settings import Settings
-from shared.templates import template_environment
+from shared.templates import render_page, template_environment
 
 PREFIX = "/console"
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
-_SUMS = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTERS)
 
 
 def _decimal(value: float | None, pattern: str = "{:.2f}") -> str:
@@ -86,20 +85,21 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
+    extra_headers = {"X-Frame-Options": "DENY"}
+    if secure:
+        extra_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        nonce = secrets.token_urlsafe(16)
-        body = _TEMPLATES.get_template(template).render(t=lambda key, **v: text(key, "de", **v), nonce=nonce, **context)
-        headers = {
-            "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "same-origin",
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-        }
-        if secure:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return HTMLResponse(body, status_code=status, headers=headers)
+        return render_page(
+            _TEMPLATES,
+            template,
+            csp="default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'",
+            status=status,
+            headers=extra_headers,
+            t=lambda key, **v: text(key, "de", **v),
+            **context,
+        )
 
     def same_origin(request: Request) -> bool:
         """A state-changing request must come from the console itself (CSRF protection without tokens)."""
@@ -155,7 +155,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         units = account.units_visible()
         async with pool.acquire() as conn:
             rows = await conn.fetch(
-                f"""SELECT o.id, o.name, o.kind, period, {_SUMS}
+                f"""SELECT o.id, o.name, o.kind, period, {SUMS}
                     FROM org_unit o
                     CROSS JOIN (VALUES ('current'), ('previous')) AS p(period)
                     LEFT JOIN org_unit_satisfaction s ON s.org_unit_id = o.id AND s.granularity = 'day'
@@ -215,7 +215,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             if name is None or not account.may_see(unit_id):
                 return page("console_not_found.html", 404, account=account, prefix=PREFIX)
             pages = await conn.fetch(
-                f"""SELECT p.page_url, min(pg.title) AS title, {_SUMS} FROM page_satisfaction p
+                f"""SELECT p.page_url, min(pg.title) AS title, {SUMS} FROM page_satisfaction p
                     LEFT JOIN page pg ON pg.url = p.page_url
                     WHERE p.org_unit_id = $1 AND p.bucket_start >= $2
                     GROUP BY p.page_url""",

@@ -18,6 +18,8 @@ _STATS_ADDED = """count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE add_hel
     count(*) FILTER (WHERE add_rating = 1), count(*) FILTER (WHERE add_rating = 2),
     count(*) FILTER (WHERE add_rating = 3), count(*) FILTER (WHERE add_rating = 4),
     count(*) FILTER (WHERE add_rating = 5)"""
+# The counters summed over a group of satisfaction rows (0 where an outer join found none), for the read side.
+SUMS = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in (x.strip() for x in _STATS_COLUMNS.split(",")))
 _STATS_ADD = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in (x.strip() for x in _STATS_COLUMNS.split(",")))
 
 

@@ -7,7 +7,6 @@ The OpenAPI description is added to the application's schema by ``openapi_paths`
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
@@ -18,9 +17,9 @@ from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
-from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
+from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected
 from services.ingest.pow import InvalidSolution
-from services.ingest.service import IngestService
+from services.ingest.service import IngestService, Refused
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
@@ -152,7 +151,13 @@ class FeedbackEndpoint:
             title = text("problem.validation.title", lang)
             return _problem(422, "validation-error", title, cors, errors=field_errors(exc, lang))
         try:
-            page_url, data = accept_feedback(submission, self.service.org, origin, received_at)
+            await self.service.submit(submission, origin, client, received_at, proof_of_work=True)
+        except InvalidSolution as exc:
+            REJECTED.labels("proof_of_work").inc()
+            title = text("problem.pow.title", lang)
+            error = {"pointer": "/altcha", "field": "altcha", "detail": str(exc)}
+            return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH,
+                            headers={"stadtstimme-challenge": CHALLENGE_PATH})  # fmt: skip
         except Rejected as rej:
             REJECTED.labels(rej.kind).inc()
             title = text(_REJECTION_TITLE.get(rej.kind, "problem.validation.title"), lang)
@@ -160,33 +165,18 @@ class FeedbackEndpoint:
             error = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
             status, slug = _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-")
             return _problem(status, slug, title, cors, detail=why, errors=[error])
-        if self.service.settings.pow_required:
-            try:
-                if not submission.altcha:
-                    raise InvalidSolution("missing")
-                self.service.pow.verify(submission.altcha)
-            except InvalidSolution as exc:
-                REJECTED.labels("proof_of_work").inc()
-                title = text("problem.pow.title", lang)
-                error = {"pointer": "/altcha", "field": "altcha", "detail": str(exc)}
-                return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH,
-                                headers={"stadtstimme-challenge": CHALLENGE_PATH})  # fmt: skip
-        key, refused, wait = self.service.admission(client)
-        if refused is not None:
-            REJECTED.labels(refused).inc()
-            retry = {"retry-after": str(math.ceil(wait))}
-            if refused == "flood":
+        except Refused as refused:
+            REJECTED.labels(refused.kind).inc()
+            retry = {"retry-after": refused.retry_after}
+            if refused.kind == "flood":
                 return _problem(
                     503, "service-unavailable", text("problem.unavailable.title", lang), cors, headers=retry
                 )
             return _problem(429, "too-many-requests", text("problem.rate_limited.title", lang), cors, headers=retry)
-        try:
-            await self.service.publish_feedback(submission.event_id, page_url, data, received_at)
         except (KafkaError, TimeoutError):
             REJECTED.labels("unavailable").inc()
             title = text("problem.unavailable.title", lang)
             return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})
-        self.service.accepted(key)
         ACCEPTED.inc()
         PUBLISH_SECONDS.observe(time.perf_counter() - started)
         reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'

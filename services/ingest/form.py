@@ -9,8 +9,6 @@ again can never count twice.
 
 from __future__ import annotations
 
-import math
-import secrets
 import time
 import uuid
 from datetime import UTC, datetime
@@ -24,13 +22,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected, accept_feedback
-from services.ingest.service import IngestService
+from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected
+from services.ingest.service import IngestService, Refused
 from shared.contracts.feedback import CATEGORIES, COMMENT_MAX_CHARS
 from shared.messages import LANGUAGES, pick_language, text
 from shared.orgmodel import InvalidUrl, split_page_url
 from shared.problems import field_errors
-from shared.templates import template_environment
+from shared.templates import render_page, template_environment
 
 PATH = "/feedback/form"
 FIELDS = ("event_id", "site", "page_url", "helpful", "rating", "category", "comment", "suggestion", "issued_ms")
@@ -42,24 +40,20 @@ def _language(request: Request, given: str | None) -> str:
 
 
 def render(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    nonce = secrets.token_urlsafe(16)
-    page = _TEMPLATES.get_template("feedback_form.html").render(
+    # Referrer-Policy same-origin (the default): the form's own post keeps its Origin; other sites learn nothing.
+    return render_page(
+        _TEMPLATES,
+        "feedback_form.html",
+        csp="default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'",
+        status=status,
         lang=lang,
         t=lambda key, **values: text(key, lang, **values),
-        nonce=nonce,
         action=PATH,
         categories=CATEGORIES,
         max_chars=COMMENT_MAX_CHARS,
         **context,
     )
-    headers = {
-        "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'",
-        "Cache-Control": "no-store",
-        "Referrer-Policy": "same-origin",  # the form's own post keeps its Origin; other sites learn nothing
-        "X-Content-Type-Options": "nosniff",
-    }
-    return HTMLResponse(page, status_code=status, headers=headers)
 
 
 def to_request(values: dict[str, str], received_ms: int) -> FeedbackRequest:
@@ -133,23 +127,23 @@ def build_form_router(ingest: IngestService) -> APIRouter:
             # a no-referrer policy): checked like a post without Origin. A form post carries no credentials,
             # so a forged one gains nothing a direct post could not.
             origin = None
+        # No proof of work here even when the operator requires it: a browser without JavaScript cannot do it.
+        # The per-client limit and the flood breaker apply as to the JSON API.
+        client = request.client.host if request.client else ""
         try:
-            page_url, data = accept_feedback(submission, ingest.org, origin, received_at)
+            page_url = await ingest.submit(submission, origin, client, received_at)
         except Rejected:
             return again(422, [text("form.error.site", lang)])
-        key, refused, wait = ingest.admission(request.client.host if request.client else "")
-        if refused is not None:
-            message = "form.error.unavailable" if refused == "flood" else "problem.rate_limited.title"
-            response = again(503 if refused == "flood" else 429, [text(message, lang)])
-            response.headers["Retry-After"] = str(math.ceil(wait))
+        except Refused as refused:
+            flood = refused.kind == "flood"
+            response = again(503 if flood else 429, [text("form.error.unavailable" if flood else
+                                                          "problem.rate_limited.title", lang)])  # fmt: skip
+            response.headers["Retry-After"] = refused.retry_after
             return response
-        try:
-            await ingest.publish_feedback(submission.event_id, page_url, data, received_at)
         except (KafkaError, TimeoutError):
             response = again(503, [text("form.error.unavailable", lang)])
             response.headers["Retry-After"] = "5"
             return response
-        ingest.accepted(key)
         return render(lang, thanks=True, back_url=page_url, v={})
 
     return router

@@ -83,7 +83,7 @@ class ProofOfWork:
 
 
 def solve(challenge: dict[str, Any]) -> str:
-    """What the browser does (for tests and the CLI): try numbers until the hash matches; the payload to send."""
+    """What the widget does in the browser, for the tests: try numbers until the hash matches; the payload."""
     for number in range(int(challenge["maxnumber"]) + 1):
         if hashlib.sha256(f"{challenge['salt']}{number}".encode()).hexdigest() == challenge["challenge"]:
             solution = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": number}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import secrets
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from services.ingest.abuse import FloodBreaker, RateLimiter
-from services.ingest.pow import ProofOfWork
+from services.ingest.domain import FeedbackRequest, accept_feedback
+from services.ingest.pow import InvalidSolution, ProofOfWork
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.kafka import start_producer
@@ -24,6 +26,15 @@ from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 SOURCE = "/stadtstimme/ingest"
+
+
+class Refused(Exception):
+    """A valid submission not admitted now: the client's quota is used up, or the flood breaker is open."""
+
+    def __init__(self, kind: str, wait_s: float) -> None:
+        super().__init__(kind)
+        self.kind = kind  # "rate_limited" | "flood"
+        self.retry_after = str(math.ceil(wait_s))
 
 
 class IngestService:
@@ -92,19 +103,34 @@ class IngestService:
         async with asyncio.timeout(self.settings.kafka_send_timeout_s):  # unlike wait_for, no extra task
             await self.producer.send_and_wait(self.topic, value, key=page_url.encode())
 
-    def admission(self, client: str) -> tuple[bytes, str | None, float]:
-        """(client key, why refused: "rate_limited" | "flood" | None, seconds to wait) for a valid submission.
-        Charge the key with ``accepted`` once the submission was acknowledged."""
+    async def submit(
+        self,
+        submission: FeedbackRequest,
+        origin: str | None,
+        client: str,
+        received_at: datetime,
+        proof_of_work: bool = False,
+    ) -> str:
+        """Everything after validation, the same for the JSON API and the form: resolve against the org model
+        (raises ``Rejected``), check the proof of work if asked to and the operator requires one (raises
+        ``InvalidSolution``), admit the client (raises ``Refused``), publish with acks=all (raises ``KafkaError``
+        or ``TimeoutError``), and only then charge the client's quota and the flood breaker. The page URL."""
+        page_url, data = accept_feedback(submission, self.org, origin, received_at)
+        if proof_of_work and self.settings.pow_required:
+            if not submission.altcha:
+                raise InvalidSolution("missing")
+            self.pow.verify(submission.altcha)
         key = self.limiter.key(client)
         flood = self.breaker.retry_after()
         if flood:
-            return key, "flood", flood
+            raise Refused("flood", flood)
         wait = self.limiter.retry_after(key)
-        return key, ("rate_limited" if wait else None), wait
-
-    def accepted(self, key: bytes) -> None:
+        if wait:
+            raise Refused("rate_limited", wait)
+        await self.publish_feedback(submission.event_id, page_url, data, received_at)
         self.limiter.charge(key)
         self.breaker.charge()
+        return page_url
 
     async def broker_ready(self) -> bool:
         if self.producer is None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import orjson
@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, Response
 from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
-from shared.templates import template_environment
+from shared.templates import render_page, template_environment
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "widget" / "dist"
@@ -172,18 +172,17 @@ DEMO_PAGES = {
 
 
 def _add_demo_pages(router: APIRouter, settings: Settings, bundle_file: BundleFile) -> None:
-    def render(template: str, **context: object) -> HTMLResponse:
-        nonce = secrets.token_urlsafe(16)
-        page = _TEMPLATES.get_template(template).render(nonce=nonce, bundle=bundle_file.current(), **context)
-        headers = {
+    def render(template: str, **context: Any) -> HTMLResponse:
+        return render_page(
+            _TEMPLATES,
+            template,
             # As strict as a city page should be: the widget needs only its script (nonce) and the API ('self').
-            "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
-            "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        }
-        return HTMLResponse(page, headers=headers)
+            csp="default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+            "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            referrer_policy="no-referrer",
+            bundle=bundle_file.current(),
+            **context,
+        )
 
     @router.get("/demo/")
     async def demo_index() -> HTMLResponse:
