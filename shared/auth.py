@@ -14,9 +14,10 @@ Scoping is decided here (``Account.units_visible``) and applied by every query o
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -162,3 +163,25 @@ async def audit(conn: asyncpg.Connection, actor: str, action: str, subject: str 
         subject,
         orjson.dumps(detail).decode(),
     )
+
+
+# Who calls with the operator's bearer token (services, scripts): sees and may do everything.
+TOKEN_ACCOUNT = Account(uuid.UUID(int=0), "api-token", "API-Token", "administrator", ())
+
+
+async def caller(conn: asyncpg.Connection, headers: Mapping[str, str], cookies: Mapping[str, str], token: bytes,
+                 cookie: str) -> Account | None:  # fmt: skip
+    """The account behind a staff API request: the bearer token (if one is configured) or a console session."""
+    scheme, _, given = headers.get("authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token):
+        return TOKEN_ACCOUNT
+    return await session_account(conn, cookies.get(cookie))
+
+
+def same_origin(headers: Mapping[str, str], scheme: str, netloc: str) -> bool:
+    """Whether a state-changing request comes from our own pages (CSRF protection without tokens): by the
+    Origin header, else by Fetch Metadata. A request carrying neither is refused."""
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin == f"{scheme}://{netloc}"
+    return headers.get("sec-fetch-site") == "same-origin"

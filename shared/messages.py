@@ -62,6 +62,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
         "en": "Please answer at least one question or write us a comment.",
     },
+    "problem.unknown_survey.title": {
+        "de": "Diese Umfrage gibt es nicht oder nicht mehr.",
+        "en": "This survey does not exist or no longer exists.",
+    },
+    "problem.invalid_answer.title": {
+        "de": "Die Antwort passt nicht zur Frage.",
+        "en": "The answer does not fit the question.",
+    },
+    "problem.survey_command.title": {
+        "de": "Diese Änderung der Umfrage ist nicht möglich.",
+        "en": "This change to the survey is not possible.",
+    },
     # The feedback form without JavaScript (services/ingest/form.py, templates/form.html).
     # Staff console (services/analytics/console.py, templates/console_*.html).
     "console.login.title": {"de": "Anmeldung für Mitarbeitende", "en": "Staff sign-in"},

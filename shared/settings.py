@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(8080, description="Port the HTTP server binds.")
     org_refresh_s: float = Field(30.0, description="How often ingest re-reads sites and org units.")
+    survey_refresh_s: float = Field(
+        5.0, gt=0, description="How often ingest re-reads the surveys (status, versions, responses for quotas)."
+    )
+    survey_cache_s: int = Field(
+        60, ge=0, description="How long browsers may cache a site's survey definitions (Cache-Control max-age)."
+    )
     rate_limit_per_minute: float = Field(
         10.0, description="Accepted submissions per minute per client (IPv4 address or IPv6 /64), after the burst."
     )

@@ -16,7 +16,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
-from services.ingest.api import CHALLENGE_PATH, ChallengeEndpoint, FeedbackEndpoint, Receive, Scope, Send, openapi_paths
+from services.analytics.survey_api import Producer, build_survey_router
+from services.ingest.api import (
+    CHALLENGE_PATH,
+    SURVEY_RESPONSES_PATH,
+    SURVEYS_PATH,
+    ChallengeEndpoint,
+    FeedbackEndpoint,
+    Receive,
+    Scope,
+    Send,
+    SurveyResponseEndpoint,
+    SurveysEndpoint,
+    openapi_paths,
+)
 from services.ingest.api import PATH as FEEDBACK_PATH
 from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
@@ -32,7 +45,7 @@ HTTP_SERVICES = ("ingest", "analytics")
 class HotPaths:
     """Sends the hot paths (citizen submissions) straight to their plain ASGI handlers, the rest to FastAPI."""
 
-    def __init__(self, app: FastAPI, routes: dict[str, FeedbackEndpoint | ChallengeEndpoint]) -> None:
+    def __init__(self, app: FastAPI, routes: dict[str, FeedbackEndpoint | ChallengeEndpoint | SurveysEndpoint]) -> None:
         self.app = app
         self.routes = routes
 
@@ -50,6 +63,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
     if unknown:
         raise ValueError(f"unknown services: {', '.join(sorted(unknown))}")
     ingest = IngestService(settings) if "ingest" in services else None
+    survey_producer = Producer(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,12 +75,14 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         if "analytics" in services:
             app.include_router(analytics_router(settings, pool))
             app.include_router(build_console_router(settings, pool))
+            app.include_router(build_survey_router(settings, pool, survey_producer))
         app.state.pool = pool
         try:
             yield
         finally:
             if ingest is not None:
                 await ingest.stop()
+            await survey_producer.stop()
             await pool.close()
 
     app = FastAPI(
@@ -132,4 +148,12 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
     if ingest is None:
         return HotPaths(app, {})
     feedback = FeedbackEndpoint(ingest)
-    return HotPaths(app, {FEEDBACK_PATH: feedback, CHALLENGE_PATH: ChallengeEndpoint(feedback)})
+    return HotPaths(
+        app,
+        {
+            FEEDBACK_PATH: feedback,
+            CHALLENGE_PATH: ChallengeEndpoint(feedback),
+            SURVEYS_PATH: SurveysEndpoint(ingest),
+            SURVEY_RESPONSES_PATH: SurveyResponseEndpoint(ingest),
+        },
+    )

@@ -89,13 +89,13 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
         raise typer.BadParameter("known workers: projector, aggregator")
 
     async def main(settings: Settings) -> None:
-        from services.analytics.worker import Projector
+        from services.analytics.worker import run_all
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await _with_pool(settings, lambda pool: Projector(settings, pool).run(stop))
+        await _with_pool(settings, lambda pool: run_all(settings, pool, stop))
 
     _run(main)
 

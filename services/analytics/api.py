@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -15,7 +14,7 @@ from fastapi.responses import Response
 
 from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
-from shared.auth import session_account, session_cookie
+from shared.auth import caller, session_cookie
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
@@ -112,11 +111,8 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     async def scoped(request: Request, f: Filter) -> MetricsFilter:
         """The filter narrowed to what the caller may see: the bearer token (services, scripts) sees all; a
         console session sees its account's units. Anything else is refused."""
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token):
-            return f
         async with pool.acquire() as conn:
-            account = await session_account(conn, request.cookies.get(cookie))
+            account = await caller(conn, request.headers, request.cookies, token, cookie)
         if account is None:
             raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
         units = account.units_visible()

@@ -34,6 +34,7 @@ from shared.auth import (
     session_cookie,
     start_session,
 )
+from shared.auth import same_origin as auth_same_origin
 from shared.messages import text
 from shared.settings import Settings
 from shared.templates import render_page, template_environment
@@ -103,10 +104,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
 
     def same_origin(request: Request) -> bool:
         """A state-changing request must come from the console itself (CSRF protection without tokens)."""
-        origin = request.headers.get("origin")
-        if origin is not None:
-            return origin == f"{request.url.scheme}://{request.url.netloc}"
-        return request.headers.get("sec-fetch-site") == "same-origin"
+        return auth_same_origin(request.headers, request.url.scheme, request.url.netloc)
 
     async def current(request: Request) -> Account | None:
         async with pool.acquire() as conn:

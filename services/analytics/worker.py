@@ -1,4 +1,7 @@
-"""The projector: consumes ``FeedbackSubmitted`` and keeps the PostgreSQL read models effectively-once.
+"""The projectors: consume a topic and keep its PostgreSQL read models effectively-once.
+
+``Projector`` projects ``FeedbackSubmitted``; ``SurveyProjector`` and ``SurveyResponseProjector`` are the same
+loop over the survey topics, with their own decoding and statements.
 
 Each batch, its dedupe by event id and the next offsets are written in one transaction; on start the consumer
 seeks to the offsets stored there ("storing offsets outside Kafka"). A crash at any point, a redelivery or a
@@ -13,15 +16,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter, Gauge
 
-from services.analytics import store
+from services.analytics import store, survey_store
 from services.analytics.store import FeedbackRow
+from services.analytics.survey_store import LifecycleRow, ResponseRow
+from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
-from shared.contracts.topics import FEEDBACK, topic_name
+from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyResponseSubmittedV1
+from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
+from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublished
+from shared.contracts.topics import EVENT_TYPES, FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,9 +68,42 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
     )
 
 
+def to_lifecycle_row(record: ConsumerRecord[bytes, bytes]) -> LifecycleRow:
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    if not isinstance(data, VersionPublished | StatusChanged):
+        raise ValueError(f"not a survey lifecycle event: {envelope.type}")
+    return LifecycleRow(envelope.id, data, record.value.decode())
+
+
+def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_as(record.value, SURVEY_RESPONSE_SUBMITTED)
+    assert isinstance(data, SurveyResponseSubmittedV1)
+    return ResponseRow(
+        event_id=envelope.id,
+        response_id=data.response_id,
+        partition=record.partition,
+        offset=record.offset,
+        received_at=data.received_at,
+        envelope=record.value.decode(),
+        survey_id=data.survey_id,
+        survey_version=data.survey_version,
+        site_id=data.site,
+        page_url=data.page_url,
+        org_unit_id=data.org_unit,
+        language=data.language,
+        dismissed=data.dismissed,
+        flagged=bool(data.flags),
+        answers=orjson.dumps(data.answers).decode(),
+    )
+
+
 @dataclass
 class Prepared:
-    rows: list[FeedbackRow] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
     dead: list[tuple[int, int, str, bytes]] = field(default_factory=list)
     offsets: dict[int, int] = field(default_factory=dict)
 
@@ -69,10 +112,20 @@ class Prepared:
 class Projector:
     settings: Settings
     pool: asyncpg.Pool
+    TOPIC: ClassVar[Topic] = FEEDBACK
+    NAME: ClassVar[str] = CONSUMER
 
     def __post_init__(self) -> None:
-        self.topic = topic_name(FEEDBACK, self.settings.topic_prefix)
+        self.topic = topic_name(self.TOPIC, self.settings.topic_prefix)
         self.consumer: AIOKafkaConsumer | None = None
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        """One record as a row for ``project``; raises ``ValueError`` for anything not a valid event."""
+        return to_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await store.project_feedback(conn, self.topic, rows, self.settings.timezone)
 
     async def _start(self) -> list[TopicPartition]:
         consumer = AIOKafkaConsumer(
@@ -81,7 +134,7 @@ class Projector:
             auto_offset_reset="earliest",
             fetch_max_wait_ms=50,
             max_partition_fetch_bytes=4 * 1024 * 1024,
-            client_id="stadtstimme-projector",
+            client_id=f"stadtstimme-{self.NAME.replace('.', '-')}",
         )
         await consumer.start()
         self.consumer = consumer
@@ -101,7 +154,7 @@ class Projector:
 
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         async with self.pool.acquire() as conn:
-            stored = await store.load_offsets(conn, CONSUMER, self.topic)
+            stored = await store.load_offsets(conn, self.NAME, self.topic)
         beginnings = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
         for tp in partitions:
@@ -118,8 +171,7 @@ class Projector:
                     log.error("events %s..%s of %s were deleted before projection", position, beginnings[tp], tp)
                 consumer.seek(tp, max(position, beginnings[tp]))
 
-    @staticmethod
-    async def prepare(batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
+    async def prepare(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
         """Decode a fetched batch: CPU work, done while the previous batch is written.
 
         It yields to the event loop every few hundred records. A batch statement is megabytes, more than the
@@ -131,7 +183,7 @@ class Projector:
         for tp, records in batch.items():
             for record in records:
                 try:
-                    prepared.rows.append(to_row(record))
+                    prepared.rows.append(self.decode(record))
                 except ValueError as exc:
                     prepared.dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
                 decoded += 1
@@ -152,10 +204,10 @@ class Projector:
             await conn.execute("SET LOCAL synchronous_commit = off")
             if sending is not None:
                 sending.set()
-            await store.project_feedback(conn, self.topic, prepared.rows, self.settings.timezone)
+            await self.project(conn, prepared.rows)
             if prepared.dead:
-                await store.record_dead_letters(conn, CONSUMER, self.topic, prepared.dead)
-            await store.save_offsets(conn, CONSUMER, self.topic, prepared.offsets)
+                await store.record_dead_letters(conn, self.NAME, self.topic, prepared.dead)
+            await store.save_offsets(conn, self.NAME, self.topic, prepared.offsets)
         done = len(prepared.rows) + len(prepared.dead)
         PROJECTED.inc(done)
         if prepared.dead:
@@ -212,3 +264,39 @@ class Projector:
             if await self.consumer.position(tp) < end:
                 return False
         return True
+
+
+class SurveyProjector(Projector):
+    """Survey definitions and lifecycle into ``survey``, ``survey_version`` and ``survey_event``."""
+
+    TOPIC = SURVEYS
+    NAME = "analytics.survey-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_lifecycle_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await survey_store.apply_lifecycle(conn, rows)
+
+
+class SurveyResponseProjector(Projector):
+    """Survey answers and dismissals into ``survey_response`` and ``survey_answer``."""
+
+    TOPIC = SURVEY_RESPONSES
+    NAME = "analytics.survey-response-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_response_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await survey_store.project_responses(conn, rows)
+
+
+PROJECTORS: tuple[type[Projector], ...] = (Projector, SurveyProjector, SurveyResponseProjector)
+
+
+async def run_all(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    """Every projector, side by side, until ``stop`` is set; one failing stops the others."""
+    await asyncio.gather(*(p(settings, pool).run(stop) for p in PROJECTORS))

@@ -20,11 +20,14 @@ from pydantic import ValidationError
 from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected
 from services.ingest.pow import InvalidSolution
 from services.ingest.service import IngestService, Refused
+from services.ingest.surveys import InvalidAnswer, SurveyResponseRequest
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
 PATH = "/api/v1/feedback"
 CHALLENGE_PATH = "/api/v1/challenge"
+SURVEYS_PATH = "/api/v1/surveys"
+SURVEY_RESPONSES_PATH = "/api/v1/survey-responses"
 EXPOSED = "Retry-After, Stadtstimme-Challenge"  # response headers the widget reads cross-origin
 ACCEPTED = Counter("stadtstimme_feedback_accepted_total", "Feedback events acknowledged by Kafka")
 REJECTED = Counter("stadtstimme_feedback_rejected_total", "Feedback submissions rejected", ["reason"])
@@ -33,9 +36,21 @@ PUBLISH_SECONDS = Histogram(
     "Time from request to Kafka acknowledgement",
     buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+SURVEY_ACCEPTED = Counter("stadtstimme_survey_parts_accepted_total", "Survey parts acknowledged by Kafka")
+SURVEY_REJECTED = Counter("stadtstimme_survey_parts_rejected_total", "Survey parts rejected", ["reason"])
 RETRY_AFTER_S = "5"
-_REJECTION_STATUS = {"unknown_site": 422, "origin": 403, "invalid_url": 422, "page_not_on_site": 422}
-_REJECTION_TITLE = {"unknown_site": "problem.unknown_site.title", "origin": "problem.origin.title"}
+_REJECTION_STATUS = {
+    "unknown_site": 422,
+    "origin": 403,
+    "invalid_url": 422,
+    "page_not_on_site": 422,
+    "unknown_survey": 422,
+}
+_REJECTION_TITLE = {
+    "unknown_site": "problem.unknown_site.title",
+    "origin": "problem.origin.title",
+    "unknown_survey": "problem.unknown_survey.title",
+}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -86,10 +101,16 @@ async def _reply(send: Send, status: int, headers: dict[str, str], body: bytes) 
 
 
 class FeedbackEndpoint:
-    """ASGI application serving ``PATH``."""
+    """ASGI application serving ``PATH``. ``SurveyResponseEndpoint`` is the same with another body and event."""
+
+    model: type[FeedbackRequest] | type[SurveyResponseRequest] = FeedbackRequest
+    accepted, rejected = ACCEPTED, REJECTED
 
     def __init__(self, service: IngestService) -> None:
         self.service = service
+
+    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> None:
+        await self.service.submit(submission, origin, client, received_at, proof_of_work=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
@@ -126,47 +147,53 @@ class FeedbackEndpoint:
         return 204, cors, b""
 
     async def submit(self, headers: dict[str, str], receive: Receive, client: str = "") -> Reply:
-        """Accept one feedback; the client's ``event_id`` makes retries safe (duplicates count once)."""
+        """Accept one part; the client's ``event_id`` makes retries safe (duplicates count once)."""
         started, received_at = time.perf_counter(), datetime.now(UTC)
         lang = pick_language(headers.get("accept-language"))
         origin = headers.get("origin")
         cors = self._cors(origin)
         if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-            REJECTED.labels("media_type").inc()
+            self.rejected.labels("media_type").inc()
             title, detail = text("problem.media_type.title", lang), text("problem.media_type.detail", lang)
             return _problem(415, "unsupported-media-type", title, cors, detail=detail)
         try:
             body = await _read_body(receive, headers.get("content-length"))
         except _TooLarge:
-            REJECTED.labels("too_large").inc()
+            self.rejected.labels("too_large").inc()
             detail = text("problem.too_large.detail", lang, limit=MAX_BODY_BYTES)
             return _problem(413, "payload-too-large", text("problem.too_large.title", lang), cors, detail=detail)
         try:
-            submission = FeedbackRequest.model_validate_json(body)
+            submission = self.model.model_validate_json(body)
         except ValidationError as exc:
             if any(e["type"] == "json_invalid" for e in exc.errors()):
-                REJECTED.labels("invalid_json").inc()
+                self.rejected.labels("invalid_json").inc()
                 return _problem(400, "invalid-json", text("problem.invalid_json.title", lang), cors)
-            REJECTED.labels("validation").inc()
+            self.rejected.labels("validation").inc()
             title = text("problem.validation.title", lang)
             return _problem(422, "validation-error", title, cors, errors=field_errors(exc, lang))
         try:
-            await self.service.submit(submission, origin, client, received_at, proof_of_work=True)
+            await self.accept(submission, origin, client, received_at)
         except InvalidSolution as exc:
-            REJECTED.labels("proof_of_work").inc()
+            self.rejected.labels("proof_of_work").inc()
             title = text("problem.pow.title", lang)
             error = {"pointer": "/altcha", "field": "altcha", "detail": str(exc)}
             return _problem(403, "proof-of-work-required", title, cors, errors=[error], challenge=CHALLENGE_PATH,
                             headers={"stadtstimme-challenge": CHALLENGE_PATH})  # fmt: skip
+        except InvalidAnswer as exc:
+            self.rejected.labels("invalid_answer").inc()
+            title = text("problem.invalid_answer.title", lang)
+            error = {"pointer": f"/answers/{exc.question_id}", "field": f"answers.{exc.question_id}",
+                     "detail": exc.detail}  # fmt: skip
+            return _problem(422, "invalid-answer", title, cors, errors=[error])
         except Rejected as rej:
-            REJECTED.labels(rej.kind).inc()
+            self.rejected.labels(rej.kind).inc()
             title = text(_REJECTION_TITLE.get(rej.kind, "problem.validation.title"), lang)
             why = text("problem.page_not_on_site.detail", lang) if rej.kind == "page_not_on_site" else None
             error = {"pointer": f"/{rej.field}", "field": rej.field, "detail": rej.kind}
             status, slug = _REJECTION_STATUS[rej.kind], rej.kind.replace("_", "-")
             return _problem(status, slug, title, cors, detail=why, errors=[error])
         except Refused as refused:
-            REJECTED.labels(refused.kind).inc()
+            self.rejected.labels(refused.kind).inc()
             retry = {"retry-after": refused.retry_after}
             if refused.kind == "flood":
                 return _problem(
@@ -174,13 +201,62 @@ class FeedbackEndpoint:
                 )
             return _problem(429, "too-many-requests", text("problem.rate_limited.title", lang), cors, headers=retry)
         except (KafkaError, TimeoutError):
-            REJECTED.labels("unavailable").inc()
+            self.rejected.labels("unavailable").inc()
             title = text("problem.unavailable.title", lang)
             return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})
-        ACCEPTED.inc()
+        self.accepted.inc()
         PUBLISH_SECONDS.observe(time.perf_counter() - started)
         reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'
         return 202, cors | {"content-type": "application/json"}, reply
+
+
+class SurveyResponseEndpoint(FeedbackEndpoint):
+    """ASGI application serving ``SURVEY_RESPONSES_PATH``: one answered question (or a dismissal) of a survey."""
+
+    model = SurveyResponseRequest
+    accepted, rejected = SURVEY_ACCEPTED, SURVEY_REJECTED
+
+    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> None:
+        await self.service.submit_survey_response(submission, origin, client, received_at)
+
+
+class SurveysEndpoint:
+    """ASGI application serving ``SURVEYS_PATH?site=<site>``: the site's active survey definitions.
+
+    Public and cacheable (``survey_cache_s``), the same bytes for every visitor: the request names the site
+    only, the browser evaluates the targeting. Answers 304 to a matching ``If-None-Match``."""
+
+    def __init__(self, service: IngestService) -> None:
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        lang = pick_language(headers.get("accept-language"))
+        public = {"access-control-allow-origin": "*", "cross-origin-resource-policy": "cross-origin"}
+        if scope["method"] not in ("GET", "HEAD"):
+            status, reply, body = _problem(405, "method-not-allowed", text("problem.method.title", lang), public,
+                                           headers={"allow": "GET, HEAD"})  # fmt: skip
+            return await _reply(send, status, reply, body)
+        site = ""
+        for part in scope.get("query_string", b"").decode("latin-1").split("&"):
+            name, _, value = part.partition("=")
+            if name == "site":
+                site = value
+        document = self.service.surveys.by_site.get(site)
+        if document is None:
+            title = text("problem.unknown_site.title", lang)
+            status, reply, body = _problem(404, "unknown-site", title, public, headers={"cache-control": "no-store"})
+            return await _reply(send, status, reply, body)
+        body, etag = document
+        reply = public | {
+            "content-type": "application/json",
+            "cache-control": f"public, max-age={self.service.settings.survey_cache_s}",
+            "etag": etag,
+            "x-content-type-options": "nosniff",
+        }
+        if etag in headers.get("if-none-match", ""):
+            return await _reply(send, 304, reply, b"")
+        await _reply(send, 200, reply, b"" if scope["method"] == "HEAD" else body)
 
 
 class ChallengeEndpoint:

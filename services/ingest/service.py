@@ -7,7 +7,7 @@ import contextlib
 import logging
 import math
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +18,16 @@ from aiokafka.errors import KafkaConnectionError, KafkaError
 from services.ingest.abuse import FloodBreaker, RateLimiter
 from services.ingest.domain import FeedbackRequest, accept_feedback
 from services.ingest.pow import InvalidSolution, ProofOfWork
+from services.ingest.surveys import (
+    LiveSurvey,
+    SurveyCatalogue,
+    SurveyResponseRequest,
+    accept_survey_response,
+)
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
-from shared.contracts.topics import FEEDBACK, topic_name
+from shared.contracts.envelope import EventType
+from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyDefinition
+from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, topic_name
 from shared.kafka import start_producer
 from shared.orgmodel import OrgModel, fetch_org_model
 from shared.settings import Settings
@@ -44,6 +52,8 @@ class IngestService:
         self.org = OrgModel()
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
+        self.survey_topic = topic_name(SURVEY_RESPONSES, settings.topic_prefix)
+        self.surveys = SurveyCatalogue()
         self._refresher: asyncio.Task[None] | None = None
         self._connector: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
@@ -54,6 +64,7 @@ class IngestService:
     async def start(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         await self.refresh_org()
+        await self.refresh_surveys()
         self._refresher = asyncio.create_task(self._refresh_forever())
         try:
             self.producer = await start_producer(self.settings)
@@ -85,23 +96,65 @@ class IngestService:
         async with self.pool.acquire() as conn:
             self.org = await fetch_org_model(conn)
 
-    async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.org_refresh_s)
-            try:
-                await self.refresh_org()
-            except (OSError, asyncpg.PostgresError):
-                log.warning("could not refresh the org model; keeping the previous one", exc_info=True)
+    async def refresh_surveys(self) -> None:
+        """The surveys that are not drafts, their versions and counted responses, as served to the widget."""
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            surveys = await conn.fetch(
+                """SELECT s.survey_id, s.status, s.current_version,
+                          (SELECT count(*) FROM survey_response r WHERE r.survey_id = s.survey_id AND r.counted) AS n
+                   FROM survey s WHERE s.status <> 'draft'"""
+            )
+            versions = await conn.fetch(
+                """SELECT v.survey_id, v.version, v.definition::text AS definition FROM survey_version v
+                   JOIN survey s USING (survey_id) WHERE s.status <> 'draft'"""
+            )
+        by_survey: dict[str, dict[int, SurveyDefinition]] = {}
+        for v in versions:
+            by_survey.setdefault(v["survey_id"], {})[v["version"]] = SurveyDefinition.model_validate_json(
+                v["definition"]
+            )
+        live = [
+            LiveSurvey(s["survey_id"], s["status"], s["current_version"], by_survey[s["survey_id"]], s["n"])
+            for s in surveys
+            if s["current_version"] in by_survey.get(s["survey_id"], {})
+        ]
+        self.surveys = SurveyCatalogue.build(live, self.org.sites, datetime.now(UTC))
 
-    async def publish_feedback(
-        self, event_id: UUID, page_url: str, data: dict[str, Any], received_at: datetime
+    async def _refresh_forever(self) -> None:
+        org_due = 0.0
+        while True:
+            await asyncio.sleep(self.settings.survey_refresh_s)
+            loop_time = asyncio.get_running_loop().time()
+            try:
+                if loop_time >= org_due:
+                    await self.refresh_org()
+                    org_due = loop_time + self.settings.org_refresh_s
+                await self.refresh_surveys()
+            except (OSError, asyncpg.PostgresError, ValueError):
+                log.warning("could not refresh the org model or surveys; keeping the previous", exc_info=True)
+
+    async def publish(
+        self,
+        topic: str,
+        event_type: EventType,
+        event_id: UUID,
+        key: str,
+        subject: str,
+        data: dict[str, Any],
+        received_at: datetime,
     ) -> None:
         """Write one event and wait for the broker's acks=all acknowledgement (raises on error or timeout)."""
         if self.producer is None:
             raise KafkaConnectionError("no connection to the broker yet")
-        value = encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, received_at, data, subject=page_url)
+        value = encode_envelope(event_type, event_id, SOURCE, received_at, data, subject=subject)
         async with asyncio.timeout(self.settings.kafka_send_timeout_s):  # unlike wait_for, no extra task
-            await self.producer.send_and_wait(self.topic, value, key=page_url.encode())
+            await self.producer.send_and_wait(topic, value, key=key.encode())
+
+    async def publish_feedback(
+        self, event_id: UUID, page_url: str, data: dict[str, Any], received_at: datetime
+    ) -> None:
+        await self.publish(self.topic, FEEDBACK_SUBMITTED, event_id, page_url, page_url, data, received_at)
 
     async def submit(
         self,
@@ -112,14 +165,32 @@ class IngestService:
         proof_of_work: bool = False,
     ) -> str:
         """Everything after validation, the same for the JSON API and the form: resolve against the org model
-        (raises ``Rejected``), check the proof of work if asked to and the operator requires one (raises
-        ``InvalidSolution``), admit the client (raises ``Refused``), publish with acks=all (raises ``KafkaError``
-        or ``TimeoutError``), and only then charge the client's quota and the flood breaker. The page URL."""
+        (raises ``Rejected``), ``admit``, publish with acks=all (raises ``KafkaError`` or ``TimeoutError``), and
+        only then charge the client's quota and the flood breaker. The page URL."""
         page_url, data = accept_feedback(submission, self.org, origin, received_at)
+        key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
+        await self.publish_feedback(submission.event_id, page_url, data, received_at)
+        self.charge(key)
+        return page_url
+
+    async def submit_survey_response(
+        self, submission: SurveyResponseRequest, origin: str | None, client: str, received_at: datetime
+    ) -> None:
+        """One survey part, like ``submit``: resolved against the org model and the survey catalogue (raises
+        ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback."""
+        page_url, data = accept_survey_response(submission, self.surveys, self.org, origin, received_at)
+        key = self.admit(client, submission.altcha, True)
+        await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
+                           str(submission.response_id), page_url, data, received_at)  # fmt: skip
+        self.charge(key)
+
+    def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
+        """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``), then
+        the flood breaker and the client's quota (raises ``Refused``). The client's key, to ``charge`` later."""
         if proof_of_work and self.settings.pow_required:
-            if not submission.altcha:
+            if not altcha:
                 raise InvalidSolution("missing")
-            self.pow.verify(submission.altcha)
+            self.pow.verify(altcha)
         key = self.limiter.key(client)
         flood = self.breaker.retry_after()
         if flood:
@@ -127,10 +198,12 @@ class IngestService:
         wait = self.limiter.retry_after(key)
         if wait:
             raise Refused("rate_limited", wait)
-        await self.publish_feedback(submission.event_id, page_url, data, received_at)
+        return key
+
+    def charge(self, key: bytes) -> None:
+        """Count an accepted submission against the client's quota and the flood breaker."""
         self.limiter.charge(key)
         self.breaker.charge()
-        return page_url
 
     async def broker_ready(self) -> bool:
         if self.producer is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
+from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SURVEY_STATUS_CHANGED, SURVEY_VERSION_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,32 @@ SATISFACTION_METRICS = Topic(
     ),
 )
 
-TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS)
+SURVEYS = Topic(
+    name="stadtstimme.surveys.v1",
+    events=(SURVEY_VERSION_PUBLISHED, SURVEY_STATUS_CHANGED),
+    key="survey_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("analytics.surveys",),
+    consumers=("analytics.survey-projector",),
+    description=(
+        "Survey definitions (immutable versions) and lifecycle changes, in order per survey. Kept forever: "
+        "the survey tables are rebuilt from it."
+    ),
+)
+
+SURVEY_RESPONSES = Topic(
+    name="stadtstimme.survey-responses.v1",
+    events=(SURVEY_RESPONSE_SUBMITTED,),
+    key="response_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("ingest",),
+    consumers=("analytics.survey-projector",),
+    description="Every accepted survey answer and dismissal. Kept forever: survey results are rebuilt from it.",
+)
+
+TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES)
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
 

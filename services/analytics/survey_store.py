@@ -1,0 +1,261 @@
+"""SQL of the survey read models (migration 005). The projector and the staff commands write through the same
+functions, each inside the caller's transaction, so a replay produces exactly what the commands produced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import orjson
+
+from services.analytics.survey_domain import SurveyState
+from shared.contracts.surveys import SurveyDefinition, SurveyStatusChangedV1, SurveyVersionPublishedV1
+
+
+@dataclass(frozen=True)
+class LifecycleRow:
+    event_id: UUID
+    data: SurveyVersionPublishedV1 | SurveyStatusChangedV1
+    envelope: str
+
+
+async def apply_lifecycle(conn: asyncpg.Connection, rows: Sequence[LifecycleRow]) -> int:
+    """Apply lifecycle events in order; an event already archived (same id, or same survey and sequence) is
+    skipped, and the survey row only ever moves forward in sequence. Returns how many were new."""
+    applied = 0
+    for row in rows:
+        d = row.data
+        fresh = await conn.fetchval(
+            """INSERT INTO survey_event (event_id, survey_id, sequence, envelope) VALUES ($1, $2, $3, $4)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            row.event_id,
+            d.survey_id,
+            d.sequence,
+            row.envelope,
+        )
+        if not fresh:
+            continue
+        applied += 1
+        if isinstance(d, SurveyVersionPublishedV1):
+            await conn.execute(
+                """INSERT INTO survey_version (survey_id, version, definition, published_at, published_by)
+                   VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT DO NOTHING""",
+                d.survey_id,
+                d.version,
+                d.definition.model_dump_json(),
+                d.published_at,
+                d.published_by,
+            )
+            await conn.execute(
+                """INSERT INTO survey AS s (survey_id, org_unit_id, status, current_version, sequence, created_at,
+                                           updated_at)
+                   VALUES ($1, $2, 'draft', $3, $4, $5, $5)
+                   ON CONFLICT (survey_id) DO UPDATE SET org_unit_id = excluded.org_unit_id,
+                       current_version = excluded.current_version, sequence = excluded.sequence,
+                       updated_at = excluded.updated_at
+                   WHERE s.sequence < excluded.sequence""",
+                d.survey_id,
+                d.definition.org_unit,
+                d.version,
+                d.sequence,
+                d.published_at,
+            )
+        else:
+            await conn.execute(
+                """UPDATE survey SET status = $2, sequence = $3, updated_at = $4
+                   WHERE survey_id = $1 AND sequence < $3""",
+                d.survey_id,
+                d.status,
+                d.sequence,
+                d.changed_at,
+            )
+    return applied
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    event_id: UUID
+    response_id: UUID
+    partition: int
+    offset: int
+    received_at: datetime
+    envelope: str
+    survey_id: str
+    survey_version: int
+    site_id: str
+    page_url: str
+    org_unit_id: str
+    language: str
+    dismissed: bool
+    flagged: bool
+    answers: str  # JSON object: question id -> value
+
+
+# One statement per batch: archive the parts never seen before (dedupe by event id), then a row per response
+# from its first part (later parts can only add a dismissal or make it counted), then each question's first
+# answer. All CTEs see the tables as they were before the statement, hence the grouping within the batch.
+PROJECT_RESPONSES = """
+WITH batch AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[],
+                         $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bool[],
+                         $14::bool[], $15::text[])
+        AS b(event_id, response_id, kafka_partition, kafka_offset, received_at, envelope, survey_id,
+             survey_version, site_id, page_url, org_unit_id, language, dismissed, flagged, answers)
+), fresh AS (
+    INSERT INTO survey_response_event AS t (event_id, response_id, kafka_partition, kafka_offset, received_at,
+                                            envelope)
+    SELECT DISTINCT ON (event_id) event_id, response_id, kafka_partition, kafka_offset, received_at, envelope
+    FROM batch ORDER BY event_id, kafka_partition, kafka_offset
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id
+), parts AS (
+    SELECT b.* FROM batch b JOIN fresh USING (event_id)
+), responses AS (
+    INSERT INTO survey_response AS r (response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+                                      language, first_at, dismissed_at, counted)
+    SELECT DISTINCT ON (response_id) response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+           language, min(received_at) OVER w,
+           min(received_at) FILTER (WHERE dismissed) OVER w,
+           bool_or(NOT flagged AND answers <> '{}') OVER w
+    FROM parts
+    WINDOW w AS (PARTITION BY response_id)
+    ORDER BY response_id, received_at, kafka_partition, kafka_offset
+    ON CONFLICT (response_id) DO UPDATE SET
+        dismissed_at = coalesce(r.dismissed_at, excluded.dismissed_at),
+        counted = r.counted OR excluded.counted
+)
+INSERT INTO survey_answer (response_id, question_id, survey_id, survey_version, value, answered_at, flagged)
+SELECT DISTINCT ON (p.response_id, a.key) p.response_id, a.key, p.survey_id, p.survey_version, a.value,
+       p.received_at, p.flagged
+FROM parts p, jsonb_each(p.answers::jsonb) AS a
+ORDER BY p.response_id, a.key, p.flagged, p.received_at, p.kafka_partition, p.kafka_offset
+ON CONFLICT (response_id, question_id) DO NOTHING
+"""
+
+
+async def project_responses(conn: asyncpg.Connection, rows: Sequence[ResponseRow]) -> None:
+    if not rows:
+        return
+    columns = (
+        "event_id response_id partition offset received_at envelope survey_id survey_version site_id page_url "
+        "org_unit_id language dismissed flagged answers"
+    ).split()
+    await conn.execute(PROJECT_RESPONSES, *([getattr(r, c) for r in rows] for c in columns))
+
+
+async def reset(conn: asyncpg.Connection) -> None:
+    """Empty every survey read model (before a replay of the survey topics)."""
+    await conn.execute(
+        "TRUNCATE survey_event, survey, survey_version, survey_response_event, survey_response, survey_answer"
+    )
+
+
+# ---- Reading ----
+
+
+def _definition(raw: str) -> SurveyDefinition:
+    return SurveyDefinition.model_validate_json(raw)
+
+
+async def load_state(conn: asyncpg.Connection, survey_id: str) -> SurveyState | None:
+    row = await conn.fetchrow(
+        """SELECT s.survey_id, s.status, s.current_version, s.sequence, v.definition::text AS definition
+           FROM survey s JOIN survey_version v ON v.survey_id = s.survey_id AND v.version = s.current_version
+           WHERE s.survey_id = $1""",
+        survey_id,
+    )
+    if row is None:
+        return None
+    return SurveyState(
+        row["survey_id"], row["status"], row["current_version"], row["sequence"], _definition(row["definition"])
+    )
+
+
+async def list_surveys(conn: asyncpg.Connection, units: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every survey (or those of ``units``) with status, versions and counted responses per version."""
+    rows = await conn.fetch(
+        """SELECT s.survey_id, s.org_unit_id, s.status, s.current_version, s.created_at, s.updated_at,
+                  v.definition->'title' AS title,
+                  (SELECT coalesce(jsonb_object_agg(c.survey_version, c.n), '{}')
+                   FROM (SELECT survey_version, count(*) AS n FROM survey_response
+                         WHERE survey_id = s.survey_id AND counted GROUP BY 1) c) AS responses
+           FROM survey s JOIN survey_version v ON v.survey_id = s.survey_id AND v.version = s.current_version
+           WHERE $1::text[] IS NULL OR s.org_unit_id = ANY($1::text[])
+           ORDER BY s.survey_id""",
+        list(units) if units is not None else None,
+    )
+    return [
+        {
+            "id": r["survey_id"],
+            "org_unit": r["org_unit_id"],
+            "status": r["status"],
+            "current_version": r["current_version"],
+            "title": orjson.loads(r["title"]),
+            "responses_by_version": {int(k): v for k, v in orjson.loads(r["responses"]).items()},
+            "created_at": r["created_at"],
+            "updated_at": r["updated_at"],
+        }
+        for r in rows
+    ]
+
+
+async def version_definition(conn: asyncpg.Connection, survey_id: str, version: int) -> SurveyDefinition | None:
+    raw = await conn.fetchval(
+        "SELECT definition::text FROM survey_version WHERE survey_id = $1 AND version = $2", survey_id, version
+    )
+    return _definition(raw) if raw is not None else None
+
+
+async def result_rows(
+    conn: asyncpg.Connection, survey_id: str, version: int, timezone: str, text_questions: Sequence[str]
+) -> dict[str, Any]:
+    """The raw material of a result: response counts, answers per question, answer counts per value of the
+    closed questions, the newest text answers, and answers and dismissals per day in the city's time zone."""
+    key = (survey_id, version)
+    totals = await conn.fetchrow(
+        """SELECT count(*) FILTER (WHERE counted) AS responses,
+                  count(*) FILTER (WHERE dismissed_at IS NOT NULL) AS dismissals,
+                  count(*) FILTER (WHERE dismissed_at IS NOT NULL AND NOT counted) AS dismissed_unanswered
+           FROM survey_response WHERE survey_id = $1 AND survey_version = $2""",
+        *key,
+    )
+    answered = dict(
+        await conn.fetch(
+            """SELECT question_id, count(*) FROM survey_answer
+               WHERE survey_id = $1 AND survey_version = $2 AND NOT flagged GROUP BY 1""",
+            *key,
+        )
+    )
+    values = await conn.fetch(
+        """SELECT question_id, value::text AS value, count(*) AS n FROM survey_answer
+           WHERE survey_id = $1 AND survey_version = $2 AND NOT flagged AND NOT question_id = ANY($3::text[])
+           GROUP BY 1, 2""",
+        *key,
+        list(text_questions),
+    )
+    texts = await conn.fetch(
+        """SELECT a.question_id, a.value #>> '{}' AS text, a.answered_at, r.page_url
+           FROM survey_answer a JOIN survey_response r USING (response_id)
+           WHERE a.survey_id = $1 AND a.survey_version = $2 AND NOT a.flagged AND a.question_id = ANY($3::text[])
+           ORDER BY a.answered_at DESC LIMIT 1000""",
+        *key,
+        list(text_questions),
+    )
+    days = await conn.fetch(
+        """SELECT d.day, sum(d.answered)::bigint AS answered, sum(d.dismissed)::bigint AS dismissed FROM (
+               SELECT date_trunc('day', first_at, $3::text)::date AS day,
+                      count(*) FILTER (WHERE counted) AS answered, 0 AS dismissed
+               FROM survey_response WHERE survey_id = $1 AND survey_version = $2 GROUP BY 1
+               UNION ALL
+               SELECT date_trunc('day', dismissed_at, $3::text)::date, 0, count(*)
+               FROM survey_response WHERE survey_id = $1 AND survey_version = $2 AND dismissed_at IS NOT NULL
+               GROUP BY 1) d
+           GROUP BY d.day ORDER BY d.day""",
+        *key,
+        timezone,
+    )
+    return {"totals": totals, "answered": answered, "values": values, "texts": texts, "days": days}

@@ -1,0 +1,129 @@
+"""Survey commands (define, publish a new version, change status) and results, for the admin API and the CLI.
+
+A command runs under a per-survey advisory lock in one transaction: read the state, plan the events
+(``survey_domain.plan``), publish them to Kafka with acks=all, and apply them to the read model through the
+same function the projector uses. The topic stays the source of truth (a replay rebuilds the same tables);
+writing through only means staff see their change at once, without waiting for the projector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import orjson
+from aiokafka import AIOKafkaProducer
+
+from services.analytics import survey_store
+from services.analytics.console import to_csv
+from services.analytics.survey_domain import PlannedEvent, completion_rate, plan, question_result
+from services.analytics.survey_store import LifecycleRow
+from shared.contracts.envelope import encode_envelope
+from shared.contracts.surveys import SurveyDefinition
+from shared.contracts.topics import SURVEYS, topic_name
+from shared.settings import Settings
+
+SOURCE = "/stadtstimme/analytics/surveys"
+
+
+async def execute(
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer,
+    settings: Settings,
+    survey_id: str,
+    definition: SurveyDefinition | None,
+    status: str | None,
+    actor: str,
+) -> list[PlannedEvent]:
+    """Bring survey ``survey_id`` to ``definition`` and ``status`` (None: unchanged); the events published.
+
+    Raises ``InvalidCommand`` (nothing published) when the lifecycle forbids it."""
+    topic = topic_name(SURVEYS, settings.topic_prefix)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.survey'), hashtext($1))", survey_id)
+        current = await survey_store.load_state(conn, survey_id)
+        events = plan(current, definition, status, datetime.now(UTC), actor)
+        rows = []
+        for event in events:
+            data = event.data.model_dump(mode="json")
+            envelope = encode_envelope(event.event_type, event.event_id, SOURCE, event.time, data, subject=survey_id)
+            async with asyncio.timeout(settings.kafka_send_timeout_s):
+                await producer.send_and_wait(topic, envelope, key=survey_id.encode())
+            rows.append(LifecycleRow(event.event_id, event.data, envelope.decode()))
+        await survey_store.apply_lifecycle(conn, rows)
+    return events
+
+
+async def results(conn: asyncpg.Connection, survey_id: str, version: int, timezone: str) -> dict[str, Any] | None:
+    """The results of one version: responses, completion, dismissals per day and figures per question."""
+    definition = await survey_store.version_definition(conn, survey_id, version)
+    if definition is None:
+        return None
+    text_ids = [q.id for q in definition.questions if q.type == "text"]
+    raw = await survey_store.result_rows(conn, survey_id, version, timezone, text_ids)
+    counts: dict[str, list[tuple[Any, int]]] = {}
+    for r in raw["values"]:
+        value = orjson.loads(r["value"])
+        counts.setdefault(r["question_id"], []).append((tuple(value) if isinstance(value, list) else value, r["n"]))
+    texts: dict[str, list[dict[str, Any]]] = {}
+    for r in raw["texts"]:
+        texts.setdefault(r["question_id"], []).append(
+            {"text": r["text"], "answered_at": r["answered_at"], "page_url": r["page_url"]}
+        )
+    questions = []
+    for q in definition.questions:
+        if q.type == "text":
+            item: dict[str, Any] = {"id": q.id, "type": q.type, "text": q.text.model_dump()}
+            item["answers"] = raw["answered"].get(q.id, 0)
+            item["texts"] = texts.get(q.id, [])
+        else:
+            item = question_result(q, counts.get(q.id, []))
+        item["required"] = q.required
+        questions.append(item)
+    totals = raw["totals"]
+    responses = totals["responses"]
+    last = definition.questions[-1].id
+    return {
+        "survey_id": survey_id,
+        "version": version,
+        "title": definition.title.model_dump(),
+        "org_unit": definition.org_unit,
+        "responses": responses,
+        "completed": raw["answered"].get(last, 0),
+        "completion_rate": completion_rate(responses, raw["answered"].get(last, 0)),
+        "dismissals": totals["dismissals"],
+        "dismissed_without_answer": totals["dismissed_unanswered"],
+        "days": [{"day": r["day"], "answered": r["answered"], "dismissed": r["dismissed"]} for r in raw["days"]],
+        "questions": questions,
+    }
+
+
+def _label(question: dict[str, Any], value: Any, definition: SurveyDefinition) -> str:
+    if value is True:
+        return "Ja"
+    if value is False:
+        return "Nein"
+    q = definition.question(question["id"])
+    if q is not None:
+        for option in q.options:
+            if option.id == value:
+                return option.label.de
+    return str(value)
+
+
+def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
+    """The results as a German spreadsheet CSV: one row per question and answer (counts and shares), then the
+    free-text answers. Cells are neutralised against formula injection (``console.spreadsheet_safe``)."""
+    rows = [["Frage-ID", "Frage", "Antwort", "Anzahl", "Anteil"]]
+    for q in result["questions"]:
+        if q["type"] == "text":
+            for t in q["texts"]:
+                rows.append([q["id"], q["text"]["de"], t["text"], "", ""])
+            continue
+        for entry in q["distribution"]:
+            share = entry["count"] / q["answers"] if q["answers"] else 0.0
+            label = _label(q, entry["value"], definition)
+            rows.append([q["id"], q["text"]["de"], label, str(entry["count"]), f"{share:.4f}".replace(".", ",")])
+    return "\ufeff" + to_csv(rows)

@@ -1,0 +1,222 @@
+"""Pure survey decisions of ingest: what the widget of a site gets to see, and whether an answer is acceptable.
+
+Ingest keeps the active surveys of each site in memory (``SurveyCatalogue``, refreshed from PostgreSQL in the
+background by the service) and serves them to the widget as one cacheable JSON document per site. Targeting is
+evaluated in the browser: the request names only the site, never the page or the visitor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, Rejected
+from shared.contracts.feedback import PAGE_URL_MAX_CHARS, Language
+from shared.contracts.surveys import MAX_QUESTIONS, AnswerValue, Question, Slug, SurveyDefinition
+from shared.orgmodel import InvalidUrl, OrgModel, split_page_url
+from shared.redaction import redact
+
+
+class SurveyResponseRequest(BaseModel):
+    """Body of ``POST /api/v1/survey-responses``: one answered question (or several), or a dismissal."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    event_id: UUID = Field(description="Client-generated UUID; the idempotency key of this part.")
+    response_id: UUID = Field(description="One per survey shown; links the parts of a response.")
+    survey_id: Slug
+    version: int = Field(ge=1, description="The version the citizen saw.")
+    site: Slug
+    page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    answers: dict[Slug, AnswerValue] = Field(default_factory=dict, max_length=MAX_QUESTIONS)
+    dismissed: bool = False
+    language: Language = "de"
+    elapsed_ms: int | None = Field(None, ge=0, description="Milliseconds this question was on screen.")
+    website: str | None = Field(None, max_length=500, description="Honeypot: a field people never see or fill.")
+    altcha: str | None = Field(None, max_length=2000, description="Proof-of-work solution, when required.")
+
+
+@dataclass(frozen=True)
+class LiveSurvey:
+    """A survey as ingest knows it: its current status, and every version that may still receive answers."""
+
+    survey_id: str
+    status: str
+    current_version: int
+    versions: dict[int, SurveyDefinition]
+    responses: int  # counted responses (all versions), for the quota
+
+    @property
+    def current(self) -> SurveyDefinition:
+        return self.versions[self.current_version]
+
+    def shown(self, now: datetime) -> bool:
+        """Whether the widget may show it now: active, inside its window and below its quota."""
+        t = self.current.targeting
+        return (
+            self.status == "active"
+            and (t.starts_at is None or t.starts_at <= now)
+            and (t.ends_at is None or now < t.ends_at)
+            and (t.quota is None or self.responses < t.quota)
+        )
+
+
+_DELIVERED_TARGETING = {
+    "include", "exclude", "sampling_percent", "trigger", "starts_at", "ends_at", "allow_dont_show_again"
+}  # fmt: skip
+
+
+def delivery(survey: LiveSurvey) -> dict[str, Any]:
+    """What the widget gets of a survey: texts, questions and the targeting it evaluates itself (no quota, no
+    owner, no site list)."""
+    d = survey.current
+    t = d.targeting
+    return {
+        "id": d.id,
+        "version": survey.current_version,
+        "title": d.title.model_dump(),
+        "intro": d.intro.model_dump() if d.intro else None,
+        "thanks": d.thanks.model_dump() if d.thanks else None,
+        "questions": [q.model_dump(mode="json") for q in d.questions],
+        "targeting": t.model_dump(mode="json", include=_DELIVERED_TARGETING),
+    }
+
+
+@dataclass
+class SurveyCatalogue:
+    """All known surveys, with the delivery document of each site precomputed (bytes, served as they are)."""
+
+    surveys: dict[str, LiveSurvey] = field(default_factory=dict)
+    by_site: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # site -> (document, ETag)
+    computed_at: datetime | None = None
+
+    @classmethod
+    def build(cls, surveys: Iterable[LiveSurvey], sites: Iterable[str], now: datetime) -> SurveyCatalogue:
+        known = {s.survey_id: s for s in surveys}
+        per_site: dict[str, list[dict[str, Any]]] = {site: [] for site in sites}
+        for survey in sorted(known.values(), key=lambda s: s.survey_id):
+            if survey.shown(now):
+                for site in survey.current.targeting.sites:
+                    if site in per_site:
+                        per_site[site].append(delivery(survey))
+        documents = {}
+        for site, entries in per_site.items():
+            body = orjson.dumps({"surveys": entries})
+            documents[site] = (body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        return cls(surveys=known, by_site=documents, computed_at=now)
+
+
+def _check_answer(question: Question, value: AnswerValue) -> AnswerValue:
+    """The answer as it goes into the event, or ``ValueError`` saying what is wrong with it."""
+    kind = question.type
+    if kind == "yes_no":
+        if not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        return value
+    if kind in ("rating", "nps"):
+        low, high = (1, 5) if kind == "rating" else (0, 10)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}")
+        return value
+    options = {o.id for o in question.options}
+    if kind == "single":
+        if not isinstance(value, str) or value not in options:
+            raise ValueError("expected one of the question's option ids")
+        return value
+    if kind == "multiple":
+        if not isinstance(value, tuple) or not value or any(v not in options for v in value):
+            raise ValueError("expected a non-empty list of the question's option ids")
+        return tuple(dict.fromkeys(value))  # each option once, in the order given
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    if len(value) > question.max_chars:
+        raise ValueError(f"at most {question.max_chars} characters")
+    cleaned = redact(value)
+    if not cleaned:
+        raise ValueError("expected text")
+    return cleaned
+
+
+class InvalidAnswer(Exception):
+    def __init__(self, question_id: str, detail: str) -> None:
+        super().__init__(f"{question_id}: {detail}")
+        self.question_id = question_id
+        self.detail = detail
+
+
+def survey_flags(request: SurveyResponseRequest) -> tuple[str, ...]:
+    """Same time trap and honeypot as the feedback widget."""
+    flags: list[str] = []
+    if request.website:
+        flags.append("honeypot")
+    if request.elapsed_ms is not None and not request.dismissed:
+        has_text = any(isinstance(v, str) and len(v) > 20 for v in request.answers.values())
+        if request.elapsed_ms < (MIN_MS_WITH_TEXT if has_text else MIN_MS_ONE_CLICK):
+            flags.append("too_fast")
+    return tuple(flags)
+
+
+def accept_survey_response(
+    request: SurveyResponseRequest,
+    catalogue: SurveyCatalogue,
+    model: OrgModel,
+    origin: str | None,
+    received_at: datetime,
+) -> tuple[str, dict[str, Any]]:
+    """(normalised page URL, event data) for an acceptable part; raises ``Rejected`` or ``InvalidAnswer``.
+
+    Answers are accepted for every published version of a survey that is not a draft: a citizen who started
+    before a pause, a close or a new version can finish, and the answers count for the version they saw.
+    """
+    site = model.sites.get(request.site)
+    if site is None:
+        raise Rejected("unknown_site", "site")
+    if origin is not None and origin not in site.origins:
+        raise Rejected("origin", "site")
+    try:
+        page_origin, path = split_page_url(request.page_url)
+    except InvalidUrl as exc:
+        raise Rejected("invalid_url", "page_url") from exc
+    if page_origin not in site.origins:
+        raise Rejected("page_not_on_site", "page_url")
+    survey = catalogue.surveys.get(request.survey_id)
+    if survey is None or survey.status == "draft":
+        raise Rejected("unknown_survey", "survey_id")
+    definition = survey.versions.get(request.version)
+    if definition is None:
+        raise Rejected("unknown_survey", "version")
+    if request.site not in definition.targeting.sites:
+        raise Rejected("unknown_survey", "site")
+    if not request.answers and not request.dismissed:
+        raise InvalidAnswer("answers", "answers or dismissed is required")
+    answers: dict[str, AnswerValue] = {}
+    for question_id, value in request.answers.items():
+        question = definition.question(question_id)
+        if question is None:
+            raise InvalidAnswer(question_id, "no such question in this version")
+        try:
+            answers[question_id] = _check_answer(question, value)
+        except ValueError as exc:
+            raise InvalidAnswer(question_id, str(exc)) from None
+    page_url = page_origin + path
+    data = {
+        "response_id": str(request.response_id),
+        "survey_id": request.survey_id,
+        "survey_version": request.version,
+        "site": site.id,
+        "page_url": page_url,
+        "org_unit": site.org_unit_for(path),
+        "answers": answers,
+        "dismissed": request.dismissed,
+        "language": request.language,
+        "flags": survey_flags(request),
+        "received_at": received_at,
+    }
+    return page_url, data
