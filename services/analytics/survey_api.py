@@ -28,6 +28,7 @@ from shared.problems import problem, request_language
 from shared.settings import Settings
 
 PREFIX = "/api/v1/staff/surveys"
+Version = Annotated[int | None, Query(ge=1, description="Survey version; default: the current one")]
 
 
 class SurveyCommand(BaseModel):
@@ -168,8 +169,6 @@ def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: Produc
         if result is None:
             raise HTTPException(404, "not found")
         return account, result
-
-    Version = Annotated[int | None, Query(ge=1, description="Survey version; default: the current one")]
 
     @router.get("/{survey_id}/results")
     async def results(request: Request, survey_id: str, version: Version = None) -> Response:

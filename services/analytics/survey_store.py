@@ -195,7 +195,7 @@ async def list_surveys(conn: asyncpg.Connection, units: Sequence[str] | None = N
             "status": r["status"],
             "current_version": r["current_version"],
             "title": orjson.loads(r["title"]),
-            "responses_by_version": {int(k): v for k, v in orjson.loads(r["responses"]).items()},
+            "responses_by_version": orjson.loads(r["responses"]),  # version (as text) -> responses
             "created_at": r["created_at"],
             "updated_at": r["updated_at"],
         }
