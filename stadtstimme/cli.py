@@ -29,6 +29,8 @@ app.add_typer(archive_app, name="archive")
 app.add_typer(contracts_app, name="contracts")
 staff_app = typer.Typer(help="Staff accounts of the console.")
 app.add_typer(staff_app, name="staff")
+surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
+app.add_typer(surveys_app, name="surveys")
 DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
 T = TypeVar("T")
 
@@ -194,6 +196,139 @@ def org_show() -> None:
                 typer.echo(f"{unit.id:20} {unit.kind:13} {unit.name}")
                 for site in (s for s in model.sites.values() if s.org_unit == unit.id):
                     typer.echo(f"  site {site.id}: {', '.join(site.origins)}")
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+def _read_surveys(file: Path) -> list[tuple[Any, int]]:
+    """The surveys of a YAML file, or exit 2 with every error by line."""
+    from services.analytics.surveys import SurveySpec
+    from shared.yamlconfig import ConfigErrors, load_documents
+
+    try:
+        return load_documents(file.read_text(encoding="utf-8"), SurveySpec, source=str(file))
+    except (ConfigErrors, UnicodeDecodeError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+async def _check_org(file: Path, specs: list[tuple[Any, int]], pool: Any) -> None:
+    from services.analytics.surveys import org_problems
+    from shared.orgmodel import fetch_org_model
+
+    async with pool.acquire() as conn:
+        model = await fetch_org_model(conn)
+    problems = [f"{file}:{line}: {problem}" for spec, line in specs
+                for problem in org_problems(spec, model.units, model.sites)]  # fmt: skip
+    if problems:
+        typer.echo("\n".join(problems), err=True)
+        raise typer.Exit(2)
+
+
+@surveys_app.command("validate")
+def surveys_validate(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Check a survey file (syntax, fields, org units and sites) without publishing anything."""
+    specs = _read_surveys(file)
+
+    async def main(settings: Settings) -> None:
+        await _with_pool(settings, lambda pool: _check_org(file, specs, pool))
+        typer.echo(f"{file}: {len(specs)} surveys, valid")
+
+    _run(main)
+
+
+@surveys_app.command("apply")
+def surveys_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Publish the surveys of a YAML file: a changed definition becomes a new version, a given status is set;
+    a survey that is already as described is left alone (applying twice changes nothing)."""
+    specs = _read_surveys(file)
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.survey_domain import InvalidCommand
+        from services.analytics.surveys import execute
+        from shared.kafka import ensure_topics, start_producer
+
+        async def work(pool: Any) -> None:
+            await _check_org(file, specs, pool)
+            await ensure_topics(settings)
+            producer = await start_producer(settings)
+            failed = False
+            try:
+                for spec, line in specs:
+                    try:
+                        events = await execute(pool, producer, settings, spec.id, spec.definition(), spec.status,
+                                               _actor())  # fmt: skip
+                    except InvalidCommand as exc:
+                        typer.echo(f"{file}:{line}: {spec.id}: {exc}", err=True)
+                        failed = True
+                        continue
+                    done = ", ".join(e.event_type.name.split(".", 3)[-1] for e in events) or "unchanged"
+                    typer.echo(f"{spec.id}: {done}")
+            finally:
+                await producer.stop()
+            if failed:
+                raise typer.Exit(1)
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@surveys_app.command("status")
+def surveys_status(
+    survey_id: Annotated[str, typer.Argument(help="Survey id")],
+    status: Annotated[str, typer.Argument(help="active | paused | closed")],
+) -> None:
+    """Move a survey through its lifecycle: draft → active ⇄ paused → closed."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.survey_domain import InvalidCommand
+        from services.analytics.surveys import execute
+        from shared.kafka import start_producer
+
+        async def work(pool: Any) -> None:
+            producer = await start_producer(settings)
+            try:
+                await execute(pool, producer, settings, survey_id, None, status, _actor())
+            except InvalidCommand as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from exc
+            finally:
+                await producer.stop()
+            typer.echo(f"{survey_id}: {status}")
+
+        if status not in ("draft", "active", "paused", "closed"):
+            raise typer.BadParameter("one of active, paused, closed")
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@surveys_app.command("list")
+def surveys_list() -> None:
+    """Print every survey with its status, current version and counted responses."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.survey_store import list_surveys
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                items = await list_surveys(conn)
+            for item in items:
+                counts = sum(item["responses_by_version"].values())
+                typer.echo(f"{item['id']:32} {item['status']:7} v{item['current_version']:<3} {counts:6} "
+                           f"{item['org_unit']:20} {item['title']['de']}")  # fmt: skip
 
         await _with_pool(settings, work)
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from shared.settings import Settings
 from stadtstimme.infra import (
@@ -64,9 +65,29 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
                 account = await create_account(conn, DEMO_ADMIN, "Demo-Administration", "administrator", (),
                                                admin_password)  # fmt: skip
                 await audit(conn, "make run", "account_created", account.username, role="administrator")
-        return await restore_archive(settings, pool)
+        restored = await restore_archive(settings, pool)
+        await _demo_surveys(settings, pool)
+        return restored
     finally:
         await pool.close()
+
+
+DEMO_SURVEYS = Path(__file__).with_name("demo-surveys.yaml")
+
+
+async def _demo_surveys(settings: Settings, pool: Any) -> None:
+    """The demo city's surveys, published unless already there (applying again publishes nothing)."""
+    from services.analytics.surveys import SurveySpec, execute
+    from shared.kafka import start_producer
+    from shared.yamlconfig import load_documents
+
+    specs = load_documents(DEMO_SURVEYS.read_text(encoding="utf-8"), SurveySpec, str(DEMO_SURVEYS))
+    producer = await start_producer(settings)
+    try:
+        for spec, _ in specs:
+            await execute(pool, producer, settings, spec.id, spec.definition(), spec.status, "make run")
+    finally:
+        await producer.stop()
 
 
 async def _drained(settings: Settings, timeout: float) -> bool:

@@ -12,8 +12,8 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.analytics import store
-from services.analytics.worker import CONSUMER, Projector
-from shared.contracts.topics import FEEDBACK, topic_name
+from services.analytics.worker import CONSUMER, Projector, SurveyProjector, SurveyResponseProjector
+from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
 from shared.kafka import ensure_topics, start_producer
 from shared.settings import Settings
 
@@ -24,9 +24,9 @@ class ReplayRefused(RuntimeError):
     pass
 
 
-async def topic_extent(settings: Settings) -> dict[int, tuple[int, int]]:
-    """(first, end) offset of every partition of the feedback topic."""
-    topic = topic_name(FEEDBACK, settings.topic_prefix)
+async def topic_extent(settings: Settings, which: Topic = FEEDBACK) -> dict[int, tuple[int, int]]:
+    """(first, end) offset of every partition of a topic (default: the feedback topic)."""
+    topic = topic_name(which, settings.topic_prefix)
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -41,13 +41,16 @@ async def topic_extent(settings: Settings) -> dict[int, tuple[int, int]]:
         await consumer.stop()
 
 
-async def scan(settings: Settings, start: dict[int, int] | None = None) -> AsyncIterator[bytes]:
-    """Every record value of the feedback topic from ``start`` (partition -> offset; default: the beginning).
+async def scan(
+    settings: Settings, start: dict[int, int] | None = None, which: Topic = FEEDBACK
+) -> AsyncIterator[bytes]:
+    """Every record value of a topic (default: feedback) from ``start`` (partition -> offset; default: the
+    beginning).
 
     The end is where fetching returns nothing more, not the reported end offsets: Tansu reports them too low
     after some multi-record batches.
     """
-    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    topic = topic_name(which, settings.topic_prefix)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, fetch_max_wait_ms=100
     )
@@ -73,10 +76,14 @@ async def scan(settings: Settings, start: dict[int, int] | None = None) -> Async
 
 
 async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
-    """How many records lie beyond the projector's stored positions (0: everything is projected)."""
-    async with pool.acquire() as conn:
-        stored = await store.load_offsets(conn, CONSUMER, topic_name(FEEDBACK, settings.topic_prefix))
-    return sum([1 async for _ in scan(settings, stored)])
+    """How many records lie beyond the projectors' stored positions, over all projected topics (0: everything
+    is projected)."""
+    behind = 0
+    for which, consumer, _ in ARCHIVES:
+        async with pool.acquire() as conn:
+            stored = await store.load_offsets(conn, consumer, topic_name(which, settings.topic_prefix))
+        behind += sum([1 async for _ in scan(settings, stored, which)])
+    return behind
 
 
 async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
@@ -106,36 +113,48 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     return processed
 
 
-async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:
-    """Publish every archived event into an empty feedback topic; returns how many. No-op if not empty.
+# What each archive table restores: (topic, projector, query of key and envelope in the original order).
+ARCHIVES: tuple[tuple[Topic, str, str], ...] = (
+    (FEEDBACK, CONSUMER,
+     "SELECT page_url AS key, envelope FROM feedback_event ORDER BY received_at, event_id"),
+    (SURVEYS, SurveyProjector.NAME,
+     "SELECT survey_id AS key, envelope FROM survey_event ORDER BY survey_id, sequence"),
+    (SURVEY_RESPONSES, SurveyResponseProjector.NAME,
+     "SELECT response_id::text AS key, envelope FROM survey_response_event ORDER BY received_at, event_id"),
+)  # fmt: skip
 
-    Afterwards the projector's positions are set to the topic's new end: everything restored is projected
+
+async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:
+    """Publish every archived event into its topic if that topic is empty; returns how many in total.
+
+    Afterwards each projector's positions are set to its topic's new end: everything restored is projected
     already, and new events must not hide behind positions from the broker's previous life.
     """
     await ensure_topics(settings)
-    extent = await topic_extent(settings)
-    if any(end > 0 for _, end in extent.values()):
-        return 0
-    topic = topic_name(FEEDBACK, settings.topic_prefix)
-    producer = await start_producer(settings)
-    sent = 0
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            cursor = conn.cursor(
-                "SELECT page_url, envelope::text AS envelope FROM feedback_event ORDER BY received_at, event_id"
-            )
-            pending = []
-            async for row in cursor:
-                pending.append(await producer.send(topic, row["envelope"].encode(), key=row["page_url"].encode()))
-                if len(pending) >= 10_000:
-                    await asyncio.gather(*pending)  # raises if the broker refused any of them
-                    sent, pending = sent + len(pending), []
-            await asyncio.gather(*pending)
-            sent += len(pending)
-    finally:
-        await producer.stop()
-    end = {p: e for p, (_, e) in (await topic_extent(settings)).items()}
-    async with pool.acquire() as conn:
-        await store.save_offsets(conn, CONSUMER, topic, end)
-    log.info("restored %d archived events into %s", sent, topic)
-    return sent
+    total = 0
+    for which, consumer, query in ARCHIVES:
+        extent = await topic_extent(settings, which)
+        if any(end > 0 for _, end in extent.values()):
+            continue
+        topic = topic_name(which, settings.topic_prefix)
+        producer = await start_producer(settings)
+        sent = 0
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                pending = []
+                async for row in conn.cursor(query):
+                    pending.append(await producer.send(topic, row["envelope"].encode(), key=row["key"].encode()))
+                    if len(pending) >= 10_000:
+                        await asyncio.gather(*pending)  # raises if the broker refused any of them
+                        sent, pending = sent + len(pending), []
+                await asyncio.gather(*pending)
+                sent += len(pending)
+        finally:
+            await producer.stop()
+        end = {p: e for p, (_, e) in (await topic_extent(settings, which)).items()}
+        async with pool.acquire() as conn:
+            await store.save_offsets(conn, consumer, topic, end)
+        if sent:
+            log.info("restored %d archived events into %s", sent, topic)
+        total += sent
+    return total

@@ -9,6 +9,7 @@ writing through only means staff see their change at once, without waiting for t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,11 +22,31 @@ from services.analytics.console import to_csv
 from services.analytics.survey_domain import PlannedEvent, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.surveys import SurveyDefinition
+from shared.contracts.surveys import Status, SurveyDefinition
 from shared.contracts.topics import SURVEYS, topic_name
 from shared.settings import Settings
 
 SOURCE = "/stadtstimme/analytics/surveys"
+
+
+class SurveySpec(SurveyDefinition):
+    """One survey in a YAML file for ``stadtstimme surveys apply``: the definition, and the status it should
+    have (left out: the status stays as it is; a new survey starts as a draft)."""
+
+    status: Status | None = None
+
+    def definition(self) -> SurveyDefinition:
+        return SurveyDefinition.model_validate(self.model_dump(exclude={"status"}))
+
+
+def org_problems(spec: SurveyDefinition, units: Iterable[str], sites: Iterable[str]) -> list[str]:
+    """What a definition names that the org model does not know (checked before anything is published)."""
+    problems = []
+    if spec.org_unit not in set(units):
+        problems.append(f"org_unit: unknown org unit {spec.org_unit!r}")
+    known = set(sites)
+    problems += [f"targeting.sites: unknown site {site!r}" for site in spec.targeting.sites if site not in known]
+    return problems
 
 
 async def execute(

@@ -1,15 +1,22 @@
 """Serves the citizen feedback widget and, for ``make run``, demo pages of Musterstadt that embed it.
 
-The bundle is ``widget/dist/stadtstimme.js``, built by ``make install`` (``widget/build.mjs``). Two URLs serve it:
+The widget is two bundles, built by ``make install`` (``widget/build.mjs``) into ``widget/dist/``:
 
-- ``/widget/v1/stadtstimme.js``: the current v1, cached for an hour; what most city pages embed.
-- ``/widget/v1/stadtstimme-<sha256 prefix>.js``: the same bytes under a content-addressed, immutable URL, for
-  pages that pin the exact file with Subresource Integrity. ``/widget/v1/manifest.json`` names the current one
-  with its ``integrity`` value.
+- ``stadtstimme.js``, the feedback widget a city page embeds, which also decides whether an on-site survey is
+  shown on this page view;
+- ``survey.js``, the survey itself, which ``stadtstimme.js`` loads only then, by its content-addressed name
+  (and with its integrity), both compiled into ``stadtstimme.js``.
+
+Each is served under two URLs:
+
+- ``/widget/v1/<name>.js``: the current v1, cached for an hour; what most city pages embed.
+- ``/widget/v1/<name>-<sha256 prefix>.js``: the same bytes under a content-addressed, immutable URL, for
+  pages that pin the exact file with Subresource Integrity. ``/widget/v1/manifest.json`` names the current
+  ones with their ``integrity`` values.
 
 Both are precomputed once per build (raw and gzip, hashes) and re-read when the file changes, so rebuilding the
-widget while the server runs is picked up. Without a built bundle every widget URL answers 503 problem+json
-saying so; importing this module never fails.
+widget while the server runs is picked up. Without a built bundle its URLs answer 503 problem+json saying so;
+importing this module never fails.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +42,9 @@ from shared.templates import render_page, template_environment
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "widget" / "dist"
 PREFIX = "/widget/v1"
-SCRIPT_NAME = "stadtstimme.js"
+MAIN = "stadtstimme"  # the bundle pages embed
+SURVEY = "survey"  # the bundle the main one loads when a survey is shown
+SCRIPT_NAME = f"{MAIN}.js"
 DIGEST_CHARS = 16  # hex characters of the SHA-256 in the content-addressed file name
 JS = "text/javascript; charset=utf-8"
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
@@ -42,8 +52,9 @@ _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 @dataclass(frozen=True)
 class Bundle:
-    """One build of the widget, with everything the responses need computed once."""
+    """One build of one widget bundle, with everything the responses need computed once."""
 
+    name: str  # "stadtstimme" or "survey": the file is dist/<name>.js
     body: bytes
     gzipped: bytes
     digest: str  # hex prefix of the SHA-256, the content-addressed name
@@ -51,23 +62,28 @@ class Bundle:
 
     @property
     def path(self) -> str:
-        return f"{PREFIX}/stadtstimme-{self.digest}.js"
+        return f"{PREFIX}/{self.name}-{self.digest}.js"
 
     @classmethod
-    def of(cls, body: bytes) -> Bundle:
+    def of(cls, body: bytes, name: str = MAIN) -> Bundle:
         return cls(
+            name=name,
             body=body,
             gzipped=gzip.compress(body, compresslevel=9, mtime=0),
             digest=hashlib.sha256(body).hexdigest()[:DIGEST_CHARS],
             integrity="sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii"),
         )
 
+    def manifest(self) -> dict[str, Any]:
+        return {"script": self.path, "integrity": self.integrity, "size_gzip": len(self.gzipped)}
+
 
 class BundleFile:
-    """The built bundle on disk, re-read only when its size or modification time changes."""
+    """A built bundle on disk (``<name>.js``), re-read only when its size or modification time changes."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.name = path.stem
         self._stamp: tuple[int, int] | None = None
         self._bundle: Bundle | None = None
 
@@ -80,7 +96,7 @@ class BundleFile:
         stamp = (stat.st_mtime_ns, stat.st_size)
         if stamp != self._stamp:
             try:
-                self._bundle = Bundle.of(self.path.read_bytes())
+                self._bundle = Bundle.of(self.path.read_bytes(), self.name)
             except OSError:
                 return None
             self._stamp = stamp
@@ -123,42 +139,55 @@ def script_response(request: Request, bundle: Bundle, cache_control: str) -> Res
 
 
 def build_widget_router(settings: Settings, *, dist: Path = DIST, demo: bool = True) -> APIRouter:
-    """Routes for the widget bundle, its manifest and (with ``demo``) the Musterstadt demo pages."""
+    """Routes for the widget bundles, their manifest and (with ``demo``) the Musterstadt demo pages."""
     router = APIRouter(include_in_schema=False)
     bundle_file = BundleFile(dist / SCRIPT_NAME)
+    survey_file = BundleFile(dist / f"{SURVEY}.js")
 
     def unavailable(request: Request) -> Response:
         title = text("problem.widget_not_built.title", request_language(request))
         return problem(503, "widget-not-built", title, headers={"Cache-Control": "no-store"})
 
-    @router.api_route(f"{PREFIX}/{SCRIPT_NAME}", methods=["GET", "HEAD"])
-    async def widget_script(request: Request) -> Response:
-        bundle = bundle_file.current()
-        if bundle is None:
-            return unavailable(request)
-        return script_response(request, bundle, "public, max-age=3600")
-
-    @router.api_route(PREFIX + "/stadtstimme-{digest}.js", methods=["GET", "HEAD"])
-    async def widget_script_pinned(request: Request, digest: str) -> Response:
-        bundle = bundle_file.current()
-        if bundle is None:
-            return unavailable(request)
-        if digest != bundle.digest:
-            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
-        return script_response(request, bundle, "public, max-age=31536000, immutable")
+    for file in (bundle_file, survey_file):
+        _add_bundle_routes(router, file, unavailable)
 
     @router.get(f"{PREFIX}/manifest.json")
     async def widget_manifest(request: Request) -> Response:
         bundle = bundle_file.current()
         if bundle is None:
             return unavailable(request)
-        body = {"script": bundle.path, "integrity": bundle.integrity, "size_gzip": len(bundle.gzipped)}
+        body = bundle.manifest()
+        survey = survey_file.current()
+        if survey is not None:
+            body["survey"] = survey.manifest()
         headers = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
         return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
     if demo:
         _add_demo_pages(router, settings, bundle_file)
     return router
+
+
+def _add_bundle_routes(router: APIRouter, file: BundleFile, unavailable: Callable[[Request], Response]) -> None:
+    """``/widget/v1/<name>.js`` (an hour) and ``/widget/v1/<name>-<digest>.js`` (immutable) of one bundle."""
+
+    @router.api_route(f"{PREFIX}/{file.name}.js", methods=["GET", "HEAD"], name=f"widget_{file.name}")
+    async def current(request: Request) -> Response:
+        bundle = file.current()
+        if bundle is None:
+            return unavailable(request)
+        return script_response(request, bundle, "public, max-age=3600")
+
+    pinned_path = f"{PREFIX}/{file.name}-{{digest}}.js"
+
+    @router.api_route(pinned_path, methods=["GET", "HEAD"], name=f"widget_{file.name}_pinned")
+    async def pinned(request: Request, digest: str) -> Response:
+        bundle = file.current()
+        if bundle is None:
+            return unavailable(request)
+        if digest != bundle.digest:
+            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
+        return script_response(request, bundle, "public, max-age=31536000, immutable")
 
 
 # Demo pages: what a city page embedding the widget looks like. They are served from the Stadtstimme host, so

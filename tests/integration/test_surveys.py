@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -21,6 +23,8 @@ from services.analytics import survey_store
 from services.analytics.worker import SurveyProjector, SurveyResponseProjector
 from shared.db import create_pool
 from shared.settings import Settings
+from stadtstimme.embedded import DEMO_SURVEYS
+from stadtstimme.infra import settings_env
 from tests.integration.system import System, with_http_port
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
 
@@ -267,3 +271,44 @@ async def test_replay_rebuilds_the_survey_read_models(system: System) -> None:
         after = [(await client.get(f"{STAFF}/results", params={"version": v})).json() for v in (1, 2)]
         assert after == before
         assert (await client.get("/api/v1/staff/surveys")).json() == listed
+
+
+def cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "stadtstimme.cli", *args], env=settings_env(system.settings),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
+    """The demo city's file (the README example) applies, applies again without change, and a broken file is
+    refused with every error by line, publishing nothing."""
+    first = cli(system, "surveys", "apply", str(DEMO_SURVEYS))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == ["buergeramt-terminvergabe: version-published.v1, status-changed.v1"]
+    again = cli(system, "surveys", "apply", str(DEMO_SURVEYS))
+    assert again.stdout.splitlines() == ["buergeramt-terminvergabe: unchanged"]
+    listed = cli(system, "surveys", "list").stdout
+    assert "buergeramt-terminvergabe" in listed and "active" in listed
+
+    broken = tmp_path / "umfrage.yaml"
+    broken.write_text(
+        DEMO_SURVEYS.read_text(encoding="utf-8")
+        .replace("id: buergeramt-terminvergabe", "id: zweite-umfrage")
+        .replace("org_unit: buergeramt", "org_unit: gibtsnicht")
+        .replace("    type: yes_no", "    type: ja_nein")
+        .replace("sampling_percent: 100 ", "sampling_percent: 150"),
+        encoding="utf-8",
+    )
+    refused = cli(system, "surveys", "apply", str(broken))
+    assert refused.returncode == 2
+    lines = {line.split(": ", 1)[0].rsplit(":", 2)[1] for line in refused.stderr.splitlines()}
+    text = broken.read_text(encoding="utf-8").splitlines()
+    assert lines == {str(text.index("    type: ja_nein") + 1), str(next(
+        n + 1 for n, line in enumerate(text) if "sampling_percent" in line))}  # fmt: skip
+    fields_ok = broken.read_text(encoding="utf-8").replace("ja_nein", "yes_no").replace("150", "100 ")
+    broken.write_text(fields_ok, encoding="utf-8")
+    unknown_unit = cli(system, "surveys", "validate", str(broken))
+    assert unknown_unit.returncode == 2
+    assert unknown_unit.stderr.strip() == f"{broken}:3: org_unit: unknown org unit 'gibtsnicht'"
+    assert "zweite-umfrage" not in cli(system, "surveys", "list").stdout
+    paused = cli(system, "surveys", "status", "buergeramt-terminvergabe", "paused")
+    assert paused.returncode == 0 and "paused" in cli(system, "surveys", "list").stdout
