@@ -113,11 +113,22 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
             body = {"event_id": str(uuid.uuid4()), "site": "baeder", "page_url": page, "rating": 4}
             citizen = {"X-Forwarded-For": f"192.0.2.{i}"}  # 50 citizens: none reaches the per-client limit
             assert client.post("/api/v1/feedback", json=body, headers=citizen).status_code == 202
+        # The demo city's survey is live on its page; one citizen answers its first question.
+        (survey,) = client.get("/api/v1/surveys", params={"site": "portal"}).json()["surveys"]
+        assert survey["id"] == "buergeramt-terminvergabe"
+        answer = {"event_id": str(uuid.uuid4()), "response_id": str(uuid.uuid4()), "survey_id": survey["id"],
+                  "version": survey["version"], "site": "portal", "answers": {"zufriedenheit": 4},
+                  "page_url": "https://www.musterstadt.de/buergeramt/termine"}  # fmt: skip
+        assert client.post("/api/v1/survey-responses", json=answer).status_code == 202
     assert supervisor.interrupt() == 0
     assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
     assert supervisor.start() == token  # the token is kept under var/
-    assert "refilled the empty broker with 51 archived events" in supervisor.output()
+    # 51 feedback events, the survey's two lifecycle events and the one answer
+    assert "refilled the empty broker with 54 archived events" in supervisor.output()
     assert visible_responses(base, token, page) == 51
+    results = httpx.get(f"{base}/api/v1/staff/surveys/{survey['id']}/results",
+                        headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+    assert results["responses"] == 1 and results["questions"][0]["distribution"][3]["count"] == 1
     post_and_wait(base, token, page, expected=52)
     assert supervisor.interrupt() == 0
