@@ -11,7 +11,7 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.analytics import store
+from services.analytics import store, survey_store
 from services.analytics.worker import CONSUMER, Projector, SurveyProjector, SurveyResponseProjector
 from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
 from shared.kafka import ensure_topics, start_producer
@@ -87,27 +87,36 @@ async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
 
 
 async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
-    """Empty the read models and project the feedback topic from its start; returns records processed.
+    """Empty the read models and project every projected topic (feedback, surveys, survey responses) from its
+    start; returns records processed.
 
-    Refuses when an archived event is missing from the topic: the broker lost its log (Tansu restarted) and a
-    replay would throw accepted feedback away. Restore the archive first. The check reads the topic once.
+    Refuses when an archived event is missing from its topic: the broker lost its log (Tansu restarted) and a
+    replay would throw accepted events away. Restore the archive first. The check reads each topic once.
     """
-    in_topic: set[str] = set()
-    async for value in scan(settings):
-        with contextlib.suppress(ValueError, TypeError, KeyError):
-            in_topic.add(str(orjson.loads(value)["id"]))
-    async with pool.acquire() as conn:
-        missing = 0
-        async with conn.transaction():
-            async for row in conn.cursor("SELECT event_id::text AS id FROM feedback_event"):
+    tables = {FEEDBACK.name: "feedback_event", SURVEYS.name: "survey_event",
+              SURVEY_RESPONSES.name: "survey_response_event"}  # fmt: skip
+    missing = 0
+    for which, _, _ in ARCHIVES:
+        in_topic: set[str] = set()
+        async for value in scan(settings, which=which):
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                in_topic.add(str(orjson.loads(value)["id"]))
+        async with pool.acquire() as conn, conn.transaction():
+            async for row in conn.cursor(f"SELECT event_id::text AS id FROM {tables[which.name]}"):
                 missing += row["id"] not in in_topic
-        if missing:
-            raise ReplayRefused(
-                f"{missing} archived events are not in the topic; "
-                "run `stadtstimme archive restore` into the empty broker first"
-            )
+    if missing:
+        raise ReplayRefused(
+            f"{missing} archived events are not in their topics; "
+            "run `stadtstimme archive restore` into the empty broker first"
+        )
+    async with pool.acquire() as conn:
         await store.reset_read_models(conn, CONSUMER)
-    processed = await Projector(settings, pool).run(until_caught_up=True)
+        await survey_store.reset(conn)
+        for _, consumer, _ in ARCHIVES[1:]:
+            await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
+    processed = 0
+    for projector in (Projector, SurveyProjector, SurveyResponseProjector):  # definitions before answers
+        processed += await projector(settings, pool).run(until_caught_up=True)
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
     return processed

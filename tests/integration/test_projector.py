@@ -109,7 +109,7 @@ async def test_buckets_follow_berlin_days_and_duplicates_count_once(settings: Se
                        received_at, site_id, page_url, org_unit_id, helpful, rating, category, language, comment,
                        suggestion, envelope, response_id, flags FROM feedback_event LIMIT 1"""
             )
-        with pytest.raises(ReplayRefused, match="1 archived events are not in the topic"):
+        with pytest.raises(ReplayRefused, match="1 archived events are not in their topics"):
             await replay(settings, pool)
         async with pool.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM feedback_event") == 4  # nothing was thrown away
