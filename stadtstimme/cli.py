@@ -31,6 +31,8 @@ staff_app = typer.Typer(help="Staff accounts of the console.")
 app.add_typer(staff_app, name="staff")
 surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
 app.add_typer(surveys_app, name="surveys")
+pageviews_app = typer.Typer(help="Page views from the city's web analytics (for survey exposure estimates).")
+app.add_typer(pageviews_app, name="pageviews")
 DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
 T = TypeVar("T")
 
@@ -329,6 +331,38 @@ def surveys_list() -> None:
                 counts = sum(item["responses_by_version"].values())
                 typer.echo(f"{item['id']:32} {item['status']:7} v{item['current_version']:<3} {counts:6} "
                            f"{item['org_unit']:20} {item['title']['de']}")  # fmt: skip
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@pageviews_app.command("import")
+def pageviews_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Matomo CSV or plain day/page_url/views")],
+    site: Annotated[str, typer.Option(help="Site id the page views belong to")],
+) -> None:
+    """Import page views per page and day (replacing what was imported before for the same page and day)."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.pageviews import PageViewFileError, parse, store
+        from shared.orgmodel import fetch_org_model
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                known = (await fetch_org_model(conn)).sites.get(site)
+                if known is None:
+                    typer.echo(f"error: unknown site {site!r}", err=True)
+                    raise typer.Exit(2)
+                try:
+                    rows = parse(file.read_bytes(), list(known.origins))  # the first origin is the main one
+                except PageViewFileError as exc:
+                    typer.echo(f"{file}: {exc}", err=True)
+                    raise typer.Exit(2) from exc
+                async with conn.transaction():
+                    await store(conn, site, rows, source=file.name)
+            days = len({r.day for r in rows})
+            typer.echo(f"{site}: {len(rows)} page-days over {days} days, {sum(r.views for r in rows)} page views")
 
         await _with_pool(settings, work)
 

@@ -203,6 +203,18 @@ async def list_surveys(conn: asyncpg.Connection, units: Sequence[str] | None = N
     ]
 
 
+async def version_span(conn: asyncpg.Connection, survey_id: str, version: int) -> tuple[datetime, datetime | None]:
+    """When a version was published, and when the next one replaced it (None: still current)."""
+    row = await conn.fetchrow(
+        """SELECT published_at, (SELECT min(n.published_at) FROM survey_version n
+                                 WHERE n.survey_id = v.survey_id AND n.version > v.version) AS superseded_at
+           FROM survey_version v WHERE survey_id = $1 AND version = $2""",
+        survey_id,
+        version,
+    )
+    return row["published_at"], row["superseded_at"]
+
+
 async def version_definition(conn: asyncpg.Connection, survey_id: str, version: int) -> SurveyDefinition | None:
     raw = await conn.fetchval(
         "SELECT definition::text FROM survey_version WHERE survey_id = $1 AND version = $2", survey_id, version

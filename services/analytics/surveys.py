@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from services.analytics import survey_store
+from services.analytics import pageviews, survey_store
 from services.analytics.console import to_csv
 from services.analytics.survey_domain import PlannedEvent, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
@@ -106,6 +106,9 @@ async def results(conn: asyncpg.Connection, survey_id: str, version: int, timezo
     totals = raw["totals"]
     responses = totals["responses"]
     last = definition.questions[-1].id
+    published_at, superseded_at = await survey_store.version_span(conn, survey_id, version)
+    estimate = await pageviews.exposure(conn, definition, published_at, superseded_at, responses,
+                                        totals["dismissals"], timezone)  # fmt: skip
     return {
         "survey_id": survey_id,
         "version": version,
@@ -117,6 +120,7 @@ async def results(conn: asyncpg.Connection, survey_id: str, version: int, timezo
         "dismissals": totals["dismissals"],
         "dismissed_without_answer": totals["dismissed_unanswered"],
         "days": [{"day": r["day"], "answered": r["answered"], "dismissed": r["dismissed"]} for r in raw["days"]],
+        "exposure": estimate,
         "questions": questions,
     }
 

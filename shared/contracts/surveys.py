@@ -128,6 +128,32 @@ class Targeting(_Strict):
         return self
 
 
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether a URL path matches a targeting pattern: the whole path, ``*`` standing for any characters (``/``
+    included), everything else literal. The widget implements the same rule in the browser."""
+    parts = pattern.split("*")
+    if len(parts) == 1:
+        return path == pattern
+    if not path.startswith(parts[0]) or not path.endswith(parts[-1]):
+        return False
+    position, end = len(parts[0]), len(path) - len(parts[-1])
+    if end < position:
+        return False
+    for middle in parts[1:-1]:
+        found = path.find(middle, position, end)
+        if found < 0:
+            return False
+        position = found + len(middle)
+    return True
+
+
+def targets_path(targeting: Targeting, path: str) -> bool:
+    """Included by a pattern and excluded by none."""
+    return any(path_matches(p, path) for p in targeting.include) and not any(
+        path_matches(p, path) for p in targeting.exclude
+    )
+
+
 class SurveyDefinition(_Strict):
     """What staff define (YAML or the admin API). ``org_unit`` owns the survey: its staff see the results."""
 

@@ -12,8 +12,10 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -65,11 +67,11 @@ async def served(client: httpx.AsyncClient, site: str = "portal") -> list[dict[s
     return surveys
 
 
-async def until_served(client: httpx.AsyncClient, wanted: bool, timeout: float = 5.0) -> float:
+async def until_served(client: httpx.AsyncClient, wanted: bool, timeout: float = 5.0, survey: str = SURVEY) -> float:
     """Seconds until the survey is (or is no longer) in the site's document; fails after ``timeout``."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        if any(s["id"] == SURVEY for s in await served(client)) == wanted:
+        if any(s["id"] == survey for s in await served(client)) == wanted:
             return time.monotonic() - started
         await asyncio.sleep(0.05)
     raise AssertionError(f"survey {'not served' if wanted else 'still served'} after {timeout} s")
@@ -283,6 +285,34 @@ async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
     assert again.stdout.splitlines() == ["buergeramt-terminvergabe: unchanged"]
     listed = cli(system, "surveys", "list").stdout
     assert "buergeramt-terminvergabe" in listed and "active" in listed
+
+    # Exposure: page views of the targeted pages since publication, times the sampling rate (100 % here).
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        published = await conn.fetchval("SELECT published_at FROM survey_version")
+    finally:
+        await conn.close()
+    today = published.astimezone(ZoneInfo(system.settings.timezone)).date()
+    views = tmp_path / "matomo.csv"
+    views.write_text(
+        "date,label,nb_visits,nb_hits,url\n"
+        f"{today - timedelta(days=1)},/buergeramt/termine,1,999,www.musterstadt.de/buergeramt/termine\n"
+        f"{today},/buergeramt/termine,1,120,www.musterstadt.de/buergeramt/termine\n"
+        f"{today},/buergeramt/termine/intern,1,50,www.musterstadt.de/buergeramt/termine/intern\n"
+        f"{today},/buergeramt/ummelden,1,70,www.musterstadt.de/buergeramt/ummelden\n",
+        encoding="utf-8",
+    )
+    imported = cli(system, "pageviews", "import", str(views), "--site", "portal")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "portal: 4 page-days over 2 days, 1239 page views"
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as staff:
+        body = part(str(uuid.uuid4()), 1, {"zufriedenheit": 5}) | {"survey_id": "buergeramt-terminvergabe"}
+        await until_served(staff, True, survey="buergeramt-terminvergabe")
+        assert (await staff.post("/api/v1/survey-responses", json=body)).status_code == 202
+        await wait_parts(system, 1)
+        exposure = (await staff.get("/api/v1/staff/surveys/buergeramt-terminvergabe/results")).json()["exposure"]
+    assert (exposure["page_views"], exposure["displays_estimate"]) == (120, 120)  # only targeted pages, from today
+    assert exposure["response_rate_estimate"] == round(1 / 120, 4) and len(exposure["assumptions"]) == 3
 
     broken = tmp_path / "umfrage.yaml"
     broken.write_text(
