@@ -279,7 +279,7 @@ class ChallengeEndpoint:
 
 
 def openapi_paths() -> dict[str, Any]:
-    """The OpenAPI description of ``PATH`` (served outside the framework, so described by hand)."""
+    """The OpenAPI description of the plain ASGI endpoints (served outside the framework, so described here)."""
     problem_ref = {"application/problem+json": {"schema": {"type": "object"}}}
     responses: dict[str, Any] = {
         "202": {
@@ -289,7 +289,7 @@ def openapi_paths() -> dict[str, Any]:
     }
     for code, what in {
         "400": "Malformed JSON",
-        "403": "Origin not allowed for the site",
+        "403": "Origin not allowed for the site, or a proof of work is required (header Stadtstimme-Challenge)",
         "413": "Body over 16 KB",
         "415": "Not application/json",
         "422": "Invalid field; `errors` names it",
@@ -297,17 +297,40 @@ def openapi_paths() -> dict[str, Any]:
         "503": "Broker unavailable or too slow; retry after `Retry-After` seconds with the same event_id",
     }.items():
         responses[code] = {"description": what, "content": problem_ref}
-    return {
-        PATH: {
+
+    def post(tag: str, summary: str, endpoint: type[FeedbackEndpoint], model: type[Any]) -> dict[str, Any]:
+        return {
             "post": {
-                "tags": ["feedback"],
-                "summary": "Submit citizen feedback",
-                "description": FeedbackEndpoint.submit.__doc__ or "",
+                "tags": [tag],
+                "summary": summary,
+                "description": endpoint.submit.__doc__ or "",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": FeedbackRequest.model_json_schema()}},
+                    "content": {"application/json": {"schema": model.model_json_schema()}},
                 },
                 "responses": responses,
             }
         }
+
+    return {
+        PATH: post("feedback", "Submit citizen feedback", FeedbackEndpoint, FeedbackRequest),
+        SURVEY_RESPONSES_PATH: post(
+            "surveys",
+            "Submit one answered survey question, or a dismissal",
+            SurveyResponseEndpoint,
+            SurveyResponseRequest,
+        ),
+        SURVEYS_PATH: {
+            "get": {
+                "tags": ["surveys"],
+                "summary": "The active surveys of a site (public, cacheable; targeting is evaluated in the browser)",
+                "description": SurveysEndpoint.__doc__ or "",
+                "parameters": [{"name": "site", "in": "query", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": '`{"surveys": [...]}`', "content": {"application/json": {}}},
+                    "304": {"description": "Not modified (If-None-Match)"},
+                    "404": {"description": "Unknown site", "content": problem_ref},
+                },
+            }
+        },
     }

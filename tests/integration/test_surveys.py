@@ -240,7 +240,12 @@ async def test_staff_scoping_and_csrf(system: System) -> None:
         assert stolen.status_code == 403
         paused = await own.post(f"{STAFF}/status", json={"status": "paused"}, headers=origin)
         assert paused.status_code == 200 and paused.json()["status"] == "paused"
-        assert (await httpx.AsyncClient(base_url=system.base_url).get(f"{STAFF}/results")).status_code == 401
+        anonymous = httpx.AsyncClient(base_url=system.base_url)
+        assert (await anonymous.get(f"{STAFF}/results")).status_code == 401
+        documented = (await anonymous.get("/api/openapi.json")).json()["paths"]
+        assert {"/api/v1/surveys", "/api/v1/survey-responses", "/api/v1/staff/surveys/{survey_id}/results"} <= set(
+            documented
+        )
     finally:
         for client in (own, other, analyst):
             await client.aclose()
