@@ -15,7 +15,7 @@ from shared.contracts.feedback import (
     Category,
     Language,
 )
-from shared.orgmodel import InvalidUrl, OrgModel, split_page_url
+from shared.orgmodel import InvalidUrl, OrgModel, Site, split_page_url
 from shared.redaction import redact
 
 MAX_BODY_BYTES = 16 * 1024
@@ -93,26 +93,30 @@ def _clean_text(value: str | None) -> str | None:
     return value or None
 
 
-def accept_feedback(
-    request: FeedbackRequest, model: OrgModel, origin: str | None, received_at: datetime
-) -> tuple[str, dict[str, Any]]:
-    """(normalised page URL, event data) for an acceptable submission; raises ``Rejected`` otherwise.
-
-    ``origin`` is the browser's Origin header; a request without one (server-side form post, curl) is
-    accepted, since the check exists to stop other websites from posting in a citizen's browser.
-    """
-    site = model.sites.get(request.site)
+def resolve_page(site_id: str, url: str, model: OrgModel, origin: str | None) -> tuple[Site, str, str]:
+    """(site, normalised page URL, path) of a citizen's submission; raises ``Rejected`` for an unknown site, a
+    foreign ``Origin`` (a request without one is a server-side post or a script and is accepted: the check
+    exists to stop other websites from posting in a citizen's browser) or a page not on the site."""
+    site = model.sites.get(site_id)
     if site is None:
         raise Rejected("unknown_site", "site")
     if origin is not None and origin not in site.origins:
         raise Rejected("origin", "site")
     try:
-        page_origin, path = split_page_url(request.page_url)
-        page_url = page_origin + path
+        page_origin, path = split_page_url(url)
     except InvalidUrl as exc:
         raise Rejected("invalid_url", "page_url") from exc
     if page_origin not in site.origins:
         raise Rejected("page_not_on_site", "page_url")
+    return site, page_origin + path, path
+
+
+def accept_feedback(
+    request: FeedbackRequest, model: OrgModel, origin: str | None, received_at: datetime
+) -> tuple[str, dict[str, Any]]:
+    """(normalised page URL, event data) for an acceptable submission; raises ``Rejected`` otherwise
+    (``resolve_page``). ``origin`` is the browser's Origin header."""
+    site, page_url, path = resolve_page(request.site, request.page_url, model, origin)
     data = {
         "response_id": str(request.response_id or request.event_id),
         "site": site.id,

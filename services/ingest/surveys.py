@@ -17,10 +17,10 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, Rejected
+from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, Rejected, resolve_page
 from shared.contracts.feedback import PAGE_URL_MAX_CHARS, Language
 from shared.contracts.surveys import MAX_QUESTIONS, AnswerValue, Question, Slug, SurveyDefinition
-from shared.orgmodel import InvalidUrl, OrgModel, split_page_url
+from shared.orgmodel import OrgModel
 from shared.redaction import redact
 
 
@@ -175,17 +175,7 @@ def accept_survey_response(
     Answers are accepted for every published version of a survey that is not a draft: a citizen who started
     before a pause, a close or a new version can finish, and the answers count for the version they saw.
     """
-    site = model.sites.get(request.site)
-    if site is None:
-        raise Rejected("unknown_site", "site")
-    if origin is not None and origin not in site.origins:
-        raise Rejected("origin", "site")
-    try:
-        page_origin, path = split_page_url(request.page_url)
-    except InvalidUrl as exc:
-        raise Rejected("invalid_url", "page_url") from exc
-    if page_origin not in site.origins:
-        raise Rejected("page_not_on_site", "page_url")
+    site, page_url, path = resolve_page(request.site, request.page_url, model, origin)
     survey = catalogue.surveys.get(request.survey_id)
     if survey is None or survey.status == "draft":
         raise Rejected("unknown_survey", "survey_id")
@@ -205,7 +195,6 @@ def accept_survey_response(
             answers[question_id] = _check_answer(question, value)
         except ValueError as exc:
             raise InvalidAnswer(question_id, str(exc)) from None
-    page_url = page_origin + path
     data = {
         "response_id": str(request.response_id),
         "survey_id": request.survey_id,
