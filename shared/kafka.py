@@ -93,3 +93,23 @@ async def ensure_topics(settings: Settings, topics: Iterable[Topic] = TOPICS) ->
             log.info("created topics %s", [t.name for t in new])
     finally:
         await admin.close()
+
+
+class LazyProducer:
+    """A Kafka producer started on the first command, not at start-up (most requests only read)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is None:
+                self._producer = await start_producer(self.settings)
+            return self._producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None

@@ -122,6 +122,163 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.unit.no_comments": {"de": "Noch keine Kommentare.", "en": "No comments yet."},
     "console.unit.rating": {"de": "Bewertung {rating} von 5", "en": "rating {rating} of 5"},
     "console.unit.suspected_spam": {"de": "Verdacht auf Spam", "en": "Suspected spam"},
+    # Surveys in the staff console (console_surveys.html, console_survey.html, console_survey_refused.html).
+    "console.surveys.nav.label": {"de": "Bereiche der Konsole", "en": "Console sections"},
+    "console.surveys.nav.overview": {"de": "Übersicht", "en": "Overview"},
+    "console.surveys.nav.surveys": {"de": "Umfragen", "en": "Surveys"},
+    "console.surveys.title": {"de": "Umfragen", "en": "Surveys"},
+    "console.surveys.caption": {
+        "de": "Umfragen, die Ihr Konto sehen darf, mit ihren Antworten über alle Versionen",
+        "en": "Surveys your account may see, with their responses over all versions",
+    },
+    "console.surveys.survey": {"de": "Umfrage", "en": "Survey"},
+    "console.surveys.status": {"de": "Status", "en": "Status"},
+    "console.surveys.current_version": {"de": "Aktuelle Version", "en": "Current version"},
+    "console.surveys.responses_all": {"de": "Antworten (alle Versionen)", "en": "Responses (all versions)"},
+    "console.surveys.empty": {
+        "de": "Für Ihr Konto sind keine Umfragen sichtbar.",
+        "en": "No surveys are visible to your account.",
+    },
+    "console.surveys.back": {"de": "Zurück zu den Umfragen", "en": "Back to the surveys"},
+    "console.surveys.state.draft": {"de": "Entwurf", "en": "draft"},
+    "console.surveys.state.active": {"de": "aktiv", "en": "active"},
+    "console.surveys.state.paused": {"de": "pausiert", "en": "paused"},
+    "console.surveys.state.closed": {"de": "beendet", "en": "closed"},
+    "console.surveys.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.surveys.shown_version": {
+        "de": "Angezeigt: Ergebnisse der Version {version}",
+        "en": "Shown: results of version {version}",
+    },
+    "console.surveys.versions": {"de": "Versionen", "en": "Versions"},
+    "console.surveys.version": {"de": "Version {version}", "en": "Version {version}"},
+    "console.surveys.version_current": {"de": "Version {version} (aktuell)", "en": "Version {version} (current)"},
+    "console.surveys.changed": {
+        "de": "Der Status der Umfrage ist jetzt „{status}“.",
+        "en": "The survey's status is now “{status}”.",
+    },
+    "console.surveys.actions": {"de": "Status ändern", "en": "Change the status"},
+    "console.surveys.move.start": {"de": "Veröffentlichen", "en": "Publish"},
+    "console.surveys.move.active": {"de": "Fortsetzen", "en": "Resume"},
+    "console.surveys.move.paused": {"de": "Pausieren", "en": "Pause"},
+    "console.surveys.move.closed": {"de": "Endgültig beenden", "en": "Close for good"},
+    "console.surveys.move.closed_hint": {
+        "de": "„Endgültig beenden“ lässt sich nicht rückgängig machen: Eine beendete Umfrage kann weder fortgesetzt "
+        "noch geändert werden. Ihre Ergebnisse bleiben erhalten.",
+        "en": "“Close for good” cannot be undone: a closed survey can be neither resumed nor changed. Its results "
+        "are kept.",
+    },
+    "console.surveys.final": {
+        "de": "Diese Umfrage ist beendet; ihr Status lässt sich nicht mehr ändern.",
+        "en": "This survey is closed; its status can no longer change.",
+    },
+    "console.surveys.totals": {"de": "Gesamtzahlen", "en": "Totals"},
+    "console.surveys.totals.responses": {"de": "Antworten (gezählt)", "en": "Responses (counted)"},
+    "console.surveys.totals.completed": {
+        "de": "Bis zur letzten Frage beantwortet",
+        "en": "Answered up to the last question",
+    },
+    "console.surveys.totals.completion_rate": {"de": "Abschlussquote", "en": "Completion rate"},
+    "console.surveys.totals.dismissals": {"de": "Weggeklickt", "en": "Dismissed"},
+    "console.surveys.totals.dismissed_without_answer": {
+        "de": "davon ohne jede Antwort",
+        "en": "of which without any answer",
+    },
+    "console.surveys.exposure": {"de": "Geschätzte Reichweite", "en": "Estimated reach"},
+    "console.surveys.exposure.none": {
+        "de": "Für den Zeitraum vom {first} bis {last} sind keine Seitenaufrufe importiert; ohne sie lässt sich "
+        "nicht schätzen, wie oft die Umfrage angezeigt wurde.",
+        "en": "No page views are imported for {first} to {last}; without them, how often the survey was shown "
+        "cannot be estimated.",
+    },
+    "console.surveys.exposure.period": {"de": "Zeitraum", "en": "Period"},
+    "console.surveys.exposure.period_value": {"de": "{first} bis {last}", "en": "{first} to {last}"},
+    "console.surveys.exposure.page_views": {
+        "de": "Seitenaufrufe der Zielseiten (Webanalyse)",
+        "en": "Page views of the targeted pages (web analytics)",
+    },
+    "console.surveys.exposure.sampling": {"de": "Stichprobe", "en": "Sampling"},
+    "console.surveys.exposure.displays": {
+        "de": "Geschätzte Anzeigen (Obergrenze)",
+        "en": "Estimated displays (upper bound)",
+    },
+    "console.surveys.exposure.response_rate": {
+        "de": "Antwortquote (Untergrenze)",
+        "en": "Response rate (lower bound)",
+    },
+    "console.surveys.exposure.dismissal_rate": {"de": "Wegklickquote", "en": "Dismissal rate"},
+    "console.surveys.exposure.assumptions": {"de": "Annahmen der Schätzung", "en": "Assumptions of the estimate"},
+    "console.surveys.questions": {"de": "Ergebnisse je Frage", "en": "Results per question"},
+    "console.surveys.question.heading": {"de": "Frage {number}: {text}", "en": "Question {number}: {text}"},
+    "console.surveys.question.required": {"de": "Pflichtfrage", "en": "Required question"},
+    "console.surveys.question.caption": {
+        "de": "Verteilung der {answers} Antworten auf Frage {number}",
+        "en": "Distribution of the {answers} answers to question {number}",
+    },
+    "console.surveys.question.answer": {"de": "Antwort", "en": "Answer"},
+    "console.surveys.question.count": {"de": "Anzahl", "en": "Count"},
+    "console.surveys.question.share": {"de": "Anteil", "en": "Share"},
+    "console.surveys.question.multiple": {
+        "de": "Mehrfachauswahl: Anteile an den Antworten auf diese Frage; zusammen können es mehr als 100 % sein.",
+        "en": "Multiple choice: shares of the answers to this question; together they may exceed 100 %.",
+    },
+    "console.surveys.question.rating_scale": {
+        "de": "Bewertung auf einer Skala von 1 bis 5.",
+        "en": "Rating on a scale from 1 to 5.",
+    },
+    "console.surveys.question.nps_scale": {
+        "de": "Weiterempfehlung auf einer Skala von 0 bis 10 (NPS: Anteil der Werte 9–10 minus Anteil der Werte "
+        "0–6, in Prozentpunkten).",
+        "en": "Recommendation on a scale from 0 to 10 (NPS: share of 9–10 minus share of 0–6, in points).",
+    },
+    "console.surveys.question.mean": {"de": "Mittelwert", "en": "Mean"},
+    "console.surveys.question.nps": {"de": "NPS", "en": "NPS"},
+    "console.surveys.question.nps_parts": {
+        "de": "{promoters} Förderer, {detractors} Kritiker",
+        "en": "{promoters} promoters, {detractors} detractors",
+    },
+    "console.surveys.question.texts": {
+        "de": "{answers} Freitext-Antworten, die neuesten zuerst",
+        "en": "{answers} free-text answers, newest first",
+    },
+    "console.surveys.question.texts_one": {"de": "1 Freitext-Antwort", "en": "1 free-text answer"},
+    "console.surveys.question.texts_cut": {
+        "de": "Gezeigt werden die neuesten {shown}; alle stehen in der CSV-Datei.",
+        "en": "The newest {shown} are shown; the CSV file has all of them.",
+    },
+    "console.surveys.question.no_answers": {"de": "Noch keine Antworten.", "en": "No answers yet."},
+    "console.surveys.answer.yes": {"de": "Ja", "en": "Yes"},
+    "console.surveys.answer.no": {"de": "Nein", "en": "No"},
+    "console.surveys.answer_meta": {"de": "{when} · {page}", "en": "{when} · {page}"},
+    "console.surveys.chart": {
+        "de": "Balkendiagramm zu „{question}“: {summary}",
+        "en": "Bar chart of “{question}”: {summary}",
+    },
+    "console.surveys.days": {"de": "Antworten und Wegklicken je Tag", "en": "Answers and dismissals per day"},
+    "console.surveys.days.caption": {
+        "de": "Neue Antworten und Wegklicken je Tag (Zeitzone {timezone})",
+        "en": "New responses and dismissals per day (time zone {timezone})",
+    },
+    "console.surveys.days.day": {"de": "Tag", "en": "Day"},
+    "console.surveys.days.answered": {"de": "Antworten", "en": "Responses"},
+    "console.surveys.days.dismissed": {"de": "Weggeklickt", "en": "Dismissed"},
+    "console.surveys.days.empty": {"de": "Noch keine Antworten.", "en": "No responses yet."},
+    "console.surveys.csv": {
+        "de": "Ergebnisse der Version {version} als CSV herunterladen",
+        "en": "Download the results of version {version} as CSV",
+    },
+    "console.surveys.refused.title": {"de": "Nicht möglich", "en": "Not possible"},
+    "console.surveys.error.read_only": {
+        "de": "Ihr Konto darf Umfragen ansehen, aber nicht ändern.",
+        "en": "Your account may view surveys but not change them.",
+    },
+    "console.surveys.error.unknown_status": {
+        "de": "Diesen Status gibt es für Umfragen nicht.",
+        "en": "Surveys have no such status.",
+    },
+    "console.surveys.error.unavailable": {
+        "de": "Die Änderung konnte gerade nicht gespeichert werden. Bitte versuchen Sie es gleich noch einmal.",
+        "en": "The change could not be saved just now. Please try again in a moment.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

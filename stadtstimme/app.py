@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
-from services.analytics.survey_api import Producer, build_survey_router
+from services.analytics.survey_api import build_survey_router
 from services.ingest.api import (
     CHALLENGE_PATH,
     SURVEY_RESPONSES_PATH,
@@ -35,6 +35,7 @@ from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from services.ingest.widget import DIST, build_widget_router
 from shared.db import create_pool, migrate
+from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
@@ -63,7 +64,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
     if unknown:
         raise ValueError(f"unknown services: {', '.join(sorted(unknown))}")
     ingest = IngestService(settings) if "ingest" in services else None
-    survey_producer = Producer(settings)
+    survey_producer = LazyProducer(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,7 +75,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             await ingest.start(pool)
         if "analytics" in services:
             app.include_router(analytics_router(settings, pool))
-            app.include_router(build_console_router(settings, pool))
+            app.include_router(build_console_router(settings, pool, survey_producer))
             app.include_router(build_survey_router(settings, pool, survey_producer))
         app.state.pool = pool
         try:

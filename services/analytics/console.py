@@ -1,5 +1,6 @@
-"""Staff console, first slice: sign-in with a local account, server-side session, sign-out, and the overview of
-satisfaction per org unit (last 30 days against the 30 before), scoped to what the account may see.
+"""Staff console: sign-in with a local account, server-side session, sign-out, the overview of satisfaction per
+org unit (last 30 days against the 30 before), and the on-site surveys (list, results per version, status
+changes), all scoped to what the account may see.
 
 Security: the session cookie is HttpOnly, SameSite=Strict and Secure whenever the console is served over https
 (then also ``__Host-`` prefixed); every state-changing request must come from the console's own origin
@@ -10,21 +11,22 @@ sign-in and sign-out go to the append-only audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.analytics import survey_store, surveys
 from services.analytics.domain import stats
 from services.analytics.store import SUMS
+from services.analytics.survey_domain import InvalidCommand
 from shared.auth import (
     Account,
     audit,
@@ -35,8 +37,11 @@ from shared.auth import (
     start_session,
 )
 from shared.auth import same_origin as auth_same_origin
+from shared.contracts.surveys import STATUSES, TRANSITIONS, Question, SurveyDefinition
+from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.settings import Settings
+from shared.spreadsheet import to_csv
 from shared.templates import render_page, template_environment
 
 PREFIX = "/console"
@@ -62,25 +67,121 @@ def overview_row(unit: dict[str, Any]) -> list[str]:
     ]
 
 
-_NUMBER = re.compile(r"[+-]?\d+(?:,\d+)?")
+_VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query string; anything else is 404
+MOVES = ("active", "paused", "closed")  # status buttons, in this order, where the lifecycle allows them
+_CHART = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 
 
-def spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection): text starting with = + - @ tab or CR gets a
-    leading quote; plain numbers (also signed, with a decimal comma) stay numbers."""
-    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
+def _integer(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
-def to_csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows([[spreadsheet_safe(c) for c in row] for row in rows])
-    return out.getvalue()
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f} %"
 
 
-def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _answer_label(question: Question, value: Any) -> str:
+    if question.type == "yes_no":
+        return text("console.surveys.answer.yes" if value else "console.surveys.answer.no", "de")
+    for option in question.options:
+        if option.id == value:
+            return option.label.de
+    return str(value)
+
+
+def _chart(question_text: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A horizontal bar chart as plain numbers for the SVG in the template; the table stays the accessible source,
+    the chart's label repeats its figures for screen readers."""
+    most = max((r["count"] for r in rows), default=0)
+    bars = []
+    for i, r in enumerate(rows):
+        width = round(_CHART["bar_max"] * r["count"] / most) if most else 0
+        y = i * _CHART["row"]
+        bars.append({"label": r["label"], "value": r["count"], "y": y, "text_y": y + 18, "width": width,
+                     "value_x": _CHART["label_w"] + width + 6})  # fmt: skip
+    summary = ", ".join(f"{r['label']}: {r['count']} ({r['share']})" for r in rows)
+    return {
+        "name": text("console.surveys.chart", "de", question=question_text, summary=summary),
+        "width": _CHART["width"],
+        "height": max(len(rows), 1) * _CHART["row"],
+        "label_w": _CHART["label_w"],
+        "bars": bars,
+    }
+
+
+def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneInfo) -> dict[str, Any]:
+    """The results of one version as the survey page shows them: German number formats, labels, charts."""
+    questions = []
+    for number, (q, figures) in enumerate(zip(definition.questions, result["questions"], strict=True), start=1):
+        item: dict[str, Any] = {"id": q.id, "number": number, "text": q.text.de, "type": q.type,
+                                "required": q.required, "answers": figures["answers"]}  # fmt: skip
+        if q.type == "text":
+            item["texts"] = [
+                {
+                    "text": t["text"],
+                    "when": t["answered_at"].astimezone(tz).strftime("%d.%m.%Y %H:%M"),
+                    "page_url": t["page_url"],
+                }
+                for t in figures["texts"]
+            ]
+        else:
+            answered = figures["answers"]
+            rows = [
+                {
+                    "label": _answer_label(q, d["value"]),
+                    "count": d["count"],
+                    "share": _percent(d["count"] / answered if answered else None),
+                }
+                for d in figures["distribution"]
+            ]
+            item["rows"] = rows
+            item["chart"] = _chart(q.text.de, rows) if answered else None
+            if q.type in ("rating", "nps"):
+                mean = figures["mean"]
+                item["mean"] = "–" if mean is None else f"{mean:.2f}".replace(".", ",")
+            if q.type == "nps":
+                item["nps"] = "–" if figures["nps"] is None else str(figures["nps"])
+                item["promoters"], item["detractors"] = figures["promoters"], figures["detractors"]
+        questions.append(item)
+    e = result["exposure"]
+    rate = e["response_rate_estimate"]
+    dismissal = e["dismissal_rate_estimate"]
+    exposure = {
+        "first_day": _day(e["first_day"]),
+        "last_day": _day(e["last_day"]),
+        "page_views": e["page_views"],
+        "page_views_text": _integer(e["page_views"]),
+        "sampling": f"{definition.targeting.sampling_percent:g}".replace(".", ","),
+        "displays": _integer(e["displays_estimate"]),
+        "response_rate": "–" if rate is None else f"{rate * 100:.1f} %".replace(".", ","),
+        "dismissal_rate": "–" if dismissal is None else f"{dismissal * 100:.1f} %".replace(".", ","),
+        "assumptions": e["assumptions"],
+    }
+    return {
+        "title": definition.title.de,
+        "responses": _integer(result["responses"]),
+        "completed": _integer(result["completed"]),
+        "completion_rate": _percent(result["completion_rate"]),
+        "dismissals": _integer(result["dismissals"]),
+        "dismissed_without_answer": _integer(result["dismissed_without_answer"]),
+        "exposure": exposure,
+        "questions": questions,
+        "days": [
+            {"day": _day(d["day"]), "answered": d["answered"], "dismissed": d["dismissed"]} for d in result["days"]
+        ],
+    }
+
+
+def may_change_survey(account: Account, org_unit: str) -> bool:
+    """Administrators change every survey, unit staff their units' surveys; analysts only read."""
+    return account.role in ("administrator", "unit_staff") and account.may_see(org_unit)
+
+
+def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyProducer) -> APIRouter:
     cookie, secure = session_cookie(settings.public_base_url)
     ttl = timedelta(hours=settings.session_ttl_hours)
     tz = ZoneInfo(settings.timezone)
@@ -233,5 +334,170 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         return page(
             "console_unit.html", account=account, prefix=PREFIX, name=name, pages=rows, comments=comments, tz=tz
         )
+
+    def not_found(account: Account) -> HTMLResponse:
+        return page("console_not_found.html", 404, account=account, prefix=PREFIX)
+
+    @router.get("/surveys")
+    async def survey_list(request: Request) -> Response:
+        """The surveys the account may see: unit staff their units' surveys, analysts and administrators all."""
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        units = account.units_visible()
+        async with pool.acquire() as conn:
+            items = await survey_store.list_surveys(conn, sorted(units) if units is not None else None)
+            names = {r["id"]: r["name"] for r in await conn.fetch("SELECT id, name FROM org_unit")}
+        rows = [
+            {
+                "id": i["id"],
+                "title": i["title"]["de"],
+                "unit": names.get(i["org_unit"], i["org_unit"]),
+                "status": i["status"],
+                "version": i["current_version"],
+                "responses": _integer(sum(i["responses_by_version"].values())),
+            }
+            for i in items
+        ]
+        return page("console_surveys.html", account=account, prefix=PREFIX, surveys=rows)
+
+    async def survey_page(
+        account: Account,
+        survey_id: str,
+        version_param: str | None = None,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        changed: str | None = None,
+    ) -> HTMLResponse:
+        """One survey version's results. Another unit's survey, an unknown survey and an unknown version answer
+        404, all alike. Showing free-text answers goes to the audit log."""
+        async with pool.acquire() as conn:
+            state = await survey_store.load_state(conn, survey_id[:64])
+            if state is None or not account.may_see(state.definition.org_unit):
+                return not_found(account)
+            versions = [
+                r["version"]
+                for r in await conn.fetch(
+                    "SELECT version FROM survey_version WHERE survey_id = $1 ORDER BY version", state.survey_id
+                )
+            ]
+            version = state.current_version
+            if version_param is not None:
+                if not _VERSION.fullmatch(version_param) or int(version_param) not in versions:
+                    return not_found(account)
+                version = int(version_param)
+            definition = await survey_store.version_definition(conn, state.survey_id, version)
+            result = await surveys.results(conn, state.survey_id, version, settings.timezone)
+            if definition is None or result is None:
+                return not_found(account)
+            unit_name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", state.definition.org_unit)
+            texts = [q for q in result["questions"] if q["type"] == "text"]
+            if texts:
+                await audit(
+                    conn,
+                    account.username,
+                    "view_survey_answers",
+                    state.survey_id,
+                    version=version,
+                    shown=sum(len(q["texts"]) for q in texts),
+                )
+        moves = []
+        if may_change_survey(account, state.definition.org_unit):
+            for move in MOVES:
+                if move in TRANSITIONS[state.status]:
+                    start = state.status == "draft" and move == "active"
+                    moves.append(
+                        {
+                            "status": move,
+                            "label": "console.surveys.move.start" if start else f"console.surveys.move.{move}",
+                        }
+                    )
+        return page(
+            "console_survey.html",
+            status,
+            account=account,
+            prefix=PREFIX,
+            survey_id=state.survey_id,
+            status_now=state.status,
+            current_version=state.current_version,
+            unit_name=unit_name or state.definition.org_unit,
+            version=version,
+            versions=versions,
+            view=survey_view(result, definition, tz),
+            csv_url=f"/api/v1/staff/surveys/{quote(state.survey_id)}/results.csv?version={version}",
+            may_change=may_change_survey(account, state.definition.org_unit),
+            moves=moves,
+            error=error,
+            changed=changed if changed in STATUSES else None,
+            timezone=settings.timezone,
+        )
+
+    @router.get("/surveys/{survey_id}")
+    async def survey(survey_id: str, request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        params = request.query_params
+        return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
+
+    @router.post("/surveys/{survey_id}/status")
+    async def change_survey_status(survey_id: str, request: Request) -> Response:
+        """A status button: same-origin only, then the lifecycle command (Kafka first, then the read model),
+        the audit log, and back to the survey page (303) with a status message."""
+        account = await current(request)
+        if not same_origin(request):
+            return page(
+                "console_survey_refused.html",
+                403,
+                account=account,
+                prefix=PREFIX,
+                error=text("console.error.origin", "de"),
+            )
+        if account is None:
+            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        form = {k: v[0] for k, v in parse_qs((await request.body())[:4096].decode(errors="replace")).items()}
+        wanted = form.get("status", "")[:32]
+        async with pool.acquire() as conn:
+            state = await survey_store.load_state(conn, survey_id[:64])
+        if state is None or not account.may_see(state.definition.org_unit):
+            return not_found(account)
+        if not may_change_survey(account, state.definition.org_unit):
+            return page(
+                "console_survey_refused.html",
+                403,
+                account=account,
+                prefix=PREFIX,
+                error=text("console.surveys.error.read_only", "de"),
+            )
+        if wanted not in STATUSES:
+            return await survey_page(
+                account, state.survey_id, status=409, error=text("console.surveys.error.unknown_status", "de")
+            )
+        try:
+            events = await surveys.execute(
+                pool, await producer.get(), settings, state.survey_id, None, wanted, account.username
+            )
+        except InvalidCommand as exc:
+            refused = f"{text('problem.survey_command.title', 'de')} {exc}"
+            return await survey_page(account, state.survey_id, status=409, error=refused)
+        except (KafkaError, TimeoutError):
+            return await survey_page(
+                account, state.survey_id, status=503, error=text("console.surveys.error.unavailable", "de")
+            )
+        location = f"{PREFIX}/surveys/{quote(state.survey_id)}"
+        if events:
+            async with pool.acquire() as conn:
+                await audit(
+                    conn,
+                    account.username,
+                    "survey_changed",
+                    state.survey_id,
+                    events=[e.event_type.name for e in events],
+                    status=wanted,
+                    via="console",
+                )
+            location += f"?changed={wanted}"
+        return RedirectResponse(location, status_code=303)
 
     return router

@@ -8,12 +8,10 @@ session must be same-origin and JSON (CSRF). Every change and every export is in
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import asyncpg
 import orjson
-from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
@@ -22,7 +20,7 @@ from services.analytics import survey_store, surveys
 from services.analytics.survey_domain import InvalidCommand
 from shared.auth import TOKEN_ACCOUNT, Account, audit, caller, same_origin, session_cookie
 from shared.contracts.surveys import Status, SurveyDefinition
-from shared.kafka import start_producer
+from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
@@ -46,32 +44,12 @@ class StatusCommand(BaseModel):
     status: Status
 
 
-class Producer:
-    """A Kafka producer started on the first command, not at start-up (most requests only read)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._producer: AIOKafkaProducer | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self) -> AIOKafkaProducer:
-        async with self._lock:
-            if self._producer is None:
-                self._producer = await start_producer(self.settings)
-            return self._producer
-
-    async def stop(self) -> None:
-        if self._producer is not None:
-            await self._producer.stop()
-            self._producer = None
-
-
 def _json(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json",
                     headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
-def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
+def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: LazyProducer) -> APIRouter:
     token = settings.metrics_token.get_secret_value().encode()
     cookie, _ = session_cookie(settings.public_base_url)
     router = APIRouter(prefix=PREFIX, tags=["surveys"])

@@ -18,13 +18,13 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.analytics import pageviews, survey_store
-from services.analytics.console import to_csv
 from services.analytics.survey_domain import PlannedEvent, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.surveys import Status, SurveyDefinition
 from shared.contracts.topics import SURVEYS, topic_name
 from shared.settings import Settings
+from shared.spreadsheet import to_csv
 
 SOURCE = "/stadtstimme/analytics/surveys"
 
@@ -140,7 +140,7 @@ def _label(question: dict[str, Any], value: Any, definition: SurveyDefinition) -
 
 def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
     """The results as a German spreadsheet CSV: one row per question and answer (counts and shares), then the
-    free-text answers. Cells are neutralised against formula injection (``console.spreadsheet_safe``)."""
+    free-text answers. Cells are neutralised against formula injection (``shared.spreadsheet``)."""
     rows = [["Frage-ID", "Frage", "Antwort", "Anzahl", "Anteil"]]
     for q in result["questions"]:
         if q["type"] == "text":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.analytics.console import overview_row, spreadsheet_safe, to_csv
+from services.analytics.console import overview_row
+from shared.spreadsheet import spreadsheet_safe, to_csv
 
 
 def test_formulas_are_neutralised_and_numbers_kept() -> None:
