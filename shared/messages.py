@@ -55,8 +55,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "To guard against automated submissions, your browser needs to solve a short computation.",
     },
     "problem.widget_not_built.title": {
-        "de": "Das Feedback-Widget ist nicht gebaut: `make install` baut widget/dist/stadtstimme.js.",
-        "en": "The feedback widget is not built: `make install` builds widget/dist/stadtstimme.js.",
+        "de": "Das Feedback-Widget ist nicht gebaut: `make install` baut widget/dist/ (stadtstimme.js, survey.js).",
+        "en": "The feedback widget is not built: `make install` builds widget/dist/ (stadtstimme.js, survey.js).",
     },
     "problem.some_answer": {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",

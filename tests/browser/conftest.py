@@ -2,7 +2,10 @@
 
 One real HTTP server per session (uvicorn in a thread) serves the widget through ``build_widget_router`` and a
 FAKE ``POST /api/v1/feedback`` that validates bodies with the real ``FeedbackRequest`` model, records them and
-answers 202, or whatever a test queued (503 with Retry-After, 422...). The city pages are fulfilled by Playwright
+answers 202, or whatever a test queued (503 with Retry-After, 422...). The same for surveys: a FAKE
+``GET /api/v1/surveys`` answering the definitions document a test set (none by default) and recording each
+request's URL and headers, and a FAKE ``POST /api/v1/survey-responses`` validating with the real
+``SurveyResponseRequest``. The city pages are fulfilled by Playwright
 at ``https://abfall.musterstadt.de/…``, so the page really has the city's origin and talks cross-origin to
 ``http://127.0.0.1:<port>``, as in production. The full path into Kafka is tested by the integration suite.
 
@@ -26,9 +29,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from services.ingest.domain import FeedbackRequest
+from services.ingest.surveys import SurveyResponseRequest
 from services.ingest.widget import DIST, build_widget_router
 from shared.settings import Settings
 
@@ -60,7 +64,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-# ---- The server: widget router + fake feedback endpoint ----
+# ---- The server: widget router + fake feedback and survey endpoints ----
 
 
 @dataclass
@@ -73,8 +77,10 @@ class Received:
 
 @dataclass
 class FakeFeedback:
-    """Records what the widget posts; answers 202 unless a test queued other answers."""
+    """Records what the widget posts; answers 202 unless a test queued other answers. ``model`` is the real
+    contract bodies are validated with (feedback, or survey responses)."""
 
+    model: type[BaseModel] = FeedbackRequest
     received: list[Received] = field(default_factory=list)
     queued: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     allowed_origins: set[str] = field(default_factory=lambda: {CITY})
@@ -107,7 +113,7 @@ class FakeFeedback:
             status = 400
         if status == 202:
             try:
-                FeedbackRequest.model_validate_json(raw)  # the real, strict contract
+                self.model.model_validate_json(raw)  # the real, strict contract
             except ValidationError as exc:
                 body["__invalid__"] = str(exc)
                 status = 422
@@ -119,13 +125,47 @@ class FakeFeedback:
         return status, problem, {"Content-Type": "application/problem+json", **extra}
 
 
-def create_test_app(fake: FakeFeedback) -> FastAPI:
+@dataclass
+class Fetched:
+    url: str
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeSurveys:
+    """``GET /api/v1/surveys``: answers the document a test set (no surveys by default), cacheable and public like
+    the real one, and records every request's URL and headers."""
+
+    document: dict[str, Any] = field(default_factory=lambda: {"surveys": []})
+    fetched: list[Fetched] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.document = {"surveys": []}
+            self.fetched.clear()
+
+    def serve(self, *surveys: dict[str, Any]) -> None:
+        with self.lock:
+            self.document = {"surveys": list(surveys)}
+
+    def requests(self) -> list[Fetched]:
+        with self.lock:
+            return list(self.fetched)
+
+    def answer(self, url: str, headers: dict[str, str]) -> bytes:
+        with self.lock:
+            self.fetched.append(Fetched(url, headers))
+            return orjson.dumps(self.document)
+
+
+def create_test_app(fake: FakeFeedback, surveys: FakeSurveys, answers: FakeFeedback) -> FastAPI:
     app = FastAPI()
     app.include_router(build_widget_router(Settings()))
 
-    def cors(request: Request) -> dict[str, str]:
+    def cors(request: Request, endpoint: FakeFeedback = fake) -> dict[str, str]:
         origin = request.headers.get("origin")
-        if origin not in fake.allowed_origins:
+        if origin not in endpoint.allowed_origins:
             return {"Vary": "Origin"}
         return {
             "Access-Control-Allow-Origin": origin,
@@ -144,6 +184,25 @@ def create_test_app(fake: FakeFeedback) -> FastAPI:
         status, body, headers = fake.answer(await request.body(), dict(request.headers))
         return Response(body, status_code=status, headers={**headers, **cors(request)})
 
+    @app.get("/api/v1/surveys")
+    async def survey_definitions(request: Request) -> Response:
+        body = surveys.answer(str(request.url), dict(request.headers))
+        headers = {
+            "Cache-Control": "public, max-age=60",
+            "Access-Control-Allow-Origin": "*",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+        }
+        return Response(body, media_type="application/json", headers=headers)
+
+    @app.options("/api/v1/survey-responses")
+    async def survey_preflight(request: Request) -> Response:
+        return Response(status_code=204, headers=cors(request, answers))
+
+    @app.post("/api/v1/survey-responses")
+    async def survey_responses(request: Request) -> Response:
+        status, body, headers = answers.answer(await request.body(), dict(request.headers))
+        return Response(body, status_code=status, headers={**headers, **cors(request, answers)})
+
     return app
 
 
@@ -151,6 +210,8 @@ def create_test_app(fake: FakeFeedback) -> FastAPI:
 class WidgetServer:
     url: str
     fake: FakeFeedback
+    surveys: FakeSurveys
+    answers: FakeFeedback  # survey responses
 
     @property
     def script(self) -> str:
@@ -161,12 +222,16 @@ class WidgetServer:
 def server() -> Iterator[WidgetServer]:
     require((DIST / "stadtstimme.js").is_file(), "widget/dist/stadtstimme.js is not built: run `make install`")
     fake = FakeFeedback()
+    surveys = FakeSurveys()
+    answers = FakeFeedback(model=SurveyResponseRequest)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     fake.allowed_origins.add(url)  # the demo pages post from the server's own origin
-    config = uvicorn.Config(create_test_app(fake), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    answers.allowed_origins.add(url)
+    app = create_test_app(fake, surveys, answers)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="widget-test-server", daemon=True)
     thread.start()
@@ -175,7 +240,7 @@ def server() -> Iterator[WidgetServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the widget test server did not start")
         time.sleep(0.02)
-    yield WidgetServer(url, fake)
+    yield WidgetServer(url, fake, surveys, answers)
     uv.should_exit = True
     thread.join(timeout=10)
 
@@ -183,7 +248,19 @@ def server() -> Iterator[WidgetServer]:
 @pytest.fixture
 def fake(server: WidgetServer) -> FakeFeedback:
     server.fake.reset()
+    server.surveys.reset()  # no survey unless a test serves one
+    server.answers.reset()
     return server.fake
+
+
+@pytest.fixture
+def fake_surveys(server: WidgetServer, fake: FakeFeedback) -> FakeSurveys:
+    return server.surveys
+
+
+@pytest.fixture
+def fake_answers(server: WidgetServer, fake: FakeFeedback) -> FakeFeedback:
+    return server.answers
 
 
 # ---- The browser ----

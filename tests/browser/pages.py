@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.browser.conftest import AXE, CITY, PAGE, WCAG_TAGS, WidgetServer
+from services.ingest.surveys import LiveSurvey, delivery
+from shared.contracts.surveys import SurveyDefinition
+from tests.browser.conftest import AXE, CITY, PAGE, WCAG_TAGS, FakeFeedback, WidgetServer
 
 # The page's address as a citizen has it: with a query and a fragment, which must never be sent.
 PAGE_WITH_QUERY = PAGE + "?strasse=Hauptstra%C3%9Fe&hausnummer=12#termine"
@@ -226,3 +229,85 @@ def answer_yes_then_follow_up(page: Any, *, comment: str = "", suggestion: str =
         page.get_by_label("Ihr Verbesserungsvorschlag").fill(suggestion)
     button(page, "Absenden").click()
     page.get_by_text("Vielen Dank für Ihre Rückmeldung!").wait_for()
+
+
+# ---- On-site surveys ----
+
+SURVEY_ID = "buergeramt-termine"
+SURVEY_TITLE = "Ihre Meinung zur Terminvergabe"
+SURVEY_TITLE_EN = "Your opinion on booking appointments"
+ALL_TYPES = [
+    {"id": "zufrieden", "type": "rating", "required": True,
+     "text": {"de": "Wie zufrieden waren Sie mit der Terminvergabe?", "en": "How satisfied were you?"}},
+    {"id": "gefunden", "type": "yes_no", "text": {"de": "Haben Sie einen passenden Termin gefunden?"}},
+    {"id": "empfehlen", "type": "nps", "text": {"de": "Wie wahrscheinlich empfehlen Sie die Online-Terminvergabe?"}},
+    {"id": "kanal", "type": "single", "text": {"de": "Wie haben Sie gebucht?"},
+     "options": [{"id": "online", "label": {"de": "Online"}}, {"id": "telefon", "label": {"de": "Telefon"}},
+                 {"id": "vor-ort", "label": {"de": "Vor Ort"}}]},
+    {"id": "themen", "type": "multiple", "text": {"de": "Worum ging es?"},
+     "options": [{"id": "ausweis", "label": {"de": "Personalausweis"}}, {"id": "meldung", "label": {"de": "Ummeldung"}},
+                 {"id": "fuehrerschein", "label": {"de": "Führerschein"}}]},
+    {"id": "anmerkung", "type": "text", "max_chars": 500, "text": {"de": "Möchten Sie uns noch etwas sagen?"}},
+]  # fmt: skip
+
+
+def survey(
+    survey_id: str = SURVEY_ID,
+    *,
+    version: int = 2,
+    questions: list[dict[str, Any]] | None = None,
+    title: str = SURVEY_TITLE,
+    thanks: str | None = None,
+    **targeting: Any,
+) -> dict[str, Any]:
+    """One survey as the server delivers it to the widget: a real ``SurveyDefinition`` through the real
+    ``delivery()``. Targeting defaults: every page of the site, always, at once (delay 0)."""
+    definition = SurveyDefinition.model_validate(
+        {
+            "id": survey_id,
+            "org_unit": "abfall",
+            "title": {"de": title, "en": SURVEY_TITLE_EN},
+            "intro": {"de": "Drei Minuten, anonym.", "en": "Three minutes, anonymous."},
+            "thanks": {"de": thanks} if thanks else None,
+            "questions": questions or [{"id": "hilfreich", "type": "yes_no", "text": {"de": "Hat alles geklappt?"}}],
+            "targeting": {"sites": ["abfall"], "trigger": {"kind": "delay", "delay_s": 0}, **targeting},
+        }
+    )
+    live = LiveSurvey(survey_id, "active", version, {version: definition}, responses=0)
+    document: dict[str, Any] = json.loads(json.dumps(delivery(live), default=str))
+    return document
+
+
+def survey_region(page: Any, title: str = SURVEY_TITLE) -> Any:
+    """The survey panel, found as assistive technology finds it: a region named by its title."""
+    return page.get_by_role("region", name=title, exact=True)
+
+
+SURVEY_DECIDED = """
+() => {
+  // The definitions arrived a moment ago (the widget decides within a task of that): a survey or none.
+  const entries = performance.getEntriesByType("resource");
+  for (let i = 0; i < entries.length; i++) {
+    if (entries[i].name.indexOf("/api/v1/surveys?") > 0) return performance.now() - entries[i].responseEnd > 200;
+  }
+  return false;
+}
+"""
+
+SURVEY_SCRIPTS = """() => document.querySelectorAll('script[src*="/widget/v1/survey-"]').length"""
+
+
+def survey_decided(city: CityPage) -> int:
+    """Waits until the widget has had the site's survey definitions and decided; how many survey bundles it
+    injected (0 or 1)."""
+    city.page.wait_for_function(SURVEY_DECIDED, polling=20)
+    count: int = city.js(SURVEY_SCRIPTS)
+    return count
+
+
+def wait_for_parts(page: Any, fake_answers: FakeFeedback, count: int, timeout_s: float = 10) -> None:
+    """Waits until the fake survey-responses endpoint got ``count`` requests (parts are sent asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    while len(fake_answers.requests()) < count:
+        assert time.monotonic() < deadline, f"{count} parts expected, got {len(fake_answers.requests())}"
+        page.wait_for_timeout(50)  # (Playwright handles routes and events only while it is called)

@@ -92,10 +92,17 @@ def test_manifest_names_the_immutable_content_addressed_script(bundle: bytes) ->
     c = client()
     manifest = c.get("/widget/v1/manifest.json").json()
     digest = hashlib.sha256(bundle).hexdigest()[:16]
+    survey = (DIST / "survey.js").read_bytes()  # the survey bundle, loaded by the main one: named there too
+    survey_digest = hashlib.sha256(survey).hexdigest()[:16]
     assert manifest == {
         "script": f"/widget/v1/stadtstimme-{digest}.js",
         "integrity": "sha384-" + base64.b64encode(hashlib.sha384(bundle).digest()).decode(),
         "size_gzip": len(gzip.compress(bundle, compresslevel=9, mtime=0)),
+        "survey": {
+            "script": f"/widget/v1/survey-{survey_digest}.js",
+            "integrity": "sha384-" + base64.b64encode(hashlib.sha384(survey).digest()).decode(),
+            "size_gzip": len(gzip.compress(survey, compresslevel=9, mtime=0)),
+        },
     }
     pinned = c.get(manifest["script"])
     assert pinned.status_code == 200 and pinned.content == bundle

@@ -136,13 +136,16 @@ def test_nothing_but_the_script_before_interaction_and_no_storage_ever(
     page = city.page
     launcher(page).wait_for()
     page.wait_for_timeout(500)
-    assert city.requests == [PAGE_WITH_QUERY.split("#")[0], server.script]
+    # Besides the script, only the site's survey definitions (no survey here): the same URL for every page and
+    # visitor, see test_survey_targeting.py for what that request carries.
+    definitions = f"{server.url}/api/v1/surveys?site=abfall"
+    assert city.requests == [PAGE_WITH_QUERY.split("#")[0], server.script, definitions]
     launcher(page).click()  # opening the panel is not an answer: still nothing sent
     page.wait_for_timeout(300)
-    assert city.widget_requests(server) == [server.script] and fake.bodies() == []
+    assert city.widget_requests(server) == [server.script, definitions] and fake.bodies() == []
 
     answer_yes_then_follow_up(page, comment="Danke.")
-    assert city.widget_requests(server) == [server.script] + [f"{server.url}/api/v1/feedback"] * 2
+    assert city.widget_requests(server) == [server.script, definitions] + [f"{server.url}/api/v1/feedback"] * 2
     storage = page.evaluate(
         "async () => ({cookie: document.cookie, local: localStorage.length, session: sessionStorage.length,"
         " idb: indexedDB.databases ? (await indexedDB.databases()).length : 0})"

@@ -5,115 +5,155 @@
  *   <div data-stadtstimme-feedback></div>   (optional: inline in the page flow instead of a floating button)
  *
  * Plain JavaScript, no framework, rendered into an open Shadow DOM. Loaded before the citizen interacts: this
- * one file, nothing else (no request, no cookie, no storage of any kind).
+ * one file and one request for the site's survey definitions (the same URL for every page and visitor; see
+ * surveys() below), nothing else (no cookie, nothing stored). The survey code itself (survey.js, a second
+ * bundle) is loaded only when a survey is shown.
  *
  * Hostile host pages. A city page may carry scripts that replace built-ins with broken versions, before or
  * after this script runs. The defence, in order of strength:
  *  1. Never use what is commonly patched: no Array.prototype methods (index loops instead), no JSON.stringify
- *     (own encoder below), no Object.assign/keys, no Function.prototype.bind/call/apply (closures and a
- *     Reflect.apply taken at load), no addEventListener (`on…` handler properties of our own elements), no
- *     String.prototype methods after load. Objects whose keys are enumerated or read by the browser (request
- *     bodies, fetch options) have a null prototype, so polluting Object.prototype changes nothing.
- *  2. Whatever must be called after load (fetch, timers, Date.now, crypto, focus, setAttribute) is taken once
- *     when the script runs, so replacing it later changes nothing.
- *  3. The whole DOM is built at load, so later patches to createElement/append/attachShadow don't matter.
+ *     or JSON.parse (own encoder, Response.prototype.json), no Object.assign/keys, no
+ *     Function.prototype.bind/call/apply (closures and a Reflect.apply taken at load), no addEventListener on
+ *     our own elements (`on…` handler properties; the page's window and survey buttons get the one taken at
+ *     load), no String.prototype methods after load. Objects whose keys are enumerated or read by the browser
+ *     (request bodies, fetch options) have a null prototype, so polluting Object.prototype changes nothing.
+ *  2. Whatever must be called after load (fetch, timers, Date.now, crypto, focus, setAttribute, createElement,
+ *     append, querySelectorAll) is taken once when the script runs (common.js), so replacing it later changes
+ *     nothing.
+ *  3. The whole feedback DOM is built at load, so later patches to createElement/append/attachShadow don't
+ *     matter (the survey's script tag, built later, uses the functions taken at load).
  * What it can't do: if DOM or platform functions themselves (document.createElement, attachShadow, fetch,
  * Promise, crypto) are already broken when this script runs, there is no clean copy left in this realm; the
  * widget then fails without touching the page (the no-JavaScript form stays available).
  */
-import M from "../../shared/widget_messages.json"; // the citizen texts, shared with the server's form
+import M from "catalogue:main"; // widget.* texts of shared/widget_messages.json (not widget.survey.*), see build.mjs
 import CSS from "./widget.css";
+import {
+  APPEND,
+  BODY,
+  CLEAR_TIMEOUT,
+  D,
+  DATE_PARSE,
+  F,
+  FOCUS,
+  LISTEN,
+  NOW,
+  QUERY_ALL,
+  R,
+  RANDOM,
+  SET_ATTRIBUTE,
+  SET_TIMEOUT,
+  W,
+  backoff,
+  h,
+  json,
+  post,
+  refused,
+  since,
+  uuid,
+} from "./common.js"; // the built-ins, taken now, and helpers shared with the survey bundle
 
-const W = window;
-const D = document;
-const R = Reflect.apply;
-const F = W.fetch;
-const SET_TIMEOUT = W.setTimeout;
-const CLEAR_TIMEOUT = W.clearTimeout;
-const NOW = Date.now;
-const C = W.crypto;
-const RANDOM_UUID = C.randomUUID; // only in secure contexts (https, localhost)
-const RANDOM_VALUES = C.getRandomValues;
-// Proof of work, only when the operator switched it on under attack (services/ingest/pow.py): SHA-256 of
-// salt + number, tried until it matches the server's challenge. crypto.subtle exists in secure contexts only.
-const SUBTLE = C.subtle;
-const DIGEST = SUBTLE && SUBTLE.digest;
-const ENCODE = TextEncoder.prototype.encode;
-const ENCODER = new TextEncoder();
-const PARSE = JSON.parse;
-const BTOA = W.btoa;
-const TEXT = Response.prototype.text;
-const FOCUS = HTMLElement.prototype.focus;
-const SET_ATTRIBUTE = Element.prototype.setAttribute;
 // Must be read now: document.currentScript is only set while this script runs.
 const SCRIPT = D.currentScript || D.querySelector('script[src*="/widget/v1/stadtstimme"]');
 
 const CATEGORIES = ["content", "technical", "accessibility_barrier", "service", "other"];
-const HEX = "0123456789abcdef";
-const RETRIES = 5; // automatic retries after 2, 4, 8, 16, 32 s: about a minute in total
 
-/** h("button", ["type", "button"], "Ja", child…): an element; attributes as a flat list, children nodes/text. */
-const h = (tag, attributes, ...children) => {
-  const e = D.createElement(tag);
-  for (let i = 0; i < attributes.length; i += 2) e.setAttribute(attributes[i], attributes[i + 1]);
-  for (let i = 0; i < children.length; i++) e.append(children[i]);
-  return e;
-};
-
-/** A JSON string literal. Control characters other than \n, \r, \t are dropped (never wanted in feedback). */
-const str = (s) => {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c == '"' || c == "\\") out += "\\" + c;
-    else if (c >= " ") out += c;
-    else out += c == "\n" ? "\\n" : c == "\r" ? "\\r" : c == "\t" ? "\\t" : "";
-  }
-  return out + '"';
-};
-
-/** A flat object of strings, numbers and booleans as JSON; null/undefined values are left out. */
-const json = (o) => {
-  let out = "";
-  for (const k in o) {
-    const v = o[k];
-    if (v != null) out += (out ? "," : "{") + str(k) + ":" + (typeof v == "string" ? str(v) : v);
-  }
-  return out + "}";
-};
-
-/** A random (version 4) UUID: crypto.randomUUID where available, else built from getRandomValues. */
-const uuid = () => {
-  if (RANDOM_UUID) return R(RANDOM_UUID, C, []);
-  const b = new Uint8Array(16);
-  R(RANDOM_VALUES, C, [b]);
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  let s = "";
-  for (let i = 0; i < 16; i++) {
-    s += (i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "") + HEX[b[i] >> 4] + HEX[b[i] & 15];
-  }
-  return s;
-};
-
-/** Solve a proof-of-work challenge (ALTCHA format); the base64 solution, or undefined if none is found. */
-const solve = async (url) => {
-  const response = await F(url, { __proto__: null, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" });
-  const c = R(PARSE, JSON, [await R(TEXT, response, [])]);
-  for (let n = 0; n <= c.maxnumber; n++) {
-    const hash = new Uint8Array(await R(DIGEST, SUBTLE, ["SHA-256", R(ENCODE, ENCODER, [c.salt + n])]));
-    let hex = "";
-    for (let i = 0; i < 32; i++) hex += HEX[hash[i] >> 4] + HEX[hash[i] & 15];
-    if (hex == c.challenge) {
-      const { algorithm, challenge, salt, signature } = c;
-      return R(BTOA, W, [json({ __proto__: null, algorithm, challenge, number: n, salt, signature })]);
+/** Whether the whole path matches a pattern of the survey's targeting: "*" is any run of characters, "/" too.
+ * Greedy, backtracking to the last star only: at most path × pattern steps, never exponential. */
+const glob = (p, s) => {
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < s.length) {
+    if (p[i] == "*") {
+      star = i++;
+      mark = j;
+    } else if (i < p.length && p[i] == s[j]) {
+      i++;
+      j++;
+    } else if (star < 0) return false;
+    else {
+      i = star + 1;
+      j = ++mark;
     }
   }
+  while (p[i] == "*") i++;
+  return i == p.length;
+};
+const any = (patterns, path) => {
+  for (let i = 0; i < patterns.length; i++) if (glob(patterns[i], path)) return true;
 };
 
-const since = (t) => {
-  const d = NOW() - t;
-  return d > 0 ? d : 0; // the wall clock may step back; the server wants ms >= 0
+/**
+ * On-site surveys (widget/README.md): the site's definitions (one cacheable document, the same for everyone: the
+ * request names the site only, no page, no visitor), the targeting evaluated here on the page's path. At most
+ * one survey per page view: the first in the document's order that targets this path, is inside its time window,
+ * wasn't dismissed for this tab and wins its draw (sampling_percent, per page view; a button trigger skips the
+ * draw: the citizen asked for it, and needs its button on the page). Its trigger then loads the survey code, a
+ * second bundle; nothing else is loaded, stored or sent here. Any failure: no survey, silently.
+ */
+const surveys = async (site, lang, page, path) => {
+  try {
+    // SURVEY_FILE ("survey-<sha256 prefix>.js") and SURVEY_INTEGRITY: put here by build.mjs (esbuild define).
+    const src = new URL(SURVEY_FILE, SCRIPT.src).href;
+    const definitions = new URL("../../api/v1/surveys?site=" + encodeURIComponent(site), SCRIPT.src).href;
+    const response = await F(definitions, { __proto__: null, credentials: "omit", referrerPolicy: "no-referrer" });
+    const list = (await R(BODY, response, [])).surveys;
+    const now = NOW();
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      const t = s.targeting;
+      const g = t.trigger;
+      const kind = g.kind;
+      const buttons = R(QUERY_ALL, D, ['[data-stadtstimme-survey="' + s.id + '"]']);
+      let dismissed;
+      try {
+        dismissed = W.sessionStorage["stadtstimme.survey." + s.id]; // read only; written on "Nicht mehr anzeigen"
+      } catch (_) {}
+      if (
+        any(t.include, path) &&
+        !any(t.exclude, path) &&
+        !(DATE_PARSE(t.starts_at) > now) && // null: no bound (NaN compares false)
+        !(DATE_PARSE(t.ends_at) <= now) &&
+        !dismissed &&
+        (kind == "button" ? buttons.length : RANDOM() * 100 < t.sampling_percent)
+      ) {
+        let due; // delay_s passed
+        let wanted = kind == "delay";
+        let done;
+        const go = () => {
+          if (due && wanted && !done) {
+            done = 1;
+            // The survey bundle, content-addressed (and with its integrity: a page pinning this script with SRI
+            // gets a pinned survey bundle too), told what it needs on its script tag.
+            const script = h("script", [
+              "src", src, "integrity", SURVEY_INTEGRITY, "crossorigin", "anonymous", "referrerpolicy", "no-referrer",
+              "data-site", site, "data-lang", lang, "data-page-url", page, "data-survey", s.id, "data-version", s.version,
+            ]); // prettier-ignore
+            script.nonce = SCRIPT.nonce;
+            R(APPEND, D.body, [script]);
+          }
+        };
+        const check = () => {
+          const e = D.documentElement;
+          if (kind == "scroll" && (W.scrollY + W.innerHeight) * 100 >= e.scrollHeight * g.scroll_percent) wanted = 1;
+          go();
+        };
+        const ask = () => {
+          wanted = 1; // a click during delay_s opens it once delay_s is over
+          go();
+        };
+        if (kind == "scroll") R(LISTEN, W, ["scroll", check]);
+        for (let j = 0; j < buttons.length; j++) R(LISTEN, buttons[j], ["click", ask]);
+        SET_TIMEOUT(() => {
+          due = 1;
+          check(); // the scroll position as it is by then counts too
+        }, g.delay_s * 1000);
+        return;
+      }
+    }
+  } catch (_) {}
 };
 
 const init = () => {
@@ -232,57 +272,21 @@ const init = () => {
     retry.hidden = true;
     alert.textContent = "";
     status.textContent = T.sending;
-    let code = 0;
-    let retryAfter;
-    let challenge;
-    try {
-      const response = await F(api, {
-        __proto__: null,
-        method: "POST",
-        headers: { __proto__: null, "Content-Type": "application/json" },
-        body: job.b,
-        credentials: "omit",
-        mode: "cors",
-        cache: "no-store",
-        referrerPolicy: "no-referrer", // the page URL is sent in the body, without query: no full Referer
-      });
-      code = response.status;
-      retryAfter = response.headers.get("Retry-After") * 1000;
-      challenge = response.headers.get("Stadtstimme-Challenge");
-    } catch (_) {
-      // network error, CORS failure, offline: retried like a 503
-    }
-    if (code == 403 && challenge && DIGEST && !job.p) {
-      // Under attack the operator asks every browser for a little work first: do it once, then send again.
-      job.p = 1;
-      try {
-        const solution = await solve(new URL(challenge, api).href);
-        if (solution) {
-          let b = "";
-          for (let i = 0; i < job.b.length - 1; i++) b += job.b[i]; // the body without its closing brace
-          job.b = b + ',"altcha":' + str(solution) + "}";
-          busy = 0;
-          return attempt();
-        }
-      } catch (_) {
-        // no challenge to be had: shown like any refusal below
-      }
-    }
+    const { c, r } = await post(api, job);
     busy = 0;
     status.textContent = "";
-    if (code > 199 && code < 300) {
+    if (c > 199 && c < 300) {
       const done = job.d;
       job = 0;
       done();
-    } else if (code > 399 && code < 500 && code != 408 && code != 429) {
+    } else if (refused(c)) {
       job = 0; // the server said no for good: retrying the same body can't help
       alert.textContent = T["error-rejected"];
       form.hidden = false;
     } else {
       retry.hidden = false;
-      if (job.n < RETRIES) {
-        let wait = 2000 << job.n++;
-        if (retryAfter > wait && retryAfter <= 60000) wait = retryAfter;
+      const wait = backoff(job, r);
+      if (wait) {
         timer = SET_TIMEOUT(attempt, wait);
         alert.textContent = T["error-retrying"];
       } else {
@@ -380,6 +384,7 @@ const init = () => {
   }
   root.append(wrapper);
   if (floating) D.body.append(host);
+  if (attr("surveys") != "off") surveys(site, lang, page, pageUrl.pathname);
 };
 
 // A deferred script runs after parsing; an async or injected one may run earlier.
