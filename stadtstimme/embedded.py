@@ -161,6 +161,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
   Demo city pages     {base}/demo/   (the Abfuhrkalender with the feedback widget: {base}/demo/abfall/abfuhrkalender)
   Widget              <script src="{base}/widget/v1/stadtstimme.js" data-site="abfall" defer></script>
   Form without JS     {base}/feedback/form?site=abfall&page=https://abfall.musterstadt.de/abfuhrkalender
+  On-site survey      {base}/demo/buergeramt/termine   (results: {base}/console/surveys)
   Feedback API        POST {base}/api/v1/feedback
   Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
   Metrics API token   {token}

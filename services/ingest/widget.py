@@ -192,12 +192,24 @@ def _add_bundle_routes(router: APIRouter, file: BundleFile, unavailable: Callabl
 
 # Demo pages: what a city page embedding the widget looks like. They are served from the Stadtstimme host, so
 # the script tag pretends the real page address with data-page-url.
-DEMO_SITE = "abfall"
-DEMO_ORIGIN = "https://abfall.musterstadt.de"
+@dataclass(frozen=True)
+class DemoPage:
+    site: str
+    page_url: str  # the address of the real page, sent by the widget
+    template: str
+    title: str
+    kind: str  # how the page embeds the widget, for the index
+
+
 DEMO_PAGES = {
-    "abfuhrkalender": ("demo/abfuhrkalender.html", "Abfuhrkalender", "schwebend (Knopf unten rechts)"),
-    "sperrmuell": ("demo/sperrmuell.html", "Sperrmüll anmelden", "eingebettet im Seitenfluss"),
-}
+    "abfall/abfuhrkalender": DemoPage("abfall", "https://abfall.musterstadt.de/abfuhrkalender",
+                                      "demo/abfuhrkalender.html", "Abfuhrkalender", "schwebend (Knopf unten rechts)"),
+    "abfall/sperrmuell": DemoPage("abfall", "https://abfall.musterstadt.de/sperrmuell", "demo/sperrmuell.html",
+                                  "Sperrmüll anmelden", "eingebettet im Seitenfluss"),
+    "buergeramt/termine": DemoPage("portal", "https://www.musterstadt.de/buergeramt/termine", "demo/termine.html",
+                                   "Termin im Bürgeramt vereinbaren",
+                                   "schwebend, mit einer Umfrage zur Online-Terminvergabe (unten links)"),
+}  # fmt: skip
 
 
 def _add_demo_pages(router: APIRouter, settings: Settings, bundle_file: BundleFile) -> None:
@@ -215,14 +227,14 @@ def _add_demo_pages(router: APIRouter, settings: Settings, bundle_file: BundleFi
 
     @router.get("/demo/")
     async def demo_index() -> HTMLResponse:
-        pages = [(f"/demo/{DEMO_SITE}/{slug}", title, kind) for slug, (_, title, kind) in DEMO_PAGES.items()]
+        pages = [(f"/demo/{path}", page.title, page.kind) for path, page in DEMO_PAGES.items()]
         return render("demo/index.html", pages=pages, base_url=settings.public_base_url.rstrip("/"))
 
-    @router.get("/demo/abfall/{slug}")
-    async def demo_page(request: Request, slug: str) -> Response:
-        if slug not in DEMO_PAGES:
+    @router.get("/demo/{section}/{slug}")
+    async def demo_page(request: Request, section: str, slug: str) -> Response:
+        page = DEMO_PAGES.get(f"{section}/{slug}")
+        if page is None:
             return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
-        template, title, _ = DEMO_PAGES[slug]
-        page_url = f"{DEMO_ORIGIN}/{slug}"
-        form_url = "/feedback/form?" + urlencode({"site": DEMO_SITE, "page": page_url})
-        return render(template, slug=slug, title=title, site=DEMO_SITE, page_url=page_url, form_url=form_url)
+        form_url = "/feedback/form?" + urlencode({"site": page.site, "page": page.page_url})
+        return render(page.template, slug=slug, title=page.title, site=page.site, page_url=page.page_url,
+                      form_url=form_url)  # fmt: skip

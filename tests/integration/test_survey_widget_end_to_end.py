@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +24,10 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, Route
 
 from shared.settings import Settings
+from stadtstimme.embedded import DEMO_SURVEYS
+from stadtstimme.infra import settings_env
+from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.integration.conftest import SERIOUS
 from tests.integration.system import System, with_http_port
 from tests.integration.test_surveys import wait_parts
 
@@ -204,3 +210,29 @@ async def test_survey_targeting_sampling_answers_quota_versions_pause_window(sys
 
 async def _is(value: Any, expected: Any) -> bool:
     return bool(await value == expected)
+
+
+async def test_the_demo_citys_survey_on_its_demo_page(system: System, browser: Browser) -> None:
+    """What a new user sees after `make run`: the Bürgeramt page shows the survey from demo-surveys.yaml; it
+    passes axe, and an answer given on it reaches the results."""
+    command = [sys.executable, "-m", "stadtstimme.cli", "surveys", "apply", str(DEMO_SURVEYS)]
+    env = settings_env(system.settings)
+    applied = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert applied.returncode == 0, applied.stderr
+    context = await browser.new_context(locale="de-DE", bypass_csp=True)  # to inject axe
+    page = await context.new_page()
+    await page.goto(f"{system.base_url}/demo/buergeramt/termine")
+    region = page.get_by_role("region", name="Kurze Umfrage zur Online-Terminvergabe", exact=True)
+    await region.wait_for(timeout=15_000)  # after its 3 s delay
+    await page.add_script_tag(path=str(AXE))
+    assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
+    await page.wait_for_timeout(1100)
+    await region.get_by_role("radio", name="4 –", exact=False).check()
+    await region.get_by_role("button", name="Weiter", exact=True).click()
+    await region.get_by_text("Frage 2 von 4").wait_for()
+    assert await context.cookies() == [] and await page.evaluate("() => sessionStorage.length") == 0
+    await context.close()
+    await wait_parts(system, 1)
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as staff:
+        result = (await staff.get("/api/v1/staff/surveys/buergeramt-terminvergabe/results")).json()
+    assert result["responses"] == 1 and result["questions"][0]["distribution"][3]["count"] == 1
