@@ -165,17 +165,32 @@ async def audit(conn: asyncpg.Connection, actor: str, action: str, subject: str 
     )
 
 
-# Who calls with the operator's bearer token (services, scripts): sees and may do everything.
-TOKEN_ACCOUNT = Account(uuid.UUID(int=0), "api-token", "API-Token", "administrator", ())
+# Who calls with one of the operator's bearer tokens (services, scripts): the metrics token reads everything, like
+# an analyst; the admin token may also change what administrators change (surveys).
+TOKEN_READER = Account(uuid.UUID(int=0), "api-token", "API-Token (lesend)", "analyst", ())
+TOKEN_ADMIN = Account(uuid.UUID(int=1), "admin-token", "API-Token (Administration)", "administrator", ())
 
 
-async def caller(conn: asyncpg.Connection, headers: Mapping[str, str], cookies: Mapping[str, str], token: bytes,
-                 cookie: str) -> Account | None:  # fmt: skip
-    """The account behind a staff API request: the bearer token (if one is configured) or a console session."""
+async def caller(
+    conn: asyncpg.Connection,
+    headers: Mapping[str, str],
+    cookies: Mapping[str, str],
+    tokens: Mapping[bytes, Account],
+    cookie: str,
+) -> Account | None:
+    """The account behind a staff API request: a bearer token (``tokens``: configured token -> its account; empty
+    tokens never match) or a console session."""
     scheme, _, given = headers.get("authorization", "").partition(" ")
-    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token):
-        return TOKEN_ACCOUNT
+    if scheme.lower() == "bearer":
+        presented = given.strip().encode()
+        for token, account in tokens.items():
+            if token and hmac.compare_digest(presented, token):
+                return account
     return await session_account(conn, cookies.get(cookie))
+
+
+def api_tokens(metrics_token: str, admin_token: str) -> dict[bytes, Account]:
+    return {metrics_token.encode(): TOKEN_READER, admin_token.encode(): TOKEN_ADMIN}
 
 
 def same_origin(headers: Mapping[str, str], scheme: str, netloc: str) -> bool:

@@ -46,12 +46,22 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="Bearer token for the staff read API until staff login exists. Empty: API refuses all.",
     )
+    admin_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token of the staff API with administrator rights (defining surveys); empty: changes "
+        "only through console sessions and the command line.",
+    )
     public_base_url: str = Field("http://127.0.0.1:8080", description="Base URL the services are reached at.")
     http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(8080, description="Port the HTTP server binds.")
     org_refresh_s: float = Field(30.0, description="How often ingest re-reads sites and org units.")
     survey_refresh_s: float = Field(
         5.0, gt=0, description="How often ingest re-reads the surveys (status, versions, responses for quotas)."
+    )
+    survey_grace_s: int = Field(
+        3600,
+        ge=0,
+        description="How long a paused, closed or ended survey still takes answers of citizens who had started it.",
     )
     survey_cache_s: int = Field(
         60, ge=0, description="How long browsers may cache a site's survey definitions (Cache-Control max-age)."

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
-from shared.auth import caller, session_cookie
+from shared.auth import api_tokens, caller, session_cookie
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
@@ -104,7 +104,7 @@ def _bucket(r: asyncpg.Record) -> dict[str, Any]:
 
 
 def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
-    token = settings.metrics_token.get_secret_value().encode()
+    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
 
     cookie, _ = session_cookie(settings.public_base_url)
 
@@ -112,7 +112,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         """The filter narrowed to what the caller may see: the bearer token (services, scripts) sees all; a
         console session sees its account's units. Anything else is refused."""
         async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, token, cookie)
+            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
         if account is None:
             raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
         units = account.units_visible()

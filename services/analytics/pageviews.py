@@ -7,7 +7,8 @@ analytics). The estimate combines the two:
     estimated displays = Σ over targeted pages and days of (page views × sampling percentage)
 
 where a page is targeted if the survey's include/exclude patterns select its path on one of its sites, and a
-day counts from the version's publication (or the survey's start) until the next version, the end of its
+day counts from when the version could first be shown (its publication or the survey's first activation,
+whichever is later; not before the window's start) until the next version, the survey's close, the end of its
 window, or today. Assumptions, shown with every estimate: every sampled page view stays long enough for the
 trigger (so the estimate is an upper bound on displays and the response rate a lower bound); pauses are not
 subtracted; the analytics count the same page views as Stadtstimme sees (no consent banner hides some of them).
@@ -132,19 +133,27 @@ async def store(conn: asyncpg.Connection, site_id: str, rows: Sequence[PageViews
 async def exposure(
     conn: asyncpg.Connection,
     definition: SurveyDefinition,
-    published_at: datetime,
-    superseded_at: datetime | None,
+    shown_from: datetime | None,
+    shown_until: datetime | None,
     responses: int,
     dismissals: int,
     timezone: str,
     today: datetime | None = None,
 ) -> dict[str, Any]:
-    """The exposure estimate of one survey version (see the module docstring), with its assumptions."""
+    """The exposure estimate of one survey version (see the module docstring), with its assumptions.
+
+    The days run from when the version could first be shown (``shown_from``; None: never active) to when it
+    stopped (``shown_until``), the end of its window, or now, whichever comes first, in the city's time zone."""
     tz = ZoneInfo(timezone)
     t = definition.targeting
-    start = max(published_at, t.starts_at) if t.starts_at else published_at
-    ends = [e for e in (superseded_at, t.ends_at, today or datetime.now(UTC)) if e is not None]
-    first_day, last_day = start.astimezone(tz).date(), (min(ends) - timedelta(microseconds=1)).astimezone(tz).date()
+    now = today or datetime.now(UTC)
+    start = shown_from or now
+    if t.starts_at is not None:
+        start = max(start, t.starts_at)
+    ends = [e for e in (shown_until, t.ends_at, now) if e is not None]
+    end = min(ends) if shown_from is not None else start
+    first_day = start.astimezone(tz).date()
+    last_day = (end - timedelta(microseconds=1)).astimezone(tz).date() if end > start else first_day - timedelta(1)
     rows = await conn.fetch(
         """SELECT page_url, sum(views)::bigint AS views FROM page_view_daily
            WHERE site_id = ANY($1::text[]) AND day BETWEEN $2 AND $3 GROUP BY page_url""",
@@ -160,7 +169,7 @@ async def exposure(
     displays = views * t.sampling_percent / 100
     return {
         "first_day": first_day,
-        "last_day": last_day,
+        "last_day": max(last_day, first_day),
         "page_views": views,
         "displays_estimate": round(displays),
         "response_rate_estimate": round(responses / displays, 4) if displays else None,

@@ -115,7 +115,9 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
         for _, consumer, _ in ARCHIVES[1:]:
             await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
     processed = 0
-    for projector in (Projector, SurveyProjector, SurveyResponseProjector):  # definitions before answers
+    # Surveys first (ingest reads them to serve and check surveys; the feedback topic takes longest), and
+    # definitions before answers.
+    for projector in (SurveyProjector, SurveyResponseProjector, Projector):
         processed += await projector(settings, pool).run(until_caught_up=True)
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")

@@ -1,9 +1,10 @@
-"""Staff API of surveys: define and publish (admin), change status, read results as JSON or CSV.
+"""Staff API of surveys: define and publish (administrators), change status, read results as JSON or CSV.
 
-Authentication as for the metrics API: the operator's bearer token, or a console session. Scoping on the
-server: a survey belongs to its ``org_unit``; unit staff see and change only their units' surveys (another
-unit's survey answers 404), analysts read all, administrators do everything. A state-changing request with a
-session must be same-origin and JSON (CSRF). Every change and every export is in the audit log.
+Authentication: a console session, or a bearer token (the metrics token reads like an analyst, the admin token
+acts as an administrator). Scoping on the server: a survey belongs to its ``org_unit``; unit staff see their
+units' surveys and change their status (another unit's survey answers 404), analysts read all, only
+administrators define surveys (targeting may reach any unit's pages). A state-changing request with a session
+must be same-origin and JSON (CSRF). Every change and every export is in the audit log.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from typing import Annotated, Any
 
 import asyncpg
 import orjson
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from services.analytics import survey_store, surveys
 from services.analytics.survey_domain import InvalidCommand
-from shared.auth import TOKEN_ACCOUNT, Account, audit, caller, same_origin, session_cookie
+from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
 from shared.contracts.surveys import Status, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
@@ -50,20 +52,20 @@ def _json(body: Any, status: int = 200) -> Response:
 
 
 def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: LazyProducer) -> APIRouter:
-    token = settings.metrics_token.get_secret_value().encode()
+    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
     cookie, _ = session_cookie(settings.public_base_url)
     router = APIRouter(prefix=PREFIX, tags=["surveys"])
 
     async def account_of(request: Request, changing: bool = False) -> Account:
         async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, token, cookie)
+            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
         if account is None:
             raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
-        if changing and account is not TOKEN_ACCOUNT:
-            if not same_origin(request.headers, request.url.scheme, request.url.netloc):
-                raise HTTPException(403, "cross-site request refused")
+        if changing:
             if account.role == "analyst":
-                raise HTTPException(403, "analysts read, they do not change surveys")
+                raise HTTPException(403, "analysts and the read token read, they do not change surveys")
+            if account is not TOKEN_ADMIN and not same_origin(request.headers, request.url.scheme, request.url.netloc):
+                raise HTTPException(403, "cross-site request refused")
         return account
 
     async def visible_survey(account: Account, survey_id: str) -> dict[str, Any]:
@@ -113,6 +115,10 @@ def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: LazyPr
             )
         except InvalidCommand as exc:
             return refused(request, exc)
+        except (KafkaError, OSError, TimeoutError):
+            # Nothing was written to the read model (the transaction rolled back); the command can be repeated.
+            title = text("problem.unavailable.title", request_language(request))
+            return problem(503, "service-unavailable", title, headers={"Retry-After": "5"})
         async with pool.acquire() as conn:
             if events:
                 await audit(conn, account.username, "survey_changed", survey_id,
@@ -128,6 +134,9 @@ def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: LazyPr
         """Create or change a survey. A changed definition publishes a new version (published versions never
         change; results stay with the version answered); the same definition again publishes nothing."""
         account = await account_of(request, changing=True)
+        if account.role != "administrator":
+            # Targeting reaches every page of a site, whichever unit owns it: only administrators define surveys.
+            raise HTTPException(403, "only administrators define surveys; unit staff change their surveys' status")
         if command.definition.id != survey_id:
             raise HTTPException(422, "definition.id must equal the survey id in the path")
         return await run(request, account, survey_id, command.definition, command.status)

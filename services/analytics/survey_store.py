@@ -3,6 +3,7 @@ functions, each inside the caller's transaction, so a replay produces exactly wh
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,15 @@ from uuid import UUID
 
 import asyncpg
 import orjson
+from prometheus_client import Counter
 
 from services.analytics.survey_domain import SurveyState
 from shared.contracts.surveys import SurveyDefinition, SurveyStatusChangedV1, SurveyVersionPublishedV1
+
+log = logging.getLogger(__name__)
+SEQUENCE_CONFLICTS = Counter(
+    "stadtstimme_survey_sequence_conflicts_total", "Survey lifecycle events not applied: their place was taken"
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,16 @@ async def apply_lifecycle(conn: asyncpg.Connection, rows: Sequence[LifecycleRow]
             row.envelope,
         )
         if not fresh:
+            other = await conn.fetchval(
+                "SELECT event_id FROM survey_event WHERE survey_id = $1 AND sequence = $2", d.survey_id, d.sequence
+            )
+            if other is not None and other != row.event_id:
+                # Two commands took the same place in the survey's lifecycle: one was published to Kafka although
+                # its command failed (a send that timed out, then succeeded) and staff repeated the command. The
+                # first one applied stays; the other is reported, never applied silently.
+                SEQUENCE_CONFLICTS.inc()
+                log.error("survey %s: event %s conflicts with %s at sequence %d; not applied",
+                          d.survey_id, row.event_id, other, d.sequence)  # fmt: skip
             continue
         applied += 1
         if isinstance(d, SurveyVersionPublishedV1):
@@ -95,16 +112,19 @@ class ResponseRow:
     answers: str  # JSON object: question id -> value
 
 
-# One statement per batch: archive the parts never seen before (dedupe by event id), then a row per response
-# from its first part (later parts can only add a dismissal or make it counted), then each question's first
-# answer. All CTEs see the tables as they were before the statement, hence the grouping within the batch.
+# Three statements per batch, in the caller's transaction. The result does not depend on how events are cut
+# into batches (a replay reads bigger batches than live projection):
+# 1. archive the parts never seen before (dedupe by event id) and keep one row per response: the survey, version,
+#    page and time of its first part, and the earliest dismissal;
+# 2. each question's first answer (by time, flagged or not), only from parts of the response's own survey and
+#    version (a response id reused for another survey adds nothing);
+# 3. a response counts once it has an unflagged answer stored.
 PROJECT_RESPONSES = """
 WITH batch AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[],
-                         $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bool[],
-                         $14::bool[], $15::text[])
+                         $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bool[])
         AS b(event_id, response_id, kafka_partition, kafka_offset, received_at, envelope, survey_id,
-             survey_version, site_id, page_url, org_unit_id, language, dismissed, flagged, answers)
+             survey_version, site_id, page_url, org_unit_id, language, dismissed)
 ), fresh AS (
     INSERT INTO survey_response_event AS t (event_id, response_id, kafka_partition, kafka_offset, received_at,
                                             envelope)
@@ -114,26 +134,34 @@ WITH batch AS (
     RETURNING event_id
 ), parts AS (
     SELECT b.* FROM batch b JOIN fresh USING (event_id)
-), responses AS (
-    INSERT INTO survey_response AS r (response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
-                                      language, first_at, dismissed_at, counted)
-    SELECT DISTINCT ON (response_id) response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
-           language, min(received_at) OVER w,
-           min(received_at) FILTER (WHERE dismissed) OVER w,
-           bool_or(NOT flagged AND answers <> '{}') OVER w
-    FROM parts
-    WINDOW w AS (PARTITION BY response_id)
-    ORDER BY response_id, received_at, kafka_partition, kafka_offset
-    ON CONFLICT (response_id) DO UPDATE SET
-        dismissed_at = coalesce(r.dismissed_at, excluded.dismissed_at),
-        counted = r.counted OR excluded.counted
 )
+INSERT INTO survey_response AS r (response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+                                  language, first_at, dismissed_at, counted)
+SELECT DISTINCT ON (response_id) response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+       language, min(received_at) OVER w, min(received_at) FILTER (WHERE dismissed) OVER w, false
+FROM parts
+WINDOW w AS (PARTITION BY response_id)
+ORDER BY response_id, received_at, kafka_partition, kafka_offset
+ON CONFLICT (response_id) DO UPDATE SET
+    first_at = least(r.first_at, excluded.first_at),
+    dismissed_at = least(r.dismissed_at, excluded.dismissed_at)
+"""
+PROJECT_ANSWERS = """
 INSERT INTO survey_answer (response_id, question_id, survey_id, survey_version, value, answered_at, flagged)
 SELECT DISTINCT ON (p.response_id, a.key) p.response_id, a.key, p.survey_id, p.survey_version, a.value,
        p.received_at, p.flagged
-FROM parts p, jsonb_each(p.answers::jsonb) AS a
-ORDER BY p.response_id, a.key, p.flagged, p.received_at, p.kafka_partition, p.kafka_offset
+FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::int[], $8::bigint[])
+         AS p(response_id, survey_id, survey_version, received_at, flagged, answers, kafka_partition, kafka_offset)
+     JOIN survey_response r ON r.response_id = p.response_id AND r.survey_id = p.survey_id
+                           AND r.survey_version = p.survey_version,
+     jsonb_each(p.answers::jsonb) AS a
+ORDER BY p.response_id, a.key, p.received_at, p.kafka_partition, p.kafka_offset
 ON CONFLICT (response_id, question_id) DO NOTHING
+"""
+MARK_COUNTED = """
+UPDATE survey_response r SET counted = true
+WHERE r.response_id = ANY($1::uuid[]) AND NOT r.counted
+  AND EXISTS (SELECT 1 FROM survey_answer a WHERE a.response_id = r.response_id AND NOT a.flagged)
 """
 
 
@@ -142,9 +170,13 @@ async def project_responses(conn: asyncpg.Connection, rows: Sequence[ResponseRow
         return
     columns = (
         "event_id response_id partition offset received_at envelope survey_id survey_version site_id page_url "
-        "org_unit_id language dismissed flagged answers"
+        "org_unit_id language dismissed"
     ).split()
     await conn.execute(PROJECT_RESPONSES, *([getattr(r, c) for r in rows] for c in columns))
+    # Answers of duplicates and of already projected parts are offered again: the first answer stays.
+    columns = "response_id survey_id survey_version received_at flagged answers partition offset".split()
+    await conn.execute(PROJECT_ANSWERS, *([getattr(r, c) for r in rows] for c in columns))
+    await conn.execute(MARK_COUNTED, list({r.response_id for r in rows}))
 
 
 async def reset(conn: asyncpg.Connection) -> None:
@@ -203,16 +235,30 @@ async def list_surveys(conn: asyncpg.Connection, units: Sequence[str] | None = N
     ]
 
 
-async def version_span(conn: asyncpg.Connection, survey_id: str, version: int) -> tuple[datetime, datetime | None]:
-    """When a version was published, and when the next one replaced it (None: still current)."""
+async def version_span(
+    conn: asyncpg.Connection, survey_id: str, version: int
+) -> tuple[datetime | None, datetime | None]:
+    """When a version could first be shown (its publication or the survey's first activation, whichever is
+    later; None if the survey was never active) and when it stopped (replaced by the next version or the survey
+    closed, whichever came first; None: not yet). Pauses in between are not subtracted."""
     row = await conn.fetchrow(
-        """SELECT published_at, (SELECT min(n.published_at) FROM survey_version n
-                                 WHERE n.survey_id = v.survey_id AND n.version > v.version) AS superseded_at
-           FROM survey_version v WHERE survey_id = $1 AND version = $2""",
+        """WITH moves AS (
+               SELECT (envelope::jsonb #>> '{data,status}') AS status,
+                      (envelope::jsonb #>> '{data,changed_at}')::timestamptz AS at
+               FROM survey_event WHERE survey_id = $1 AND envelope::jsonb #>> '{data,status}' IS NOT NULL)
+           SELECT v.published_at,
+                  (SELECT min(n.published_at) FROM survey_version n
+                   WHERE n.survey_id = v.survey_id AND n.version > v.version) AS superseded_at,
+                  (SELECT min(at) FROM moves WHERE status = 'active') AS first_active,
+                  (SELECT min(at) FROM moves WHERE status = 'closed') AS closed_at
+           FROM survey_version v WHERE v.survey_id = $1 AND v.version = $2""",
         survey_id,
         version,
     )
-    return row["published_at"], row["superseded_at"]
+    if row is None or row["first_active"] is None:
+        return None, None
+    ends = [t for t in (row["superseded_at"], row["closed_at"]) if t is not None]
+    return max(row["published_at"], row["first_active"]), min(ends) if ends else None
 
 
 async def version_definition(conn: asyncpg.Connection, survey_id: str, version: int) -> SurveyDefinition | None:
@@ -259,11 +305,11 @@ async def result_rows(
     )
     days = await conn.fetch(
         """SELECT d.day, sum(d.answered)::bigint AS answered, sum(d.dismissed)::bigint AS dismissed FROM (
-               SELECT date_trunc('day', first_at, $3::text)::date AS day,
+               SELECT (first_at AT TIME ZONE $3::text)::date AS day,
                       count(*) FILTER (WHERE counted) AS answered, 0 AS dismissed
                FROM survey_response WHERE survey_id = $1 AND survey_version = $2 GROUP BY 1
                UNION ALL
-               SELECT date_trunc('day', dismissed_at, $3::text)::date, 0, count(*)
+               SELECT (dismissed_at AT TIME ZONE $3::text)::date, 0, count(*)
                FROM survey_response WHERE survey_id = $1 AND survey_version = $2 AND dismissed_at IS NOT NULL
                GROUP BY 1) d
            GROUP BY d.day ORDER BY d.day""",

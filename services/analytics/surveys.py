@@ -106,8 +106,8 @@ async def results(conn: asyncpg.Connection, survey_id: str, version: int, timezo
     totals = raw["totals"]
     responses = totals["responses"]
     last = definition.questions[-1].id
-    published_at, superseded_at = await survey_store.version_span(conn, survey_id, version)
-    estimate = await pageviews.exposure(conn, definition, published_at, superseded_at, responses,
+    shown_from, shown_until = await survey_store.version_span(conn, survey_id, version)
+    estimate = await pageviews.exposure(conn, definition, shown_from, shown_until, responses,
                                         totals["dismissals"], timezone)  # fmt: skip
     return {
         "survey_id": survey_id,

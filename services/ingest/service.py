@@ -7,7 +7,7 @@ import contextlib
 import logging
 import math
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -101,8 +101,10 @@ class IngestService:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             surveys = await conn.fetch(
-                """SELECT s.survey_id, s.status, s.current_version,
-                          (SELECT count(*) FROM survey_response r WHERE r.survey_id = s.survey_id AND r.counted) AS n
+                """SELECT s.survey_id, s.status, s.current_version, s.updated_at,
+                          CASE WHEN s.status = 'active' THEN (SELECT count(*) FROM survey_response r
+                                                              WHERE r.survey_id = s.survey_id AND r.counted)
+                               ELSE 0 END AS n
                    FROM survey s WHERE s.status <> 'draft'"""
             )
             versions = await conn.fetch(
@@ -115,7 +117,9 @@ class IngestService:
                 v["definition"]
             )
         live = [
-            LiveSurvey(s["survey_id"], s["status"], s["current_version"], by_survey[s["survey_id"]], s["n"])
+            LiveSurvey(
+                s["survey_id"], s["status"], s["current_version"], by_survey[s["survey_id"]], s["n"], s["updated_at"]
+            )
             for s in surveys
             if s["current_version"] in by_survey.get(s["survey_id"], {})
         ]
@@ -178,7 +182,8 @@ class IngestService:
     ) -> None:
         """One survey part, like ``submit``: resolved against the org model and the survey catalogue (raises
         ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback."""
-        page_url, data = accept_survey_response(submission, self.surveys, self.org, origin, received_at)
+        grace = timedelta(seconds=self.settings.survey_grace_s)
+        page_url, data = accept_survey_response(submission, self.surveys, self.org, origin, received_at, grace)
         key = self.admit(client, submission.altcha, True)
         await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
                            str(submission.response_id), page_url, data, received_at)  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -51,7 +51,20 @@ class LiveSurvey:
     status: str
     current_version: int
     versions: dict[int, SurveyDefinition]
-    responses: int  # counted responses (all versions), for the quota
+    responses: int  # counted responses (all versions), for the quota; 0 unless active
+    changed_at: datetime | None = None  # of the last lifecycle event
+
+    def accepting(self, now: datetime, grace: timedelta) -> bool:
+        """Whether answers are still taken: while active and inside the window, and for ``grace`` after a pause,
+        a close or the window's end, so that a citizen who started can finish. Never for drafts."""
+        if self.status == "draft":
+            return False
+        ends_at = self.current.targeting.ends_at
+        if ends_at is not None and now >= ends_at + grace:
+            return False
+        if self.status == "active":
+            return True
+        return self.changed_at is not None and now < self.changed_at + grace
 
     @property
     def current(self) -> SurveyDefinition:
@@ -169,15 +182,17 @@ def accept_survey_response(
     model: OrgModel,
     origin: str | None,
     received_at: datetime,
+    grace: timedelta = timedelta(hours=1),
 ) -> tuple[str, dict[str, Any]]:
     """(normalised page URL, event data) for an acceptable part; raises ``Rejected`` or ``InvalidAnswer``.
 
-    Answers are accepted for every published version of a survey that is not a draft: a citizen who started
-    before a pause, a close or a new version can finish, and the answers count for the version they saw.
+    Answers are taken for every published version of a survey that is ``accepting``: a citizen who started
+    before a new version, a pause, a close or the window's end can finish within ``grace``, and the answers
+    count for the version they saw. A full quota only stops the survey from being shown.
     """
     site, page_url, path = resolve_page(request.site, request.page_url, model, origin)
     survey = catalogue.surveys.get(request.survey_id)
-    if survey is None or survey.status == "draft":
+    if survey is None or not survey.accepting(received_at, grace):
         raise Rejected("unknown_survey", "survey_id")
     definition = survey.versions.get(request.version)
     if definition is None:

@@ -34,7 +34,13 @@ class System:
 
     @property
     def auth(self) -> dict[str, str]:
+        """The metrics (read) token."""
         return {"Authorization": f"Bearer {self.settings.metrics_token.get_secret_value()}"}
+
+    @property
+    def admin(self) -> dict[str, str]:
+        """The admin token (may define surveys)."""
+        return {"Authorization": f"Bearer {self.settings.admin_token.get_secret_value()}"}
 
     async def prepare(self) -> None:
         await migrate_url(self.settings.database_url)

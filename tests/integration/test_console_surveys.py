@@ -80,7 +80,7 @@ async def active_survey_with_answers(system: System) -> None:
         part(r[2], {}, dismissed=True),
         part(r[3], {}, dismissed=True),
     ]
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as admin:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as admin:
         created = await admin.put(f"/api/v1/staff/surveys/{SURVEY}", json={"definition": definition(),
                                                                            "status": "active"})  # fmt: skip
         assert created.status_code == 200, created.text
@@ -206,7 +206,7 @@ async def test_survey_pages_scoping_results_and_status(system: System) -> None:
     finally:
         await conn.close()
     changes = [(r["actor"], r["subject"]) for r in log if r["action"] == "survey_changed"]
-    assert changes == [("api-token", SURVEY), ("buergeramt.staff", SURVEY)]  # refused moves are not changes
+    assert changes == [("admin-token", SURVEY), ("buergeramt.staff", SURVEY)]  # refused moves are not changes
     viewed = {r["actor"] for r in log if r["action"] == "view_survey_answers" and r["subject"] == SURVEY}
     assert viewed == {"buergeramt.staff", "pr-team"}  # never abfall.staff, who got 404
     assert all('"version": 1' in r["detail"] for r in log if r["action"] == "view_survey_answers")

@@ -149,7 +149,7 @@ async def until(check: Any, timeout: float = 10.0) -> float:
 
 
 async def test_survey_targeting_sampling_answers_quota_versions_pause_window(system: System, browser: Browser) -> None:
-    staff = httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30)
+    staff = httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30)
     city = await City.open(system, browser)
     try:
         assert (await staff.put(STAFF, json={"definition": definition(), "status": "active"})).status_code == 200
@@ -233,6 +233,6 @@ async def test_the_demo_citys_survey_on_its_demo_page(system: System, browser: B
     assert await context.cookies() == [] and await page.evaluate("() => sessionStorage.length") == 0
     await context.close()
     await wait_parts(system, 1)
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as staff:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as staff:
         result = (await staff.get("/api/v1/staff/surveys/buergeramt-terminvergabe/results")).json()
     assert result["responses"] == 1 and result["questions"][0]["distribution"][3]["count"] == 1

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,7 +113,7 @@ async def results(client: httpx.AsyncClient, version: int, expected: int, timeou
 
 
 async def test_survey_from_definition_to_results(system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as staff, \
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as staff, \
             httpx.AsyncClient(base_url=system.base_url, timeout=30) as citizen:  # fmt: skip
         # A draft is not served and takes no answers.
         created = await staff.put(STAFF, json={"definition": definition()})
@@ -164,7 +164,8 @@ async def test_survey_from_definition_to_results(system: System) -> None:
         assert (nps["answers"], nps["promoters"], nps["detractors"], nps["nps"]) == (2, 1, 1, 0)
         (comment,) = text["texts"]
         assert "a@b.de" not in comment["text"] and comment["page_url"] == PAGE  # redacted before Kafka
-        assert sum(d["answered"] for d in v1["days"]) == 4 and sum(d["dismissed"] for d in v1["days"]) == 2
+        today = datetime.now(ZoneInfo(system.settings.timezone)).date().isoformat()
+        assert v1["days"] == [{"day": today, "answered": 4, "dismissed": 2}]  # the city's day, not UTC's
 
         # A changed definition is version 2, served at once; answers to it stay apart from version 1.
         changed = await staff.put(STAFF, json={"definition": definition("Terminvergabe, neu")})
@@ -218,7 +219,7 @@ async def test_survey_from_definition_to_results(system: System) -> None:
 
 
 async def test_staff_scoping_and_csrf(system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as admin:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as admin:
         assert (await admin.put(STAFF, json={"definition": definition(), "status": "active"})).status_code == 200
     add_staff(system, "buergeramt.staff", "unit_staff", "buergeramt")
     add_staff(system, "abfall.staff", "unit_staff", "abfallwirtschaft")
@@ -238,6 +239,12 @@ async def test_staff_scoping_and_csrf(system: System) -> None:
         foreign = definition() | {"id": "abfall-umfrage", "org_unit": "abfallwirtschaft"}
         stolen = await own.put("/api/v1/staff/surveys/abfall-umfrage", json={"definition": foreign}, headers=origin)
         assert stolen.status_code == 403
+        # Only administrators define surveys (targeting reaches any unit's pages), even for the staff's own unit.
+        redefined = await own.put(STAFF, json={"definition": definition("Eigene Fassung")}, headers=origin)
+        assert redefined.status_code == 403
+        async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth) as reader:
+            assert (await reader.get(f"{STAFF}/results")).status_code == 200  # the metrics token reads
+            assert (await reader.post(f"{STAFF}/status", json={"status": "paused"})).status_code == 403
         paused = await own.post(f"{STAFF}/status", json={"status": "paused"}, headers=origin)
         assert paused.status_code == 200 and paused.json()["status"] == "paused"
         anonymous = httpx.AsyncClient(base_url=system.base_url)
@@ -253,23 +260,34 @@ async def test_staff_scoping_and_csrf(system: System) -> None:
 
 
 async def test_replay_rebuilds_the_survey_read_models(system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as client:
         await client.put(STAFF, json={"definition": definition(), "status": "active"})
         await client.put(STAFF, json={"definition": definition("Zweite Fassung")})
         await until_version(client, 2)
         for n in range(5):
             body = part(str(uuid.uuid4()), 1 + n % 2, {"zufrieden": 1 + n, "empfehlen": 2 * n})
             assert (await client.post("/api/v1/survey-responses", json=body)).status_code == 202
-        await wait_parts(system, 5)
-        before = [await results(client, v, expected=e) for v, e in ((1, 3), (2, 2))]
+        # One response whose first answer was flagged (honeypot) and whose next was not, in separate requests
+        # (separate batches live, one batch in the replay), and a response id reused for another version.
+        mixed = str(uuid.uuid4())
+        for body in (part(mixed, 2, {"zufrieden": 1}, website="http://spam.example"),
+                     part(mixed, 2, {"zufrieden": 5, "empfehlen": 9}), part(mixed, 1, {"empfehlen": 0})):  # fmt: skip
+            assert (await client.post("/api/v1/survey-responses", json=body)).status_code == 202
+            await asyncio.sleep(0.3)
+        await wait_parts(system, 8)
+        before = [await results(client, v, expected=e) for v, e in ((1, 3), (2, 3))]
+        rating = before[1]["questions"][0]
+        assert rating["answers"] == 2 and rating["distribution"][0]["count"] == 0  # the flagged 1 stays out
+        assert before[1]["questions"][1]["distribution"][9]["count"] == 1  # counted through its unflagged part
+        assert before[0]["questions"][1]["answers"] == 3  # the response id reused for v1 added nothing there
         listed = (await client.get("/api/v1/staff/surveys")).json()
     system.stop("projector")
     pool = await create_pool(system.settings)
     try:
-        assert await replay(system.settings, pool) == 3 + 5  # lifecycle events and answers; no feedback
+        assert await replay(system.settings, pool) == 3 + 8  # lifecycle events and answer parts; no feedback
     finally:
         await pool.close()
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as client:
         after = [(await client.get(f"{STAFF}/results", params={"version": v})).json() for v in (1, 2)]
         assert after == before
         assert (await client.get("/api/v1/staff/surveys")).json() == listed
@@ -310,7 +328,7 @@ async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
     imported = cli(system, "pageviews", "import", str(views), "--site", "portal")
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "portal: 4 page-days over 2 days, 1239 page views"
-    async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth, timeout=30) as staff:
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as staff:
         body = part(str(uuid.uuid4()), 1, {"zufriedenheit": 5}) | {"survey_id": "buergeramt-terminvergabe"}
         await until_served(staff, True, survey="buergeramt-terminvergabe")
         assert (await staff.post("/api/v1/survey-responses", json=body)).status_code == 202

@@ -164,10 +164,12 @@ def test_completion_rate() -> None:
 # ---- Ingest: delivery and acceptance ----
 
 
-def live(status: str = "active", responses: int = 0, **targeting: Any) -> LiveSurvey:
+def live(
+    status: str = "active", responses: int = 0, changed_at: datetime | None = None, **targeting: Any
+) -> LiveSurvey:
     base = {"sites": ["portal"], "include": ["/buergeramt/*"], "sampling_percent": 50, "quota": 3}
     d = definition(targeting=base | targeting)
-    return LiveSurvey(d.id, status, 1, {1: d}, responses)
+    return LiveSurvey(d.id, status, 1, {1: d}, responses, changed_at)
 
 
 def served(survey: LiveSurvey, now: datetime = NOW) -> list[dict[str, Any]]:
@@ -247,8 +249,15 @@ def test_drafts_unknown_versions_and_foreign_sites_are_refused() -> None:
         accept(request(page_url="https://evil.example/buergeramt/termine"))
 
 
-def test_paused_surveys_still_take_the_rest_of_a_started_response() -> None:
-    assert accept(request(), live("paused"))["survey_version"] == 1
+def test_paused_closed_or_ended_surveys_take_answers_for_an_hour_more() -> None:
+    recently, long_ago = NOW - timedelta(minutes=10), NOW - timedelta(hours=2)
+    assert accept(request(), live("paused", changed_at=recently))["survey_version"] == 1
+    assert accept(request(), live("closed", changed_at=recently))["survey_version"] == 1
+    assert accept(request(), live(ends_at=recently))["survey_version"] == 1
+    assert accept(request(), live(responses=3))["survey_version"] == 1  # a full quota only stops showing it
+    for gone in (live("paused", changed_at=long_ago), live("closed", changed_at=long_ago), live(ends_at=long_ago)):
+        with pytest.raises(Rejected, match="unknown_survey"):
+            accept(request(), gone)
 
 
 def test_dismissal_and_time_trap() -> None:
