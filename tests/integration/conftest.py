@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, async_playwright
@@ -11,15 +13,33 @@ from tests.browser.conftest import CHROMIUM, require
 from tests.integration.system import System, with_http_port
 
 
-@pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
-    """Demo city loaded, projector and web (ingest + analytics) running as subprocesses."""
-    s = System(with_http_port(settings), tmp_path / "logs")
+@contextlib.asynccontextmanager
+async def running(settings: Settings, logdir: Path, **changes: Any) -> AsyncIterator[System]:
+    """Demo city loaded, projector and web (ingest + analytics) running as subprocesses; ``changes`` to settings."""
+    s = System(with_http_port(settings).model_copy(update=changes), logdir)
     await s.prepare()
     s.start_projector()
     s.start_web()
-    yield s
-    s.stop_all()
+    try:
+        yield s
+    finally:
+        s.stop_all()
+
+
+@pytest.fixture
+async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
+    async with running(settings, tmp_path / "logs") as s:
+        yield s
+
+
+# Surveys under test: ingest re-reads them every 0.2 s (default 5 s), browsers may cache them for 1 s (default 60).
+SURVEY_TIMING = {"survey_refresh_s": 0.2, "survey_cache_s": 1}
+
+
+@pytest.fixture
+async def survey_system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
+    async with running(settings, tmp_path / "logs", **SURVEY_TIMING) as s:
+        yield s
 
 
 # axe-core in the page: the ids of serious or critical violations of the given WCAG tags.

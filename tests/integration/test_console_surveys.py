@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -15,10 +13,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Dialog
 
-from shared.settings import Settings
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
-from tests.integration.system import System, with_http_port
+from tests.integration.system import System
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
 from tests.integration.test_surveys import until_served, wait_parts
 
@@ -51,15 +48,8 @@ def definition() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
-    """The real system with ingest re-reading surveys every 0.2 s and a 1 s browser cache (as in test_surveys)."""
-    tuned = with_http_port(settings).model_copy(update={"survey_refresh_s": 0.2, "survey_cache_s": 1})
-    s = System(tuned, tmp_path / "logs")
-    await s.prepare()
-    s.start_projector()
-    s.start_web()
-    yield s
-    s.stop_all()
+def system(survey_system: System) -> System:
+    return survey_system  # with ingest re-reading surveys every 0.2 s and a 1 s browser cache
 
 
 def part(response_id: str, answers: dict[str, Any], **extra: Any) -> dict[str, Any]:

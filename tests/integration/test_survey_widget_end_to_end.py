@@ -14,21 +14,18 @@ import math
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, Route
 
-from shared.settings import Settings
 from stadtstimme.embedded import DEMO_SURVEYS
 from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import SERIOUS
-from tests.integration.system import System, with_http_port
+from tests.integration.conftest import SERIOUS, SURVEY_TIMING
+from tests.integration.system import System
 from tests.integration.test_surveys import wait_parts
 
 CITY = "https://abfall.musterstadt.de"
@@ -36,7 +33,7 @@ SURVEY = "abfall-online-dienste"
 STAFF = f"/api/v1/staff/surveys/{SURVEY}"
 TITLE = "Kurze Umfrage zu unseren Online-Diensten"
 LOADS = 100  # page views for the sampling rate; 50 % of them: 50 ± 5 (one standard deviation)
-REFRESH_S, CACHE_S = 0.2, 1
+REFRESH_S, CACHE_S = SURVEY_TIMING["survey_refresh_s"], SURVEY_TIMING["survey_cache_s"]
 
 
 def definition(version_note: str = "", quota: int = 3, **targeting: Any) -> dict[str, Any]:
@@ -61,14 +58,8 @@ def definition(version_note: str = "", quota: int = 3, **targeting: Any) -> dict
 
 
 @pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
-    tuned = with_http_port(settings).model_copy(update={"survey_refresh_s": REFRESH_S, "survey_cache_s": CACHE_S})
-    s = System(tuned, tmp_path / "logs")
-    await s.prepare()
-    s.start_projector()
-    s.start_web()
-    yield s
-    s.stop_all()
+def system(survey_system: System) -> System:
+    return survey_system  # with ingest re-reading surveys every 0.2 s and a 1 s browser cache
 
 
 class City:

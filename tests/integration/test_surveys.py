@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,9 @@ import pytest
 
 from services.analytics.replay import replay
 from shared.db import create_pool
-from shared.settings import Settings
 from stadtstimme.embedded import DEMO_SURVEYS
 from stadtstimme.infra import settings_env
-from tests.integration.system import System, with_http_port
+from tests.integration.system import System
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
 
 SURVEY = "buergeramt-termine"
@@ -49,15 +47,8 @@ def definition(title: str = "Online-Terminvergabe", quota: int = 6) -> dict[str,
 
 
 @pytest.fixture
-async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
-    """The real system with ingest re-reading surveys every 0.2 s (default 5 s) and a 1 s browser cache."""
-    tuned = with_http_port(settings).model_copy(update={"survey_refresh_s": 0.2, "survey_cache_s": 1})
-    s = System(tuned, tmp_path / "logs")
-    await s.prepare()
-    s.start_projector()
-    s.start_web()
-    yield s
-    s.stop_all()
+def system(survey_system: System) -> System:
+    return survey_system  # with ingest re-reading surveys every 0.2 s and a 1 s browser cache
 
 
 async def served(client: httpx.AsyncClient, site: str = "portal") -> list[dict[str, Any]]:
