@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -12,9 +12,10 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from services.analytics import opendata
 from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
-from shared.auth import api_tokens, caller, session_cookie
+from shared.auth import api_tokens, audit, caller, session_cookie
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
@@ -197,5 +198,32 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             items.append(item)
         items.sort(key=lambda i: (-i["totals"]["responses"], i["org_unit"]))
         return f.envelope(items)
+
+    @router.get("/open-data/satisfaction.{fmt}")
+    async def open_data(
+        request: Request,
+        fmt: Literal["csv", "json"],
+        first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+        last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    ) -> Response:
+        """Satisfaction per org unit and month, protected for publication (fewer than 5 responses: "< 5"), as
+        CSV or JSON for the city's open data portal. Unit staff get their units only. Audited as an export."""
+        async with pool.acquire() as conn:
+            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
+            if account is None:
+                raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
+            start, end = date.fromisoformat(first + "-01"), date.fromisoformat(last + "-01")
+            if end < start:
+                raise HTTPException(422, "'to' lies before 'from'")
+            units = account.units_visible()
+            scope = sorted(units) if units is not None else None
+            items = await opendata.monthly(conn, start, end, settings.timezone, scope)
+            await audit(conn, account.username, "export", f"open-data:{first}..{last}.{fmt}")
+        name = f"stadtstimme-zufriedenheit-{first}-bis-{last}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+        if fmt == "csv":
+            return Response(opendata.as_csv(items), media_type="text/csv; charset=utf-8", headers=headers)
+        body = orjson.dumps(opendata.as_json(items, start, end, settings.timezone))
+        return Response(body, media_type="application/json", headers=headers)
 
     return router

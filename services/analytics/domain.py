@@ -32,3 +32,23 @@ def stats(row: Mapping[str, Any]) -> dict[str, Any]:
         "rating_mean": round(row["rating_sum"] / row["rating_count"], 4) if row["rating_count"] else None,
         "rating_distribution": {str(i): row[f"rating_{i}"] for i in range(1, 6)},
     }
+
+
+# Publication: buckets with fewer responses than this are shown as "< 5", with no share or mean, so that no
+# published figure describes fewer than five people.
+SMALL_NUMBER = 5
+
+
+def published(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of one bucket as they may be published: responses, helpful share and mean rating, or, below
+    ``SMALL_NUMBER`` responses, only the fact that there were fewer (``suppressed``)."""
+    figures = stats(row)
+    if figures["responses"] < SMALL_NUMBER:
+        return {"responses": None, "suppressed": True, "helpful_share": None, "rating_mean": None}
+    return {
+        "responses": figures["responses"],
+        "suppressed": False,
+        # Shares and means of fewer than five answers within a larger bucket are withheld too.
+        "helpful_share": figures["helpful_share"] if row["helpful_yes"] + row["helpful_no"] >= SMALL_NUMBER else None,
+        "rating_mean": figures["rating_mean"] if figures["rating_count"] >= SMALL_NUMBER else None,
+    }
