@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.analytics import survey_store, surveys
 from services.analytics.domain import stats
 from services.analytics.store import SUMS
-from services.analytics.survey_domain import InvalidCommand
+from services.analytics.survey_domain import InvalidCommand, answer_label
 from shared.auth import (
     Account,
     audit,
@@ -37,7 +37,7 @@ from shared.auth import (
     start_session,
 )
 from shared.auth import same_origin as auth_same_origin
-from shared.contracts.surveys import STATUSES, TRANSITIONS, Question, SurveyDefinition
+from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.settings import Settings
@@ -84,15 +84,6 @@ def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _answer_label(question: Question, value: Any) -> str:
-    if question.type == "yes_no":
-        return text("console.surveys.answer.yes" if value else "console.surveys.answer.no", "de")
-    for option in question.options:
-        if option.id == value:
-            return option.label.de
-    return str(value)
-
-
 def _chart(question_text: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """A horizontal bar chart as plain numbers for the SVG in the template; the table stays the accessible source,
     the chart's label repeats its figures for screen readers."""
@@ -132,7 +123,7 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
             answered = figures["answers"]
             rows = [
                 {
-                    "label": _answer_label(q, d["value"]),
+                    "label": answer_label(q, d["value"]),
                     "count": d["count"],
                     "share": _percent(d["count"] / answered if answered else None),
                 }
@@ -441,19 +432,16 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         params = request.query_params
         return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
 
+    def refused(account: Account | None, reason: str) -> HTMLResponse:
+        return page("console_survey_refused.html", 403, account=account, prefix=PREFIX, error=text(reason, "de"))
+
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:
         """A status button: same-origin only, then the lifecycle command (Kafka first, then the read model),
         the audit log, and back to the survey page (303) with a status message."""
         account = await current(request)
         if not same_origin(request):
-            return page(
-                "console_survey_refused.html",
-                403,
-                account=account,
-                prefix=PREFIX,
-                error=text("console.error.origin", "de"),
-            )
+            return refused(account, "console.error.origin")
         if account is None:
             return RedirectResponse(f"{PREFIX}/login", status_code=303)
         form = {k: v[0] for k, v in parse_qs((await request.body())[:4096].decode(errors="replace")).items()}
@@ -463,13 +451,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         if state is None or not account.may_see(state.definition.org_unit):
             return not_found(account)
         if not may_change_survey(account, state.definition.org_unit):
-            return page(
-                "console_survey_refused.html",
-                403,
-                account=account,
-                prefix=PREFIX,
-                error=text("console.surveys.error.read_only", "de"),
-            )
+            return refused(account, "console.surveys.error.read_only")
         if wanted not in STATUSES:
             return await survey_page(
                 account, state.survey_id, status=409, error=text("console.surveys.error.unknown_status", "de")
@@ -479,8 +461,8 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
                 pool, await producer.get(), settings, state.survey_id, None, wanted, account.username
             )
         except InvalidCommand as exc:
-            refused = f"{text('problem.survey_command.title', 'de')} {exc}"
-            return await survey_page(account, state.survey_id, status=409, error=refused)
+            reason = f"{text('problem.survey_command.title', 'de')} {exc}"
+            return await survey_page(account, state.survey_id, status=409, error=reason)
         except (KafkaError, TimeoutError):
             return await survey_page(
                 account, state.survey_id, status=503, error=text("console.surveys.error.unavailable", "de")

@@ -70,7 +70,7 @@ def build_survey_router(settings: Settings, pool: asyncpg.Pool, producer: LazyPr
 
     async def visible_survey(account: Account, survey_id: str) -> dict[str, Any]:
         async with pool.acquire() as conn:
-            found = [s for s in await survey_store.list_surveys(conn) if s["id"] == survey_id]
+            found = await survey_store.list_surveys(conn, survey_id=survey_id)
         if not found or not account.may_see(found[0]["org_unit"]):
             raise HTTPException(404, "not found")
         return found[0]

@@ -21,6 +21,7 @@ from shared.contracts.surveys import (
     SurveyStatusChangedV1,
     SurveyVersionPublishedV1,
 )
+from shared.messages import text
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,16 @@ def question_result(question: Question, counts: Iterable[tuple[Any, int]]) -> di
         result["promoters"], result["detractors"] = promoters, detractors
         result["nps"] = round(100 * (promoters - detractors) / answered) if answered else None
     return result
+
+
+def answer_label(question: Question, value: Any) -> str:
+    """How an answer value reads for staff (German): Ja/Nein, an option's label, or the number itself."""
+    if question.type == "yes_no":
+        return text("console.surveys.answer.yes" if value else "console.surveys.answer.no", "de")
+    for option in question.options:
+        if option.id == value:
+            return option.label.de
+    return str(value)
 
 
 def completion_rate(responses: int, answered_last: int) -> float | None:

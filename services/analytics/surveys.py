@@ -18,7 +18,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.analytics import pageviews, survey_store
-from services.analytics.survey_domain import PlannedEvent, completion_rate, plan, question_result
+from services.analytics.survey_domain import PlannedEvent, answer_label, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.surveys import Status, SurveyDefinition
@@ -125,19 +125,6 @@ async def results(conn: asyncpg.Connection, survey_id: str, version: int, timezo
     }
 
 
-def _label(question: dict[str, Any], value: Any, definition: SurveyDefinition) -> str:
-    if value is True:
-        return "Ja"
-    if value is False:
-        return "Nein"
-    q = definition.question(question["id"])
-    if q is not None:
-        for option in q.options:
-            if option.id == value:
-                return option.label.de
-    return str(value)
-
-
 def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
     """The results as a German spreadsheet CSV: one row per question and answer (counts and shares), then the
     free-text answers. Cells are neutralised against formula injection (``shared.spreadsheet``)."""
@@ -149,6 +136,7 @@ def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
             continue
         for entry in q["distribution"]:
             share = entry["count"] / q["answers"] if q["answers"] else 0.0
-            label = _label(q, entry["value"], definition)
+            question = definition.question(q["id"])
+            label = answer_label(question, entry["value"]) if question else str(entry["value"])
             rows.append([q["id"], q["text"]["de"], label, str(entry["count"]), f"{share:.4f}".replace(".", ",")])
     return "\ufeff" + to_csv(rows)

@@ -311,3 +311,28 @@ def wait_for_parts(page: Any, fake_answers: FakeFeedback, count: int, timeout_s:
     while len(fake_answers.requests()) < count:
         assert time.monotonic() < deadline, f"{count} parts expected, got {len(fake_answers.requests())}"
         page.wait_for_timeout(50)  # (Playwright handles routes and events only while it is called)
+
+
+# Every interactive element's box inside a widget's shadow root (``host``), and whether its panel (``panel``), an
+# element in it or the page scrolls sideways. Visually hidden parts (honeypot, screen-reader text) are skipped.
+MEASURE = """
+(host, panelSelector) => {
+  // No Array/String methods: on the hostile page they are broken while this runs.
+  const root = document.querySelector(host).shadowRoot;
+  const panel = root.querySelector(panelSelector);
+  const boxes = [];
+  for (const e of root.querySelectorAll("button, input:not([name=website]), select, textarea")) {
+    const r = e.getBoundingClientRect();
+    if (r.width || r.height) boxes[boxes.length] = {name: e.textContent || e.id || e.value, x: r.x, right: r.right,
+                                                    width: r.width, height: r.height};
+  }
+  const overflowing = [];
+  for (const e of root.querySelectorAll("*:not(.hp, .hp *, .sr)")) {
+    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") {
+      overflowing[overflowing.length] = e.className || e.tagName;
+    }
+  }
+  return {boxes, panelScrolls: panel.scrollWidth > panel.clientWidth, overflowing, viewport: innerWidth,
+          pageScrolls: document.documentElement.scrollWidth > innerWidth};
+}
+"""

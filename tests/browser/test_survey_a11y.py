@@ -10,6 +10,7 @@ import pytest
 from tests.browser.conftest import FakeFeedback, FakeSurveys, WidgetServer
 from tests.browser.pages import (
     ALL_TYPES,
+    MEASURE,
     SURVEY_TITLE,
     CityPage,
     button,
@@ -21,29 +22,6 @@ from tests.browser.pages import (
 )
 
 HOST = "[data-stadtstimme-survey-host]"
-
-# Every interactive element's box inside the survey, and whether anything scrolls sideways.
-MEASURE = """
-(host) => {
-  // No Array/String methods: on the hostile page they are broken while this runs.
-  const root = document.querySelector(host).shadowRoot;
-  const panel = root.querySelector(".p");
-  const boxes = [];
-  for (const e of root.querySelectorAll("button, input:not([name=website]), textarea")) {
-    const r = e.getBoundingClientRect();
-    if (r.width || r.height) boxes[boxes.length] = {name: e.textContent || e.value, x: r.x, right: r.right,
-                                                    width: r.width, height: r.height};
-  }
-  const overflowing = [];
-  for (const e of root.querySelectorAll("*:not(.hp, .hp *, .sr)")) {
-    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") {
-      overflowing[overflowing.length] = e.className || e.tagName;
-    }
-  }
-  return {boxes, panelScrolls: panel.scrollWidth > panel.clientWidth, overflowing,
-          pageScrolls: document.documentElement.scrollWidth > innerWidth};
-}
-"""
 
 
 def expect_no_violations(city: CityPage, state: str, scope: str | None = None, hostile: bool = False) -> None:
@@ -154,7 +132,7 @@ def test_targets_are_at_least_24_by_24_px(
     survey_region(page).wait_for()
     sizes = []
     for question in ALL_TYPES:  # every question in turn, each with its controls
-        sizes.append(city.js(MEASURE, HOST)["boxes"])
+        sizes.append(city.js(MEASURE, HOST, ".p")["boxes"])
         if question.get("required"):
             page.get_by_role("radio", name="1 – sehr schlecht").check()
         page.get_by_role("button", name="Weiter").or_(page.get_by_role("button", name="Absenden")).click()
@@ -178,7 +156,7 @@ def test_reflow_without_horizontal_scrolling(
     page = city.page
     survey_region(page, "Ihre Meinung zur Abfallwirtschaftsbetriebsgebührensatzung").wait_for()
     for step in range(2):
-        measured = city.js(MEASURE, HOST)
+        measured = city.js(MEASURE, HOST, ".p")
         assert not measured["panelScrolls"] and measured["overflowing"] == [] and not measured["pageScrolls"]
         for box in measured["boxes"]:
             assert box["x"] >= 0 and box["right"] <= viewport["width"], box

@@ -7,33 +7,10 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import FakeFeedback, WidgetServer
-from tests.browser.pages import CityPage, button, city_html, hostile_html, launcher, open_city
+from tests.browser.pages import MEASURE, CityPage, button, city_html, hostile_html, launcher, open_city
 
 HOST = "[data-stadtstimme-host]"
 CONTROLS = "button, input:not([name=website]), select, textarea"
-
-# Every interactive element's box and whether the panel scrolls sideways.
-MEASURE = """
-(host) => {
-  // No Array/String methods: on the hostile page they are broken while this runs.
-  const root = document.querySelector(host).shadowRoot;
-  const panel = root.querySelector("#p");
-  const boxes = [];
-  for (const e of root.querySelectorAll("button, input:not([name=website]), select, textarea")) {
-    const r = e.getBoundingClientRect();
-    if (r.width || r.height) boxes[boxes.length] = {name: e.textContent || e.id || e.value, x: r.x, right: r.right,
-                                                    width: r.width, height: r.height};
-  }
-  const overflowing = [];
-  for (const e of root.querySelectorAll("*:not(.hp, .hp *)")) {
-    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") {
-      overflowing[overflowing.length] = e.className || e.tagName;
-    }
-  }
-  return {boxes, panelScrolls: panel.scrollWidth > panel.clientWidth, overflowing, viewport: innerWidth,
-          pageScrolls: document.documentElement.scrollWidth > innerWidth};
-}
-"""
 
 
 def expect_no_violations(city: CityPage, state: str, scope: str | None) -> None:
@@ -98,9 +75,9 @@ def test_targets_are_at_least_24_by_24_px(
 ) -> None:
     city = open_city(context, hostile_html(server) if hostile else city_html(server))
     launcher(city.page).wait_for()
-    sizes = [city.js(MEASURE, HOST)["boxes"]]
+    sizes = [city.js(MEASURE, HOST, "#p")["boxes"]]
     open_step2(city)
-    sizes.append(city.js(MEASURE, HOST)["boxes"])
+    sizes.append(city.js(MEASURE, HOST, "#p")["boxes"])
     small = [b for state in sizes for b in state if b["width"] < 24 or b["height"] < 24]
     assert len(sizes[1]) >= 11  # launcher, close, 5 radios, select, 2 text areas, send
     assert small == []
@@ -117,7 +94,7 @@ def test_reflow_without_horizontal_scrolling(
     city = open_city(new_context(viewport=viewport, device_scale_factor=scale), city_html(server))
     open_step2(city)
     city.page.get_by_label("Ihr Kommentar").fill("Ein sehr langes Wort: Abfallwirtschaftsbetriebsgebührensatzung " * 3)
-    measured = city.js(MEASURE, HOST)
+    measured = city.js(MEASURE, HOST, "#p")
     assert not measured["panelScrolls"] and measured["overflowing"] == [] and not measured["pageScrolls"]
     for box in measured["boxes"]:
         assert box["x"] >= 0 and box["right"] <= viewport["width"], box

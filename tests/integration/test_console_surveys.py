@@ -16,8 +16,8 @@ from playwright.async_api import Browser, Dialog
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff, sign_in
-from tests.integration.test_surveys import until_served, wait_parts
+from tests.integration.test_console import PASSWORD, add_staff
+from tests.integration.test_surveys import survey_staff, until_served, wait_parts
 
 SURVEY = "buergeramt-zufriedenheit"
 PAGE = "https://www.musterstadt.de/buergeramt/termine"
@@ -87,10 +87,7 @@ def without_nonce(html: str) -> str:
 
 async def test_survey_pages_scoping_results_and_status(system: System) -> None:
     await active_survey_with_answers(system)
-    add_staff(system, "buergeramt.staff", "unit_staff", "buergeramt")
-    add_staff(system, "abfall.staff", "unit_staff", "abfallwirtschaft")
-    add_staff(system, "pr-team", "analyst")
-    own, other, analyst = [await sign_in(system, u) for u in ("buergeramt.staff", "abfall.staff", "pr-team")]
+    own, other, analyst = await survey_staff(system)
     origin = {"Origin": system.base_url}
     try:
         # Not signed in: to the sign-in page. The overview links to the surveys.

@@ -68,10 +68,21 @@ async def until_served(client: httpx.AsyncClient, wanted: bool, timeout: float =
     raise AssertionError(f"survey {'not served' if wanted else 'still served'} after {timeout} s")
 
 
-async def until_version(client: httpx.AsyncClient, version: int) -> None:
-    """Until ingest serves ``version`` (it re-reads the surveys every 0.2 s here)."""
+async def until_version(client: httpx.AsyncClient, version: int, timeout: float = 5.0) -> None:
+    """Until ingest serves ``version`` (it re-reads the surveys every 0.2 s here); fails after ``timeout``."""
+    deadline = time.monotonic() + timeout
     while [s["version"] for s in await served(client)] != [version]:
+        assert time.monotonic() < deadline, f"version {version} not served after {timeout} s"
         await asyncio.sleep(0.05)
+
+
+async def survey_staff(system: System) -> list[httpx.AsyncClient]:
+    """Signed-in sessions of the Bürgeramt's staff (owner of the test surveys), another unit's staff and an
+    analyst, in that order."""
+    add_staff(system, "buergeramt.staff", "unit_staff", "buergeramt")
+    add_staff(system, "abfall.staff", "unit_staff", "abfallwirtschaft")
+    add_staff(system, "pr-team", "analyst")
+    return [await sign_in(system, u) for u in ("buergeramt.staff", "abfall.staff", "pr-team")]
 
 
 def part(response_id: str, version: int, answers: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -212,10 +223,7 @@ async def test_survey_from_definition_to_results(system: System) -> None:
 async def test_staff_scoping_and_csrf(system: System) -> None:
     async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as admin:
         assert (await admin.put(STAFF, json={"definition": definition(), "status": "active"})).status_code == 200
-    add_staff(system, "buergeramt.staff", "unit_staff", "buergeramt")
-    add_staff(system, "abfall.staff", "unit_staff", "abfallwirtschaft")
-    add_staff(system, "pr-team", "analyst")
-    own, other, analyst = [await sign_in(system, u) for u in ("buergeramt.staff", "abfall.staff", "pr-team")]
+    own, other, analyst = await survey_staff(system)
     origin = {"Origin": system.base_url}
     try:
         assert (await own.get(f"{STAFF}/results")).status_code == 200
