@@ -24,7 +24,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import survey_store, surveys
+from services.analytics.console_ui import ConsoleUI, csv_download
 from services.analytics.domain import stats
+from services.analytics.inbox import add_inbox_routes
 from services.analytics.store import SUMS
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from shared.auth import (
@@ -282,15 +284,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         rows = [header] + [overview_row(u) for u in units]
         async with pool.acquire() as conn:
             await audit(conn, account.username, "export", "overview.csv", units=[u["id"] for u in units])
-        return Response(
-            "\ufeff" + to_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": 'attachment; filename="stadtstimme-uebersicht.csv"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return csv_download(to_csv(rows), "stadtstimme-uebersicht.csv")
 
     @router.get("/units/{unit_id}")
     async def unit(unit_id: str, request: Request) -> Response:
@@ -434,6 +428,8 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
 
     def refused(account: Account | None, reason: str) -> HTMLResponse:
         return page("console_survey_refused.html", 403, account=account, prefix=PREFIX, error=text(reason, "de"))
+
+    add_inbox_routes(router, ConsoleUI(PREFIX, tz, page, current, same_origin), settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

@@ -131,6 +131,16 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
         [r.response_id for r in rows],
         [r.flags for r in rows],
     )
+    # The triage inbox's items: responses of this batch that carry text, and those already in the inbox whose
+    # later part may add a rating or category.
+    with_text = list({r.response_id for r in rows if r.comment is not None or r.suggestion is not None})
+    others = list({r.response_id for r in rows} - set(with_text))
+    await conn.execute(
+        """SELECT refresh_comment_items($1::uuid[] || ARRAY(
+               SELECT response_id FROM comment_item WHERE response_id = ANY($2::uuid[])))""",
+        with_text,
+        others,
+    )
 
 
 async def load_offsets(conn: asyncpg.Connection, consumer: str, topic: str) -> dict[int, int]:
@@ -166,5 +176,7 @@ async def record_dead_letters(
 
 async def reset_read_models(conn: asyncpg.Connection, consumer: str) -> None:
     """Empty every feedback read model and the projector's positions (before a replay)."""
-    await conn.execute("TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction")
+    await conn.execute(
+        "TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction, comment_item"
+    )
     await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)

@@ -1,7 +1,8 @@
 """The projectors: consume a topic and keep its PostgreSQL read models effectively-once.
 
-``Projector`` projects ``FeedbackSubmitted``; ``SurveyProjector`` and ``SurveyResponseProjector`` are the same
-loop over the survey topics, with their own decoding and statements.
+``Projector`` projects ``FeedbackSubmitted``; ``SurveyProjector``, ``SurveyResponseProjector`` and
+``TriageProjector`` are the same loop over the survey and comment-triage topics, with their own decoding and
+statements.
 
 Each batch, its dedupe by event id and the next offsets are written in one transaction; on start the consumer
 seeks to the offsets stored there ("storing offsets outside Kafka"). A crash at any point, a redelivery or a
@@ -23,15 +24,25 @@ import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter, Gauge
 
-from services.analytics import store, survey_store
+from services.analytics import store, survey_store, triage_store
 from services.analytics.store import FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
+from services.analytics.triage_store import TriageRow
 from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyResponseSubmittedV1
 from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
 from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublished
-from shared.contracts.topics import EVENT_TYPES, FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
+from shared.contracts.topics import (
+    COMMENT_TRIAGE,
+    EVENT_TYPES,
+    FEEDBACK,
+    SURVEY_RESPONSES,
+    SURVEYS,
+    Topic,
+    topic_name,
+)
+from shared.contracts.triage import TRIAGE_EVENT_TYPES
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,6 +86,18 @@ def to_lifecycle_row(record: ConsumerRecord[bytes, bytes]) -> LifecycleRow:
     if not isinstance(data, VersionPublished | StatusChanged):
         raise ValueError(f"not a survey lifecycle event: {envelope.type}")
     return LifecycleRow(envelope.id, data, record.value.decode())
+
+
+_TRIAGE_MODELS = tuple(e.data_model for e in TRIAGE_EVENT_TYPES)
+
+
+def to_triage_row(record: ConsumerRecord[bytes, bytes]) -> TriageRow:
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    if not isinstance(data, _TRIAGE_MODELS):
+        raise ValueError(f"not a comment triage event: {envelope.type}")
+    return TriageRow(envelope.id, envelope.type, data, record.value.decode())  # type: ignore[arg-type]
 
 
 def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:
@@ -294,7 +317,21 @@ class SurveyResponseProjector(Projector):
         await survey_store.project_responses(conn, rows)
 
 
-PROJECTORS: tuple[type[Projector], ...] = (Projector, SurveyProjector, SurveyResponseProjector)
+class TriageProjector(Projector):
+    """What staff did with comments into ``comment_triage``, ``comment_note`` and ``comment_triage_event``."""
+
+    TOPIC = COMMENT_TRIAGE
+    NAME = "analytics.triage-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_triage_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await triage_store.apply_triage(conn, rows)
+
+
+PROJECTORS: tuple[type[Projector], ...] = (Projector, SurveyProjector, SurveyResponseProjector, TriageProjector)
 
 
 async def run_all(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:

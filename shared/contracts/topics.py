@@ -8,6 +8,7 @@ from shared.contracts.envelope import EventType
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SURVEY_STATUS_CHANGED, SURVEY_VERSION_PUBLISHED
+from shared.contracts.triage import TRIAGE_EVENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,21 @@ SURVEY_RESPONSES = Topic(
     description="Every accepted survey answer and dismissal. Kept forever: survey results are rebuilt from it.",
 )
 
-TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES)
+COMMENT_TRIAGE = Topic(
+    name="stadtstimme.comment-triage.v1",
+    events=TRIAGE_EVENT_TYPES,
+    key="response_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("analytics.console",),
+    consumers=("analytics.triage-projector", "notifier"),
+    description=(
+        "What staff did with each comment (status, assignment, tags, notes, spam verdicts), in order per "
+        "comment. Kept forever: the inbox is rebuilt from it and the feedback topic."
+    ),
+)
+
+TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES, COMMENT_TRIAGE)
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
 

@@ -1,0 +1,367 @@
+"""The comment inbox of the staff console: comments and suggestions with their page, rating, category and time;
+filters and German full-text search; the triage workflow (neu → in Bearbeitung → erledigt, or Spam), assignment,
+tags and internal notes; suspected automation in a view of its own, to confirm or release; CSV export.
+
+Every list and every item is scoped on the server: another unit's comment answers 404 exactly like one that does
+not exist. Analysts read; administrators and the unit's staff work on comments. Viewing comments, exporting them
+and every change go to the audit log.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import asyncpg
+import orjson
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.analytics import triage, triage_store
+from services.analytics.console_ui import ConsoleUI, csv_download, read_form
+from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Review, SetStatus, SetTags
+from services.analytics.triage_domain import parse_tags as parse_tag_field
+from services.analytics.triage_store import InboxFilter
+from shared.auth import Account, audit
+from shared.contracts.feedback import CATEGORIES
+from shared.contracts.triage import TRIAGE_MOVES, TRIAGE_STATUSES
+from shared.kafka import LazyProducer
+from shared.messages import text
+from shared.settings import Settings
+from shared.spreadsheet import to_csv
+
+PAGE_SIZE = 50
+CSV_LIMIT = 10_000
+STATUS_CHOICES = ("offen", *TRIAGE_STATUSES, "alle")  # "offen": neu and in Bearbeitung
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = re.compile(r"[a-z0-9-]{1,64}")
+ACTIONS = ("status", "assign", "tags", "note", "review")
+
+
+class BadFilter(ValueError):
+    """A filter value that cannot be used; ``key`` names the message."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _day(raw: str, name: str) -> date | None:
+    if not raw:
+        return None
+    if not _DAY.fullmatch(raw):
+        raise BadFilter(f"console.inbox.error.{name}")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadFilter(f"console.inbox.error.{name}") from None
+
+
+def parse_filter(params: dict[str, str], account: Account, ui: ConsoleUI) -> tuple[InboxFilter, dict[str, str]]:
+    """The inbox filter from query parameters, and the cleaned parameters (for links and the form).
+
+    Raises ``BadFilter`` for a date that is not a date or a range that ends before it starts."""
+    clean: dict[str, str] = {}
+    view = "suspected" if params.get("view") == "suspected" else "inbox"
+    status = params.get("status", "offen")
+    if status not in STATUS_CHOICES:
+        status = "offen"
+    statuses = {"offen": ("neu", "in_bearbeitung"), "alle": ()}.get(status, (status,))
+    unit = params.get("unit", "")[:64]
+    site = params.get("site", "")[:64]
+    category = params.get("category", "")
+    category = category if category in CATEGORIES else ""
+    assignee = params.get("assignee", "")[:200]
+    assigned = {"me": account.username, "-": "-", "": None}.get(assignee, assignee)
+    since, until = _day(params.get("from", ""), "from"), _day(params.get("to", ""), "to")
+    if since and until and until < since:
+        raise BadFilter("console.inbox.error.range")
+    f = InboxFilter(
+        view=view,
+        statuses=statuses,
+        unit=unit if _SLUG.fullmatch(unit) else None,
+        site=site if _SLUG.fullmatch(site) else None,
+        url_prefix=params.get("prefix", "").strip()[:500] or None,
+        category=category or None,
+        tag=params.get("tag", "").strip().lower()[:32] or None,
+        assignee=assigned,
+        query=params.get("q", "").strip()[:200] or None,
+        since=datetime.combine(since, time(), ui.tz) if since else None,
+        until=datetime.combine(until + timedelta(days=1), time(), ui.tz) if until else None,
+    )
+    for key, value in (("view", view if view != "inbox" else ""), ("status", status if status != "offen" else ""),
+                       ("unit", f.unit or ""), ("site", f.site or ""), ("prefix", f.url_prefix or ""),
+                       ("category", category), ("tag", f.tag or ""), ("assignee", assignee), ("q", f.query or ""),
+                       ("from", since.isoformat() if since else ""),
+                       ("to", until.isoformat() if until else "")):  # fmt: skip
+        if value:
+            clean[key] = value
+    return f, clean
+
+
+def excerpt(value: str | None, limit: int = 240) -> str:
+    if not value:
+        return ""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def csv_rows(rows: list[asyncpg.Record], ui: ConsoleUI) -> list[list[str]]:
+    header = [text(f"console.inbox.csv.{k}", "de") for k in (
+        "received", "unit", "page", "rating", "helpful", "category", "comment", "suggestion", "status", "assignee",
+        "tags", "suspected")]  # fmt: skip
+    out = [header]
+    for r in rows:
+        out.append(
+            [
+                r["received_at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"),
+                r["org_unit_name"],
+                r["page_url"],
+                "" if r["rating"] is None else str(r["rating"]),
+                "" if r["helpful"] is None else text("console.inbox.yes" if r["helpful"] else "console.inbox.no"),
+                text(f"widget.category.{r['category']}") if r["category"] else "",
+                r["comment"] or "",
+                r["suggestion"] or "",
+                text(f"console.inbox.status.{r['status']}"),
+                r["assignee"] or "",
+                ", ".join(r["tags"]),
+                text("console.inbox.yes") if r["flags"] else "",
+            ]
+        )
+    return out
+
+
+def add_inbox_routes(
+    router: APIRouter, ui: ConsoleUI, settings: Settings, pool: asyncpg.Pool, producer: LazyProducer
+) -> None:
+    prefix = ui.prefix
+
+    async def choices(conn: asyncpg.Connection, account: Account) -> dict[str, Any]:
+        units = account.units_visible()
+        scope = sorted(units) if units is not None else None
+        return {
+            "units": await conn.fetch(
+                "SELECT id, name FROM org_unit WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY name", scope
+            ),
+            "sites": await conn.fetch(
+                """SELECT id, name FROM site WHERE $1::text[] IS NULL OR org_unit_id = ANY($1::text[])
+                   OR id IN (SELECT site_id FROM site_section WHERE org_unit_id = ANY($1::text[])) ORDER BY name""",
+                scope,
+            ),
+            "tags": await triage_store.tags_in_use(conn, units),
+            "counts": await triage_store.counts(conn, units),
+        }
+
+    async def inbox_page(request: Request, account: Account) -> HTMLResponse:
+        params = dict(request.query_params)
+        status = 200
+        error = None
+        try:
+            f, clean = parse_filter(params, account, ui)
+        except BadFilter as exc:
+            f, clean, status, error = InboxFilter(), {}, 422, text(exc.key)
+        try:
+            number = max(1, min(int(params.get("page", "1")), 10_000))
+        except ValueError:
+            number = 1
+        async with pool.acquire() as conn:
+            rows, total = await triage_store.inbox(
+                conn, f, account.units_visible(), PAGE_SIZE, (number - 1) * PAGE_SIZE
+            )
+            context = await choices(conn, account)
+            await audit(conn, account.username, "view_comments", "inbox", shown=len(rows), filter=clean)
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        items = [
+            {
+                "id": r["response_id"],
+                "received": r["received_at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"),
+                "unit": r["org_unit_name"],
+                "page": r["page_title"] or r["page_url"],
+                "page_url": r["page_url"],
+                "rating": r["rating"],
+                "helpful": r["helpful"],
+                "category": r["category"],
+                "comment": excerpt(r["comment"]),
+                "suggestion": excerpt(r["suggestion"]),
+                "status": r["status"],
+                "assignee": r["assignee"],
+                "tags": r["tags"],
+            }
+            for r in rows
+        ]
+
+        def link(**changes: str) -> str:
+            query = {**clean, **changes}
+            return f"{prefix}/inbox?{urlencode({k: v for k, v in query.items() if v})}"
+
+        return ui.page(
+            "console_inbox.html",
+            status,
+            account=account,
+            prefix=prefix,
+            error=error,
+            items=items,
+            total=total,
+            number=number,
+            pages=pages,
+            previous_url=link(page=str(number - 1)) if number > 1 else None,
+            next_url=link(page=str(number + 1)) if number < pages else None,
+            csv_url=f"{prefix}/inbox.csv?{urlencode(clean)}",
+            inbox_url=link(view="", page=""),
+            suspected_url=link(view="suspected", page=""),
+            f=clean,
+            view=f.view,
+            statuses=STATUS_CHOICES,
+            categories=CATEGORIES,
+            may_triage=account.role in ("administrator", "unit_staff"),
+            **context,
+        )
+
+    @router.get("/inbox")
+    async def inbox(request: Request) -> Response:
+        account = await ui.current(request)
+        if account is None:
+            return ui.to_login()
+        return await inbox_page(request, account)
+
+    @router.get("/inbox.csv")
+    async def inbox_csv(request: Request) -> Response:
+        """The filtered inbox as CSV (up to 10,000 comments), cells neutralised against formula injection."""
+        account = await ui.current(request)
+        if account is None:
+            return ui.to_login()
+        try:
+            f, clean = parse_filter(dict(request.query_params), account, ui)
+        except BadFilter as exc:
+            return ui.page("console_survey_refused.html", 422, account=account, prefix=prefix, error=text(exc.key))
+        async with pool.acquire() as conn:
+            rows, total = await triage_store.inbox(conn, f, account.units_visible(), CSV_LIMIT)
+            await audit(conn, account.username, "export", "inbox.csv", rows=len(rows), matched=total, filter=clean)
+        return csv_download(to_csv(csv_rows(rows, ui)), "stadtstimme-kommentare.csv")
+
+    async def item_page(
+        account: Account, raw_id: str, *, status: int = 200, error: str | None = None, done: str | None = None
+    ) -> HTMLResponse:
+        try:
+            response_id = uuid.UUID(raw_id)
+        except ValueError:
+            return ui.not_found(account)
+        async with pool.acquire() as conn:
+            row = await triage_store.item(conn, response_id)
+            if row is None or not account.may_see(row["org_unit_id"]):
+                return ui.not_found(account)
+            notes = await triage_store.notes(conn, response_id)
+            history = await triage_store.history(conn, response_id)
+            colleagues = await triage.assignable(conn, row["org_unit_id"])
+            await audit(conn, account.username, "view_comment", str(response_id))
+        state = triage_store.state_of(row)
+        moves = [s for s in TRIAGE_STATUSES if s in TRIAGE_MOVES[state.status]]
+        return ui.page(
+            "console_comment.html",
+            status,
+            account=account,
+            prefix=prefix,
+            item=row,
+            received=row["received_at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"),
+            state=state,
+            moves=moves,
+            notes=[
+                {"author": n["author"], "when": n["at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"), "body": n["body"]}
+                for n in notes
+            ],
+            history=[
+                {
+                    "when": h["at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"),
+                    "actor": h["actor"],
+                    "what": describe(h["event_type"], h["data"]),
+                }
+                for h in history
+            ],
+            colleagues=colleagues,
+            may_triage=triage.may_triage(account, row["org_unit_id"]),
+            error=error,
+            done=done if done in ACTIONS else None,
+        )
+
+    @router.get("/inbox/{response_id}")
+    async def comment(response_id: str, request: Request) -> Response:
+        account = await ui.current(request)
+        if account is None:
+            return ui.to_login()
+        return await item_page(account, response_id, done=request.query_params.get("done"))
+
+    @router.post("/inbox/{response_id}/{action}")
+    async def change(response_id: str, action: str, request: Request) -> Response:
+        """One triage action from the comment page or the suspected-spam list: same-origin only, then the
+        command (Kafka first, then the read model), the audit log, and back (303) with a status message."""
+        account = await ui.current(request)
+        if not ui.same_origin(request):
+            return ui.page("console_survey_refused.html", 403, account=account, prefix=prefix,
+                           error=text("console.error.origin"))  # fmt: skip
+        if account is None:
+            return ui.to_login()
+        try:
+            rid = uuid.UUID(response_id)
+        except ValueError:
+            return ui.not_found(account)
+        if action not in ACTIONS:
+            return ui.not_found(account)
+        form = await read_form(request)
+        try:
+            command = to_command(action, form, account)
+            events = await triage.execute(pool, await producer.get(), settings, rid, command, account)
+        except triage.NotFound:
+            return ui.not_found(account)
+        except PermissionError:
+            return ui.page("console_survey_refused.html", 403, account=account, prefix=prefix,
+                           error=text("console.inbox.error.read_only"))  # fmt: skip
+        except InvalidCommand as exc:
+            return await item_page(account, response_id, status=409 if exc.key == "move" else 422,
+                                   error=text(f"console.inbox.error.{exc.key}"))  # fmt: skip
+        except (KafkaError, TimeoutError):
+            return await item_page(account, response_id, status=503, error=text("console.surveys.error.unavailable"))
+        if events:
+            async with pool.acquire() as conn:
+                await audit(conn, account.username, "comment_changed", str(rid), change=action,
+                            events=[e.sequence for e in events])  # fmt: skip
+        if form.get("next") == "suspected":
+            return RedirectResponse(f"{prefix}/inbox?view=suspected", status_code=303)
+        return RedirectResponse(f"{prefix}/inbox/{rid}?done={action}", status_code=303)
+
+
+def to_command(action: str, form: dict[str, str], account: Account) -> Command:
+    """The command a posted form asks for; raises ``InvalidCommand`` for values no form offers."""
+    if action == "status":
+        return SetStatus(form.get("status", "")[:32])
+    if action == "assign":
+        who = form.get("assignee", "").strip()[:200]
+        return Assign(account.username if who == "me" else (who or None))
+    if action == "tags":
+        return SetTags(parse_tag_field(form.get("tags", "")[:1000]))
+    if action == "note":
+        return AddNote(form.get("text", "")[:4000])
+    verdict = form.get("verdict", "")
+    if verdict not in ("confirmed", "released"):
+        raise InvalidCommand("verdict")
+    return Review("confirmed" if verdict == "confirmed" else "released")
+
+
+def describe(event_type: str, data: dict[str, Any] | str) -> str:
+    """One line of a comment's history, in German."""
+    d = orjson.loads(data) if isinstance(data, str) else data
+    kind = event_type.rsplit(".", 1)[-1]
+    if kind == "status-changed":
+        return text("console.inbox.history.status", status=text(f"console.inbox.status.{d['status']}"))
+    if kind == "assigned":
+        if d.get("assignee"):
+            return text("console.inbox.history.assigned", assignee=d["assignee"])
+        return text("console.inbox.history.unassigned")
+    if kind == "tags-changed":
+        return text("console.inbox.history.tags", tags=", ".join(d["tags"]) or "–")
+    if kind == "note-added":
+        return text("console.inbox.history.note")
+    return text(f"console.inbox.history.{d['verdict']}")

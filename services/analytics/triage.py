@@ -1,0 +1,89 @@
+"""Triage commands on one comment, for the console: scoped, planned, published, written through.
+
+A command runs under a per-comment advisory lock in one transaction: read the comment and its state, check that
+the account may work on it, plan the events (``triage_domain.plan``), publish them with acks=all, and apply them
+to the read model through the function the projector uses. The topic stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from services.analytics import triage_store
+from services.analytics.triage_domain import Assign, Command, InvalidCommand, plan
+from services.analytics.triage_store import TriageRow
+from shared.auth import Account
+from shared.contracts.envelope import EventType, encode_envelope
+from shared.contracts.topics import COMMENT_TRIAGE, topic_name
+from shared.contracts.triage import TRIAGE_EVENT_TYPES, TriageEvent
+from shared.settings import Settings
+
+SOURCE = "/stadtstimme/analytics/console"
+_EVENT_TYPES: dict[type, EventType] = {e.data_model: e for e in TRIAGE_EVENT_TYPES}
+
+
+class NotFound(LookupError):
+    """No such comment, or one the account may not see (the same answer for both)."""
+
+
+def may_triage(account: Account, org_unit: str) -> bool:
+    """Administrators and the unit's own staff work on comments; analysts only read."""
+    return account.role == "administrator" or (account.role == "unit_staff" and org_unit in account.org_units)
+
+
+async def assignable(conn: asyncpg.Connection, org_unit: str) -> list[asyncpg.Record]:
+    """Colleagues a comment of ``org_unit`` can be assigned to: active administrators and the unit's staff."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT username, display_name FROM staff_account
+           WHERE NOT disabled AND (role = 'administrator' OR (role = 'unit_staff' AND $1 = ANY(org_units)))
+           ORDER BY display_name, username""",
+        org_unit,
+    )
+    return rows
+
+
+async def execute(
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer,
+    settings: Settings,
+    response_id: uuid.UUID,
+    command: Command,
+    account: Account,
+) -> list[TriageEvent]:
+    """Run ``command`` on comment ``response_id`` as ``account``; the events published (empty: no change).
+
+    Raises ``NotFound`` when the account may not see the comment, ``PermissionError`` when it may see but not
+    work on it, ``InvalidCommand`` when the workflow refuses (nothing is published then)."""
+    topic = topic_name(COMMENT_TRIAGE, settings.topic_prefix)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.comment'), hashtext($1))", str(response_id)
+        )
+        row = await triage_store.item(conn, response_id)
+        if row is None or not account.may_see(row["org_unit_id"]):
+            raise NotFound(str(response_id))
+        if not may_triage(account, row["org_unit_id"]):
+            raise PermissionError(account.username)
+        if isinstance(command, Assign) and command.assignee is not None:
+            if command.assignee not in {r["username"] for r in await assignable(conn, row["org_unit_id"])}:
+                raise InvalidCommand("assignee", command.assignee[:200])
+        events = plan(
+            triage_store.state_of(row), command, response_id, row["org_unit_id"], datetime.now(UTC), account.username
+        )
+        rows = []
+        for event in events:
+            event_type = _EVENT_TYPES[type(event)]
+            event_id = uuid.uuid4()
+            envelope = encode_envelope(
+                event_type, event_id, SOURCE, event.at, event.model_dump(mode="json"), subject=str(response_id)
+            )
+            async with asyncio.timeout(settings.kafka_send_timeout_s):
+                await producer.send_and_wait(topic, envelope, key=str(response_id).encode())
+            rows.append(TriageRow(event_id, event_type.type, event, envelope.decode()))
+        await triage_store.apply_triage(conn, rows)
+    return events

@@ -1,0 +1,264 @@
+"""SQL of the comment inbox (migration 007): applying triage events, and reading the inbox.
+
+The projector and the console's commands write through ``apply_triage``, inside the caller's transaction, so a
+replay of the triage topic produces exactly what the commands produced.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from prometheus_client import Counter
+
+from services.analytics.triage_domain import TriageState
+from shared.contracts.triage import (
+    CommentAssignedV1,
+    CommentNoteAddedV1,
+    CommentSpamReviewedV1,
+    CommentStatusChangedV1,
+    CommentTagsChangedV1,
+    TriageEvent,
+)
+
+log = logging.getLogger(__name__)
+SEQUENCE_CONFLICTS = Counter(
+    "stadtstimme_triage_sequence_conflicts_total", "Triage events not applied: their place was taken"
+)
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    event_id: UUID
+    event_type: str
+    data: TriageEvent
+    envelope: str
+
+
+async def apply_triage(conn: asyncpg.Connection, rows: Sequence[TriageRow]) -> int:
+    """Apply triage events in order; an event already archived (same id, or same comment and sequence) is
+    skipped, and a comment's state only moves forward in sequence. Returns how many were new."""
+    applied = 0
+    for row in rows:
+        d = row.data
+        fresh = await conn.fetchval(
+            """INSERT INTO comment_triage_event (event_id, response_id, sequence, event_type, at, actor, envelope)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING true""",
+            row.event_id,
+            d.response_id,
+            d.sequence,
+            row.event_type,
+            d.at,
+            d.actor,
+            row.envelope,
+        )
+        if not fresh:
+            other = await conn.fetchval(
+                "SELECT event_id FROM comment_triage_event WHERE response_id = $1 AND sequence = $2",
+                d.response_id,
+                d.sequence,
+            )
+            if other is not None and other != row.event_id:
+                SEQUENCE_CONFLICTS.inc()
+                log.error("comment %s: triage event %s conflicts with %s at sequence %d; not applied",
+                          d.response_id, row.event_id, other, d.sequence)  # fmt: skip
+            continue
+        applied += 1
+        # The state row: created by the first event, then each event sets what it changes.
+        status: str | None = None
+        verdict: str | None = None
+        if isinstance(d, CommentStatusChangedV1):
+            status = d.status
+        elif isinstance(d, CommentSpamReviewedV1):
+            verdict = d.verdict
+            status = "spam" if d.verdict == "confirmed" else "neu"
+        await conn.execute(
+            """INSERT INTO comment_triage AS t (response_id, org_unit_id, status, assignee, tags, verdict, sequence,
+                                               updated_at, updated_by)
+               VALUES ($1, $2, coalesce($3, 'neu'), $4, coalesce($5::text[], '{}'), $6, $7, $8, $9)
+               ON CONFLICT (response_id) DO UPDATE SET
+                   status = coalesce($3, t.status),
+                   assignee = CASE WHEN $10 THEN $4 ELSE t.assignee END,
+                   tags = coalesce($5::text[], t.tags),
+                   verdict = coalesce($6, t.verdict),
+                   sequence = $7, updated_at = $8, updated_by = $9
+               WHERE t.sequence < $7""",
+            d.response_id,
+            d.org_unit,
+            status,
+            d.assignee if isinstance(d, CommentAssignedV1) else None,
+            list(d.tags) if isinstance(d, CommentTagsChangedV1) else None,
+            verdict,
+            d.sequence,
+            d.at,
+            d.actor,
+            isinstance(d, CommentAssignedV1),
+        )
+        if isinstance(d, CommentNoteAddedV1):
+            await conn.execute(
+                """INSERT INTO comment_note (note_id, response_id, author, at, body) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT DO NOTHING""",
+                d.note_id,
+                d.response_id,
+                d.actor,
+                d.at,
+                d.text,
+            )
+    return applied
+
+
+async def reset(conn: asyncpg.Connection) -> None:
+    """Empty the triage read models (before a replay of the triage topic)."""
+    await conn.execute("TRUNCATE comment_triage_event, comment_triage, comment_note")
+
+
+# ---- Reading ----
+
+_ITEM_COLUMNS = """i.response_id, i.org_unit_id, i.site_id, i.page_url, i.received_at, i.language, i.helpful,
+    i.rating, i.category, i.comment, i.suggestion, i.flags, coalesce(t.status, 'neu') AS status, t.assignee,
+    coalesce(t.tags, '{}') AS tags, t.verdict, coalesce(t.sequence, 0) AS sequence, t.updated_at, t.updated_by,
+    o.name AS org_unit_name, pg.title AS page_title"""
+_ITEM_FROM = """comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
+    JOIN org_unit o ON o.id = i.org_unit_id LEFT JOIN page pg ON pg.url = i.page_url"""
+# Suspected automation waits in its own view until staff confirm or release it.
+SUSPECTED = "(cardinality(i.flags) > 0 AND t.verdict IS NULL AND coalesce(t.status, 'neu') <> 'spam')"
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What staff narrowed the inbox to; every field is optional. ``view`` "suspected" shows only suspected
+    automation, "inbox" everything else."""
+
+    view: str = "inbox"
+    statuses: tuple[str, ...] = ("neu", "in_bearbeitung")
+    unit: str | None = None
+    site: str | None = None
+    url_prefix: str | None = None
+    category: str | None = None
+    tag: str | None = None
+    assignee: str | None = None
+    query: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
+    clauses = [SUSPECTED if f.view == "suspected" else f"NOT {SUSPECTED}"]
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if units is not None:
+        clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
+    if f.view != "suspected" and f.statuses:
+        clauses.append(f"coalesce(t.status, 'neu') = ANY({arg(list(f.statuses))}::text[])")
+    if f.unit:
+        clauses.append(f"i.org_unit_id = {arg(f.unit)}")
+    if f.site:
+        clauses.append(f"i.site_id = {arg(f.site)}")
+    if f.url_prefix:
+        escaped = f.url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(f"i.page_url LIKE {arg(escaped + '%')}")
+    if f.category:
+        clauses.append(f"i.category = {arg(f.category)}")
+    if f.tag:
+        clauses.append(f"t.tags @> ARRAY[{arg(f.tag)}::text]")
+    if f.assignee == "-":
+        clauses.append("t.assignee IS NULL")
+    elif f.assignee:
+        clauses.append(f"t.assignee = {arg(f.assignee)}")
+    if f.query:
+        clauses.append(f"i.search @@ websearch_to_tsquery('german', {arg(f.query)})")
+    if f.since:
+        clauses.append(f"i.received_at >= {arg(f.since)}")
+    if f.until:
+        clauses.append(f"i.received_at < {arg(f.until)}")
+    return " AND ".join(clauses), args
+
+
+async def inbox(
+    conn: asyncpg.Connection, f: InboxFilter, units: frozenset[str] | None, limit: int, offset: int = 0
+) -> tuple[list[asyncpg.Record], int]:
+    """One page of the inbox, newest first (best match first when searching), and how many match in all."""
+    where, args = _where(f, units)
+    order = "i.received_at DESC, i.response_id"
+    if f.query:
+        order = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1})) DESC, {order}"
+    total = await conn.fetchval(f"SELECT count(*) FROM {_ITEM_FROM} WHERE {where}", *args)
+    rows = await conn.fetch(
+        f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE {where} ORDER BY {order} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        *args,
+    )
+    return rows, total
+
+
+async def counts(conn: asyncpg.Connection, units: frozenset[str] | None) -> dict[str, int]:
+    """How many comments per status in the inbox, and how many wait in the suspected view."""
+    rows = await conn.fetch(
+        f"""SELECT CASE WHEN {SUSPECTED} THEN 'suspected' ELSE coalesce(t.status, 'neu') END AS bucket, count(*)
+            FROM {_ITEM_FROM} WHERE $1::text[] IS NULL OR i.org_unit_id = ANY($1::text[]) GROUP BY 1""",
+        sorted(units) if units is not None else None,
+    )
+    return {r["bucket"]: r["count"] for r in rows}
+
+
+async def item(conn: asyncpg.Connection, response_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE i.response_id = $1", response_id)
+
+
+def state_of(row: asyncpg.Record) -> TriageState:
+    return TriageState(
+        status=row["status"],
+        assignee=row["assignee"],
+        tags=tuple(row["tags"]),
+        verdict=row["verdict"],
+        sequence=row["sequence"],
+        suspected=bool(row["flags"]),
+    )
+
+
+async def notes(conn: asyncpg.Connection, response_id: UUID) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT note_id, author, at, body FROM comment_note WHERE response_id = $1 ORDER BY at, note_id",
+        response_id,
+    )
+    return rows
+
+
+async def history(conn: asyncpg.Connection, response_id: UUID) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT sequence, event_type, at, actor, envelope::jsonb -> 'data' AS data FROM comment_triage_event
+           WHERE response_id = $1 ORDER BY sequence""",
+        response_id,
+    )
+    return rows
+
+
+async def tags_in_use(conn: asyncpg.Connection, units: frozenset[str] | None) -> list[str]:
+    rows = await conn.fetch(
+        """SELECT DISTINCT unnest(tags) AS tag FROM comment_triage
+           WHERE $1::text[] IS NULL OR org_unit_id = ANY($1::text[]) ORDER BY 1""",
+        sorted(units) if units is not None else None,
+    )
+    return [r["tag"] for r in rows]
+
+
+async def texts(
+    conn: asyncpg.Connection, units: frozenset[str] | None, unit: str | None, url_prefix: str | None, since: datetime
+) -> list[str]:
+    """Comment and suggestion texts for theme suggestions: not spam, not suspected, newest 10,000."""
+    where, args = _where(InboxFilter(statuses=(), unit=unit, url_prefix=url_prefix, since=since), units)
+    rows = await conn.fetch(
+        f"""SELECT concat_ws('. ', i.comment, i.suggestion) AS text FROM {_ITEM_FROM}
+            WHERE {where} AND coalesce(t.status, 'neu') <> 'spam' ORDER BY i.received_at DESC LIMIT 10000""",
+        *args,
+    )
+    return [r["text"] for r in rows]
