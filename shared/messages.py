@@ -92,9 +92,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.logout": {"de": "Abmelden", "en": "Sign out"},
     "console.overview.title": {"de": "Zufriedenheit im Überblick", "en": "Satisfaction overview"},
     "console.overview.caption": {
-        "de": "Letzte 30 Tage je Organisationseinheit; Veränderung der mittleren Bewertung gegenüber den "
-        "30 Tagen davor",
-        "en": "Last 30 days per org unit; change of the mean rating against the 30 days before",
+        "de": "Je Organisationseinheit im gewählten Zeitraum, mit der Veränderung gegenüber dem Zeitraum davor",
+        "en": "Per org unit in the chosen period, with the change against the period before",
     },
     "console.overview.unit": {"de": "Organisationseinheit", "en": "Org unit"},
     "console.overview.responses": {"de": "Rückmeldungen", "en": "Responses"},
@@ -113,11 +112,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This page does not exist, or it belongs to an org unit your account cannot see.",
     },
     "console.unit.pages": {
-        "de": "Seiten der letzten 30 Tage, schlechteste mittlere Bewertung zuerst",
-        "en": "Pages of the last 30 days, lowest mean rating first",
+        "de": "Seiten im gewählten Zeitraum, die meisten Antworten „nicht hilfreich“ zuerst",
+        "en": "Pages in the chosen period, most “not helpful” answers first",
     },
     "console.unit.page": {"de": "Seite", "en": "Page"},
-    "console.unit.no_pages": {"de": "Keine Rückmeldungen in den letzten 30 Tagen.", "en": "No feedback in 30 days."},
+    "console.unit.no_pages": {"de": "Keine Rückmeldungen in diesem Zeitraum.", "en": "No feedback in this period."},
     "console.unit.comments": {"de": "Neueste Kommentare und Vorschläge", "en": "Newest comments and suggestions"},
     "console.unit.no_comments": {"de": "Noch keine Kommentare.", "en": "No comments yet."},
     "console.unit.rating": {"de": "Bewertung {rating} von 5", "en": "rating {rating} of 5"},
@@ -444,6 +443,79 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This response is not suspected spam.",
     },
     "console.inbox.error.verdict": {"de": "Unbekannte Entscheidung.", "en": "Unknown verdict."},
+    "console.overview.csv.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.overview.csv.responses": {"de": "Rückmeldungen", "en": "Responses"},
+    "console.overview.csv.helpful": {"de": "Anteil hilfreich (%)", "en": "Helpful (%)"},
+    "console.overview.csv.rating": {"de": "Mittlere Bewertung (1–5)", "en": "Mean rating (1–5)"},
+    "console.overview.csv.responses_change": {"de": "Veränderung Rückmeldungen (%)", "en": "Change of responses (%)"},
+    "console.overview.csv.helpful_change": {
+        "de": "Veränderung Anteil hilfreich (Prozentpunkte)",
+        "en": "Change of helpful share (points)",
+    },
+    "console.overview.csv.rating_change": {"de": "Veränderung mittlere Bewertung", "en": "Change of mean rating"},
+    "console.dashboard.periods": {"de": "Zeitraum", "en": "Period"},
+    "console.dashboard.days": {"de": "{days} Tage", "en": "{days} days"},
+    "console.dashboard.period": {
+        "de": "Zeitraum {first} bis {last}, verglichen mit {previous_first} bis {previous_last}.",
+        "en": "Period {first} to {last}, compared with {previous_first} to {previous_last}.",
+    },
+    "console.dashboard.trend": {"de": "Verlauf", "en": "Trend"},
+    "console.dashboard.figcaption": {
+        "de": "Tage mit zu wenigen Antworten für einen Wert bleiben im Linienverlauf frei. Alle Werte stehen in der "
+        "Tabelle unter den Diagrammen.",
+        "en": "Days without enough answers for a figure are left blank. All figures are in the table below the charts.",
+    },
+    "console.dashboard.table_summary": {
+        "de": "Werte der Diagramme als Tabelle",
+        "en": "The charts’ figures as a table",
+    },
+    "console.dashboard.table_caption": {"de": "Tageswerte {period}", "en": "Figures per day {period}"},
+    "console.dashboard.day": {"de": "Tag", "en": "Day"},
+    "console.dashboard.trend_csv": {
+        "de": "Tageswerte als CSV herunterladen",
+        "en": "Download the figures per day as CSV",
+    },
+    "console.dashboard.change": {"de": "Veränderung", "en": "Change"},
+    "console.dashboard.all_units": {"de": "Alle sichtbaren Organisationseinheiten", "en": "All visible org units"},
+    "console.dashboard.change_hint": {
+        "de": "Veränderung gegenüber dem gleich langen Zeitraum davor: Rückmeldungen in Prozent, Anteil hilfreich in "
+        "Prozentpunkten (Pp.), mittlere Bewertung in Sternen.",
+        "en": "Change against the period of the same length before: responses in percent, helpful share in points, "
+        "mean rating in stars.",
+    },
+    "console.dashboard.filters": {"de": "Auswertung eingrenzen", "en": "Narrow down the figures"},
+    "console.dashboard.category_hint": {
+        "de": "Mit Kategorie zählen nur Rückmeldungen, die eine Kategorie angegeben haben.",
+        "en": "With a category, only responses that gave one are counted.",
+    },
+    "console.dashboard.from": {"de": "Von (Tag)", "en": "From (day)"},
+    "console.dashboard.to": {"de": "Bis (Tag)", "en": "To (day)"},
+    "console.dashboard.key_figures": {"de": "Kennzahlen im Zeitraum", "en": "Key figures of the period"},
+    "console.dashboard.distribution": {"de": "Verteilung der Bewertungen", "en": "Distribution of ratings"},
+    "console.dashboard.distribution_caption": {
+        "de": "Bewertungen im gewählten Zeitraum nach Sternen",
+        "en": "Ratings in the chosen period by stars",
+    },
+    "console.dashboard.stars": {"de": "{stars} von 5 Sternen", "en": "{stars} of 5 stars"},
+    "console.dashboard.not_helpful": {"de": "Nicht hilfreich", "en": "Not helpful"},
+    "console.dashboard.to_inbox": {
+        "de": "Alle Kommentare dieser Einheit im Eingang",
+        "en": "All comments of this unit in the inbox",
+    },
+    "console.dashboard.chart.period": {"de": "{first} bis {last}", "en": "{first} to {last}"},
+    "console.dashboard.chart.rating": {
+        "de": "Mittlere Bewertung (1–5) je Tag, {name}",
+        "en": "Mean rating (1–5) per day, {name}",
+    },
+    "console.dashboard.chart.helpful": {
+        "de": "Anteil „hilfreich“ je Tag, {name}",
+        "en": "Share of “helpful” per day, {name}",
+    },
+    "console.dashboard.chart.volume": {"de": "Rückmeldungen je Tag, {name}", "en": "Responses per day, {name}"},
+    "console.dashboard.error.too_long": {
+        "de": "Der Zeitraum ist länger als ein Jahr. Bitte wählen Sie einen kürzeren.",
+        "en": "The period is longer than a year. Please choose a shorter one.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

@@ -1,6 +1,6 @@
-"""Staff console: sign-in with a local account, server-side session, sign-out, the overview of satisfaction per
-org unit (last 30 days against the 30 before), and the on-site surveys (list, results per version, status
-changes), all scoped to what the account may see.
+"""Staff console: sign-in with a local account, server-side session, sign-out, and the on-site surveys (list,
+results per version, status changes), all scoped to what the account may see. The dashboards
+(``dashboards.py``) and the comment inbox (``inbox.py``) add their routes to the same router.
 
 Security: the session cookie is HttpOnly, SameSite=Strict and Secure whenever the console is served over https
 (then also ``__Host-`` prefixed); every state-changing request must come from the console's own origin
@@ -12,7 +12,7 @@ sign-in and sign-out go to the append-only audit log.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -24,10 +24,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import survey_store, surveys
-from services.analytics.console_ui import ConsoleUI, csv_download
-from services.analytics.domain import stats
+from services.analytics.console_ui import ConsoleUI, bar_chart
+from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes
-from services.analytics.store import SUMS
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from shared.auth import (
     Account,
@@ -43,7 +42,6 @@ from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.settings import Settings
-from shared.spreadsheet import to_csv
 from shared.templates import render_page, template_environment
 
 PREFIX = "/console"
@@ -54,24 +52,8 @@ def _decimal(value: float | None, pattern: str = "{:.2f}") -> str:
     return "" if value is None else pattern.format(value).replace(".", ",")
 
 
-def overview_row(unit: dict[str, Any]) -> list[str]:
-    current, previous = unit["current"], unit["previous"]
-    share = current["helpful_share"]
-    change = None
-    if current["rating_mean"] is not None and previous["rating_mean"] is not None:
-        change = current["rating_mean"] - previous["rating_mean"]
-    return [
-        unit["name"],
-        str(current["responses"]),
-        _decimal(None if share is None else share * 100, "{:.0f}"),
-        _decimal(current["rating_mean"]),
-        _decimal(change, "{:+.2f}"),
-    ]
-
-
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query string; anything else is 404
 MOVES = ("active", "paused", "closed")  # status buttons, in this order, where the lifecycle allows them
-_CHART = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 
 
 def _integer(value: int) -> str:
@@ -84,26 +66,6 @@ def _percent(share: float | None) -> str:
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
-
-
-def _chart(question_text: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A horizontal bar chart as plain numbers for the SVG in the template; the table stays the accessible source,
-    the chart's label repeats its figures for screen readers."""
-    most = max((r["count"] for r in rows), default=0)
-    bars = []
-    for i, r in enumerate(rows):
-        width = round(_CHART["bar_max"] * r["count"] / most) if most else 0
-        y = i * _CHART["row"]
-        bars.append({"label": r["label"], "value": r["count"], "y": y, "text_y": y + 18, "width": width,
-                     "value_x": _CHART["label_w"] + width + 6})  # fmt: skip
-    summary = ", ".join(f"{r['label']}: {r['count']} ({r['share']})" for r in rows)
-    return {
-        "name": text("console.surveys.chart", "de", question=question_text, summary=summary),
-        "width": _CHART["width"],
-        "height": max(len(rows), 1) * _CHART["row"],
-        "label_w": _CHART["label_w"],
-        "bars": bars,
-    }
 
 
 def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneInfo) -> dict[str, Any]:
@@ -132,7 +94,7 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
                 for d in figures["distribution"]
             ]
             item["rows"] = rows
-            item["chart"] = _chart(q.text.de, rows) if answered else None
+            item["chart"] = bar_chart(q.text.de, rows) if answered else None
             if q.type in ("rating", "nps"):
                 mean = figures["mean"]
                 item["mean"] = "–" if mean is None else f"{mean:.2f}".replace(".", ",")
@@ -240,85 +202,6 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         response = RedirectResponse(f"{PREFIX}/login", status_code=303)
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
-
-    async def unit_overview(account: Account) -> list[dict[str, Any]]:
-        """Per visible org unit: figures of the last 30 days ("current") and of the 30 before ("previous")."""
-        now = datetime.now(UTC)
-        units = account.units_visible()
-        async with pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"""SELECT o.id, o.name, o.kind, period, {SUMS}
-                    FROM org_unit o
-                    CROSS JOIN (VALUES ('current'), ('previous')) AS p(period)
-                    LEFT JOIN org_unit_satisfaction s ON s.org_unit_id = o.id AND s.granularity = 'day'
-                        AND s.bucket_start >= CASE period WHEN 'current' THEN $1::timestamptz ELSE $2 END
-                        AND s.bucket_start < CASE period WHEN 'current' THEN $3::timestamptz ELSE $1 END
-                    WHERE $4::text[] IS NULL OR o.id = ANY($4::text[])
-                    GROUP BY o.id, o.name, o.kind, period ORDER BY o.name""",
-                now - timedelta(days=30),
-                now - timedelta(days=60),
-                now + timedelta(days=1),
-                sorted(units) if units is not None else None,
-            )
-        by_unit: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            entry = by_unit.setdefault(r["id"], {"id": r["id"], "name": r["name"], "kind": r["kind"]})
-            entry[r["period"]] = stats(r)
-        return list(by_unit.values())
-
-    @router.get("/")
-    async def overview(request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
-        return page("console_overview.html", account=account, units=await unit_overview(account), prefix=PREFIX)
-
-    @router.get("/overview.csv")
-    async def overview_csv(request: Request) -> Response:
-        """The overview's table as CSV for spreadsheets (German Excel: semicolons, decimal commas, UTF-8 BOM)."""
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
-        units = await unit_overview(account)
-        header = [text(f"console.overview.{k}", "de") for k in ("unit", "responses", "helpful", "rating", "change")]
-        rows = [header] + [overview_row(u) for u in units]
-        async with pool.acquire() as conn:
-            await audit(conn, account.username, "export", "overview.csv", units=[u["id"] for u in units])
-        return csv_download(to_csv(rows), "stadtstimme-uebersicht.csv")
-
-    @router.get("/units/{unit_id}")
-    async def unit(unit_id: str, request: Request) -> Response:
-        """One unit: its pages over the last 30 days, lowest mean rating first, and its newest comments.
-        Another unit's page answers 404, exactly like a unit that does not exist."""
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
-        since = datetime.now(UTC) - timedelta(days=30)
-        async with pool.acquire() as conn:
-            name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", unit_id[:64])
-            if name is None or not account.may_see(unit_id):
-                return page("console_not_found.html", 404, account=account, prefix=PREFIX)
-            pages = await conn.fetch(
-                f"""SELECT p.page_url, min(pg.title) AS title, {SUMS} FROM page_satisfaction p
-                    LEFT JOIN page pg ON pg.url = p.page_url
-                    WHERE p.org_unit_id = $1 AND p.bucket_start >= $2
-                    GROUP BY p.page_url""",
-                unit_id,
-                since,
-            )
-            comments = await conn.fetch(
-                """SELECT received_at, page_url, rating, helpful, category, comment, suggestion, flags
-                   FROM feedback_event
-                   WHERE org_unit_id = $1 AND (comment IS NOT NULL OR suggestion IS NOT NULL)
-                   ORDER BY received_at DESC LIMIT 50""",
-                unit_id,
-            )
-            await audit(conn, account.username, "view_comments", unit_id, shown=len(comments))
-        rows = [{"url": r["page_url"], "title": r["title"] or "", **stats(r)} for r in pages]
-        rows.sort(key=lambda r: (r["rating_mean"] if r["rating_mean"] is not None else 6, -r["responses"]))
-        return page(
-            "console_unit.html", account=account, prefix=PREFIX, name=name, pages=rows, comments=comments, tz=tz
-        )
 
     def not_found(account: Account) -> HTMLResponse:
         return page("console_not_found.html", 404, account=account, prefix=PREFIX)
@@ -429,7 +312,9 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
     def refused(account: Account | None, reason: str) -> HTMLResponse:
         return page("console_survey_refused.html", 403, account=account, prefix=PREFIX, error=text(reason, "de"))
 
-    add_inbox_routes(router, ConsoleUI(PREFIX, tz, page, current, same_origin), settings, pool, producer)
+    ui = ConsoleUI(PREFIX, tz, page, current, same_origin)
+    add_dashboard_routes(router, ui, settings, pool)
+    add_inbox_routes(router, ui, settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

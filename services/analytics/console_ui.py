@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Account
+from shared.messages import text
+
+_BARS = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,23 @@ def csv_download(body: str, filename: str) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def bar_chart(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Horizontal bars (``rows``: label, count, share as text) as plain numbers for the ``bar_chart`` macro; the
+    table next to it stays the accessible source, the chart's name repeats its figures for screen readers."""
+    most = max((r["count"] for r in rows), default=0)
+    bars = []
+    for i, r in enumerate(rows):
+        width = round(_BARS["bar_max"] * r["count"] / most) if most else 0
+        y = i * _BARS["row"]
+        bars.append({"label": r["label"], "value": r["count"], "y": y, "text_y": y + 18, "width": width,
+                     "value_x": _BARS["label_w"] + width + 6})  # fmt: skip
+    summary = ", ".join(f"{r['label']}: {r['count']} ({r['share']})" for r in rows)
+    return {
+        "name": text("console.surveys.chart", "de", question=title, summary=summary),
+        "width": _BARS["width"],
+        "height": max(len(rows), 1) * _BARS["row"],
+        "label_w": _BARS["label_w"],
+        "bars": bars,
+    }

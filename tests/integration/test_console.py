@@ -165,15 +165,18 @@ async def test_console_pages_are_accessible(system: System, browser: Browser) ->
 
 # Who may open what: (role, units on the account) x endpoint -> status. 404 for another unit's page, exactly as for
 # a unit that does not exist, so unit staff cannot even learn which units exist.
+ENDPOINTS = ("/console/", "/console/units/abfallwirtschaft", "/console/units/baeder",
+             "/console/units/baeder?days=7&category=service", "/console/trend.csv?unit=baeder",
+             "/console/trend.csv?unit=abfallwirtschaft&prefix=https://abfall", "/console/inbox",
+             "/console/inbox.csv", "/console/overview.csv?days=90")  # fmt: skip
+_ALL = dict.fromkeys(ENDPOINTS, 200)
 MATRIX = {
-    ("administrator", ()): {"/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 200},
-    ("analyst", ()): {"/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 200},
-    ("unit_staff", ("abfallwirtschaft",)): {
-        "/console/": 200, "/console/units/abfallwirtschaft": 200, "/console/units/baeder": 404,
-    },
-    ("unit_staff", ("baeder", "stadtwerke")): {
-        "/console/": 200, "/console/units/abfallwirtschaft": 404, "/console/units/baeder": 200,
-    },
+    ("administrator", ()): _ALL,
+    ("analyst", ()): _ALL,
+    ("unit_staff", ("abfallwirtschaft",)): {**_ALL, "/console/units/baeder": 404,
+        "/console/units/baeder?days=7&category=service": 404, "/console/trend.csv?unit=baeder": 404},
+    ("unit_staff", ("baeder", "stadtwerke")): {**_ALL, "/console/units/abfallwirtschaft": 404,
+        "/console/trend.csv?unit=abfallwirtschaft&prefix=https://abfall": 404},
 }  # fmt: skip
 
 
@@ -192,7 +195,7 @@ async def test_role_endpoint_unit_matrix_and_comments_as_text(with_feedback: Sys
         got = {path: (await client.get(path)).status_code for path in expected}
         assert got == expected, (role, units)
     anonymous = httpx.AsyncClient(base_url=system.base_url)
-    assert {(await anonymous.get(path)).status_code for path in MATRIX[("analyst", ())]} == {303}
+    assert {(await anonymous.get(path)).status_code for path in ENDPOINTS} == {303}
 
     staff = await sign_in(system, "user2")  # unit staff of the Abfallwirtschaftsbetrieb
     unit = await staff.get("/console/units/abfallwirtschaft")
@@ -203,8 +206,11 @@ async def test_role_endpoint_unit_matrix_and_comments_as_text(with_feedback: Sys
     exported = await staff.get("/console/overview.csv")
     assert exported.status_code == 200 and exported.headers["content-type"] == "text/csv; charset=utf-8"
     lines = exported.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Organisationseinheit;Rückmeldungen;Hilfreich;Mittlere Bewertung (1–5);Veränderung"
-    assert lines[1:] == ["Abfallwirtschaftsbetrieb Musterstadt;2;;1,50;"]  # only the own unit
+    assert lines[0] == (
+        "Organisationseinheit;Rückmeldungen;Anteil hilfreich (%);Mittlere Bewertung (1–5);"
+        "Veränderung Rückmeldungen (%);Veränderung Anteil hilfreich (Prozentpunkte);Veränderung mittlere Bewertung"
+    )
+    assert lines[1:] == ["Abfallwirtschaftsbetrieb Musterstadt;2;;1,50;;;"]  # only the own unit, nothing before
     # The metrics API with the console session: scoped the same way (the bearer token still sees everything).
     answer = await staff.get("/api/v1/metrics/org-units", params={"series": "false"})
     assert answer.status_code == 200, answer.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.analytics.console import overview_row
+from services.analytics.dashboards import overview_row
 from shared.spreadsheet import spreadsheet_safe, to_csv
 
 
@@ -17,11 +17,13 @@ def test_formulas_are_neutralised_and_numbers_kept() -> None:
 def test_overview_rows_use_decimal_commas_and_semicolons() -> None:
     unit = {
         "name": "=Stadtwerke",
-        "current": {"responses": 12, "helpful_share": 0.75, "rating_mean": 3.5},
-        "previous": {"responses": 4, "helpful_share": None, "rating_mean": 4.0},
+        "figures": {
+            "current": {"responses": 12, "helpful_share": 0.75, "rating_mean": 3.5},
+            "change": {"responses": 2.0, "helpful_share": -5.0, "rating_mean": -0.5},
+        },
     }
-    assert overview_row(unit) == ["=Stadtwerke", "12", "75", "3,50", "-0,50"]
-    assert to_csv([overview_row(unit)]) == "'=Stadtwerke;12;75;3,50;-0,50\r\n"
-    quiet = {"name": "Bauamt", "current": {"responses": 0, "helpful_share": None, "rating_mean": None},
-             "previous": {"responses": 0, "helpful_share": None, "rating_mean": None}}  # fmt: skip
-    assert overview_row(quiet) == ["Bauamt", "0", "", "", ""]
+    assert overview_row(unit) == ["=Stadtwerke", "12", "75", "3,50", "+200", "-5,0", "-0,50"]
+    assert to_csv([overview_row(unit)]) == "'=Stadtwerke;12;75;3,50;+200;-5,0;-0,50\r\n"
+    quiet = {"name": "Bauamt", "figures": {"current": {"responses": 0, "helpful_share": None, "rating_mean": None},
+             "change": {"responses": None, "helpful_share": None, "rating_mean": None}}}  # fmt: skip
+    assert overview_row(quiet) == ["Bauamt", "0", "", "", "", "", ""]
