@@ -56,7 +56,7 @@ async def test_figures_charts_filters_and_csv_match_hand_computed_values(system:
         for expected in ("3 (Veränderung: +200 %)", "33 %", "−67 Pp.", "3,00", "−1,00"):
             assert expected in html, expected
         assert html.count('role="img"') == 4  # rating, helpful and volume over time, and the distribution
-        assert "<circle" in html and "<table id=\"table-unit\">" in html
+        assert "<circle" in html and '<table id="table-unit">' in html
         assert "Kalender lädt nicht" in html and "/console/inbox?unit=abfallwirtschaft" in html
         # Pages: the most "not helpful" answers first (each page has one in the period; then the lower mean).
         assert html.index(KALENDER) < html.index(SPERRMUELL + "<")
