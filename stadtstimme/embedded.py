@@ -67,6 +67,7 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
                 await audit(conn, "make run", "account_created", account.username, role="administrator")
         restored = await restore_archive(settings, pool)
         await _demo_surveys(settings, pool)
+        await _demo_feedback(settings, pool, model)
         return restored
     finally:
         await pool.close()
@@ -88,6 +89,31 @@ async def _demo_surveys(settings: Settings, pool: Any) -> None:
             await execute(pool, producer, settings, spec.id, spec.definition(), spec.status, "make run")
     finally:
         await producer.stop()
+
+
+async def _demo_feedback(settings: Settings, pool: Any, model: Any) -> None:
+    """90 days of demo feedback, published once per installation (the audit log remembers it)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from shared.auth import audit
+    from shared.contracts.topics import FEEDBACK, topic_name
+    from shared.kafka import start_producer
+    from stadtstimme.demo_feedback import demo_events
+
+    async with pool.acquire() as conn:
+        if await conn.fetchval("SELECT 1 FROM audit_log WHERE action = 'demo_feedback_published'"):
+            return
+    today = datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()
+    events = demo_events(model, today, settings.timezone)
+    producer = await start_producer(settings)
+    try:
+        topic = topic_name(FEEDBACK, settings.topic_prefix)
+        await asyncio.gather(*[await producer.send(topic, value, key=key) for key, value in events])
+    finally:
+        await producer.stop()
+    async with pool.acquire() as conn:
+        await audit(conn, "make run", "demo_feedback_published", "feedback", events=len(events))
 
 
 async def _drained(settings: Settings, timeout: float) -> bool:

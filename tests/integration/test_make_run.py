@@ -11,11 +11,14 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
+from shared.orgmodel import load_org_yaml
+from stadtstimme.demo_feedback import demo_events
 from stadtstimme.infra import REPO, free_port
 from tests.integration.system import CLI
 
@@ -105,7 +108,8 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     login = httpx.post(f"{base}/console/login", data={"username": "demo-admin", "password": password[1]},
                        headers={"Origin": base})  # fmt: skip
     assert login.status_code == 303 and login.headers["location"] == "/console/"
-    seconds = post_and_wait(base, token, page, expected=1)
+    demo = visible_responses(base, token, page)  # the demo city's feedback of the last days, if any
+    seconds = post_and_wait(base, token, page, expected=demo + 1)
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
     # A burst of accepted feedback, then Ctrl-C at once: the projector must drain the in-memory broker first.
     with httpx.Client(base_url=base) as client:
@@ -124,11 +128,12 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
     assert supervisor.start() == token  # the token is kept under var/
-    # 51 feedback events, the survey's two lifecycle events and the one answer
-    assert "refilled the empty broker with 54 archived events" in supervisor.output()
-    assert visible_responses(base, token, page) == 51
+    # The demo feedback, 51 feedback events, the survey's two lifecycle events and the one answer
+    archived = len(demo_events(load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC"))
+    assert f"refilled the empty broker with {archived + 54} archived events" in supervisor.output()
+    assert visible_responses(base, token, page) == demo + 51
     results = httpx.get(f"{base}/api/v1/staff/surveys/{survey['id']}/results",
                         headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
     assert results["responses"] == 1 and results["questions"][0]["distribution"][3]["count"] == 1
-    post_and_wait(base, token, page, expected=52)
+    post_and_wait(base, token, page, expected=demo + 52)
     assert supervisor.interrupt() == 0
