@@ -107,6 +107,14 @@ async def create_account(
     return _account(row)
 
 
+async def account_by_username(conn: asyncpg.Connection, username: str) -> Account | None:
+    """The enabled account of that name (for a sign-in the identity provider has verified)."""
+    row = await conn.fetchrow(
+        "SELECT * FROM staff_account WHERE username = $1 AND NOT disabled", username.strip().lower()
+    )
+    return None if row is None else _account(row)
+
+
 async def authenticate(conn: asyncpg.Connection, username: str, password: str) -> Account | None:
     """The account if the password is right and the account enabled; the same work either way."""
     row = await conn.fetchrow(

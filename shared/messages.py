@@ -516,6 +516,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Der Zeitraum ist länger als ein Jahr. Bitte wählen Sie einen kürzeren.",
         "en": "The period is longer than a year. Please choose a shorter one.",
     },
+    "console.login.signed_in": {"de": "Angemeldet", "en": "Signed in"},
+    "console.login.continue": {"de": "Weiter zur Konsole", "en": "Continue to the console"},
+    "console.login.oidc": {
+        "de": "Mit dem Dienstkonto der Stadt anmelden",
+        "en": "Sign in with the city's staff account",
+    },
+    "console.login.local": {"de": "Oder mit einem lokalen Konto", "en": "Or with a local account"},
+    "console.error.oidc.provider": {
+        "de": "Die Anmeldung über das Dienstkonto ist gerade nicht möglich. Bitte versuchen Sie es später noch einmal "
+        "oder wenden Sie sich an die IT.",
+        "en": "Signing in with the staff account is not possible right now. Please try again later or contact IT.",
+    },
+    "console.error.oidc.expired": {
+        "de": "Die Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Bitte starten Sie sie noch "
+        "einmal.",
+        "en": "The sign-in expired or was started in another browser. Please start it again.",
+    },
+    "console.error.oidc.denied": {"de": "Die Anmeldung wurde abgebrochen.", "en": "The sign-in was cancelled."},
+    "console.error.oidc.token": {
+        "de": "Die Anmeldung konnte nicht bestätigt werden. Bitte versuchen Sie es noch einmal.",
+        "en": "The sign-in could not be verified. Please try again.",
+    },
+    "console.error.oidc.account": {
+        "de": "Für Ihr Dienstkonto ist in Stadtstimme kein Zugang eingerichtet. Bitte wenden Sie sich an die "
+        "Administration.",
+        "en": "Your staff account has no access to Stadtstimme. Please contact the administrators.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

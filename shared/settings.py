@@ -84,6 +84,18 @@ class Settings(BaseSettings):
         SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
     )
     session_ttl_hours: float = Field(8.0, description="How long a staff session lasts after sign-in.")
+    oidc_issuer: str = Field(
+        "", description="OpenID Connect issuer URL of the city's identity provider (e.g. a Keycloak realm); empty: off."
+    )
+    oidc_client_id: str = Field("stadtstimme", description="Client id of the console at the identity provider.")
+    oidc_client_secret: SecretStr = Field(SecretStr(""), description="Client secret (confidential client).")
+    oidc_scopes: str = Field("openid profile email", description="Scopes requested at sign-in.")
+    oidc_username_claim: str = Field("preferred_username", description="ID token claim naming the staff account.")
+    oidc_roles_claim: str = Field(
+        "",
+        description="ID token claim with roles or groups (stadtstimme-administrator, stadtstimme-analyst, "
+        "stadtstimme-unit-<id>); set: accounts follow it at every sign-in; empty: accounts must exist.",
+    )
     widget_dist: str = Field(
         "", description="Directory holding the built widget (stadtstimme.js); empty: widget/dist of the source tree."
     )

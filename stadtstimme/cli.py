@@ -136,11 +136,16 @@ def staff_add(
     unit: Annotated[list[str] | None, typer.Option(help="Org unit id (repeat); required for unit_staff")] = None,
     name: Annotated[str, typer.Option(help="Display name")] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+    oidc: Annotated[bool, typer.Option(help="No password: signs in only through OpenID Connect")] = False,
 ) -> None:
-    """Create a local staff account (argon2id-hashed password, at least 12 characters)."""
+    """Create a staff account: local (argon2id-hashed password, at least 12 characters) or, with --oidc, one that
+    signs in only through the city's identity provider."""
     from shared.auth import AccountError, audit, create_account
 
-    if password_stdin:
+    password: str | None
+    if oidc:
+        password = None
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)

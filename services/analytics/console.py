@@ -11,6 +11,7 @@ sign-in and sign-out go to the append-only audit log.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import httpx
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,6 +30,7 @@ from services.analytics.console_ui import ConsoleUI, bar_chart
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
+from shared import oidc
 from shared.auth import (
     Account,
     audit,
@@ -45,6 +48,8 @@ from shared.settings import Settings
 from shared.templates import render_page, template_environment
 
 PREFIX = "/console"
+OIDC_COOKIE = "stadtstimme-oidc"
+log = logging.getLogger(__name__)
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
@@ -142,6 +147,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
+    provider = oidc.Provider(settings) if settings.oidc_issuer else None
     extra_headers = {"X-Frame-Options": "DENY"}
     if secure:
         extra_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
@@ -155,6 +161,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             status=status,
             headers=extra_headers,
             t=lambda key, **v: text(key, "de", **v),
+            oidc_enabled=provider is not None,
             **context,
         )
 
@@ -188,6 +195,59 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             cookie, token, max_age=int(ttl.total_seconds()), path="/", secure=secure, httponly=True, samesite="strict"
         )
         return response
+
+    def signed_in(account: Account, token: str) -> Response:
+        """Set the session cookie. After a redirect from the identity provider (a cross-site navigation) the
+        browser would not send a SameSite=Strict cookie on a redirect, so a page continues to the console."""
+        response = page("console_signed_in.html", account=account, prefix=PREFIX)
+        response.set_cookie(
+            cookie, token, max_age=int(ttl.total_seconds()), path="/", secure=secure, httponly=True, samesite="strict"
+        )
+        response.delete_cookie(OIDC_COOKIE, path=f"{PREFIX}/login/oidc", secure=secure, httponly=True, samesite="lax")
+        return response
+
+    @router.get("/login/oidc")
+    async def oidc_start() -> Response:
+        """Start a sign-in at the city's identity provider (authorization code flow with PKCE)."""
+        if provider is None:
+            return page("console_not_found.html", 404, account=None, prefix=PREFIX)
+        try:
+            async with pool.acquire() as conn, httpx.AsyncClient(timeout=10) as client:
+                url, binding = await provider.start(conn, client)
+        except (httpx.HTTPError, oidc.OidcError, KeyError, ValueError):
+            log.exception("OpenID Connect provider not reachable or not usable")
+            return page("console_login.html", 503, error=text("console.error.oidc.provider"))
+        response = RedirectResponse(url, status_code=303)
+        response.set_cookie(OIDC_COOKIE, binding, max_age=int(oidc.STATE_TTL.total_seconds()),
+                            path=f"{PREFIX}/login/oidc", secure=secure, httponly=True, samesite="lax")  # fmt: skip
+        return response
+
+    @router.get("/login/oidc/callback")
+    async def oidc_callback(request: Request) -> Response:
+        """The provider sends the person back with a code (or an error): exchange and check it on the server,
+        map the verified person to a staff account, start a session."""
+        if provider is None:
+            return page("console_not_found.html", 404, account=None, prefix=PREFIX)
+        params = request.query_params
+        code, state = params.get("code", "")[:2048], params.get("state", "")[:512]
+        async with pool.acquire() as conn:
+            try:
+                if params.get("error") or not code or not state:
+                    raise oidc.OidcError("denied", params.get("error", "no code")[:100])
+                async with httpx.AsyncClient(timeout=10) as client:
+                    claims = await provider.finish(conn, client, code, state, request.cookies.get(OIDC_COOKIE))
+                account = await oidc.account_for(conn, settings, claims)
+            except oidc.OidcError as exc:
+                log.warning("OpenID Connect sign-in refused: %s", exc)
+                await audit(conn, "(oidc)", "login_failed", method="oidc", reason=exc.key, detail=str(exc)[:300])
+                status = 503 if exc.key == "provider" else 401
+                return page("console_login.html", status, error=text(f"console.error.oidc.{exc.key}"))
+            except (httpx.HTTPError, KeyError, ValueError):
+                log.exception("OpenID Connect provider not reachable or not usable")
+                return page("console_login.html", 503, error=text("console.error.oidc.provider"))
+            token = await start_session(conn, account, ttl)
+            await audit(conn, account.username, "login", method="oidc", subject=str(claims.get("sub", ""))[:200])
+        return signed_in(account, token)
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:

@@ -1,0 +1,215 @@
+"""Staff sign-in through OpenID Connect (the city's identity provider, usually Keycloak): the authorization code
+flow with PKCE, run entirely by the server. The browser only ever sees the authorization request and the code;
+tokens are exchanged and checked here and never reach it.
+
+A sign-in starts with a random ``state`` (single use, ten minutes, stored server-side as a hash together with
+the PKCE verifier and the ``nonce``) and a random browser binding in a short-lived ``SameSite=Lax`` cookie (Lax,
+because the provider's redirect back is a cross-site navigation), so a code cannot be injected into another
+person's browser. The ID token's signature (the provider's JWKS), issuer, audience, expiry and nonce are checked.
+
+Accounts: with ``oidc_roles_claim`` set, the role and org units come from that claim at every sign-in
+(``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-unit-<org unit id>``) and the account is
+created or updated to match; without it, the account must exist (``stadtstimme staff add … --oidc``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import asyncpg
+import httpx
+import jwt
+
+from shared.auth import Account, account_by_username
+from shared.settings import Settings
+
+STATE_TTL = timedelta(minutes=10)
+ROLE_PREFIX = "stadtstimme-"
+_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+
+
+class OidcError(Exception):
+    """Sign-in failed; ``key`` names the message for the person (details go to the log and the audit)."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(detail or key)
+        self.key = key
+
+
+def _hash(value: str) -> bytes:
+    return hashlib.sha256(value.encode()).digest()
+
+
+def pkce_challenge(verifier: str) -> str:
+    """S256 code challenge of a PKCE verifier (RFC 7636)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+@dataclass
+class Provider:
+    """The identity provider's endpoints (from discovery) and signing keys, fetched once and cached."""
+
+    settings: Settings
+    _config: dict[str, Any] | None = None
+    _keys: jwt.PyJWKSet | None = None
+    _keys_at: float = 0.0
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.settings.public_base_url.rstrip("/") + "/console/login/oidc/callback"
+
+    async def config(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        if self._config is None:
+            url = self.settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+            answer = await client.get(url)
+            answer.raise_for_status()
+            config: dict[str, Any] = answer.json()
+            if str(config.get("issuer", "")).rstrip("/") != self.settings.oidc_issuer.rstrip("/"):
+                raise OidcError("provider", f"discovery names issuer {config.get('issuer')!r}")
+            self._config = config
+        return self._config
+
+    async def keys(self, client: httpx.AsyncClient, refresh: bool = False) -> jwt.PyJWKSet:
+        # Keys are re-read at most once a minute, also when a token names an unknown key (key rotation).
+        if self._keys is None or (refresh and time.monotonic() - self._keys_at > 60):
+            answer = await client.get((await self.config(client))["jwks_uri"])
+            answer.raise_for_status()
+            self._keys = jwt.PyJWKSet.from_dict(answer.json())
+            self._keys_at = time.monotonic()
+        return self._keys
+
+    async def start(self, conn: asyncpg.Connection, client: httpx.AsyncClient) -> tuple[str, str]:
+        """(authorization URL, browser binding for the cookie) of a new sign-in."""
+        state, binding, verifier, nonce = (secrets.token_urlsafe(32) for _ in range(4))
+        await conn.execute(
+            """INSERT INTO oidc_login (state_hash, binding_hash, verifier, nonce, expires_at)
+               VALUES ($1, $2, $3, $4, $5)""",
+            _hash(state),
+            _hash(binding),
+            verifier,
+            nonce,
+            datetime.now(UTC) + STATE_TTL,
+        )
+        await conn.execute("DELETE FROM oidc_login WHERE expires_at < now()")
+        query = {
+            "response_type": "code",
+            "client_id": self.settings.oidc_client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": self.settings.oidc_scopes,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": pkce_challenge(verifier),
+            "code_challenge_method": "S256",
+        }
+        return f"{(await self.config(client))['authorization_endpoint']}?{urlencode(query)}", binding
+
+    async def finish(
+        self, conn: asyncpg.Connection, client: httpx.AsyncClient, code: str, state: str, binding: str | None
+    ) -> dict[str, Any]:
+        """The verified ID token claims of a sign-in coming back with ``code`` and ``state``."""
+        row = await conn.fetchrow(
+            "DELETE FROM oidc_login WHERE state_hash = $1 RETURNING binding_hash, verifier, nonce, expires_at",
+            _hash(state),
+        )
+        if row is None or row["expires_at"] < datetime.now(UTC):
+            raise OidcError("expired", "unknown, used or expired state")
+        if binding is None or not secrets.compare_digest(row["binding_hash"], _hash(binding)):
+            raise OidcError("expired", "state from another browser")
+        config = await self.config(client)
+        answer = await client.post(
+            config["token_endpoint"],
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": row["verifier"],
+            },
+            auth=(self.settings.oidc_client_id, self.settings.oidc_client_secret.get_secret_value()),
+            headers={"Accept": "application/json"},
+        )
+        if answer.status_code != 200:
+            raise OidcError("provider", f"token endpoint answered {answer.status_code}: {answer.text[:300]}")
+        id_token = answer.json().get("id_token")
+        if not isinstance(id_token, str):
+            raise OidcError("provider", "no id_token in the token response")
+        return await self.verify(client, id_token, row["nonce"], config["issuer"])
+
+    async def verify(self, client: httpx.AsyncClient, id_token: str, nonce: str, issuer: str) -> dict[str, Any]:
+        try:
+            kid = jwt.get_unverified_header(id_token).get("kid")
+            keys = await self.keys(client)
+            if kid is not None and kid not in {k.key_id for k in keys.keys}:
+                keys = await self.keys(client, refresh=True)
+            candidates = [k for k in keys.keys if kid is None or k.key_id == kid]
+            if not candidates:
+                raise OidcError("provider", f"no key {kid!r} in the provider's JWKS")
+            claims: dict[str, Any] = jwt.decode(
+                id_token,
+                key=candidates[0],
+                algorithms=_ALGORITHMS,
+                audience=self.settings.oidc_client_id,
+                issuer=issuer,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                leeway=30,
+            )
+        except jwt.PyJWTError as exc:
+            raise OidcError("token", f"ID token refused: {exc}") from exc
+        if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+            raise OidcError("token", "nonce does not match")
+        return claims
+
+
+def roles_from_claim(value: Any) -> tuple[str, tuple[str, ...]] | None:
+    """(role, org units) from the roles claim's values, or None when it grants no Stadtstimme role.
+    Administrator wins over analyst, analyst over unit staff."""
+    values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    names = {v.removeprefix("/") for v in values if isinstance(v, str)}  # Keycloak groups come as "/name"
+    if f"{ROLE_PREFIX}administrator" in names:
+        return "administrator", ()
+    if f"{ROLE_PREFIX}analyst" in names:
+        return "analyst", ()
+    units = tuple(sorted(n.removeprefix(f"{ROLE_PREFIX}unit-") for n in names if n.startswith(f"{ROLE_PREFIX}unit-")))
+    return ("unit_staff", units) if units else None
+
+
+async def account_for(conn: asyncpg.Connection, settings: Settings, claims: dict[str, Any]) -> Account:
+    """The staff account a verified sign-in stands for; raises ``OidcError`` when there is none."""
+    username = str(claims.get(settings.oidc_username_claim) or "").strip().lower()
+    if not username:
+        raise OidcError("account", f"claim {settings.oidc_username_claim!r} missing")
+    if not settings.oidc_roles_claim:
+        account = await account_by_username(conn, username)
+        if account is None:
+            raise OidcError("account", f"no enabled account {username!r}")
+        return account
+    granted = roles_from_claim(claims.get(settings.oidc_roles_claim))
+    if granted is None:
+        raise OidcError("account", f"{username!r} has no Stadtstimme role in {settings.oidc_roles_claim!r}")
+    role, units = granted
+    known = {r["id"] for r in await conn.fetch("SELECT id FROM org_unit WHERE id = ANY($1::text[])", list(units))}
+    units = tuple(u for u in units if u in known)
+    if role == "unit_staff" and not units:
+        raise OidcError("account", f"{username!r}: none of the claimed org units exists")
+    name = str(claims.get("name") or username)[:200]
+    row = await conn.fetchrow(
+        """INSERT INTO staff_account AS a (id, username, display_name, role, org_units)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4)
+           ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+               org_units = excluded.org_units
+           RETURNING disabled""",
+        username,
+        name,
+        role,
+        list(units),
+    )
+    account = await account_by_username(conn, username) if row is not None and not row["disabled"] else None
+    if account is None:
+        raise OidcError("account", f"account {username!r} is disabled")
+    return account

@@ -1,0 +1,69 @@
+"""OpenID Connect pieces that need no provider: PKCE, the roles claim, and the ID token checks."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from shared.oidc import OidcError, Provider, pkce_challenge, roles_from_claim
+from shared.settings import Settings
+
+ISSUER = "https://login.musterstadt.de/realms/stadt"
+
+
+def test_pkce_challenge_matches_rfc_7636_appendix_b() -> None:
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    assert pkce_challenge(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+def test_roles_claim() -> None:
+    assert roles_from_claim(["/stadtstimme-analyst", "stadtstimme-unit-baeder"]) == ("analyst", ())
+    assert roles_from_claim(["stadtstimme-administrator", "stadtstimme-analyst"]) == ("administrator", ())
+    assert roles_from_claim(["stadtstimme-unit-baeder", "/stadtstimme-unit-abfallwirtschaft"]) == (
+        "unit_staff", ("abfallwirtschaft", "baeder"))  # fmt: skip
+    assert roles_from_claim("stadtstimme-analyst") == ("analyst", ())
+    for nothing in (None, [], ["admins"], 42, [{"role": "stadtstimme-administrator"}]):
+        assert roles_from_claim(nothing) is None
+
+
+@pytest.fixture
+def signed() -> tuple[Provider, Any]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    provider = Provider(Settings(oidc_issuer=ISSUER, oidc_client_id="stadtstimme"))
+    provider._keys = jwt.PyJWKSet.from_dict({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+    return provider, key
+
+
+def token(key: Any, **changes: Any) -> str:
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": "stadtstimme", "sub": "42", "iat": now, "exp": now + 300, "nonce": "n-1",
+              "preferred_username": "anna"} | changes  # fmt: skip
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm="RS256",
+                      headers={"kid": "k1"})  # fmt: skip
+
+
+async def test_id_token_checks(signed: tuple[Provider, Any]) -> None:
+    provider, key = signed
+    claims = await provider.verify(None, token(key), "n-1", ISSUER)  # type: ignore[arg-type]
+    assert claims["preferred_username"] == "anna"
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    symmetric = {"iss": ISSUER, "aud": "stadtstimme", "sub": "1", "nonce": "n-1"}
+    hs256 = jwt.encode(symmetric, "s" * 32, algorithm="HS256", headers={"kid": "k1"})
+    for bad, nonce in (
+        (token(key, aud="someone-else"), "n-1"),
+        (token(key, iss="https://evil.example"), "n-1"),
+        (token(key, exp=int(time.time()) - 120), "n-1"),
+        (token(key, exp=None), "n-1"),
+        (token(key), "another-nonce"),
+        (token(other_key), "n-1"),  # signed by someone else with the same key id
+        (hs256, "n-1"),  # a symmetric algorithm is never accepted
+    ):
+        with pytest.raises(OidcError) as refused:
+            await provider.verify(None, bad, nonce, ISSUER)  # type: ignore[arg-type]
+        assert refused.value.key == "token"
