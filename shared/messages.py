@@ -543,6 +543,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Administration.",
         "en": "Your staff account has no access to Stadtstimme. Please contact the administrators.",
     },
+    "console.nav.themes": {"de": "Themen", "en": "Themes"},
+    "console.themes.title": {"de": "Themenvorschläge", "en": "Theme suggestions"},
+    "console.themes.intro": {
+        "de": "Die häufigsten Begriffe und Wortgruppen in Kommentaren und Vorschlägen, gezählt nach der Zahl der "
+        "Kommentare, in denen sie vorkommen. Füllwörter sind entfernt, Wortformen zusammengefasst (Termin, "
+        "Termine). Spam und Spam-Verdacht zählen nicht mit.",
+        "en": "The most frequent terms and phrases in comments and suggestions, counted by the number of comments "
+        "they occur in. Filler words are removed, word forms merged. Spam and suspected spam are left out.",
+    },
+    "console.themes.basis": {
+        "de": "Grundlage: {comments} Kommentare der letzten {days} Tage.",
+        "en": "Based on {comments} comments of the last {days} days.",
+    },
+    "console.themes.caption": {
+        "de": "Themen, die häufigsten zuerst; ein Klick sucht sie im Eingang",
+        "en": "Themes, most frequent first; a click searches the inbox",
+    },
+    "console.themes.theme": {"de": "Thema", "en": "Theme"},
+    "console.themes.kind": {"de": "Art", "en": "Kind"},
+    "console.themes.kind.term": {"de": "Begriff", "en": "term"},
+    "console.themes.kind.phrase": {"de": "Wortgruppe", "en": "phrase"},
+    "console.themes.comments": {"de": "Kommentare", "en": "Comments"},
+    "console.themes.empty": {
+        "de": "Noch keine wiederkehrenden Themen (ein Thema braucht mindestens zwei Kommentare).",
+        "en": "No recurring themes yet (a theme needs at least two comments).",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

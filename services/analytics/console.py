@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.analytics import survey_store, surveys
 from services.analytics.console_ui import ConsoleUI, bar_chart
 from services.analytics.dashboards import add_dashboard_routes
-from services.analytics.inbox import add_inbox_routes
+from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from shared import oidc
 from shared.auth import (
@@ -375,6 +375,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
     ui = ConsoleUI(PREFIX, tz, page, current, same_origin)
     add_dashboard_routes(router, ui, settings, pool)
     add_inbox_routes(router, ui, settings, pool, producer)
+    add_theme_routes(router, ui, pool)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

@@ -9,10 +9,11 @@ and every change go to the audit log.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.analytics import triage, triage_store
+from services.analytics import themes, triage, triage_store
 from services.analytics.console_ui import ConsoleUI, csv_download, read_form
 from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Review, SetStatus, SetTags
 from services.analytics.triage_domain import parse_tags as parse_tag_field
@@ -331,6 +332,67 @@ def add_inbox_routes(
         if form.get("next") == "suspected":
             return RedirectResponse(f"{prefix}/inbox?view=suspected", status_code=303)
         return RedirectResponse(f"{prefix}/inbox/{rid}?done={action}", status_code=303)
+
+
+THEME_DAYS = (7, 30, 90)
+
+
+def theme_rows(found: list[themes.Theme], base: dict[str, str], prefix: str) -> list[dict[str, Any]]:
+    """Themes as table rows, each with a link to the inbox searching for it (a phrase as a phrase)."""
+    rows = []
+    for theme in found:
+        query = f'"{theme.label}"' if theme.kind == themes.PHRASE else theme.label
+        rows.append({"label": theme.label, "kind": theme.kind, "documents": theme.documents,
+                     "url": f"{prefix}/inbox?{urlencode({**base, 'q': query, 'status': 'alle'})}"})  # fmt: skip
+    return rows
+
+
+def add_theme_routes(router: APIRouter, ui: ConsoleUI, pool: asyncpg.Pool) -> None:
+    @router.get("/themes")
+    async def theme_page(request: Request) -> Response:
+        """Theme suggestions: the most frequent terms and phrases in the comments and suggestions of the chosen
+        units, URL prefix and period (spam and suspected spam left out), each linked to the inbox search."""
+        account = await ui.current(request)
+        if account is None:
+            return ui.to_login()
+        params = request.query_params
+        try:
+            days = int(params.get("days", "30"))
+        except ValueError:
+            days = 30
+        days = days if days in THEME_DAYS else 30
+        unit = params.get("unit", "")[:64]
+        unit = unit if unit and account.may_see(unit) else ""
+        url_prefix = params.get("prefix", "").strip()[:500]
+        since = datetime.now(UTC) - timedelta(days=days)
+        async with pool.acquire() as conn:
+            texts = await triage_store.texts(conn, account.units_visible(), unit or None, url_prefix or None, since)
+            units = account.units_visible()
+            unit_rows = await conn.fetch(
+                "SELECT id, name FROM org_unit WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY name",
+                sorted(units) if units is not None else None,
+            )
+            await audit(conn, account.username, "view_themes", unit or "all", comments=len(texts), days=days)
+        found = await asyncio.to_thread(themes.themes, texts)  # CPU work off the event loop
+        base = {k: v for k, v in (("unit", unit), ("prefix", url_prefix)) if v}
+        base["from"] = (datetime.now(ui.tz).date() - timedelta(days=days - 1)).isoformat()
+        kept = {k: v for k, v in base.items() if k != "from"}
+        periods = [
+            {"days": d, "current": d == days, "url": f"{ui.prefix}/themes?{urlencode({**kept, 'days': str(d)})}"}
+            for d in THEME_DAYS
+        ]
+        return ui.page(
+            "console_themes.html",
+            account=account,
+            prefix=ui.prefix,
+            rows=theme_rows(found, base, ui.prefix),
+            comments=len(texts),
+            units=unit_rows,
+            unit=unit,
+            url_prefix=url_prefix,
+            days=days,
+            periods=periods,
+        )
 
 
 def to_command(action: str, form: dict[str, str], account: Account) -> Command:

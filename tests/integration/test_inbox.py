@@ -135,6 +135,13 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
         audit = await conn.fetch("SELECT action FROM audit_log WHERE actor = 'anna'")
         assert {"view_comments", "view_comment", "comment_changed", "export"} <= {r["action"] for r in audit}
 
+        # Theme suggestions: "Termin"/"Termine" in two comments of two units, for the analyst; scoped for Anna.
+        themes = await analyst.get("/console/themes")
+        assert themes.status_code == 200
+        assert re.search(r">Termine?</a></th>\s*<td class=\"text\">Begriff</td>\s*<td>2</td>", themes.text)
+        own = await anna.get("/console/themes", params={"unit": "baeder"})  # another unit: ignored, still scoped
+        assert own.status_code == 200 and "Freibad" not in own.text and ">Termin" not in own.text
+
         # Replay: the triage topic (and the feedback topic) rebuild the same inbox.
         await until(conn, "SELECT coalesce(sum(next_offset), 0) FROM consumer_offset "
                     "WHERE consumer = 'analytics.triage-projector'", 6)  # fmt: skip
