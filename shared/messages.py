@@ -569,6 +569,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Noch keine wiederkehrenden Themen (ein Thema braucht mindestens zwei Kommentare).",
         "en": "No recurring themes yet (a theme needs at least two comments).",
     },
+    "console.overview.publication_csv": {
+        "de": "Tabelle für eine Veröffentlichung als CSV herunterladen",
+        "en": "Download the table for publication as CSV",
+    },
+    "console.overview.publication_hint": {
+        "de": "Für Pressemitteilungen und Berichte: weniger als 5 Rückmeldungen erscheinen als „< 5“, Anteile und "
+        "Mittelwerte aus weniger als 5 Antworten bleiben leer, Veränderungen entfallen.",
+        "en": "For press releases and reports: fewer than 5 responses show as “< 5”, shares and means of fewer "
+        "than 5 answers stay empty, changes are left out.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

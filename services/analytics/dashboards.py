@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.analytics import trends
 from services.analytics.console_ui import ConsoleUI, bar_chart, csv_download
-from services.analytics.domain import COUNTERS, stats
+from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared.auth import Account, audit
 from shared.contracts.feedback import CATEGORIES
 from shared.messages import text
@@ -221,6 +221,18 @@ def overview_row(unit: dict[str, Any]) -> list[str]:
     ]
 
 
+def publication_row(unit: dict[str, Any]) -> list[str]:
+    """One unit of the overview as it may be published (``domain.published``): fewer than five responses show
+    as "< 5" with no share or mean; shares and means of fewer than five answers are left empty."""
+    c = unit["figures"]["current"]
+    counters = {k: c[k] for k in ("responses", "helpful_yes", "helpful_no", "rating_count", "rating_sum")}
+    counters |= {f"rating_{i}": c["rating_distribution"][str(i)] for i in range(1, 6)}
+    p = published(counters)
+    share = "" if p["helpful_share"] is None else f"{p['helpful_share'] * 100:.0f}"
+    mean = "" if p["rating_mean"] is None else f"{p['rating_mean']:.2f}".replace(".", ",")
+    return [unit["name"], f"< {SMALL_NUMBER}" if p["suppressed"] else str(p["responses"]), share, mean]
+
+
 def charts(series: list[dict[str, Any]], name: str, key: str) -> dict[str, Any]:
     """The three trend charts of a view (mean rating, helpful share, volume), ids prefixed by ``key``."""
     period = text("console.dashboard.chart.period", first=series[0]["day"].strftime("%d.%m.%Y"),
@@ -303,6 +315,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             period=period,
             period_text=_period_text(period),
             csv_url=f"{prefix}/overview.csv?{urlencode(query)}",
+            publication_csv_url=f"{prefix}/overview.csv?{urlencode({**query, 'publish': '1'})}",
             trend_csv_url=f"{prefix}/trend.csv?{urlencode(query)}",
         )
 
@@ -317,12 +330,15 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
         except BadPeriod as exc:
             return await bad_period(request, account, exc.key)
         table, _ = await overview_data(account, period)
+        publish = request.query_params.get("publish") == "1"
         columns = ("unit", "responses", "helpful", "rating", "responses_change", "helpful_change", "rating_change")
-        header = [text(f"console.overview.csv.{k}") for k in columns]
+        header = [text(f"console.overview.csv.{k}") for k in columns[: 4 if publish else 7]]
+        rows = [publication_row(u) if publish else overview_row(u) for u in table]
         async with pool.acquire() as conn:
             await audit(conn, account.username, "export", "overview.csv", units=[u["id"] for u in table],
-                        start=period.start.isoformat(), days=period.days)  # fmt: skip
-        return csv_download(to_csv([header] + [overview_row(u) for u in table]), "stadtstimme-uebersicht.csv")
+                        start=period.start.isoformat(), days=period.days, publication=publish)  # fmt: skip
+        name = "stadtstimme-veroeffentlichung.csv" if publish else "stadtstimme-uebersicht.csv"
+        return csv_download(to_csv([header, *rows]), name)
 
     @router.get("/trend.csv")
     async def trend_csv(request: Request) -> Response:
@@ -411,6 +427,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             sites=sites,
             categories=CATEGORIES,
             trend_csv_url=f"{prefix}/trend.csv?{urlencode(query)}",
+            page_query=lambda url: urlencode({**query_of(period, replace(filters, prefix=url, site=None))}),
             inbox_url=f"{prefix}/inbox?{urlencode({'unit': unit_id})}",
         )
 

@@ -78,6 +78,11 @@ async def test_figures_charts_filters_and_csv_match_hand_computed_values(system:
         custom = await staff.get("/console/units/abfallwirtschaft", params={"from": "2026-02-01", "to": "2025-01-01"})
         assert custom.status_code == 422 and "endet vor seinem Beginn" in custom.text
 
+        # For publication: four responses in 90 days are "< 5", with no share or mean.
+        public = await staff.get("/console/overview.csv", params={"days": "90", "publish": "1"})
+        assert public.content.decode("utf-8-sig").splitlines()[1:] == ["Abfallwirtschaftsbetrieb Musterstadt;< 5;;"]
+        assert f"prefix={SPERRMUELL.replace(':', '%3A').replace('/', '%2F')}" in html  # per-page view link
+
         overview = await staff.get("/console/", params={"days": "90"})
         assert "4 (Veränderung: –)" not in overview.text and ">4<" in overview.text  # all four in 90 days
         assert 'aria-current="page">90 Tage' in overview.text

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from services.analytics.dashboards import BadPeriod, Filters, figures, formatted, parse_filters, parse_period, query_of
+from services.analytics.dashboards import (
+    BadPeriod,
+    Filters,
+    figures,
+    formatted,
+    parse_filters,
+    parse_period,
+    publication_row,
+    query_of,
+)
 
 TODAY = date(2026, 11, 28)
 
@@ -58,3 +67,12 @@ def test_figures_compare_the_period_with_the_one_before() -> None:
     assert [d["responses"] for d in f["series"]] == [0, 0, 0, 1, 0, 2, 0]
     assert formatted(f) == {"responses": "3", "helpful": "33 %", "rating": "3,00", "responses_change": "+200 %",
                             "helpful_change": "−67 Pp.", "rating_change": "−1,00"}  # fmt: skip
+
+
+def test_publication_rows_protect_small_numbers() -> None:
+    period = parse_period({"days": "7"}, TODAY)
+    few = figures([counters(date(2026, 11, 27), 4, 3, 1, {5: 4})], period)
+    assert publication_row({"name": "Bäder", "figures": few}) == ["Bäder", "< 5", "", ""]
+    many = figures([counters(date(2026, 11, 27), 9, 6, 2, {4: 3, 5: 1})], period)
+    # Nine responses are published; the helpful share rests on 8 answers, the mean on only 4: left empty.
+    assert publication_row({"name": "=Bäder", "figures": many}) == ["=Bäder", "9", "75", ""]
