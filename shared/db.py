@@ -71,3 +71,20 @@ async def migrate_url(database_url: str) -> list[int]:
         return await migrate(conn)
     finally:
         await conn.close()
+
+
+class Params:
+    """Positional parameters of a statement built from optional filters: ``p(value)`` adds a value and returns
+    its placeholder (``$n``), so values never enter the SQL text."""
+
+    def __init__(self, *initial: object) -> None:
+        self.values: list[object] = list(initial)
+
+    def __call__(self, value: object) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern matching everything that starts with ``prefix`` (its own wildcards escaped)."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from services.analytics import trends
 from services.analytics.console_ui import ConsoleUI, bar_chart, csv_download
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared.auth import Account, audit
 from shared.contracts.feedback import CATEGORIES
+from shared.db import Params, like_prefix
 from shared.messages import text
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
@@ -134,13 +135,8 @@ async def daily_rows(
 ) -> list[dict[str, Any]]:
     """Counters per local day (and org unit) in [start, end) for the visible units matching ``filters``."""
     zone = ZoneInfo(tz)
-    args: list[Any] = [datetime.combine(start, time(), zone), datetime.combine(end, time(), zone), tz]
+    arg = Params(datetime.combine(start, time(), zone), datetime.combine(end, time(), zone), tz)
     where = []
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
     units = {filters.unit} if filters.unit else None
     if scope is not None:
         units = (units & scope) if units is not None else set(scope)
@@ -149,8 +145,7 @@ async def daily_rows(
     if filters.site:
         where.append(f"site_id = {arg(filters.site)}")
     if filters.prefix:
-        escaped = filters.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(f"page_url LIKE {arg(escaped + '%')}")
+        where.append(f"page_url LIKE {arg(like_prefix(filters.prefix))}")
     condition = "".join(f" AND {w}" for w in where)
     if filters.category:
         sql = f"""SELECT org_unit_id, (r.first_at AT TIME ZONE $3)::date AS day, {_RESPONSE_COUNTERS}
@@ -165,7 +160,7 @@ async def daily_rows(
         sql = f"""SELECT org_unit_id, (bucket_start AT TIME ZONE $3)::date AS day, {_SUMMED}
                   FROM org_unit_satisfaction WHERE granularity = 'day' AND bucket_start >= $1
                   AND bucket_start < $2{condition} GROUP BY 1, 2"""
-    return [dict(r) for r in await conn.fetch(sql, *args)]
+    return [dict(r) for r in await conn.fetch(sql, *arg.values)]
 
 
 def figures(rows: list[dict[str, Any]], period: Period) -> dict[str, Any]:
@@ -289,19 +284,24 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
                           "directions": {k: direction(v) for k, v in f["change"].items()}})  # fmt: skip
         return table, figures(rows, period)
 
-    async def bad_period(request: Request, account: Account, key: str) -> HTMLResponse:
-        return ui.page("console_survey_refused.html", 422, account=account, prefix=prefix, error=text(key))
-
-    @router.get("/")
-    async def overview(request: Request) -> Response:
+    async def viewer(request: Request) -> tuple[Account, Period, dict[str, str]] | Response:
+        """The signed-in account, the chosen period and the query parameters, or the answer instead: the
+        sign-in page, or a 422 page for a period that is not one."""
         account = await ui.current(request)
         if account is None:
             return ui.to_login()
         params = dict(request.query_params)
         try:
-            period = parse_period(params, today())
+            return account, parse_period(params, today()), params
         except BadPeriod as exc:
-            return await bad_period(request, account, exc.key)
+            return ui.page("console_survey_refused.html", 422, account=account, prefix=prefix, error=text(exc.key))
+
+    @router.get("/")
+    async def overview(request: Request) -> Response:
+        seen = await viewer(request)
+        if isinstance(seen, Response):
+            return seen
+        account, period, _ = seen
         table, total = await overview_data(account, period)
         query = query_of(period, Filters())
         return ui.page(
@@ -322,15 +322,12 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
     @router.get("/overview.csv")
     async def overview_csv(request: Request) -> Response:
         """The overview's table as CSV for spreadsheets (German Excel: semicolons, decimal commas, UTF-8 BOM)."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
-        try:
-            period = parse_period(dict(request.query_params), today())
-        except BadPeriod as exc:
-            return await bad_period(request, account, exc.key)
+        seen = await viewer(request)
+        if isinstance(seen, Response):
+            return seen
+        account, period, params = seen
         table, _ = await overview_data(account, period)
-        publish = request.query_params.get("publish") == "1"
+        publish = params.get("publish") == "1"
         columns = ("unit", "responses", "helpful", "rating", "responses_change", "helpful_change", "rating_change")
         header = [text(f"console.overview.csv.{k}") for k in columns[: 4 if publish else 7]]
         rows = [publication_row(u) if publish else overview_row(u) for u in table]
@@ -343,14 +340,10 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
     @router.get("/trend.csv")
     async def trend_csv(request: Request) -> Response:
         """The daily series behind a view's charts (all visible units, or one unit with its filters)."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
-        params = dict(request.query_params)
-        try:
-            period = parse_period(params, today())
-        except BadPeriod as exc:
-            return await bad_period(request, account, exc.key)
+        seen = await viewer(request)
+        if isinstance(seen, Response):
+            return seen
+        account, period, params = seen
         filters = parse_filters(params)
         if filters.unit and not account.may_see(filters.unit):
             return ui.not_found(account)
@@ -368,14 +361,10 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
         """One unit: key figures and trend charts for the period and filters, the rating distribution, its pages
         with the most negative feedback first, and its newest comments. Another unit's page answers 404,
         exactly like a unit that does not exist."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
-        params = dict(request.query_params)
-        try:
-            period = parse_period(params, today())
-        except BadPeriod as exc:
-            return await bad_period(request, account, exc.key)
+        seen = await viewer(request)
+        if isinstance(seen, Response):
+            return seen
+        account, period, params = seen
         filters = replace(parse_filters(params), unit=unit_id[:64])
         async with pool.acquire() as conn:
             name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", unit_id[:64])
@@ -435,21 +424,18 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
 async def page_table(conn: asyncpg.Connection, tz: str, filters: Filters, period: Period) -> list[dict[str, Any]]:
     """The unit's pages in the current period, the most "not helpful" answers first, then the lowest mean."""
     zone = ZoneInfo(tz)
-    args: list[Any] = [filters.unit, datetime.combine(period.start, time(), zone),
-                       datetime.combine(period.end, time(), zone)]  # fmt: skip
+    arg = Params(filters.unit, datetime.combine(period.start, time(), zone), datetime.combine(period.end, time(), zone))
     where = ""
     if filters.site:
-        args.append(filters.site)
-        where += f" AND p.site_id = ${len(args)}"
+        where += f" AND p.site_id = {arg(filters.site)}"
     if filters.prefix:
-        args.append(filters.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        where += f" AND p.page_url LIKE ${len(args)}"
+        where += f" AND p.page_url LIKE {arg(like_prefix(filters.prefix))}"
     rows = await conn.fetch(
         f"""SELECT p.page_url, min(pg.title) AS title, {", ".join(f"sum(p.{c})::bigint AS {c}" for c in COUNTERS)}
             FROM page_satisfaction p LEFT JOIN page pg ON pg.url = p.page_url
             WHERE p.org_unit_id = $1 AND p.bucket_start >= $2 AND p.bucket_start < $3{where}
             GROUP BY p.page_url""",
-        *args,
+        *arg.values,
     )
     out = [{"url": r["page_url"], "title": r["title"] or "", **stats(r)} for r in rows]
     out.sort(key=lambda r: (-r["helpful_no"], r["rating_mean"] if r["rating_mean"] is not None else 6, r["url"]))

@@ -25,6 +25,7 @@ from shared.contracts.triage import (
     CommentTagsChangedV1,
     TriageEvent,
 )
+from shared.db import Params, like_prefix
 
 log = logging.getLogger(__name__)
 SEQUENCE_CONFLICTS = Counter(
@@ -149,12 +150,7 @@ class InboxFilter:
 
 def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
     clauses = [SUSPECTED if f.view == "suspected" else f"NOT {SUSPECTED}"]
-    args: list[Any] = []
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    arg = Params()
     if units is not None:
         clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
     if f.view != "suspected" and f.statuses:
@@ -164,8 +160,7 @@ def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]
     if f.site:
         clauses.append(f"i.site_id = {arg(f.site)}")
     if f.url_prefix:
-        escaped = f.url_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(f"i.page_url LIKE {arg(escaped + '%')}")
+        clauses.append(f"i.page_url LIKE {arg(like_prefix(f.url_prefix))}")
     if f.category:
         clauses.append(f"i.category = {arg(f.category)}")
     if f.tag:
@@ -180,7 +175,7 @@ def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]
         clauses.append(f"i.received_at >= {arg(f.since)}")
     if f.until:
         clauses.append(f"i.received_at < {arg(f.until)}")
-    return " AND ".join(clauses), args
+    return " AND ".join(clauses), arg.values
 
 
 async def inbox(
