@@ -10,7 +10,7 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, Page
 
 from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
@@ -29,6 +29,15 @@ def add_staff(system: System, username: str, role: str, *units: str, password: s
     done = subprocess.run(args, input=password + "\n", env=settings_env(system.settings), capture_output=True,
                           text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+async def sign_in_page(page: Page, system: System, username: str) -> None:
+    """Sign in through the console's form in a browser page and wait for the overview."""
+    await page.goto(f"{system.base_url}/console/login")
+    await page.get_by_label("Benutzername").fill(username)
+    await page.get_by_label("Passwort").fill(PASSWORD)
+    await page.get_by_role("button", name="Anmelden").click()
+    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
 
 
 async def sign_in(system: System, username: str, password: str = PASSWORD) -> httpx.AsyncClient:

@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff
+from tests.integration.test_console import add_staff, sign_in_page
 
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
 
@@ -42,11 +42,7 @@ async def test_staff_work_through_the_console(system: System, browser: Browser) 
 
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
     page = await context.new_page()
-    await page.goto(f"{system.base_url}/console/")
-    await page.get_by_label("Benutzername").fill("anna")
-    await page.get_by_label("Passwort").fill(PASSWORD)
-    await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await sign_in_page(page, system, "anna")
     await axe(page)
 
     # Dashboards: the charts are images with a name; their figures are in a table behind a disclosure.

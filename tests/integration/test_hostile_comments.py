@@ -13,7 +13,7 @@ from playwright.async_api import Browser
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff
+from tests.integration.test_console import add_staff, sign_in_page
 
 PAGE = "https://abfall.musterstadt.de/sperrmuell"
 # (comment, what a reader must see of it). Each attack sets window.__pwned if it ever runs.
@@ -54,11 +54,7 @@ async def test_hostile_comments_stay_text_in_the_console_and_in_csv(system: Syst
         context = await browser.new_context(locale="de-DE", viewport={"width": width, "height": height})
         page = await context.new_page()
         page.on("dialog", lambda d: dialogs.append(d.message))
-        await page.goto(f"{system.base_url}/console/login")
-        await page.get_by_label("Benutzername").fill("sicherheit")
-        await page.get_by_label("Passwort").fill(PASSWORD)
-        await page.get_by_role("button", name="Anmelden").click()
-        await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+        await sign_in_page(page, system, "sicherheit")
         views = [f"{system.base_url}/console/inbox?status=alle", f"{system.base_url}/console/units/abfallwirtschaft"]
         await page.goto(views[0])
         links = await page.locator("article.item h2 a").evaluate_all("(as) => as.map((a) => a.href)")
@@ -79,11 +75,7 @@ async def test_hostile_comments_stay_text_in_the_console_and_in_csv(system: Syst
     # axe on the inbox and one comment page with the corpus in it.
     context = await browser.new_context(locale="de-DE", bypass_csp=True)
     page = await context.new_page()
-    await page.goto(f"{system.base_url}/console/login")
-    await page.get_by_label("Benutzername").fill("sicherheit")
-    await page.get_by_label("Passwort").fill(PASSWORD)
-    await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await sign_in_page(page, system, "sicherheit")
     for url in (f"{system.base_url}/console/inbox?status=alle", links[0]):
         await page.goto(url)
         await page.add_script_tag(path=str(AXE))
