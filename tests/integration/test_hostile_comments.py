@@ -33,7 +33,7 @@ CORPUS = [
     ("@cmd|' /C calc'!A0", "@cmd|' /C calc'!A0"),
 ]
 NO_OVERFLOW = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
-WIDEST = """() => [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right >
+WIDEST = """() => [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right >
   document.documentElement.clientWidth + 1).slice(0, 5).map((e) => e.tagName + "." + e.className + " " +
   Math.round(e.getBoundingClientRect().right))"""
 
