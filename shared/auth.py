@@ -134,13 +134,17 @@ async def authenticate(conn: asyncpg.Connection, username: str, password: str) -
     return _account(row)
 
 
-async def start_session(conn: asyncpg.Connection, account: Account, ttl: timedelta) -> str:
+async def start_session(
+    conn: asyncpg.Connection, account: Account, ttl: timedelta, id_token: str | None = None
+) -> str:
+    """A new session; ``id_token``: the identity provider's ID token when signed in through OpenID Connect."""
     token = secrets.token_urlsafe(32)
     await conn.execute(
-        "INSERT INTO staff_session (token_hash, account_id, expires_at) VALUES ($1, $2, $3)",
+        "INSERT INTO staff_session (token_hash, account_id, expires_at, id_token) VALUES ($1, $2, $3, $4)",
         _token_hash(token),
         account.id,
         datetime.now(UTC) + ttl,
+        id_token,
     )
     await conn.execute("DELETE FROM staff_session WHERE expires_at < now()")
     return token
@@ -157,9 +161,14 @@ async def session_account(conn: asyncpg.Connection, token: str | None) -> Accoun
     return _account(row) if row is not None else None
 
 
-async def end_session(conn: asyncpg.Connection, token: str | None) -> None:
-    if token:
-        await conn.execute("DELETE FROM staff_session WHERE token_hash = $1", _token_hash(token))
+async def end_session(conn: asyncpg.Connection, token: str | None) -> str | None:
+    """End a session; the ID token it was started with, if any (for signing out at the identity provider)."""
+    if not token:
+        return None
+    id_token: str | None = await conn.fetchval(
+        "DELETE FROM staff_session WHERE token_hash = $1 RETURNING id_token", _token_hash(token)
+    )
+    return id_token
 
 
 async def audit(conn: asyncpg.Connection, actor: str, action: str, subject: str = "", **detail: Any) -> None:

@@ -112,8 +112,8 @@ class Provider:
 
     async def finish(
         self, conn: asyncpg.Connection, client: httpx.AsyncClient, code: str, state: str, binding: str | None
-    ) -> dict[str, Any]:
-        """The verified ID token claims of a sign-in coming back with ``code`` and ``state``."""
+    ) -> tuple[dict[str, Any], str]:
+        """The verified ID token claims of a sign-in coming back with ``code`` and ``state``, and the ID token."""
         row = await conn.fetchrow(
             "DELETE FROM oidc_login WHERE state_hash = $1 RETURNING binding_hash, verifier, nonce, expires_at",
             _hash(state),
@@ -139,7 +139,26 @@ class Provider:
         id_token = answer.json().get("id_token")
         if not isinstance(id_token, str):
             raise OidcError("provider", "no id_token in the token response")
-        return await self.verify(client, id_token, row["nonce"], config["issuer"])
+        return await self.verify(client, id_token, row["nonce"], config["issuer"]), id_token
+
+    async def logout_url(self, client: httpx.AsyncClient, id_token: str) -> str | None:
+        """Where to send the browser to end the session at the provider too (RP-initiated logout), coming back
+        to the console's sign-in page; None if the provider offers no end-session endpoint."""
+        endpoint = (await self.config(client)).get("end_session_endpoint")
+        if not isinstance(endpoint, str):
+            return None
+        query = {
+            "id_token_hint": id_token,
+            "client_id": self.settings.oidc_client_id,
+            "post_logout_redirect_uri": self.settings.public_base_url.rstrip("/") + "/console/login",
+        }
+        return f"{endpoint}?{urlencode(query)}"
+
+    async def check_issuer(self, client: httpx.AsyncClient, iss: str | None) -> None:
+        """RFC 9207: a provider that names itself in the redirect back must be the configured one (stops a
+        mix-up with another provider's response)."""
+        if iss is not None and iss != (await self.config(client))["issuer"]:
+            raise OidcError("token", f"authorization response from issuer {iss!r}")
 
     async def verify(self, client: httpx.AsyncClient, id_token: str, nonce: str, issuer: str) -> dict[str, Any]:
         try:

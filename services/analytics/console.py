@@ -44,12 +44,17 @@ from shared.auth import same_origin as auth_same_origin
 from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
+from shared.orgmodel import split_origin
 from shared.settings import Settings
 from shared.templates import render_page, template_environment
 
 PREFIX = "/console"
 OIDC_COOKIE = "stadtstimme-oidc"
 log = logging.getLogger(__name__)
+
+
+def origin_of(url: str) -> str:
+    return split_origin(url)[0]
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
@@ -148,6 +153,9 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
     provider = oidc.Provider(settings) if settings.oidc_issuer else None
+    # Signing out posts a form whose answer redirects to the provider's end-session endpoint; browsers apply
+    # form-action to that redirect, so the provider's origin is allowed there.
+    form_targets = f" {origin_of(settings.oidc_issuer)}" if provider is not None else ""
     extra_headers = {"X-Frame-Options": "DENY"}
     if secure:
         extra_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
@@ -156,8 +164,8 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         return render_page(
             _TEMPLATES,
             template,
-            csp="default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'",
+            csp="default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
+            f"form-action 'self'{form_targets}; frame-ancestors 'none'; base-uri 'none'",
             status=status,
             headers=extra_headers,
             t=lambda key, **v: text(key, "de", **v),
@@ -235,7 +243,10 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
                 if params.get("error") or not code or not state:
                     raise oidc.OidcError("denied", params.get("error", "no code")[:100])
                 async with httpx.AsyncClient(timeout=10) as client:
-                    claims = await provider.finish(conn, client, code, state, request.cookies.get(OIDC_COOKIE))
+                    await provider.check_issuer(client, params.get("iss"))
+                    claims, id_token = await provider.finish(
+                        conn, client, code, state, request.cookies.get(OIDC_COOKIE)
+                    )
                 account = await oidc.account_for(conn, settings, claims)
             except oidc.OidcError as exc:
                 log.warning("OpenID Connect sign-in refused: %s", exc)
@@ -245,7 +256,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             except (httpx.HTTPError, KeyError, ValueError):
                 log.exception("OpenID Connect provider not reachable or not usable")
                 return page("console_login.html", 503, error=text("console.error.oidc.provider"))
-            token = await start_session(conn, account, ttl)
+            token = await start_session(conn, account, ttl, id_token)
             await audit(conn, account.username, "login", method="oidc", subject=str(claims.get("sub", ""))[:200])
         return signed_in(account, token)
 
@@ -256,10 +267,19 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         token = request.cookies.get(cookie)
         async with pool.acquire() as conn:
             account = await session_account(conn, token)
-            await end_session(conn, token)
+            id_token = await end_session(conn, token)
             if account is not None:
                 await audit(conn, account.username, "logout")
-        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        location = f"{PREFIX}/login"
+        if id_token and provider is not None:
+            # Signed in through the identity provider: end that session too, or the next click on "sign in"
+            # would let the next person at this computer in without a password.
+            try:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    location = await provider.logout_url(client, id_token) or location
+            except (httpx.HTTPError, oidc.OidcError, KeyError, ValueError):
+                log.exception("OpenID Connect provider not reachable for sign-out; signed out of the console only")
+        response = RedirectResponse(location, status_code=303)
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
 

@@ -1,7 +1,7 @@
 """Staff sign-in through a real OpenID Connect provider (oidc-provider-mock, an authlib-based OIDC server on
 loopback): authorization code flow run by the server (PKCE, state, nonce, browser binding), ID token checked,
-accounts from the roles claim, scoping after sign-in, and every way a sign-in must fail. Keycloak needs Java 21+
-and its distribution, which the suite does not download; see the README."""
+accounts from the roles claim, scoping after sign-in, sign-out at the provider, and every way a sign-in must
+fail. The same flow against a real Keycloak (Java 21+) is in ``test_keycloak.py``."""
 
 from __future__ import annotations
 
@@ -96,6 +96,9 @@ async def test_sign_in_by_authorization_code_with_pkce(oidc_system: System, prov
 
         refused = await victim.get(await authorize(await start(victim), "nobody"))
         assert refused.status_code == 401 and "kein Zugang" in refused.text
+        # RFC 9207: a response naming another issuer is refused (mix-up attack), even with a valid code.
+        mixed = await victim.get(await authorize(await start(victim), "anna") + "&iss=" + quote("https://evil.example"))
+        assert mixed.status_code == 401 and (await victim.get("/console/")).status_code == 303
         cancelled = await victim.get("/console/login/oidc/callback", params={"error": "access_denied"})
         assert cancelled.status_code == 401 and "abgebrochen" in cancelled.text
 
@@ -122,6 +125,14 @@ async def test_sign_in_in_a_real_browser(oidc_system: System, provider: str, bro
     assert "Pressestelle" in await page.locator("header").inner_text()
     cookies = {c["name"]: c for c in await context.cookies()}
     assert cookies["stadtstimme-session"]["httpOnly"] and cookies["stadtstimme-session"]["sameSite"] == "Strict"
+    # Signing out of the console goes on to the provider's end-session endpoint (RP-initiated logout), with the
+    # ID token as hint and the console's sign-in page to come back to; the CSP lets the form's redirect go there.
+    await page.get_by_role("button", name="Abmelden").click()
+    await page.wait_for_url(lambda url: url.startswith(f"{provider}/oauth2/end_session?"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["post_logout_redirect_uri"] == [f"{oidc_system.base_url}/console/login"]
+    assert query["id_token_hint"][0].count(".") == 2 and query["client_id"] == ["stadtstimme"]
+    assert "stadtstimme-session" not in {c["name"] for c in await context.cookies()}
     await context.close()
     context = await browser.new_context(locale="de-DE", bypass_csp=True)
     page = await context.new_page()
