@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -77,15 +77,18 @@ class ConfigErrors(Exception):
         return "\n".join(str(e) for e in self.errors)
 
 
-def load_documents(text: str, model: type[M], source: str = "<string>") -> list[tuple[M, int]]:
-    """Every item of the file validated as ``model``, each with the line it starts on; raises ConfigErrors."""
+def load_documents(
+    text: str, model: type[M], source: str = "<string>", context: dict[str, Any] | None = None
+) -> list[tuple[M, int]]:
+    """Every item of the file validated as ``model``, each with the line it starts on; raises ConfigErrors.
+    ``context`` reaches the model's validators (pydantic's validation context), e.g. names defined elsewhere."""
     items, errors = _compose_items(text, source)
     if not items and not errors:
         errors.append(ConfigError(source, 1, 1, "", "the file holds no items (it is empty)"))
-    return _validate(items, errors, model, source)
+    return _validate(items, errors, model, source, context)
 
 
-def load_document(text: str, model: type[M], source: str = "<string>") -> M:
+def load_document(text: str, model: type[M], source: str = "<string>", context: dict[str, Any] | None = None) -> M:
     """The file's one and only item validated as ``model``; raises ConfigErrors (also for several items)."""
     items, errors = _compose_items(text, source)
     if not items and not errors:
@@ -93,7 +96,7 @@ def load_document(text: str, model: type[M], source: str = "<string>") -> M:
     elif len(items) > 1:
         line, column = _position(items[1].node)
         errors.append(ConfigError(source, line, column, "", f"expected exactly one item, found {len(items)}"))
-    return _validate(items, errors, model, source)[0][0]
+    return _validate(items, errors, model, source, context)[0][0]
 
 
 # --- composing ------------------------------------------------------------------------------------------------
@@ -225,7 +228,13 @@ def _scalar(loader: _Loader, node: ScalarNode, item: _Item) -> object:
 # --- validating -----------------------------------------------------------------------------------------------
 
 
-def _validate(items: list[_Item], errors: list[ConfigError], model: type[M], source: str) -> list[tuple[M, int]]:
+def _validate(
+    items: list[_Item],
+    errors: list[ConfigError],
+    model: type[M],
+    source: str,
+    context: dict[str, Any] | None = None,
+) -> list[tuple[M, int]]:
     out: list[tuple[M, int]] = []
     for item in items:
         if item.problems:
@@ -234,7 +243,7 @@ def _validate(items: list[_Item], errors: list[ConfigError], model: type[M], sou
                 errors.append(ConfigError(source, line, column, "", message))
             continue
         try:
-            out.append((model.model_validate(item.data), _position(item.node)[0]))
+            out.append((model.model_validate(item.data, context=context), _position(item.node)[0]))
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 line, column = _position(_locate(item, err["loc"], err["type"]))

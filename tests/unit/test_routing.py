@@ -1,0 +1,99 @@
+"""The notifier's routing tree: known answers for matching, continue, inheritance, quiet hours and errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from services.notifier.routing import Matcher, QuietHours, Route, parse_duration, route
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TREE = Route.model_validate(
+    {
+        "receiver": "pr-team",
+        "group_by": ["type", "unit"],
+        "routes": [
+            {"name": "barrieren", "matchers": ["type = accessibility.barrier"], "receiver": "barrierefreiheit",
+             "continue": True},
+            {"name": "abfall", "matchers": ["unit = abfallwirtschaft"], "receiver": "abfall-team",
+             "group_wait": "1m", "quiet_hours": {"start": "20:00", "end": "07:00"},
+             "routes": [{"name": "kalender", "matchers": ["page ^= https://abfall.musterstadt.de/abfallkalender"],
+                         "receiver": "abfall-it", "digest": "daily"}]},
+            {"name": "bäder", "matchers": ["unit =~ baeder|schwimmbad", "severity != info"], "receiver": "bad"},
+        ],
+    },
+    context={"receivers": {"pr-team", "barrierefreiheit", "abfall-team", "abfall-it", "bad"}},
+)  # fmt: skip
+
+
+def receivers(**labels: str) -> list[tuple[str, str]]:
+    return [(d.receiver, d.route) for d in route(TREE, labels)]
+
+
+def test_first_matching_child_wins_unless_it_continues() -> None:
+    assert receivers(type="comment.new", unit="abfallwirtschaft") == [("abfall-team", "root / abfall")]
+    assert receivers(type="comment.new", unit="abfallwirtschaft",
+                     page="https://abfall.musterstadt.de/abfallkalender?x=1") == [
+        ("abfall-it", "root / abfall / kalender")]  # fmt: skip
+    # continue: the accessibility officer and then the unit's route
+    assert receivers(type="accessibility.barrier", unit="abfallwirtschaft") == [
+        ("barrierefreiheit", "root / barrieren"), ("abfall-team", "root / abfall")]  # fmt: skip
+    assert receivers(type="comment.new", unit="stadtwerke") == [("pr-team", "root")]  # nothing matched: the root
+    assert receivers(type="comment.new", unit="baeder", severity="warning") == [("bad", "root / bäder")]
+    assert receivers(type="comment.new", unit="baeder", severity="info") == [("pr-team", "root")]
+    assert receivers(type="comment.new", unit="baeder-nord") == [("pr-team", "root")]  # =~ matches whole values
+
+
+def test_settings_are_inherited_and_overridden() -> None:
+    (kalender,) = route(TREE, {"unit": "abfallwirtschaft", "page": "https://abfall.musterstadt.de/abfallkalender"})
+    p = kalender.policy
+    assert (p.group_wait, p.digest, p.group_by, p.repeat_interval) == (
+        timedelta(minutes=1), "daily", ("type", "unit"), timedelta(hours=4))  # fmt: skip
+    assert p.quiet_hours is not None and p.quiet_hours.start.hour == 20  # from the parent route
+    page_rule = "root / abfall / kalender: page ^= https://abfall.musterstadt.de/abfallkalender"
+    assert kalender.reasons == ("root / abfall: unit = abfallwirtschaft", page_rule)
+    assert kalender.group_key({"type": "comment.new", "unit": "abfallwirtschaft"}) == (
+        "root / abfall / kalender|abfall-it|type=comment.new|unit=abfallwirtschaft")  # fmt: skip
+
+
+def test_quiet_hours_hold_until_they_end() -> None:
+    night = QuietHours.model_validate({"start": "20:00", "end": "07:00"})
+    at = datetime(2026, 11, 27, 21, 30, tzinfo=BERLIN)  # Friday evening
+    assert night.release(at, BERLIN) == datetime(2026, 11, 28, 7, 0, tzinfo=BERLIN)
+    assert night.release(datetime(2026, 11, 28, 6, 59, tzinfo=BERLIN), BERLIN) == datetime(2026, 11, 28, 7, 0,
+                                                                                          tzinfo=BERLIN)  # fmt: skip
+    assert night.release(datetime(2026, 11, 28, 12, 0, tzinfo=BERLIN), BERLIN) is None
+    assert night.release(datetime(2026, 11, 28, 6, 0, tzinfo=UTC), BERLIN) is None  # 07:00 in Berlin: over
+    weekend = QuietHours.model_validate({"start": "00:00", "end": "00:00", "days": ["sa", "so"]})
+    assert weekend.release(at, BERLIN) is None  # Friday
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN)
+    assert weekend.release(saturday, BERLIN) == datetime(2026, 11, 30, 0, 0, tzinfo=BERLIN)  # Monday, 00:00
+    # Across the change to summer time (29 March 2026): 07:00 local is still 07:00 local.
+    assert night.release(datetime(2026, 3, 28, 23, 0, tzinfo=BERLIN), BERLIN) == datetime(2026, 3, 29, 7, 0,
+                                                                                          tzinfo=BERLIN)  # fmt: skip
+
+
+def test_durations_and_matchers() -> None:
+    assert parse_duration("30s") == timedelta(seconds=30) and parse_duration("2d") == timedelta(days=2)
+    for bad in ("30", "1.5h", "5 min", "-1m", ""):
+        with pytest.raises(ValueError):
+            parse_duration(bad)
+    assert Matcher.parse('unit="stadtwerke"').value == "stadtwerke"
+    for bad, message in (("farbe = rot", "unknown label"), ("unit stadtwerke", "no matcher"),
+                         ("unit =~ (", "no regular expression")):  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            Matcher.parse(bad)
+
+
+def test_tree_errors_are_clear() -> None:
+    with pytest.raises(ValidationError, match="unknown receiver 'niemand'"):
+        Route.model_validate({"receiver": "niemand"}, context={"receivers": {"pr-team"}})
+    with pytest.raises(ValidationError, match="escalate_after and escalate_to go together"):
+        Route.model_validate({"receiver": "pr-team", "escalate_after": "2d"})
+    with pytest.raises(ValidationError, match="unknown label 'farbe'"):
+        Route.model_validate({"receiver": "pr-team", "group_by": ["farbe"]})
+    with pytest.raises(ValidationError, match="no duration"):
+        Route.model_validate({"receiver": "pr-team", "group_wait": "bald"})
