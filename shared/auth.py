@@ -134,9 +134,7 @@ async def authenticate(conn: asyncpg.Connection, username: str, password: str) -
     return _account(row)
 
 
-async def start_session(
-    conn: asyncpg.Connection, account: Account, ttl: timedelta, id_token: str | None = None
-) -> str:
+async def start_session(conn: asyncpg.Connection, account: Account, ttl: timedelta, id_token: str | None = None) -> str:
     """A new session; ``id_token``: the identity provider's ID token when signed in through OpenID Connect."""
     token = secrets.token_urlsafe(32)
     await conn.execute(

@@ -579,6 +579,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "For press releases and reports: fewer than 5 responses show as “< 5”, shares and means of fewer "
         "than 5 answers stay empty, changes are left out.",
     },
+    "notifier.fact.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "notifier.fact.page": {"de": "Seite", "en": "Page"},
+    "notifier.fact.rating": {"de": "Bewertung", "en": "Rating"},
+    "notifier.fact.category": {"de": "Kategorie", "en": "Category"},
+    "notifier.rating": {"de": "{rating} von 5", "en": "{rating} of 5"},
+    "notifier.subject.comment.new": {"de": "Neuer Kommentar für {unit}", "en": "New comment for {unit}"},
+    "notifier.subject.accessibility.barrier": {
+        "de": "Barriere gemeldet: {unit}",
+        "en": "Accessibility barrier reported: {unit}",
+    },
+    "notifier.summary.comment.new": {
+        "de": "Auf einer Seite von {unit} ist ein neuer Kommentar oder Verbesserungsvorschlag eingegangen.",
+        "en": "A new comment or suggestion arrived on a page of {unit}.",
+    },
+    "notifier.summary.accessibility.barrier": {
+        "de": "Auf einer Seite von {unit} wurde eine Barriere gemeldet. Bitte prüfen Sie die Meldung im Eingang.",
+        "en": "An accessibility barrier was reported on a page of {unit}. Please review it in the inbox.",
+    },
+    "notifier.subject.group": {"de": "{count} neue Meldungen für {unit}", "en": "{count} new notifications for {unit}"},
+    "notifier.summary.group": {
+        "de": "Seit der letzten Benachrichtigung sind {count} neue Meldungen eingegangen.",
+        "en": "{count} new notifications arrived since the last message.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

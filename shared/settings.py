@@ -103,6 +103,18 @@ class Settings(BaseSettings):
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address (comma-separated, '*' all).",
     )
+    notifier_config: str = Field("notifier.yaml", description="Routing and receivers of the notifier (YAML).")
+    notifier_poll_s: float = Field(1.0, description="How often the notifier looks for due deliveries.")
+    notifier_send_timeout_s: float = Field(10.0, description="Timeout of one delivery attempt over HTTP.")
+    notifier_lease_s: float = Field(60.0, description="A delivery being sent is retried after this if unfinished.")
+    notifier_max_attempts: int = Field(8, description="Attempts per delivery before it becomes a dead letter.")
+    notifier_backoff_s: float = Field(5.0, description="First retry delay; doubles per attempt, up to an hour.")
+    smtp_host: str = Field("", description="Mail server for e-mail receivers; empty: e-mail receivers fail.")
+    smtp_port: int = Field(587, description="Mail server port (587: submission with STARTTLS).")
+    smtp_username: str = Field("", description="Mail server login; empty: no authentication.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="Mail server password.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS (refuse to send in clear text over the network).")
+    smtp_sender: str = Field("Stadtstimme <noreply@musterstadt.de>", description="From address of notifications.")
     projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
     log_level: str = Field("INFO", description="Python log level.")
 

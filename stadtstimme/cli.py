@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -33,6 +34,10 @@ surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status
 app.add_typer(surveys_app, name="surveys")
 pageviews_app = typer.Typer(help="Page views from the city's web analytics (for survey exposure estimates).")
 app.add_typer(pageviews_app, name="pageviews")
+notifier_app = typer.Typer(help="Notifier: routed staff alerts (e-mail, webhook, MS Teams, Matrix).")
+app.add_typer(notifier_app, name="notifier")
+routes_app = typer.Typer(help="The notifier's routing tree.")
+notifier_app.add_typer(routes_app, name="routes")
 DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
 T = TypeVar("T")
 
@@ -444,6 +449,85 @@ def run(
 
     with contextlib.suppress(KeyboardInterrupt):
         run_embedded(var.resolve(), port, kafka_port, DEMO_CITY)
+
+
+def _notifier_config(path: Path | None) -> Any:
+    from services.notifier.config import load_config_file
+    from shared.yamlconfig import ConfigErrors
+
+    file = path or Path(get_settings().notifier_config)
+    try:
+        return load_config_file(file)
+    except ConfigErrors as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        typer.echo(f"error: {file}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="notifier.yaml (default: STADTSTIMME_NOTIFIER_CONFIG)")
+]
+
+
+@notifier_app.command("check")
+def notifier_check(config: ConfigOption = None) -> None:
+    """Validate notifier.yaml: every problem with file, line and column; exit 2 if there is one."""
+    from services.notifier.config import env_names
+
+    loaded = _notifier_config(config)
+    missing = [name for name in env_names(loaded) if not os.environ.get(name)]
+    typer.echo(f"ok: {len(loaded.receivers)} receivers")
+    for name in missing:
+        typer.echo(f"warning: environment variable {name} is not set (a receiver needs it)", err=True)
+
+
+@routes_app.command("test")
+def routes_test(
+    label: Annotated[list[str], typer.Option("--label", help="label=value, e.g. unit=stadtwerke (repeat)")],
+    config: ConfigOption = None,
+) -> None:
+    """Which receivers a notification with these labels would reach, through which route and why; sends
+    nothing."""
+    from services.notifier.routing import LABELS
+
+    labels = {}
+    for item in label:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in LABELS:
+            typer.echo(f"error: --label {item!r}: expected label=value with a label of {', '.join(LABELS)}", err=True)
+            raise typer.Exit(2)
+        labels[key.strip()] = value.strip()
+    loaded = _notifier_config(config)
+    for d in loaded.deliveries(labels):
+        p = d.policy
+        timing = f"group by {', '.join(p.group_by) or '-'}; wait {p.group_wait}, interval {p.group_interval}"
+        extra = [f"digest {p.digest}"]
+        if p.quiet_hours:
+            extra.append(f"quiet {p.quiet_hours.start:%H:%M}-{p.quiet_hours.end:%H:%M} {','.join(p.quiet_hours.days)}")
+        if p.escalate_to:
+            extra.append(f"escalate to {p.escalate_to} after {p.escalate_after}")
+        typer.echo(f"{d.receiver}\tvia {d.route}")
+        typer.echo(f"\twhy: {'; '.join(d.reasons) or 'the root route takes everything'}")
+        typer.echo(f"\t{timing}; {'; '.join(extra)}")
+
+
+@notifier_app.command("run")
+def notifier_run(config: ConfigOption = None) -> None:
+    """Run the notifier (consumer and dispatcher) until SIGTERM or Ctrl-C."""
+    loaded = _notifier_config(config)
+
+    async def main(settings: Settings) -> None:
+        from services.notifier.service import run
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await _with_pool(settings, lambda pool: run(settings, pool, loaded, stop))
+
+    _run(main)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 def origin_of(url: str) -> str:
     return split_origin(url)[0]
+
+
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 

@@ -241,3 +241,35 @@ def _walk(node: Route, labels: dict[str, str], parent: Policy, path: str, reason
             if not child.continue_:
                 break
     return found or [Delivery(policy.receiver, path, policy, reasons)]
+
+
+DIGEST_HOUR = 8  # daily and weekly digests go out at 08:00 local time (weekly: on Mondays)
+
+
+def digest_time(at: datetime, digest: str, tz: ZoneInfo) -> datetime:
+    """The first digest boundary at or after ``at``: the next full hour, 08:00, or Monday 08:00 (local)."""
+    local = at.astimezone(tz)
+    if digest == "immediate":
+        return at
+    if digest == "hourly":
+        start = local.replace(minute=0, second=0, microsecond=0)
+        return start if start == local else start + timedelta(hours=1)
+    day = local.date()
+    while True:
+        candidate = datetime.combine(day, time(DIGEST_HOUR), tz)
+        if candidate >= local and (digest == "daily" or day.weekday() == 0):
+            return candidate
+        day += timedelta(days=1)
+
+
+def due_at(policy: Policy, now: datetime, tz: ZoneInfo, last_sent: datetime | None) -> datetime:
+    """When a notification created at ``now`` goes out: after ``group_wait`` (so that a burst becomes one
+    message), not sooner than ``group_interval`` after the group's previous message, at the route's digest
+    time, and never within quiet hours (held until they end)."""
+    due = now + policy.group_wait
+    if last_sent is not None:
+        due = max(due, last_sent + policy.group_interval)
+    due = digest_time(due, policy.digest, tz)
+    if policy.quiet_hours is not None:
+        due = policy.quiet_hours.release(due, tz) or due
+    return due

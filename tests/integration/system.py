@@ -51,11 +51,11 @@ class System:
         finally:
             await conn.close()
 
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         self.logdir.mkdir(parents=True, exist_ok=True)
         with open(self.logdir / f"{name}.log", "ab") as out:
             proc = subprocess.Popen(
-                [*CLI, *args], env=settings_env(self.settings), stdout=out, stderr=subprocess.STDOUT
+                [*CLI, *args], env=settings_env(self.settings) | (env or {}), stdout=out, stderr=subprocess.STDOUT
             )
         self.procs[name] = proc
         return proc
@@ -66,6 +66,10 @@ class System:
 
     def start_projector(self) -> None:
         self._spawn("projector", "worker", "projector")
+
+    def start_notifier(self, config: Path, env: dict[str, str]) -> None:
+        """The notifier with a routing file; ``env``: the receivers' secrets."""
+        self._spawn("notifier", "notifier", "run", "--config", str(config), env=env)
 
     def kill(self, name: str) -> None:
         """SIGKILL: the process gets no chance to finish what it was doing."""

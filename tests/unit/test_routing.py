@@ -97,3 +97,28 @@ def test_tree_errors_are_clear() -> None:
         Route.model_validate({"receiver": "pr-team", "group_by": ["farbe"]})
     with pytest.raises(ValidationError, match="no duration"):
         Route.model_validate({"receiver": "pr-team", "group_wait": "bald"})
+
+
+def test_due_times_group_digest_and_hold() -> None:
+    from services.notifier.routing import Policy, due_at
+
+    friday_evening = datetime(2026, 11, 27, 19, 59, 50, tzinfo=BERLIN)
+    plain = Policy(receiver="x", group_wait=timedelta(seconds=30), group_interval=timedelta(minutes=5))
+    assert due_at(plain, friday_evening, BERLIN, None) == friday_evening + timedelta(seconds=30)
+    # The group sent a message a minute ago: the next one waits for the group interval.
+    assert due_at(plain, friday_evening, BERLIN, friday_evening - timedelta(minutes=1)) == (
+        friday_evening + timedelta(minutes=4))  # fmt: skip
+    quiet = QuietHours.model_validate({"start": "20:00", "end": "07:00"})
+    held = Policy(receiver="x", quiet_hours=quiet)
+    assert due_at(held, friday_evening, BERLIN, None) == datetime(2026, 11, 28, 7, 0, tzinfo=BERLIN)
+    hourly = Policy(receiver="x", digest="hourly")
+    assert due_at(hourly, datetime(2026, 11, 27, 10, 5, tzinfo=BERLIN), BERLIN, None) == datetime(
+        2026, 11, 27, 11, 0, tzinfo=BERLIN)  # fmt: skip
+    daily = Policy(receiver="x", digest="daily")
+    assert due_at(daily, datetime(2026, 11, 27, 10, 5, tzinfo=BERLIN), BERLIN, None) == datetime(
+        2026, 11, 28, 8, 0, tzinfo=BERLIN)  # fmt: skip
+    weekly = Policy(receiver="x", digest="weekly", quiet_hours=QuietHours.model_validate(
+        {"start": "00:00", "end": "09:00", "days": ["mo"]}))  # fmt: skip
+    # Monday 08:00 is the weekly digest, but Monday until 09:00 is quiet: held until 09:00.
+    assert due_at(weekly, datetime(2026, 11, 27, 10, 5, tzinfo=BERLIN), BERLIN, None) == datetime(
+        2026, 11, 30, 9, 0, tzinfo=BERLIN)  # fmt: skip

@@ -1,0 +1,164 @@
+"""The notifier process: a consumer that turns events into outbox rows, and a dispatcher that sends them.
+
+The consumer is the analytics projectors' loop (positions stored in PostgreSQL with the rows they produced) over
+the feedback topic. On its very first start it begins at the end of the topic: an installation that adds the
+notifier does not alert staff about years of old feedback. After a broker that lost its log (Tansu restarted)
+it reads from the start again; already recorded notifications are recognised by event and receiver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from prometheus_client import Counter
+
+from services.analytics import store
+from services.analytics.worker import Projector
+from services.notifier import outbox
+from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
+from services.notifier.config import NotifierConfig
+from services.notifier.signals import from_feedback
+from shared.contracts.feedback import decode_feedback_event
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+SENT = Counter("stadtstimme_notifier_sent_total", "Notifier deliveries sent", ["receiver"])
+FAILED = Counter("stadtstimme_notifier_failed_total", "Notifier delivery attempts that failed", ["receiver"])
+DEAD = Counter("stadtstimme_notifier_dead_total", "Notifier deliveries given up (dead letters)", ["receiver"])
+
+
+@dataclass
+class NotifierConsumer(Projector):
+    """Feedback events into notification rows (``outbox.enqueue``)."""
+
+    NAME = "notifier"
+    config: NotifierConfig | None = None
+    _units: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        envelope, data = decode_feedback_event(record.value)
+        return envelope.id, data.model_dump(mode="json")
+
+    async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
+        async with self.pool.acquire() as conn:
+            stored = await store.load_offsets(conn, self.NAME, self.topic)
+            if not stored:
+                ends = await consumer.end_offsets(partitions)
+                await store.save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
+                log.info("notifier: first start, beginning at the end of %s", self.topic)
+        await super()._seek_to_stored(consumer, partitions)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        assert self.config is not None
+        if not self._units:
+            self._units = {r["id"]: r["name"] for r in await conn.fetch("SELECT id, name FROM org_unit")}
+        include = {r.name: r.include_text for r in self.config.receivers}
+        tz = ZoneInfo(self.settings.timezone)
+        now = datetime.now(UTC)
+        for event_id, data in rows:
+            unit = str(data["org_unit"])
+            signal = from_feedback(event_id, data, self._units.get(unit, unit), self.settings.public_base_url)
+            if signal is not None:
+                await outbox.enqueue(conn, signal, self.config.deliveries(signal.labels), include, tz, now)
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password.get_secret_value() or None,
+        starttls=settings.smtp_starttls,
+        sender=settings.smtp_sender,
+    )
+
+
+def to_message(claimed: outbox.Claimed) -> Message:
+    m = claimed.message
+    return Message(
+        delivery_id=str(claimed.id),
+        subject=m["subject"],
+        summary=m["summary"],
+        facts=tuple((k, v) for k, v in m["facts"]),
+        link=m.get("link"),
+        items=tuple(m.get("items", [])) + tuple(m.get("texts", [])),
+        event_type=m.get("type", ""),
+        occurred_at=claimed.created_at,
+    )
+
+
+async def dispatch_once(
+    pool: asyncpg.Pool, config: NotifierConfig, settings: Settings, client: httpx.AsyncClient
+) -> int:
+    """Batch what is due, send what is claimed; returns the number of attempts made."""
+    now = datetime.now(UTC)
+    async with pool.acquire() as conn:
+        await outbox.batch_due(conn, now)
+        claimed = await outbox.claim(conn, now, lease=timedelta(seconds=settings.notifier_lease_s))
+    for c in claimed:
+        error: str | None = None
+        permanent, retry_after = False, None
+        spec = config.receiver(c.receiver)
+        try:
+            if spec is None:
+                raise DeliveryError(f"receiver {c.receiver!r} is no longer configured", permanent=True)
+            await send(spec.channel, to_message(c), smtp=smtp_settings(settings), env=os.environ, client=client)
+        except DeliveryError as exc:
+            error, permanent, retry_after = str(exc), exc.permanent, exc.retry_after
+        async with pool.acquire() as conn:
+            status = await outbox.finish(
+                conn,
+                c.id,
+                datetime.now(UTC),
+                error,
+                permanent=permanent,
+                retry_after=retry_after,
+                attempts=c.attempts,
+                max_attempts=settings.notifier_max_attempts,
+                backoff_s=settings.notifier_backoff_s,
+            )
+        if status == "sent":
+            SENT.labels(c.receiver).inc()
+        else:
+            FAILED.labels(c.receiver).inc()
+            if status == "dead":
+                DEAD.labels(c.receiver).inc()
+                log.error("delivery %s to %s given up: %s", c.id, c.receiver, error)
+            else:
+                log.warning("delivery %s to %s failed (attempt %d): %s", c.id, c.receiver, c.attempts, error)
+    return len(claimed)
+
+
+async def run(settings: Settings, pool: asyncpg.Pool, config: NotifierConfig, stop: asyncio.Event) -> None:
+    """Consume and dispatch until ``stop`` is set."""
+    consumer = NotifierConsumer(settings, pool, config=config)
+
+    async def dispatcher() -> None:
+        async with httpx.AsyncClient(timeout=settings.notifier_send_timeout_s) as client:
+            while not stop.is_set():
+                try:
+                    busy = await dispatch_once(pool, config, settings, client)
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    log.exception("dispatch failed; trying again")
+                    busy = 0
+                if not busy:
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=settings.notifier_poll_s)
+                    except TimeoutError:
+                        pass
+
+    await asyncio.gather(consumer.run(stop), dispatcher())

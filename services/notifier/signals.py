@@ -1,0 +1,65 @@
+"""What deserves a notification, pure: events become labels (for routing) and a German message.
+
+* A feedback part with a comment or a suggestion: ``comment.new`` (``severity`` warning for a rating of 1–2 or
+  "not helpful", else info).
+* A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says.
+* Parts flagged as suspected automation never notify.
+
+By default a channel message carries no citizen free text (only facts and a link to the console); a receiver with
+``include_text`` also gets the comment, already redacted at ingest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from shared.messages import text
+
+
+@dataclass(frozen=True)
+class Signal:
+    event_id: UUID
+    labels: dict[str, str]
+    subject: str
+    summary: str
+    facts: tuple[tuple[str, str], ...]
+    link: str
+    texts: tuple[str, ...]  # citizen text, sent only to receivers that allow it
+
+
+def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_url: str) -> Signal | None:
+    """The notification a ``FeedbackSubmitted`` v2 part deserves, or None."""
+    if data.get("flags"):
+        return None
+    comment, suggestion, category = data.get("comment"), data.get("suggestion"), data.get("category")
+    barrier = category == "accessibility_barrier"
+    if not (comment or suggestion or barrier):
+        return None
+    rating, helpful = data.get("rating"), data.get("helpful")
+    negative = (rating is not None and rating <= 2) or helpful is False
+    kind = "accessibility.barrier" if barrier else "comment.new"
+    labels = {
+        "type": kind,
+        "unit": str(data["org_unit"]),
+        "site": str(data["site"]),
+        "page": str(data["page_url"]),
+        "category": str(category or ""),
+        "severity": "warning" if barrier or negative else "info",
+    }
+    facts = [(text("notifier.fact.unit"), unit_name), (text("notifier.fact.page"), str(data["page_url"]))]
+    if rating is not None:
+        facts.append((text("notifier.fact.rating"), text("notifier.rating", rating=rating)))
+    if category:
+        facts.append((text("notifier.fact.category"), text(f"widget.category.{category}")))
+    response = data.get("response_id") or event_id
+    return Signal(
+        event_id=event_id,
+        labels=labels,
+        subject=text(f"notifier.subject.{kind}", unit=unit_name),
+        summary=text(f"notifier.summary.{kind}", unit=unit_name),
+        facts=tuple(facts),
+        link=f"{console_url.rstrip('/')}/console/inbox/{response}",
+        texts=tuple(t for t in (comment, suggestion) if t),
+    )
