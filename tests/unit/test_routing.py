@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from services.notifier.config import load_config, load_config_file
 from services.notifier.routing import Matcher, QuietHours, Route, parse_duration, route
+from shared.yamlconfig import ConfigErrors
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TREE = Route.model_validate(
@@ -122,3 +127,52 @@ def test_due_times_group_digest_and_hold() -> None:
     # Monday 08:00 is the weekly digest, but Monday until 09:00 is quiet: held until 09:00.
     assert due_at(weekly, datetime(2026, 11, 27, 10, 5, tzinfo=BERLIN), BERLIN, None) == datetime(
         2026, 11, 30, 9, 0, tzinfo=BERLIN)  # fmt: skip
+
+
+DEMO = Path(__file__).parents[2] / "stadtstimme" / "demo-notifier.yaml"
+# (labels, receivers in order): `routes test` and the notifier both ask NotifierConfig.deliveries.
+CASES = [
+    ({"type": "comment.new", "unit": "abfallwirtschaft"}, ["abfall-team"]),
+    ({"type": "accessibility.barrier", "unit": "abfallwirtschaft"}, ["barrierefreiheit", "abfall-team"]),
+    ({"type": "accessibility.barrier", "unit": "baeder"}, ["barrierefreiheit", "pr-team"]),
+    ({"type": "comment.new", "unit": "buergeramt", "severity": "warning"}, ["buergeramt"]),
+    ({"type": "comment.new", "unit": "buergeramt", "severity": "info"}, ["buergeramt"]),
+    ({"type": "comment.new", "unit": "stadtwerke"}, ["pr-team"]),
+]
+
+
+@pytest.mark.parametrize(("labels", "expected"), CASES)
+def test_demo_routing_table(labels: dict[str, str], expected: list[str]) -> None:
+    config = load_config_file(DEMO)
+    assert [d.receiver for d in config.deliveries(labels)] == expected
+
+
+def test_routes_test_command_prints_the_same_receivers() -> None:
+    for labels, expected in CASES:
+        args = [sys.executable, "-m", "stadtstimme.cli", "notifier", "routes", "test", "--config", str(DEMO)]
+        args += [a for k, v in labels.items() for a in ("--label", f"{k}={v}")]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True)
+        printed = [line.split("\t")[0] for line in done.stdout.splitlines() if not line.startswith("\t")]
+        assert printed == expected, (labels, done.stdout)
+
+
+def test_config_errors_name_file_line_and_path() -> None:
+    broken = """accessibility_officer: niemand
+receivers:
+  - name: pr-team
+    channel: {type: email, to: [presse@musterstadt.de]}
+  - name: pr-team
+    channel: {type: pager, number: "110"}
+route:
+  receiver: pr-team
+  routes:
+    - matchers: ["farbe = rot"]
+      receiver: gibt-es-nicht
+      group_wait: bald
+"""
+    with pytest.raises(ConfigErrors) as errors:
+        load_config(broken, "notifier.yaml")
+    text = str(errors.value)
+    for expected in ("notifier.yaml:1:", "unknown receiver 'niemand'", "notifier.yaml:6:", "notifier.yaml:10:",
+                     "unknown label 'farbe'", "notifier.yaml:12:", "no duration"):  # fmt: skip
+        assert expected in text, text
