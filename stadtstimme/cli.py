@@ -530,5 +530,25 @@ def notifier_run(config: ConfigOption = None) -> None:
     _run(main)
 
 
+@app.command()
+def mailcatcher(
+    smtp_port: Annotated[int, typer.Option(help="SMTP port on 127.0.0.1")] = 1025,
+    http_port: Annotated[int, typer.Option(help="Port of the web inbox on 127.0.0.1")] = 8025,
+    directory: Annotated[Path, typer.Option(help="Where messages are kept")] = Path("var/mail"),
+) -> None:
+    """A local mail catcher for development (`make run`): SMTP in, a web inbox out, nothing delivered."""
+
+    async def main(settings: Settings) -> None:
+        from stadtstimme.mailcatcher import serve
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(directory, smtp_port, http_port, stop)
+
+    _run(main)
+
+
 if __name__ == "__main__":
     app()

@@ -93,9 +93,9 @@ def demo_events(model: OrgModel, today: date, timezone: str) -> list[tuple[bytes
         site = model.sites[page.site]
         _, path = split_origin(page.url)
         unit = site.org_unit_for(path)
-        for days_ago in range(DAYS - 1, -1, -1):
+        for days_ago in range(DAYS, 0, -1):  # up to yesterday: nothing in the future, nothing after start-up
             day = today - timedelta(days=days_ago)
-            incident = path == "/abfallkalender" and days_ago < 10
+            incident = path == "/abfallkalender" and days_ago <= 10
             level = 2.0 if incident else LEVEL.get(path, 3.8)
             for _ in range(rnd.choice((0, 0, 1, 1, 2)) + (2 if incident else 0)):
                 n += 1

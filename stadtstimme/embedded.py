@@ -24,6 +24,7 @@ from stadtstimme.infra import (
     TansuBroker,
     create_database,
     die_with_parent,
+    free_port,
     wait_for_http,
     wait_for_port,
 )
@@ -74,6 +75,7 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
 
 
 DEMO_SURVEYS = Path(__file__).with_name("demo-surveys.yaml")
+DEMO_NOTIFIER = Path(__file__).with_name("demo-notifier.yaml")
 
 
 async def _demo_surveys(settings: Settings, pool: Any) -> None:
@@ -148,6 +150,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
     _say("starting Kafka-compatible broker Tansu (in memory) …")
     broker = TansuBroker(port=kafka_port, log_path=var / "tansu.log").start()
     token = _token(var)
+    mail_smtp, mail_http = free_port(), free_port()
     env = os.environ | {
         "STADTSTIMME_DATABASE_URL": pg.uri_for(DB_NAME),
         "STADTSTIMME_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
@@ -155,6 +158,10 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         "STADTSTIMME_METRICS_TOKEN": token,
         "STADTSTIMME_HTTP_PORT": str(port),
         "STADTSTIMME_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        # The notifier's e-mail goes to the local mail catcher (no TLS on loopback, no credentials).
+        "STADTSTIMME_SMTP_HOST": "127.0.0.1",
+        "STADTSTIMME_SMTP_PORT": str(mail_smtp),
+        "STADTSTIMME_SMTP_STARTTLS": "false",
     }
     os.environ.update(env)
     settings = Settings()
@@ -176,6 +183,10 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
 
         spawn("worker", "projector")
         spawn("worker", "aggregator")
+        spawn("mailcatcher", "--smtp-port", str(mail_smtp), "--http-port", str(mail_http),
+              "--directory", str(var / "mail"))  # fmt: skip
+        wait_for_port(mail_smtp, 30)
+        spawn("notifier", "run", "--config", str(DEMO_NOTIFIER))
         web = spawn("serve", "--services", "ingest,analytics")
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
@@ -192,6 +203,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
   Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
   Metrics API token   {token}
   Staff console       {base}/console/   user {DEMO_ADMIN}, password {admin_password} (kept in var/console-password)
+  Notifier e-mail     http://127.0.0.1:{mail_http}/   (a local test inbox; routing: stadtstimme/demo-notifier.yaml)
   Aggregates (Kafka)  topic stadtstimme.metrics.satisfaction.v1 on {broker.bootstrap}
   API docs            {base}/api/docs
   Health / readiness  {base}/healthz  {base}/readyz    Prometheus: {base}/metrics

@@ -1,9 +1,10 @@
 """The notifier process: a consumer that turns events into outbox rows, and a dispatcher that sends them.
 
 The consumer is the analytics projectors' loop (positions stored in PostgreSQL with the rows they produced) over
-the feedback topic. On its very first start it begins at the end of the topic: an installation that adds the
-notifier does not alert staff about years of old feedback. After a broker that lost its log (Tansu restarted)
-it reads from the start again; already recorded notifications are recognised by event and receiver.
+the feedback topic. On its very first start it begins at the end of the topic and remembers when it started:
+events received before that never notify, so an installation that adds the notifier does not alert staff about
+years of old feedback, not even when a broker that lost its log (Tansu restarted) is read from the start again.
+Notifications recorded before are recognised by event and receiver and never sent twice.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class NotifierConsumer(Projector):
     NAME = "notifier"
     config: NotifierConfig | None = None
     _units: dict[str, str] = field(default_factory=dict)
+    _since: datetime | None = None
 
     @staticmethod
     def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
@@ -53,6 +55,11 @@ class NotifierConsumer(Projector):
 
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         async with self.pool.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO notifier_start (consumer, started_at) VALUES ($1, now()) ON CONFLICT DO NOTHING",
+                self.NAME,
+            )
+            self._since = await conn.fetchval("SELECT started_at FROM notifier_start WHERE consumer = $1", self.NAME)
             stored = await store.load_offsets(conn, self.NAME, self.topic)
             if not stored:
                 ends = await consumer.end_offsets(partitions)
@@ -68,6 +75,8 @@ class NotifierConsumer(Projector):
         tz = ZoneInfo(self.settings.timezone)
         now = datetime.now(UTC)
         for event_id, data in rows:
+            if self._since is not None and datetime.fromisoformat(data["received_at"]) < self._since:
+                continue  # older than the notifier: never notified, also when read again after a broker restart
             unit = str(data["org_unit"])
             signal = from_feedback(event_id, data, self._units.get(unit, unit), self.settings.public_base_url)
             if signal is not None:

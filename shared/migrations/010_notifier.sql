@@ -35,3 +35,10 @@ CREATE TABLE notification_delivery (
 );
 CREATE INDEX notification_delivery_due ON notification_delivery (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX notification_delivery_log ON notification_delivery (receiver, created_at DESC);
+
+-- When the notifier first started: events received before it never notify, also when a broker that lost its log
+-- is read from the start again (Tansu reports end offsets too low to rely on them alone).
+CREATE TABLE notifier_start (
+    consumer    text PRIMARY KEY,
+    started_at  timestamptz NOT NULL
+);

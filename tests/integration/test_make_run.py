@@ -108,6 +108,18 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     login = httpx.post(f"{base}/console/login", data={"username": "demo-admin", "password": password[1]},
                        headers={"Origin": base})  # fmt: skip
     assert login.status_code == 303 and login.headers["location"] == "/console/"
+    # The notifier mails the Abfallwirtschaft's team about a new comment; the local mail catcher shows it.
+    inbox = re.search(r"Notifier e-mail\s+(http://127.0.0.1:\d+/)", supervisor.output())
+    assert inbox, "make run prints the test inbox"
+    comment = {"event_id": str(uuid.uuid4()), "site": "abfall", "page_url": "https://abfall.musterstadt.de/sperrmuell",
+               "rating": 2, "comment": "Termin nicht buchbar", "elapsed_ms": 20_000}  # fmt: skip
+    assert httpx.post(f"{base}/api/v1/feedback", json=comment).status_code == 202
+    started = time.monotonic()
+    # Only this comment: the demo feedback published before the notifier started never notifies.
+    while "Neuer Kommentar für Abfallwirtschaftsbetrieb Musterstadt" not in httpx.get(inbox[1]).text:
+        assert time.monotonic() - started < 60, "no notification mail in the test inbox"
+        time.sleep(0.5)
+    print(f"comment to notification mail: {time.monotonic() - started:.1f} s (group wait 10 s)")
     demo = visible_responses(base, token, page)  # the demo city's feedback of the last days, if any
     seconds = post_and_wait(base, token, page, expected=demo + 1)
     print(f"POST to visible in the metrics API: {seconds * 1000:.0f} ms")
@@ -128,9 +140,9 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
     assert supervisor.start() == token  # the token is kept under var/
-    # The demo feedback, 51 feedback events, the survey's two lifecycle events and the one answer
+    # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer
     archived = len(demo_events(load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC"))
-    assert f"refilled the empty broker with {archived + 54} archived events" in supervisor.output()
+    assert f"refilled the empty broker with {archived + 55} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
     results = httpx.get(f"{base}/api/v1/staff/surveys/{survey['id']}/results",
                         headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
