@@ -602,6 +602,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Seit der letzten Benachrichtigung sind {count} neue Meldungen eingegangen.",
         "en": "{count} new notifications arrived since the last message.",
     },
+    "notifier.channel.items": {"de": "Einträge", "en": "Entries"},
+    "notifier.channel.open": {"de": "In Stadtstimme öffnen", "en": "Open in Stadtstimme"},
+    "notifier.channel.occurred_at": {"de": "Zeitpunkt", "en": "Time"},
+    "notifier.channel.more_items": {
+        "de": "… und {count} weitere (in Stadtstimme einsehbar)",
+        "en": "… and {count} more (see Stadtstimme)",
+    },
+    "notifier.channel.footer": {
+        "de": "Diese Nachricht hat Stadtstimme automatisch versandt, weil Sie für diese Benachrichtigungen "
+        "eingetragen sind. Bitte antworten Sie nicht auf diese E-Mail.",
+        "en": "Stadtstimme sent this message automatically because you are subscribed to these notifications. "
+        "Please do not reply to this e-mail.",
+    },
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

@@ -43,6 +43,7 @@ import orjson
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.messages import text
 from shared.templates import template_environment
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,11 @@ log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Europe/Berlin")
 USER_AGENT = "Stadtstimme-Notifier/1"
 
-# The German words the channels add to a message (subject, summary and facts come with it). The HTML and text
-# bodies of e-mail and Matrix spell theirs in templates/.
-ITEMS_HEADING = "Einträge"
-OPEN_LINK = "In Stadtstimme öffnen"
-OCCURRED_AT = "Zeitpunkt"
-MORE_ITEMS = "… und {count} weitere (in Stadtstimme einsehbar)"
+# The German words the channels add to a message (subject, summary and facts come with it), from the catalogue.
+ITEMS_HEADING = text("notifier.channel.items")
+OPEN_LINK = text("notifier.channel.open")
+OCCURRED_AT = text("notifier.channel.occurred_at")
+MORE_ITEMS = text("notifier.channel.more_items", count="{count}")
 
 
 # --- receivers -----------------------------------------------------------------------------------------------
@@ -295,6 +295,7 @@ class _View:
 
     def render(self, template: str) -> str:
         return _environment.get_template(template).render(
+            t=text,
             subject=self.subject,
             summary=self.summary,
             facts=self.facts,
