@@ -615,6 +615,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Stadtstimme sent this message automatically because you are subscribed to these notifications. "
         "Please do not reply to this e-mail.",
     },
+    "console.nav.notifications": {"de": "Benachrichtigungen", "en": "Notifications"},
+    "console.notifications.title": {"de": "Versandte Benachrichtigungen", "en": "Notifications sent"},
+    "console.notifications.intro": {
+        "de": "Was der Notifier an wen geschickt hat, was noch wartet (Sammelzeit, Ruhezeiten, Wiederholung) und "
+        "was aufgegeben wurde. Aufgegebene Nachrichten können Administratorinnen und Administratoren erneut senden.",
+        "en": "What the notifier sent to whom, what is waiting (grouping, quiet hours, retries) and what was given "
+        "up. Administrators can send a given-up message again.",
+    },
+    "console.notifications.filters": {"de": "Benachrichtigungen filtern", "en": "Filter notifications"},
+    "console.notifications.search": {"de": "Suche in Betreff und Route", "en": "Search subject and route"},
+    "console.notifications.caption": {
+        "de": "Benachrichtigungen, die neuesten zuerst",
+        "en": "Notifications, newest first",
+    },
+    "console.notifications.subject": {"de": "Betreff", "en": "Subject"},
+    "console.notifications.receiver": {"de": "Empfänger", "en": "Receiver"},
+    "console.notifications.created": {"de": "Angelegt", "en": "Created"},
+    "console.notifications.sent": {"de": "Gesendet", "en": "Sent"},
+    "console.notifications.attempts": {"de": "Versuche", "en": "Attempts"},
+    "console.notifications.route": {"de": "Route {route}, {count} Meldung(en)", "en": "route {route}, {count} item(s)"},
+    "console.notifications.next": {"de": "nächster Versuch {next}", "en": "next attempt {next}"},
+    "console.notifications.status.pending": {"de": "wartet", "en": "waiting"},
+    "console.notifications.status.sent": {"de": "gesendet", "en": "sent"},
+    "console.notifications.status.dead": {"de": "aufgegeben", "en": "given up"},
+    "console.notifications.retry": {"de": "Erneut senden", "en": "Send again"},
+    "console.notifications.retried": {
+        "de": "Die Nachricht wird erneut gesendet.",
+        "en": "The message will be sent again.",
+    },
+    "console.notifications.read_only": {
+        "de": "Nur Administratorinnen und Administratoren senden Benachrichtigungen erneut.",
+        "en": "Only administrators send notifications again.",
+    },
+    "console.notifications.empty": {"de": "Noch keine Benachrichtigungen.", "en": "No notifications yet."},
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
         "de": "Ihre Rückmeldung hilft uns, diese Seite und unsere Angebote zu verbessern. Alle Angaben sind "

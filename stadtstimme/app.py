@@ -34,6 +34,7 @@ from services.ingest.api import PATH as FEEDBACK_PATH
 from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from services.ingest.widget import DIST, build_widget_router
+from services.notifier.api import build_notifications_router
 from shared.db import create_pool, migrate
 from shared.kafka import LazyProducer
 from shared.messages import text
@@ -77,6 +78,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             app.include_router(analytics_router(settings, pool))
             app.include_router(build_console_router(settings, pool, survey_producer))
             app.include_router(build_survey_router(settings, pool, survey_producer))
+            app.include_router(build_notifications_router(settings, pool))
         app.state.pool = pool
         try:
             yield

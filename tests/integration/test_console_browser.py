@@ -99,6 +99,11 @@ async def test_staff_work_through_the_console(system: System, browser: Browser) 
     await page.get_by_role("link", name="Termin", exact=True).click()
     await page.get_by_text("2 Kommentare gefunden.").wait_for()
 
+    # The notifier's delivery log (empty here: no notifier runs in this test).
+    await page.get_by_role("link", name="Benachrichtigungen").click()
+    await page.get_by_role("heading", name="Versandte Benachrichtigungen").wait_for()
+    await axe(page)
+
     # Another unit's comment: not found, exactly like one that does not exist.
     answer = await page.goto(f"{system.base_url}/console/inbox/{other}")
     assert answer is not None and answer.status == 404

@@ -22,6 +22,7 @@ from aiohttp import web
 from services.notifier.channels import verify_webhook
 from stadtstimme.infra import free_port
 from tests.integration.system import System
+from tests.integration.test_console import add_staff, sign_in
 
 SECRET = "whsec_" + base64.b64encode(b"stadtstimme-test-secret-32-bytes!").decode()
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
@@ -163,6 +164,30 @@ async def test_routed_grouped_retried_dead_lettered_and_crash_safe(
         assert sorted(tuple(r) for r in rows) == [("abfall", "sent", 1), ("abfall", "sent", 2),
                                                   ("barrierefreiheit", "sent", 1), ("kaputt", "dead", 1),
                                                   ("pr-team", "sent", 1)]  # fmt: skip
+
+        # The delivery log: in the API (scoped: the Abfallwirtschaft's staff see their deliveries only) and in
+        # the console; a dead letter sent again by an administrator fails again and is given up again.
+        async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+            log = (await client.get("/api/v1/staff/notifications", headers=system.auth)).json()["items"]
+            assert {(i["receiver"], i["status"]) for i in log} == {("abfall", "sent"), ("barrierefreiheit", "sent"),
+                                                                   ("kaputt", "dead"), ("pr-team", "sent")}  # fmt: skip
+            dead_id = next(i["id"] for i in log if i["status"] == "dead")
+            retry = f"/api/v1/staff/notifications/{dead_id}/retry"
+            assert (await client.post(retry, headers=system.auth)).status_code == 403  # the read token
+            assert (await client.post(retry, headers=system.admin)).status_code == 202
+        await until(lambda: conn.fetchval("SELECT attempts = 3 AND status = 'dead' FROM notification_delivery "
+                                          "WHERE receiver = 'kaputt'"))  # fmt: skip
+        add_staff(system, "abfall", "unit_staff", "abfallwirtschaft")
+        staff = await sign_in(system, "abfall")
+        try:
+            own = (await staff.get("/api/v1/staff/notifications")).json()["items"]
+            assert own and {i["receiver"] for i in own} == {"abfall"}
+            page = await staff.get("/console/notifications")
+            assert page.status_code == 200 and "kaputt" not in page.text and "gesendet" in page.text
+            assert (await staff.post(f"/console/notifications/{dead_id}/retry",
+                                     headers={"Origin": system.base_url})).status_code == 403  # fmt: skip
+        finally:
+            await staff.aclose()
     finally:
         await conn.close()
 
