@@ -36,6 +36,7 @@ class ReceiverSpec(BaseModel):
 
     name: Annotated[str, Field(pattern=_NAME)]
     include_text: bool = Field(False, description="Send citizens' comments along (default: facts and a link).")
+    max_per_hour: int = Field(60, ge=1, le=10_000, description="Messages per hour at most; more wait, none is lost.")
     channel: Annotated[Channel, Field(discriminator="type")]
 
 

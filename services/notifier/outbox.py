@@ -227,6 +227,28 @@ async def finish(
     return status
 
 
+async def postpone_if_over_limit(
+    conn: asyncpg.Connection, delivery_id: uuid.UUID, receiver: str, max_per_hour: int, now: datetime
+) -> bool:
+    """Per-receiver rate limit: a receiver that got ``max_per_hour`` messages in the last hour gets this one when
+    the oldest of them is an hour old. Not a failed attempt; nothing is dropped. True if postponed."""
+    sent = await conn.fetch(
+        """SELECT sent_at FROM notification_delivery WHERE receiver = $1 AND sent_at > $2::timestamptz - interval '1 hour'
+           ORDER BY sent_at""",
+        receiver,
+        now,
+    )
+    if len(sent) < max_per_hour:
+        return False
+    await conn.execute(
+        """UPDATE notification_delivery SET next_attempt_at = $2, lease_until = NULL, attempts = attempts - 1
+           WHERE id = $1""",
+        delivery_id,
+        sent[len(sent) - max_per_hour]["sent_at"] + timedelta(hours=1),
+    )
+    return True
+
+
 async def retry_dead(conn: asyncpg.Connection, delivery_id: uuid.UUID, now: datetime) -> bool:
     """Staff retry a dead letter: it is sent again (attempts start over)."""
     done = await conn.fetchval(

@@ -34,6 +34,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 SENT = Counter("stadtstimme_notifier_sent_total", "Notifier deliveries sent", ["receiver"])
 FAILED = Counter("stadtstimme_notifier_failed_total", "Notifier delivery attempts that failed", ["receiver"])
+LIMITED = Counter("stadtstimme_notifier_rate_limited_total", "Deliveries postponed by a receiver's limit", ["receiver"])
 DEAD = Counter("stadtstimme_notifier_dead_total", "Notifier deliveries given up (dead letters)", ["receiver"])
 
 
@@ -119,9 +120,14 @@ async def dispatch_once(
         await outbox.batch_due(conn, now)
         claimed = await outbox.claim(conn, now, lease=timedelta(seconds=settings.notifier_lease_s))
     for c in claimed:
+        spec = config.receiver(c.receiver)
+        if spec is not None:
+            async with pool.acquire() as conn:
+                if await outbox.postpone_if_over_limit(conn, c.id, c.receiver, spec.max_per_hour, now):
+                    LIMITED.labels(c.receiver).inc()
+                    continue
         error: str | None = None
         permanent, retry_after = False, None
-        spec = config.receiver(c.receiver)
         try:
             if spec is None:
                 raise DeliveryError(f"receiver {c.receiver!r} is no longer configured", permanent=True)

@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from services.notifier.channels import verify_webhook
+from shared.settings import Settings
 from stadtstimme.infra import free_port
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
@@ -194,3 +195,36 @@ async def test_routed_grouped_retried_dead_lettered_and_crash_safe(
 
 async def _count(r: Receivers, *names: str) -> bool:
     return all(r.got.get(n) for n in names)
+
+
+async def test_per_receiver_rate_limit_postpones_and_drops_nothing(settings: Settings) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from services.notifier import outbox
+    from shared.db import migrate_url
+
+    await migrate_url(settings.database_url)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+        for minutes_ago in (50, 20, 5):  # three messages in the last hour
+            await conn.execute(
+                """INSERT INTO notification_delivery (id, receiver, route, group_key, subject, notifications, status,
+                       attempts, next_attempt_at, sent_at) VALUES ($1, 'presse', 'root', 'g', 's', 1, 'sent', 1, $2,
+                       $2)""",
+                uuid.uuid4(), now - timedelta(minutes=minutes_ago),
+            )  # fmt: skip
+        waiting = uuid.uuid4()
+        await conn.execute(
+            """INSERT INTO notification_delivery (id, receiver, route, group_key, subject, notifications, status,
+                   attempts, next_attempt_at) VALUES ($1, 'presse', 'root', 'g', 's', 1, 'pending', 1, $2)""",
+            waiting, now,
+        )  # fmt: skip
+        assert not await outbox.postpone_if_over_limit(conn, waiting, "presse", 4, now)  # 3 of 4: goes out
+        assert await outbox.postpone_if_over_limit(conn, waiting, "presse", 3, now)
+        row = await conn.fetchrow("SELECT status, attempts, next_attempt_at FROM notification_delivery WHERE id = $1",
+                                  waiting)  # fmt: skip
+        # When the oldest of the three is an hour old; the attempt does not count, the delivery still waits.
+        assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("pending", 0, now + timedelta(minutes=10))
+    finally:
+        await conn.close()
