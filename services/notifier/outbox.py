@@ -233,8 +233,8 @@ async def postpone_if_over_limit(
     """Per-receiver rate limit: a receiver that got ``max_per_hour`` messages in the last hour gets this one when
     the oldest of them is an hour old. Not a failed attempt; nothing is dropped. True if postponed."""
     sent = await conn.fetch(
-        """SELECT sent_at FROM notification_delivery WHERE receiver = $1 AND sent_at > $2::timestamptz - interval '1 hour'
-           ORDER BY sent_at""",
+        """SELECT sent_at FROM notification_delivery
+           WHERE receiver = $1 AND sent_at > $2::timestamptz - interval '1 hour' ORDER BY sent_at""",
         receiver,
         now,
     )
