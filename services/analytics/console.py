@@ -61,10 +61,6 @@ def origin_of(url: str) -> str:
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
-def _decimal(value: float | None, pattern: str = "{:.2f}") -> str:
-    return "" if value is None else pattern.format(value).replace(".", ",")
-
-
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query string; anything else is 404
 MOVES = ("active", "paused", "closed")  # status buttons, in this order, where the lifecycle allows them
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -170,7 +171,13 @@ class Route(BaseModel):
         return self
 
     def parsed(self) -> tuple[Matcher, ...]:
-        return tuple(Matcher.parse(m) for m in self.matchers)
+        return tuple(_matcher(m) for m in self.matchers)
+
+
+@lru_cache(maxsize=4096)
+def _matcher(text: str) -> Matcher:
+    """Matchers are parsed (and their regular expressions compiled) once, not for every event routed."""
+    return Matcher.parse(text)
 
 
 @dataclass(frozen=True)
