@@ -602,6 +602,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Seit der letzten Benachrichtigung sind {count} neue Meldungen eingegangen.",
         "en": "{count} new notifications arrived since the last message.",
     },
+    "notifier.subject.satisfaction.raised": {
+        "de": "Auffällig viele negative Rückmeldungen: {where}",
+        "en": "Unusually negative feedback: {where}",
+    },
+    "notifier.subject.satisfaction.resolved": {
+        "de": "Wieder im üblichen Rahmen: {where}",
+        "en": "Back to normal: {where}",
+    },
+    "notifier.summary.satisfaction.raised": {
+        "de": "In der letzten Stunde weicht die Zufriedenheit mit {where} deutlich vom eigenen Durchschnitt der "
+        "28 Tage davor ab. Bitte prüfen Sie, ob etwas nicht funktioniert.",
+        "en": "In the last hour, satisfaction with {where} departs clearly from its own average of the 28 days "
+        "before. Please check whether something is broken.",
+    },
+    "notifier.summary.satisfaction.resolved": {
+        "de": "Die Zufriedenheit mit {where} ist wieder im üblichen Rahmen (oder es gibt zu wenige Antworten, "
+        "um sie zu beurteilen).",
+        "en": "Satisfaction with {where} is back to normal (or there are too few answers to judge).",
+    },
+    "notifier.where.unit": {"de": "allen Seiten von {unit}", "en": "all pages of {unit}"},
+    "notifier.fact.not_helpful": {"de": "„Nicht hilfreich“", "en": "“Not helpful”"},
+    "notifier.fact.mean_rating": {"de": "Durchschnittliche Bewertung", "en": "Mean rating"},
+    "notifier.fact.answers": {"de": "Antworten in der letzten Stunde", "en": "Answers in the last hour"},
+    "notifier.share_against": {"de": "{share} % (üblich {baseline} %)", "en": "{share} % (usually {baseline} %)"},
+    "notifier.mean_against": {"de": "{mean} (üblich {baseline})", "en": "{mean} (usually {baseline})"},
+    "notifier.too_few": {"de": "zu wenige Antworten", "en": "too few answers"},
+    "notifier.subject.repeat": {"de": "Weiterhin: {subject}", "en": "Still: {subject}"},
+    "notifier.summary.repeat": {
+        "de": "Diese Meldung besteht seit {since} weiter. {summary}",
+        "en": "This has been going on since {since}. {summary}",
+    },
+    "notifier.subject.escalate": {
+        "de": "Unbearbeitet seit {after}: {subject}",
+        "en": "Unhandled for {after}: {subject}",
+    },
+    "notifier.summary.escalate": {
+        "de": "Diese Meldung ist seit {after} weder übernommen noch erledigt worden; Sie erhalten sie als "
+        "Eskalation. {summary}",
+        "en": "Nobody has taken this on or resolved it for {after}; you get it as an escalation. {summary}",
+    },
     "notifier.channel.items": {"de": "Einträge", "en": "Entries"},
     "notifier.channel.open": {"de": "In Stadtstimme öffnen", "en": "Open in Stadtstimme"},
     "notifier.channel.occurred_at": {"de": "Zeitpunkt", "en": "Time"},

@@ -103,6 +103,14 @@ class Settings(BaseSettings):
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For is trusted for the client address (comma-separated, '*' all).",
     )
+    alert_interval_s: float = Field(
+        300.0, gt=0, description="How often analytics evaluates the negative-burst rule (satisfaction alerts)."
+    )
+    alert_share_margin: float = Field(
+        0.25, gt=0, le=1, description="Alert when the 'not helpful' share is this much above the baseline's."
+    )
+    alert_rating_margin: float = Field(1.0, gt=0, le=4, description="Alert when the mean rating is this much lower.")
+    alert_min_count: int = Field(5, ge=1, description="Answers of a kind in the last hour before it is judged.")
     notifier_config: str = Field("notifier.yaml", description="Routing and receivers of the notifier (YAML).")
     notifier_poll_s: float = Field(1.0, description="How often the notifier looks for due deliveries.")
     notifier_send_timeout_s: float = Field(10.0, description="Timeout of one delivery attempt over HTTP.")

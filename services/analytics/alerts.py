@@ -73,3 +73,13 @@ def evaluate(raised: bool, reading: Reading, rule: BurstRule) -> Literal["raised
     calm_share = share is None or share < rule.share_margin / 2
     calm_rating = rating is None or rating < rule.rating_margin / 2
     return "resolved" if calm_share and calm_rating else None
+
+
+def reasons(reading: Reading, rule: BurstRule) -> tuple[Literal["not_helpful_share", "mean_rating"], ...]:
+    """Which figures depart by at least the margin (the reasons a raised alert gives)."""
+    found: list[Literal["not_helpful_share", "mean_rating"]] = []
+    if reading.share_departure is not None and reading.share_departure >= rule.share_margin:
+        found.append("not_helpful_share")
+    if reading.rating_departure is not None and reading.rating_departure >= rule.rating_margin:
+        found.append("mean_rating")
+    return tuple(found)

@@ -24,16 +24,19 @@ import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter, Gauge
 
-from services.analytics import store, survey_store, triage_store
+from services.analytics import alert_store, alerting, store, survey_store, triage_store
+from services.analytics.alert_store import AlertRow
 from services.analytics.store import FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
+from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyResponseSubmittedV1
 from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
 from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublished
 from shared.contracts.topics import (
+    ALERTS,
     COMMENT_TRIAGE,
     EVENT_TYPES,
     FEEDBACK,
@@ -98,6 +101,18 @@ def to_triage_row(record: ConsumerRecord[bytes, bytes]) -> TriageRow:
     if not isinstance(data, _TRIAGE_MODELS):
         raise ValueError(f"not a comment triage event: {envelope.type}")
     return TriageRow(envelope.id, envelope.type, data, record.value.decode())  # type: ignore[arg-type]
+
+
+_ALERT_MODELS = tuple(e.data_model for e in ALERT_EVENT_TYPES)
+
+
+def to_alert_row(record: ConsumerRecord[bytes, bytes]) -> AlertRow:
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    if not isinstance(data, _ALERT_MODELS):
+        raise ValueError(f"not a satisfaction alert event: {envelope.type}")
+    return AlertRow(envelope.id, envelope.type, data, record.value.decode())  # type: ignore[arg-type]
 
 
 def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:
@@ -331,9 +346,31 @@ class TriageProjector(Projector):
         await triage_store.apply_triage(conn, rows)
 
 
-PROJECTORS: tuple[type[Projector], ...] = (Projector, SurveyProjector, SurveyResponseProjector, TriageProjector)
+class AlertProjector(Projector):
+    """Satisfaction alerts into ``satisfaction_alert`` and ``satisfaction_alert_event`` (the evaluator writes
+    through the same function; this projection makes them rebuildable by replay)."""
+
+    TOPIC = ALERTS
+    NAME = "analytics.alert-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_alert_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await alert_store.apply_alerts(conn, rows)
+
+
+PROJECTORS: tuple[type[Projector], ...] = (
+    Projector,
+    SurveyProjector,
+    SurveyResponseProjector,
+    TriageProjector,
+    AlertProjector,
+)
 
 
 async def run_all(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
-    """Every projector, side by side, until ``stop`` is set; one failing stops the others."""
-    await asyncio.gather(*(p(settings, pool).run(stop) for p in PROJECTORS))
+    """Every projector and the satisfaction-alert evaluator, side by side, until ``stop`` is set; one failing
+    stops the others."""
+    await asyncio.gather(*(p(settings, pool).run(stop) for p in PROJECTORS), alerting.run(settings, pool, stop))

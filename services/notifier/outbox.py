@@ -49,6 +49,19 @@ def backoff(
     return ceiling / 2 + jitter * ceiling / 2
 
 
+def message_of(signal: Signal, with_text: bool) -> dict[str, Any]:
+    """A notification's message as stored; citizen text only for a receiver that allows it."""
+    return {
+        "subject": signal.subject,
+        "summary": signal.summary,
+        "facts": [list(f) for f in signal.facts],
+        "link": signal.link,
+        "texts": list(signal.texts) if with_text else [],
+        "type": signal.labels.get("type", ""),
+        "unit": dict(signal.facts).get(text("notifier.fact.unit"), signal.labels.get("unit", "")),
+    }
+
+
 async def enqueue(
     conn: asyncpg.Connection,
     signal: Signal,
@@ -71,15 +84,7 @@ async def enqueue(
         due = due_at(d.policy, now, tz, last_sent)
         if waiting is not None:
             due = min(due, waiting)  # joins the group's message that is still waiting
-        message = {
-            "subject": signal.subject,
-            "summary": signal.summary,
-            "facts": [list(f) for f in signal.facts],
-            "link": signal.link,
-            "texts": list(signal.texts) if include_text.get(d.receiver) else [],
-            "type": signal.labels.get("type", ""),
-            "unit": dict(signal.facts).get(text("notifier.fact.unit"), signal.labels.get("unit", "")),
-        }
+        message = message_of(signal, include_text.get(d.receiver, False))
         added += await conn.fetchval(
             """WITH row AS (
                    INSERT INTO notification (id, event_id, receiver, route, group_key, labels, message, created_at,
@@ -152,12 +157,20 @@ def compose(messages: list[dict[str, Any]]) -> dict[str, Any]:
         "subject": text("notifier.subject.group", count=len(messages), unit=first["unit"]),
         "summary": text("notifier.summary.group", count=len(messages)),
         "facts": [[text("notifier.fact.unit"), first["unit"]]],
-        "link": first["link"].rsplit("/", 1)[0],  # the inbox instead of one comment
+        "link": _common_link([m["link"] for m in messages]),
         "texts": [],
         "items": items,
         "type": first["type"],
         "unit": first["unit"],
     }
+
+
+def _common_link(links: list[str]) -> str:
+    """One link for several notifications: theirs if they share it, the inbox for comments, else the console."""
+    if len(set(links)) == 1:
+        return links[0]
+    base = links[0].split("/console/", 1)[0] + "/console/"
+    return base + "inbox" if all("/console/inbox/" in link for link in links) else base
 
 
 @dataclass(frozen=True)

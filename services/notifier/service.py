@@ -1,7 +1,9 @@
-"""The notifier process: a consumer that turns events into outbox rows, and a dispatcher that sends them.
+"""The notifier process: consumers that turn events into outbox rows, and a dispatcher that sends them.
 
-The consumer is the analytics projectors' loop (positions stored in PostgreSQL with the rows they produced) over
-the feedback topic. On its very first start it begins at the end of the topic and remembers when it started:
+The consumers are the analytics projectors' loop (positions stored in PostgreSQL with the rows they produced)
+over the feedback topic (comments, barrier reports), the alerts topic (satisfaction alerts raised and resolved)
+and the comment-triage topic (which ends escalations). On its very first start each begins at the end of its
+topic and remembers when it started:
 events received before that never notify, so an installation that adds the notifier does not alert staff about
 years of old feedback, not even when a broker that lost its log (Tansu restarted) is read from the start again.
 Notifications recorded before are recognised by event and receiver and never sent twice.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,11 +27,15 @@ from prometheus_client import Counter
 
 from services.analytics import store
 from services.analytics.worker import Projector
-from services.notifier import outbox
+from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
-from services.notifier.signals import from_feedback
+from services.notifier.signals import Signal, from_alert, from_feedback
+from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
+from shared.contracts.envelope import decode_envelope
 from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES
+from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,12 +47,13 @@ DEAD = Counter("stadtstimme_notifier_dead_total", "Notifier deliveries given up 
 
 @dataclass
 class NotifierConsumer(Projector):
-    """Feedback events into notification rows (``outbox.enqueue``)."""
+    """Feedback events into notification rows (``outbox.enqueue``) and their escalations."""
 
     NAME = "notifier"
     config: NotifierConfig | None = None
     _units: dict[str, str] = field(default_factory=dict)
     _since: datetime | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @staticmethod
     def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
@@ -57,31 +65,105 @@ class NotifierConsumer(Projector):
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         async with self.pool.acquire() as conn:
             await conn.execute(
-                "INSERT INTO notifier_start (consumer, started_at) VALUES ($1, now()) ON CONFLICT DO NOTHING",
+                "INSERT INTO notifier_start (consumer, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 self.NAME,
+                self.clock(),
             )
             self._since = await conn.fetchval("SELECT started_at FROM notifier_start WHERE consumer = $1", self.NAME)
             stored = await store.load_offsets(conn, self.NAME, self.topic)
             if not stored:
                 ends = await consumer.end_offsets(partitions)
                 await store.save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
-                log.info("notifier: first start, beginning at the end of %s", self.topic)
+                log.info("%s: first start, beginning at the end of %s", self.NAME, self.topic)
         await super()._seek_to_stored(consumer, partitions)
 
-    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        assert self.config is not None
-        if not self._units:
+    def _old(self, at: str) -> bool:
+        """Older than the notifier: never notified, also when read again after a broker restart."""
+        return self._since is not None and datetime.fromisoformat(at) < self._since
+
+    async def _unit_name(self, conn: asyncpg.Connection, unit: str) -> str:
+        if unit not in self._units:  # new units appear while the notifier runs
             self._units = {r["id"]: r["name"] for r in await conn.fetch("SELECT id, name FROM org_unit")}
+        return self._units.get(unit, unit)
+
+    async def _notify(self, conn: asyncpg.Connection, signal: Signal, item: str, *, repeat: bool) -> None:
+        assert self.config is not None
         include = {r.name: r.include_text for r in self.config.receivers}
-        tz = ZoneInfo(self.settings.timezone)
-        now = datetime.now(UTC)
+        deliveries = self.config.deliveries(signal.labels)
+        now = self.clock()
+        await outbox.enqueue(conn, signal, deliveries, include, ZoneInfo(self.settings.timezone), now)
+        await followups.schedule(conn, signal, deliveries, item, now, repeat=repeat)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, data in rows:
-            if self._since is not None and datetime.fromisoformat(data["received_at"]) < self._since:
-                continue  # older than the notifier: never notified, also when read again after a broker restart
-            unit = str(data["org_unit"])
-            signal = from_feedback(event_id, data, self._units.get(unit, unit), self.settings.public_base_url)
+            if self._old(data["received_at"]):
+                continue
+            unit = await self._unit_name(conn, str(data["org_unit"]))
+            signal = from_feedback(event_id, data, unit, self.settings.public_base_url)
             if signal is not None:
-                await outbox.enqueue(conn, signal, self.config.deliveries(signal.labels), include, tz, now)
+                await self._notify(conn, signal, str(data.get("response_id") or event_id), repeat=False)
+
+
+@dataclass
+class AlertConsumer(NotifierConsumer):
+    """Satisfaction alerts: raised ones notify (and repeat while raised), resolved ones notify and end that."""
+
+    TOPIC = ALERTS
+    NAME = "notifier.alerts"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        envelope, data = decode_envelope(record.value, EVENT_TYPES)
+        if not isinstance(data, SatisfactionAlertRaisedV1 | SatisfactionAlertResolvedV1):
+            raise ValueError(f"not a satisfaction alert: {envelope.type}")
+        return envelope.id, isinstance(data, SatisfactionAlertRaisedV1), data.model_dump(mode="json")
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for event_id, raised, data in rows:
+            item = str(data["alert_id"])
+            if not raised:
+                await followups.close(conn, item, self.clock(), "resolved")
+            if self._old(data["at"]):
+                continue
+            unit = await self._unit_name(conn, str(data["org_unit"]))
+            signal = from_alert(event_id, data, raised, unit, self.settings.public_base_url)
+            await self._notify(conn, signal, item, repeat=raised)
+
+
+@dataclass
+class TriageConsumer(NotifierConsumer):
+    """What staff do with comments: a comment taken on ends its escalation (see ``followups``)."""
+
+    TOPIC = COMMENT_TRIAGE
+    NAME = "notifier.triage"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        return decode_envelope(record.value, EVENT_TYPES)[1]
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for data in rows:
+            why = handled_by(data)
+            if why is not None:
+                await followups.close(conn, str(data.response_id), self.clock(), why)
+
+
+def handled_by(event: Any) -> str | None:
+    """Why a triage event means the comment is taken on (None: it does not)."""
+    if isinstance(event, CommentStatusChangedV1) and event.status != "neu":
+        return f"status {event.status} by {event.actor}"
+    if isinstance(event, CommentAssignedV1) and event.assignee is not None:
+        return f"assigned to {event.assignee}"
+    if isinstance(event, CommentSpamReviewedV1) and event.verdict == "confirmed":
+        return f"spam confirmed by {event.actor}"
+    return None
+
+
+CONSUMERS: tuple[type[NotifierConsumer], ...] = (NotifierConsumer, AlertConsumer, TriageConsumer)
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:
@@ -112,11 +194,16 @@ def to_message(claimed: outbox.Claimed) -> Message:
 
 
 async def dispatch_once(
-    pool: asyncpg.Pool, config: NotifierConfig, settings: Settings, client: httpx.AsyncClient
+    pool: asyncpg.Pool,
+    config: NotifierConfig,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
-    """Batch what is due, send what is claimed; returns the number of attempts made."""
-    now = datetime.now(UTC)
+    """Fire due follow-ups, batch what is due, send what is claimed; returns the number of attempts made."""
+    now = clock()
     async with pool.acquire() as conn:
+        await followups.fire_due(conn, config, ZoneInfo(settings.timezone), now)
         await outbox.batch_due(conn, now)
         claimed = await outbox.claim(conn, now, lease=timedelta(seconds=settings.notifier_lease_s))
     for c in claimed:
@@ -138,7 +225,7 @@ async def dispatch_once(
             status = await outbox.finish(
                 conn,
                 c.id,
-                datetime.now(UTC),
+                clock(),
                 error,
                 permanent=permanent,
                 retry_after=retry_after,
@@ -160,7 +247,7 @@ async def dispatch_once(
 
 async def run(settings: Settings, pool: asyncpg.Pool, config: NotifierConfig, stop: asyncio.Event) -> None:
     """Consume and dispatch until ``stop`` is set."""
-    consumer = NotifierConsumer(settings, pool, config=config)
+    consumers = [c(settings, pool, config=config) for c in CONSUMERS]
 
     async def dispatcher() -> None:
         async with httpx.AsyncClient(timeout=settings.notifier_send_timeout_s) as client:
@@ -176,4 +263,4 @@ async def run(settings: Settings, pool: asyncpg.Pool, config: NotifierConfig, st
                     except TimeoutError:
                         pass
 
-    await asyncio.gather(consumer.run(stop), dispatcher())
+    await asyncio.gather(*(c.run(stop) for c in consumers), dispatcher())

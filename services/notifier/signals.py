@@ -4,6 +4,8 @@
   "not helpful", else info).
 * A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says.
 * Parts flagged as suspected automation never notify.
+* A satisfaction alert raised or resolved (analytics' burst rule): ``satisfaction.alert``, severity warning for
+  both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
 
 By default a channel message carries no citizen free text (only facts and a link to the console); a receiver with
 ``include_text`` also gets the comment, already redacted at ingest.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from shared.messages import text
@@ -62,4 +65,50 @@ def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_
         facts=tuple(facts),
         link=f"{console_url.rstrip('/')}/console/inbox/{response}",
         texts=tuple(t for t in (comment, suggestion) if t),
+    )
+
+
+def _percent(value: float | None) -> str:
+    return text("notifier.too_few") if value is None else f"{value * 100:.0f}"
+
+
+def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: str, console_url: str) -> Signal:
+    """The notification a ``SatisfactionAlertRaised`` / ``…Resolved`` v1 deserves (always one)."""
+    page = data["key"] if data["scope"] == "page" else ""
+    unit = str(data["org_unit"])
+    where = page or text("notifier.where.unit", unit=unit_name)
+    labels = {
+        "type": "satisfaction.alert",
+        "unit": unit,
+        "site": str(data.get("site") or ""),
+        "page": page,
+        "category": "",
+        "severity": "warning",
+    }
+    r = data["reading"]
+    share = text("notifier.share_against", share=_percent(r["not_helpful_share"]),
+                 baseline=_percent(r["baseline_share"]))  # fmt: skip
+    mean = r["mean_rating"]
+    rating = text("notifier.mean_against", mean=text("notifier.too_few") if mean is None else f"{mean:.1f}",
+                  baseline=f"{r['baseline_mean']:.1f}")  # fmt: skip
+    facts = [(text("notifier.fact.unit"), unit_name)]
+    if page:
+        facts.append((text("notifier.fact.page"), page))
+    facts += [
+        (text("notifier.fact.not_helpful"), share),
+        (text("notifier.fact.mean_rating"), rating),
+        (text("notifier.fact.answers"), str(max(r["answers_helpful"], r["ratings"]))),
+    ]
+    kind = "raised" if raised else "resolved"
+    link = f"{console_url.rstrip('/')}/console/units/{quote(unit, safe='')}?days=7"
+    if page:
+        link += f"&prefix={quote(page, safe='')}"
+    return Signal(
+        event_id=event_id,
+        labels=labels,
+        subject=text(f"notifier.subject.satisfaction.{kind}", where=where),
+        summary=text(f"notifier.summary.satisfaction.{kind}", where=where),
+        facts=tuple(facts),
+        link=link,
+        texts=(),
     )

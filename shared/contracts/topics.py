@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
@@ -33,7 +34,7 @@ FEEDBACK = Topic(
     retention_ms=-1,
     cleanup_policy="delete",
     producers=("ingest",),
-    consumers=("analytics.projector", "analytics.aggregator"),
+    consumers=("analytics.projector", "analytics.aggregator", "notifier"),
     description="Every accepted citizen feedback. Kept forever: read models are rebuilt from it.",
 )
 
@@ -91,7 +92,21 @@ COMMENT_TRIAGE = Topic(
     ),
 )
 
-TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES, COMMENT_TRIAGE)
+ALERTS = Topic(
+    name="stadtstimme.alerts.v1",
+    events=ALERT_EVENT_TYPES,
+    key="scope|key",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("analytics.alerts",),
+    consumers=("analytics.alert-projector", "notifier"),
+    description=(
+        "Satisfaction alerts raised and resolved per page and per org unit, in order per scope. Kept forever: "
+        "the alert history is rebuilt from it."
+    ),
+)
+
+TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES, COMMENT_TRIAGE, ALERTS)
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
 
