@@ -63,7 +63,7 @@ async def baseline(
     hour), per key; keys without history are missing."""
     if scope == "page":
         sql = f"""SELECT page_url AS key, {_SUMS} FROM page_satisfaction
-                  WHERE granularity = 'hour' AND page_url = ANY($1::text[])
+                  WHERE page_url = ANY($1::text[])
                     AND bucket_start >= $2 AND bucket_start < $3 GROUP BY page_url"""
     else:
         sql = f"""SELECT org_unit_id AS key, {_SUMS} FROM org_unit_satisfaction

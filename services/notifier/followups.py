@@ -149,7 +149,7 @@ async def fire_due(conn: asyncpg.Connection, config: NotifierConfig, tz: ZoneInf
             made += await outbox.enqueue(conn, signal, [delivery], include, tz, now)
             await conn.execute(
                 """UPDATE notification_followup SET sent = $2, next_at = coalesce($3, next_at),
-                       closed_at = CASE WHEN $3::timestamptz IS NULL THEN $4 END,
+                       closed_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END,
                        closed_why = CASE WHEN $3::timestamptz IS NULL THEN 'escalated' END
                    WHERE id = $1""",
                 r["id"],

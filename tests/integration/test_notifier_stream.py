@@ -1,0 +1,261 @@
+"""A stream of events through real Kafka and PostgreSQL produces exactly the expected notifications per receiver.
+
+The notifier's consumers, the analytics projector and the alert evaluator run in this process against the real
+broker and database, and deliveries go over HTTP to webhook receivers on loopback that verify signatures. Only
+time is simulated: a clock the consumers and the dispatcher read, stepped through a Monday and a Tuesday morning,
+so that group waits, intervals, digests, quiet hours, escalations and repeats can be checked to the second.
+At the end every topic is read again from its start and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from services.analytics import alerting
+from services.analytics.worker import Projector
+from services.notifier.config import load_config
+from services.notifier.service import CONSUMERS, dispatch_once
+from shared.contracts.envelope import encode_envelope
+from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.topics import COMMENT_TRIAGE, FEEDBACK, Topic, topic_name
+from shared.contracts.triage import COMMENT_STATUS_CHANGED, CommentStatusChangedV1
+from shared.db import create_pool
+from shared.kafka import start_producer
+from shared.settings import Settings
+from tests.integration.system import System
+from tests.integration.test_notifier import SECRET, Receivers
+from tests.integration.test_notifier import receivers as receivers
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
+FREIBAD = "https://www.baeder-musterstadt.de/freibad"
+TERMINE = "https://www.musterstadt.de/buergeramt/termine"
+STROM = "https://www.stadtwerke-musterstadt.de/strom/tarife"
+SITES = {SPERRMUELL: ("abfall", "abfallwirtschaft"), FREIBAD: ("baeder", "baeder"),
+         TERMINE: ("portal", "buergeramt"), STROM: ("stadtwerke", "stadtwerke")}  # fmt: skip
+
+
+def routing(r: Receivers) -> str:
+    def hook(name: str) -> dict[str, Any]:
+        return {"name": name, "channel": {"type": "webhook", "url": r.url(name), "secret_env": "HOOK"}}
+
+    return json.dumps(
+        {
+            "accessibility_officer": "barrierefreiheit",
+            "receivers": [hook(n) for n in ("pr", "abfall", "leitung", "buergeramt", "lage", "barrierefreiheit")],
+            "route": {
+                "receiver": "pr",
+                "group_by": ["type", "unit"],
+                "group_wait": "30s",
+                "group_interval": "5m",
+                "digest": "daily",
+                "routes": [
+                    {
+                        "name": "lage",
+                        "matchers": ["type = satisfaction.alert"],
+                        "receiver": "lage",
+                        "digest": "immediate",
+                        "repeat_interval": "4h",
+                    },
+                    {
+                        "name": "abfall",
+                        "matchers": ["unit = abfallwirtschaft"],
+                        "receiver": "abfall",
+                        "digest": "immediate",
+                        "group_wait": "1m",
+                        "escalate_after": "2h",
+                        "escalate_to": "leitung",
+                    },
+                    {
+                        "name": "buergeramt",
+                        "matchers": ["unit = buergeramt"],
+                        "receiver": "buergeramt",
+                        "digest": "hourly",
+                        "quiet_hours": {"start": "18:00", "end": "08:00"},
+                    },
+                ],
+            },
+        }
+    )  # fmt: skip  (JSON is YAML)
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def local(day: int, clock: str) -> datetime:
+    """A wall-clock time in Berlin on 30 November (day 0, a Monday) or 1 December 2026 (day 1), in UTC."""
+    base = datetime(2026, 11, 30, tzinfo=BERLIN) + timedelta(days=day)
+    hours, minutes, *seconds = (int(x) for x in clock.split(":"))
+    return (base + timedelta(hours=hours, minutes=minutes, seconds=seconds[0] if seconds else 0)).astimezone(UTC)
+
+
+def feedback(at: datetime, page: str, **fields: Any) -> tuple[uuid.UUID, bytes]:
+    site, unit = SITES[page]
+    event_id = uuid.uuid4()
+    data = {"response_id": str(event_id), "site": site, "page_url": page, "org_unit": unit, "helpful": None,
+            "rating": None, "comment": None, "suggestion": None, "category": None, "language": "de", "flags": [],
+            "received_at": at, **fields}  # fmt: skip
+    return event_id, encode_envelope(FEEDBACK_SUBMITTED, event_id, "/test", at, data)
+
+
+class Stream:
+    """Produce events, then let the consumers catch up and the dispatcher send what is due, at simulated times."""
+
+    def __init__(self, settings: Settings, pool: asyncpg.Pool, producer: AIOKafkaProducer, receivers: Receivers,
+                 config_text: str) -> None:  # fmt: skip
+        self.settings, self.pool, self.producer, self.receivers = settings, pool, producer, receivers
+        self.config = load_config(config_text)
+        self.clock = Clock(local(0, "09:59"))
+        self.received: list[tuple[str, datetime, dict[str, Any]]] = []  # receiver, simulated time, message
+
+    async def send(self, topic: Topic, values: Iterable[tuple[bytes, bytes]]) -> None:
+        for key, value in values:
+            await self.producer.send_and_wait(topic_name(topic, self.settings.topic_prefix), value, key=key)
+
+    async def consume(self) -> None:
+        consumers = [c(self.settings, self.pool, config=self.config, clock=self.clock) for c in CONSUMERS]
+        await asyncio.gather(*(c.run(until_caught_up=True) for c in consumers))
+
+    async def at(self, when: datetime) -> list[tuple[str, dict[str, Any]]]:
+        """Move the clock to ``when``, consume, dispatch until nothing is due; the messages that arrived."""
+        self.clock.now = when
+        await self.consume()
+        before = {name: len(got) for name, got in self.receivers.got.items()}
+        async with httpx.AsyncClient(timeout=10) as client:
+            while await dispatch_once(self.pool, self.config, self.settings, client, clock=self.clock):
+                pass
+        arrived = [(name, m) for name, got in self.receivers.got.items() for m in got[before.get(name, 0) :]]
+        self.received += [(name, when, m) for name, m in arrived]
+        return arrived
+
+
+def summary(arrived: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, str, int]]:
+    """(receiver, subject, number of listed items) of each message, sorted."""
+    return sorted((name, m["data"]["subject"], len(m["data"]["items"])) for name, m in arrived)
+
+
+async def test_a_stream_gives_exactly_the_expected_notifications(
+    settings: Settings,
+    receivers: Receivers,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setenv("HOOK", SECRET)
+    await System(settings, tmp_path).prepare()
+    pool = await create_pool(settings)
+    producer = await start_producer(settings)
+    s = Stream(settings, pool, producer, receivers, routing(receivers))
+    try:
+        await s.consume()  # first start at 09:59: the notifier begins at the end of each topic
+        # Four weeks of content customers on the Stadtwerke's tariff page: the baseline of the burst rule.
+        history = [feedback(local(0, "12:00") - timedelta(days=d), STROM, helpful=True, rating=5)
+                   for d in range(1, 21)]  # fmt: skip
+        await s.send(FEEDBACK, [(STROM.encode(), v) for _, v in history])
+
+        a, raw = feedback(local(0, "10:00"), SPERRMUELL, rating=1, comment="Termin nicht buchbar")
+        await s.send(FEEDBACK, [(SPERRMUELL.encode(), raw)])
+        assert await s.at(local(0, "10:00")) == []  # waits a minute for more (group_wait)
+        _, raw = feedback(local(0, "10:00:10"), SPERRMUELL, rating=2, comment="Formular bricht ab")
+        await s.send(FEEDBACK, [(SPERRMUELL.encode(), raw)])
+        assert await s.at(local(0, "10:00:10")) == []
+        # Two comments within the group wait: one message.
+        assert summary(await s.at(local(0, "10:01"))) == [
+            ("abfall", "2 neue Meldungen für Abfallwirtschaftsbetrieb Musterstadt", 2)
+        ]
+        _, raw = feedback(local(0, "10:02"), SPERRMUELL, comment="Container voll")
+        await s.send(FEEDBACK, [(SPERRMUELL.encode(), raw)])
+        assert await s.at(local(0, "10:02")) == []  # not before the group interval (5 minutes after 10:01)
+
+        # A comment for the Bäder goes the root route: the PR team's daily digest at 08:00.
+        _, raw = feedback(local(0, "10:05"), FREIBAD, rating=4, suggestion="Längere Öffnungszeiten")
+        burst = [feedback(local(0, f"10:0{m}"), STROM, helpful=False, rating=1)[1] for m in range(6)]
+        await s.send(FEEDBACK, [(FREIBAD.encode(), raw)] + [(STROM.encode(), v) for v in burst])
+        assert await s.at(local(0, "10:05")) == []
+
+        # The burst: six "not helpful" with one star in the last hour against 20 content answers before.
+        await Projector(settings, pool).run(until_caught_up=True)
+        raised = await alerting.evaluate_once(pool, producer, settings, now=local(0, "10:06"))
+        assert sorted((e.scope, e.key, e.reasons) for e in raised) == [  # type: ignore[union-attr]
+            ("org_unit", "stadtwerke", ("not_helpful_share", "mean_rating")),
+            ("page", STROM, ("not_helpful_share", "mean_rating")),
+        ]
+        assert await alerting.evaluate_once(pool, producer, settings, now=local(0, "10:07")) == []  # no repeat
+        assert summary(await s.at(local(0, "10:06"))) == [
+            ("abfall", "Neuer Kommentar für Abfallwirtschaftsbetrieb Musterstadt", 0)
+        ]
+        assert await s.at(local(0, "10:06:20")) == []
+        lage = await s.at(local(0, "10:06:30"))
+        assert summary(lage) == [("lage", "2 neue Meldungen für Stadtwerke Musterstadt", 2)]
+        assert any("Auffällig viele negative Rückmeldungen" in i for i in lage[0][1]["data"]["items"])
+
+        # Staff take on the first comment at 10:30; the other two stay unhandled.
+        taken = CommentStatusChangedV1(response_id=a, org_unit="abfallwirtschaft", sequence=1, at=local(0, "10:30"),
+                                       actor="anna", status="in_bearbeitung", previous="neu")  # fmt: skip
+        event = encode_envelope(COMMENT_STATUS_CHANGED, uuid.uuid4(), "/test", taken.at, taken.model_dump(mode="json"))
+        await s.send(COMMENT_TRIAGE, [(str(a).encode(), event)])
+        assert await s.at(local(0, "10:30")) == []
+        # Two hours after each: escalated to the management, together (the second joins the waiting message).
+        assert await s.at(local(0, "12:00:10")) == []
+        escalated = await s.at(local(0, "12:02"))
+        assert summary(escalated) == [("leitung", "2 neue Meldungen für Abfallwirtschaftsbetrieb Musterstadt", 2)]
+        items = escalated[0][1]["data"]["items"]
+        assert all(i.startswith("Unbearbeitet seit 2 Stunden: Neuer Kommentar") for i in items)
+        assert await s.at(local(0, "12:30")) == []  # the comment taken on at 10:30 never escalates
+
+        # Still raised four hours later: repeated; resolved at 15:00 (no answers in the last hour), then silence.
+        assert await s.at(local(0, "14:06")) == []
+        assert summary(await s.at(local(0, "14:06:30"))) == [("lage", "2 neue Meldungen für Stadtwerke Musterstadt", 2)]
+        assert all(i.startswith("Weiterhin:") for i in s.received[-1][2]["data"]["items"])
+        resolved = await alerting.evaluate_once(pool, producer, settings, now=local(0, "15:00"))
+        assert sorted(e.scope for e in resolved) == ["org_unit", "page"]
+        assert await s.at(local(0, "15:00")) == []
+        back = await s.at(local(0, "15:00:30"))
+        assert summary(back) == [("lage", "2 neue Meldungen für Stadtwerke Musterstadt", 2)]
+        assert all(i.startswith("Wieder im üblichen Rahmen") for i in back[0][1]["data"]["items"])
+
+        assert await s.at(local(0, "18:06:30")) == []  # no repeat of the resolved alert
+
+        # Bürgeramt in the evening: quiet from 18:00 to 08:00, held (not dropped) and sent at 08:00 as one.
+        for clock, text in (("19:30", "Keine Termine frei"), ("23:00", "Seite lädt langsam")):
+            _, raw = feedback(local(0, clock), TERMINE, comment=text)
+            await s.send(FEEDBACK, [(TERMINE.encode(), raw)])
+            assert await s.at(local(0, clock)) == []
+        assert await s.at(local(1, "07:59")) == []
+        morning = await s.at(local(1, "08:00"))
+        assert summary(morning) == [
+            ("buergeramt", "2 neue Meldungen für Bürgeramt", 2),
+            ("pr", "Neuer Kommentar für Bäderbetrieb Musterstadt", 0),
+        ]
+
+        expected = [(name, m["data"]["subject"]) for name, _, m in s.received]
+        assert len(expected) == 8
+
+        # Every topic read again from its start (a full replay, or a notifier whose positions were lost):
+        # nothing is sent twice, nothing new is made.
+        async with pool.acquire() as conn:
+            before = await conn.fetchval("SELECT count(*) FROM notification")
+            await conn.execute("UPDATE consumer_offset SET next_offset = 0 WHERE consumer LIKE 'notifier%'")
+        assert await s.at(local(1, "09:00")) == []
+        assert await s.at(local(2, "09:00")) == []
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM notification") == before
+            assert await conn.fetchval("SELECT count(*) FROM notification_delivery WHERE status <> 'sent'") == 0
+    finally:
+        await producer.stop()
+        await pool.close()
