@@ -622,12 +622,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Satisfaction with {where} is back to normal (or there are too few answers to judge).",
     },
     "notifier.where.unit": {"de": "allen Seiten von {unit}", "en": "all pages of {unit}"},
+    "notifier.where.unit_title": {"de": "{unit} (alle Seiten)", "en": "{unit} (all pages)"},
     "notifier.fact.not_helpful": {"de": "„Nicht hilfreich“", "en": "“Not helpful”"},
     "notifier.fact.mean_rating": {"de": "Durchschnittliche Bewertung", "en": "Mean rating"},
     "notifier.fact.answers": {"de": "Antworten in der letzten Stunde", "en": "Answers in the last hour"},
-    "notifier.share_against": {"de": "{share} % (üblich {baseline} %)", "en": "{share} % (usually {baseline} %)"},
+    "notifier.share_against": {"de": "{share} (üblich {baseline})", "en": "{share} (usually {baseline})"},
     "notifier.mean_against": {"de": "{mean} (üblich {baseline})", "en": "{mean} (usually {baseline})"},
     "notifier.too_few": {"de": "zu wenige Antworten", "en": "too few answers"},
+    "notifier.subject.survey.quota_reached": {
+        "de": "Umfrage vollständig: {title}",
+        "en": "Survey complete: {title}",
+    },
+    "notifier.summary.survey.quota_reached": {
+        "de": "Die Umfrage „{title}“ hat {quota} Antworten erreicht und wird nicht mehr angezeigt. Die Ergebnisse "
+        "stehen in Stadtstimme bereit.",
+        "en": "The survey “{title}” has reached {quota} responses and is no longer shown. The results are ready "
+        "in Stadtstimme.",
+    },
+    "notifier.fact.survey": {"de": "Umfrage", "en": "Survey"},
+    "notifier.fact.quota": {"de": "Antworten (Kontingent)", "en": "Responses (quota)"},
     "notifier.subject.repeat": {"de": "Weiterhin: {subject}", "en": "Still: {subject}"},
     "notifier.summary.repeat": {
         "de": "Diese Meldung besteht seit {since} weiter. {summary}",

@@ -132,7 +132,8 @@ async def fire_due(conn: asyncpg.Connection, config: NotifierConfig, tz: ZoneInf
             else:
                 after = human(origin.policy.escalate_after or (now - r["created_at"]))
                 policy = replace(origin.policy, receiver=r["target"], escalate_after=None, escalate_to=None)
-                why = (*origin.reasons, f"{origin.route}: unhandled after {after}, escalated to {r['target']}")
+                waited = int((origin.policy.escalate_after or now - r["created_at"]).total_seconds())
+                why = (*origin.reasons, f"{origin.route}: unhandled after {waited} s, escalated to {r['target']}")
                 delivery = Delivery(r["target"], f"{origin.route} / escalation", policy, why)
                 subject = text("notifier.subject.escalate", after=after, subject=m["subject"])
                 summary = text("notifier.summary.escalate", after=after, summary=m["summary"])

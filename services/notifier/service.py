@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -30,11 +30,12 @@ from services.analytics.worker import Projector
 from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
-from services.notifier.signals import Signal, from_alert, from_feedback
+from services.notifier.signals import Signal, from_alert, from_feedback, from_quota
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
-from shared.contracts.envelope import decode_envelope
+from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
-from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES
+from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyVersionPublishedV1
+from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
 
@@ -50,6 +51,7 @@ class NotifierConsumer(Projector):
     """Feedback events into notification rows (``outbox.enqueue``) and their escalations."""
 
     NAME = "notifier"
+    FROM_START: ClassVar[bool] = False  # True: needs its topic's whole history (still notifies only what is new)
     config: NotifierConfig | None = None
     _units: dict[str, str] = field(default_factory=dict)
     _since: datetime | None = None
@@ -71,28 +73,31 @@ class NotifierConsumer(Projector):
             )
             self._since = await conn.fetchval("SELECT started_at FROM notifier_start WHERE consumer = $1", self.NAME)
             stored = await store.load_offsets(conn, self.NAME, self.topic)
-            if not stored:
+            if not stored and not self.FROM_START:
                 ends = await consumer.end_offsets(partitions)
                 await store.save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
                 log.info("%s: first start, beginning at the end of %s", self.NAME, self.topic)
         await super()._seek_to_stored(consumer, partitions)
 
-    def _old(self, at: str) -> bool:
+    def _old(self, at: str | datetime) -> bool:
         """Older than the notifier: never notified, also when read again after a broker restart."""
-        return self._since is not None and datetime.fromisoformat(at) < self._since
+        moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+        return self._since is not None and moment < self._since
 
     async def _unit_name(self, conn: asyncpg.Connection, unit: str) -> str:
         if unit not in self._units:  # new units appear while the notifier runs
             self._units = {r["id"]: r["name"] for r in await conn.fetch("SELECT id, name FROM org_unit")}
         return self._units.get(unit, unit)
 
-    async def _notify(self, conn: asyncpg.Connection, signal: Signal, item: str, *, repeat: bool) -> None:
+    async def _notify(self, conn: asyncpg.Connection, signal: Signal, item: str | None, *, repeat: bool) -> None:
+        """Record ``signal`` for its receivers; ``item``: what staff can handle (escalation, repeats), if any."""
         assert self.config is not None
         include = {r.name: r.include_text for r in self.config.receivers}
         deliveries = self.config.deliveries(signal.labels)
         now = self.clock()
         await outbox.enqueue(conn, signal, deliveries, include, ZoneInfo(self.settings.timezone), now)
-        await followups.schedule(conn, signal, deliveries, item, now, repeat=repeat)
+        if item is not None:
+            await followups.schedule(conn, signal, deliveries, item, now, repeat=repeat)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, data in rows:
@@ -152,6 +157,80 @@ class TriageConsumer(NotifierConsumer):
                 await followups.close(conn, str(data.response_id), self.clock(), why)
 
 
+@dataclass
+class SurveyConsumer(NotifierConsumer):
+    """Survey definitions (owner, title, quota of the latest version), read from the start of their topic."""
+
+    TOPIC = SURVEYS
+    NAME = "notifier.surveys"
+    FROM_START = True
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        return decode_envelope(record.value, EVENT_TYPES)[1]
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for data in rows:
+            if isinstance(data, SurveyVersionPublishedV1):
+                d = data.definition
+                await conn.execute(
+                    """INSERT INTO notifier_survey AS s (survey_id, version, org_unit, title, quota)
+                       VALUES ($1, $2, $3, $4, $5)
+                       ON CONFLICT (survey_id) DO UPDATE SET version = excluded.version, org_unit = excluded.org_unit,
+                           title = excluded.title, quota = excluded.quota WHERE s.version < excluded.version""",
+                    data.survey_id,
+                    data.version,
+                    d.org_unit,
+                    d.title.de,
+                    d.targeting.quota,
+                )
+                await self._check_quota(conn, data.survey_id, data.published_at)
+
+    async def _check_quota(self, conn: asyncpg.Connection, survey_id: str, at: datetime) -> None:
+        """Notify once when a survey's counted responses reach its quota (not for what happened before the
+        notifier's first start)."""
+        row = await conn.fetchrow(
+            """SELECT s.*, (SELECT count(*) FROM notifier_survey_response r WHERE r.survey_id = s.survey_id) AS n
+               FROM notifier_survey s WHERE s.survey_id = $1""",
+            survey_id,
+        )
+        if row is None or row["quota"] is None or row["n"] < row["quota"] or self._old(at):
+            return
+        unit = await self._unit_name(conn, row["org_unit"])
+        signal = from_quota(survey_id, row["title"], row["quota"], row["org_unit"], unit, self.settings.public_base_url)
+        await self._notify(conn, signal, None, repeat=False)
+
+
+@dataclass
+class SurveyResponseConsumer(SurveyConsumer):
+    """Counted survey responses (a response with an answer, not flagged), read from the start of their topic."""
+
+    TOPIC = SURVEY_RESPONSES
+    NAME = "notifier.survey-responses"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        return decode_as(record.value, SURVEY_RESPONSE_SUBMITTED)[1]
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        latest: dict[str, datetime] = {}
+        for data in rows:
+            if data.answers and not data.flags:
+                await conn.execute(
+                    "INSERT INTO notifier_survey_response (survey_id, response_id) VALUES ($1, $2) "
+                    "ON CONFLICT DO NOTHING",
+                    data.survey_id,
+                    data.response_id,
+                )
+                latest[data.survey_id] = max(latest.get(data.survey_id, data.received_at), data.received_at)
+        for survey_id, at in latest.items():
+            await self._check_quota(conn, survey_id, at)
+
+
 def handled_by(event: Any) -> str | None:
     """Why a triage event means the comment is taken on (None: it does not)."""
     if isinstance(event, CommentStatusChangedV1) and event.status != "neu":
@@ -163,7 +242,13 @@ def handled_by(event: Any) -> str | None:
     return None
 
 
-CONSUMERS: tuple[type[NotifierConsumer], ...] = (NotifierConsumer, AlertConsumer, TriageConsumer)
+CONSUMERS: tuple[type[NotifierConsumer], ...] = (
+    NotifierConsumer,
+    AlertConsumer,
+    TriageConsumer,
+    SurveyConsumer,
+    SurveyResponseConsumer,
+)
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:

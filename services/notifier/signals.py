@@ -4,6 +4,7 @@
   "not helpful", else info).
 * A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says.
 * Parts flagged as suspected automation never notify.
+* A survey whose counted responses reach its quota: ``survey.quota_reached`` (severity info, label ``survey``).
 * A satisfaction alert raised or resolved (analytics' burst rule): ``satisfaction.alert``, severity warning for
   both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
 
@@ -16,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from shared.messages import text
+
+SIGNAL_NAMESPACE = uuid5(NAMESPACE_URL, "urn:stadtstimme:notifier:signals")  # never change it
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_
 
 
 def _percent(value: float | None) -> str:
-    return text("notifier.too_few") if value is None else f"{value * 100:.0f}"
+    return text("notifier.too_few") if value is None else f"{value * 100:.0f} %"
+
+
+def _stars(value: float | None) -> str:
+    return text("notifier.too_few") if value is None else f"{value:.1f}".replace(".", ",")
 
 
 def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: str, console_url: str) -> Signal:
@@ -77,6 +84,7 @@ def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: st
     page = data["key"] if data["scope"] == "page" else ""
     unit = str(data["org_unit"])
     where = page or text("notifier.where.unit", unit=unit_name)
+    title = page or text("notifier.where.unit_title", unit=unit_name)
     labels = {
         "type": "satisfaction.alert",
         "unit": unit,
@@ -88,9 +96,7 @@ def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: st
     r = data["reading"]
     share = text("notifier.share_against", share=_percent(r["not_helpful_share"]),
                  baseline=_percent(r["baseline_share"]))  # fmt: skip
-    mean = r["mean_rating"]
-    rating = text("notifier.mean_against", mean=text("notifier.too_few") if mean is None else f"{mean:.1f}",
-                  baseline=f"{r['baseline_mean']:.1f}")  # fmt: skip
+    rating = text("notifier.mean_against", mean=_stars(r["mean_rating"]), baseline=_stars(r["baseline_mean"]))
     facts = [(text("notifier.fact.unit"), unit_name)]
     if page:
         facts.append((text("notifier.fact.page"), page))
@@ -106,9 +112,32 @@ def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: st
     return Signal(
         event_id=event_id,
         labels=labels,
-        subject=text(f"notifier.subject.satisfaction.{kind}", where=where),
+        subject=text(f"notifier.subject.satisfaction.{kind}", where=title),
         summary=text(f"notifier.summary.satisfaction.{kind}", where=where),
         facts=tuple(facts),
         link=link,
+        texts=(),
+    )
+
+
+def quota_event_id(survey_id: str, quota: int) -> UUID:
+    """One notification per survey and quota (a later version with a higher quota may reach it again)."""
+    return uuid5(SIGNAL_NAMESPACE, f"survey-quota|{survey_id}|{quota}")
+
+
+def from_quota(survey_id: str, title: str, quota: int, unit: str, unit_name: str, console_url: str) -> Signal:
+    """The notification that survey ``survey_id`` has ``quota`` counted responses and is no longer shown."""
+    labels = {"type": "survey.quota_reached", "unit": unit, "survey": survey_id, "severity": "info"}
+    return Signal(
+        event_id=quota_event_id(survey_id, quota),
+        labels=labels,
+        subject=text("notifier.subject.survey.quota_reached", title=title),
+        summary=text("notifier.summary.survey.quota_reached", title=title, quota=quota),
+        facts=(
+            (text("notifier.fact.unit"), unit_name),
+            (text("notifier.fact.survey"), title),
+            (text("notifier.fact.quota"), str(quota)),
+        ),
+        link=f"{console_url.rstrip('/')}/console/surveys/{quote(survey_id, safe='')}",
         texts=(),
     )

@@ -3,14 +3,14 @@
 The notifier's consumers, the analytics projector and the alert evaluator run in this process against the real
 broker and database, and deliveries go over HTTP to webhook receivers on loopback that verify signatures. Only
 time is simulated: a clock the consumers and the dispatcher read, stepped through a Monday and a Tuesday morning,
-so that group waits, intervals, digests, quiet hours, escalations and repeats can be checked to the second.
+so that group waits, intervals, digests, quiet hours, escalations, repeats and a survey's quota can be checked
+to the second.
 At the end every topic is read again from its start and nothing is sent twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -28,7 +28,14 @@ from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
-from shared.contracts.topics import COMMENT_TRIAGE, FEEDBACK, Topic, topic_name
+from shared.contracts.surveys import (
+    SURVEY_RESPONSE_SUBMITTED,
+    SURVEY_VERSION_PUBLISHED,
+    SurveyDefinition,
+    SurveyResponseSubmittedV1,
+    SurveyVersionPublishedV1,
+)
+from shared.contracts.topics import COMMENT_TRIAGE, FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
 from shared.contracts.triage import COMMENT_STATUS_CHANGED, CommentStatusChangedV1
 from shared.db import create_pool
 from shared.kafka import start_producer
@@ -46,48 +53,38 @@ SITES = {SPERRMUELL: ("abfall", "abfallwirtschaft"), FREIBAD: ("baeder", "baeder
          TERMINE: ("portal", "buergeramt"), STROM: ("stadtwerke", "stadtwerke")}  # fmt: skip
 
 
-def routing(r: Receivers) -> str:
-    def hook(name: str) -> dict[str, Any]:
-        return {"name": name, "channel": {"type": "webhook", "url": r.url(name), "secret_env": "HOOK"}}
+ROUTING = """
+accessibility_officer: barrierefreiheit
+receivers:
+{receivers}
+route:
+  receiver: pr
+  group_by: [type, unit]
+  group_wait: 30s
+  group_interval: 5m
+  digest: daily
+  routes:
+    - {{name: lage, matchers: ["type = satisfaction.alert"], receiver: lage, digest: immediate, repeat_interval: 4h}}
+    - {{name: umfragen, matchers: ["type = survey.quota_reached"], receiver: umfragen, digest: immediate}}
+    - name: abfall
+      matchers: ["unit = abfallwirtschaft"]
+      receiver: abfall
+      digest: immediate
+      group_wait: 1m
+      escalate_after: 2h
+      escalate_to: leitung
+    - name: buergeramt
+      matchers: ["unit = buergeramt"]
+      receiver: buergeramt
+      digest: hourly
+      quiet_hours: {{start: "18:00", end: "08:00"}}
+"""
 
-    return json.dumps(
-        {
-            "accessibility_officer": "barrierefreiheit",
-            "receivers": [hook(n) for n in ("pr", "abfall", "leitung", "buergeramt", "lage", "barrierefreiheit")],
-            "route": {
-                "receiver": "pr",
-                "group_by": ["type", "unit"],
-                "group_wait": "30s",
-                "group_interval": "5m",
-                "digest": "daily",
-                "routes": [
-                    {
-                        "name": "lage",
-                        "matchers": ["type = satisfaction.alert"],
-                        "receiver": "lage",
-                        "digest": "immediate",
-                        "repeat_interval": "4h",
-                    },
-                    {
-                        "name": "abfall",
-                        "matchers": ["unit = abfallwirtschaft"],
-                        "receiver": "abfall",
-                        "digest": "immediate",
-                        "group_wait": "1m",
-                        "escalate_after": "2h",
-                        "escalate_to": "leitung",
-                    },
-                    {
-                        "name": "buergeramt",
-                        "matchers": ["unit = buergeramt"],
-                        "receiver": "buergeramt",
-                        "digest": "hourly",
-                        "quiet_hours": {"start": "18:00", "end": "08:00"},
-                    },
-                ],
-            },
-        }
-    )  # fmt: skip  (JSON is YAML)
+
+def routing(r: Receivers) -> str:
+    names = ("pr", "abfall", "leitung", "buergeramt", "lage", "umfragen", "barrierefreiheit")
+    hooks = [f"  - {{name: {n}, channel: {{type: webhook, url: '{r.url(n)}', secret_env: HOOK}}}}" for n in names]
+    return ROUTING.format(receivers="\n".join(hooks))
 
 
 class Clock:
@@ -103,6 +100,25 @@ def local(day: int, clock: str) -> datetime:
     base = datetime(2026, 11, 30, tzinfo=BERLIN) + timedelta(days=day)
     hours, minutes, *seconds = (int(x) for x in clock.split(":"))
     return (base + timedelta(hours=hours, minutes=minutes, seconds=seconds[0] if seconds else 0)).astimezone(UTC)
+
+
+def survey_published(at: datetime, quota: int) -> bytes:
+    definition = SurveyDefinition.model_validate({
+        "id": "termine", "org_unit": "stadtwerke", "title": {"de": "Online-Terminvergabe"},
+        "questions": [{"id": "zufrieden", "type": "rating", "text": {"de": "Wie zufrieden sind Sie?"}}],
+        "targeting": {"sites": ["stadtwerke"], "quota": quota},
+    })  # fmt: skip
+    data = SurveyVersionPublishedV1(survey_id="termine", version=1, sequence=1, definition=definition,
+                                    published_at=at, published_by="test")  # fmt: skip
+    return encode_envelope(SURVEY_VERSION_PUBLISHED, uuid.uuid4(), "/test", at, data.model_dump(mode="json"))
+
+
+def survey_part(at: datetime, response: uuid.UUID, **fields: Any) -> tuple[bytes, bytes]:
+    data = SurveyResponseSubmittedV1(response_id=response, survey_id="termine", survey_version=1, site="stadtwerke",
+                                     page_url=STROM, org_unit="stadtwerke", received_at=at,
+                                     **({"answers": {"zufrieden": 4}} | fields))  # fmt: skip
+    raw = encode_envelope(SURVEY_RESPONSE_SUBMITTED, uuid.uuid4(), "/test", at, data.model_dump(mode="json"))
+    return str(response).encode(), raw
 
 
 def feedback(at: datetime, page: str, **fields: Any) -> tuple[uuid.UUID, bytes]:
@@ -204,6 +220,24 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         assert summary(lage) == [("lage", "2 neue Meldungen für Stadtwerke Musterstadt", 2)]
         assert any("Auffällig viele negative Rückmeldungen" in i for i in lage[0][1]["data"]["items"])
 
+        # A survey with a quota of 3: the response that reaches it notifies once (parts of one response count
+        # once; a dismissal or a flagged response does not count; answers in the grace time notify no more).
+        await s.send(SURVEYS, [(b"termine", survey_published(local(0, "10:10"), quota=3))])
+        one, two, three = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        await s.send(SURVEY_RESPONSES, [
+            survey_part(local(0, "10:15"), one), survey_part(local(0, "10:16"), one, answers={"zufrieden": 2}),
+            survey_part(local(0, "10:17"), uuid.uuid4(), answers={}, dismissed=True),
+            survey_part(local(0, "10:18"), uuid.uuid4(), flags=("too_fast",)), survey_part(local(0, "10:19"), two),
+        ])  # fmt: skip
+        assert await s.at(local(0, "10:20")) == []
+        await s.send(SURVEY_RESPONSES, [survey_part(local(0, "10:21"), three)])
+        assert await s.at(local(0, "10:21")) == []
+        assert summary(await s.at(local(0, "10:21:30"))) == [
+            ("umfragen", "Umfrage vollständig: Online-Terminvergabe", 0)
+        ]
+        await s.send(SURVEY_RESPONSES, [survey_part(local(0, "10:25"), uuid.uuid4())])
+        assert await s.at(local(0, "10:26")) == []
+
         # Staff take on the first comment at 10:30; the other two stay unhandled.
         taken = CommentStatusChangedV1(response_id=a, org_unit="abfallwirtschaft", sequence=1, at=local(0, "10:30"),
                                        actor="anna", status="in_bearbeitung", previous="neu")  # fmt: skip
@@ -244,7 +278,7 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         ]
 
         expected = [(name, m["data"]["subject"]) for name, _, m in s.received]
-        assert len(expected) == 8
+        assert len(expected) == 9
 
         # Every topic read again from its start (a full replay, or a notifier whose positions were lost):
         # nothing is sent twice, nothing new is made.
