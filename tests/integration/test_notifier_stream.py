@@ -22,8 +22,8 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.analytics import alerting
-from services.analytics.worker import Projector
+from services.analytics import alert_store, alerting
+from services.analytics.worker import AlertProjector, Projector
 from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
 from shared.contracts.envelope import encode_envelope
@@ -290,6 +290,20 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         async with pool.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM notification") == before
             assert await conn.fetchval("SELECT count(*) FROM notification_delivery WHERE status <> 'sent'") == 0
+
+        # The alerts' read model is rebuilt by a replay of the alerts topic, exactly as the evaluator left it.
+        query = "SELECT * FROM satisfaction_alert ORDER BY scope, key"
+        async with pool.acquire() as conn:
+            left = [dict(r) for r in await conn.fetch(query)]
+            assert [(r["scope"], r["sequence"], r["raised"]) for r in left] == [
+                ("org_unit", 1, False),
+                ("page", 1, False),
+            ]
+            await alert_store.reset(conn)
+        assert await AlertProjector(settings, pool).run(until_caught_up=True) == 4
+        async with pool.acquire() as conn:
+            assert [dict(r) for r in await conn.fetch(query)] == left
+            assert await conn.fetchval("SELECT count(*) FROM satisfaction_alert_event") == 4
     finally:
         await producer.stop()
         await pool.close()
