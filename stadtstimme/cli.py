@@ -490,7 +490,7 @@ def routes_test(
 ) -> None:
     """Which receivers a notification with these labels would reach, through which route and why; sends
     nothing."""
-    from services.notifier.routing import LABELS
+    from services.notifier.routing import LABELS, format_duration
 
     labels = {}
     for item in label:
@@ -502,12 +502,15 @@ def routes_test(
     loaded = _notifier_config(config)
     for d in loaded.deliveries(labels):
         p = d.policy
-        timing = f"group by {', '.join(p.group_by) or '-'}; wait {p.group_wait}, interval {p.group_interval}"
+        f = format_duration
+        timing = f"group by {', '.join(p.group_by) or '-'}; wait {f(p.group_wait)}, interval {f(p.group_interval)}"
         extra = [f"digest {p.digest}"]
         if p.quiet_hours:
             extra.append(f"quiet {p.quiet_hours.start:%H:%M}-{p.quiet_hours.end:%H:%M} {','.join(p.quiet_hours.days)}")
-        if p.escalate_to:
-            extra.append(f"escalate to {p.escalate_to} after {p.escalate_after}")
+        if p.escalate_to and p.escalate_after:
+            extra.append(f"escalate to {p.escalate_to} if unhandled after {f(p.escalate_after)}")
+        if labels.get("type") == "satisfaction.alert":
+            extra.append(f"repeat every {f(p.repeat_interval)} while raised")
         typer.echo(f"{d.receiver}\tvia {d.route}")
         typer.echo(f"\twhy: {'; '.join(d.reasons) or 'the root route takes everything'}")
         typer.echo(f"\t{timing}; {'; '.join(extra)}")

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.notifier.config import load_config, load_config_file
-from services.notifier.routing import Matcher, QuietHours, Route, parse_duration, route
+from services.notifier.routing import Matcher, QuietHours, Route, format_duration, parse_duration, route
 from shared.yamlconfig import ConfigErrors
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -93,6 +93,12 @@ def test_durations_and_matchers() -> None:
             Matcher.parse(bad)
 
 
+def test_durations_print_as_they_are_written() -> None:
+    for text in ("30s", "90s", "5m", "90m", "4h", "1d", "2w"):
+        assert format_duration(parse_duration(text)) == text
+    assert format_duration(timedelta(hours=24)) == "1d" and format_duration(timedelta(0)) == "0s"
+
+
 def test_tree_errors_are_clear() -> None:
     with pytest.raises(ValidationError, match="unknown receiver 'niemand'"):
         Route.model_validate({"receiver": "niemand"}, context={"receivers": {"pr-team"}})
@@ -138,6 +144,10 @@ CASES = [
     ({"type": "comment.new", "unit": "buergeramt", "severity": "warning"}, ["buergeramt"]),
     ({"type": "comment.new", "unit": "buergeramt", "severity": "info"}, ["buergeramt"]),
     ({"type": "comment.new", "unit": "stadtwerke"}, ["pr-team"]),
+    ({"type": "satisfaction.alert", "unit": "stadtwerke", "severity": "warning"}, ["pr-team"]),
+    ({"type": "satisfaction.alert", "unit": "abfallwirtschaft", "severity": "warning"}, ["pr-team", "abfall-team"]),
+    ({"type": "satisfaction.alert", "unit": "buergeramt", "severity": "warning"}, ["pr-team", "buergeramt"]),
+    ({"type": "survey.quota_reached", "unit": "buergeramt", "severity": "info"}, ["buergeramt"]),
 ]
 
 
