@@ -668,6 +668,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Stadtstimme sent this message automatically because you are subscribed to these notifications. "
         "Please do not reply to this e-mail.",
     },
+    "console.alerts.title": {"de": "Auffälligkeiten", "en": "Alerts"},
+    "console.alerts.intro": {
+        "de": "In der letzten Stunde deutlich schlechter bewertet als in den 28 Tagen davor:",
+        "en": "Rated clearly worse in the last hour than in the 28 days before:",
+    },
+    "console.alerts.since": {"de": "seit {since}", "en": "since {since}"},
+    "console.alerts.unit": {"de": "{unit} (alle Seiten)", "en": "{unit} (all pages)"},
+    "console.alerts.share": {
+        "de": "„nicht hilfreich“ {share} (üblich {baseline})",
+        "en": "“not helpful” {share} (usually {baseline})",
+    },
+    "console.alerts.mean": {
+        "de": "Bewertung {mean} (üblich {baseline})",
+        "en": "rating {mean} (usually {baseline})",
+    },
     "console.nav.notifications": {"de": "Benachrichtigungen", "en": "Notifications"},
     "console.notifications.title": {"de": "Versandte Benachrichtigungen", "en": "Notifications sent"},
     "console.notifications.intro": {

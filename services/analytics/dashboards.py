@@ -14,14 +14,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.analytics import trends
+from services.analytics import alert_store, trends
 from services.analytics.console_ui import ConsoleUI, bar_chart, csv_download
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared.auth import Account, audit
@@ -252,6 +253,38 @@ def charts(series: list[dict[str, Any]], name: str, key: str) -> dict[str, Any]:
     }
 
 
+def alert_items(rows: list[Any], names: dict[str, str], tz: ZoneInfo, prefix: str) -> list[dict[str, str]]:
+    """Open satisfaction alerts as the console lists them: where, the figures that departed, since when, and a
+    link to the unit's page (filtered to the page for a page alert)."""
+    items = []
+    for r in rows:
+        reading = r["reading"] if isinstance(r["reading"], dict) else orjson.loads(r["reading"])
+        unit = r["org_unit_id"]
+        query = {"days": "7"} | ({"prefix": r["key"]} if r["scope"] == "page" else {})
+        parts = []
+        if "not_helpful_share" in r["reasons"]:
+            parts.append(text("console.alerts.share", share=_percent(reading["not_helpful_share"]),
+                              baseline=_percent(reading["baseline_share"])))  # fmt: skip
+        if "mean_rating" in r["reasons"]:
+            parts.append(text("console.alerts.mean", mean=_decimal(reading["mean_rating"]),
+                              baseline=_decimal(reading["baseline_mean"])))  # fmt: skip
+        items.append({
+            "where": r["key"] if r["scope"] == "page" else text("console.alerts.unit", unit=names.get(unit, unit)),
+            "figures": ", ".join(parts),
+            "since": r["raised_at"].astimezone(tz).strftime("%d.%m.%Y, %H:%M"),
+            "link": f"{prefix}/units/{quote(unit, safe='')}?{urlencode(query)}",
+        })  # fmt: skip
+    return items
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def _decimal(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool: asyncpg.Pool) -> None:
     prefix = ui.prefix
 
@@ -304,10 +337,13 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
         account, period, _ = seen
         table, total = await overview_data(account, period)
         query = query_of(period, Filters())
+        async with pool.acquire() as conn:
+            open_alerts = await alert_store.open_alerts(conn, account.units_visible())
         return ui.page(
             "console_overview.html",
             account=account,
             prefix=prefix,
+            alerts=alert_items(open_alerts, {u["id"]: u["name"] for u in table}, ui.tz, prefix),
             units=table,
             total=formatted(total),
             charts=charts(total["series"], text("console.dashboard.all_units"), "all"),
@@ -386,6 +422,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
                 unit_id,
             )
             await audit(conn, account.username, "view_comments", unit_id, shown=len(comments))
+            open_alerts = await alert_store.open_alerts(conn, frozenset({unit_id}))
         f = figures(rows, period)
         distribution = trends.distribution(f["current"])
         dist_rows = [{"label": text("console.dashboard.stars", stars=d["stars"]), "count": d["count"],
@@ -395,6 +432,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             "console_unit.html",
             account=account,
             prefix=prefix,
+            alerts=alert_items(open_alerts, {unit_id: name}, ui.tz, prefix),
             unit_id=unit_id,
             name=name,
             figures=formatted(f),

@@ -1,6 +1,6 @@
-"""The console as staff use it, in headless Chromium against the real system: sign in, dashboards with their
-charts' data tables, the inbox with search, a comment worked through (status, assignment, tags, note), the
-suspected-spam view, theme suggestions, another unit's comment refused; axe (WCAG 2.2 AA) on every page."""
+"""The console as staff use it, in headless Chromium against the real system: sign in, an open alert, dashboards
+with their charts' data tables, the inbox with search, a comment worked through (status, assignment, tags, note),
+the suspected-spam view, theme suggestions, another unit's comment refused; axe (WCAG 2.2 AA) on every page."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in_page
+from tests.integration.test_dashboards import raise_alert
 
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
 
@@ -38,11 +39,13 @@ async def test_staff_work_through_the_console(system: System, browser: Browser) 
             body = {"event_id": str(uuid.uuid4()), "elapsed_ms": 20_000, **body}
             assert (await client.post("/api/v1/feedback", json=body)).status_code == 202
     await system.wait_projected(len(bodies), timeout=30)
+    await raise_alert(system, "page", SPERRMUELL, "abfallwirtschaft", "abfall")
     add_staff(system, "anna", "unit_staff", "abfallwirtschaft")
 
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
     page = await context.new_page()
     await sign_in_page(page, system, "anna")
+    await page.get_by_role("heading", name="Auffälligkeiten").wait_for()  # an open alert, first on the overview
     await axe(page)
 
     # Dashboards: the charts are images with a name; their figures are in a table behind a disclosure.

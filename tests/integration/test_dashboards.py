@@ -3,14 +3,19 @@ figures, charts, data tables, filters and CSV against hand-computed values."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
+from services.analytics import alerting
+from shared.contracts.alerts import AlertReading, SatisfactionAlertRaisedV1, alert_id
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
-from shared.contracts.topics import FEEDBACK, topic_name
+from shared.contracts.topics import ALERTS, FEEDBACK, topic_name
 from shared.kafka import start_producer
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
@@ -86,5 +91,53 @@ async def test_figures_charts_filters_and_csv_match_hand_computed_values(system:
         overview = await staff.get("/console/", params={"days": "90"})
         assert "4 (Veränderung: –)" not in overview.text and ">4<" in overview.text  # all four in 90 days
         assert 'aria-current="page">90 Tage' in overview.text
+        assert "Auffälligkeiten" not in overview.text
     finally:
         await staff.aclose()
+
+
+async def raise_alert(system: System, scope: str, key: str, unit: str, site: str | None) -> None:
+    """A satisfaction alert as the evaluator publishes it, through Kafka; waits until it is projected."""
+    at = datetime.now(UTC)
+    reading = AlertReading(window_start=at - timedelta(hours=1), window_end=at, answers_helpful=8,
+                           not_helpful_share=0.75, baseline_share=0.125, ratings=8, mean_rating=1.5,
+                           baseline_mean=4.25)  # fmt: skip
+    event = SatisfactionAlertRaisedV1(alert_id=alert_id(scope, key, 1), scope=scope, key=key, sequence=1,  # type: ignore[arg-type]
+                                      org_unit=unit, site=site, at=at, reading=reading,
+                                      reasons=("not_helpful_share", "mean_rating"))  # fmt: skip
+    ((row, envelope),) = alerting.to_rows([event])
+    producer = await start_producer(system.settings)
+    try:
+        await producer.send_and_wait(topic_name(ALERTS, system.settings.topic_prefix), envelope,
+                                     key=f"{scope}|{key}".encode())  # fmt: skip
+    finally:
+        await producer.stop()
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        for _ in range(150):
+            if await conn.fetchval("SELECT raised FROM satisfaction_alert WHERE alert_id = $1", row.data.alert_id):
+                return
+            await asyncio.sleep(0.2)
+        raise AssertionError("alert not projected")
+    finally:
+        await conn.close()
+
+
+async def test_open_alerts_are_listed_for_the_units_that_may_see_them(system: System) -> None:
+    await raise_alert(system, "page", SPERRMUELL, "abfallwirtschaft", "abfall")
+    await raise_alert(system, "org_unit", "stadtwerke", "stadtwerke", None)
+    add_staff(system, "abfall", "unit_staff", "abfallwirtschaft")
+    add_staff(system, "pr", "analyst")
+    staff, pr = await sign_in(system, "abfall"), await sign_in(system, "pr")
+    try:
+        overview = (await staff.get("/console/")).text
+        assert "Auffälligkeiten" in overview and SPERRMUELL + "</a>" in overview
+        assert "„nicht hilfreich“ 75 % (üblich 12 %), Bewertung 1,5 (üblich 4,2)" in overview
+        assert "Stadtwerke" not in overview  # another unit's alert
+        unit = (await staff.get("/console/units/abfallwirtschaft")).text
+        assert "Auffälligkeiten" in unit and SPERRMUELL + "</a>" in unit
+        everything = (await pr.get("/console/")).text
+        assert SPERRMUELL + "</a>" in everything and "Stadtwerke Musterstadt (alle Seiten)</a>" in everything
+    finally:
+        await staff.aclose()
+        await pr.aclose()
