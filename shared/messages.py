@@ -683,6 +683,156 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bewertung {mean} (üblich {baseline})",
         "en": "rating {mean} (usually {baseline})",
     },
+    "hackathon.phase.entwurf": {
+        "de": "Entwurf",
+        "en": "Draft",
+    },
+    "hackathon.phase.challenges_sammeln": {
+        "de": "Challenges sammeln",
+        "en": "Collecting challenges",
+    },
+    "hackathon.phase.anmeldung_offen": {
+        "de": "Anmeldung offen",
+        "en": "Registration open",
+    },
+    "hackathon.phase.hackathon_laeuft": {
+        "de": "Hackathon läuft",
+        "en": "Hackathon running",
+    },
+    "hackathon.phase.einreichung_geschlossen": {
+        "de": "Einreichung geschlossen",
+        "en": "Submissions closed",
+    },
+    "hackathon.phase.jurierung": {
+        "de": "Jurierung",
+        "en": "Judging",
+    },
+    "hackathon.phase.ergebnisse_veroeffentlicht": {
+        "de": "Ergebnisse veröffentlicht",
+        "en": "Results published",
+    },
+    "hackathon.phase.archiv": {
+        "de": "Archiv",
+        "en": "Archive",
+    },
+    "hackathon.refused.unknown": {
+        "de": "Diesen Hackathon gibt es nicht.",
+        "en": "There is no such hackathon.",
+    },
+    "hackathon.refused.phase": {
+        "de": "Das ist in der Phase „{phase}“ nicht möglich.",
+        "en": "That is not possible in the phase “{phase}”.",
+    },
+    "hackathon.refused.same_phase": {
+        "de": "Der Hackathon ist bereits in dieser Phase.",
+        "en": "The hackathon is in this phase already.",
+    },
+    "hackathon.refused.phase_order": {
+        "de": "Phasen folgen aufeinander: von „{phase}“ geht es nur zur nächsten (oder eine zurück, solange die "
+        "Ergebnisse nicht veröffentlicht sind).",
+        "en": "Phases follow one another: from “{phase}” only to the next (or back one, until the results are "
+        "published).",
+    },
+    "hackathon.refused.no_jurors": {
+        "de": "Die Jurierung beginnt erst, wenn mindestens eine Jurorin oder ein Juror eingeladen ist.",
+        "en": "Judging starts only once at least one juror is invited.",
+    },
+    "hackathon.refused.registered": {
+        "de": "Sie sind bereits angemeldet.",
+        "en": "You are registered already.",
+    },
+    "hackathon.refused.not_registered": {
+        "de": "Bitte melden Sie sich zuerst zum Hackathon an.",
+        "en": "Please register for the hackathon first.",
+    },
+    "hackathon.refused.in_a_team": {
+        "de": "Sie sind bereits in einem Team. Verlassen Sie es zuerst.",
+        "en": "You are in a team already. Leave it first.",
+    },
+    "hackathon.refused.team_name_taken": {
+        "de": "Den Teamnamen „{name}“ gibt es schon. Bitte wählen Sie einen anderen.",
+        "en": "The team name “{name}” is taken. Please choose another.",
+    },
+    "hackathon.refused.unknown_team": {
+        "de": "Dieses Team gibt es nicht. Bitte prüfen Sie den Beitrittscode.",
+        "en": "There is no such team. Please check the join code.",
+    },
+    "hackathon.refused.team_full": {
+        "de": "Das Team ist voll (höchstens {size} Personen).",
+        "en": "The team is full (at most {size} people).",
+    },
+    "hackathon.refused.not_in_a_team": {
+        "de": "Sie sind in keinem Team.",
+        "en": "You are not in a team.",
+    },
+    "hackathon.refused.deadline": {
+        "de": "Die Einreichungsfrist ist abgelaufen; Einreichungen können nicht mehr geändert werden.",
+        "en": "The submission deadline has passed; submissions can no longer be changed.",
+    },
+    "hackathon.refused.unknown_challenge": {
+        "de": "Diese Challenge gibt es nicht.",
+        "en": "There is no such challenge.",
+    },
+    "hackathon.refused.not_your_submission": {
+        "de": "Diese Einreichung gehört einem anderen Team.",
+        "en": "This submission belongs to another team.",
+    },
+    "hackathon.refused.juror_invited": {
+        "de": "Diese Person ist bereits in der Jury.",
+        "en": "This person is on the jury already.",
+    },
+    "hackathon.refused.conflict_declared": {
+        "de": "Dieser Interessenkonflikt ist bereits erklärt.",
+        "en": "This conflict of interest is declared already.",
+    },
+    "hackathon.refused.not_a_juror": {
+        "de": "Sie gehören nicht zur Jury dieses Hackathons.",
+        "en": "You are not on this hackathon's jury.",
+    },
+    "hackathon.refused.unknown_submission": {
+        "de": "Diese Einreichung gibt es nicht.",
+        "en": "There is no such submission.",
+    },
+    "hackathon.refused.conflict": {
+        "de": "Wegen eines Interessenkonflikts können Sie diese Einreichung nicht bewerten.",
+        "en": "You cannot score this submission because of a conflict of interest.",
+    },
+    "hackathon.refused.unknown_criterion": {
+        "de": "Das Kriterium „{criterion}“ gibt es in diesem Hackathon nicht.",
+        "en": "This hackathon has no criterion “{criterion}”.",
+    },
+    "hackathon.refused.score_range": {
+        "de": "Punkte gehen von 1 bis 10.",
+        "en": "Scores go from 1 to 10.",
+    },
+    "hackathon.refused.unknown_scorecard": {
+        "de": "Diesen Bewertungsbogen gibt es nicht.",
+        "en": "There is no such scorecard.",
+    },
+    "hackathon.refused.excluded": {
+        "de": "Dieser Bewertungsbogen ist bereits ausgeschlossen.",
+        "en": "This scorecard is excluded already.",
+    },
+    "hackathon.refused.reason": {
+        "de": "Bitte begründen Sie den Ausschluss (mindestens 10 Zeichen).",
+        "en": "Please give a reason for the exclusion (at least 10 characters).",
+    },
+    "hackathon.refused.no_vote": {
+        "de": "Dieser Hackathon hat keinen Publikumspreis.",
+        "en": "This hackathon has no community award.",
+    },
+    "hackathon.refused.own_team": {
+        "de": "Für das eigene Team kann man nicht abstimmen.",
+        "en": "You cannot vote for your own team.",
+    },
+    "hackathon.refused.amount": {
+        "de": "Der Betrag muss größer als 0 sein.",
+        "en": "The amount must be more than 0.",
+    },
+    "hackathon.refused.budget": {
+        "de": "Das übersteigt das Preisbudget {year}: es sind noch {left} übrig.",
+        "en": "That exceeds the {year} prize budget: {left} are left.",
+    },
     "console.nav.notifications": {"de": "Benachrichtigungen", "en": "Notifications"},
     "console.notifications.title": {"de": "Versandte Benachrichtigungen", "en": "Notifications sent"},
     "console.notifications.intro": {

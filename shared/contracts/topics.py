@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
+from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SURVEY_STATUS_CHANGED, SURVEY_VERSION_PUBLISHED
 from shared.contracts.triage import TRIAGE_EVENT_TYPES
@@ -106,7 +107,29 @@ ALERTS = Topic(
     ),
 )
 
-TOPICS: tuple[Topic, ...] = (FEEDBACK, SATISFACTION_METRICS, SURVEYS, SURVEY_RESPONSES, COMMENT_TRIAGE, ALERTS)
+HACKATHON = Topic(
+    name="stadtstimme.hackathon.v1",
+    events=HACKATHON_EVENT_TYPES,
+    key="hackathon_id (budget-<year> for budget changes)",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("hackathon",),
+    consumers=("hackathon.projector", "notifier"),
+    description=(
+        "Everything that happens in a civic hackathon (phases, challenges, teams, submissions, jury, prizes), in "
+        "order per hackathon; no names or e-mail addresses. Kept forever: the hackathon is rebuilt from it."
+    ),
+)
+
+TOPICS: tuple[Topic, ...] = (
+    FEEDBACK,
+    SATISFACTION_METRICS,
+    SURVEYS,
+    SURVEY_RESPONSES,
+    COMMENT_TRIAGE,
+    ALERTS,
+    HACKATHON,
+)
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
 

@@ -1,0 +1,434 @@
+"""The hackathon, pure: its state folded from its events, and the decisions on staff's, jurors' and participants'
+commands (each either the event data to publish or a refusal with a German reason).
+
+Phases follow one another: Entwurf → Challenges sammeln → Anmeldung offen → Hackathon läuft → Einreichung
+geschlossen → Jurierung → Ergebnisse veröffentlicht → Archiv. Staff move on one phase at a time (or back one,
+to correct a mistake; never back out of the published results). What each command needs:
+
+=========================  ===========================================================================
+command                    allowed in
+=========================  ===========================================================================
+post a challenge           Entwurf, Challenges sammeln (revise it until Anmeldung offen ends)
+register, form teams       Anmeldung offen, Hackathon läuft
+save a submission          Hackathon läuft, before the planned start of "Einreichung geschlossen"
+invite jurors, conflicts   any phase before Ergebnisse veröffentlicht
+score, exclude, statement  Jurierung
+award prizes               Jurierung (never beyond what is left of the year's budget)
+community vote             Einreichung geschlossen, Jurierung (if the hackathon has one; not for one's own team)
+erase a participant        always
+=========================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.hackathon import ranking
+from shared.contracts.hackathon import (
+    PHASES,
+    AwardGrantedV1,
+    ChallengePostedV1,
+    ConflictDeclaredV1,
+    HackathonCreatedV1,
+    HackathonPhaseChangedV1,
+    JurorInvitedV1,
+    JuryStatementSavedV1,
+    ParticipantErasedV1,
+    ParticipantRegisteredV1,
+    Phase,
+    ScorecardExcludedV1,
+    ScorecardSubmittedV1,
+    SubmissionSavedV1,
+    TeamCreatedV1,
+    TeamJoinedV1,
+    TeamLeftV1,
+    VoteCastV1,
+)
+
+BEFORE_RESULTS = PHASES[: PHASES.index("ergebnisse_veroeffentlicht")]
+TEAM_PHASES: tuple[Phase, ...] = ("anmeldung_offen", "hackathon_laeuft")
+VOTE_PHASES: tuple[Phase, ...] = ("einreichung_geschlossen", "jurierung")
+
+
+class Refused(Exception):
+    """A command the hackathon refuses: ``code`` names the rule (``hackathon.refused.<code>`` in the message
+    catalogue), ``status`` the HTTP status (409: not now or not any more, 422: not like this, 404: unknown)."""
+
+    def __init__(self, code: str, status: int = 409, **values: Any) -> None:
+        super().__init__(code)
+        self.code, self.status, self.values = code, status, values
+
+
+@dataclass
+class Team:
+    id: UUID
+    name: str
+    publish_name: bool
+    members: list[UUID] = field(default_factory=list)
+
+
+@dataclass
+class HackathonState:
+    """Everything decided so far about one hackathon (built by ``apply``, never changed otherwise)."""
+
+    id: str
+    sequence: int = 0
+    created: HackathonCreatedV1 | None = None
+    phase: Phase = "entwurf"
+    challenges: dict[str, ChallengePostedV1] = field(default_factory=dict)
+    participants: set[UUID] = field(default_factory=set)
+    teams: dict[UUID, Team] = field(default_factory=dict)
+    team_of: dict[UUID, UUID] = field(default_factory=dict)  # participant → team
+    submissions: dict[UUID, SubmissionSavedV1] = field(default_factory=dict)
+    jurors: set[str] = field(default_factory=set)
+    conflicts: dict[tuple[str, UUID], str] = field(default_factory=dict)  # (juror, team) → reason
+    scorecards: dict[tuple[str, UUID], ScorecardSubmittedV1] = field(default_factory=dict)
+    excluded: dict[tuple[str, UUID], str] = field(default_factory=dict)  # (juror, submission) → reason
+    votes: dict[UUID, UUID] = field(default_factory=dict)  # participant → submission
+    statements: dict[UUID, str] = field(default_factory=dict)
+    awards: list[AwardGrantedV1] = field(default_factory=list)
+
+    @property
+    def info(self) -> HackathonCreatedV1:
+        if self.created is None:
+            raise Refused("unknown", 404)
+        return self.created
+
+    def submission_of(self, team: UUID, challenge: str) -> SubmissionSavedV1 | None:
+        return next((s for s in self.submissions.values() if s.team_id == team and s.challenge_id == challenge), None)
+
+
+def apply(state: HackathonState, event: BaseModel) -> bool:
+    """Apply the hackathon's next event (its ``sequence`` must follow); False for one applied before or out of
+    order (nothing changes then)."""
+    sequence = getattr(event, "sequence", None)
+    if sequence != state.sequence + 1:
+        return False
+    state.sequence = sequence
+    match event:
+        case HackathonCreatedV1():
+            state.created = event
+        case HackathonPhaseChangedV1():
+            state.phase = event.phase
+        case ChallengePostedV1():
+            state.challenges[event.challenge_id] = event
+        case ParticipantRegisteredV1():
+            state.participants.add(event.participant_id)
+        case ParticipantErasedV1():
+            _leave(state, event.participant_id)
+            state.participants.discard(event.participant_id)
+            state.votes.pop(event.participant_id, None)
+        case TeamCreatedV1():
+            state.teams[event.team_id] = Team(event.team_id, event.name, event.publish_name, [event.founder])
+            state.team_of[event.founder] = event.team_id
+        case TeamJoinedV1():
+            state.teams[event.team_id].members.append(event.participant_id)
+            state.team_of[event.participant_id] = event.team_id
+        case TeamLeftV1():
+            _leave(state, event.participant_id)
+        case SubmissionSavedV1():
+            state.submissions[event.submission_id] = event
+        case JurorInvitedV1():
+            state.jurors.add(event.juror)
+        case ConflictDeclaredV1():
+            state.conflicts[(event.juror, event.team_id)] = event.reason
+        case ScorecardSubmittedV1():
+            state.scorecards[(event.juror, event.submission_id)] = event
+            state.excluded.pop((event.juror, event.submission_id), None)  # a new scorecard is judged anew
+        case ScorecardExcludedV1():
+            state.excluded[(event.juror, event.submission_id)] = event.reason
+        case VoteCastV1():
+            state.votes[event.participant_id] = event.submission_id
+        case JuryStatementSavedV1():
+            state.statements[event.submission_id] = event.statement
+        case AwardGrantedV1():
+            state.awards.append(event)
+    return True
+
+
+def _leave(state: HackathonState, participant: UUID) -> None:
+    team = state.team_of.pop(participant, None)
+    if team is not None:
+        state.teams[team].members.remove(participant)
+
+
+def fold(hackathon_id: str, events: list[BaseModel]) -> HackathonState:
+    state = HackathonState(hackathon_id)
+    for event in events:
+        apply(state, event)
+    return state
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def next_event(state: HackathonState, model: type[M], data: Mapping[str, Any], at: datetime, actor: str) -> M:
+    """The hackathon's next event of type ``model`` with ``data`` (a decision's result); validated."""
+    return model.model_validate(
+        {**data, "hackathon_id": state.id, "sequence": state.sequence + 1, "at": at, "actor": actor}
+    )
+
+
+# ---- Decisions: each returns the data of the events to publish (without hackathon_id, sequence, at, actor) ----
+
+
+def _phase(state: HackathonState, allowed: tuple[Phase, ...]) -> None:
+    state.info  # noqa: B018 (raises for an unknown hackathon)
+    if state.phase not in allowed:
+        raise Refused("phase", phase=state.phase)
+
+
+def change_phase(state: HackathonState, to: Phase) -> dict[str, Any]:
+    state.info  # noqa: B018
+    here, there = PHASES.index(state.phase), PHASES.index(to)
+    if there == here:
+        raise Refused("same_phase", phase=to)
+    if there not in (here + 1, here - 1) or (there < here and state.phase in ("ergebnisse_veroeffentlicht", "archiv")):
+        raise Refused("phase_order", phase=state.phase, to=to)
+    if to == "jurierung" and not state.jurors:
+        raise Refused("no_jurors")
+    return {"phase": to, "previous": state.phase}
+
+
+def post_challenge(state: HackathonState, challenge_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """New challenges while challenges are collected; revisions also while registration is open."""
+    known = state.challenges.get(challenge_id)
+    _phase(state, ("entwurf", "challenges_sammeln") if known is None else ("entwurf", "challenges_sammeln",
+                                                                             "anmeldung_offen"))  # fmt: skip
+    return {**fields, "challenge_id": challenge_id, "revision": 1 if known is None else known.revision + 1}
+
+
+def register(state: HackathonState, participant: UUID, consent: str) -> dict[str, Any]:
+    _phase(state, TEAM_PHASES)
+    if participant in state.participants:
+        raise Refused("registered")
+    return {"participant_id": participant, "consent": consent}
+
+
+def _participant(state: HackathonState, participant: UUID) -> None:
+    if participant not in state.participants:
+        raise Refused("not_registered", 403)
+
+
+def create_team(state: HackathonState, participant: UUID, team: UUID, name: str, publish: bool) -> dict[str, Any]:
+    _phase(state, TEAM_PHASES)
+    _participant(state, participant)
+    if participant in state.team_of:
+        raise Refused("in_a_team")
+    if any(t.name.casefold() == name.strip().casefold() for t in state.teams.values()):
+        raise Refused("team_name_taken", name=name)
+    return {"team_id": team, "name": name, "founder": participant, "publish_name": publish}
+
+
+def join_team(state: HackathonState, participant: UUID, team: UUID) -> dict[str, Any]:
+    _phase(state, TEAM_PHASES)
+    _participant(state, participant)
+    if team not in state.teams:
+        raise Refused("unknown_team", 404)
+    if participant in state.team_of:
+        raise Refused("in_a_team")
+    if len(state.teams[team].members) >= state.info.max_team_size:
+        raise Refused("team_full", size=state.info.max_team_size)
+    return {"team_id": team, "participant_id": participant}
+
+
+def leave_team(state: HackathonState, participant: UUID) -> dict[str, Any]:
+    _phase(state, TEAM_PHASES)
+    team = state.team_of.get(participant)
+    if team is None:
+        raise Refused("not_in_a_team")
+    return {"team_id": team, "participant_id": participant}
+
+
+def submission_deadline(state: HackathonState) -> datetime | None:
+    """The planned start of "Einreichung geschlossen": submissions are frozen from then on, even before staff
+    move the phase on."""
+    return next((p.starts_at for p in state.info.schedule if p.phase == "einreichung_geschlossen"), None)
+
+
+def save_submission(
+    state: HackathonState, participant: UUID, submission: UUID, fields: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A team member saves the team's solution for a challenge (one per team and challenge; saving again
+    edits it, keeping its id)."""
+    _phase(state, ("hackathon_laeuft",))
+    deadline = submission_deadline(state)
+    if deadline is not None and now >= deadline:
+        raise Refused("deadline")
+    _participant(state, participant)
+    team = state.team_of.get(participant)
+    if team is None:
+        raise Refused("not_in_a_team")
+    challenge = str(fields["challenge_id"])
+    if challenge not in state.challenges:
+        raise Refused("unknown_challenge", 422, challenge=challenge)
+    existing = state.submission_of(team, challenge)
+    if existing is not None:
+        submission = existing.submission_id
+    elif submission in state.submissions:
+        raise Refused("not_your_submission", 403)
+    revision = existing.revision + 1 if existing else 1
+    return {**fields, "submission_id": submission, "revision": revision, "team_id": team}
+
+
+def invite_juror(state: HackathonState, juror: str) -> dict[str, Any]:
+    _phase(state, BEFORE_RESULTS)
+    if juror in state.jurors:
+        raise Refused("juror_invited")
+    return {"juror": juror}
+
+
+def declare_conflict(state: HackathonState, juror: str, team: UUID, reason: str) -> dict[str, Any]:
+    _phase(state, BEFORE_RESULTS)
+    _juror(state, juror)
+    if team not in state.teams:
+        raise Refused("unknown_team", 404)
+    if (juror, team) in state.conflicts:
+        raise Refused("conflict_declared")
+    return {"juror": juror, "team_id": team, "reason": reason}
+
+
+def _juror(state: HackathonState, juror: str) -> None:
+    if juror not in state.jurors:
+        raise Refused("not_a_juror", 403)
+
+
+def _submission(state: HackathonState, submission: UUID) -> SubmissionSavedV1:
+    found = state.submissions.get(submission)
+    if found is None:
+        raise Refused("unknown_submission", 404)
+    return found
+
+
+def submit_scorecard(
+    state: HackathonState, juror: str, submission: UUID, scores: Mapping[str, int], comment: str | None,
+    member_of: frozenset[UUID] = frozenset(),
+) -> dict[str, Any]:  # fmt: skip
+    """A juror scores a submission (criteria may be left open: such a scorecard is saved but does not count
+    until it is complete). ``member_of``: teams the juror belongs to (found by the service)."""
+    _phase(state, ("jurierung",))
+    _juror(state, juror)
+    team = _submission(state, submission).team_id
+    if team in member_of or (juror, team) in state.conflicts:
+        raise Refused("conflict")
+    known = {c.id for c in state.info.criteria}
+    unknown = sorted(set(scores) - known)
+    if unknown:
+        raise Refused("unknown_criterion", 422, criterion=unknown[0])
+    if any(not 1 <= v <= 10 for v in scores.values()):
+        raise Refused("score_range", 422)
+    return {"juror": juror, "submission_id": submission, "scores": dict(scores), "comment": comment}
+
+
+def exclude_scorecard(state: HackathonState, juror: str, submission: UUID, reason: str) -> dict[str, Any]:
+    _phase(state, ("jurierung",))
+    if (juror, submission) not in state.scorecards:
+        raise Refused("unknown_scorecard", 404)
+    if (juror, submission) in state.excluded:
+        raise Refused("excluded")
+    if len(reason.strip()) < 10:
+        raise Refused("reason", 422)
+    return {"juror": juror, "submission_id": submission, "reason": reason.strip()}
+
+
+def cast_vote(state: HackathonState, participant: UUID, submission: UUID) -> dict[str, Any]:
+    if not state.info.community_vote:
+        raise Refused("no_vote")
+    _phase(state, VOTE_PHASES)
+    _participant(state, participant)
+    if _submission(state, submission).team_id == state.team_of.get(participant):
+        raise Refused("own_team")
+    return {"participant_id": participant, "submission_id": submission}
+
+
+def save_statement(state: HackathonState, submission: UUID, statement: str) -> dict[str, Any]:
+    _phase(state, ("jurierung",))
+    _submission(state, submission)
+    return {"submission_id": submission, "statement": statement}
+
+
+def grant_award(
+    state: HackathonState, left_cents: int, award: UUID, submission: UUID, amount_cents: int, title: str,
+    justification: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A prize for a submission, paid from the hackathon's year; refused if more than ``left_cents`` (what is
+    left of that year's budget, across all its hackathons)."""
+    _phase(state, ("jurierung",))
+    _submission(state, submission)
+    if amount_cents <= 0:
+        raise Refused("amount", 422)
+    if amount_cents > left_cents:
+        raise Refused("budget", amount=euro(amount_cents), left=euro(left_cents), year=state.info.year)
+    return {"award_id": award, "year": state.info.year, "submission_id": submission, "amount_cents": amount_cents,
+            "title": title, "justification": justification}  # fmt: skip
+
+
+def erase_participant(state: HackathonState, participant: UUID) -> dict[str, Any]:
+    _participant(state, participant)
+    return {"participant_id": participant}
+
+
+# ---- Money ----
+
+
+def euro(cents: int) -> str:
+    """German notation: ``2.500,00 €``."""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole:,}".replace(",", ".") + f",{rest:02d} €"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A year's prize money: the budget, what was awarded (across all the year's hackathons), what is left."""
+
+    year: int
+    budget_cents: int
+    awarded_cents: int
+
+    @property
+    def left_cents(self) -> int:
+        return self.budget_cents - self.awarded_cents
+
+
+def ledger(year: int, budget_cents: int, awards: list[AwardGrantedV1]) -> Ledger:
+    return Ledger(year, budget_cents, sum(a.amount_cents for a in awards if a.year == year))
+
+
+# ---- Results ----
+
+
+def jury_ranking(state: HackathonState) -> ranking.Ranking:
+    """The jury's ranking of all submissions: complete, not excluded scorecards of jurors without a conflict
+    with the team, weighted per criterion, optionally per-juror normalised (see ``ranking``)."""
+    info = state.info
+    criteria = [ranking.Criterion(c.id, c.weight) for c in info.criteria]
+    cards = [
+        ranking.Scorecard(juror, str(sub), dict(card.scores), excluded=(juror, sub) in state.excluded)
+        for (juror, sub), card in sorted(state.scorecards.items(), key=lambda kv: kv[1].sequence)
+    ]
+    conflicts = {(j, s.submission_id) for (j, team) in state.conflicts for s in state.submissions.values()
+                 if s.team_id == team}  # fmt: skip
+    order = sorted(state.submissions.values(), key=lambda s: s.sequence)
+    return ranking.rank(
+        [str(s.submission_id) for s in order],
+        criteria,
+        cards,
+        {(j, str(s)) for j, s in conflicts},
+        normalise=info.normalise_scores,
+    )
+
+
+def vote_counts(state: HackathonState) -> dict[UUID, int] | None:
+    """Community votes per submission; None while the vote is open (results stay hidden until then)."""
+    if state.phase not in ("ergebnisse_veroeffentlicht", "archiv"):
+        return None
+    counts: dict[UUID, int] = {}
+    for submission in state.votes.values():
+        counts[submission] = counts.get(submission, 0) + 1
+    return counts

@@ -1,0 +1,330 @@
+"""Civic hackathons: from a department's problem statement to a funded, openly licensed solution.
+
+Every change to a hackathon is one event on ``stadtstimme.hackathon.v1``, keyed by the hackathon, carrying the
+hackathon's ``sequence`` (1, 2, 3, …): the service decides each command on the state folded from the events
+before it, and a projection applies them in order and idempotently, so a replay rebuilds everything.
+
+Personal data stays out of the topic: a participant is a random ``participant_id``; name and e-mail address live
+in PostgreSQL only (``hackathon_person``) and are deleted on request (``ParticipantErased`` tells the projections).
+Team names are chosen by the teams and published with the results only where the team agreed
+(``publish_name``). Jurors are staff accounts, named by their user name.
+
+Money is in euro cents (integers). The yearly prize budget (default 10,000 EUR) is kept per calendar year;
+an award that would exceed what is left is refused, so no event for it exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+from uuid import UUID
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from shared.contracts.envelope import EventType
+from shared.contracts.feedback import PAGE_URL_MAX_CHARS
+from shared.contracts.surveys import Slug
+
+Phase = Literal[
+    "entwurf",
+    "challenges_sammeln",
+    "anmeldung_offen",
+    "hackathon_laeuft",
+    "einreichung_geschlossen",
+    "jurierung",
+    "ergebnisse_veroeffentlicht",
+    "archiv",
+]
+PHASES: tuple[Phase, ...] = (
+    "entwurf",
+    "challenges_sammeln",
+    "anmeldung_offen",
+    "hackathon_laeuft",
+    "einreichung_geschlossen",
+    "jurierung",
+    "ergebnisse_veroeffentlicht",
+    "archiv",
+)
+# Open licences a submission may choose (SPDX ids). No transfer of rights to the city is ever required.
+LICENCES: tuple[str, ...] = (
+    "MIT",
+    "Apache-2.0",
+    "BSD-3-Clause",
+    "MPL-2.0",
+    "LGPL-3.0-or-later",
+    "GPL-3.0-or-later",
+    "AGPL-3.0-or-later",
+    "EUPL-1.2",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+)
+Licence = Literal[
+    "MIT",
+    "Apache-2.0",
+    "BSD-3-Clause",
+    "MPL-2.0",
+    "LGPL-3.0-or-later",
+    "GPL-3.0-or-later",
+    "AGPL-3.0-or-later",
+    "EUPL-1.2",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+]
+DEFAULT_BUDGET_CENTS = 1_000_000  # 10,000 EUR a year
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=160)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+Url = Annotated[AnyHttpUrl, Field(description="An http(s) URL.")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Strict):
+    """A jury criterion: scored 1–10 per submission, weighted in the ranking."""
+
+    id: Slug
+    name: Title
+    weight: int = Field(ge=1, le=100)
+
+
+class PhaseDate(_Strict):
+    phase: Phase
+    starts_at: datetime = Field(description="Planned start (moving on is still an explicit staff action).")
+
+
+class Evidence(_Strict):
+    """Citizen feedback a challenge cites: a page (its satisfaction figures are shown, aggregates only)."""
+
+    page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    note: str | None = Field(None, max_length=300)
+
+
+class _HackathonEvent(_Strict):
+    hackathon_id: Slug
+    sequence: int = Field(ge=1, description="Position in the hackathon's history; applied in order.")
+    at: datetime
+    actor: str = Field(min_length=1, max_length=200, description="Staff account, 'participant:<id>' or 'cli:…'.")
+
+
+class HackathonCreatedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.created`` v1."""
+
+    year: int = Field(ge=2000, le=2100, description="The budget year the prizes come from.")
+    title: Title
+    description: Long
+    schedule: tuple[PhaseDate, ...] = Field(max_length=len(PHASES))
+    criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=10)
+    max_team_size: int = Field(5, ge=1, le=20)
+    community_vote: bool = False
+    normalise_scores: bool = Field(False, description="Rank by per-juror z-scores instead of raw scores.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError("criterion ids must be unique")
+        phases = [p.phase for p in self.schedule]
+        if len(set(phases)) != len(phases):
+            raise ValueError("each phase at most once in the schedule")
+        return self
+
+
+class HackathonPhaseChangedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.phase-changed`` v1: staff moved the hackathon on (or back one)."""
+
+    phase: Phase
+    previous: Phase
+
+
+class ChallengePostedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.challenge-posted`` v1: a problem statement, new or revised."""
+
+    challenge_id: Slug
+    revision: int = Field(ge=1)
+    org_unit: Slug
+    title: Title
+    problem: Long
+    context: Long | None = None
+    data_links: tuple[Url, ...] = Field((), max_length=20, description="Open data and documentation.")
+    contact: Short = Field(description="A team or function mailbox, not a person's private address.")
+    expected_outcome: Long
+    evidence: tuple[Evidence, ...] = Field((), max_length=20)
+
+
+class ParticipantRegisteredV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.participant-registered`` v1 (name and e-mail are not in the event)."""
+
+    participant_id: UUID
+    consent: str = Field(min_length=1, max_length=40, description="Version of the consent text agreed to.")
+
+
+class ParticipantErasedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.participant-erased`` v1: the person asked for their data to be deleted;
+    they leave their team, their votes are removed."""
+
+    participant_id: UUID
+
+
+class TeamCreatedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.team-created`` v1; the founder is its first member."""
+
+    team_id: UUID
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+    founder: UUID
+    publish_name: bool = Field(description="The team agrees that its name is published with the results.")
+
+
+class TeamJoinedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.team-joined`` v1 (with the team's join code)."""
+
+    team_id: UUID
+    participant_id: UUID
+
+
+class TeamLeftV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.team-left`` v1."""
+
+    team_id: UUID
+    participant_id: UUID
+
+
+class SubmissionSavedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.submission-saved`` v1: a team's solution for a challenge, new or
+    edited (editable until submissions close, frozen afterwards)."""
+
+    submission_id: UUID
+    revision: int = Field(ge=1)
+    team_id: UUID
+    challenge_id: Slug
+    title: Title
+    summary: Short
+    description: Long
+    repository_url: Url | None = None
+    demo_url: Url | None = None
+    licence: Licence
+
+
+class JurorInvitedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.juror-invited`` v1."""
+
+    juror: str = Field(min_length=1, max_length=200, description="The juror's staff account.")
+
+
+class ConflictDeclaredV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.conflict-declared`` v1: the juror does not score this team."""
+
+    juror: str = Field(min_length=1, max_length=200)
+    team_id: UUID
+    reason: Short
+
+
+class ScorecardSubmittedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.scorecard-submitted`` v1: one juror's scores (1–10 per criterion) for
+    one submission; a later scorecard of the same juror for the same submission replaces it."""
+
+    juror: str = Field(min_length=1, max_length=200)
+    submission_id: UUID
+    scores: dict[Slug, int] = Field(max_length=10)
+    comment: str | None = Field(None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if any(not 1 <= v <= 10 for v in self.scores.values()):
+            raise ValueError("scores are 1 to 10")
+        return self
+
+
+class ScorecardExcludedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.scorecard-excluded`` v1: staff exclude a scorecard, with a reason."""
+
+    juror: str = Field(min_length=1, max_length=200)
+    submission_id: UUID
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
+
+
+class VoteCastV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.vote-cast`` v1: a participant's community vote (a new vote replaces
+    their earlier one; results stay hidden until the vote closes)."""
+
+    participant_id: UUID
+    submission_id: UUID
+
+
+class JuryStatementSavedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.jury-statement-saved`` v1: published with the results."""
+
+    submission_id: UUID
+    statement: Long
+
+
+class AwardGrantedV1(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.award-granted`` v1: prize money for a submission, from ``year``'s
+    budget."""
+
+    award_id: UUID
+    year: int = Field(ge=2000, le=2100)
+    submission_id: UUID
+    amount_cents: int = Field(ge=1)
+    title: Title = Field(description="e.g. '1. Preis', 'Publikumspreis'.")
+    justification: Long
+
+
+class BudgetSetV1(_Strict):
+    """Data of ``de.stadtstimme.hackathon.budget-set`` v1: the prize budget of a year (default 10,000 EUR).
+    Keyed ``budget-<year>``; ``sequence`` counts the year's budget changes."""
+
+    year: int = Field(ge=2000, le=2100)
+    sequence: int = Field(ge=1)
+    amount_cents: int = Field(ge=0)
+    at: datetime
+    actor: str = Field(min_length=1, max_length=200)
+
+
+HackathonEvent = (
+    HackathonCreatedV1
+    | HackathonPhaseChangedV1
+    | ChallengePostedV1
+    | ParticipantRegisteredV1
+    | ParticipantErasedV1
+    | TeamCreatedV1
+    | TeamJoinedV1
+    | TeamLeftV1
+    | SubmissionSavedV1
+    | JurorInvitedV1
+    | ConflictDeclaredV1
+    | ScorecardSubmittedV1
+    | ScorecardExcludedV1
+    | VoteCastV1
+    | JuryStatementSavedV1
+    | AwardGrantedV1
+    | BudgetSetV1
+)
+
+_PREFIX = "de.stadtstimme.hackathon."
+HACKATHON_EVENT_TYPES: tuple[EventType, ...] = tuple(
+    EventType(_PREFIX + name, 1, model)
+    for name, model in (
+        ("created", HackathonCreatedV1),
+        ("phase-changed", HackathonPhaseChangedV1),
+        ("challenge-posted", ChallengePostedV1),
+        ("participant-registered", ParticipantRegisteredV1),
+        ("participant-erased", ParticipantErasedV1),
+        ("team-created", TeamCreatedV1),
+        ("team-joined", TeamJoinedV1),
+        ("team-left", TeamLeftV1),
+        ("submission-saved", SubmissionSavedV1),
+        ("juror-invited", JurorInvitedV1),
+        ("conflict-declared", ConflictDeclaredV1),
+        ("scorecard-submitted", ScorecardSubmittedV1),
+        ("scorecard-excluded", ScorecardExcludedV1),
+        ("vote-cast", VoteCastV1),
+        ("jury-statement-saved", JuryStatementSavedV1),
+        ("award-granted", AwardGrantedV1),
+        ("budget-set", BudgetSetV1),
+    )
+)
+EVENT_TYPE_OF: dict[type[BaseModel], EventType] = {e.data_model: e for e in HACKATHON_EVENT_TYPES}

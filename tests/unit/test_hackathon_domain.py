@@ -1,0 +1,276 @@
+"""The hackathon's rules, pure: phases, challenges, teams, submissions and their deadline, jury conflicts,
+scorecards, the community vote, the prize budget and erasure, each refusal with its reason."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from services.hackathon import domain
+from services.hackathon.domain import HackathonState, Refused
+from shared.contracts.hackathon import (
+    PHASES,
+    AwardGrantedV1,
+    ChallengePostedV1,
+    ConflictDeclaredV1,
+    HackathonCreatedV1,
+    HackathonPhaseChangedV1,
+    JurorInvitedV1,
+    ParticipantErasedV1,
+    ParticipantRegisteredV1,
+    Phase,
+    ScorecardExcludedV1,
+    ScorecardSubmittedV1,
+    SubmissionSavedV1,
+    TeamCreatedV1,
+    TeamJoinedV1,
+    TeamLeftV1,
+    VoteCastV1,
+)
+from shared.messages import text
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+DEADLINE = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)
+
+
+class Hackathon:
+    """A hackathon driven through the domain's decisions, each applied as the service would."""
+
+    def __init__(self, **created: Any) -> None:
+        self.state = HackathonState("musterstadt-2026")
+        self.apply(HackathonCreatedV1, {
+            "year": 2026, "title": "Musterstadt hackt", "description": "Drei Challenges der Stadt.",
+            "schedule": [{"phase": "einreichung_geschlossen", "starts_at": DEADLINE}],
+            "criteria": [{"id": "nutzen", "name": "Nutzen", "weight": 40},
+                         {"id": "umsetzbarkeit", "name": "Umsetzbarkeit", "weight": 30},
+                         {"id": "innovation", "name": "Innovation", "weight": 20},
+                         {"id": "praesentation", "name": "Präsentation", "weight": 10}],
+            "max_team_size": 2, "community_vote": True, **created,
+        })  # fmt: skip
+
+    def apply(self, model: type[BaseModel], data: dict[str, Any], actor: str = "staff") -> Any:
+        event = domain.next_event(self.state, model, data, NOW, actor)
+        assert domain.apply(self.state, event)
+        return event
+
+    def to(self, phase: Phase) -> None:
+        while self.state.phase != phase:
+            following = PHASES[PHASES.index(self.state.phase) + 1]
+            if following == "jurierung" and not self.state.jurors:
+                self.apply(JurorInvitedV1, domain.invite_juror(self.state, "jury-1"))
+            self.apply(HackathonPhaseChangedV1, domain.change_phase(self.state, following))
+
+    def challenge(self, challenge_id: str = "abfallkalender") -> None:
+        fields = {"org_unit": "abfallwirtschaft", "title": "Abfallkalender für alle",
+                  "problem": "Der Kalender lädt nicht auf Mobilgeräten.", "contact": "Team Digitales",
+                  "expected_outcome": "Ein Prototyp."}  # fmt: skip
+        self.apply(ChallengePostedV1, domain.post_challenge(self.state, challenge_id, fields))
+
+    def person(self) -> uuid.UUID:
+        participant = uuid.uuid4()
+        self.apply(ParticipantRegisteredV1, domain.register(self.state, participant, "2026-1"))
+        return participant
+
+    def team(self, founder: uuid.UUID, name: str) -> uuid.UUID:
+        team = uuid.uuid4()
+        self.apply(TeamCreatedV1, domain.create_team(self.state, founder, team, name, True))
+        return team
+
+    def submit(self, member: uuid.UUID, challenge: str = "abfallkalender", title: str = "Kalender-App") -> uuid.UUID:
+        fields = {"challenge_id": challenge, "title": title, "summary": "Ein Kalender.", "description": "Offline.",
+                  "licence": "EUPL-1.2"}  # fmt: skip
+        event = self.apply(SubmissionSavedV1, domain.save_submission(self.state, member, uuid.uuid4(), fields, NOW))
+        return event.submission_id  # type: ignore[no-any-return]
+
+
+def refused(code: str, call: Any, *args: Any, **kwargs: Any) -> Refused:
+    with pytest.raises(Refused) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code
+    text(f"hackathon.refused.{code}", **caught.value.values)  # the reason exists in the catalogue and formats
+    return caught.value
+
+
+def test_phases_move_one_at_a_time_and_never_back_out_of_published_results() -> None:
+    h = Hackathon()
+    refused("phase_order", domain.change_phase, h.state, "anmeldung_offen")  # skipping a phase
+    refused("same_phase", domain.change_phase, h.state, "entwurf")
+    h.to("einreichung_geschlossen")
+    refused("no_jurors", domain.change_phase, h.state, "jurierung")
+    assert domain.change_phase(h.state, "hackathon_laeuft") == {"phase": "hackathon_laeuft",
+                                                                "previous": "einreichung_geschlossen"}  # fmt: skip
+    h.to("ergebnisse_veroeffentlicht")
+    refused("phase_order", domain.change_phase, h.state, "jurierung")
+    assert h.state.sequence == 8  # created, one juror, six phase changes
+
+
+def test_every_command_checks_the_phase() -> None:
+    h = Hackathon()
+    participant = uuid.uuid4()
+    error = refused("phase", domain.register, h.state, participant, "2026-1")
+    assert text("hackathon.refused.phase", phase=text(f"hackathon.phase.{error.values['phase']}")) == (
+        "Das ist in der Phase „Entwurf“ nicht möglich."
+    )
+    h.challenge()
+    h.to("anmeldung_offen")
+    refused("phase", domain.post_challenge, h.state, "neu", {})  # new challenges only while they are collected
+    h.challenge()  # a revision is still possible
+    assert h.state.challenges["abfallkalender"].revision == 2
+    member = h.person()
+    h.team(member, "Tonnentaucher")
+    refused("phase", domain.save_submission, h.state, member, uuid.uuid4(), {"challenge_id": "abfallkalender"}, NOW)
+    refused("phase", domain.submit_scorecard, h.state, "jury-1", uuid.uuid4(), {}, None)
+
+
+def test_teams_registration_names_size_and_leaving() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, ben, cem = h.person(), h.person(), h.person()
+    refused("registered", domain.register, h.state, anna, "2026-1")
+    refused("not_registered", domain.create_team, h.state, uuid.uuid4(), uuid.uuid4(), "X-Team", True)
+    team = h.team(anna, "Tonnentaucher")
+    refused("team_name_taken", domain.create_team, h.state, ben, uuid.uuid4(), " tonnentaucher ", True)
+    refused("in_a_team", domain.create_team, h.state, anna, uuid.uuid4(), "Zweites Team", True)
+    h.apply(TeamJoinedV1, domain.join_team(h.state, ben, team))
+    error = refused("team_full", domain.join_team, h.state, cem, team)
+    assert text("hackathon.refused.team_full", **error.values) == "Das Team ist voll (höchstens 2 Personen)."
+    refused("unknown_team", domain.join_team, h.state, cem, uuid.uuid4())
+    h.apply(TeamLeftV1, domain.leave_team(h.state, ben))
+    assert h.state.teams[team].members == [anna] and ben not in h.state.team_of
+    refused("not_in_a_team", domain.leave_team, h.state, ben)
+    h.apply(TeamJoinedV1, domain.join_team(h.state, cem, team))
+    assert h.state.teams[team].members == [anna, cem]
+
+
+def test_a_submission_is_edited_in_place_until_the_deadline_then_frozen() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.challenge("parkausweis")
+    h.to("anmeldung_offen")
+    anna, ben = h.person(), h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.apply(TeamJoinedV1, domain.join_team(h.state, ben, team))
+    loner = h.person()
+    h.to("hackathon_laeuft")
+    first = h.submit(anna)
+    again = h.submit(ben, title="Kalender-App 2")  # the other member edits the team's submission
+    assert again == first and h.state.submissions[first].revision == 2
+    assert h.state.submissions[first].title == "Kalender-App 2"
+    assert h.submit(anna, challenge="parkausweis") != first  # another challenge: another submission
+    refused("not_in_a_team", domain.save_submission, h.state, loner, uuid.uuid4(), {"challenge_id": "x"}, NOW)
+    refused("unknown_challenge", domain.save_submission, h.state, anna, uuid.uuid4(), {"challenge_id": "x"}, NOW)
+    late = DEADLINE + timedelta(seconds=1)
+    refused("deadline", domain.save_submission, h.state, anna, uuid.uuid4(), {"challenge_id": "abfallkalender"}, late)
+
+
+def test_jurors_with_a_conflict_cannot_score_and_scorecards_can_be_excluded_with_a_reason() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna = h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.to("hackathon_laeuft")
+    submission = h.submit(anna)
+    h.to("einreichung_geschlossen")
+    for juror in ("jury-1", "jury-2", "jury-3"):
+        h.apply(JurorInvitedV1, domain.invite_juror(h.state, juror))
+    refused("juror_invited", domain.invite_juror, h.state, "jury-1")
+    h.apply(ConflictDeclaredV1, domain.declare_conflict(h.state, "jury-2", team, "Arbeitet mit dem Team."))
+    h.to("jurierung")
+    full = {"nutzen": 8, "umsetzbarkeit": 7, "innovation": 9, "praesentation": 6}
+    refused("conflict", domain.submit_scorecard, h.state, "jury-2", submission, full, None)
+    refused("conflict", domain.submit_scorecard, h.state, "jury-3", submission, full, None, frozenset({team}))
+    refused("not_a_juror", domain.submit_scorecard, h.state, "fremd", submission, full, None)
+    refused("unknown_criterion", domain.submit_scorecard, h.state, "jury-1", submission, {"design": 5}, None)
+    refused("score_range", domain.submit_scorecard, h.state, "jury-1", submission, {"nutzen": 11}, None)
+    h.apply(ScorecardSubmittedV1, domain.submit_scorecard(h.state, "jury-1", submission, full, "Stark."))
+    h.apply(ScorecardSubmittedV1, domain.submit_scorecard(h.state, "jury-3", submission, {"nutzen": 2}, None))
+    refused("reason", domain.exclude_scorecard, h.state, "jury-1", submission, "kurz")
+    refused("unknown_scorecard", domain.exclude_scorecard, h.state, "jury-2", submission, "Befangen, nachträglich.")
+    h.apply(ScorecardExcludedV1, domain.exclude_scorecard(h.state, "jury-1", submission, "Versehentlich doppelt."))
+    refused("excluded", domain.exclude_scorecard, h.state, "jury-1", submission, "Noch einmal ausgeschlossen.")
+    result = domain.jury_ranking(h.state)
+    (entry,) = result.entries
+    # jury-1 excluded, jury-2 never scored, jury-3 incomplete: nothing counts yet.
+    assert (entry.rank, entry.score, entry.scorecards, entry.excluded, entry.incomplete) == (None, None, 0, 1, 1)
+    h.apply(ScorecardSubmittedV1, domain.submit_scorecard(h.state, "jury-1", submission, full, "Neu bewertet."))
+    (entry,) = domain.jury_ranking(h.state).entries  # a new scorecard is judged anew: it counts
+    # (40·8 + 30·7 + 20·9 + 10·6) / 100 = 770 / 100
+    assert (entry.rank, entry.score, entry.scorecards) == (1, Fraction(77, 10), 1)
+
+
+def test_the_community_vote_excludes_ones_own_team_and_stays_hidden_until_published() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, ben, cem = h.person(), h.person(), h.person()
+    h.team(anna, "Tonnentaucher")
+    h.team(ben, "Parkpiloten")
+    h.to("hackathon_laeuft")
+    mine, theirs = h.submit(anna), h.submit(ben, title="Tonnen-Radar")
+    refused("phase", domain.cast_vote, h.state, cem, mine)
+    h.to("einreichung_geschlossen")
+    refused("own_team", domain.cast_vote, h.state, anna, mine)
+    h.apply(VoteCastV1, domain.cast_vote(h.state, anna, theirs))
+    h.apply(VoteCastV1, domain.cast_vote(h.state, cem, theirs))
+    h.apply(VoteCastV1, domain.cast_vote(h.state, cem, mine))  # changed their mind: the latest vote counts
+    assert domain.vote_counts(h.state) is None
+    h.to("ergebnisse_veroeffentlicht")
+    assert domain.vote_counts(h.state) == {theirs: 1, mine: 1}
+    assert refused("no_vote", domain.cast_vote, Hackathon(community_vote=False).state, anna, mine)
+
+
+def test_awards_never_exceed_what_is_left_of_the_years_budget() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna = h.person()
+    h.team(anna, "Tonnentaucher")
+    h.to("hackathon_laeuft")
+    submission = h.submit(anna)
+    h.to("jurierung")
+    earlier = domain.ledger(2026, 1_000_000, [])
+    for cents in (500_000, 300_000):
+        award = domain.grant_award(h.state, earlier.left_cents, uuid.uuid4(), submission, cents, "Preis", "Gut.")
+        h.apply(AwardGrantedV1, award)
+        earlier = domain.ledger(2026, 1_000_000, h.state.awards)
+    assert (earlier.awarded_cents, earlier.left_cents) == (800_000, 200_000)
+    error = refused("budget", domain.grant_award, h.state, earlier.left_cents, uuid.uuid4(), submission, 200_001,
+                    "Preis", "Zu viel.")  # fmt: skip
+    assert text("hackathon.refused.budget", **error.values) == (
+        "Das übersteigt das Preisbudget 2026: es sind noch 2.000,00 € übrig."
+    )
+    refused("amount", domain.grant_award, h.state, earlier.left_cents, uuid.uuid4(), submission, 0, "Preis", "Null.")
+    h.apply(AwardGrantedV1, domain.grant_award(h.state, 200_000, uuid.uuid4(), submission, 200_000, "Rest", "Passt."))
+    assert domain.ledger(2026, 1_000_000, h.state.awards).left_cents == 0
+    assert domain.ledger(2027, 1_000_000, h.state.awards).left_cents == 1_000_000  # another year's budget
+    assert domain.euro(123_456_789) == "1.234.567,89 €" and domain.euro(5) == "0,05 €"
+
+
+def test_an_erased_participant_leaves_their_team_and_their_vote() -> None:
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, ben = h.person(), h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.apply(TeamJoinedV1, domain.join_team(h.state, ben, team))
+    h.apply(ParticipantErasedV1, domain.erase_participant(h.state, ben))
+    assert h.state.teams[team].members == [anna] and ben not in h.state.participants
+    refused("not_registered", domain.erase_participant, h.state, ben)
+
+
+def test_events_apply_once_and_in_order() -> None:
+    h = Hackathon()
+    event = domain.next_event(h.state, ChallengePostedV1, {"challenge_id": "x", "revision": 1, "org_unit": "bauamt",
+                              "title": "Bauanträge", "problem": "p", "contact": "c", "expected_outcome": "o"},
+                              NOW, "staff")  # fmt: skip
+    skipped = event.model_copy(update={"sequence": event.sequence + 1})
+    assert not domain.apply(h.state, skipped)  # a gap: not applied
+    assert domain.apply(h.state, event) and not domain.apply(h.state, event)  # applied once
+    assert list(h.state.challenges) == ["x"] and h.state.sequence == 2
