@@ -715,6 +715,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Archiv",
         "en": "Archive",
     },
+    "hackathon.refused.exists": {
+        "de": "Einen Hackathon mit dieser Kennung gibt es schon.",
+        "en": "A hackathon with this id exists already.",
+    },
+    "hackathon.refused.budget_below_awards": {
+        "de": "Das Budget {year} kann nicht unter die bereits vergebenen {awarded} sinken.",
+        "en": "The {year} budget cannot go below the {awarded} already awarded.",
+    },
+    "hackathon.refused.unknown_juror": {
+        "de": "Es gibt kein aktives Mitarbeiterkonto „{juror}“.",
+        "en": "There is no active staff account “{juror}”.",
+    },
+    "problem.hackathon.unauthorized": {
+        "de": "Bitte melden Sie sich an.",
+        "en": "Please sign in.",
+    },
+    "problem.hackathon.forbidden": {
+        "de": "Dafür fehlt Ihnen die Berechtigung.",
+        "en": "You are not allowed to do that.",
+    },
     "hackathon.refused.unknown": {
         "de": "Diesen Hackathon gibt es nicht.",
         "en": "There is no such hackathon.",

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
 from services.analytics.survey_api import build_survey_router
+from services.hackathon.api import build_hackathon_router
 from services.ingest.api import (
     CHALLENGE_PATH,
     SURVEY_RESPONSES_PATH,
@@ -41,7 +42,7 @@ from shared.messages import text
 from shared.problems import problem, request_language
 from shared.settings import Settings
 
-HTTP_SERVICES = ("ingest", "analytics")
+HTTP_SERVICES = ("ingest", "analytics", "hackathon")
 
 
 class HotPaths:
@@ -79,6 +80,8 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             app.include_router(build_console_router(settings, pool, survey_producer))
             app.include_router(build_survey_router(settings, pool, survey_producer))
             app.include_router(build_notifications_router(settings, pool))
+        if "hackathon" in services:
+            app.include_router(build_hackathon_router(settings, pool, survey_producer.get))
         app.state.pool = pool
         try:
             yield

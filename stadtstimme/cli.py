@@ -70,7 +70,9 @@ async def _with_pool(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
 
 @app.command()
 def serve(
-    services: Annotated[str, typer.Option(help="Comma-separated HTTP services to mount")] = "ingest,analytics",
+    services: Annotated[
+        str, typer.Option(help="Comma-separated HTTP services to mount")
+    ] = "ingest,analytics,hackathon",
 ) -> None:
     """Serve the HTTP APIs of the given services under one base URL."""
     import uvicorn
@@ -99,12 +101,17 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
 
     async def main(settings: Settings) -> None:
         from services.analytics.worker import run_all
+        from services.hackathon.projector import HackathonProjector
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await _with_pool(settings, lambda pool: run_all(settings, pool, stop))
+
+        async def both(pool: Any) -> None:
+            await asyncio.gather(run_all(settings, pool, stop), HackathonProjector(settings, pool).run(stop))
+
+        await _with_pool(settings, both)
 
     _run(main)
 

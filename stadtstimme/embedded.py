@@ -187,7 +187,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
               "--directory", str(var / "mail"))  # fmt: skip
         wait_for_port(mail_smtp, 30)
         spawn("notifier", "run", "--config", str(DEMO_NOTIFIER))
-        web = spawn("serve", "--services", "ingest,analytics")
+        web = spawn("serve", "--services", "ingest,analytics,hackathon")
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/readyz", web)

@@ -20,7 +20,18 @@ from services.analytics.worker import (
     SurveyResponseProjector,
     TriageProjector,
 )
-from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
+from services.hackathon import store as hackathon_store
+from services.hackathon.projector import HackathonProjector
+from shared.contracts.topics import (
+    ALERTS,
+    COMMENT_TRIAGE,
+    FEEDBACK,
+    HACKATHON,
+    SURVEY_RESPONSES,
+    SURVEYS,
+    Topic,
+    topic_name,
+)
 from shared.kafka import ensure_topics, start_producer
 from shared.settings import Settings
 
@@ -95,14 +106,16 @@ async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
 
 async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     """Empty the read models and project every projected topic (feedback, surveys, survey responses, comment
-    triage, alerts) from its start; returns records processed.
+    triage, alerts, hackathons) from its start; returns records processed.
 
     Refuses when an archived event is missing from its topic: the broker lost its log (Tansu restarted) and a
     replay would throw accepted events away. Restore the archive first. The check reads each topic once.
     """
     tables = {FEEDBACK.name: "feedback_event", SURVEYS.name: "survey_event",
               SURVEY_RESPONSES.name: "survey_response_event",
-              COMMENT_TRIAGE.name: "comment_triage_event", ALERTS.name: "satisfaction_alert_event"}  # fmt: skip
+              COMMENT_TRIAGE.name: "comment_triage_event", ALERTS.name: "satisfaction_alert_event",
+              HACKATHON.name: "(SELECT event_id FROM hackathon_event UNION ALL "
+                              "SELECT event_id FROM hackathon_budget_event) AS h"}  # fmt: skip
     missing = 0
     for which, _, _ in ARCHIVES:
         in_topic: set[str] = set()
@@ -122,12 +135,14 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
         await survey_store.reset(conn)
         await triage_store.reset(conn)
         await alert_store.reset(conn)
+        await hackathon_store.reset(conn)
         for _, consumer, _ in ARCHIVES[1:]:
             await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
     processed = 0
     # Surveys first (ingest reads them to serve and check surveys; the feedback topic takes longest), and
     # definitions before answers.
-    for projector in (SurveyProjector, SurveyResponseProjector, Projector, TriageProjector, AlertProjector):
+    for projector in (SurveyProjector, SurveyResponseProjector, Projector, TriageProjector, AlertProjector,
+                      HackathonProjector):  # fmt: skip
         processed += await projector(settings, pool).run(until_caught_up=True)
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
@@ -146,6 +161,9 @@ ARCHIVES: tuple[tuple[Topic, str, str], ...] = (
      "SELECT response_id::text AS key, envelope FROM comment_triage_event ORDER BY response_id, sequence"),
     (ALERTS, AlertProjector.NAME,
      "SELECT scope || '|' || key AS key, envelope FROM satisfaction_alert_event ORDER BY scope, key, sequence, at"),
+    (HACKATHON, HackathonProjector.NAME,
+     "SELECT key, envelope FROM (SELECT hackathon_id AS key, envelope, sequence FROM hackathon_event UNION ALL "
+     "SELECT 'budget-' || year, envelope, sequence FROM hackathon_budget_event) AS h ORDER BY key, sequence"),
 )  # fmt: skip
 
 

@@ -178,6 +178,12 @@ def next_event(state: HackathonState, model: type[M], data: Mapping[str, Any], a
 # ---- Decisions: each returns the data of the events to publish (without hackathon_id, sequence, at, actor) ----
 
 
+def create(state: HackathonState, fields: Mapping[str, Any]) -> dict[str, Any]:
+    if state.created is not None:
+        raise Refused("exists")
+    return dict(fields)
+
+
 def _phase(state: HackathonState, allowed: tuple[Phase, ...]) -> None:
     state.info  # noqa: B018 (raises for an unknown hackathon)
     if state.phase not in allowed:

@@ -61,7 +61,7 @@ class System:
         return proc
 
     def start_web(self) -> None:
-        proc = self._spawn("web", "serve", "--services", "ingest,analytics")
+        proc = self._spawn("web", "serve", "--services", "ingest,analytics,hackathon")
         wait_for_http(f"{self.base_url}/readyz", proc)
 
     def start_projector(self) -> None:

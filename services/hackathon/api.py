@@ -1,0 +1,784 @@
+"""HTTP API of the hackathon service: ``/api/v1/hackathons``.
+
+* **Public** (no sign-in): the hackathon, its challenges with the citizen feedback they cite (aggregates only),
+  and once published the results: ranking, jury statements, prizes, community vote. Team names appear only where
+  the team agreed.
+* **Participants** sign in with the personal token they get on registration (``Authorization: Participant
+  <token>``): teams, submissions, the community vote, and their own data (export and erasure).
+* **Staff** as for the other staff APIs (console session or bearer token): administrators run the hackathon
+  (phases, jurors, exclusions, statements, prizes, the yearly budget); unit staff post their unit's challenges;
+  invited jurors score and declare conflicts; analysts read.
+
+Every refusal is an RFC 9457 problem with a German (or English) reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import asyncpg
+import orjson
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+
+from services.hackathon import domain, service, store
+from services.hackathon.domain import HackathonState, Refused
+from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
+from shared.contracts.hackathon import (
+    LICENCES,
+    AwardGrantedV1,
+    ChallengePostedV1,
+    ConflictDeclaredV1,
+    Criterion,
+    Evidence,
+    HackathonCreatedV1,
+    HackathonPhaseChangedV1,
+    JurorInvitedV1,
+    JuryStatementSavedV1,
+    Licence,
+    ParticipantErasedV1,
+    ParticipantRegisteredV1,
+    Phase,
+    PhaseDate,
+    ScorecardExcludedV1,
+    ScorecardSubmittedV1,
+    SubmissionSavedV1,
+    TeamCreatedV1,
+    TeamJoinedV1,
+    TeamLeftV1,
+    VoteCastV1,
+)
+from shared.contracts.surveys import Slug
+from shared.messages import text
+from shared.problems import problem, request_language
+from shared.settings import Settings
+
+PREFIX = "/api/v1/hackathons"
+CONSENT_VERSION = "2026-1"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Producer = Callable[[], Awaitable[AIOKafkaProducer]]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CreateBody(_Body):
+    id: Slug
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field(min_length=3, max_length=160)
+    description: str = Field(min_length=1, max_length=10_000)
+    schedule: tuple[PhaseDate, ...] = ()
+    criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=10)
+    max_team_size: int = Field(5, ge=1, le=20)
+    community_vote: bool = False
+    normalise_scores: bool = False
+
+
+class PhaseBody(_Body):
+    phase: Phase
+
+
+class ChallengeBody(_Body):
+    org_unit: Slug
+    title: str = Field(min_length=3, max_length=160)
+    problem: str = Field(min_length=1, max_length=10_000)
+    context: str | None = Field(None, max_length=10_000)
+    data_links: tuple[AnyHttpUrl, ...] = Field((), max_length=20)
+    contact: str = Field(min_length=1, max_length=500)
+    expected_outcome: str = Field(min_length=1, max_length=10_000)
+    evidence: tuple[Evidence, ...] = Field((), max_length=20)
+
+
+class RegisterBody(_Body):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL)]
+    consent: Literal[True] = Field(description="Agrees to the participation and privacy terms (version 2026-1).")
+
+
+class TeamBody(_Body):
+    name: str = Field(min_length=2, max_length=80)
+    publish_name: bool = False
+
+
+class JoinBody(_Body):
+    code: str = Field(min_length=4, max_length=20)
+
+
+class SubmissionBody(_Body):
+    title: str = Field(min_length=3, max_length=160)
+    summary: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=10_000)
+    repository_url: AnyHttpUrl | None = None
+    demo_url: AnyHttpUrl | None = None
+    licence: Licence = Field(description=f"One of {', '.join(LICENCES)}.")
+
+
+class VoteBody(_Body):
+    submission_id: uuid.UUID
+
+
+class JurorBody(_Body):
+    juror: str = Field(min_length=1, max_length=200)
+
+
+class ConflictBody(_Body):
+    team_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=500)
+    juror: str | None = Field(None, max_length=200, description="Administrators only: for another juror.")
+
+
+class ScoreBody(_Body):
+    scores: dict[str, int] = Field(max_length=10)
+    comment: str | None = Field(None, max_length=2000)
+
+
+class ExcludeBody(_Body):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class StatementBody(_Body):
+    statement: str = Field(min_length=1, max_length=10_000)
+
+
+class AwardBody(_Body):
+    submission_id: uuid.UUID
+    amount_cents: int = Field(ge=1)
+    title: str = Field(min_length=3, max_length=160)
+    justification: str = Field(min_length=1, max_length=10_000)
+
+
+class BudgetBody(_Body):
+    amount_cents: int = Field(ge=0, le=100_000_000)
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(
+        orjson.dumps(body), status_code=status, media_type="application/json", headers={"Cache-Control": "no-store"}
+    )
+
+
+class Denied(Exception):
+    def __init__(self, status: int, slug: str) -> None:
+        self.status, self.slug = status, slug
+
+
+def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
+    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
+    cookie, _ = session_cookie(settings.public_base_url)
+    router = APIRouter(prefix=PREFIX, tags=["hackathon"])
+
+    def refused(request: Request, exc: Refused) -> Response:
+        lang = request_language(request)
+        values = {k: text(f"hackathon.phase.{v}", lang) if k == "phase" else v for k, v in exc.values.items()}
+        return problem(
+            exc.status, f"hackathon-{exc.code.replace('_', '-')}", text(f"hackathon.refused.{exc.code}", lang, **values)
+        )
+
+    def denied(request: Request, exc: Denied) -> Response:
+        lang = request_language(request)
+        titles = {401: "problem.hackathon.unauthorized", 403: "problem.hackathon.forbidden"}
+        headers = {"WWW-Authenticate": 'Bearer realm="stadtstimme"'} if exc.status == 401 else None
+        return problem(exc.status, exc.slug, text(titles[exc.status], lang), headers=headers)
+
+    async def staff(request: Request, *, write: bool = True) -> Account:
+        async with pool.acquire() as conn:
+            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
+        if account is None:
+            raise Denied(401, "unauthorized")
+        if write and account is not TOKEN_ADMIN and "authorization" not in request.headers:
+            if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+                raise Denied(403, "cross-site")
+        return account
+
+    def admin(account: Account) -> None:
+        if account.role != "administrator":
+            raise Denied(403, "forbidden")
+
+    async def participant(request: Request, hackathon_id: str) -> asyncpg.Record:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "participant" or not token:
+            raise Denied(401, "unauthorized")
+        async with pool.acquire() as conn:
+            person = await store.person_by_token(conn, hackathon_id, token.strip())
+        if person is None:
+            raise Denied(401, "unauthorized")
+        return person
+
+    async def run(
+        request: Request,
+        hackathon_id: str,
+        actor: str,
+        decide: service.Decide,
+        status: int = 201,
+        year_lock: bool = False,
+        answer: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Response:
+        try:
+            event = await service.command(
+                pool, await producer(), settings, hackathon_id, actor, decide, year_lock=year_lock
+            )
+        except Refused as exc:
+            return refused(request, exc)
+        body = answer(event) if answer else {"sequence": getattr(event, "sequence", None)}
+        return _json(body, status)
+
+    def simple(model: type[BaseModel], decision: Callable[[HackathonState], dict[str, Any]]) -> service.Decide:
+        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+            return model, decision(state)
+
+        return decide
+
+    async def guarded(request: Request, handler: Callable[[], Awaitable[Response]]) -> Response:
+        try:
+            return await handler()
+        except Denied as exc:
+            return denied(request, exc)
+        except Refused as exc:
+            return refused(request, exc)
+
+    # ---- Public ----
+
+    @router.get("")
+    async def listing() -> Response:
+        async with pool.acquire() as conn:
+            states = [await store.state(conn, h) for h in await store.hackathons(conn)]
+        return _json(
+            {
+                "items": [
+                    {
+                        "id": s.id,
+                        "title": s.info.title,
+                        "year": s.info.year,
+                        "phase": s.phase,
+                        "phase_name": text(f"hackathon.phase.{s.phase}"),
+                    }
+                    for s in states
+                    if s.created and s.phase != "entwurf"
+                ]
+            }
+        )
+
+    @router.get("/{hackathon_id}")
+    async def public(hackathon_id: str, request: Request) -> Response:
+        async def handler() -> Response:
+            async with pool.acquire() as conn:
+                state = await store.state(conn, hackathon_id)
+                if state.created is None or state.phase == "entwurf":
+                    raise Refused("unknown", 404)
+                evidence = await _evidence(conn, state)
+                teams = await _team_names(conn, state)
+            return _json(public_view(state, evidence, teams))
+
+        return await guarded(request, handler)
+
+    # ---- Participants ----
+
+    @router.post("/{hackathon_id}/participants")
+    async def register(hackathon_id: str, body: RegisterBody, request: Request) -> Response:
+        participant_id, token = uuid.uuid4(), ""
+
+        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+            nonlocal token
+            decision = domain.register(state, participant_id, CONSENT_VERSION)
+            if await store.person_by_email(conn, hackathon_id, body.email) is not None:
+                raise Refused("registered")
+            token = await store.add_person(conn, hackathon_id, participant_id, body.name, body.email)
+            return ParticipantRegisteredV1, decision
+
+        return await run(
+            request,
+            hackathon_id,
+            f"participant:{participant_id}",
+            decide,
+            answer=lambda _: {"participant_id": str(participant_id), "token": token},
+        )
+
+    @router.get("/{hackathon_id}/me")
+    async def me(hackathon_id: str, request: Request) -> Response:
+        """Everything stored about the signed-in participant (data export, DSGVO Art. 15 and 20)."""
+
+        async def handler() -> Response:
+            person = await participant(request, hackathon_id)
+            async with pool.acquire() as conn:
+                state = await store.state(conn, hackathon_id)
+                team_id = state.team_of.get(person["participant_id"])
+                team = state.teams.get(team_id) if team_id else None
+                members = await store.names(conn, team.members) if team else {}
+                code = await store.team_code(conn, team.id) if team else None
+            submissions = [s for s in state.submissions.values() if team and s.team_id == team.id]
+            return _json(
+                {
+                    "participant_id": str(person["participant_id"]),
+                    "name": person["name"],
+                    "email": person["email"],
+                    "registered_at": person["created_at"].isoformat(),
+                    "team": None
+                    if team is None
+                    else {
+                        "id": str(team.id),
+                        "name": team.name,
+                        "code": code,
+                        "publish_name": team.publish_name,
+                        "members": [members.get(m, "") for m in team.members],
+                    },
+                    "submissions": [s.model_dump(mode="json", exclude={"actor"}) for s in submissions],
+                    "vote": str(state.votes[person["participant_id"]])
+                    if person["participant_id"] in state.votes
+                    else None,
+                }
+            )
+
+        return await guarded(request, handler)
+
+    @router.delete("/{hackathon_id}/me")
+    async def erase(hackathon_id: str, request: Request) -> Response:
+        """Delete the participant's personal data; they leave their team and their vote is removed."""
+
+        async def handler() -> Response:
+            person = await participant(request, hackathon_id)
+            pid = person["participant_id"]
+
+            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+                decision = domain.erase_participant(state, pid)
+                await store.erase_person(conn, pid)
+                return ParticipantErasedV1, decision
+
+            return await run(request, hackathon_id, f"participant:{pid}", decide, status=200)
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/teams")
+    async def create_team(hackathon_id: str, body: TeamBody, request: Request) -> Response:
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+            team, code = uuid.uuid4(), ""
+
+            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+                nonlocal code
+                decision = domain.create_team(state, pid, team, body.name, body.publish_name)
+                code = await store.add_team_code(conn, hackathon_id, team)
+                return TeamCreatedV1, decision
+
+            return await run(
+                request,
+                hackathon_id,
+                f"participant:{pid}",
+                decide,
+                answer=lambda _: {"team_id": str(team), "code": code},
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/teams/join")
+    async def join_team(hackathon_id: str, body: JoinBody, request: Request) -> Response:
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+
+            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+                team = await store.team_by_code(conn, hackathon_id, body.code)
+                if team is None:
+                    raise Refused("unknown_team", 404)
+                return TeamJoinedV1, domain.join_team(state, pid, team)
+
+            return await run(
+                request,
+                hackathon_id,
+                f"participant:{pid}",
+                decide,
+                status=200,
+                answer=lambda e: {"team_id": str(e.team_id)},
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/teams/leave")
+    async def leave_team(hackathon_id: str, request: Request) -> Response:
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+            return await run(
+                request,
+                hackathon_id,
+                f"participant:{pid}",
+                simple(TeamLeftV1, lambda s: domain.leave_team(s, pid)),
+                status=200,
+            )
+
+        return await guarded(request, handler)
+
+    @router.put("/{hackathon_id}/submissions/{challenge_id}")
+    async def save_submission(hackathon_id: str, challenge_id: str, body: SubmissionBody, request: Request) -> Response:
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+            fields = {"challenge_id": challenge_id, **body.model_dump(mode="json")}
+            decide = simple(
+                SubmissionSavedV1,
+                lambda s: domain.save_submission(s, pid, uuid.uuid4(), fields, datetime.now().astimezone()),
+            )
+            return await run(
+                request,
+                hackathon_id,
+                f"participant:{pid}",
+                decide,
+                status=200,
+                answer=lambda e: {"submission_id": str(e.submission_id), "revision": e.revision},
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/votes")
+    async def vote(hackathon_id: str, body: VoteBody, request: Request) -> Response:
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+            return await run(
+                request,
+                hackathon_id,
+                f"participant:{pid}",
+                simple(VoteCastV1, lambda s: domain.cast_vote(s, pid, body.submission_id)),
+                status=200,
+            )
+
+        return await guarded(request, handler)
+
+    # ---- Staff ----
+
+    @router.post("")
+    async def create(body: CreateBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            data = body.model_dump(mode="json", exclude={"id"})
+            return await run(
+                request, body.id, account.username, simple(HackathonCreatedV1, lambda s: domain.create(s, data))
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/phase")
+    async def phase(hackathon_id: str, body: PhaseBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            response = await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(HackathonPhaseChangedV1, lambda s: domain.change_phase(s, body.phase)),
+                status=200,
+            )
+            if response.status_code == 200:
+                async with pool.acquire() as conn:
+                    await audit(conn, account.username, "hackathon_phase", hackathon_id, phase=body.phase)
+            return response
+
+        return await guarded(request, handler)
+
+    @router.put("/{hackathon_id}/challenges/{challenge_id}")
+    async def challenge(hackathon_id: str, challenge_id: Slug, body: ChallengeBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            if account.role != "administrator" and body.org_unit not in account.org_units:
+                raise Denied(403, "forbidden")
+            fields = body.model_dump(mode="json")
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(ChallengePostedV1, lambda s: domain.post_challenge(s, challenge_id, fields)),
+                status=200,
+                answer=lambda e: {"challenge_id": e.challenge_id, "revision": e.revision},
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/jurors")
+    async def invite(hackathon_id: str, body: JurorBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            async with pool.acquire() as conn:
+                if not await conn.fetchval(
+                    "SELECT true FROM staff_account WHERE username = $1 AND NOT disabled", body.juror
+                ):
+                    raise Refused("unknown_juror", 422, juror=body.juror)
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(JurorInvitedV1, lambda s: domain.invite_juror(s, body.juror)),
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/conflicts")
+    async def conflict(hackathon_id: str, body: ConflictBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            juror = body.juror or account.username
+            if juror != account.username:
+                admin(account)
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(ConflictDeclaredV1, lambda s: domain.declare_conflict(s, juror, body.team_id, body.reason)),
+            )
+
+        return await guarded(request, handler)
+
+    @router.put("/{hackathon_id}/scorecards/{submission_id}")
+    async def score(hackathon_id: str, submission_id: uuid.UUID, body: ScoreBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(
+                    ScorecardSubmittedV1,
+                    lambda s: domain.submit_scorecard(s, account.username, submission_id, body.scores, body.comment),
+                ),
+                status=200,
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/scorecards/{submission_id}/{juror}/exclude")
+    async def exclude(
+        hackathon_id: str, submission_id: uuid.UUID, juror: str, body: ExcludeBody, request: Request
+    ) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(ScorecardExcludedV1, lambda s: domain.exclude_scorecard(s, juror, submission_id, body.reason)),
+            )
+
+        return await guarded(request, handler)
+
+    @router.put("/{hackathon_id}/statements/{submission_id}")
+    async def statement(hackathon_id: str, submission_id: uuid.UUID, body: StatementBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                simple(JuryStatementSavedV1, lambda s: domain.save_statement(s, submission_id, body.statement)),
+                status=200,
+            )
+
+        return await guarded(request, handler)
+
+    @router.post("/{hackathon_id}/awards")
+    async def award(hackathon_id: str, body: AwardBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+
+            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+                left = await service.left_cents(conn, state.info.year)
+                return AwardGrantedV1, domain.grant_award(
+                    state, left, uuid.uuid4(), body.submission_id, body.amount_cents, body.title, body.justification
+                )
+
+            return await run(
+                request,
+                hackathon_id,
+                account.username,
+                decide,
+                year_lock=True,
+                answer=lambda e: {"award_id": str(e.award_id)},
+            )
+
+        return await guarded(request, handler)
+
+    @router.put("/budgets/{year}")
+    async def set_budget(year: int, body: BudgetBody, request: Request) -> Response:
+        async def handler() -> Response:
+            account = await staff(request)
+            admin(account)
+            await service.set_budget(pool, await producer(), settings, year, body.amount_cents, account.username)
+            return _json({"year": year, "amount_cents": body.amount_cents})
+
+        return await guarded(request, handler)
+
+    @router.get("/{hackathon_id}/jury")
+    async def jury(hackathon_id: str, request: Request) -> Response:
+        """What the jury works with: the submissions, the ranking so far (with the counts of scorecards that do
+        not count and why), the prize ledger. Administrators, analysts and the hackathon's jurors."""
+
+        async def handler() -> Response:
+            account = await staff(request, write=False)
+            async with pool.acquire() as conn:
+                state = await store.state(conn, hackathon_id)
+                if state.created is None:
+                    raise Refused("unknown", 404)
+                if account.role not in ("administrator", "analyst") and account.username not in state.jurors:
+                    raise Denied(403, "forbidden")
+                budget, _ = await store.budget(conn, state.info.year)
+                ledger = domain.ledger(state.info.year, budget, await store.awards(conn, state.info.year))
+            return _json(jury_view(state, ledger, account))
+
+        return await guarded(request, handler)
+
+    return router
+
+
+# ---- Views ----
+
+
+async def _evidence(conn: asyncpg.Connection, state: HackathonState) -> dict[str, dict[str, Any]]:
+    """Satisfaction of the pages challenges cite, over the last 90 days (aggregates only)."""
+    pages = sorted({e.page_url for c in state.challenges.values() for e in c.evidence})
+    if not pages:
+        return {}
+    rows = await conn.fetch(
+        """SELECT page_url, sum(responses)::int AS responses, sum(helpful_yes)::int AS yes,
+                  sum(helpful_no)::int AS no, sum(rating_sum)::int AS rating_sum, sum(rating_count)::int AS ratings
+           FROM page_satisfaction WHERE page_url = ANY($1::text[]) AND bucket_start >= now() - interval '90 days'
+           GROUP BY page_url""",
+        pages,
+    )
+    found = {}
+    for r in rows:
+        answers = r["yes"] + r["no"]
+        found[r["page_url"]] = {
+            "responses": r["responses"],
+            "helpful_share": round(r["yes"] / answers, 3) if answers >= 5 else None,
+            "mean_rating": round(r["rating_sum"] / r["ratings"], 2) if r["ratings"] >= 5 else None,
+        }
+    return found
+
+
+async def _team_names(conn: asyncpg.Connection, state: HackathonState) -> dict[uuid.UUID, str | None]:
+    return {t.id: t.name if t.publish_name else None for t in state.teams.values()}
+
+
+def public_view(
+    state: HackathonState, evidence: dict[str, dict[str, Any]], teams: dict[uuid.UUID, str | None]
+) -> dict[str, Any]:
+    info = state.info
+    view: dict[str, Any] = {
+        "id": state.id,
+        "title": info.title,
+        "description": info.description,
+        "year": info.year,
+        "phase": state.phase,
+        "phase_name": text(f"hackathon.phase.{state.phase}"),
+        "schedule": [p.model_dump(mode="json") for p in info.schedule],
+        "criteria": [c.model_dump(mode="json") for c in info.criteria],
+        "max_team_size": info.max_team_size,
+        "community_vote": info.community_vote,
+        "challenges": [
+            {
+                **c.model_dump(mode="json", exclude={"hackathon_id", "sequence", "actor", "at"}),
+                "evidence": [
+                    {**e.model_dump(mode="json"), "satisfaction": evidence.get(e.page_url)} for e in c.evidence
+                ],
+            }
+            for c in state.challenges.values()
+        ],
+        "teams": len(state.teams),
+        "participants": len(state.participants),
+        "submissions": len(state.submissions),
+        "results": None,
+    }
+    if state.phase in ("ergebnisse_veroeffentlicht", "archiv"):
+        view["results"] = results_view(state, teams)
+    return view
+
+
+def results_view(state: HackathonState, teams: dict[uuid.UUID, str | None]) -> dict[str, Any]:
+    result = domain.jury_ranking(state)
+    votes = domain.vote_counts(state) or {}
+    awards: dict[uuid.UUID, list[AwardGrantedV1]] = {}
+    for a in state.awards:
+        awards.setdefault(a.submission_id, []).append(a)
+    entries = []
+    for e in result.entries:
+        s = state.submissions[uuid.UUID(e.submission)]
+        entries.append(
+            {
+                "rank": e.rank,
+                "tied": e.tied,
+                "score": e.score_text,
+                "submission_id": e.submission,
+                "title": s.title,
+                "summary": s.summary,
+                "challenge_id": s.challenge_id,
+                "licence": s.licence,
+                "repository_url": s.repository_url and str(s.repository_url),
+                "demo_url": s.demo_url and str(s.demo_url),
+                "team": teams.get(s.team_id),
+                "statement": state.statements.get(s.submission_id),
+                "votes": votes.get(s.submission_id, 0),
+                "awards": [
+                    {
+                        "title": a.title,
+                        "amount": domain.euro(a.amount_cents),
+                        "amount_cents": a.amount_cents,
+                        "justification": a.justification,
+                    }
+                    for a in awards.get(s.submission_id, [])
+                ],
+            }
+        )
+    return {"normalised": result.normalised, "ranking": entries}
+
+
+def jury_view(state: HackathonState, ledger: domain.Ledger, account: Account) -> dict[str, Any]:
+    result = domain.jury_ranking(state)
+    everything = account.role in ("administrator", "analyst")
+    return {
+        "phase": state.phase,
+        "jurors": sorted(state.jurors),
+        "submissions": [s.model_dump(mode="json", exclude={"actor"}) for s in state.submissions.values()],
+        "teams": [{"id": str(t.id), "name": t.name, "members": len(t.members)} for t in state.teams.values()],
+        "ranking": [
+            {
+                "submission_id": e.submission,
+                "rank": e.rank,
+                "tied": e.tied,
+                "score": e.score_text,
+                "scorecards": e.scorecards,
+                "excluded": e.excluded,
+                "incomplete": e.incomplete,
+                "conflicted": e.conflicted,
+            }
+            for e in result.entries
+        ],
+        "scorecards": [
+            {
+                "juror": j,
+                "submission_id": str(s),
+                "scores": c.scores,
+                "comment": c.comment,
+                "excluded": state.excluded.get((j, s)),
+            }
+            for (j, s), c in state.scorecards.items()
+            if everything or j == account.username
+        ],
+        "conflicts": [
+            {"juror": j, "team_id": str(t), "reason": r}
+            for (j, t), r in state.conflicts.items()
+            if everything or j == account.username
+        ],
+        "ledger": {
+            "year": ledger.year,
+            "budget_cents": ledger.budget_cents,
+            "awarded_cents": ledger.awarded_cents,
+            "left_cents": ledger.left_cents,
+            "left": domain.euro(ledger.left_cents),
+        },
+        "awards": [a.model_dump(mode="json", exclude={"actor"}) for a in state.awards],
+    }

@@ -1,0 +1,158 @@
+"""SQL of the hackathon service (migration 013): its events, the year's budget, and the personal data that never
+goes onto the topic.
+
+Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
+the commands left. A hackathon's state is folded from its events when a command or a page needs it (a whole
+hackathon is a few thousand events at most).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from pydantic import BaseModel
+
+from services.hackathon.domain import HackathonState, fold
+from shared.contracts.envelope import decode_envelope
+from shared.contracts.hackathon import DEFAULT_BUDGET_CENTS, AwardGrantedV1, BudgetSetV1
+from shared.contracts.topics import EVENT_TYPES
+
+# Join codes: 8 characters without look-alikes (0/O, 1/l/I), read out or typed easily.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class HackathonRow:
+    event_id: UUID
+    event_type: str
+    data: BaseModel
+    envelope: str
+
+
+async def append(conn: asyncpg.Connection, rows: Sequence[HackathonRow]) -> int:
+    """Record events (one seen before, by id or by place, is skipped); returns how many were new."""
+    added = 0
+    for row in rows:
+        d: Any = row.data
+        if isinstance(d, BudgetSetV1):
+            fresh = await conn.fetchval(
+                """INSERT INTO hackathon_budget_event (event_id, year, sequence, amount_cents, at, envelope)
+                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true""",
+                row.event_id, d.year, d.sequence, d.amount_cents, d.at, row.envelope,
+            )  # fmt: skip
+        else:
+            fresh = await conn.fetchval(
+                """INSERT INTO hackathon_event (event_id, hackathon_id, sequence, event_type, at, envelope)
+                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true""",
+                row.event_id, d.hackathon_id, d.sequence, row.event_type, d.at, row.envelope,
+            )  # fmt: skip
+        added += bool(fresh)
+    return added
+
+
+async def state(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState:
+    rows = await conn.fetch(
+        "SELECT envelope FROM hackathon_event WHERE hackathon_id = $1 ORDER BY sequence", hackathon_id
+    )
+    return fold(hackathon_id, [decode_envelope(r["envelope"].encode(), EVENT_TYPES)[1] for r in rows])
+
+
+async def hackathons(conn: asyncpg.Connection) -> list[str]:
+    rows = await conn.fetch("SELECT DISTINCT hackathon_id FROM hackathon_event ORDER BY hackathon_id")
+    return [r["hackathon_id"] for r in rows]
+
+
+async def budget(conn: asyncpg.Connection, year: int) -> tuple[int, int]:
+    """The year's budget in cents (default 10,000 EUR) and the number of its last change (0: never set)."""
+    row = await conn.fetchrow(
+        "SELECT amount_cents, sequence FROM hackathon_budget_event WHERE year = $1 ORDER BY sequence DESC LIMIT 1",
+        year,
+    )
+    return (int(row["amount_cents"]), int(row["sequence"])) if row else (DEFAULT_BUDGET_CENTS, 0)
+
+
+async def awards(conn: asyncpg.Connection, year: int) -> list[AwardGrantedV1]:
+    """Every award of the year, across its hackathons."""
+    rows = await conn.fetch(
+        """SELECT envelope FROM hackathon_event WHERE event_type = 'de.stadtstimme.hackathon.award-granted'
+           AND (envelope::jsonb -> 'data' ->> 'year')::int = $1 ORDER BY at, event_id""",
+        year,
+    )
+    found = [decode_envelope(r["envelope"].encode(), EVENT_TYPES)[1] for r in rows]
+    return [a for a in found if isinstance(a, AwardGrantedV1)]
+
+
+async def reset(conn: asyncpg.Connection) -> None:
+    """Empty what the topic rebuilds (before a replay); personal data and join codes stay."""
+    await conn.execute("TRUNCATE hackathon_event, hackathon_budget_event")
+
+
+# ---- Personal data and secrets (never on the topic) ----
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def add_person(conn: asyncpg.Connection, hackathon_id: str, participant: UUID, name: str, email: str) -> str:
+    """Store a participant's name and e-mail address; returns their personal sign-in token (kept as a hash)."""
+    token = secrets.token_urlsafe(32)
+    await conn.execute(
+        """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, token_sha256)
+           VALUES ($1, $2, $3, $4, $5)""",
+        participant, hackathon_id, name, email, token_hash(token),
+    )  # fmt: skip
+    return token
+
+
+async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM hackathon_person WHERE token_sha256 = $1 AND hackathon_id = $2", token_hash(token), hackathon_id
+    )
+    return row
+
+
+async def person_by_email(conn: asyncpg.Connection, hackathon_id: str, email: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM hackathon_person WHERE hackathon_id = $1 AND lower(email) = lower($2)", hackathon_id, email
+    )
+    return row
+
+
+async def names(conn: asyncpg.Connection, participants: Sequence[UUID]) -> dict[UUID, str]:
+    rows = await conn.fetch(
+        "SELECT participant_id, name FROM hackathon_person WHERE participant_id = ANY($1::uuid[])", list(participants)
+    )
+    return {r["participant_id"]: r["name"] for r in rows}
+
+
+async def erase_person(conn: asyncpg.Connection, participant: UUID) -> None:
+    await conn.execute("DELETE FROM hackathon_person WHERE participant_id = $1", participant)
+
+
+async def add_team_code(conn: asyncpg.Connection, hackathon_id: str, team: UUID) -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    await conn.execute(
+        "INSERT INTO hackathon_team_code (team_id, hackathon_id, code) VALUES ($1, $2, $3)", team, hackathon_id, code
+    )
+    return code
+
+
+async def team_by_code(conn: asyncpg.Connection, hackathon_id: str, code: str) -> UUID | None:
+    team: UUID | None = await conn.fetchval(
+        "SELECT team_id FROM hackathon_team_code WHERE hackathon_id = $1 AND code = $2",
+        hackathon_id,
+        code.strip().upper().replace("-", "").replace(" ", ""),
+    )
+    return team
+
+
+async def team_code(conn: asyncpg.Connection, team: UUID) -> str | None:
+    code: str | None = await conn.fetchval("SELECT code FROM hackathon_team_code WHERE team_id = $1", team)
+    return code
