@@ -641,6 +641,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "notifier.fact.survey": {"de": "Umfrage", "en": "Survey"},
     "notifier.fact.quota": {"de": "Antworten (Kontingent)", "en": "Responses (quota)"},
+    "notifier.subject.hackathon.submission": {
+        "de": "Neue Einreichung zur Challenge „{challenge}“",
+        "en": "New submission for the challenge “{challenge}”",
+    },
+    "notifier.summary.hackathon.submission": {
+        "de": "Ein Team hat im Hackathon „{hackathon}“ eine Lösung zu Ihrer Challenge „{challenge}“ eingereicht.",
+        "en": "A team in the hackathon “{hackathon}” submitted a solution to your challenge “{challenge}”.",
+    },
+    "notifier.fact.hackathon": {"de": "Hackathon", "en": "Hackathon"},
+    "notifier.fact.challenge": {"de": "Challenge", "en": "Challenge"},
+    "hackathon.mail.subject": {
+        "de": "Ihre Anmeldung: {title}",
+        "en": "Your registration: {title}",
+    },
+    "hackathon.mail.body": {
+        "de": "Guten Tag {name},\n\nSie sind für „{title}“ angemeldet. Über Ihren persönlichen Link kommen Sie "
+        "jederzeit zu Ihrem Bereich (Team, Einreichung, Abstimmung, Ihre Daten):\n\n{link}\n\nBitte geben Sie "
+        "den Link nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Ihr Name und Ihre E-Mail-Adresse werden "
+        "nur für diesen Hackathon gespeichert, und Sie können sie dort jederzeit löschen.\n\nDiese Nachricht "
+        "wurde automatisch versandt.",
+        "en": "Hello {name},\n\nyou are registered for “{title}”. Your personal link takes you to your area (team, "
+        "submission, vote, your data) at any time:\n\n{link}\n\nPlease do not pass the link on; whoever has it "
+        "can act in your name. Your name and e-mail address are kept for this hackathon only, and you can delete "
+        "them there at any time.\n\nThis message was sent automatically.",
+    },
     "notifier.subject.repeat": {"de": "Weiterhin: {subject}", "en": "Still: {subject}"},
     "notifier.summary.repeat": {
         "de": "Diese Meldung besteht seit {since} weiter. {summary}",

@@ -30,12 +30,13 @@ from services.analytics.worker import Projector
 from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
-from services.notifier.signals import Signal, from_alert, from_feedback, from_quota
+from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
 from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.hackathon import ChallengePostedV1, HackathonCreatedV1, SubmissionSavedV1
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyVersionPublishedV1
-from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, SURVEY_RESPONSES, SURVEYS
+from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
 
@@ -231,6 +232,55 @@ class SurveyResponseConsumer(SurveyConsumer):
             await self._check_quota(conn, survey_id, at)
 
 
+@dataclass
+class HackathonConsumer(NotifierConsumer):
+    """Hackathons: challenges (who posted them) from the start of the topic, and new submissions notify."""
+
+    TOPIC = HACKATHON
+    NAME = "notifier.hackathon"
+    FROM_START = True
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        if record.value is None:
+            raise ValueError("empty record")
+        envelope, data = decode_envelope(record.value, EVENT_TYPES)
+        return envelope.id, data
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for event_id, data in rows:
+            if isinstance(data, HackathonCreatedV1):
+                await conn.execute(
+                    "INSERT INTO notifier_hackathon (hackathon_id, title) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    data.hackathon_id,
+                    data.title,
+                )
+            elif isinstance(data, ChallengePostedV1):
+                await conn.execute(
+                    """INSERT INTO notifier_hackathon_challenge (hackathon_id, challenge_id, org_unit, title)
+                       VALUES ($1, $2, $3, $4) ON CONFLICT (hackathon_id, challenge_id)
+                       DO UPDATE SET org_unit = excluded.org_unit, title = excluded.title""",
+                    data.hackathon_id,
+                    data.challenge_id,
+                    data.org_unit,
+                    data.title,
+                )
+            elif isinstance(data, SubmissionSavedV1) and data.revision == 1 and not self._old(data.at):
+                row = await conn.fetchrow(
+                    """SELECT c.org_unit, c.title, h.title AS hackathon FROM notifier_hackathon_challenge c
+                       JOIN notifier_hackathon h USING (hackathon_id)
+                       WHERE c.hackathon_id = $1 AND c.challenge_id = $2""",
+                    data.hackathon_id,
+                    data.challenge_id,
+                )
+                if row is None:
+                    continue
+                unit = await self._unit_name(conn, row["org_unit"])
+                signal = from_submission(event_id, data.model_dump(mode="json"), row["hackathon"], row["title"],
+                                         row["org_unit"], unit, self.settings.public_base_url)  # fmt: skip
+                await self._notify(conn, signal, None, repeat=False)
+
+
 def handled_by(event: Any) -> str | None:
     """Why a triage event means the comment is taken on (None: it does not)."""
     if isinstance(event, CommentStatusChangedV1) and event.status != "neu":
@@ -248,6 +298,7 @@ CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     TriageConsumer,
     SurveyConsumer,
     SurveyResponseConsumer,
+    HackathonConsumer,
 )
 
 

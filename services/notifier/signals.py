@@ -5,6 +5,8 @@
 * A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says.
 * Parts flagged as suspected automation never notify.
 * A survey whose counted responses reach its quota: ``survey.quota_reached`` (severity info, label ``survey``).
+* A hackathon team's new submission: ``hackathon.submission`` (severity info), routed by the unit that posted the
+  challenge; the submission's title counts as citizen text.
 * A satisfaction alert raised or resolved (analytics' burst rule): ``satisfaction.alert``, severity warning for
   both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
 
@@ -140,4 +142,25 @@ def from_quota(survey_id: str, title: str, quota: int, unit: str, unit_name: str
         ),
         link=f"{console_url.rstrip('/')}/console/surveys/{quote(survey_id, safe='')}",
         texts=(),
+    )
+
+
+def from_submission(
+    event_id: UUID, data: dict[str, Any], hackathon_title: str, challenge_title: str, unit: str, unit_name: str,
+    public_url: str,
+) -> Signal:  # fmt: skip
+    """The notification a ``SubmissionSaved`` v1 (first revision) deserves."""
+    labels = {"type": "hackathon.submission", "unit": unit, "severity": "info"}
+    return Signal(
+        event_id=event_id,
+        labels=labels,
+        subject=text("notifier.subject.hackathon.submission", challenge=challenge_title),
+        summary=text("notifier.summary.hackathon.submission", challenge=challenge_title, hackathon=hackathon_title),
+        facts=(
+            (text("notifier.fact.unit"), unit_name),
+            (text("notifier.fact.hackathon"), hackathon_title),
+            (text("notifier.fact.challenge"), challenge_title),
+        ),
+        link=f"{public_url.rstrip('/')}/hackathons/{quote(str(data['hackathon_id']), safe='')}",
+        texts=(str(data["title"]),),
     )

@@ -116,7 +116,7 @@ class HackathonCreatedV1(_HackathonEvent):
     year: int = Field(ge=2000, le=2100, description="The budget year the prizes come from.")
     title: Title
     description: Long
-    schedule: tuple[PhaseDate, ...] = Field(max_length=len(PHASES))
+    schedule: tuple[PhaseDate, ...] = Field((), max_length=len(PHASES))
     criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=10)
     max_team_size: int = Field(5, ge=1, le=20)
     community_vote: bool = False

@@ -3,8 +3,8 @@
 The notifier's consumers, the analytics projector and the alert evaluator run in this process against the real
 broker and database, and deliveries go over HTTP to webhook receivers on loopback that verify signatures. Only
 time is simulated: a clock the consumers and the dispatcher read, stepped through a Monday and a Tuesday morning,
-so that group waits, intervals, digests, quiet hours, escalations, repeats and a survey's quota can be checked
-to the second.
+so that group waits, intervals, digests, quiet hours, escalations, repeats, a survey's quota and a hackathon
+submission can be checked to the second.
 At the end every topic is read again from its start and nothing is sent twice.
 """
 
@@ -28,6 +28,7 @@ from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.hackathon import EVENT_TYPE_OF, ChallengePostedV1, HackathonCreatedV1, SubmissionSavedV1
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
     SURVEY_VERSION_PUBLISHED,
@@ -35,7 +36,7 @@ from shared.contracts.surveys import (
     SurveyResponseSubmittedV1,
     SurveyVersionPublishedV1,
 )
-from shared.contracts.topics import COMMENT_TRIAGE, FEEDBACK, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
+from shared.contracts.topics import COMMENT_TRIAGE, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS, Topic, topic_name
 from shared.contracts.triage import COMMENT_STATUS_CHANGED, CommentStatusChangedV1
 from shared.db import create_pool
 from shared.kafka import start_producer
@@ -66,6 +67,7 @@ route:
   routes:
     - {{name: lage, matchers: ["type = satisfaction.alert"], receiver: lage, digest: immediate, repeat_interval: 4h}}
     - {{name: umfragen, matchers: ["type = survey.quota_reached"], receiver: umfragen, digest: immediate}}
+    - {{name: hackathon, matchers: ["type = hackathon.submission"], receiver: hackathon, digest: immediate}}
     - name: abfall
       matchers: ["unit = abfallwirtschaft"]
       receiver: abfall
@@ -82,7 +84,7 @@ route:
 
 
 def routing(r: Receivers) -> str:
-    names = ("pr", "abfall", "leitung", "buergeramt", "lage", "umfragen", "barrierefreiheit")
+    names = ("pr", "abfall", "leitung", "buergeramt", "lage", "umfragen", "hackathon", "barrierefreiheit")
     hooks = [f"  - {{name: {n}, channel: {{type: webhook, url: '{r.url(n)}', secret_env: HOOK}}}}" for n in names]
     return ROUTING.format(receivers="\n".join(hooks))
 
@@ -119,6 +121,23 @@ def survey_part(at: datetime, response: uuid.UUID, **fields: Any) -> tuple[bytes
                                      **({"answers": {"zufrieden": 4}} | fields))  # fmt: skip
     raw = encode_envelope(SURVEY_RESPONSE_SUBMITTED, uuid.uuid4(), "/test", at, data.model_dump(mode="json"))
     return str(response).encode(), raw
+
+
+def hackathon_events(at: datetime) -> list[tuple[bytes, bytes]]:
+    """A hackathon with a challenge of the Stadtwerke and a submission saved twice (first version, then an edit)."""
+    base = {"hackathon_id": "hack", "at": at, "actor": "test"}
+    events = [
+        HackathonCreatedV1(**base, sequence=1, year=2026, title="Musterstadt hackt", description="d",
+                           criteria=[{"id": "nutzen", "name": "Nutzen", "weight": 1}]),
+        ChallengePostedV1(**base, sequence=2, challenge_id="zaehler", revision=1, org_unit="stadtwerke",
+                          title="Zählerstand melden", problem="p", contact="c", expected_outcome="o"),
+    ]  # fmt: skip
+    submission = {"submission_id": uuid.uuid4(), "team_id": uuid.uuid4(), "challenge_id": "zaehler",
+                  "title": "Zähler-App", "summary": "s", "description": "d", "licence": "MIT"}  # fmt: skip
+    events += [SubmissionSavedV1(**base, sequence=3, revision=1, **submission),
+               SubmissionSavedV1(**base, sequence=4, revision=2, **submission)]  # fmt: skip
+    return [(b"hack", encode_envelope(EVENT_TYPE_OF[type(e)], uuid.uuid4(), "/test", at, e.model_dump(mode="json")))
+            for e in events]  # fmt: skip
 
 
 def feedback(at: datetime, page: str, **fields: Any) -> tuple[uuid.UUID, bytes]:
@@ -238,6 +257,13 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         await s.send(SURVEY_RESPONSES, [survey_part(local(0, "10:25"), uuid.uuid4())])
         assert await s.at(local(0, "10:26")) == []
 
+        # A hackathon team's first submission goes to the unit of the challenge (once; not again for its edit).
+        await s.send(HACKATHON, hackathon_events(local(0, "10:27")))
+        assert await s.at(local(0, "10:27")) == []
+        assert summary(await s.at(local(0, "10:27:30"))) == [
+            ("hackathon", "Neue Einreichung zur Challenge „Zählerstand melden“", 0)
+        ]
+
         # Staff take on the first comment at 10:30; the other two stay unhandled.
         taken = CommentStatusChangedV1(response_id=a, org_unit="abfallwirtschaft", sequence=1, at=local(0, "10:30"),
                                        actor="anna", status="in_bearbeitung", previous="neu")  # fmt: skip
@@ -278,7 +304,7 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         ]
 
         expected = [(name, m["data"]["subject"]) for name, _, m in s.received]
-        assert len(expected) == 9
+        assert len(expected) == 10
 
         # Every topic read again from its start (a full replay, or a notifier whose positions were lost):
         # nothing is sent twice, nothing new is made.
