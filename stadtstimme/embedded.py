@@ -69,6 +69,7 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
         restored = await restore_archive(settings, pool)
         await _demo_surveys(settings, pool)
         await _demo_feedback(settings, pool, model)
+        await _demo_hackathon(settings, pool)
         return restored
     finally:
         await pool.close()
@@ -89,6 +90,18 @@ async def _demo_surveys(settings: Settings, pool: Any) -> None:
     try:
         for spec, _ in specs:
             await execute(pool, producer, settings, spec.id, spec.definition(), spec.status, "make run")
+    finally:
+        await producer.stop()
+
+
+async def _demo_hackathon(settings: Settings, pool: Any) -> None:
+    """The demo city's hackathon, open for registration (created once; a restart finds it)."""
+    from shared.kafka import start_producer
+    from stadtstimme.demo_hackathon import publish_demo_hackathon
+
+    producer = await start_producer(settings)
+    try:
+        await publish_demo_hackathon(settings, pool, producer)
     finally:
         await producer.stop()
 

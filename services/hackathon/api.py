@@ -28,6 +28,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.hackathon import domain, service, store
 from services.hackathon.domain import HackathonState, Refused
+from services.hackathon.mail import send_welcome
 from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
 from shared.contracts.hackathon import (
     LICENCES,
@@ -281,23 +282,28 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
 
     @router.post("/{hackathon_id}/participants")
     async def register(hackathon_id: str, body: RegisterBody, request: Request) -> Response:
-        participant_id, token = uuid.uuid4(), ""
+        participant_id, token, title = uuid.uuid4(), "", ""
 
         async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-            nonlocal token
+            nonlocal token, title
             decision = domain.register(state, participant_id, CONSENT_VERSION)
+            title = state.info.title
             if await store.person_by_email(conn, hackathon_id, body.email) is not None:
                 raise Refused("registered")
             token = await store.add_person(conn, hackathon_id, participant_id, body.name, body.email)
             return ParticipantRegisteredV1, decision
 
-        return await run(
+        response = await run(
             request,
             hackathon_id,
             f"participant:{participant_id}",
             decide,
             answer=lambda _: {"participant_id": str(participant_id), "token": token},
         )
+        if response.status_code == 201:
+            link = f"{settings.public_base_url.rstrip('/')}/hackathons/{hackathon_id}/zugang/{token}"
+            await send_welcome(settings, body.email, body.name, title, link)
+        return response
 
     @router.get("/{hackathon_id}/me")
     async def me(hackathon_id: str, request: Request) -> Response:

@@ -103,6 +103,10 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert demo.status_code == 200 and "/widget/v1/stadtstimme-" in demo.text and "Abfuhrkalender" in demo.text
     assert httpx.get(f"{base}/widget/v1/stadtstimme.js").status_code == 200
     assert f"{base}/demo/" in supervisor.output()  # printed for the new user
+    (hackathon,) = httpx.get(f"{base}/api/v1/hackathons").json()["items"]  # the demo hackathon, open to register
+    assert hackathon["phase"] == "anmeldung_offen" and hackathon["title"].startswith("Musterstadt hackt")
+    challenges = httpx.get(f"{base}/api/v1/hackathons/{hackathon['id']}").json()["challenges"]
+    assert len(challenges) == 3 and challenges[0]["evidence"][0]["satisfaction"]["responses"] > 0
     password = re.search(r"user demo-admin, password (\S+)", supervisor.output())
     assert password, "make run prints the demo administrator's sign-in"
     login = httpx.post(f"{base}/console/login", data={"username": "demo-admin", "password": password[1]},
@@ -140,9 +144,10 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert "stopped." in supervisor.output() and "warning" not in supervisor.output()
 
     assert supervisor.start() == token  # the token is kept under var/
-    # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer
+    # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer,
+    # and the demo hackathon's six events (created, two phases, three challenges)
     archived = len(demo_events(load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC"))
-    assert f"refilled the empty broker with {archived + 55} archived events" in supervisor.output()
+    assert f"refilled the empty broker with {archived + 55 + 6} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
     results = httpx.get(f"{base}/api/v1/staff/surveys/{survey['id']}/results",
                         headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
