@@ -22,6 +22,7 @@ from services.analytics.worker import (
 )
 from services.hackathon import store as hackathon_store
 from services.hackathon.projector import HackathonProjector
+from shared.consumer import load_offsets, save_offsets
 from shared.contracts.topics import (
     ALERTS,
     COMMENT_TRIAGE,
@@ -99,7 +100,7 @@ async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
     behind = 0
     for which, consumer, _ in ARCHIVES:
         async with pool.acquire() as conn:
-            stored = await store.load_offsets(conn, consumer, topic_name(which, settings.topic_prefix))
+            stored = await load_offsets(conn, consumer, topic_name(which, settings.topic_prefix))
         behind += sum([1 async for _ in scan(settings, stored, which)])
     return behind
 
@@ -196,7 +197,7 @@ async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:
             await producer.stop()
         end = {p: e for p, (_, e) in (await topic_extent(settings, which)).items()}
         async with pool.acquire() as conn:
-            await store.save_offsets(conn, consumer, topic, end)
+            await save_offsets(conn, consumer, topic, end)
         if sent:
             log.info("restored %d archived events into %s", sent, topic)
         total += sent

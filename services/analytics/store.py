@@ -143,37 +143,6 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
     )
 
 
-async def load_offsets(conn: asyncpg.Connection, consumer: str, topic: str) -> dict[int, int]:
-    rows = await conn.fetch(
-        "SELECT kafka_partition, next_offset FROM consumer_offset WHERE consumer = $1 AND topic = $2",
-        consumer,
-        topic,
-    )
-    return {r["kafka_partition"]: r["next_offset"] for r in rows}
-
-
-async def save_offsets(conn: asyncpg.Connection, consumer: str, topic: str, offsets: dict[int, int]) -> None:
-    await conn.execute(
-        """INSERT INTO consumer_offset (consumer, topic, kafka_partition, next_offset)
-           SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS u(p, o)
-           ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset""",
-        consumer,
-        topic,
-        list(offsets),
-        list(offsets.values()),
-    )
-
-
-async def record_dead_letters(
-    conn: asyncpg.Connection, consumer: str, topic: str, letters: Sequence[tuple[int, int, str, bytes]]
-) -> None:
-    await conn.executemany(
-        """INSERT INTO dead_letter (consumer, topic, kafka_partition, kafka_offset, error, payload)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
-        [(consumer, topic, p, o, err, payload) for p, o, err, payload in letters],
-    )
-
-
 async def reset_read_models(conn: asyncpg.Connection, consumer: str) -> None:
     """Empty every feedback read model and the projector's positions (before a replay)."""
     await conn.execute(

@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 from aiokafka import ConsumerRecord
 
-from services.analytics.worker import Projector
 from services.hackathon import store
 from services.hackathon.store import HackathonRow
+from shared.consumer import OffsetConsumer
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.topics import EVENT_TYPES, HACKATHON
@@ -28,7 +28,7 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> HackathonRow:
     return HackathonRow(envelope.id, envelope.type, data, record.value.decode())
 
 
-class HackathonProjector(Projector):
+class HackathonProjector(OffsetConsumer):
     TOPIC = HACKATHON
     NAME = "hackathon.projector"
 

@@ -18,25 +18,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter
+from pydantic import BaseModel
 
-from services.analytics import store
-from services.analytics.worker import Projector
 from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
 from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission
+from shared.consumer import OffsetConsumer, load_offsets, save_offsets
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
-from shared.contracts.envelope import decode_as, decode_envelope
+from shared.contracts.envelope import decode_envelope
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.hackathon import ChallengePostedV1, HackathonCreatedV1, SubmissionSavedV1
-from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyVersionPublishedV1
-from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, HACKATHON, SURVEY_RESPONSES, SURVEYS
+from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyVersionPublishedV1
+from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
 
@@ -47,10 +48,19 @@ LIMITED = Counter("stadtstimme_notifier_rate_limited_total", "Deliveries postpon
 DEAD = Counter("stadtstimme_notifier_dead_total", "Notifier deliveries given up (dead letters)", ["receiver"])
 
 
+def event_of(record: ConsumerRecord[bytes, bytes]) -> tuple[UUID, BaseModel]:
+    """Any event of our topics: its id and its data (``ValueError`` for anything else)."""
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    return envelope.id, data
+
+
 @dataclass
-class NotifierConsumer(Projector):
+class NotifierConsumer(OffsetConsumer):
     """Feedback events into notification rows (``outbox.enqueue``) and their escalations."""
 
+    TOPIC = FEEDBACK
     NAME = "notifier"
     FROM_START: ClassVar[bool] = False  # True: needs its topic's whole history (still notifies only what is new)
     config: NotifierConfig | None = None
@@ -73,10 +83,10 @@ class NotifierConsumer(Projector):
                 self.clock(),
             )
             self._since = await conn.fetchval("SELECT started_at FROM notifier_start WHERE consumer = $1", self.NAME)
-            stored = await store.load_offsets(conn, self.NAME, self.topic)
+            stored = await load_offsets(conn, self.NAME, self.topic)
             if not stored and not self.FROM_START:
                 ends = await consumer.end_offsets(partitions)
-                await store.save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
+                await save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
                 log.info("%s: first start, beginning at the end of %s", self.NAME, self.topic)
         await super()._seek_to_stored(consumer, partitions)
 
@@ -117,17 +127,13 @@ class AlertConsumer(NotifierConsumer):
     TOPIC = ALERTS
     NAME = "notifier.alerts"
 
-    @staticmethod
-    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        if record.value is None:
-            raise ValueError("empty record")
-        envelope, data = decode_envelope(record.value, EVENT_TYPES)
-        if not isinstance(data, SatisfactionAlertRaisedV1 | SatisfactionAlertResolvedV1):
-            raise ValueError(f"not a satisfaction alert: {envelope.type}")
-        return envelope.id, isinstance(data, SatisfactionAlertRaisedV1), data.model_dump(mode="json")
+    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        for event_id, raised, data in rows:
+        for event_id, event in rows:
+            if not isinstance(event, SatisfactionAlertRaisedV1 | SatisfactionAlertResolvedV1):
+                continue
+            raised, data = isinstance(event, SatisfactionAlertRaisedV1), event.model_dump(mode="json")
             item = str(data["alert_id"])
             if not raised:
                 await followups.close(conn, item, self.clock(), "resolved")
@@ -145,14 +151,10 @@ class TriageConsumer(NotifierConsumer):
     TOPIC = COMMENT_TRIAGE
     NAME = "notifier.triage"
 
-    @staticmethod
-    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        if record.value is None:
-            raise ValueError("empty record")
-        return decode_envelope(record.value, EVENT_TYPES)[1]
+    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        for data in rows:
+        for _, data in rows:
             why = handled_by(data)
             if why is not None:
                 await followups.close(conn, str(data.response_id), self.clock(), why)
@@ -166,14 +168,10 @@ class SurveyConsumer(NotifierConsumer):
     NAME = "notifier.surveys"
     FROM_START = True
 
-    @staticmethod
-    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        if record.value is None:
-            raise ValueError("empty record")
-        return decode_envelope(record.value, EVENT_TYPES)[1]
+    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        for data in rows:
+        for _, data in rows:
             if isinstance(data, SurveyVersionPublishedV1):
                 d = data.definition
                 await conn.execute(
@@ -211,16 +209,10 @@ class SurveyResponseConsumer(SurveyConsumer):
     TOPIC = SURVEY_RESPONSES
     NAME = "notifier.survey-responses"
 
-    @staticmethod
-    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        if record.value is None:
-            raise ValueError("empty record")
-        return decode_as(record.value, SURVEY_RESPONSE_SUBMITTED)[1]
-
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         latest: dict[str, datetime] = {}
-        for data in rows:
-            if data.answers and not data.flags:
+        for _, data in rows:
+            if isinstance(data, SurveyResponseSubmittedV1) and data.answers and not data.flags:
                 await conn.execute(
                     "INSERT INTO notifier_survey_response (survey_id, response_id) VALUES ($1, $2) "
                     "ON CONFLICT DO NOTHING",
@@ -240,12 +232,7 @@ class HackathonConsumer(NotifierConsumer):
     NAME = "notifier.hackathon"
     FROM_START = True
 
-    @staticmethod
-    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        if record.value is None:
-            raise ValueError("empty record")
-        envelope, data = decode_envelope(record.value, EVENT_TYPES)
-        return envelope.id, data
+    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, data in rows:

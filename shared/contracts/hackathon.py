@@ -16,7 +16,7 @@ an award that would exceed what is left is refused, so no event for it exists.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, get_args
 from uuid import UUID
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -35,30 +35,8 @@ Phase = Literal[
     "ergebnisse_veroeffentlicht",
     "archiv",
 ]
-PHASES: tuple[Phase, ...] = (
-    "entwurf",
-    "challenges_sammeln",
-    "anmeldung_offen",
-    "hackathon_laeuft",
-    "einreichung_geschlossen",
-    "jurierung",
-    "ergebnisse_veroeffentlicht",
-    "archiv",
-)
+PHASES: tuple[Phase, ...] = get_args(Phase)
 # Open licences a submission may choose (SPDX ids). No transfer of rights to the city is ever required.
-LICENCES: tuple[str, ...] = (
-    "MIT",
-    "Apache-2.0",
-    "BSD-3-Clause",
-    "MPL-2.0",
-    "LGPL-3.0-or-later",
-    "GPL-3.0-or-later",
-    "AGPL-3.0-or-later",
-    "EUPL-1.2",
-    "CC-BY-4.0",
-    "CC-BY-SA-4.0",
-    "CC0-1.0",
-)
 Licence = Literal[
     "MIT",
     "Apache-2.0",
@@ -72,6 +50,7 @@ Licence = Literal[
     "CC-BY-SA-4.0",
     "CC0-1.0",
 ]
+LICENCES: tuple[str, ...] = get_args(Licence)
 DEFAULT_BUDGET_CENTS = 1_000_000  # 10,000 EUR a year
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=160)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]

@@ -40,6 +40,13 @@ PUBLIC_ROUTES = {
     "/api/v1/metrics/org-units": "analytics",
     "/readyz/ingest": "ingest",
     "/readyz/analytics": "analytics",
+    "/readyz/hackathon": "hackathon",
+    "/api/v1/surveys": "ingest",
+    "/api/v1/survey-responses": "ingest",
+    "/console/inbox": "analytics",
+    "/api/v1/staff/notifications": "analytics",
+    "/hackathons/musterstadt-2026": "hackathon",
+    "/api/v1/hackathons/musterstadt-2026/participants": "hackathon",
 }
 KRAFT_REQUIRED = (
     "CLUSTER_ID",
