@@ -649,6 +649,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Ein Team hat im Hackathon „{hackathon}“ eine Lösung zu Ihrer Challenge „{challenge}“ eingereicht.",
         "en": "A team in the hackathon “{hackathon}” submitted a solution to your challenge “{challenge}”.",
     },
+    "notifier.subject.hackathon.phase_due": {
+        "de": "Geplant: „{phase}“ im Hackathon „{hackathon}“",
+        "en": "Planned: “{phase}” in the hackathon “{hackathon}”",
+    },
+    "notifier.summary.hackathon.phase_due": {
+        "de": "Laut Zeitplan beginnt am {at} die Phase „{phase}“. Der Hackathon ist noch nicht so weit: bitte "
+        "schalten Sie die Phase weiter, wenn es so bleibt.",
+        "en": "According to the schedule the phase “{phase}” starts on {at}. The hackathon has not got there yet: "
+        "please move it on if the plan stands.",
+    },
+    "notifier.fact.phase": {"de": "Phase", "en": "Phase"},
     "notifier.fact.hackathon": {"de": "Hackathon", "en": "Hackathon"},
     "notifier.fact.challenge": {"de": "Challenge", "en": "Challenge"},
     "hackathon.mail.subject": {
@@ -942,6 +953,461 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "We have received your feedback. The responsible team will review it.",
     },
     "form.back": {"de": "Zurück zur Seite", "en": "Back to the page"},
+    # The hackathon's public pages (services/hackathon/pages.py, templates/hackathon_*.html).
+    "hackathon.page.brand": {"de": "Hackathon", "en": "Hackathon"},
+    "hackathon.page.optional": {"de": "(freiwillig)", "en": "(optional)"},
+    "hackathon.page.error_prefix": {"de": "Fehler:", "en": "Error:"},
+    "hackathon.page.errors": {"de": "Bitte prüfen Sie Ihre Angaben:", "en": "Please check your entries:"},
+    "hackathon.page.back": {"de": "Zurück zu „{title}“", "en": "Back to “{title}”"},
+    "hackathon.page.to_register": {"de": "Zur Anmeldung", "en": "To the registration"},
+    "hackathon.page.when": {"de": "{day}, {time} Uhr", "en": "{day}, {time}"},
+    "hackathon.page.not_found.title": {"de": "Seite nicht gefunden", "en": "Page not found"},
+    "hackathon.page.not_found.body": {
+        "de": "Diesen Hackathon gibt es nicht, oder er ist noch nicht veröffentlicht.",
+        "en": "This hackathon does not exist or is not published yet.",
+    },
+    "hackathon.page.cross_site.title": {"de": "Anfrage abgelehnt", "en": "Request refused"},
+    "hackathon.page.cross_site.body": {
+        "de": "Diese Anfrage kam nicht von einer Seite dieser Website und wurde zu Ihrem Schutz nicht ausgeführt. "
+        "Bitte verwenden Sie die Formulare auf dieser Website.",
+        "en": "This request did not come from a page of this website and was not carried out, for your protection. "
+        "Please use the forms on this website.",
+    },
+    "hackathon.page.invalid_link.title": {"de": "Dieser Link ist ungültig", "en": "This link is not valid"},
+    "hackathon.page.invalid_link.body": {
+        "de": "Der persönliche Link ist unvollständig, gehört zu einem anderen Hackathon, oder die Daten dazu wurden "
+        "gelöscht. Bitte prüfen Sie, ob Sie den ganzen Link aus der E-Mail verwendet haben.",
+        "en": "The personal link is incomplete, belongs to another hackathon, or its data was deleted. Please check "
+        "that you used the whole link from the e-mail.",
+    },
+    "hackathon.page.error.unavailable": {
+        "de": "Das konnte gerade nicht gespeichert werden. Ihre Angaben sind erhalten: Bitte senden Sie das Formular "
+        "in einigen Sekunden noch einmal ab.",
+        "en": "This could not be saved just now. Your entries are kept: please send the form again in a few seconds.",
+    },
+    "hackathon.page.error.register.name": {
+        "de": "Bitte geben Sie Ihren Namen an (höchstens 100 Zeichen).",
+        "en": "Please enter your name (at most 100 characters).",
+    },
+    "hackathon.page.error.register.email": {
+        "de": "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@example.org.",
+        "en": "Please enter a valid e-mail address, for example name@example.org.",
+    },
+    "hackathon.page.error.register.consent": {
+        "de": "Bitte bestätigen Sie, dass Sie mit den Teilnahmebedingungen einverstanden sind.",
+        "en": "Please confirm that you agree to the terms of participation.",
+    },
+    "hackathon.page.error.team.name": {
+        "de": "Bitte geben Sie einen Teamnamen mit 2 bis 80 Zeichen an.",
+        "en": "Please enter a team name of 2 to 80 characters.",
+    },
+    "hackathon.page.error.join.code": {
+        "de": "Bitte geben Sie den Beitrittscode Ihres Teams an, zum Beispiel ABCD-EFGH.",
+        "en": "Please enter your team's join code, for example ABCD-EFGH.",
+    },
+    "hackathon.page.error.submission.title": {
+        "de": "Bitte geben Sie einen Titel mit 3 bis 160 Zeichen an.",
+        "en": "Please enter a title of 3 to 160 characters.",
+    },
+    "hackathon.page.error.submission.summary": {
+        "de": "Bitte fassen Sie Ihre Lösung in höchstens 500 Zeichen zusammen.",
+        "en": "Please summarise your solution in at most 500 characters.",
+    },
+    "hackathon.page.error.submission.description": {
+        "de": "Bitte beschreiben Sie Ihre Lösung (höchstens 10.000 Zeichen).",
+        "en": "Please describe your solution (at most 10,000 characters).",
+    },
+    "hackathon.page.error.submission.repository_url": {
+        "de": "Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt, oder lassen Sie das Feld leer.",
+        "en": "Please enter a complete address starting with https://, or leave the field empty.",
+    },
+    "hackathon.page.error.submission.demo_url": {
+        "de": "Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt, oder lassen Sie das Feld leer.",
+        "en": "Please enter a complete address starting with https://, or leave the field empty.",
+    },
+    "hackathon.page.error.submission.licence": {
+        "de": "Bitte wählen Sie eine der offenen Lizenzen.",
+        "en": "Please choose one of the open licences.",
+    },
+    "hackathon.page.error.vote.submission_id": {
+        "de": "Bitte wählen Sie eine Einreichung aus.",
+        "en": "Please choose a submission.",
+    },
+    "hackathon.page.notice.angemeldet": {
+        "de": "Sie sind angemeldet. Ihren persönlichen Link schicken wir Ihnen per E-Mail; Sie finden ihn auch unten "
+        "auf dieser Seite.",
+        "en": "You are registered. We are sending your personal link by e-mail; you also find it at the bottom of this "
+        "page.",
+    },
+    "hackathon.page.notice.team": {
+        "de": "Ihr Team ist gegründet. Geben Sie den Beitrittscode an Ihre Teammitglieder weiter.",
+        "en": "Your team is founded. Pass the join code on to your team members.",
+    },
+    "hackathon.page.notice.beigetreten": {"de": "Sie sind dem Team beigetreten.", "en": "You have joined the team."},
+    "hackathon.page.notice.verlassen": {"de": "Sie haben das Team verlassen.", "en": "You have left the team."},
+    "hackathon.page.notice.einreichung": {"de": "Ihre Einreichung ist gespeichert.", "en": "Your submission is saved."},
+    "hackathon.page.notice.stimme": {
+        "de": "Ihre Stimme ist gezählt. Sie können sie bis zum Ende der Abstimmung ändern.",
+        "en": "Your vote is counted. You can change it until the vote ends.",
+    },
+    "hackathon.page.notice.abgemeldet": {
+        "de": "Sie sind auf diesem Gerät abgemeldet. Mit Ihrem persönlichen Link kommen Sie wieder in den "
+        "Teilnahmebereich.",
+        "en": "You are signed out on this device. Your personal link takes you back to the participant area.",
+    },
+    "hackathon.page.notice.geloescht": {
+        "de": "Ihre Daten sind gelöscht. Danke fürs Mitmachen!",
+        "en": "Your data is deleted. Thank you for taking part!",
+    },
+    "hackathon.page.public.phase": {"de": "Aktuelle Phase:", "en": "Current phase:"},
+    "hackathon.page.public.register": {"de": "Jetzt anmelden", "en": "Register now"},
+    "hackathon.page.public.area_registered": {
+        "de": "Schon angemeldet? Zum Teilnahmebereich",
+        "en": "Registered already? To the participant area",
+    },
+    "hackathon.page.public.area": {
+        "de": "Zum Teilnahmebereich (für Angemeldete)",
+        "en": "To the participant area (for registered people)",
+    },
+    "hackathon.page.public.soon": {
+        "de": "Die Challenges werden gerade gesammelt. Die Anmeldung öffnet bald.",
+        "en": "The challenges are being collected. Registration opens soon.",
+    },
+    "hackathon.page.public.stats": {"de": "Zahlen zum Hackathon", "en": "The hackathon in figures"},
+    "hackathon.page.public.participants": {"de": "Teilnehmende", "en": "participants"},
+    "hackathon.page.public.teams": {"de": "Teams", "en": "teams"},
+    "hackathon.page.public.submissions": {"de": "Einreichungen", "en": "submissions"},
+    "hackathon.page.public.challenges": {"de": "Die Challenges", "en": "The challenges"},
+    "hackathon.page.public.no_challenges": {"de": "Noch keine Challenges.", "en": "No challenges yet."},
+    "hackathon.page.public.schedule": {"de": "Zeitplan", "en": "Schedule"},
+    "hackathon.page.public.current": {"de": "(aktuell)", "en": "(current)"},
+    "hackathon.page.public.rules": {"de": "Regeln", "en": "Rules"},
+    "hackathon.page.public.team_size": {"de": "Teamgröße", "en": "Team size"},
+    "hackathon.page.public.team_size_value": {"de": "höchstens {size} Personen", "en": "at most {size} people"},
+    "hackathon.page.public.criteria": {"de": "Bewertung der Jury", "en": "Jury criteria"},
+    "hackathon.page.public.criterion": {"de": "{name} (Gewicht {weight})", "en": "{name} (weight {weight})"},
+    "hackathon.page.public.licences": {"de": "Lizenz", "en": "Licence"},
+    "hackathon.page.public.licences_value": {
+        "de": "Jede Einreichung steht unter einer offenen Lizenz. Die Rechte bleiben bei den Teams; die Stadt verlangt "
+        "keine Übertragung von Rechten.",
+        "en": "Every submission is under an open licence. The rights stay with the teams; the city asks for no "
+        "transfer of rights.",
+    },
+    "hackathon.page.public.vote": {"de": "Publikumspreis", "en": "Community award"},
+    "hackathon.page.public.vote_value": {
+        "de": "Die Teilnehmenden stimmen über die Einreichungen der anderen Teams ab.",
+        "en": "Participants vote on the other teams' submissions.",
+    },
+    "hackathon.page.challenge.problem": {"de": "Problem", "en": "Problem"},
+    "hackathon.page.challenge.context": {"de": "Hintergrund", "en": "Context"},
+    "hackathon.page.challenge.outcome": {"de": "Erwartetes Ergebnis", "en": "Expected outcome"},
+    "hackathon.page.challenge.contact": {"de": "Ansprechstelle", "en": "Contact"},
+    "hackathon.page.challenge.data": {"de": "Daten und Dokumentation", "en": "Data and documentation"},
+    "hackathon.page.challenge.evidence": {
+        "de": "Rückmeldungen von Bürgerinnen und Bürgern",
+        "en": "Feedback from citizens",
+    },
+    "hackathon.page.evidence.none": {
+        "de": "Keine Rückmeldungen in den letzten 90 Tagen.",
+        "en": "No feedback in the last 90 days.",
+    },
+    "hackathon.page.evidence.responses": {
+        "de": "{count} Rückmeldungen in den letzten 90 Tagen",
+        "en": "{count} responses in the last 90 days",
+    },
+    "hackathon.page.evidence.helpful": {
+        "de": "{share} % fanden die Seite hilfreich",
+        "en": "{share}% found the page helpful",
+    },
+    "hackathon.page.evidence.rating": {
+        "de": "durchschnittliche Bewertung {mean} von 5",
+        "en": "mean rating {mean} of 5",
+    },
+    "hackathon.page.results.title": {"de": "Ergebnisse", "en": "Results"},
+    "hackathon.page.results.normalised": {
+        "de": "Die Punkte sind je Jurorin und Juror normalisiert, damit strenge und milde Bewertungen gleich zählen.",
+        "en": "Scores are normalised per juror, so strict and lenient scoring count the same.",
+    },
+    "hackathon.page.results.rank": {"de": "Platz {rank}", "en": "Rank {rank}"},
+    "hackathon.page.results.unranked": {"de": "Ohne Wertung", "en": "Not ranked"},
+    "hackathon.page.results.tied": {"de": "gleichauf", "en": "tied"},
+    "hackathon.page.results.team": {"de": "Team", "en": "Team"},
+    "hackathon.page.results.name_hidden": {"de": "Name nicht veröffentlicht", "en": "Name not published"},
+    "hackathon.page.results.score": {"de": "Punkte der Jury", "en": "Jury score"},
+    "hackathon.page.results.challenge": {"de": "Challenge", "en": "Challenge"},
+    "hackathon.page.results.summary": {"de": "Kurzfassung", "en": "Summary"},
+    "hackathon.page.results.statement": {"de": "Begründung der Jury", "en": "Jury statement"},
+    "hackathon.page.results.award": {"de": "Preis", "en": "Prize"},
+    "hackathon.page.results.votes": {"de": "Stimmen im Publikumspreis", "en": "Community votes"},
+    "hackathon.page.results.licence": {"de": "Lizenz", "en": "Licence"},
+    "hackathon.page.results.repository": {"de": "Quellcode", "en": "Source code"},
+    "hackathon.page.results.demo": {"de": "Demo", "en": "Demo"},
+    "hackathon.page.results.empty": {"de": "Es gab keine Einreichungen.", "en": "There were no submissions."},
+    "hackathon.page.register.title": {"de": "Anmeldung: {title}", "en": "Registration: {title}"},
+    "hackathon.page.register.intro": {
+        "de": "Melden Sie sich an, um im Team an den Challenges mitzuarbeiten. Danach erhalten Sie einen persönlichen "
+        "Link per E-Mail, mit dem Sie jederzeit wieder in Ihren Teilnahmebereich kommen.",
+        "en": "Register to work on the challenges in a team. You then get a personal link by e-mail that takes you "
+        "back to your participant area at any time.",
+    },
+    "hackathon.page.register.name": {"de": "Name", "en": "Name"},
+    "hackathon.page.register.name_hint": {
+        "de": "So sehen Sie Ihre Teammitglieder. Ein Vorname genügt.",
+        "en": "This is how your team members see you. A first name is enough.",
+    },
+    "hackathon.page.register.email": {"de": "E-Mail-Adresse", "en": "E-mail address"},
+    "hackathon.page.register.email_hint": {
+        "de": "Dorthin schicken wir Ihren persönlichen Link. Die Adresse wird nicht veröffentlicht.",
+        "en": "We send your personal link there. The address is never published.",
+    },
+    "hackathon.page.register.terms": {
+        "de": "Teilnahmebedingungen und Datenschutz",
+        "en": "Terms of participation and privacy",
+    },
+    "hackathon.page.register.terms.stored": {
+        "de": "Wir speichern nur Ihren Namen und Ihre E-Mail-Adresse, und zwar ausschließlich in der Datenbank der "
+        "Stadt.",
+        "en": "We store only your name and e-mail address, and only in the city's database.",
+    },
+    "hackathon.page.register.terms.purpose": {
+        "de": "Wir verwenden sie nur für diesen Hackathon: für Ihren persönlichen Link, Ihr Team und Nachrichten zum "
+        "Ablauf. Ihren Namen sehen nur Ihre Teammitglieder.",
+        "en": "We use them for this hackathon only: for your personal link, your team and messages about the event. "
+        "Only your team members see your name.",
+    },
+    "hackathon.page.register.terms.erase": {
+        "de": "Sie können Ihre Daten jederzeit herunterladen und löschen: im Teilnahmebereich unter „Meine Daten“.",
+        "en": "You can download and delete your data at any time: in the participant area under “My data”.",
+    },
+    "hackathon.page.register.terms.rights": {
+        "de": "Sie übertragen der Stadt keine Rechte an Ihren Ideen, Ihrem Code oder Ihren Texten.",
+        "en": "You transfer no rights in your ideas, code or texts to the city.",
+    },
+    "hackathon.page.register.terms.licence": {
+        "de": "Einreichungen stehen unter einer offenen Lizenz Ihrer Wahl (zum Beispiel EUPL-1.2, MIT oder CC-BY-4.0), "
+        "damit alle sie nutzen dürfen.",
+        "en": "Submissions are under an open licence of your choice (for example EUPL-1.2, MIT or CC-BY-4.0), so that "
+        "everyone may use them.",
+    },
+    "hackathon.page.register.terms.cookie": {
+        "de": "Nach der Anmeldung hält Sie ein einziges, technisch notwendiges Cookie 90 Tage lang angemeldet. Es gibt "
+        "keine Analyse- oder Werbe-Cookies.",
+        "en": "After registering, one strictly necessary cookie keeps you signed in for 90 days. There are no "
+        "analytics or advertising cookies.",
+    },
+    "hackathon.page.register.consent": {
+        "de": "Ich habe diese Hinweise gelesen und nehme zu diesen Bedingungen teil.",
+        "en": "I have read these notes and take part on these terms.",
+    },
+    "hackathon.page.register.submit": {"de": "Anmelden", "en": "Register"},
+    "hackathon.page.register.closed": {
+        "de": "Die Anmeldung ist in der Phase „{phase}“ nicht möglich.",
+        "en": "Registration is not possible in the phase “{phase}”.",
+    },
+    "hackathon.page.register.use_link": {
+        "de": "Mit dem persönlichen Link aus Ihrer Anmelde-E-Mail kommen Sie in Ihren Teilnahmebereich.",
+        "en": "The personal link in your registration e-mail takes you to your participant area.",
+    },
+    "hackathon.page.area.title": {"de": "Teilnahmebereich: {title}", "en": "Participant area: {title}"},
+    "hackathon.page.area.signed_in": {"de": "Angemeldet als {name}.", "en": "Signed in as {name}."},
+    "hackathon.page.area.to_public": {"de": "Zur Seite des Hackathons", "en": "To the hackathon's page"},
+    "hackathon.page.team.title": {"de": "Ihr Team", "en": "Your team"},
+    "hackathon.page.team.name": {"de": "Teamname", "en": "Team name"},
+    "hackathon.page.team.published": {"de": "Name in den Ergebnissen", "en": "Name in the results"},
+    "hackathon.page.team.published_yes": {"de": "wird veröffentlicht", "en": "is published"},
+    "hackathon.page.team.published_no": {"de": "wird nicht veröffentlicht", "en": "is not published"},
+    "hackathon.page.team.members": {"de": "Mitglieder", "en": "Members"},
+    "hackathon.page.team.code": {"de": "Beitrittscode", "en": "Join code"},
+    "hackathon.page.team.code_hint": {
+        "de": "Geben Sie diesen Code an Ihre Mitstreiterinnen und Mitstreiter weiter: Nach ihrer Anmeldung treten sie "
+        "damit bei (höchstens {size} Personen je Team).",
+        "en": "Pass this code on to your teammates: after registering, they join with it (at most {size} people per "
+        "team).",
+    },
+    "hackathon.page.team.leave": {"de": "Team verlassen", "en": "Leave the team"},
+    "hackathon.page.team.none": {"de": "Sie sind noch in keinem Team.", "en": "You are not in a team yet."},
+    "hackathon.page.team.create": {"de": "Ein Team gründen", "en": "Found a team"},
+    "hackathon.page.team.name_hint": {
+        "de": "2 bis 80 Zeichen; im Hackathon einmalig.",
+        "en": "2 to 80 characters; unique in the hackathon.",
+    },
+    "hackathon.page.team.publish": {
+        "de": "Teamname mit den Ergebnissen veröffentlichen",
+        "en": "Publish the team name with the results",
+    },
+    "hackathon.page.team.publish_hint": {
+        "de": "Ohne Häkchen steht in den Ergebnissen „Name nicht veröffentlicht“.",
+        "en": "Without the tick, the results say “Name not published”.",
+    },
+    "hackathon.page.team.create_submit": {"de": "Team gründen", "en": "Found the team"},
+    "hackathon.page.team.join": {"de": "Einem Team beitreten", "en": "Join a team"},
+    "hackathon.page.team.join_hint": {
+        "de": "Den Code bekommen Sie von jemandem aus dem Team, zum Beispiel ABCD-EFGH.",
+        "en": "Someone in the team gives you the code, for example ABCD-EFGH.",
+    },
+    "hackathon.page.team.join_submit": {"de": "Team beitreten", "en": "Join the team"},
+    "hackathon.page.team.closed": {
+        "de": "Teams bilden sich, solange die Anmeldung offen ist oder der Hackathon läuft.",
+        "en": "Teams form while registration is open or the hackathon is running.",
+    },
+    "hackathon.page.submission.title": {"de": "Einreichungen Ihres Teams", "en": "Your team's submissions"},
+    "hackathon.page.submission.no_team": {
+        "de": "Einreichungen gehören einem Team: Gründen Sie zuerst ein Team oder treten Sie einem bei.",
+        "en": "Submissions belong to a team: found a team or join one first.",
+    },
+    "hackathon.page.submission.intro": {
+        "de": "Je Challenge kann Ihr Team eine Lösung einreichen und bis zum Ende der Einreichung bearbeiten.",
+        "en": "Your team can submit one solution per challenge and edit it until submissions close.",
+    },
+    "hackathon.page.submission.deadline": {"de": "Die Frist endet am {deadline}.", "en": "The deadline is {deadline}."},
+    "hackathon.page.submission.not_yet": {
+        "de": "Einreichen können Sie, sobald der Hackathon läuft.",
+        "en": "You can submit once the hackathon is running.",
+    },
+    "hackathon.page.submission.closed": {
+        "de": "Die Einreichung ist geschlossen; Einreichungen können nicht mehr geändert werden.",
+        "en": "Submissions are closed and can no longer be changed.",
+    },
+    "hackathon.page.submission.for": {"de": "Challenge: {challenge}", "en": "Challenge: {challenge}"},
+    "hackathon.page.submission.saved": {"de": "Gespeichert (Fassung {revision}).", "en": "Saved (version {revision})."},
+    "hackathon.page.submission.none": {
+        "de": "Keine Einreichung zu dieser Challenge.",
+        "en": "No submission for this challenge.",
+    },
+    "hackathon.page.submission.choose": {"de": "Bitte wählen", "en": "Please choose"},
+    "hackathon.page.submission.submit": {"de": "Einreichung speichern", "en": "Save the submission"},
+    "hackathon.page.submission.field.title": {"de": "Titel", "en": "Title"},
+    "hackathon.page.submission.field.summary": {"de": "Kurzfassung", "en": "Summary"},
+    "hackathon.page.submission.field.description": {"de": "Beschreibung", "en": "Description"},
+    "hackathon.page.submission.field.repository_url": {"de": "Adresse des Quellcodes", "en": "Source code address"},
+    "hackathon.page.submission.field.demo_url": {"de": "Adresse einer Demo", "en": "Demo address"},
+    "hackathon.page.submission.field.licence": {"de": "Lizenz", "en": "Licence"},
+    "hackathon.page.submission.hint.title": {"de": "3 bis 160 Zeichen.", "en": "3 to 160 characters."},
+    "hackathon.page.submission.hint.summary": {
+        "de": "Ein, zwei Sätze für die Ergebnisseite; höchstens 500 Zeichen.",
+        "en": "One or two sentences for the results page; at most 500 characters.",
+    },
+    "hackathon.page.submission.hint.description": {
+        "de": "Was löst Ihre Lösung, wie funktioniert sie, was braucht die Stadt, um sie zu betreiben? Höchstens "
+        "10.000 Zeichen.",
+        "en": "What does your solution solve, how does it work, what does the city need to run it? At most 10,000 "
+        "characters.",
+    },
+    "hackathon.page.submission.hint.repository_url": {
+        "de": "Ein öffentliches Repository, zum Beispiel https://codeberg.org/team/projekt.",
+        "en": "A public repository, for example https://codeberg.org/team/project.",
+    },
+    "hackathon.page.submission.hint.demo_url": {
+        "de": "Eine Seite, auf der man die Lösung ausprobieren kann; beginnt mit https://.",
+        "en": "A page where the solution can be tried out; starts with https://.",
+    },
+    "hackathon.page.submission.hint.licence": {
+        "de": "Eine offene Lizenz, unter der alle Ihre Lösung nutzen dürfen. Die Rechte bleiben bei Ihnen; die Stadt "
+        "verlangt keine Übertragung.",
+        "en": "An open licence under which everyone may use your solution. The rights stay with you; the city asks for "
+        "no transfer.",
+    },
+    "hackathon.page.vote.title": {"de": "Publikumspreis", "en": "Community award"},
+    "hackathon.page.vote.legend": {
+        "de": "Welche Einreichung eines anderen Teams überzeugt Sie am meisten?",
+        "en": "Which submission of another team convinces you most?",
+    },
+    "hackathon.page.vote.hint": {
+        "de": "Sie haben eine Stimme und können sie bis zum Ende der Jurierung ändern. Für das eigene Team kann man "
+        "nicht abstimmen.",
+        "en": "You have one vote and can change it until judging ends. You cannot vote for your own team.",
+    },
+    "hackathon.page.vote.submit": {"de": "Stimme abgeben", "en": "Cast the vote"},
+    "hackathon.page.vote.none": {
+        "de": "Es gibt noch keine Einreichungen anderer Teams.",
+        "en": "There are no submissions of other teams yet.",
+    },
+    "hackathon.page.link.title": {"de": "Ihr persönlicher Link", "en": "Your personal link"},
+    "hackathon.page.link.intro": {
+        "de": "Mit diesem Link kommen Sie auf jedem Gerät in Ihren Teilnahmebereich. Bewahren Sie ihn auf und geben "
+        "Sie ihn nicht weiter: Wer ihn hat, kann in Ihrem Namen handeln.",
+        "en": "This link takes you to your participant area on any device. Keep it and do not pass it on: whoever has "
+        "it can act in your name.",
+    },
+    "hackathon.page.data.title": {"de": "Meine Daten", "en": "My data"},
+    "hackathon.page.data.intro": {
+        "de": "Gespeichert sind Ihr Name, Ihre E-Mail-Adresse, Ihr Team, die Einreichungen Ihres Teams und Ihre Stimme "
+        "im Publikumspreis.",
+        "en": "Stored are your name, your e-mail address, your team, your team's submissions and your community vote.",
+    },
+    "hackathon.page.data.download": {"de": "Meine Daten herunterladen (JSON)", "en": "Download my data (JSON)"},
+    "hackathon.page.data.erase": {"de": "Meine Daten löschen", "en": "Delete my data"},
+    "hackathon.page.sign_out": {"de": "Abmelden", "en": "Sign out"},
+    "hackathon.page.sign_out.hint": {
+        "de": "Abmelden auf diesem Gerät, zum Beispiel an einem geteilten Computer. Wieder hinein kommen Sie mit Ihrem "
+        "persönlichen Link.",
+        "en": "Sign out on this device, for example on a shared computer. Your personal link takes you back in.",
+    },
+    "hackathon.page.erase.title": {"de": "Meine Daten löschen", "en": "Delete my data"},
+    "hackathon.page.erase.intro": {
+        "de": "{name}, wenn Sie Ihre Daten löschen, endet Ihre Teilnahme an „{title}“:",
+        "en": "{name}, if you delete your data, your participation in “{title}” ends:",
+    },
+    "hackathon.page.erase.what.person": {
+        "de": "Ihr Name und Ihre E-Mail-Adresse werden gelöscht; Ihr persönlicher Link gilt nicht mehr.",
+        "en": "Your name and e-mail address are deleted; your personal link no longer works.",
+    },
+    "hackathon.page.erase.what.team": {"de": "Sie verlassen Ihr Team.", "en": "You leave your team."},
+    "hackathon.page.erase.what.vote": {
+        "de": "Ihre Stimme im Publikumspreis wird entfernt.",
+        "en": "Your community vote is removed.",
+    },
+    "hackathon.page.erase.what.submissions": {
+        "de": "Die Einreichungen Ihres Teams bleiben dem Team erhalten.",
+        "en": "Your team's submissions stay with the team.",
+    },
+    "hackathon.page.erase.download": {"de": "Vorher eine Kopie sichern?", "en": "Keep a copy first?"},
+    "hackathon.page.erase.confirm": {"de": "Meine Daten endgültig löschen", "en": "Delete my data for good"},
+    "hackathon.page.erase.cancel": {
+        "de": "Abbrechen und zurück zum Teilnahmebereich",
+        "en": "Cancel and go back to the participant area",
+    },
+    "hackathon.page.licence.MIT": {"de": "MIT-Lizenz (MIT)", "en": "MIT License (MIT)"},
+    "hackathon.page.licence.Apache-2.0": {
+        "de": "Apache-Lizenz 2.0 (Apache-2.0)",
+        "en": "Apache License 2.0 (Apache-2.0)",
+    },
+    "hackathon.page.licence.BSD-3-Clause": {
+        "de": "BSD-Lizenz mit drei Klauseln (BSD-3-Clause)",
+        "en": "BSD 3-Clause License (BSD-3-Clause)",
+    },
+    "hackathon.page.licence.MPL-2.0": {
+        "de": "Mozilla Public License 2.0 (MPL-2.0)",
+        "en": "Mozilla Public License 2.0 (MPL-2.0)",
+    },
+    "hackathon.page.licence.LGPL-3.0-or-later": {
+        "de": "GNU Lesser General Public License 3.0 oder neuer (LGPL-3.0-or-later)",
+        "en": "GNU Lesser General Public License 3.0 or later (LGPL-3.0-or-later)",
+    },
+    "hackathon.page.licence.GPL-3.0-or-later": {
+        "de": "GNU General Public License 3.0 oder neuer (GPL-3.0-or-later)",
+        "en": "GNU General Public License 3.0 or later (GPL-3.0-or-later)",
+    },
+    "hackathon.page.licence.AGPL-3.0-or-later": {
+        "de": "GNU Affero General Public License 3.0 oder neuer (AGPL-3.0-or-later)",
+        "en": "GNU Affero General Public License 3.0 or later (AGPL-3.0-or-later)",
+    },
+    "hackathon.page.licence.EUPL-1.2": {
+        "de": "Europäische Union Public Licence 1.2 (EUPL-1.2)",
+        "en": "European Union Public Licence 1.2 (EUPL-1.2)",
+    },
+    "hackathon.page.licence.CC-BY-4.0": {
+        "de": "Creative Commons Namensnennung 4.0 (CC-BY-4.0)",
+        "en": "Creative Commons Attribution 4.0 (CC-BY-4.0)",
+    },
+    "hackathon.page.licence.CC-BY-SA-4.0": {
+        "de": "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 4.0 (CC-BY-SA-4.0)",
+        "en": "Creative Commons Attribution-ShareAlike 4.0 (CC-BY-SA-4.0)",
+    },
+    "hackathon.page.licence.CC0-1.0": {
+        "de": "Creative Commons Zero 1.0, gemeinfrei (CC0-1.0)",
+        "en": "Creative Commons Zero 1.0, public domain (CC0-1.0)",
+    },
 }
 
 # The citizen widget's texts ("widget.*") live in one JSON file that the widget's build bundles and the server's

@@ -2,6 +2,8 @@
 
 * **Repeat**: an alert that is still raised is notified again to the same receiver every ``repeat_interval`` of
   the route that delivered it, until it is resolved (like Alertmanager's ``repeat_interval``).
+* **Reminder**: a hackathon phase whose planned start has come while the hackathon has not reached it yet
+  (moving on is an explicit staff action): once, at the planned time, to the route's receivers.
 * **Escalation**: a route with ``escalate_after`` and ``escalate_to`` sends an item that is still unhandled after
   that time to ``escalate_to`` (once). A comment or barrier report counts as handled when staff take it on:
   moved out of "neu" (in Bearbeitung, erledigt, Spam), assigned to someone, or confirmed as spam. An alert
@@ -85,6 +87,34 @@ async def schedule(
     return added
 
 
+async def remind(
+    conn: asyncpg.Connection, signal: Signal, deliveries: list[Delivery], item: str, at: datetime, now: datetime
+) -> int:
+    """Send ``signal`` at ``at`` unless ``item`` is closed before (a planned phase start that staff have not acted
+    on); returns how many reminders are new."""
+    if await conn.fetchval("SELECT true FROM notifier_handled WHERE item = $1", item):
+        return 0
+    added = 0
+    message = orjson.dumps(outbox.message_of(signal, with_text=False)).decode()
+    for d in deliveries:
+        added += await conn.fetchval(
+            """WITH row AS (
+                   INSERT INTO notification_followup (id, kind, item, receiver, target, labels, message, next_at,
+                                                      created_at)
+                   VALUES ($1, 'reminder', $2, $3, $3, $4::jsonb, $5::jsonb, $6, $7) ON CONFLICT DO NOTHING
+                   RETURNING 1)
+               SELECT count(*) FROM row""",
+            followup_id("reminder", item, d.receiver),
+            item,
+            d.receiver,
+            orjson.dumps(signal.labels).decode(),
+            message,
+            at,
+            now,
+        )
+    return added
+
+
 async def close(conn: asyncpg.Connection, item: str, now: datetime, why: str) -> int:
     """The item is handled: its open follow-ups end, and follow-ups it would get later are never made."""
     await conn.execute(
@@ -108,6 +138,7 @@ async def fire_due(conn: asyncpg.Connection, config: NotifierConfig, tz: ZoneInf
     """Turn due follow-ups into notifications (through the outbox, so grouping, digests and quiet hours of the
     route apply); returns how many notifications were made."""
     made = 0
+    next_at: datetime | None
     async with conn.transaction():
         rows = await conn.fetch(
             """SELECT * FROM notification_followup WHERE closed_at IS NULL AND next_at <= $1
@@ -123,12 +154,15 @@ async def fire_due(conn: asyncpg.Connection, config: NotifierConfig, tz: ZoneInf
                 continue
             m = orjson.loads(r["message"])
             number = r["sent"] + 1
-            if r["kind"] == "repeat":
+            why_closed = "escalated"
+            if r["kind"] == "reminder":  # once, as scheduled: the phase's planned start has come
+                delivery, subject, summary, next_at, why_closed = origin, m["subject"], m["summary"], None, "reminded"
+            elif r["kind"] == "repeat":
                 delivery = origin
                 since = r["created_at"].astimezone(tz).strftime("%d.%m.%Y %H:%M")
                 subject = text("notifier.subject.repeat", subject=m["subject"])
                 summary = text("notifier.summary.repeat", since=since, summary=m["summary"])
-                next_at: datetime | None = now + origin.policy.repeat_interval
+                next_at = now + origin.policy.repeat_interval
             else:
                 after = human(origin.policy.escalate_after or (now - r["created_at"]))
                 policy = replace(origin.policy, receiver=r["target"], escalate_after=None, escalate_to=None)
@@ -151,12 +185,13 @@ async def fire_due(conn: asyncpg.Connection, config: NotifierConfig, tz: ZoneInf
             await conn.execute(
                 """UPDATE notification_followup SET sent = $2, next_at = coalesce($3, next_at),
                        closed_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END,
-                       closed_why = CASE WHEN $3::timestamptz IS NULL THEN 'escalated' END
+                       closed_why = CASE WHEN $3::timestamptz IS NULL THEN $5 END
                    WHERE id = $1""",
                 r["id"],
                 number,
                 next_at,
                 now,
+                why_closed,
             )
     return made
 

@@ -30,12 +30,18 @@ from pydantic import BaseModel
 from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
-from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission
+from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission, phase_due
 from shared.consumer import OffsetConsumer, load_offsets, save_offsets
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.feedback import decode_feedback_event
-from shared.contracts.hackathon import ChallengePostedV1, HackathonCreatedV1, SubmissionSavedV1
+from shared.contracts.hackathon import (
+    PHASES,
+    ChallengePostedV1,
+    HackathonCreatedV1,
+    HackathonPhaseChangedV1,
+    SubmissionSavedV1,
+)
 from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyVersionPublishedV1
 from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
@@ -242,6 +248,11 @@ class HackathonConsumer(NotifierConsumer):
                     data.hackathon_id,
                     data.title,
                 )
+                await self._reminders(conn, data)
+            elif isinstance(data, HackathonPhaseChangedV1):
+                reached = PHASES[: PHASES.index(data.phase) + 1]
+                for phase in reached:
+                    await followups.close(conn, f"hackathon:{data.hackathon_id}:{phase}", self.clock(), "reached")
             elif isinstance(data, ChallengePostedV1):
                 await conn.execute(
                     """INSERT INTO notifier_hackathon_challenge (hackathon_id, challenge_id, org_unit, title)
@@ -266,6 +277,19 @@ class HackathonConsumer(NotifierConsumer):
                 signal = from_submission(event_id, data.model_dump(mode="json"), row["hackathon"], row["title"],
                                          row["org_unit"], unit, self.settings.public_base_url)  # fmt: skip
                 await self._notify(conn, signal, None, repeat=False)
+
+    async def _reminders(self, conn: asyncpg.Connection, data: HackathonCreatedV1) -> None:
+        """A reminder for each planned phase start (moving on is an explicit staff action)."""
+        assert self.config is not None
+        tz = ZoneInfo(self.settings.timezone)
+        for planned in data.schedule:
+            if self._old(planned.starts_at):
+                continue
+            when = planned.starts_at.astimezone(tz).strftime("%d.%m.%Y, %H:%M")
+            signal = phase_due(data.hackathon_id, data.title, planned.phase, when, self.settings.public_base_url)
+            item = f"hackathon:{data.hackathon_id}:{planned.phase}"
+            deliveries = self.config.deliveries(signal.labels)
+            await followups.remind(conn, signal, deliveries, item, planned.starts_at, self.clock())
 
 
 def handled_by(event: Any) -> str | None:

@@ -7,6 +7,8 @@
 * A survey whose counted responses reach its quota: ``survey.quota_reached`` (severity info, label ``survey``).
 * A hackathon team's new submission: ``hackathon.submission`` (severity info), routed by the unit that posted the
   challenge; the submission's title counts as citizen text.
+* A hackathon phase whose planned start has come before staff moved on: ``hackathon.phase_due`` (severity info),
+  sent as a reminder at that time (see ``followups``).
 * A satisfaction alert raised or resolved (analytics' burst rule): ``satisfaction.alert``, severity warning for
   both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
 
@@ -163,4 +165,18 @@ def from_submission(
         ),
         link=f"{public_url.rstrip('/')}/hackathons/{quote(str(data['hackathon_id']), safe='')}",
         texts=(str(data["title"]),),
+    )
+
+
+def phase_due(hackathon_id: str, hackathon_title: str, phase: str, starts_at: str, public_url: str) -> Signal:
+    """The reminder that ``phase`` was planned to start at ``starts_at`` (local time, formatted)."""
+    name = text(f"hackathon.phase.{phase}")
+    return Signal(
+        event_id=uuid5(SIGNAL_NAMESPACE, f"phase-due|{hackathon_id}|{phase}|{starts_at}"),
+        labels={"type": "hackathon.phase_due", "severity": "info"},
+        subject=text("notifier.subject.hackathon.phase_due", phase=name, hackathon=hackathon_title),
+        summary=text("notifier.summary.hackathon.phase_due", phase=name, hackathon=hackathon_title, at=starts_at),
+        facts=((text("notifier.fact.hackathon"), hackathon_title), (text("notifier.fact.phase"), name)),
+        link=f"{public_url.rstrip('/')}/hackathons/{quote(hackathon_id, safe='')}",
+        texts=(),
     )

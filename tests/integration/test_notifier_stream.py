@@ -3,8 +3,8 @@
 The notifier's consumers, the analytics projector and the alert evaluator run in this process against the real
 broker and database, and deliveries go over HTTP to webhook receivers on loopback that verify signatures. Only
 time is simulated: a clock the consumers and the dispatcher read, stepped through a Monday and a Tuesday morning,
-so that group waits, intervals, digests, quiet hours, escalations, repeats, a survey's quota and a hackathon
-submission can be checked to the second.
+so that group waits, intervals, digests, quiet hours, escalations, repeats, a survey's quota, a hackathon
+submission and a phase reminder can be checked to the second.
 At the end every topic is read again from its start and nothing is sent twice.
 """
 
@@ -28,7 +28,13 @@ from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
-from shared.contracts.hackathon import EVENT_TYPE_OF, ChallengePostedV1, HackathonCreatedV1, SubmissionSavedV1
+from shared.contracts.hackathon import (
+    EVENT_TYPE_OF,
+    ChallengePostedV1,
+    HackathonCreatedV1,
+    HackathonPhaseChangedV1,
+    SubmissionSavedV1,
+)
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
     SURVEY_VERSION_PUBLISHED,
@@ -67,7 +73,7 @@ route:
   routes:
     - {{name: lage, matchers: ["type = satisfaction.alert"], receiver: lage, digest: immediate, repeat_interval: 4h}}
     - {{name: umfragen, matchers: ["type = survey.quota_reached"], receiver: umfragen, digest: immediate}}
-    - {{name: hackathon, matchers: ["type = hackathon.submission"], receiver: hackathon, digest: immediate}}
+    - {{name: hackathon, matchers: ["type ^= hackathon."], receiver: hackathon, digest: immediate}}
     - name: abfall
       matchers: ["unit = abfallwirtschaft"]
       receiver: abfall
@@ -128,7 +134,9 @@ def hackathon_events(at: datetime) -> list[tuple[bytes, bytes]]:
     base = {"hackathon_id": "hack", "at": at, "actor": "test"}
     events = [
         HackathonCreatedV1(**base, sequence=1, year=2026, title="Musterstadt hackt", description="d",
-                           criteria=[{"id": "nutzen", "name": "Nutzen", "weight": 1}]),
+                           criteria=[{"id": "nutzen", "name": "Nutzen", "weight": 1}],
+                           schedule=[{"phase": "einreichung_geschlossen", "starts_at": local(0, "11:30")},
+                                     {"phase": "jurierung", "starts_at": local(0, "11:45")}]),
         ChallengePostedV1(**base, sequence=2, challenge_id="zaehler", revision=1, org_unit="stadtwerke",
                           title="Zählerstand melden", problem="p", contact="c", expected_outcome="o"),
     ]  # fmt: skip
@@ -270,6 +278,21 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         event = encode_envelope(COMMENT_STATUS_CHANGED, uuid.uuid4(), "/test", taken.at, taken.model_dump(mode="json"))
         await s.send(COMMENT_TRIAGE, [(str(a).encode(), event)])
         assert await s.at(local(0, "10:30")) == []
+        # The planned end of submissions has come and staff have not moved on: one reminder. They move the
+        # hackathon to "Jurierung" just before its planned start: no reminder for that.
+        assert await s.at(local(0, "11:30")) == []
+        assert summary(await s.at(local(0, "11:30:30"))) == [
+            ("hackathon", "Geplant: „Einreichung geschlossen“ im Hackathon „Musterstadt hackt“", 0)
+        ]
+        moved = HackathonPhaseChangedV1(hackathon_id="hack", sequence=5, at=local(0, "11:44"), actor="test",
+                                        phase="jurierung", previous="einreichung_geschlossen")  # fmt: skip
+        raw = encode_envelope(
+            EVENT_TYPE_OF[type(moved)], uuid.uuid4(), "/test", moved.at, moved.model_dump(mode="json")
+        )
+        await s.send(HACKATHON, [(b"hack", raw)])
+        assert await s.at(local(0, "11:44")) == []
+        assert await s.at(local(0, "11:46")) == []
+
         # Two hours after each: escalated to the management, together (the second joins the waiting message).
         assert await s.at(local(0, "12:00:10")) == []
         escalated = await s.at(local(0, "12:02"))
@@ -304,7 +327,7 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         ]
 
         expected = [(name, m["data"]["subject"]) for name, _, m in s.received]
-        assert len(expected) == 10
+        assert len(expected) == 11
 
         # Every topic read again from its start (a full replay, or a notifier whose positions were lost):
         # nothing is sent twice, nothing new is made.
