@@ -1,0 +1,629 @@
+"""The hackathon's pages for citizens under ``/hackathons`` (German, English by Accept-Language or ``?lang=en``;
+no JavaScript, no tracking): the hackathon with its challenges and results, registration, the personal link, and
+the participant area (team, submissions, community vote, own data). Every change goes through ``service.command``
+with the same decisions as the JSON API (``api``); a refused or invalid form comes back with what was typed.
+
+The only cookie is the participant's personal token: HttpOnly, SameSite=Lax, over https Secure and ``__Host-``
+prefixed; strictly necessary for the signed-in area (TDDDG §25(2)), so no consent banner. Every POST must come from
+our own origin (CSRF protection without tokens, as in the console).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import orjson
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from services.analytics.console_ui import read_form
+from services.hackathon import domain, service, store
+from services.hackathon.api import (
+    CONSENT_VERSION,
+    JoinBody,
+    Producer,
+    RegisterBody,
+    SubmissionBody,
+    TeamBody,
+    VoteBody,
+    _evidence,
+    _team_names,
+    public_view,
+)
+from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
+from services.hackathon.mail import send_welcome
+from shared.auth import same_origin
+from shared.contracts.hackathon import (
+    LICENCES,
+    ParticipantErasedV1,
+    ParticipantRegisteredV1,
+    SubmissionSavedV1,
+    TeamCreatedV1,
+    TeamJoinedV1,
+    TeamLeftV1,
+    VoteCastV1,
+)
+from shared.messages import LANGUAGES, pick_language, text
+from shared.settings import Settings
+from shared.templates import render_page, template_environment
+
+PREFIX = "/hackathons"
+COOKIE_MAX_AGE = 90 * 24 * 3600
+CSP = "default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+# Success notices after a redirect (``?ok=…``): on the participant area, and on the public page after leaving.
+AREA_NOTICES = ("angemeldet", "team", "beigetreten", "verlassen", "einreichung", "stimme")
+PUBLIC_NOTICES = ("abgemeldet", "geloescht")
+# Refusals that concern one field of the form they come from (the field's name in the form).
+REFUSAL_FIELDS = {"team_name_taken": "name", "unknown_team": "code", "team_full": "code", "registered": "email",
+                  "own_team": "submission_id", "unknown_submission": "submission_id"}  # fmt: skip
+_TEMPLATES = template_environment(Path(__file__).parent / "templates")
+
+DecideFor = Callable[[uuid.UUID, Any], service.Decide]
+
+
+def participant_cookie(public_base_url: str) -> tuple[str, bool]:
+    """(cookie name, Secure flag): over https ``__Host-`` prefixed and Secure, as for the staff session."""
+    secure = public_base_url.startswith("https://")
+    return ("__Host-stadtstimme-hackathon" if secure else "stadtstimme-hackathon"), secure
+
+
+def language(request: Request) -> str:
+    given = request.query_params.get("lang")
+    return given if given in LANGUAGES else pick_language(request.headers.get("accept-language"))
+
+
+# ---- Formatting for the public page (pure: a view of ``api.public_view`` in, what the template shows out) ----
+
+
+def _decimal(value: float, digits: int, lang: str) -> str:
+    formatted = f"{value:.{digits}f}"
+    return formatted.replace(".", ",") if lang == "de" else formatted
+
+
+def _web_link(url: str | None) -> str | None:
+    """Only http(s) addresses become links (evidence pages are plain strings, never a ``javascript:`` link)."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def _figures(found: dict[str, Any] | None, lang: str) -> str:
+    if not found:
+        return text("hackathon.page.evidence.none", lang)
+    parts = [text("hackathon.page.evidence.responses", lang, count=found["responses"])]
+    if found["helpful_share"] is not None:
+        share = _decimal(found["helpful_share"] * 100, 0, lang)
+        parts.append(text("hackathon.page.evidence.helpful", lang, share=share))
+    if found["mean_rating"] is not None:
+        parts.append(text("hackathon.page.evidence.rating", lang, mean=_decimal(found["mean_rating"], 1, lang)))
+    return "; ".join(parts)
+
+
+def when(value: datetime, tz: ZoneInfo, lang: str) -> str:
+    local = value.astimezone(tz)
+    return text("hackathon.page.when", lang, day=local.strftime("%d.%m.%Y"), time=local.strftime("%H:%M"))
+
+
+def licence_label(licence: str, lang: str) -> str:
+    return text(f"hackathon.page.licence.{licence}", lang)
+
+
+def public_context(view: dict[str, Any], tz: ZoneInfo, lang: str) -> dict[str, Any]:
+    """What the public page shows of ``api.public_view``: dates, figures and names as citizens read them."""
+    titles = {c["challenge_id"]: c["title"] for c in view["challenges"]}
+    schedule = [
+        {"phase": p["phase"], "iso": p["starts_at"], "when": when(datetime.fromisoformat(p["starts_at"]), tz, lang)}
+        for p in view["schedule"]
+    ]
+    challenges = [
+        {
+            **c,
+            "evidence": [
+                {
+                    "url": e["page_url"],
+                    "link": _web_link(e["page_url"]),
+                    "note": e["note"],
+                    "figures": _figures(e["satisfaction"], lang),
+                }
+                for e in c["evidence"]
+            ],
+        }
+        for c in view["challenges"]
+    ]
+    results = None
+    if view["results"] is not None:
+        results = [
+            {
+                **e,
+                "challenge": titles.get(e["challenge_id"], e["challenge_id"]),
+                "licence_label": licence_label(e["licence"], lang),
+            }
+            for e in view["results"]["ranking"]
+        ]
+    return {"view": view, "schedule": schedule, "challenges": challenges, "results": results}
+
+
+# ---- Forms ----
+
+
+def validated(
+    model: type[BaseModel], values: dict[str, Any], form: str, prefix: str, lang: str
+) -> tuple[BaseModel | None, list[dict[str, Any]]]:
+    """A form's values as the API's request model, or its errors: one message per invalid field, in form order
+    (``hackathon.page.error.<form>.<field>``; the field's id in the page is ``prefix`` + its name)."""
+    try:
+        return model.model_validate(values), []
+    except ValidationError as exc:
+        fields = list(dict.fromkeys(str(e["loc"][0]) for e in exc.errors() if e["loc"]))
+        return None, [{"field": prefix + f, "message": text(f"hackathon.page.error.{form}.{f}", lang)} for f in fields]
+
+
+def refusal(exc: Refused, prefix: str, lang: str) -> dict[str, Any]:
+    values = {k: text(f"hackathon.phase.{v}", lang) if k == "phase" else v for k, v in exc.values.items()}
+    message = text(f"hackathon.refused.{exc.code}", lang, **values)
+    if exc.code == "registered":
+        message += " " + text("hackathon.page.register.use_link", lang)
+    field = REFUSAL_FIELDS.get(exc.code)
+    return {"field": prefix + field if field else None, "message": message}
+
+
+def refusal_status(exc: Refused) -> int:
+    return 422 if exc.status in (404, 422) else 409
+
+
+def simple(model: type[BaseModel], decision: Callable[[HackathonState], dict[str, Any]]) -> service.Decide:
+    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+        return model, decision(state)
+
+    return decide
+
+
+# ---- The participant's commands, decided exactly as in ``api`` ----
+
+
+def new_team(pid: uuid.UUID, body: TeamBody) -> service.Decide:
+    team = uuid.uuid4()
+
+    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+        decision = domain.create_team(state, pid, team, body.name, body.publish_name)
+        await store.add_team_code(conn, state.id, team)
+        return TeamCreatedV1, decision
+
+    return decide
+
+
+def join(pid: uuid.UUID, body: JoinBody) -> service.Decide:
+    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+        team = await store.team_by_code(conn, state.id, body.code)
+        if team is None:
+            raise Refused("unknown_team", 404)
+        return TeamJoinedV1, domain.join_team(state, pid, team)
+
+    return decide
+
+
+def leave(pid: uuid.UUID, _: None) -> service.Decide:
+    return simple(TeamLeftV1, lambda s: domain.leave_team(s, pid))
+
+
+def submission_for(challenge_id: str) -> DecideFor:
+    def save(pid: uuid.UUID, body: SubmissionBody) -> service.Decide:
+        fields = {"challenge_id": challenge_id, **body.model_dump(mode="json")}
+        return simple(
+            SubmissionSavedV1,
+            lambda s: domain.save_submission(s, pid, uuid.uuid4(), fields, datetime.now().astimezone()),
+        )
+
+    return save
+
+
+def vote(pid: uuid.UUID, body: VoteBody) -> service.Decide:
+    return simple(VoteCastV1, lambda s: domain.cast_vote(s, pid, body.submission_id))
+
+
+def erase(pid: uuid.UUID, _: None) -> service.Decide:
+    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+        decision = domain.erase_participant(state, pid)
+        await store.erase_person(conn, pid)
+        return ParticipantErasedV1, decision
+
+    return decide
+
+
+async def own_data(conn: asyncpg.Connection, state: HackathonState, person: asyncpg.Record) -> dict[str, Any]:
+    """Everything stored about a participant: the same document as ``GET /api/v1/hackathons/{id}/me``."""
+    pid = person["participant_id"]
+    team_id = state.team_of.get(pid)
+    team = state.teams.get(team_id) if team_id else None
+    members = await store.names(conn, team.members) if team else {}
+    code = await store.team_code(conn, team.id) if team else None
+    return {
+        "participant_id": str(pid),
+        "name": person["name"],
+        "email": person["email"],
+        "registered_at": person["created_at"].isoformat(),
+        "team": None
+        if team is None
+        else {
+            "id": str(team.id),
+            "name": team.name,
+            "code": code,
+            "publish_name": team.publish_name,
+            "members": [members.get(m, "") for m in team.members],
+        },
+        "submissions": [
+            s.model_dump(mode="json", exclude={"actor"})
+            for s in state.submissions.values()
+            if team and s.team_id == team.id
+        ],
+        "vote": str(state.votes[pid]) if pid in state.votes else None,
+    }
+
+
+def _shown_code(code: str | None) -> str | None:
+    """A join code as people read it out: two groups of four (joining accepts it with or without the dash)."""
+    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code
+
+
+def vote_choices(state: HackathonState, own_team: uuid.UUID | None) -> list[dict[str, Any]]:
+    """The other teams' submissions, oldest first; team names only where the team agreed to publish them."""
+    titles = {c.challenge_id: c.title for c in state.challenges.values()}
+    choices = []
+    for s in sorted(state.submissions.values(), key=lambda s: s.sequence):
+        if s.team_id == own_team:
+            continue
+        team = state.teams.get(s.team_id)
+        choices.append({"id": str(s.submission_id), "title": s.title, "team": team.name if team and team.publish_name
+                        else None, "challenge": titles.get(s.challenge_id, s.challenge_id)})  # fmt: skip
+    return choices
+
+
+def _submission_values(found: SubmissionSavedV1 | None) -> dict[str, str]:
+    if found is None:
+        return {"title": "", "summary": "", "description": "", "repository_url": "", "demo_url": "", "licence": ""}
+    return {
+        "title": found.title,
+        "summary": found.summary,
+        "description": found.description,
+        "repository_url": str(found.repository_url or ""),
+        "demo_url": str(found.demo_url or ""),
+        "licence": found.licence,
+    }
+
+
+def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
+    cookie, secure = participant_cookie(settings.public_base_url)
+    tz = ZoneInfo(settings.timezone)
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    headers = {"X-Frame-Options": "DENY"}
+    if secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        lang = language(request)
+        return render_page(
+            _TEMPLATES,
+            template,
+            csp=CSP,
+            status=status,
+            headers=headers,
+            lang=lang,
+            t=lambda key, **values: text(key, lang, **values),
+            **context,
+        )
+
+    def message(request: Request, status: int, name: str, link: tuple[str, str] | None = None) -> HTMLResponse:
+        """A page that only says something: ``hackathon.page.<name>.title`` and ``.body``."""
+        return page(request, "hackathon_message.html", status, name=name, link=link)
+
+    def not_found(request: Request) -> HTMLResponse:
+        return message(request, 404, "not_found")
+
+    def cross_site(request: Request) -> HTMLResponse:
+        return message(request, 403, "cross_site")
+
+    def see_other(location: str) -> RedirectResponse:
+        return RedirectResponse(
+            location, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"} | headers
+        )
+
+    def url(hackathon_id: str, *path: str) -> str:
+        return "/".join((PREFIX, quote(hackathon_id, safe=""), *path))
+
+    def sign_in(response: Response, token: str) -> Response:
+        response.set_cookie(cookie, token, max_age=COOKIE_MAX_AGE, path="/", secure=secure, httponly=True,
+                            samesite="lax")  # fmt: skip
+        return response
+
+    def sign_out(response: Response) -> Response:
+        response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="lax")
+        return response
+
+    async def published(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState | None:
+        """The hackathon, unless it is unknown or still a draft (neither exists for citizens)."""
+        state = await store.state(conn, hackathon_id[:64])
+        return None if state.created is None or state.phase == "entwurf" else state
+
+    async def signed_in(conn: asyncpg.Connection, request: Request, hackathon_id: str) -> asyncpg.Record | None:
+        token = request.cookies.get(cookie)
+        return await store.person_by_token(conn, hackathon_id, token[:200]) if token else None
+
+    async def command(hackathon_id: str, actor: str, decide: service.Decide) -> BaseModel:
+        return await service.command(pool, await producer(), settings, hackathon_id, actor, decide)
+
+    # ---- Public ----
+
+    @router.get("/{hackathon_id}")
+    async def public(hackathon_id: str, request: Request) -> Response:
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+            if state is None:
+                return not_found(request)
+            view = public_view(state, await _evidence(conn, state), await _team_names(conn, state))
+        lang = language(request)
+        ok = request.query_params.get("ok")
+        return page(
+            request,
+            "hackathon_public.html",
+            **public_context(view, tz, lang),
+            notice=ok if ok in PUBLIC_NOTICES else None,
+            registration_open=state.phase in TEAM_PHASES,
+            url=url(state.id),
+        )
+
+    # ---- Registration and the personal link ----
+
+    def registration(
+        request: Request, state: HackathonState, status: int = 200, values: dict[str, Any] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> HTMLResponse:  # fmt: skip
+        errors = errors or []
+        return page(
+            request,
+            "hackathon_register.html",
+            status,
+            title=state.info.title,
+            url=url(state.id),
+            phase=state.phase,
+            registration_open=state.phase in TEAM_PHASES,
+            values=values or {"name": "", "email": "", "consent": False},
+            errors=errors,
+            field_errors={e["field"]: e["message"] for e in errors if e["field"]},
+        )
+
+    @router.get("/{hackathon_id}/anmeldung")
+    async def registration_form(hackathon_id: str, request: Request) -> Response:
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+            if state is None:
+                return not_found(request)
+            if await signed_in(conn, request, state.id) is not None:
+                return see_other(url(state.id, "mitmachen"))
+        return registration(request, state)
+
+    @router.post("/{hackathon_id}/anmeldung")
+    async def register(hackathon_id: str, request: Request) -> Response:
+        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+            return cross_site(request)
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        lang = language(request)
+        form = await read_form(request)
+        values: dict[str, Any] = {"name": form.get("name", "").strip(), "email": form.get("email", "").strip(),
+                                  "consent": form.get("consent") == "ja"}  # fmt: skip
+        _, errors = validated(RegisterBody, values, "register", "", lang)
+        if errors:
+            return registration(request, state, 422, values, errors)
+        participant_id, token = uuid.uuid4(), ""
+
+        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+            nonlocal token
+            decision = domain.register(state, participant_id, CONSENT_VERSION)
+            if await store.person_by_email(conn, state.id, values["email"]) is not None:
+                raise Refused("registered")
+            token = await store.add_person(conn, state.id, participant_id, values["name"], values["email"])
+            return ParticipantRegisteredV1, decision
+
+        try:
+            await command(state.id, f"participant:{participant_id}", decide)
+        except Refused as exc:
+            return registration(request, state, refusal_status(exc), values, [refusal(exc, "", lang)])
+        except (KafkaError, TimeoutError):
+            error = {"field": None, "message": text("hackathon.page.error.unavailable", lang)}
+            return registration(request, state, 503, values, [error])
+        link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
+        await send_welcome(settings, values["email"], values["name"], state.info.title, link)
+        return sign_in(see_other(url(state.id, "mitmachen") + "?ok=angemeldet"), token)
+
+    @router.get("/{hackathon_id}/zugang/{token}")
+    async def personal_link(hackathon_id: str, token: str, request: Request) -> Response:
+        """The link from the registration mail: signs in on this device."""
+        async with pool.acquire() as conn:
+            person = await store.person_by_token(conn, hackathon_id[:64], token[:200])
+        if person is None:
+            return message(request, 401, "invalid_link", (url(hackathon_id, "anmeldung"), "hackathon.page.to_register"))
+        return sign_in(see_other(url(hackathon_id, "mitmachen")), token)
+
+    # ---- The participant area ----
+
+    async def area(
+        request: Request, state: HackathonState, person: asyncpg.Record, status: int = 200, *, form: str | None = None,
+        values: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
+    ) -> HTMLResponse:  # fmt: skip
+        """The participant area; after a refused or invalid form (``form``) with what was entered (``values``)."""
+        lang = language(request)
+        pid = person["participant_id"]
+        team_id = state.team_of.get(pid)
+        team = state.teams.get(team_id) if team_id else None
+        async with pool.acquire() as conn:
+            members = await store.names(conn, team.members) if team else {}
+            code = await store.team_code(conn, team.id) if team else None
+        deadline = domain.submission_deadline(state)
+        team_view = None
+        if team is not None:
+            team_view = {"name": team.name, "publish_name": team.publish_name, "code": _shown_code(code),
+                         "members": [members.get(m, "") for m in team.members]}  # fmt: skip
+        challenges = []
+        for c in state.challenges.values():
+            saved = state.submission_of(team.id, c.challenge_id) if team else None
+            entered = values if form == f"submission:{c.challenge_id}" else None
+            challenges.append({"id": c.challenge_id, "title": c.title, "saved": saved,
+                               "shown": entered or _submission_values(saved)})  # fmt: skip
+        errors = errors or []
+        ok = request.query_params.get("ok")
+        token = request.cookies.get(cookie, "")
+        return page(
+            request,
+            "hackathon_area.html",
+            status,
+            title=state.info.title,
+            url=url(state.id),
+            phase=state.phase,
+            name=person["name"],
+            team=team_view,
+            max_team_size=state.info.max_team_size,
+            can_team=state.phase in TEAM_PHASES,
+            can_submit=state.phase == "hackathon_laeuft" and (deadline is None or datetime.now(UTC) < deadline),
+            deadline=when(deadline, tz, lang) if deadline else None,
+            can_vote=state.info.community_vote and state.phase in VOTE_PHASES,
+            challenges=challenges,
+            choices=vote_choices(state, team_id),
+            my_vote=str(state.votes[pid]) if pid in state.votes else None,
+            licences=[(licence, licence_label(licence, lang)) for licence in LICENCES],
+            personal_link=f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}",
+            notice=ok if ok in AREA_NOTICES else None,
+            form=form,
+            values=values or {},
+            errors=errors,
+            field_errors={e["field"]: e["message"] for e in errors if e["field"]},
+        )
+
+    async def participant(request: Request, hackathon_id: str) -> tuple[HackathonState, asyncpg.Record] | Response:
+        """The hackathon and its signed-in participant, or the answer for anyone else (to the registration)."""
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+            if state is None:
+                return not_found(request)
+            person = await signed_in(conn, request, state.id)
+        if person is None:
+            return see_other(url(state.id, "anmeldung"))
+        return state, person
+
+    @router.get("/{hackathon_id}/mitmachen")
+    async def participant_area(hackathon_id: str, request: Request) -> Response:
+        found = await participant(request, hackathon_id)
+        if isinstance(found, Response):
+            return found
+        return await area(request, *found)
+
+    async def act(
+        request: Request, hackathon_id: str, form: str, prefix: str, values: dict[str, Any],
+        model: type[BaseModel] | None, decide_for: DecideFor, ok: str, body: dict[str, Any] | None = None,
+    ) -> Response:  # fmt: skip
+        """One form of the participant area: same origin, signed in, valid (``body``, else ``values``, by the API's
+        model), decided and published; then back to the area with a notice, or the form again with the reason."""
+        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+            return cross_site(request)
+        found = await participant(request, hackathon_id)
+        if isinstance(found, Response):
+            return found
+        state, person = found
+        lang = language(request)
+        parsed = None
+        if model is not None:
+            parsed, errors = validated(model, values if body is None else body, form.partition(":")[0], prefix, lang)
+            if errors:
+                return await area(request, state, person, 422, form=form, values=values, errors=errors)
+        pid = person["participant_id"]
+        try:
+            await command(state.id, f"participant:{pid}", decide_for(pid, parsed))
+        except Refused as exc:
+            async with pool.acquire() as conn:
+                state = await store.state(conn, state.id)
+            errors = [refusal(exc, prefix, lang)]
+            return await area(request, state, person, refusal_status(exc), form=form, values=values, errors=errors)
+        except (KafkaError, TimeoutError):
+            errors = [{"field": None, "message": text("hackathon.page.error.unavailable", lang)}]
+            return await area(request, state, person, 503, form=form, values=values, errors=errors)
+        if ok in PUBLIC_NOTICES:  # erased: signed out, back on the public page
+            return sign_out(see_other(url(state.id) + f"?ok={ok}"))
+        return see_other(url(state.id, "mitmachen") + f"?ok={ok}")
+
+    @router.post("/{hackathon_id}/mitmachen/team")
+    async def create_team(hackathon_id: str, request: Request) -> Response:
+        form = await read_form(request)
+        values = {"name": form.get("name", "").strip(), "publish_name": form.get("publish_name") == "ja"}
+        return await act(request, hackathon_id, "team", "team-", values, TeamBody, new_team, "team")
+
+    @router.post("/{hackathon_id}/mitmachen/beitreten")
+    async def join_team(hackathon_id: str, request: Request) -> Response:
+        values = {"code": (await read_form(request)).get("code", "").strip()}
+        return await act(request, hackathon_id, "join", "join-", values, JoinBody, join, "beigetreten")
+
+    @router.post("/{hackathon_id}/mitmachen/verlassen")
+    async def leave_team(hackathon_id: str, request: Request) -> Response:
+        return await act(request, hackathon_id, "leave", "", {}, None, leave, "verlassen")
+
+    @router.post("/{hackathon_id}/mitmachen/einreichung/{challenge_id}")
+    async def save_submission(hackathon_id: str, challenge_id: str, request: Request) -> Response:
+        form = await read_form(request, limit=65536)
+        values = {k: form.get(k, "").strip() for k in ("title", "summary", "description", "repository_url",
+                                                        "demo_url", "licence")}  # fmt: skip
+        body = {**values, "repository_url": values["repository_url"] or None, "demo_url": values["demo_url"] or None}
+        prefix = f"s-{challenge_id[:64]}-"
+        return await act(request, hackathon_id, f"submission:{challenge_id[:64]}", prefix, values, SubmissionBody,
+                         submission_for(challenge_id[:64]), "einreichung", body)  # fmt: skip
+
+    @router.post("/{hackathon_id}/mitmachen/stimme")
+    async def cast_vote(hackathon_id: str, request: Request) -> Response:
+        values = {"submission_id": (await read_form(request)).get("submission_id", "")}
+        return await act(request, hackathon_id, "vote", "vote-", values, VoteBody, vote, "stimme")
+
+    @router.get("/{hackathon_id}/mitmachen/daten")
+    async def download(hackathon_id: str, request: Request) -> Response:
+        """Everything stored about the participant as a JSON file (DSGVO Art. 15 and 20)."""
+        found = await participant(request, hackathon_id)
+        if isinstance(found, Response):
+            return found
+        state, person = found
+        async with pool.acquire() as conn:
+            data = await own_data(conn, state, person)
+        return Response(
+            orjson.dumps(data, option=orjson.OPT_INDENT_2),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="hackathon-{state.id}-meine-daten.json"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @router.get("/{hackathon_id}/mitmachen/loeschen")
+    async def erase_confirmation(hackathon_id: str, request: Request) -> Response:
+        found = await participant(request, hackathon_id)
+        if isinstance(found, Response):
+            return found
+        state, person = found
+        return page(request, "hackathon_erase.html", title=state.info.title, url=url(state.id), name=person["name"])
+
+    @router.post("/{hackathon_id}/mitmachen/loeschen")
+    async def erase_data(hackathon_id: str, request: Request) -> Response:
+        return await act(request, hackathon_id, "erase", "", {}, None, erase, "geloescht")
+
+    @router.post("/{hackathon_id}/abmelden")
+    async def sign_out_here(hackathon_id: str, request: Request) -> Response:
+        """Sign out on this device (coming back needs the personal link)."""
+        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+            return cross_site(request)
+        return sign_out(see_other(url(hackathon_id) + "?ok=abgemeldet"))
+
+    return router
