@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -27,8 +26,19 @@ from fastapi.responses import Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.hackathon import domain, service, store
+from services.hackathon.decisions import (
+    NewTeam,
+    Registration,
+    erase,
+    join,
+    leave,
+    own_data,
+    simple,
+    submission_for,
+    vote,
+)
 from services.hackathon.domain import HackathonState, Refused
-from services.hackathon.mail import send_welcome
+from services.hackathon.mail import welcome
 from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
 from shared.contracts.hackathon import (
     LICENCES,
@@ -42,17 +52,10 @@ from shared.contracts.hackathon import (
     JurorInvitedV1,
     JuryStatementSavedV1,
     Licence,
-    ParticipantErasedV1,
-    ParticipantRegisteredV1,
     Phase,
     PhaseDate,
     ScorecardExcludedV1,
     ScorecardSubmittedV1,
-    SubmissionSavedV1,
-    TeamCreatedV1,
-    TeamJoinedV1,
-    TeamLeftV1,
-    VoteCastV1,
 )
 from shared.contracts.surveys import Slug
 from shared.messages import text
@@ -60,7 +63,6 @@ from shared.problems import problem, request_language
 from shared.settings import Settings
 
 PREFIX = "/api/v1/hackathons"
-CONSENT_VERSION = "2026-1"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Producer = Callable[[], Awaitable[AIOKafkaProducer]]
 
@@ -229,12 +231,6 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         body = answer(event) if answer else {"sequence": getattr(event, "sequence", None)}
         return _json(body, status)
 
-    def simple(model: type[BaseModel], decision: Callable[[HackathonState], dict[str, Any]]) -> service.Decide:
-        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-            return model, decision(state)
-
-        return decide
-
     async def guarded(request: Request, handler: Callable[[], Awaitable[Response]]) -> Response:
         try:
             return await handler()
@@ -282,27 +278,17 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
 
     @router.post("/{hackathon_id}/participants")
     async def register(hackathon_id: str, body: RegisterBody, request: Request) -> Response:
-        participant_id, token, title = uuid.uuid4(), "", ""
-
-        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-            nonlocal token, title
-            decision = domain.register(state, participant_id, CONSENT_VERSION)
-            title = state.info.title
-            if await store.person_by_email(conn, hackathon_id, body.email) is not None:
-                raise Refused("registered")
-            token = await store.add_person(conn, hackathon_id, participant_id, body.name, body.email)
-            return ParticipantRegisteredV1, decision
-
+        registration = Registration(body.name, body.email)
         response = await run(
             request,
             hackathon_id,
-            f"participant:{participant_id}",
-            decide,
-            answer=lambda _: {"participant_id": str(participant_id), "token": token},
+            f"participant:{registration.participant_id}",
+            registration,
+            answer=lambda _: {"participant_id": str(registration.participant_id), "token": registration.token},
         )
         if response.status_code == 201:
-            link = f"{settings.public_base_url.rstrip('/')}/hackathons/{hackathon_id}/zugang/{token}"
-            await send_welcome(settings, body.email, body.name, title, link)
+            link = f"{settings.public_base_url.rstrip('/')}/hackathons/{hackathon_id}/zugang/{registration.token}"
+            welcome(settings, body.email, body.name, registration.title, link)
         return response
 
     @router.get("/{hackathon_id}/me")
@@ -312,144 +298,58 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         async def handler() -> Response:
             person = await participant(request, hackathon_id)
             async with pool.acquire() as conn:
-                state = await store.state(conn, hackathon_id)
-                team_id = state.team_of.get(person["participant_id"])
-                team = state.teams.get(team_id) if team_id else None
-                members = await store.names(conn, team.members) if team else {}
-                code = await store.team_code(conn, team.id) if team else None
-            submissions = [s for s in state.submissions.values() if team and s.team_id == team.id]
-            return _json(
-                {
-                    "participant_id": str(person["participant_id"]),
-                    "name": person["name"],
-                    "email": person["email"],
-                    "registered_at": person["created_at"].isoformat(),
-                    "team": None
-                    if team is None
-                    else {
-                        "id": str(team.id),
-                        "name": team.name,
-                        "code": code,
-                        "publish_name": team.publish_name,
-                        "members": [members.get(m, "") for m in team.members],
-                    },
-                    "submissions": [s.model_dump(mode="json", exclude={"actor"}) for s in submissions],
-                    "vote": str(state.votes[person["participant_id"]])
-                    if person["participant_id"] in state.votes
-                    else None,
-                }
-            )
+                return _json(await own_data(conn, await store.state(conn, hackathon_id), person))
+
+        return await guarded(request, handler)
+
+    async def as_participant(
+        request: Request, hackathon_id: str, decide_for: Callable[[uuid.UUID], service.Decide], status: int = 200,
+        answer: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Response:  # fmt: skip
+        """A participant's command: signed in by their token, decided as on the pages (``decisions``)."""
+
+        async def handler() -> Response:
+            pid = (await participant(request, hackathon_id))["participant_id"]
+            return await run(request, hackathon_id, f"participant:{pid}", decide_for(pid), status, answer=answer)
 
         return await guarded(request, handler)
 
     @router.delete("/{hackathon_id}/me")
-    async def erase(hackathon_id: str, request: Request) -> Response:
+    async def erase_me(hackathon_id: str, request: Request) -> Response:
         """Delete the participant's personal data; they leave their team and their vote is removed."""
-
-        async def handler() -> Response:
-            person = await participant(request, hackathon_id)
-            pid = person["participant_id"]
-
-            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-                decision = domain.erase_participant(state, pid)
-                await store.erase_person(conn, pid)
-                return ParticipantErasedV1, decision
-
-            return await run(request, hackathon_id, f"participant:{pid}", decide, status=200)
-
-        return await guarded(request, handler)
+        return await as_participant(request, hackathon_id, lambda pid: erase(pid, None))
 
     @router.post("/{hackathon_id}/teams")
     async def create_team(hackathon_id: str, body: TeamBody, request: Request) -> Response:
-        async def handler() -> Response:
-            pid = (await participant(request, hackathon_id))["participant_id"]
-            team, code = uuid.uuid4(), ""
+        founding: list[NewTeam] = []
 
-            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-                nonlocal code
-                decision = domain.create_team(state, pid, team, body.name, body.publish_name)
-                code = await store.add_team_code(conn, hackathon_id, team)
-                return TeamCreatedV1, decision
+        def decide_for(pid: uuid.UUID) -> service.Decide:
+            founding.append(NewTeam(pid, body.name, body.publish_name))
+            return founding[0]
 
-            return await run(
-                request,
-                hackathon_id,
-                f"participant:{pid}",
-                decide,
-                answer=lambda _: {"team_id": str(team), "code": code},
-            )
-
-        return await guarded(request, handler)
+        return await as_participant(request, hackathon_id, decide_for, 201,
+                                    lambda e: {"team_id": str(e.team_id), "code": founding[0].code})  # fmt: skip
 
     @router.post("/{hackathon_id}/teams/join")
     async def join_team(hackathon_id: str, body: JoinBody, request: Request) -> Response:
-        async def handler() -> Response:
-            pid = (await participant(request, hackathon_id))["participant_id"]
-
-            async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-                team = await store.team_by_code(conn, hackathon_id, body.code)
-                if team is None:
-                    raise Refused("unknown_team", 404)
-                return TeamJoinedV1, domain.join_team(state, pid, team)
-
-            return await run(
-                request,
-                hackathon_id,
-                f"participant:{pid}",
-                decide,
-                status=200,
-                answer=lambda e: {"team_id": str(e.team_id)},
-            )
-
-        return await guarded(request, handler)
+        return await as_participant(request, hackathon_id, lambda pid: join(pid, body),
+                                    answer=lambda e: {"team_id": str(e.team_id)})  # fmt: skip
 
     @router.post("/{hackathon_id}/teams/leave")
     async def leave_team(hackathon_id: str, request: Request) -> Response:
-        async def handler() -> Response:
-            pid = (await participant(request, hackathon_id))["participant_id"]
-            return await run(
-                request,
-                hackathon_id,
-                f"participant:{pid}",
-                simple(TeamLeftV1, lambda s: domain.leave_team(s, pid)),
-                status=200,
-            )
+        return await as_participant(request, hackathon_id, lambda pid: leave(pid, None))
 
-        return await guarded(request, handler)
+    @router.post("/{hackathon_id}/votes")
+    async def cast_vote(hackathon_id: str, body: VoteBody, request: Request) -> Response:
+        return await as_participant(request, hackathon_id, lambda pid: vote(pid, body))
 
     @router.put("/{hackathon_id}/submissions/{challenge_id}")
     async def save_submission(hackathon_id: str, challenge_id: str, body: SubmissionBody, request: Request) -> Response:
-        async def handler() -> Response:
-            pid = (await participant(request, hackathon_id))["participant_id"]
-            fields = {"challenge_id": challenge_id, **body.model_dump(mode="json")}
-            decide = simple(
-                SubmissionSavedV1,
-                lambda s: domain.save_submission(s, pid, uuid.uuid4(), fields, datetime.now().astimezone()),
-            )
-            return await run(
-                request,
-                hackathon_id,
-                f"participant:{pid}",
-                decide,
-                status=200,
-                answer=lambda e: {"submission_id": str(e.submission_id), "revision": e.revision},
-            )
+        def saved(e: Any) -> dict[str, Any]:
+            return {"submission_id": str(e.submission_id), "revision": e.revision}
 
-        return await guarded(request, handler)
-
-    @router.post("/{hackathon_id}/votes")
-    async def vote(hackathon_id: str, body: VoteBody, request: Request) -> Response:
-        async def handler() -> Response:
-            pid = (await participant(request, hackathon_id))["participant_id"]
-            return await run(
-                request,
-                hackathon_id,
-                f"participant:{pid}",
-                simple(VoteCastV1, lambda s: domain.cast_vote(s, pid, body.submission_id)),
-                status=200,
-            )
-
-        return await guarded(request, handler)
+        return await as_participant(request, hackathon_id, lambda pid: submission_for(challenge_id)(pid, body),
+                                    answer=saved)  # fmt: skip
 
     # ---- Staff ----
 

@@ -8,6 +8,7 @@ the page they registered on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -19,6 +20,7 @@ from shared.messages import text
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+_SENDING: set[asyncio.Task[None]] = set()  # kept until done (the loop holds tasks only weakly)
 
 
 def welcome_message(sender: str, to: str, name: str, hackathon_title: str, link: str) -> EmailMessage:
@@ -52,3 +54,11 @@ async def send_welcome(settings: Settings, to: str, name: str, hackathon_title: 
         )
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         log.warning("registration mail to a participant failed: %r", exc)
+
+
+def welcome(settings: Settings, to: str, name: str, hackathon_title: str, link: str) -> None:
+    """Send the registration mail in the background: the registration's answer does not wait for the mail
+    server."""
+    task = asyncio.get_running_loop().create_task(send_welcome(settings, to, name, hackathon_title, link))
+    _SENDING.add(task)
+    task.add_done_callback(_SENDING.discard)

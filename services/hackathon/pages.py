@@ -28,7 +28,6 @@ from pydantic import BaseModel, ValidationError
 from services.analytics.console_ui import read_form
 from services.hackathon import domain, service, store
 from services.hackathon.api import (
-    CONSENT_VERSION,
     JoinBody,
     Producer,
     RegisterBody,
@@ -39,18 +38,22 @@ from services.hackathon.api import (
     _team_names,
     public_view,
 )
+from services.hackathon.decisions import (
+    Registration,
+    erase,
+    join,
+    leave,
+    new_team,
+    own_data,
+    submission_for,
+    vote,
+)
 from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
-from services.hackathon.mail import send_welcome
+from services.hackathon.mail import welcome
 from shared.auth import same_origin
 from shared.contracts.hackathon import (
     LICENCES,
-    ParticipantErasedV1,
-    ParticipantRegisteredV1,
     SubmissionSavedV1,
-    TeamCreatedV1,
-    TeamJoinedV1,
-    TeamLeftV1,
-    VoteCastV1,
 )
 from shared.messages import LANGUAGES, pick_language, text
 from shared.settings import Settings
@@ -176,95 +179,6 @@ def refusal(exc: Refused, prefix: str, lang: str) -> dict[str, Any]:
 
 def refusal_status(exc: Refused) -> int:
     return 422 if exc.status in (404, 422) else 409
-
-
-def simple(model: type[BaseModel], decision: Callable[[HackathonState], dict[str, Any]]) -> service.Decide:
-    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        return model, decision(state)
-
-    return decide
-
-
-# ---- The participant's commands, decided exactly as in ``api`` ----
-
-
-def new_team(pid: uuid.UUID, body: TeamBody) -> service.Decide:
-    team = uuid.uuid4()
-
-    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        decision = domain.create_team(state, pid, team, body.name, body.publish_name)
-        await store.add_team_code(conn, state.id, team)
-        return TeamCreatedV1, decision
-
-    return decide
-
-
-def join(pid: uuid.UUID, body: JoinBody) -> service.Decide:
-    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        team = await store.team_by_code(conn, state.id, body.code)
-        if team is None:
-            raise Refused("unknown_team", 404)
-        return TeamJoinedV1, domain.join_team(state, pid, team)
-
-    return decide
-
-
-def leave(pid: uuid.UUID, _: None) -> service.Decide:
-    return simple(TeamLeftV1, lambda s: domain.leave_team(s, pid))
-
-
-def submission_for(challenge_id: str) -> DecideFor:
-    def save(pid: uuid.UUID, body: SubmissionBody) -> service.Decide:
-        fields = {"challenge_id": challenge_id, **body.model_dump(mode="json")}
-        return simple(
-            SubmissionSavedV1,
-            lambda s: domain.save_submission(s, pid, uuid.uuid4(), fields, datetime.now().astimezone()),
-        )
-
-    return save
-
-
-def vote(pid: uuid.UUID, body: VoteBody) -> service.Decide:
-    return simple(VoteCastV1, lambda s: domain.cast_vote(s, pid, body.submission_id))
-
-
-def erase(pid: uuid.UUID, _: None) -> service.Decide:
-    async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        decision = domain.erase_participant(state, pid)
-        await store.erase_person(conn, pid)
-        return ParticipantErasedV1, decision
-
-    return decide
-
-
-async def own_data(conn: asyncpg.Connection, state: HackathonState, person: asyncpg.Record) -> dict[str, Any]:
-    """Everything stored about a participant: the same document as ``GET /api/v1/hackathons/{id}/me``."""
-    pid = person["participant_id"]
-    team_id = state.team_of.get(pid)
-    team = state.teams.get(team_id) if team_id else None
-    members = await store.names(conn, team.members) if team else {}
-    code = await store.team_code(conn, team.id) if team else None
-    return {
-        "participant_id": str(pid),
-        "name": person["name"],
-        "email": person["email"],
-        "registered_at": person["created_at"].isoformat(),
-        "team": None
-        if team is None
-        else {
-            "id": str(team.id),
-            "name": team.name,
-            "code": code,
-            "publish_name": team.publish_name,
-            "members": [members.get(m, "") for m in team.members],
-        },
-        "submissions": [
-            s.model_dump(mode="json", exclude={"actor"})
-            for s in state.submissions.values()
-            if team and s.team_id == team.id
-        ],
-        "vote": str(state.votes[pid]) if pid in state.votes else None,
-    }
 
 
 def _shown_code(code: str | None) -> str | None:
@@ -423,25 +337,17 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         _, errors = validated(RegisterBody, values, "register", "", lang)
         if errors:
             return registration(request, state, 422, values, errors)
-        participant_id, token = uuid.uuid4(), ""
-
-        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-            nonlocal token
-            decision = domain.register(state, participant_id, CONSENT_VERSION)
-            if await store.person_by_email(conn, state.id, values["email"]) is not None:
-                raise Refused("registered")
-            token = await store.add_person(conn, state.id, participant_id, values["name"], values["email"])
-            return ParticipantRegisteredV1, decision
-
+        registration_ = Registration(values["name"], values["email"])
         try:
-            await command(state.id, f"participant:{participant_id}", decide)
+            await command(state.id, f"participant:{registration_.participant_id}", registration_)
         except Refused as exc:
             return registration(request, state, refusal_status(exc), values, [refusal(exc, "", lang)])
         except (KafkaError, TimeoutError):
             error = {"field": None, "message": text("hackathon.page.error.unavailable", lang)}
             return registration(request, state, 503, values, [error])
+        token = registration_.token
         link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
-        await send_welcome(settings, values["email"], values["name"], state.info.title, link)
+        welcome(settings, values["email"], values["name"], state.info.title, link)
         return sign_in(see_other(url(state.id, "mitmachen") + "?ok=angemeldet"), token)
 
     @router.get("/{hackathon_id}/zugang/{token}")
