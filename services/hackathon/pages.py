@@ -274,6 +274,17 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
 
     # ---- Public ----
 
+    @router.get("")
+    async def listing(request: Request) -> Response:
+        """Every hackathon that is not a draft, newest year first."""
+        async with pool.acquire() as conn:
+            states = [s for s in [await published(conn, h) for h in await store.hackathons(conn)] if s is not None]
+        states.sort(key=lambda s: (-s.info.year, s.info.title))
+        lang = language(request)
+        items = [{"title": s.info.title, "year": s.info.year, "phase": text(f"hackathon.phase.{s.phase}", lang),
+                  "url": url(s.id), "challenges": len(s.challenges)} for s in states]  # fmt: skip
+        return page(request, "hackathon_list.html", hackathons=items)
+
     @router.get("/{hackathon_id}")
     async def public(hackathon_id: str, request: Request) -> Response:
         async with pool.acquire() as conn:

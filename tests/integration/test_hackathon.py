@@ -98,6 +98,10 @@ async def test_a_whole_hackathon(system: System) -> None:
         await phase("anmeldung_offen")
         public = await ok(await c.get(API))
         assert public["phase_name"] == "Anmeldung offen" and len(public["challenges"]) == 3
+        listing = await c.get("/hackathons")  # the public list of hackathons (HTML)
+        assert (
+            listing.status_code == 200 and "Musterstadt hackt 2026</a>: Anmeldung offen, 3 Challenges" in listing.text
+        )
         assert public["challenges"][0]["evidence"][0]["page_url"] == SPERRMUELL
 
         # Registration: twelve people; the same address twice is refused, consent is required.

@@ -127,7 +127,12 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     ada_context, ada = await new_page(browser, dialogs, viewport=PHONE)  # Ada uses her phone throughout
     grace_context, grace = await new_page(browser, dialogs)
 
-    # The public page: German, the cited page's satisfaction, no cookie, the strict headers.
+    # The list of hackathons leads to the public page: German, the cited page's satisfaction, no cookie, the strict
+    # headers.
+    await ada.goto(f"{system.base_url}/hackathons")
+    await ada.get_by_role("heading", level=1, name="Hackathons der Stadt").wait_for()
+    await axe(ada)
+    await fits_phone(ada)
     answer = await ada.goto(f"{system.base_url}{PAGES}")
     assert answer is not None and answer.status == 200
     assert answer.headers["content-security-policy"].startswith(CSP)
