@@ -660,6 +660,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "please move it on if the plan stands.",
     },
     "notifier.fact.phase": {"de": "Phase", "en": "Phase"},
+    "hackathon.page.evidence.theme": {
+        "de": "Kommentare zum Thema „{theme}“",
+        "en": "Comments on “{theme}”",
+    },
     "hackathon.page.list.title": {"de": "Hackathons der Stadt", "en": "The city's hackathons"},
     "hackathon.page.list.intro": {
         "de": "Verwaltung und Eigenbetriebe stellen Aufgaben; Teams aus der Bürgerschaft entwickeln offene Lösungen.",

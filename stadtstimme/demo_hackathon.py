@@ -39,7 +39,8 @@ CHALLENGES: dict[str, dict[str, Any]] = {
         "selten frei.",
         "contact": "Bürgeramt, Servicemanagement",
         "expected_outcome": "Ideen und ein Prototyp für eine fairere Terminvergabe.",
-        "evidence": [{"page_url": "https://www.musterstadt.de/buergeramt/termine"}],
+        "evidence": [{"page_url": "https://www.musterstadt.de/buergeramt/termine"},
+                     {"theme": "Termin", "note": "Kommentare auf den Seiten des Bürgeramts"}],
     },
     "zaehlerstand": {
         "org_unit": "stadtwerke",

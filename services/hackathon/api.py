@@ -543,26 +543,51 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
 # ---- Views ----
 
 
+def evidence_key(evidence: Evidence, org_unit: str) -> str:
+    return evidence.page_url if evidence.page_url is not None else f"theme|{org_unit}|{evidence.theme}"
+
+
+def _figures(responses: int, yes: int, no: int, rating_sum: int, ratings: int) -> dict[str, Any]:
+    """Aggregates only, and nothing resting on fewer than 5 answers."""
+    answers = yes + no
+    return {
+        "responses": responses,
+        "helpful_share": round(yes / answers, 3) if answers >= 5 else None,
+        "mean_rating": round(rating_sum / ratings, 2) if ratings >= 5 else None,
+    }
+
+
 async def _evidence(conn: asyncpg.Connection, state: HackathonState) -> dict[str, dict[str, Any]]:
-    """Satisfaction of the pages challenges cite, over the last 90 days (aggregates only)."""
-    pages = sorted({e.page_url for c in state.challenges.values() for e in c.evidence})
-    if not pages:
-        return {}
-    rows = await conn.fetch(
-        """SELECT page_url, sum(responses)::int AS responses, sum(helpful_yes)::int AS yes,
-                  sum(helpful_no)::int AS no, sum(rating_sum)::int AS rating_sum, sum(rating_count)::int AS ratings
-           FROM page_satisfaction WHERE page_url = ANY($1::text[]) AND bucket_start >= now() - interval '90 days'
-           GROUP BY page_url""",
-        pages,
-    )
-    found = {}
-    for r in rows:
-        answers = r["yes"] + r["no"]
-        found[r["page_url"]] = {
-            "responses": r["responses"],
-            "helpful_share": round(r["yes"] / answers, 3) if answers >= 5 else None,
-            "mean_rating": round(r["rating_sum"] / r["ratings"], 2) if r["ratings"] >= 5 else None,
-        }
+    """Figures of what challenges cite, over the last 90 days: a page's satisfaction; for a theme, the comments on
+    the challenge unit's pages that mention it (German full-text search, spam and suspected spam left out)."""
+    cited = [(e, c.org_unit) for c in state.challenges.values() for e in c.evidence]
+    pages = sorted({e.page_url for e, _ in cited if e.page_url is not None})
+    found: dict[str, dict[str, Any]] = {}
+    if pages:
+        rows = await conn.fetch(
+            """SELECT page_url, sum(responses)::int AS responses, sum(helpful_yes)::int AS yes,
+                      sum(helpful_no)::int AS no, sum(rating_sum)::int AS rating_sum,
+                      sum(rating_count)::int AS ratings
+               FROM page_satisfaction WHERE page_url = ANY($1::text[]) AND bucket_start >= now() - interval '90 days'
+               GROUP BY page_url""",
+            pages,
+        )
+        for r in rows:
+            found[r["page_url"]] = _figures(r["responses"], r["yes"], r["no"], r["rating_sum"], r["ratings"])
+    for e, unit in cited:
+        if e.theme is None:
+            continue
+        r = await conn.fetchrow(
+            """SELECT count(*)::int AS responses, count(*) FILTER (WHERE i.helpful)::int AS yes,
+                      count(*) FILTER (WHERE NOT i.helpful)::int AS no, coalesce(sum(i.rating), 0)::int AS rating_sum,
+                      count(i.rating)::int AS ratings
+               FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
+               WHERE i.org_unit_id = $1 AND i.received_at >= now() - interval '90 days' AND cardinality(i.flags) = 0
+                 AND coalesce(t.status, 'neu') <> 'spam' AND i.search @@ websearch_to_tsquery('german', $2)""",
+            unit,
+            e.theme,
+        )
+        found[evidence_key(e, unit)] = _figures(r["responses"], r["yes"], r["no"], r["rating_sum"], r["ratings"])
     return found
 
 
@@ -589,7 +614,8 @@ def public_view(
             {
                 **c.model_dump(mode="json", exclude={"hackathon_id", "sequence", "actor", "at"}),
                 "evidence": [
-                    {**e.model_dump(mode="json"), "satisfaction": evidence.get(e.page_url)} for e in c.evidence
+                    {**e.model_dump(mode="json"), "satisfaction": evidence.get(evidence_key(e, c.org_unit))}
+                    for e in c.evidence
                 ],
             }
             for c in state.challenges.values()

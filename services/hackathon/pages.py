@@ -131,6 +131,7 @@ def public_context(view: dict[str, Any], tz: ZoneInfo, lang: str) -> dict[str, A
             "evidence": [
                 {
                     "url": e["page_url"],
+                    "theme": e.get("theme"),
                     "link": _web_link(e["page_url"]),
                     "note": e["note"],
                     "figures": _figures(e["satisfaction"], lang),

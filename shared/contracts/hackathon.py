@@ -76,10 +76,18 @@ class PhaseDate(_Strict):
 
 
 class Evidence(_Strict):
-    """Citizen feedback a challenge cites: a page (its satisfaction figures are shown, aggregates only)."""
+    """Citizen feedback a challenge cites: a page, or a theme of the comments on the challenge unit's pages (a
+    search term, as in the console's themes). The public page shows their figures, aggregates only."""
 
-    page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    page_url: str | None = Field(None, min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    theme: str | None = Field(None, min_length=2, max_length=80, description="e.g. 'Termin' (German stemming).")
     note: str | None = Field(None, max_length=300)
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.page_url is None) == (self.theme is None):
+            raise ValueError("evidence is a page_url or a theme")
+        return self
 
 
 class _HackathonEvent(_Strict):

@@ -5,6 +5,7 @@ data export and erasure; and a replay of the topics that rebuilds the same hacka
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from tests.integration.test_console import add_staff, sign_in
 HACKATHON = "musterstadt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
+TERMINE = "https://www.musterstadt.de/buergeramt/termine"
 CRITERIA = ("nutzen", "umsetzbarkeit", "innovation", "praesentation")
 TEAMS = ("Tonnentaucher", "Parkpiloten", "Zählerfüchse", "Terminretter", "Datenbrücke", "Stadtlabor")
 CHALLENGE_OF = ("abfallkalender", "abfallkalender", "termine", "termine", "zaehlerstand", "zaehlerstand")
@@ -89,8 +91,18 @@ async def test_a_whole_hackathon(system: System) -> None:
         await ok(await abfall.put(f"{API}/challenges/abfallkalender", json=kalender, headers=origin))
         assert (await bauamt.put(f"{API}/challenges/x", json=kalender, headers=origin)).status_code == 403
         assert (await abfall.put(f"{API}/challenges/abfallkalender", json=kalender)).status_code == 403  # no Origin
-        await ok(await c.put(f"{API}/challenges/termine", json=challenge("buergeramt", "Termine ohne Warten"),
-                             headers=admin))  # fmt: skip
+        # The Bürgeramt's challenge cites a theme of its comments: five citizens wrote about appointments.
+        for rating in (1, 2, 2, 3, 2):
+            comment = {"event_id": str(uuid.uuid4()), "site": "portal", "page_url": TERMINE, "rating": rating,
+                       "comment": "Kein Termin frei, die Termine sind ausgebucht.", "elapsed_ms": 20_000}  # fmt: skip
+            assert (await c.post("/api/v1/feedback", json=comment)).status_code == 202
+        await system.wait_projected(5, timeout=30)
+        termine = challenge("buergeramt", "Termine ohne Warten", evidence=[{"theme": "Termin"}])
+        await ok(await c.put(f"{API}/challenges/termine", json=termine, headers=admin))
+        both = {"theme": "Termin", "page_url": TERMINE}
+        assert (
+            await c.put(f"{API}/challenges/x", json={**termine, "evidence": [both]}, headers=admin)
+        ).status_code == 422
         await ok(await c.put(f"{API}/challenges/zaehlerstand", json=challenge("stadtwerke", "Zählerstand melden"),
                              headers=admin))  # fmt: skip
         await abfall.aclose()
@@ -103,6 +115,9 @@ async def test_a_whole_hackathon(system: System) -> None:
             listing.status_code == 200 and "Musterstadt hackt 2026</a>: Anmeldung offen, 3 Challenges" in listing.text
         )
         assert public["challenges"][0]["evidence"][0]["page_url"] == SPERRMUELL
+        # "Termine" and "Termin" are the same word to the German search; no helpful answers, mean (1+2+2+3+2)/5.
+        theme = public["challenges"][1]["evidence"][0]
+        assert theme["satisfaction"] == {"responses": 5, "helpful_share": None, "mean_rating": 2.0}
 
         # Registration: twelve people; the same address twice is refused, consent is required.
         tokens = []
@@ -222,7 +237,7 @@ async def test_a_whole_hackathon(system: System) -> None:
             before = await store.state(conn, HACKATHON)
             events = await conn.fetchval("SELECT count(*) FROM hackathon_event")
         system.stop("projector")
-        assert await replay(system.settings, pool) == events  # every hackathon event (there is no feedback)
+        assert await replay(system.settings, pool) == events + 5  # every hackathon event and the five comments
         async with pool.acquire() as conn:
             after = await store.state(conn, HACKATHON)
             assert await conn.fetchval("SELECT count(*) FROM hackathon_event") == events
