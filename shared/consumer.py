@@ -20,8 +20,10 @@ from typing import Any, ClassVar
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter
+from pydantic import BaseModel
 
-from shared.contracts.topics import Topic, topic_name
+from shared.contracts.envelope import Envelope, EventType, decode_envelope
+from shared.contracts.topics import EVENT_TYPES, Topic, topic_name
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,19 @@ YIELD_EVERY = 25
 
 PROJECTED = Counter("stadtstimme_projector_records_total", "Records the projector has processed")
 DEAD = Counter("stadtstimme_projector_dead_letters_total", "Records the projector could not decode")
+
+
+def decode_record(
+    record: ConsumerRecord[bytes, bytes], expected: Sequence[EventType], what: str
+) -> tuple[Envelope, BaseModel]:
+    """A record's envelope and data, if it is one of the ``expected`` events (``ValueError`` otherwise: the record
+    becomes a dead letter)."""
+    if record.value is None:
+        raise ValueError("empty record")
+    envelope, data = decode_envelope(record.value, EVENT_TYPES)
+    if not isinstance(data, tuple(e.data_model for e in expected)):
+        raise ValueError(f"not {what}: {envelope.type}")
+    return envelope, data
 
 
 async def load_offsets(conn: asyncpg.Connection, consumer: str, topic: str) -> dict[int, int]:

@@ -22,7 +22,7 @@ from services.analytics.alert_store import AlertRow
 from services.analytics.store import FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
-from shared.consumer import OffsetConsumer
+from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_as, decode_envelope
 from shared.contracts.feedback import decode_feedback_event
@@ -79,28 +79,14 @@ def to_lifecycle_row(record: ConsumerRecord[bytes, bytes]) -> LifecycleRow:
     return LifecycleRow(envelope.id, data, record.value.decode())
 
 
-_TRIAGE_MODELS = tuple(e.data_model for e in TRIAGE_EVENT_TYPES)
-
-
 def to_triage_row(record: ConsumerRecord[bytes, bytes]) -> TriageRow:
-    if record.value is None:
-        raise ValueError("empty record")
-    envelope, data = decode_envelope(record.value, EVENT_TYPES)
-    if not isinstance(data, _TRIAGE_MODELS):
-        raise ValueError(f"not a comment triage event: {envelope.type}")
-    return TriageRow(envelope.id, envelope.type, data, record.value.decode())  # type: ignore[arg-type]
-
-
-_ALERT_MODELS = tuple(e.data_model for e in ALERT_EVENT_TYPES)
+    envelope, data = decode_record(record, TRIAGE_EVENT_TYPES, "a comment triage event")
+    return TriageRow(envelope.id, envelope.type, data, (record.value or b"").decode())  # type: ignore[arg-type]
 
 
 def to_alert_row(record: ConsumerRecord[bytes, bytes]) -> AlertRow:
-    if record.value is None:
-        raise ValueError("empty record")
-    envelope, data = decode_envelope(record.value, EVENT_TYPES)
-    if not isinstance(data, _ALERT_MODELS):
-        raise ValueError(f"not a satisfaction alert event: {envelope.type}")
-    return AlertRow(envelope.id, envelope.type, data, record.value.decode())  # type: ignore[arg-type]
+    envelope, data = decode_record(record, ALERT_EVENT_TYPES, "a satisfaction alert event")
+    return AlertRow(envelope.id, envelope.type, data, (record.value or b"").decode())  # type: ignore[arg-type]
 
 
 def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:

@@ -11,21 +11,14 @@ from aiokafka import ConsumerRecord
 
 from services.hackathon import store
 from services.hackathon.store import HackathonRow
-from shared.consumer import OffsetConsumer
-from shared.contracts.envelope import decode_envelope
+from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
-from shared.contracts.topics import EVENT_TYPES, HACKATHON
-
-_MODELS = tuple(e.data_model for e in HACKATHON_EVENT_TYPES)
+from shared.contracts.topics import HACKATHON
 
 
 def to_row(record: ConsumerRecord[bytes, bytes]) -> HackathonRow:
-    if record.value is None:
-        raise ValueError("empty record")
-    envelope, data = decode_envelope(record.value, EVENT_TYPES)
-    if not isinstance(data, _MODELS):
-        raise ValueError(f"not a hackathon event: {envelope.type}")
-    return HackathonRow(envelope.id, envelope.type, data, record.value.decode())
+    envelope, data = decode_record(record, HACKATHON_EVENT_TYPES, "a hackathon event")
+    return HackathonRow(envelope.id, envelope.type, data, (record.value or b"").decode())
 
 
 class HackathonProjector(OffsetConsumer):
