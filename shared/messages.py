@@ -664,6 +664,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Kommentare zum Thema „{theme}“",
         "en": "Comments on “{theme}”",
     },
+    "hackathon.page.resend.title": {"de": "Persönlichen Link erneut zusenden", "en": "Send my personal link again"},
+    "hackathon.page.resend.intro": {
+        "de": "Geben Sie die E-Mail-Adresse an, mit der Sie sich für „{title}“ angemeldet haben. Sie bekommen einen "
+        "neuen Link; der alte gilt dann nicht mehr.",
+        "en": "Enter the e-mail address you registered for “{title}” with. You will get a new link; the old one then "
+        "stops working.",
+    },
+    "hackathon.page.resend.submit": {"de": "Link zusenden", "en": "Send the link"},
+    "hackathon.page.resend.invalid": {
+        "de": "Bitte geben Sie eine E-Mail-Adresse an, zum Beispiel name@example.org.",
+        "en": "Please enter an e-mail address, for example name@example.org.",
+    },
+    "hackathon.page.resend.back": {"de": "Zurück zum Hackathon", "en": "Back to the hackathon"},
+    "hackathon.page.link_sent.title": {"de": "Link unterwegs", "en": "Link on its way"},
+    "hackathon.page.link_sent.body": {
+        "de": "Wenn diese Adresse angemeldet ist, haben wir ihr einen neuen persönlichen Link geschickt.",
+        "en": "If this address is registered, we have sent it a new personal link.",
+    },
+    "hackathon.page.register.lost_link": {
+        "de": "Schon angemeldet, aber den Link verloren? Link erneut zusenden",
+        "en": "Registered already but lost the link? Send it again",
+    },
     "hackathon.page.list.title": {"de": "Hackathons der Stadt", "en": "The city's hackathons"},
     "hackathon.page.list.intro": {
         "de": "Verwaltung und Eigenbetriebe stellen Aufgaben; Teams aus der Bürgerschaft entwickeln offene Lösungen.",

@@ -18,6 +18,7 @@ from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
 from services.analytics.survey_api import build_survey_router
 from services.hackathon.api import build_hackathon_router
+from services.hackathon.console import build_hackathon_console
 from services.hackathon.pages import build_hackathon_pages
 from services.ingest.api import (
     CHALLENGE_PATH,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         if "hackathon" in services:
             app.include_router(build_hackathon_router(settings, pool, survey_producer.get))
             app.include_router(build_hackathon_pages(settings, pool, survey_producer.get))
+            app.include_router(build_hackathon_console(settings, pool, survey_producer.get))
         app.state.pool = pool
         try:
             yield

@@ -47,6 +47,7 @@ PUBLIC_ROUTES = {
     "/api/v1/staff/notifications": "analytics",
     "/hackathons/musterstadt-2026": "hackathon",
     "/api/v1/hackathons/musterstadt-2026/participants": "hackathon",
+    "/console/hackathons": "hackathon",
 }
 KRAFT_REQUIRED = (
     "CLUSTER_ID",

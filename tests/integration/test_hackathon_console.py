@@ -1,0 +1,286 @@
+"""The hackathon in the staff console, in headless Chromium against the real system: an administrator moves the
+phase and invites a juror (an unknown account first); jurors score (a wrong phase and a conflict of interest
+refused with the German reason, the scores prefilled); the administrator excludes a scorecard (a too short reason
+first), saves a statement, grants prizes up to the year's budget and one beyond it (refused, nothing granted) and
+reads the ranking with its counts; unit staff outside the jury neither score nor see the ranking; cross-site
+POSTs are refused. axe (WCAG 2.2 AA) on every page, the overview at 375 px without horizontal scrolling. The
+hackathon is set up over the JSON API with the admin token, as in ``test_hackathon``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.async_api import Browser, Page
+
+from shared.db import create_pool
+from tests.integration.system import System
+from tests.integration.test_console import add_staff, sign_in, sign_in_page
+from tests.integration.test_hackathon_pages import axe, fits_phone, new_page, posted
+
+HACKATHON = "rathaus-hackt-2026"
+API = f"/api/v1/hackathons/{HACKATHON}"
+CONSOLE = f"/console/hackathons/{HACKATHON}"
+TITLE = "Rathaus hackt 2026"
+TEAMS = ("Tonnentaucher", "Parkpiloten", "Zählerfüchse")
+CHALLENGE_OF = ("abfallkalender", "termine", "abfallkalender")
+S1, S2, S3 = (f"Lösung von {team}" for team in TEAMS)
+RANKING = "Rangfolge der Jury mit den Bewertungsbögen, die zählen und die nicht zählen"
+
+
+async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def set_up(system: System) -> list[str]:
+    """Two challenges, three teams (the first of two), one submission each, submissions closed, one juror (j1),
+    a prize budget of 3,000 euros for 2026; the submissions' ids."""
+    admin = system.admin
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
+        await ok(await c.post("/api/v1/hackathons", headers=admin, json={
+            "id": HACKATHON, "year": 2026, "title": TITLE, "description": "Zwei Challenges aus dem Rathaus.",
+            "schedule": [{"phase": "jurierung", "starts_at": "2026-12-01T09:00:00+01:00"}],
+            "criteria": [{"id": "nutzen", "name": "Nutzen", "weight": 60},
+                         {"id": "umsetzbarkeit", "name": "Umsetzbarkeit", "weight": 40}]}), 201)  # fmt: skip
+
+        async def phase(to: str) -> None:
+            await ok(await c.post(f"{API}/phase", json={"phase": to}, headers=admin))
+
+        await phase("challenges_sammeln")
+        for challenge_id, title in (("abfallkalender", "Abfallkalender für alle"), ("termine", "Termine ohne Warten")):
+            await ok(await c.put(f"{API}/challenges/{challenge_id}", headers=admin, json={
+                "org_unit": "abfallwirtschaft", "title": title, "problem": "Was fehlt.", "contact": "Team Digitales",
+                "expected_outcome": "Ein offener Prototyp."}))  # fmt: skip
+        await phase("anmeldung_offen")
+        who = []
+        for n in range(4):
+            person = {"name": f"Person {n}", "email": f"person{n}@example.org", "consent": True}
+            token = (await ok(await c.post(f"{API}/participants", json=person), 201))["token"]
+            who.append({"Authorization": f"Participant {token}"})
+        codes = [(await ok(await c.post(f"{API}/teams", json={"name": name}, headers=who[t]), 201))["code"]
+                 for t, name in enumerate(TEAMS)]  # fmt: skip
+        await ok(await c.post(f"{API}/teams/join", json={"code": codes[0]}, headers=who[3]))
+        await phase("hackathon_laeuft")
+        submissions = []
+        for t, team in enumerate(TEAMS):
+            body = {"title": f"Lösung von {team}", "summary": "Kurzfassung.", "description": "Beschreibung.",
+                    "repository_url": f"https://code.example.org/team{t}", "licence": "EUPL-1.2"}  # fmt: skip
+            saved = await ok(await c.put(f"{API}/submissions/{CHALLENGE_OF[t]}", json=body, headers=who[t]))
+            submissions.append(saved["submission_id"])
+        await phase("einreichung_geschlossen")
+        await ok(await c.post(f"{API}/jurors", json={"juror": "j1"}, headers=admin), 201)
+        await ok(await c.put("/api/v1/hackathons/budgets/2026", json={"amount_cents": 300_000}, headers=admin))
+    return submissions
+
+
+async def rows(page: Page, caption: str) -> list[str]:
+    return await page.get_by_role("region", name=caption).locator("tbody tr").all_inner_texts()
+
+
+async def score(page: Page, system: System, submission: str, **scores: str) -> None:
+    await page.goto(f"{system.base_url}{CONSOLE}/bewertung/{submission}")
+    for label, value in scores.items():
+        await page.get_by_label(label).select_option(value)
+    await page.get_by_role("button", name="Bewertung speichern").click()
+    await page.get_by_text("Ihre Bewertung ist gespeichert.").wait_for()
+
+
+async def test_staff_run_the_hackathon_in_the_console(system: System, browser: Browser) -> None:
+    add_staff(system, "chefin", "administrator")
+    for name in ("j1", "j2"):
+        add_staff(system, name, "unit_staff", "abfallwirtschaft")
+    add_staff(system, "bauamt", "unit_staff", "bauamt")
+    submissions = await set_up(system)
+    base = system.base_url
+    origin = {"Origin": base}
+    dialogs: list[str] = []
+
+    anonymous = await httpx.AsyncClient(base_url=base).get("/console/hackathons")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/console/login"
+
+    # J1 tries to score before the jury phase: the form, the German reason on saving.
+    j1_context, j1 = await new_page(browser, dialogs)
+    await sign_in_page(j1, system, "j1")
+    await j1.goto(f"{base}{CONSOLE}/bewertung/{submissions[0]}")
+    await j1.get_by_role("heading", level=1, name=f"Bewertung: {S1}").wait_for()
+    assert "jetzt ist die Phase „Einreichung geschlossen“" in await j1.locator("main").inner_text()
+    await axe(j1)
+    await j1.get_by_label("Nutzen (Gewichtung 60)").select_option("7")
+    assert await posted(j1, "Bewertung speichern") == 409
+    alert = await j1.get_by_role("alert").inner_text()
+    assert alert == "Das ist in der Phase „Einreichung geschlossen“ nicht möglich."
+    assert await j1.get_by_label("Nutzen (Gewichtung 60)").input_value() == "7"  # what was chosen stays
+    await axe(j1)
+
+    # The administrator: the list, the overview, an unknown juror refused, J2 invited, on to the jury phase.
+    admin_context, admin = await new_page(browser, dialogs)
+    await sign_in_page(admin, system, "chefin")
+    await admin.get_by_role("link", name="Hackathons", exact=True).click()
+    await admin.get_by_role("heading", level=1, name="Hackathons").wait_for()
+    assert await rows(admin, "Alle Hackathons mit ihrer Phase") == [f"{TITLE}\t2026\tEinreichung geschlossen"]
+    await axe(admin)
+    await admin.get_by_role("link", name=TITLE).click()
+    await admin.get_by_role("heading", level=1, name=f"{TITLE} (2026)").wait_for()
+    main = await admin.locator("main").inner_text()
+    assert "Aktuelle Phase: Einreichung geschlossen" in main and "01.12.2026, 09:00 Uhr" in main
+    assert await rows(admin, "Teams und ihre Größe") == ["Tonnentaucher\t2", "Parkpiloten\t1", "Zählerfüchse\t1"]
+    assert (await rows(admin, "Eingereichte Lösungen"))[1].startswith(f"{S2}\tParkpiloten\tTermine ohne Warten\t")
+    assert "Budget\n3.000,00 €" in main and "Übrig\n3.000,00 €" in main
+    await axe(admin)
+    await admin.get_by_label("Benutzername eines Mitarbeiterkontos").fill("niemand")
+    assert await posted(admin, "In die Jury einladen") == 422
+    assert await admin.get_by_role("alert").inner_text() == "Es gibt kein aktives Mitarbeiterkonto „niemand“."
+    await axe(admin)
+    await admin.get_by_label("Benutzername eines Mitarbeiterkontos").fill("j2")
+    await admin.get_by_role("button", name="In die Jury einladen").click()
+    await admin.get_by_text("Die Einladung in die Jury ist gespeichert.").wait_for()
+    assert "In der Jury: j1, j2" in await admin.locator("main").inner_text()
+    await admin.get_by_role("button", name="Weiter zu „Jurierung“").click()
+    await admin.get_by_text("Die Phase ist geändert.").wait_for()
+    assert "Aktuelle Phase: Jurierung" in await admin.locator("main").inner_text()
+    await axe(admin)
+
+    # J1 scores all three over the API, then declares a conflict with the third team: that scorecard no longer
+    # counts, and the scorecard page says why J1 cannot score it.
+    j1_api = await sign_in(system, "j1")
+    try:
+        for submission, values in zip(submissions, ((7, 8), (5, 5), (6, 6)), strict=True):
+            scores = dict(zip(("nutzen", "umsetzbarkeit"), values, strict=True))
+            await ok(await j1_api.put(f"{API}/scorecards/{submission}", json={"scores": scores}, headers=origin))
+        teams = (await ok(await j1_api.get(f"{API}/jury")))["teams"]
+        third = next(t["id"] for t in teams if t["name"] == "Zählerfüchse")
+        await ok(await j1_api.post(f"{API}/conflicts", json={"team_id": third, "reason": "Betreut das Team."},
+                                   headers=origin), 201)  # fmt: skip
+        refused = await j1_api.post(f"{CONSOLE}/bewertung/{submissions[2]}", headers=origin,
+                                    data={"score-nutzen": "10", "score-umsetzbarkeit": "10"})  # fmt: skip
+        assert refused.status_code == 409 and "Wegen eines Interessenkonflikts können Sie" in refused.text
+    finally:
+        await j1_api.aclose()
+    await j1.goto(f"{base}{CONSOLE}/bewertung/{submissions[2]}")
+    assert (
+        "einen Interessenkonflikt mit dem Team erklärt („Betreut das Team.“)" in await j1.locator("main").inner_text()
+    )
+    assert await j1.get_by_role("button", name="Bewertung speichern").count() == 0
+    await axe(j1)
+    await j1_context.close()
+
+    # J2 scores in the browser: my scorecards, a complete one, a second, an incomplete one; the scores prefilled.
+    j2_context, j2 = await new_page(browser, dialogs)
+    await sign_in_page(j2, system, "j2")
+    await j2.goto(f"{base}{CONSOLE}")
+    mine = "Die Einreichungen und der Stand Ihrer Bewertung"
+    assert await rows(j2, mine) == [f"{S1}\tnoch nicht bewertet", f"{S2}\tnoch nicht bewertet",
+                                    f"{S3}\tnoch nicht bewertet"]  # fmt: skip
+    await j2.get_by_role("link", name=S1, exact=True).click()
+    await j2.get_by_role("heading", level=1, name=f"Bewertung: {S1}").wait_for()
+    assert "jetzt ist die Phase" not in await j2.locator("main").inner_text()
+    await axe(j2)
+    await j2.get_by_label("Nutzen (Gewichtung 60)").select_option("8")
+    await j2.get_by_label("Umsetzbarkeit (Gewichtung 40)").select_option("6")
+    await j2.get_by_label("Kommentar (freiwillig)").fill("Klar und nützlich.")
+    await j2.get_by_role("button", name="Bewertung speichern").click()
+    await j2.get_by_text("Ihre Bewertung ist gespeichert.").wait_for()
+    await axe(j2)
+    await score(j2, system, submissions[1], **{"Nutzen (Gewichtung 60)": "9", "Umsetzbarkeit (Gewichtung 40)": "9"})
+    await score(j2, system, submissions[2], **{"Nutzen (Gewichtung 60)": "6"})
+    assert await rows(j2, mine) == [f"{S1}\tvollständig", f"{S2}\tvollständig", f"{S3}\tunvollständig"]
+    assert (await rows(j2, RANKING))[0] == f"{S1}\t1\t7,30\t2\t0\t0\t0"  # (7.4 + 7.2) / 2; jurors see the ranking
+    await j2.goto(f"{base}{CONSOLE}/bewertung/{submissions[0]}")
+    assert await j2.get_by_label("Nutzen (Gewichtung 60)").input_value() == "8"
+    assert await j2.get_by_label("Kommentar (freiwillig)").input_value() == "Klar und nützlich."
+    await j2_context.close()
+
+    # The administrator excludes J2's scorecard for S2 (a too short reason first) and saves a statement.
+    await admin.reload()
+    await admin.get_by_label("Bewertungsbogen", exact=True).select_option(label=f"j2: {S2}")
+    await admin.get_by_label("Begründung des Ausschlusses").fill("kurz")
+    assert await posted(admin, "Ausschließen") == 422
+    assert "mindestens 10 Zeichen" in await admin.get_by_role("alert").inner_text()
+    await admin.get_by_label("Bewertungsbogen", exact=True).select_option(label=f"j2: {S2}")
+    await admin.get_by_label("Begründung des Ausschlusses").fill("Bogen versehentlich vertauscht.")
+    await admin.get_by_role("button", name="Ausschließen").click()
+    await admin.get_by_text("Der Bewertungsbogen ist ausgeschlossen.").wait_for()
+    await admin.locator("#statement-submission").select_option(label=S1)
+    await admin.get_by_label("Stellungnahme", exact=True).fill("Die Jury lobt die Klarheit.")
+    await admin.get_by_role("button", name="Stellungnahme speichern").click()
+    await admin.get_by_text("Die Stellungnahme ist gespeichert.").wait_for()
+
+    # Prizes: 2.500 euros, then 600 beyond the 500 left (refused, nothing granted), then the 500.
+    async def grant(submission: str, amount: str, title: str) -> int:
+        await admin.locator("#award-submission").select_option(label=submission)
+        await admin.get_by_label("Betrag in Euro").fill(amount)
+        await admin.get_by_label("Bezeichnung des Preises").fill(title)
+        await admin.get_by_label("Begründung", exact=True).fill("Überzeugt die Jury.")
+        return await posted(admin, "Preis vergeben")
+
+    assert await grant(S1, "2.500", "1. Preis") == 303
+    await admin.get_by_text("Der Preis ist vergeben.").wait_for()
+    assert await grant(S2, "zwei", "2. Preis") == 422
+    assert "zum Beispiel 2.500 oder 2500,00" in await admin.get_by_role("alert").inner_text()
+    assert await grant(S2, "600,00", "2. Preis") == 409
+    assert await admin.get_by_role("alert").inner_text() == (
+        "Das übersteigt das Preisbudget 2026: es sind noch 500,00 € übrig."
+    )
+    assert await rows(admin, "Vergebene Preise") == [f"1. Preis\t{S1}\t2.500,00 €"]
+    await axe(admin)
+    assert await grant(S2, "500", "2. Preis") == 303
+    await admin.get_by_text("Der Preis ist vergeben.").wait_for()
+    main = await admin.locator("main").inner_text()
+    assert "Vergeben\n3.000,00 €" in main and "Übrig\n0,00 €" in main
+    assert await rows(admin, "Vergebene Preise") == [f"1. Preis\t{S1}\t2.500,00 €", f"2. Preis\t{S2}\t500,00 €"]
+    # The ranking with its counts: S2 only J1's 5,00 (J2's excluded); S3 none (J1 conflicted, J2 incomplete).
+    assert await rows(admin, RANKING) == [
+        f"{S1}\t1\t7,30\t2\t0\t0\t0",
+        f"{S2}\t2\t5,00\t1\t1\t0\t0",
+        f"{S3}\t–\t–\t0\t0\t1\t1",
+    ]
+    await axe(admin)
+    await admin.set_viewport_size({"width": 375, "height": 812})  # PHONE
+    await admin.reload()
+    await fits_phone(admin)
+    await axe(admin)
+    await admin_context.close()
+
+    # Unit staff outside the jury: the overview without ranking or ledger, no scorecard page (403).
+    unit_context, unit = await new_page(browser, dialogs)
+    await sign_in_page(unit, system, "bauamt")
+    await unit.goto(f"{base}{CONSOLE}")
+    await unit.get_by_role("heading", level=1, name=f"{TITLE} (2026)").wait_for()
+    assert await unit.get_by_role("heading", name="Rangfolge bisher").count() == 0
+    assert await unit.get_by_role("button", name="Preis vergeben").count() == 0
+    assert "Preisgeld" not in await unit.locator("main").inner_text()
+    await axe(unit)
+    answer = await unit.goto(f"{base}{CONSOLE}/bewertung/{submissions[0]}")
+    assert answer is not None and answer.status == 403
+    assert "Bewerten können nur die Jurorinnen und Juroren" in await unit.get_by_role("alert").inner_text()
+    await axe(unit)
+    await unit_context.close()
+    assert dialogs == []
+
+    # Cross-site POSTs are refused (403) and change nothing; unit staff may not change the phase.
+    chefin, bauamt = await sign_in(system, "chefin"), await sign_in(system, "bauamt")
+    try:
+        evil = await chefin.post(f"{CONSOLE}/phase", data={"phase": "ergebnisse_veroeffentlicht"},
+                                 headers={"Origin": "https://evil.example"})  # fmt: skip
+        assert evil.status_code == 403 and "nicht aus der Stadtstimme-Konsole" in evil.text
+        assert (await chefin.post(f"{CONSOLE}/preise", data={"submission_id": submissions[2], "amount": "1",
+                "title": "Sonderpreis", "justification": "x"})).status_code == 403  # no Origin  # fmt: skip
+        forbidden = await bauamt.post(f"{CONSOLE}/phase", data={"phase": "ergebnisse_veroeffentlicht"}, headers=origin)
+        assert forbidden.status_code == 403 and "Berechtigung" in forbidden.text
+        jury = await ok(await chefin.get(f"{API}/jury"))
+        assert jury["phase"] == "jurierung" and len(jury["awards"]) == 2
+    finally:
+        await chefin.aclose()
+        await bauamt.aclose()
+
+    pool = await create_pool(system.settings)
+    try:
+        async with pool.acquire() as conn:
+            actions = [r["action"] for r in await conn.fetch(
+                "SELECT action FROM audit_log WHERE detail ->> 'via' = 'console' ORDER BY id")]  # fmt: skip
+    finally:
+        await pool.close()
+    assert actions == ["hackathon_juror", "hackathon_phase", "hackathon_excluded", "hackathon_statement",
+                       "hackathon_award", "hackathon_award"]  # fmt: skip
