@@ -10,6 +10,7 @@ our own origin (CSRF protection without tokens, as in the console).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from services.analytics.console_ui import read_form
 from services.hackathon import domain, service, store
 from services.hackathon.api import (
+    EMAIL,
     JoinBody,
     Producer,
     RegisterBody,
@@ -361,6 +363,39 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
         welcome(settings, values["email"], values["name"], state.info.title, link)
         return sign_in(see_other(url(state.id, "mitmachen") + "?ok=angemeldet"), token)
+
+    @router.get("/{hackathon_id}/link")
+    async def lost_link_form(hackathon_id: str, request: Request) -> Response:
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        return page(request, "hackathon_link.html", title=state.info.title, url=url(state.id), values={"email": ""},
+                    errors=[], field_errors={})  # fmt: skip
+
+    @router.post("/{hackathon_id}/link")
+    async def lost_link(hackathon_id: str, request: Request) -> Response:
+        """Send a new personal link to a registered address. The answer is the same whether the address is
+        registered or not (it reveals nothing); the old link stops working."""
+        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+            return cross_site(request)
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+            if state is None:
+                return not_found(request)
+            lang = language(request)
+            email = (await read_form(request)).get("email", "").strip()[:254]
+            if not re.fullmatch(EMAIL, email):
+                error = {"field": "link-email", "message": text("hackathon.page.resend.invalid", lang)}
+                invalid = {"link-email": error["message"]}
+                return page(request, "hackathon_link.html", 422, title=state.info.title, url=url(state.id),
+                            values={"email": email}, errors=[error], field_errors=invalid)  # fmt: skip
+            renewed = await store.renew_token(conn, state.id, email)
+        if renewed is not None:
+            name, token = renewed
+            link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
+            welcome(settings, email, name, state.info.title, link)
+        return message(request, 200, "link_sent", (url(state.id), "hackathon.page.resend.back"))
 
     @router.get("/{hackathon_id}/zugang/{token}")
     async def personal_link(hackathon_id: str, token: str, request: Request) -> Response:

@@ -125,6 +125,20 @@ async def person_by_email(conn: asyncpg.Connection, hackathon_id: str, email: st
     return row
 
 
+async def renew_token(conn: asyncpg.Connection, hackathon_id: str, email: str) -> tuple[str, str] | None:
+    """A new personal token for the registered address (the old link stops working); (name, token), or None
+    for an address that is not registered."""
+    token = secrets.token_urlsafe(32)
+    name: str | None = await conn.fetchval(
+        """UPDATE hackathon_person SET token_sha256 = $3 WHERE hackathon_id = $1 AND lower(email) = lower($2)
+           RETURNING name""",
+        hackathon_id,
+        email,
+        token_hash(token),
+    )
+    return None if name is None else (name, token)
+
+
 async def names(conn: asyncpg.Connection, participants: Sequence[UUID]) -> dict[UUID, str]:
     rows = await conn.fetch(
         "SELECT participant_id, name FROM hackathon_person WHERE participant_id = ANY($1::uuid[])", list(participants)

@@ -5,6 +5,7 @@ data export and erasure; and a replay of the topics that rebuilds the same hacka
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -217,6 +218,15 @@ async def test_a_whole_hackathon(system: System) -> None:
         counts = {e["submission_id"]: e for e in (await ok(await c.get(f"{API}/jury", headers=admin)))["ranking"]}
         assert (counts[submissions[0]]["excluded"], counts[submissions[5]]["incomplete"]) == (1, 1)
         assert counts[submissions[2]]["scorecards"] == 3
+
+        # A lost personal link: a new one for a registered address (the old one stops working); the same answer
+        # for an address that is not registered, so the page reveals nothing.
+        lost = [await c.post(f"/hackathons/{HACKATHON}/link", data={"email": e}, headers={"Origin": system.base_url})
+                for e in ("PERSON3@example.org", "niemand@example.org")]  # fmt: skip
+        same = [re.sub(r'nonce="[^"]+"', "", r.text) for r in lost]  # equal but for the CSP nonce
+        assert [r.status_code for r in lost] == [200, 200] and same[0] == same[1]
+        assert "Wenn diese Adresse angemeldet ist" in lost[0].text
+        assert (await c.get(f"{API}/me", headers=who[3])).status_code == 401
 
         # Data protection: a participant exports their data and erases it; they leave their team.
         mine = await ok(await c.get(f"{API}/me", headers=who[11]))

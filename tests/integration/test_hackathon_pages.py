@@ -145,6 +145,16 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     assert "Einreichung geschlossen" in main and "Nutzen (Gewicht 60)" in main  # schedule and criteria
     await axe(ada)
     await fits_phone(ada)
+    # The page for a lost personal link: a wrong address is explained at the field (axe on the error state).
+    await ada.goto(f"{system.base_url}{PAGES}/link")
+    await ada.get_by_role("heading", level=1, name="Persönlichen Link erneut zusenden").wait_for()
+    await ada.get_by_label("E-Mail-Adresse").fill("keine-adresse")
+    await ada.get_by_role("button", name="Link zusenden").click()
+    await ada.get_by_text("Bitte geben Sie eine E-Mail-Adresse an").first.wait_for()
+    assert await ada.get_by_label("E-Mail-Adresse").get_attribute("aria-invalid") == "true"
+    await axe(ada)
+    await fits_phone(ada)
+    await ada.goto(f"{system.base_url}{PAGES}")
     english = await api.get(f"{PAGES}?lang=en")
     assert "Current phase:" in english.text and "Registration open" in english.text
 
@@ -343,7 +353,7 @@ def test_every_text_of_the_pages_is_in_the_catalogue() -> None:
     """Whole keys in the templates, and the keys built from a code: notices, message pages, licences, errors."""
     used = set()
     for template in (Path(pages.__file__).parent / "templates").glob("hackathon_*.html"):
-        used |= set(re.findall(r't\("([a-z_.0-9]*[a-z_0-9])"[,)]', template.read_text(encoding="utf-8")))
+        used |= set(re.findall(r'\bt\("([a-z_.0-9]*[a-z_0-9])"[,)]', template.read_text(encoding="utf-8")))
     built = {f"hackathon.page.notice.{n}" for n in (*pages.AREA_NOTICES, *pages.PUBLIC_NOTICES)}
     built |= {f"hackathon.page.{n}.{p}" for n in ("not_found", "cross_site", "invalid_link") for p in ("title", "body")}
     built |= {f"hackathon.page.licence.{licence}" for licence in LICENCES}
