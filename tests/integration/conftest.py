@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,13 @@ async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
     async with running(settings, tmp_path / "logs") as s:
         yield s
 
+
+# Pages tested in a browser whose behaviour does not depend on the broker: run once, in the Apache Kafka pass (the
+# same flows run against Tansu through the API tests); keeps the suite within its time budget.
+BROWSER_ONCE = pytest.mark.skipif(
+    os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
+    reason="browser pages do not depend on the broker; run once, in the Apache Kafka pass",
+)
 
 # Surveys under test: ingest re-reads them every 0.2 s (default 5 s), browsers may cache them for 1 s (default 60).
 SURVEY_TIMING = {"survey_refresh_s": 0.2, "survey_cache_s": 1}

@@ -14,9 +14,12 @@ import httpx
 from playwright.async_api import Browser, Page
 
 from shared.db import create_pool
+from tests.integration.conftest import BROWSER_ONCE
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
 from tests.integration.test_hackathon_pages import axe, fits_phone, new_page, posted
+
+pytestmark = BROWSER_ONCE
 
 HACKATHON = "rathaus-hackt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"

@@ -22,9 +22,11 @@ from services.hackathon.api import JoinBody, RegisterBody, SubmissionBody, TeamB
 from shared.contracts.hackathon import LICENCES
 from shared.messages import CATALOGUE
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import SERIOUS
+from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
+
+pytestmark = BROWSER_ONCE
 
 HACKATHON = "stadt-hackt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"
