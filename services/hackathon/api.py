@@ -268,9 +268,8 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
                 state = await store.state(conn, hackathon_id)
                 if state.created is None or state.phase == "entwurf":
                     raise Refused("unknown", 404)
-                evidence = await _evidence(conn, state)
-                teams = await _team_names(conn, state)
-            return _json(public_view(state, evidence, teams))
+                evidence = await evidence_figures(conn, state)
+            return _json(public_view(state, evidence))
 
         return await guarded(request, handler)
 
@@ -557,7 +556,7 @@ def _figures(responses: int, yes: int, no: int, rating_sum: int, ratings: int) -
     }
 
 
-async def _evidence(conn: asyncpg.Connection, state: HackathonState) -> dict[str, dict[str, Any]]:
+async def evidence_figures(conn: asyncpg.Connection, state: HackathonState) -> dict[str, dict[str, Any]]:
     """Figures of what challenges cite, over the last 90 days: a page's satisfaction; for a theme, the comments on
     the challenge unit's pages that mention it (German full-text search, spam and suspected spam left out)."""
     cited = [(e, c.org_unit) for c in state.challenges.values() for e in c.evidence]
@@ -591,13 +590,12 @@ async def _evidence(conn: asyncpg.Connection, state: HackathonState) -> dict[str
     return found
 
 
-async def _team_names(conn: asyncpg.Connection, state: HackathonState) -> dict[uuid.UUID, str | None]:
+def published_team_names(state: HackathonState) -> dict[uuid.UUID, str | None]:
+    """Team names as the results show them: only where the team agreed (None otherwise)."""
     return {t.id: t.name if t.publish_name else None for t in state.teams.values()}
 
 
-def public_view(
-    state: HackathonState, evidence: dict[str, dict[str, Any]], teams: dict[uuid.UUID, str | None]
-) -> dict[str, Any]:
+def public_view(state: HackathonState, evidence: dict[str, dict[str, Any]]) -> dict[str, Any]:
     info = state.info
     view: dict[str, Any] = {
         "id": state.id,
@@ -626,7 +624,7 @@ def public_view(
         "results": None,
     }
     if state.phase in ("ergebnisse_veroeffentlicht", "archiv"):
-        view["results"] = results_view(state, teams)
+        view["results"] = results_view(state, published_team_names(state))
     return view
 
 

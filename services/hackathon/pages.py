@@ -36,8 +36,7 @@ from services.hackathon.api import (
     SubmissionBody,
     TeamBody,
     VoteBody,
-    _evidence,
-    _team_names,
+    evidence_figures,
     public_view,
 )
 from services.hackathon.decisions import (
@@ -294,7 +293,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             state = await published(conn, hackathon_id)
             if state is None:
                 return not_found(request)
-            view = public_view(state, await _evidence(conn, state), await _team_names(conn, state))
+            view = public_view(state, await evidence_figures(conn, state))
         lang = language(request)
         ok = request.query_params.get("ok")
         return page(

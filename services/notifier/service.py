@@ -127,13 +127,18 @@ class NotifierConsumer(OffsetConsumer):
 
 
 @dataclass
-class AlertConsumer(NotifierConsumer):
+class EventConsumer(NotifierConsumer):
+    """A notifier consumer of any of our topics but feedback (whose v1 events are upcast): (event id, data)."""
+
+    decode = staticmethod(event_of)
+
+
+@dataclass
+class AlertConsumer(EventConsumer):
     """Satisfaction alerts: raised ones notify (and repeat while raised), resolved ones notify and end that."""
 
     TOPIC = ALERTS
     NAME = "notifier.alerts"
-
-    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, event in rows:
@@ -151,13 +156,11 @@ class AlertConsumer(NotifierConsumer):
 
 
 @dataclass
-class TriageConsumer(NotifierConsumer):
+class TriageConsumer(EventConsumer):
     """What staff do with comments: a comment taken on ends its escalation (see ``followups``)."""
 
     TOPIC = COMMENT_TRIAGE
     NAME = "notifier.triage"
-
-    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for _, data in rows:
@@ -167,14 +170,12 @@ class TriageConsumer(NotifierConsumer):
 
 
 @dataclass
-class SurveyConsumer(NotifierConsumer):
+class SurveyConsumer(EventConsumer):
     """Survey definitions (owner, title, quota of the latest version), read from the start of their topic."""
 
     TOPIC = SURVEYS
     NAME = "notifier.surveys"
     FROM_START = True
-
-    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for _, data in rows:
@@ -231,14 +232,12 @@ class SurveyResponseConsumer(SurveyConsumer):
 
 
 @dataclass
-class HackathonConsumer(NotifierConsumer):
+class HackathonConsumer(EventConsumer):
     """Hackathons: challenges (who posted them) from the start of the topic, and new submissions notify."""
 
     TOPIC = HACKATHON
     NAME = "notifier.hackathon"
     FROM_START = True
-
-    decode = staticmethod(event_of)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, data in rows:
