@@ -10,10 +10,15 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+# The staff console's frame (base layout, header with the navigation, "not found"), shared by every service that
+# adds pages to the console.
+CONSOLE_FRAME = Path(__file__).parent / "console_templates"
 
-def template_environment(directory: Path) -> Environment:
+
+def template_environment(*directories: Path) -> Environment:
+    """Templates from ``directories``, searched in order (a service's own, then e.g. ``CONSOLE_FRAME``)."""
     return Environment(
-        loader=FileSystemLoader(directory),
+        loader=FileSystemLoader(list(directories)),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

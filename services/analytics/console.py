@@ -26,11 +26,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import survey_store, surveys
-from services.analytics.console_ui import ConsoleUI, bar_chart
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
+from services.analytics.trends import bar_chart
 from shared import oidc
 from shared.auth import (
     Account,
@@ -42,12 +42,13 @@ from shared.auth import (
     start_session,
 )
 from shared.auth import same_origin as auth_same_origin
+from shared.console_ui import ConsoleUI
 from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.orgmodel import split_origin
 from shared.settings import Settings
-from shared.templates import render_page, template_environment
+from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
 PREFIX = "/console"
 OIDC_COOKIE = "stadtstimme-oidc"
@@ -58,7 +59,7 @@ def origin_of(url: str) -> str:
     return split_origin(url)[0]
 
 
-_TEMPLATES = template_environment(Path(__file__).parent / "templates")
+_TEMPLATES = template_environment(Path(__file__).parent / "templates", CONSOLE_FRAME)
 
 
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query string; anything else is 404

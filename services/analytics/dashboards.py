@@ -23,9 +23,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.analytics import alert_store, trends
-from services.analytics.console_ui import ConsoleUI, bar_chart, csv_download
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared.auth import Account, audit
+from shared.console_ui import ConsoleUI, csv_download
 from shared.contracts.feedback import CATEGORIES
 from shared.db import Params, like_prefix
 from shared.messages import text
@@ -439,7 +439,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             directions={k: direction(v) for k, v in f["change"].items()},
             charts=charts(f["series"], name, "unit"),
             distribution=distribution,
-            distribution_chart=bar_chart(text("console.dashboard.distribution"), dist_rows)
+            distribution_chart=trends.bar_chart(text("console.dashboard.distribution"), dist_rows)
             if f["current"]["rating_count"]
             else None,
             pages=pages,

@@ -24,11 +24,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import themes, triage, triage_store
-from services.analytics.console_ui import ConsoleUI, csv_download, read_form
 from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Review, SetStatus, SetTags
 from services.analytics.triage_domain import parse_tags as parse_tag_field
 from services.analytics.triage_store import InboxFilter
 from shared.auth import Account, audit
+from shared.console_ui import ConsoleUI, csv_download, read_form
 from shared.contracts.feedback import CATEGORIES
 from shared.contracts.triage import TRIAGE_MOVES, TRIAGE_STATUSES
 from shared.kafka import LazyProducer

@@ -10,9 +10,9 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.analytics.console_ui import ConsoleUI, read_form
 from services.notifier import outbox
 from shared.auth import audit
+from shared.console_ui import ConsoleUI, read_form
 from shared.messages import text
 
 STATUSES = ("pending", "sent", "dead")

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.analytics.domain import COUNTERS, stats
+from shared.messages import text
 from shared.spreadsheet import BOM, to_csv
 
 PERIODS = (7, 30, 90)
@@ -23,6 +24,8 @@ PERIODS = (7, 30, 90)
 # Plot area inside the SVG: room on the left for the y labels, below for the dates, right for the last date label.
 _MARGIN = {"left": 52, "right": 28, "top": 12, "bottom": 30}
 _MAX_TICKS = 8
+# Horizontal bars (answer distributions of survey questions).
+_BARS = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 
 
 # --- German formats -------------------------------------------------------------------------------------------
@@ -409,3 +412,23 @@ def trend_csv(series: list[dict[str, Any]]) -> str:
             ]
         )
     return BOM + to_csv(rows)
+
+
+def bar_chart(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Horizontal bars (``rows``: label, count, share as text) as plain numbers for the ``bar_chart`` macro; the
+    table next to it stays the accessible source, the chart's name repeats its figures for screen readers."""
+    most = max((r["count"] for r in rows), default=0)
+    bars = []
+    for i, r in enumerate(rows):
+        width = round(_BARS["bar_max"] * r["count"] / most) if most else 0
+        y = i * _BARS["row"]
+        bars.append({"label": r["label"], "value": r["count"], "y": y, "text_y": y + 18, "width": width,
+                     "value_x": _BARS["label_w"] + width + 6})  # fmt: skip
+    summary = ", ".join(f"{r['label']}: {r['count']} ({r['share']})" for r in rows)
+    return {
+        "name": text("console.surveys.chart", "de", question=title, summary=summary),
+        "width": _BARS["width"],
+        "height": max(len(rows), 1) * _BARS["row"],
+        "label_w": _BARS["label_w"],
+        "bars": bars,
+    }

@@ -22,17 +22,15 @@ import asyncpg
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import FileSystemLoader
 from pydantic import BaseModel
 
-import services.analytics
-from services.analytics.console_ui import ConsoleUI, read_form
 from services.hackathon import domain, service, store
 from services.hackathon.api import Producer
 from services.hackathon.decisions import simple
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.pages import licence_label, refusal_status, when
 from shared.auth import Account, audit, same_origin, session_account, session_cookie
+from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.hackathon import (
     PHASES,
     AwardGrantedV1,
@@ -45,7 +43,7 @@ from shared.contracts.hackathon import (
 from shared.messages import text
 from shared.orgmodel import split_origin
 from shared.settings import Settings
-from shared.templates import render_page, template_environment
+from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
 CONSOLE = "/console"
 PREFIX = f"{CONSOLE}/hackathons"
@@ -53,9 +51,7 @@ NOTICES = ("phase", "juror", "excluded", "statement", "award", "scorecard")
 # Euro as staff type it: "2.500", "2500", "2.500,00", "2500,5".
 _EURO = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _HERE = Path(__file__).parent
-# The console's frame (base layout, header with the navigation) comes from the analytics console's templates.
-_TEMPLATES = template_environment(_HERE / "templates")
-_TEMPLATES.loader = FileSystemLoader([_HERE / "templates", Path(services.analytics.__file__).parent / "templates"])
+_TEMPLATES = template_environment(_HERE / "templates", CONSOLE_FRAME)
 
 
 def cents(amount: str) -> int | None:

@@ -26,7 +26,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from services.analytics.console_ui import read_form
 from services.hackathon import domain, service, store
 from services.hackathon.api import (
     EMAIL,
@@ -52,6 +51,7 @@ from services.hackathon.decisions import (
 from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
 from services.hackathon.mail import welcome
 from shared.auth import same_origin
+from shared.console_ui import read_form
 from shared.contracts.hackathon import (
     LICENCES,
     SubmissionSavedV1,

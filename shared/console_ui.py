@@ -1,12 +1,13 @@
-"""What every console page module shares: rendering, the signed-in account, the same-origin check, 404 pages,
-form bodies and CSV downloads. ``console.build_console_router`` makes one ``ConsoleUI`` and hands it to the
-modules that add routes (``inbox``)."""
+"""What every staff console page module shares, whichever service adds the pages: rendering, the signed-in
+account, the same-origin check, 404 pages, form bodies and CSV downloads. The analytics console
+(``services.analytics.console.build_console_router``) makes one ``ConsoleUI`` and hands it to the modules that add
+routes (``inbox``, ``notifications_page``); the hackathon console builds its own on the same frame
+(``shared.templates.CONSOLE_FRAME``)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Account
-from shared.messages import text
-
-_BARS = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 
 
 @dataclass(frozen=True)
@@ -51,23 +49,3 @@ def csv_download(body: str, filename: str) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
-
-
-def bar_chart(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Horizontal bars (``rows``: label, count, share as text) as plain numbers for the ``bar_chart`` macro; the
-    table next to it stays the accessible source, the chart's name repeats its figures for screen readers."""
-    most = max((r["count"] for r in rows), default=0)
-    bars = []
-    for i, r in enumerate(rows):
-        width = round(_BARS["bar_max"] * r["count"] / most) if most else 0
-        y = i * _BARS["row"]
-        bars.append({"label": r["label"], "value": r["count"], "y": y, "text_y": y + 18, "width": width,
-                     "value_x": _BARS["label_w"] + width + 6})  # fmt: skip
-    summary = ", ".join(f"{r['label']}: {r['count']} ({r['share']})" for r in rows)
-    return {
-        "name": text("console.surveys.chart", "de", question=title, summary=summary),
-        "width": _BARS["width"],
-        "height": max(len(rows), 1) * _BARS["row"],
-        "label_w": _BARS["label_w"],
-        "bars": bars,
-    }
