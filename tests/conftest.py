@@ -23,7 +23,8 @@ import pytest
 from shared.settings import Settings
 from stadtstimme.infra import REPO, EmbeddedPostgres, KafkaBroker, TansuBroker, create_database
 
-VAR = REPO / "var" / "test"
+# Several test runs at once (e.g. two people on one machine) each need their own: STADTSTIMME_TEST_VAR=var/test-b.
+VAR = Path(os.environ.get("STADTSTIMME_TEST_VAR", REPO / "var" / "test")).resolve()
 
 
 class ExternalBroker:
