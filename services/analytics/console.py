@@ -31,7 +31,7 @@ from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from services.analytics.trends import bar_chart
-from shared import oidc
+from shared import formats, oidc
 from shared.auth import (
     Account,
     audit,
@@ -66,14 +66,6 @@ _VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query strin
 MOVES = ("active", "paused", "closed")  # status buttons, in this order, where the lifecycle allows them
 
 
-def _integer(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.0f} %"
-
-
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -99,7 +91,7 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
                 {
                     "label": answer_label(q, d["value"]),
                     "count": d["count"],
-                    "share": _percent(d["count"] / answered if answered else None),
+                    "share": formats.percent(d["count"] / answered if answered else None),
                 }
                 for d in figures["distribution"]
             ]
@@ -107,7 +99,7 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
             item["chart"] = bar_chart(q.text.de, rows) if answered else None
             if q.type in ("rating", "nps"):
                 mean = figures["mean"]
-                item["mean"] = "–" if mean is None else f"{mean:.2f}".replace(".", ",")
+                item["mean"] = formats.number(mean, 2)
             if q.type == "nps":
                 item["nps"] = "–" if figures["nps"] is None else str(figures["nps"])
                 item["promoters"], item["detractors"] = figures["promoters"], figures["detractors"]
@@ -119,20 +111,20 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
         "first_day": _day(e["first_day"]),
         "last_day": _day(e["last_day"]),
         "page_views": e["page_views"],
-        "page_views_text": _integer(e["page_views"]),
+        "page_views_text": formats.number(e["page_views"]),
         "sampling": f"{definition.targeting.sampling_percent:g}".replace(".", ","),
-        "displays": _integer(e["displays_estimate"]),
-        "response_rate": "–" if rate is None else f"{rate * 100:.1f} %".replace(".", ","),
-        "dismissal_rate": "–" if dismissal is None else f"{dismissal * 100:.1f} %".replace(".", ","),
+        "displays": formats.number(e["displays_estimate"]),
+        "response_rate": formats.percent(rate, 1),
+        "dismissal_rate": formats.percent(dismissal, 1),
         "assumptions": e["assumptions"],
     }
     return {
         "title": definition.title.de,
-        "responses": _integer(result["responses"]),
-        "completed": _integer(result["completed"]),
-        "completion_rate": _percent(result["completion_rate"]),
-        "dismissals": _integer(result["dismissals"]),
-        "dismissed_without_answer": _integer(result["dismissed_without_answer"]),
+        "responses": formats.number(result["responses"]),
+        "completed": formats.number(result["completed"]),
+        "completion_rate": formats.percent(result["completion_rate"]),
+        "dismissals": formats.number(result["dismissals"]),
+        "dismissed_without_answer": formats.number(result["dismissed_without_answer"]),
         "exposure": exposure,
         "questions": questions,
         "days": [
@@ -303,7 +295,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
                 "unit": names.get(i["org_unit"], i["org_unit"]),
                 "status": i["status"],
                 "version": i["current_version"],
-                "responses": _integer(sum(i["responses_by_version"].values())),
+                "responses": formats.number(sum(i["responses_by_version"].values())),
             }
             for i in items
         ]

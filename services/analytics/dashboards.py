@@ -24,6 +24,7 @@ from fastapi.responses import Response
 
 from services.analytics import alert_store, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
+from shared import formats
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, csv_download
 from shared.contracts.feedback import CATEGORIES
@@ -180,18 +181,13 @@ def formatted(f: dict[str, Any]) -> dict[str, str]:
     """Key figures with their change, in German formats, for tables and CSV."""
     c, d = f["current"], f["change"]
     return {
-        "responses": trends.german_number(c["responses"]),
-        "helpful": trends.german_percent(c["helpful_share"]),
-        "rating": "–" if c["rating_mean"] is None else trends.german_number(c["rating_mean"], 2),
-        "responses_change": "–" if d["responses"] is None else f"{d['responses'] * 100:+.0f} %".replace("-", "−"),
-        "helpful_change": "–" if d["helpful_share"] is None else _signed(d["helpful_share"], 0) + " Pp.",
-        "rating_change": "–" if d["rating_mean"] is None else _signed(d["rating_mean"], 2),
+        "responses": formats.number(c["responses"]),
+        "helpful": formats.percent(c["helpful_share"]),
+        "rating": formats.number(c["rating_mean"], 2),
+        "responses_change": "–" if d["responses"] is None else formats.signed(d["responses"] * 100) + " %",
+        "helpful_change": "–" if d["helpful_share"] is None else formats.signed(d["helpful_share"]) + " Pp.",
+        "rating_change": "–" if d["rating_mean"] is None else formats.signed(d["rating_mean"], 2),
     }
-
-
-def _signed(value: float, decimals: int) -> str:
-    number = trends.german_number(abs(value), decimals)
-    return number if number.strip("0,") == "" else ("+" if value > 0 else "−") + number
 
 
 def direction(value: float | None) -> str:
@@ -202,18 +198,14 @@ def overview_row(unit: dict[str, Any]) -> list[str]:
     """One unit of the overview as a CSV row: numbers as spreadsheets read them (decimal comma, no sign
     characters other than the minus sign, empty where there is no figure)."""
     c, d = unit["figures"]["current"], unit["figures"]["change"]
-
-    def number(value: float | None, pattern: str) -> str:
-        return "" if value is None else pattern.format(value).replace(".", ",")
-
     return [
         unit["name"],
         str(c["responses"]),
-        number(None if c["helpful_share"] is None else c["helpful_share"] * 100, "{:.0f}"),
-        number(c["rating_mean"], "{:.2f}"),
-        number(None if d["responses"] is None else d["responses"] * 100, "{:+.0f}"),
-        number(d["helpful_share"], "{:+.1f}"),
-        number(d["rating_mean"], "{:+.2f}"),
+        formats.spreadsheet(None if c["helpful_share"] is None else c["helpful_share"] * 100),
+        formats.spreadsheet(c["rating_mean"], 2),
+        formats.spreadsheet(None if d["responses"] is None else d["responses"] * 100, sign=True),
+        formats.spreadsheet(d["helpful_share"], 1, sign=True),
+        formats.spreadsheet(d["rating_mean"], 2, sign=True),
     ]
 
 
@@ -224,8 +216,8 @@ def publication_row(unit: dict[str, Any]) -> list[str]:
     counters = {k: c[k] for k in ("responses", "helpful_yes", "helpful_no", "rating_count", "rating_sum")}
     counters |= {f"rating_{i}": c["rating_distribution"][str(i)] for i in range(1, 6)}
     p = published(counters)
-    share = "" if p["helpful_share"] is None else f"{p['helpful_share'] * 100:.0f}"
-    mean = "" if p["rating_mean"] is None else f"{p['rating_mean']:.2f}".replace(".", ",")
+    share = formats.spreadsheet(None if p["helpful_share"] is None else p["helpful_share"] * 100)
+    mean = formats.spreadsheet(p["rating_mean"], 2)
     return [unit["name"], f"< {SMALL_NUMBER}" if p["suppressed"] else str(p["responses"]), share, mean]
 
 
@@ -244,9 +236,9 @@ def charts(series: list[dict[str, Any]], name: str, key: str) -> dict[str, Any]:
         "rows": [
             {
                 "day": e["day"].strftime("%d.%m.%Y"),
-                "responses": trends.german_number(e["responses"]),
-                "helpful": trends.german_percent(e["helpful_share"]),
-                "rating": "–" if e["rating_mean"] is None else trends.german_number(e["rating_mean"], 2),
+                "responses": formats.number(e["responses"]),
+                "helpful": formats.percent(e["helpful_share"]),
+                "rating": formats.number(e["rating_mean"], 2),
             }
             for e in series
         ],
@@ -263,11 +255,11 @@ def alert_items(rows: list[Any], names: dict[str, str], tz: ZoneInfo, prefix: st
         query = {"days": "7"} | ({"prefix": r["key"]} if r["scope"] == "page" else {})
         parts = []
         if "not_helpful_share" in r["reasons"]:
-            parts.append(text("console.alerts.share", share=_percent(reading["not_helpful_share"]),
-                              baseline=_percent(reading["baseline_share"])))  # fmt: skip
+            parts.append(text("console.alerts.share", share=formats.percent(reading["not_helpful_share"]),
+                              baseline=formats.percent(reading["baseline_share"])))  # fmt: skip
         if "mean_rating" in r["reasons"]:
-            parts.append(text("console.alerts.mean", mean=_decimal(reading["mean_rating"]),
-                              baseline=_decimal(reading["baseline_mean"])))  # fmt: skip
+            parts.append(text("console.alerts.mean", mean=formats.number(reading["mean_rating"], 1),
+                              baseline=formats.number(reading["baseline_mean"], 1)))  # fmt: skip
         items.append({
             "where": r["key"] if r["scope"] == "page" else text("console.alerts.unit", unit=names.get(unit, unit)),
             "figures": ", ".join(parts),
@@ -275,14 +267,6 @@ def alert_items(rows: list[Any], names: dict[str, str], tz: ZoneInfo, prefix: st
             "link": f"{prefix}/units/{quote(unit, safe='')}?{urlencode(query)}",
         })  # fmt: skip
     return items
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f} %"
-
-
-def _decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
 def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool: asyncpg.Pool) -> None:

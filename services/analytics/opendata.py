@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published
+from shared import formats
 from shared.spreadsheet import to_csv
 
 LICENCE = {"id": "dl-de/by-2-0", "url": "https://www.govdata.de/dl-de/by-2-0"}
@@ -70,7 +71,7 @@ def as_csv(items: list[dict[str, Any]]) -> str:
         rows.append([
             i["month"], i["org_unit"], i["name"], KINDS_DE.get(i["kind"], i["kind"]),
             f"< {SMALL_NUMBER}" if i["suppressed"] else str(i["responses"]),
-            "" if share is None else f"{share * 100:.1f}".replace(".", ","),
-            "" if mean is None else f"{mean:.2f}".replace(".", ","),
+            formats.spreadsheet(None if share is None else share * 100, 1),
+            formats.spreadsheet(mean, 2),
         ])  # fmt: skip
     return "\ufeff" + to_csv(rows)

@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaProducer
 from services.analytics import pageviews, survey_store
 from services.analytics.survey_domain import PlannedEvent, answer_label, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
+from shared import formats
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.surveys import Status, SurveyDefinition
 from shared.contracts.topics import SURVEYS, topic_name
@@ -138,5 +139,5 @@ def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
             share = entry["count"] / q["answers"] if q["answers"] else 0.0
             question = definition.question(q["id"])
             label = answer_label(question, entry["value"]) if question else str(entry["value"])
-            rows.append([q["id"], q["text"]["de"], label, str(entry["count"]), f"{share:.4f}".replace(".", ",")])
+            rows.append([q["id"], q["text"]["de"], label, str(entry["count"]), formats.spreadsheet(share, 4)])
     return "\ufeff" + to_csv(rows)

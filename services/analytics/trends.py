@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.analytics.domain import COUNTERS, stats
+from shared import formats
 from shared.messages import text
 from shared.spreadsheet import BOM, to_csv
 
@@ -31,19 +32,6 @@ _BARS = {"width": 520, "label_w": 170, "bar_max": 290, "row": 26}
 # --- German formats -------------------------------------------------------------------------------------------
 
 
-def german_number(value: float, decimals: int = 0) -> str:
-    """``1234.5`` → ``"1.234,5"``: thousands dots and a decimal comma, as German staff read numbers. A value that
-    rounds to zero never shows as ``-0``."""
-    if round(value, decimals) == 0:
-        value = 0.0
-    return f"{value:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def german_percent(share: float | None, decimals: int = 0) -> str:
-    """A share (0..1) as ``"80 %"``; ``"–"`` when there is none (nothing was counted)."""
-    return "–" if share is None else f"{german_number(share * 100, decimals)} %"
-
-
 def _short_day(day: date) -> str:
     """``dd.mm.``; the trailing dot also ends a sentence that ends with a date (German style: no second dot)."""
     return day.strftime("%d.%m.")
@@ -51,8 +39,8 @@ def _short_day(day: date) -> str:
 
 def _tidy(value: float, max_decimals: int = 2) -> str:
     """An axis label without trailing zeros: ``2.0`` → ``"2"``, ``2.5`` → ``"2,5"``."""
-    text = german_number(value, max_decimals)
-    return text.rstrip("0").rstrip(",") if "," in text else text
+    shown = formats.number(value, max_decimals)
+    return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
 # --- Periods and series ---------------------------------------------------------------------------------------
@@ -234,7 +222,7 @@ def line_chart(
     places = (0 if as_percent else 1) if decimals is None else decimals
 
     def shown(value: float) -> str:
-        return german_percent(value, places) if as_percent else german_number(value, places)
+        return formats.percent(value, places) if as_percent else formats.number(value, places)
 
     chart = _frame(width, height)
     plot = chart["plot"]
@@ -324,7 +312,7 @@ def volume_chart(series: list[dict[str, Any]], *, label: str, width: int = 640, 
         }
         for i, value in enumerate(counts)
     ]
-    chart["gridlines"] = [{"y": y_of(v), "label": german_number(v)} for v in _grid_values(0, top if most else 0, step)]
+    chart["gridlines"] = [{"y": y_of(v), "label": formats.number(v)} for v in _grid_values(0, top if most else 0, step)]
     chart["ticks"] = [
         {"x": _coord(plot["left"] + (i + 0.5) * slot), "label": _short_day(series[i]["day"])}
         for i in _tick_indexes(count)
@@ -343,8 +331,8 @@ def _volume_summary(series: list[dict[str, Any]], counts: list[int], label: str)
     busiest = max(range(len(counts)), key=lambda i: counts[i])
     quiet = _gaps_sentence(counts.count(0), "keine Antworten")
     return (
-        f"{head}: insgesamt {german_number(total)} Antworten; "
-        f"höchster Tageswert {german_number(counts[busiest])} am {_short_day(series[busiest]['day'])}{quiet}"
+        f"{head}: insgesamt {formats.number(total)} Antworten; "
+        f"höchster Tageswert {formats.number(counts[busiest])} am {_short_day(series[busiest]['day'])}{quiet}"
     )
 
 
@@ -362,9 +350,9 @@ def distribution(rows_total: Mapping[str, Any]) -> list[dict[str, Any]]:
         {
             "stars": stars,
             "count": n,
-            "count_text": german_number(n),
+            "count_text": formats.number(n),
             "share": round(n / rated, 4) if rated else None,
-            "share_text": german_percent(n / rated if rated else None),
+            "share_text": formats.percent(n / rated if rated else None),
         }
         for stars, n in zip(range(1, 6), counts, strict=True)
     ]
@@ -386,11 +374,6 @@ CSV_HEADER = [
 ]
 
 
-def _csv_decimal(value: float | None, decimals: int) -> str:
-    """Spreadsheet numbers: decimal comma, no thousands separator (which spreadsheets would read as text)."""
-    return "" if value is None else f"{value:.{decimals}f}".replace(".", ",")
-
-
 def trend_csv(series: list[dict[str, Any]]) -> str:
     """A daily series as CSV for German spreadsheets (``shared.spreadsheet.to_csv``: semicolons, cells
     neutralised) with a UTF-8 BOM. Days as ISO dates (YYYY-MM-DD, which no spreadsheet misreads), the helpful
@@ -405,9 +388,9 @@ def trend_csv(series: list[dict[str, Any]]) -> str:
                 str(entry["responses"]),
                 str(entry["helpful_yes"]),
                 str(entry["helpful_no"]),
-                _csv_decimal(None if share is None else share * 100, 1),
+                formats.spreadsheet(None if share is None else share * 100, 1),
                 str(entry["rating_count"]),
-                _csv_decimal(entry["rating_mean"], 2),
+                formats.spreadsheet(entry["rating_mean"], 2),
                 *(str(entry["rating_distribution"][str(s)]) for s in range(1, 6)),
             ]
         )

@@ -30,6 +30,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from services.hackathon import ranking
+from shared import formats
 from shared.contracts.hackathon import (
     PHASES,
     AwardGrantedV1,
@@ -384,9 +385,8 @@ def erase_participant(state: HackathonState, participant: UUID) -> dict[str, Any
 
 
 def euro(cents: int) -> str:
-    """German notation: ``2.500,00 €``."""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}{whole:,}".replace(",", ".") + f",{rest:02d} €"
+    """German notation: ``2.500,00 €`` (the project's one money format, ``shared.formats``)."""
+    return formats.euro(cents)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from shared import formats
 from shared.messages import text
 
 SIGNAL_NAMESPACE = uuid5(NAMESPACE_URL, "urn:stadtstimme:notifier:signals")  # never change it
@@ -76,11 +77,11 @@ def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_
 
 
 def _percent(value: float | None) -> str:
-    return text("notifier.too_few") if value is None else f"{value * 100:.0f} %"
+    return formats.percent(value, missing=text("notifier.too_few"))
 
 
 def _stars(value: float | None) -> str:
-    return text("notifier.too_few") if value is None else f"{value:.1f}".replace(".", ",")
+    return formats.number(value, 1, missing=text("notifier.too_few"))
 
 
 def from_alert(event_id: UUID, data: dict[str, Any], raised: bool, unit_name: str, console_url: str) -> Signal:

@@ -15,8 +15,6 @@ from services.analytics.trends import (
     change,
     daily_series,
     distribution,
-    german_number,
-    german_percent,
     line_chart,
     period_bounds,
     totals,
@@ -120,15 +118,6 @@ def test_change_is_none_without_figures_on_either_side() -> None:
     previous = {"responses": 0, "helpful_share": 0.5, "rating_mean": None}
     assert change(current, previous) == {"helpful_share": None, "rating_mean": None, "responses": None}
     assert change(previous, current)["responses"] == -1.0
-
-
-def test_german_number_formats() -> None:
-    assert german_number(1234.5, 1) == "1.234,5"
-    assert german_number(3.8333, 1) == "3,8"
-    assert german_number(-0.01, 1) == "0,0"
-    assert german_number(1234567) == "1.234.567"
-    assert german_percent(0.8) == "80 %"
-    assert german_percent(None) == "–"
 
 
 def test_line_chart_maps_lo_and_hi_to_the_plot_edges() -> None:
