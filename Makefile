@@ -38,14 +38,17 @@ lint: install
 unit: install
 	$(PYTEST) tests/unit
 
-# One integration suite, run once per broker: Apache Kafka (KRaft, from Maven Central jars) and Tansu.
+# One integration suite, run once per broker: Apache Kafka (KRaft, from Maven Central jars) and Tansu. `integration`
+# runs both at once (each with its own PostgreSQL and broker directory; the tests mostly wait on brokers and
+# subprocesses), printing each pass's output when it ends; the slowest tests are listed for the time budget.
 integration-kafka: install
-	STADTSTIMME_TEST_BROKER=kafka $(PYTEST) tests/integration
+	STADTSTIMME_TEST_BROKER=kafka STADTSTIMME_TEST_VAR=var/test-kafka $(PYTEST) --durations=15 tests/integration
 
 integration-tansu: install
-	STADTSTIMME_TEST_BROKER=tansu $(PYTEST) tests/integration
+	STADTSTIMME_TEST_BROKER=tansu STADTSTIMME_TEST_VAR=var/test-tansu $(PYTEST) --durations=15 tests/integration
 
-integration: integration-kafka integration-tansu
+integration: install
+	$(MAKE) -j2 --output-sync=target integration-kafka integration-tansu
 
 # The widget in headless Chromium (/usr/bin/chromium): flow, keyboard, axe-core, CSP, privacy, hostile pages.
 browser: install

@@ -20,6 +20,7 @@ import pytest
 from shared.orgmodel import load_org_yaml
 from stadtstimme.demo_feedback import demo_events
 from stadtstimme.infra import REPO, free_port
+from tests.conftest import VAR
 from tests.integration.system import CLI
 
 pytestmark = pytest.mark.skipif(
@@ -67,7 +68,8 @@ class Supervisor:
 
 @pytest.fixture
 def supervisor() -> Iterator[Supervisor]:
-    var = REPO / "var" / "test" / f"run-{uuid.uuid4().hex[:8]}"
+    VAR.mkdir(parents=True, exist_ok=True)
+    var = VAR / f"run-{uuid.uuid4().hex[:8]}"
     s = Supervisor(var, free_port(), free_port())
     yield s
     s.kill()
