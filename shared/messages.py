@@ -1044,6 +1044,156 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte geben Sie den Betrag in Euro an, zum Beispiel 2.500 oder 2500,00.",
         "en": "Please give the amount in euros, for example 2.500 or 2500,00.",
     },
+    "hackathon.console.error.juror": {
+        "de": "Bitte geben Sie den Benutzernamen eines Mitarbeiterkontos ein.",
+        "en": "Please enter the user name of a staff account.",
+    },
+    "hackathon.console.error.scorecard": {
+        "de": "Bitte wählen Sie einen Bewertungsbogen.",
+        "en": "Please choose a scorecard.",
+    },
+    "hackathon.console.error.submission": {
+        "de": "Bitte wählen Sie eine Einreichung.",
+        "en": "Please choose a submission.",
+    },
+    "hackathon.console.error.statement": {
+        "de": "Bitte schreiben Sie die Stellungnahme der Jury.",
+        "en": "Please write the jury's statement.",
+    },
+    "hackathon.console.error.award_title": {
+        "de": "Bitte geben Sie dem Preis eine Bezeichnung (mindestens 3 Zeichen).",
+        "en": "Please name the prize (at least 3 characters).",
+    },
+    "hackathon.console.error.justification": {
+        "de": "Bitte begründen Sie den Preis.",
+        "en": "Please give the reason for the prize.",
+    },
+    "hackathon.console.error.budget": {
+        "de": "Bitte geben Sie das Budget in Euro an, zum Beispiel 10.000 oder 10000,00 (höchstens 1.000.000).",
+        "en": "Please give the budget in euros, e.g. 10.000 or 10000,00 (at most 1.000.000).",
+    },
+    "hackathon.console.error.team": {"de": "Bitte wählen Sie ein Team.", "en": "Please choose a team."},
+    "hackathon.console.error.conflict_reason": {
+        "de": "Bitte nennen Sie den Grund des Interessenkonflikts.",
+        "en": "Please state the reason for the conflict of interest.",
+    },
+    "hackathon.console.error.not_your_unit": {
+        "de": "Challenges können Sie nur für Ihre eigene Organisationseinheit stellen und ändern.",
+        "en": "You can only post and revise challenges for your own organisational unit.",
+    },
+    "hackathon.console.error.no_unit": {
+        "de": "Ihrem Konto ist keine Organisationseinheit zugeordnet; Challenges stellen Mitarbeitende einer Einheit.",
+        "en": "Your account belongs to no organisational unit; challenges are posted by a unit's staff.",
+    },
+    "hackathon.console.error.challenge.org_unit": {
+        "de": "Bitte wählen Sie die Organisationseinheit.",
+        "en": "Please choose the organisational unit.",
+    },
+    "hackathon.console.error.challenge.title": {
+        "de": "Bitte geben Sie einen Titel mit 3 bis 160 Zeichen ein.",
+        "en": "Please enter a title of 3 to 160 characters.",
+    },
+    "hackathon.console.error.challenge.problem": {
+        "de": "Bitte beschreiben Sie das Problem.",
+        "en": "Please describe the problem.",
+    },
+    "hackathon.console.error.challenge.context": {
+        "de": "Der Hintergrund ist zu lang (höchstens 10.000 Zeichen).",
+        "en": "The context is too long (at most 10,000 characters).",
+    },
+    "hackathon.console.error.challenge.data_links": {
+        "de": "Bitte geben Sie je Zeile eine vollständige Web-Adresse an (https://…), höchstens 20.",
+        "en": "Please give one full web address per line (https://…), at most 20.",
+    },
+    "hackathon.console.error.challenge.contact": {
+        "de": "Bitte nennen Sie einen Kontakt, zum Beispiel ein Funktionspostfach.",
+        "en": "Please name a contact, e.g. a team mailbox.",
+    },
+    "hackathon.console.error.challenge.expected_outcome": {
+        "de": "Bitte beschreiben Sie das erwartete Ergebnis.",
+        "en": "Please describe the expected outcome.",
+    },
+    "hackathon.console.error.challenge.evidence_pages": {
+        "de": "Bitte geben Sie je Zeile die Adresse einer Seite an, höchstens 20.",
+        "en": "Please give one page address per line, at most 20.",
+    },
+    "hackathon.console.error.challenge.evidence_theme": {
+        "de": "Das Thema braucht 2 bis 80 Zeichen.",
+        "en": "The theme needs 2 to 80 characters.",
+    },
+    "hackathon.refused.not_your_unit": {
+        "de": "Diese Challenge gehört zu einer anderen Organisationseinheit.",
+        "en": "This challenge belongs to another organisational unit.",
+    },
+    "hackathon.console.done.budget": {"de": "Das Preisbudget ist gespeichert.", "en": "The prize budget is saved."},
+    "hackathon.console.done.conflict": {
+        "de": "Ihr Interessenkonflikt ist gespeichert; Ihre Bewertungen dieses Teams zählen nicht.",
+        "en": "Your conflict of interest is saved; your scores for this team do not count.",
+    },
+    "hackathon.console.done.challenge": {"de": "Die Challenge ist gespeichert.", "en": "The challenge is saved."},
+    "hackathon.console.conflict.title": {"de": "Interessenkonflikt erklären", "en": "Declare a conflict of interest"},
+    "hackathon.console.conflict.hint": {
+        "de": "Kennen Sie ein Team persönlich oder betreuen es, erklären Sie das hier. Sie bewerten es dann nicht.",
+        "en": "If you know or mentor a team, declare it here. You will then not score it.",
+    },
+    "hackathon.console.conflict.team": {"de": "Team", "en": "Team"},
+    "hackathon.console.conflict.reason": {"de": "Grund", "en": "Reason"},
+    "hackathon.console.conflict.submit": {"de": "Interessenkonflikt erklären", "en": "Declare conflict of interest"},
+    "hackathon.console.challenge.new": {"de": "Neue Challenge stellen", "en": "Post a new challenge"},
+    "hackathon.console.challenge.new_title": {"de": "Neue Challenge", "en": "New challenge"},
+    "hackathon.console.challenge.edit_title": {
+        "de": "Challenge bearbeiten: {title}",
+        "en": "Revise challenge: {title}",
+    },
+    "hackathon.console.challenge.revision": {"de": "Fassung {revision}", "en": "Revision {revision}"},
+    "hackathon.console.challenge.phase": {
+        "de": "Challenges werden in den Phasen „Entwurf“ und „Challenges sammeln“ gestellt und bis "
+        "„Anmeldung offen“ überarbeitet; jetzt ist die Phase „{phase}“.",
+        "en": "Challenges are posted while in draft or collecting challenges and revised until registration "
+        "is open; the phase now is {phase}.",
+    },
+    "hackathon.console.challenge.optional": {"de": "(freiwillig)", "en": "(optional)"},
+    "hackathon.console.challenge.field.org_unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
+    "hackathon.console.challenge.field.title": {"de": "Titel", "en": "Title"},
+    "hackathon.console.challenge.field.problem": {"de": "Problembeschreibung", "en": "Problem"},
+    "hackathon.console.challenge.field.context": {"de": "Hintergrund", "en": "Context"},
+    "hackathon.console.challenge.field.data_links": {"de": "Verfügbare Daten (Links)", "en": "Available data (links)"},
+    "hackathon.console.challenge.field.contact": {"de": "Kontakt", "en": "Contact"},
+    "hackathon.console.challenge.field.expected_outcome": {"de": "Erwartetes Ergebnis", "en": "Expected outcome"},
+    "hackathon.console.challenge.field.evidence_pages": {"de": "Seiten", "en": "Pages"},
+    "hackathon.console.challenge.field.evidence_theme": {"de": "Thema der Kommentare", "en": "Comment theme"},
+    "hackathon.console.challenge.hint.data_links": {
+        "de": "Eine Web-Adresse je Zeile, zum Beispiel zum Open-Data-Portal.",
+        "en": "One web address per line, e.g. to the open data portal.",
+    },
+    "hackathon.console.challenge.hint.contact": {
+        "de": "Ein Funktionspostfach oder Team, keine private Adresse.",
+        "en": "A team mailbox or team, not a private address.",
+    },
+    "hackathon.console.challenge.hint.evidence_pages": {
+        "de": "Eine Seitenadresse je Zeile; die öffentliche Seite zeigt deren Zufriedenheit der letzten 90 Tage.",
+        "en": "One page address per line; the public page shows their satisfaction of the last 90 days.",
+    },
+    "hackathon.console.challenge.hint.evidence_theme": {
+        "de": "Ein Suchbegriff wie „Termin“; gezählt werden die Kommentare zu Ihren Seiten.",
+        "en": "A search term such as 'Termin'; the comments on your unit's pages are counted.",
+    },
+    "hackathon.console.challenge.evidence": {
+        "de": "Belege aus den Rückmeldungen",
+        "en": "Evidence from citizen feedback",
+    },
+    "hackathon.console.challenge.evidence_hint": {
+        "de": "Nur Kennzahlen werden veröffentlicht, nichts unter 5 Antworten.",
+        "en": "Only figures are published, nothing below 5 answers.",
+    },
+    "hackathon.console.challenge.submit": {"de": "Challenge speichern", "en": "Save challenge"},
+    "hackathon.console.col.revision": {"de": "Fassung", "en": "Revision"},
+    "hackathon.console.budget.label": {"de": "Preisbudget {year} in Euro", "en": "Prize budget {year} in euros"},
+    "hackathon.console.budget.hint": {
+        "de": "Zum Beispiel 10.000 oder 10000,00; nicht weniger als schon vergeben.",
+        "en": "E.g. 10.000 or 10000,00; not less than already granted.",
+    },
+    "hackathon.console.budget.submit": {"de": "Budget speichern", "en": "Save budget"},
     "hackathon.console.error.unavailable": {
         "de": "Das ist gerade nicht möglich. Bitte versuchen Sie es in einigen Minuten noch einmal.",
         "en": "That is not possible right now. Please try again in a few minutes.",

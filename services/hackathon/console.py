@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,10 +23,10 @@ import asyncpg
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from services.hackathon import domain, service, store
-from services.hackathon.api import Producer
+from services.hackathon.api import ChallengeBody, Producer
 from services.hackathon.decisions import simple
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.pages import licence_label, refusal_status, when
@@ -34,6 +35,8 @@ from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.hackathon import (
     PHASES,
     AwardGrantedV1,
+    ChallengePostedV1,
+    ConflictDeclaredV1,
     HackathonPhaseChangedV1,
     JurorInvitedV1,
     JuryStatementSavedV1,
@@ -47,7 +50,18 @@ from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
 CONSOLE = "/console"
 PREFIX = f"{CONSOLE}/hackathons"
-NOTICES = ("phase", "juror", "excluded", "statement", "award", "scorecard")
+NOTICES = ("phase", "juror", "excluded", "statement", "award", "scorecard", "budget", "conflict", "challenge")
+CHALLENGE_FIELDS = ("org_unit", "title", "problem", "context", "data_links", "contact", "expected_outcome",
+                    "evidence_pages", "evidence_theme")  # fmt: skip
+# Which field of an overview form a refusal belongs to, per form (others go in the summary only).
+REFUSAL_FIELDS: dict[str, dict[str, str]] = {
+    "juror": {"unknown_juror": "juror", "juror_invited": "juror"},
+    "exclude": {"reason": "reason", "excluded": "scorecard", "unknown_scorecard": "scorecard"},
+    "statement": {"unknown_submission": "statement-submission"},
+    "award": {"budget": "amount", "amount": "amount", "unknown_submission": "award-submission"},
+    "budget": {"budget_below_awards": "budget-amount"},
+    "conflict": {"conflict_declared": "conflict-team", "unknown_team": "conflict-team"},
+}
 # Euro as staff type it: "2.500", "2500", "2.500,00", "2500,5".
 _EURO = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _HERE = Path(__file__).parent
@@ -61,6 +75,69 @@ def cents(amount: str) -> int | None:
         return None
     whole, fraction = found.group(1).replace(".", ""), (found.group(2) or "").ljust(2, "0")
     return int(whole) * 100 + int(fraction)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A refused form, shown again: which form, what was typed, and each error with the id of its field (``None``
+    for a reason that belongs to no single field; it stands in the summary only)."""
+
+    form: str
+    values: dict[str, str]
+    errors: tuple[tuple[str | None, str], ...]
+
+    @property
+    def by_field(self) -> dict[str, str]:
+        return {f: m for f, m in self.errors if f}
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def challenge_slug(title: str, taken: Collection[str]) -> str:
+    """A new challenge's id from its title: "Termine ohne Warten" → ``termine-ohne-warten`` (``-2``, ``-3`` … when
+    taken); ``challenge`` for a title without letters or digits."""
+    words = re.findall(r"[a-z0-9]+", title.lower().translate(_UMLAUTS))
+    base = "-".join(words)[:50].strip("-") or "challenge"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def challenge_body(form: dict[str, str]) -> dict[str, Any]:
+    """The challenge form as the API's ``ChallengeBody``: links and cited pages one per line, a theme at most."""
+    theme = form.get("evidence_theme", "").strip()
+    pages = lines(form.get("evidence_pages", ""))
+    return {
+        "org_unit": form.get("org_unit", ""),
+        "title": form.get("title", "").strip(),
+        "problem": form.get("problem", "").strip(),
+        "context": form.get("context", "").strip() or None,
+        "data_links": lines(form.get("data_links", "")),
+        "contact": form.get("contact", "").strip(),
+        "expected_outcome": form.get("expected_outcome", "").strip(),
+        "evidence": [{"page_url": page} for page in pages] + ([{"theme": theme}] if theme else []),
+    }
+
+
+def challenge_errors(exc: ValidationError, pages: int) -> tuple[tuple[str | None, str], ...]:
+    """One German message per invalid field of the challenge form, in form order; a cited page and the theme
+    are told apart by their place in ``evidence`` (pages first)."""
+    fields: dict[str, None] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        name = str(loc[0]) if loc else ""
+        if name == "evidence":
+            name = "evidence_pages" if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < pages else "evidence_theme"
+        fields.setdefault(name if name in CHALLENGE_FIELDS else "title", None)
+    ordered = [f for f in CHALLENGE_FIELDS if f in fields]
+    return tuple((f"challenge-{f}", text(f"hackathon.console.error.challenge.{f}")) for f in ordered)
 
 
 def privileged(account: Account, state: HackathonState) -> bool:
@@ -100,7 +177,17 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
         "previous_phase": PHASES[here - 1]
         if here > 0 and state.phase not in ("ergebnisse_veroeffentlicht", "archiv")
         else None,
-        "challenges": list(state.challenges.values()),
+        "challenges": [
+            {
+                "title": c.title,
+                "org_unit": c.org_unit,
+                "revision": c.revision,
+                "edit": account.role == "administrator" or c.org_unit in account.org_units,
+                "id": c.challenge_id,
+            }
+            for c in state.challenges.values()
+        ],
+        "may_post": account.role == "administrator" or bool(account.org_units),
         "teams": [{"name": t.name, "members": len(t.members)} for t in state.teams.values()],
         "submissions": [
             {
@@ -127,6 +214,12 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
                 "status": card_status(state, account.username, s.submission_id),
             }
             for s in submissions
+        ]
+    if view["juror"]:
+        view["conflict_teams"] = [
+            {"id": str(t.id), "name": t.name}
+            for t in state.teams.values()
+            if (account.username, t.id) not in state.conflicts
         ]
     if view["privileged"]:
         view["ranking"] = [
@@ -203,8 +296,9 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         return text(f"hackathon.refused.{exc.code}", **values)
 
     async def overview(
-        account: Account, hackathon_id: str, status: int = 200, error: str | None = None, notice: str | None = None
-    ) -> HTMLResponse:
+        account: Account, hackathon_id: str, status: int = 200, failed: Failed | None = None,
+        notice: str | None = None,
+    ) -> HTMLResponse:  # fmt: skip
         loaded = await load(hackathon_id)
         if loaded is None:
             return ui.not_found(account)
@@ -214,7 +308,9 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             status,
             account=account,
             url=url(state.id),
-            error=error,
+            failed=failed,
+            errors=failed.errors if failed else (),
+            field_errors=failed.by_field if failed else {},
             notice=notice if notice in NOTICES else None,
             **overview_context(state, ledger, account, tz),
         )
@@ -240,12 +336,8 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             return ui.to_login()
         return await overview(account, hackathon_id, notice=request.query_params.get("ok"))
 
-    async def act(
-        request: Request, hackathon_id: str, decide: service.Decide, done: str, *, admin: bool = True,
-        year_lock: bool = False, audited: dict[str, Any] | None = None,
-    ) -> Response:  # fmt: skip
-        """Run one staff command from a form; back to the overview with a notice, or the overview with the
-        German reason of a refusal."""
+    async def gate(request: Request, admin: bool) -> Account | Response:
+        """Who may post a form: from the console's own origin, signed in, an administrator where ``admin``."""
         account = await current(request)
         if not from_console(request):
             return denied(account, "console.error.origin")
@@ -253,6 +345,17 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             return ui.to_login()
         if admin and account.role != "administrator":
             return denied(account, "problem.hackathon.forbidden")
+        return account
+
+    async def act(
+        request: Request, hackathon_id: str, decide: service.Decide, done: str, *, form: str,
+        values: dict[str, str], admin: bool = True, year_lock: bool = False, audited: dict[str, Any] | None = None,
+    ) -> Response:  # fmt: skip
+        """Run one staff command from a form of the overview; back to the overview with a notice, or the form
+        again with what was typed and the German reason of a refusal, next to its field where it has one."""
+        account = await gate(request, admin)
+        if not isinstance(account, Account):
+            return account
         try:
             await service.command(
                 pool, await producer(), settings, hackathon_id[:64], account.username, decide, year_lock=year_lock
@@ -260,94 +363,280 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         except Refused as exc:
             if exc.code == "unknown":
                 return ui.not_found(account)
-            return await overview(account, hackathon_id, refusal_status(exc), error=reason(exc))
+            field = REFUSAL_FIELDS.get(form, {}).get(exc.code)
+            failed = Failed(form, values, ((field, reason(exc)),))
+            return await overview(account, hackathon_id, refusal_status(exc), failed)
         except (KafkaError, TimeoutError):
-            return await overview(account, hackathon_id, 503, error=text("hackathon.console.error.unavailable"))
+            failed = Failed(form, values, ((None, text("hackathon.console.error.unavailable")),))
+            return await overview(account, hackathon_id, 503, failed)
         if audited is not None:
             async with pool.acquire() as conn:
                 await audit(conn, account.username, f"hackathon_{done}", hackathon_id[:64], via="console", **audited)
         return RedirectResponse(f"{url(hackathon_id[:64])}?ok={done}", status_code=303)
 
-    async def invalid(request: Request, hackathon_id: str, message: str) -> Response:
+    async def invalid(
+        request: Request, hackathon_id: str, form: str, values: dict[str, str], *errors: tuple[str | None, str],
+        admin: bool = True,
+    ) -> Response:  # fmt: skip
         """A form that cannot be a command (empty fields, an amount that is no amount): refused before the domain
-        sees it; the same origin and role checks as ``act``."""
-        account = await current(request)
-        if not from_console(request):
-            return denied(account, "console.error.origin")
-        if account is None:
-            return ui.to_login()
-        if account.role != "administrator":
-            return denied(account, "problem.hackathon.forbidden")
-        return await overview(account, hackathon_id, 422, error=text(message))
+        sees it, shown again with what was typed; the same origin and role checks as ``act``."""
+        account = await gate(request, admin)
+        if not isinstance(account, Account):
+            return account
+        failed = Failed(form, values, tuple((field, text(key)) for field, key in errors))
+        return await overview(account, hackathon_id, 422, failed)
 
     @router.post("/{hackathon_id}/phase")
     async def change_phase(hackathon_id: str, request: Request) -> Response:
         to = (await read_form(request)).get("phase", "")
         if to not in PHASES:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
+            return await invalid(request, hackathon_id, "phase", {}, (None, "hackathon.console.error.form"))
         decide = simple(HackathonPhaseChangedV1, lambda s: domain.change_phase(s, to))
-        return await act(request, hackathon_id, decide, "phase", audited={"phase": to})
+        return await act(request, hackathon_id, decide, "phase", form="phase", values={}, audited={"phase": to})
 
     @router.post("/{hackathon_id}/jury")
     async def invite(hackathon_id: str, request: Request) -> Response:
         juror = (await read_form(request)).get("juror", "").strip()[:200]
+        values = {"juror": juror}
         if not juror:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
+            return await invalid(request, hackathon_id, "juror", values, ("juror", "hackathon.console.error.juror"))
 
         async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
             if not await conn.fetchval("SELECT true FROM staff_account WHERE username = $1 AND NOT disabled", juror):
                 raise Refused("unknown_juror", 422, juror=juror)
             return JurorInvitedV1, domain.invite_juror(state, juror)
 
-        return await act(request, hackathon_id, decide, "juror", audited={"juror": juror})
+        return await act(request, hackathon_id, decide, "juror", form="juror", values=values, audited=values)
 
     @router.post("/{hackathon_id}/ausschluss")
     async def exclude(hackathon_id: str, request: Request) -> Response:
         form = await read_form(request)
-        juror, _, submission = form.get("scorecard", "").rpartition("|")
-        why = form.get("reason", "")[:1000]
+        values = {"scorecard": form.get("scorecard", "")[:300], "reason": form.get("reason", "")[:1000]}
+        juror, _, submission = values["scorecard"].rpartition("|")
         try:
             submission_id = uuid.UUID(submission)
         except ValueError:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
+            return await invalid(request, hackathon_id, "exclude", values,
+                                 ("scorecard", "hackathon.console.error.scorecard"))  # fmt: skip
+        why = values["reason"]
         decide = simple(ScorecardExcludedV1, lambda s: domain.exclude_scorecard(s, juror, submission_id, why))
-        return await act(request, hackathon_id, decide, "excluded", audited={"juror": juror, "submission": submission})
+        return await act(request, hackathon_id, decide, "excluded", form="exclude", values=values,
+                         audited={"juror": juror, "submission": submission})  # fmt: skip
 
     @router.post("/{hackathon_id}/stellungnahme")
     async def statement(hackathon_id: str, request: Request) -> Response:
         form = await read_form(request)
-        words = form.get("statement", "").strip()[:10_000]
+        values = {"submission_id": form.get("submission_id", "")[:64], "statement": form.get("statement", "")[:10_000]}
+        words = values["statement"].strip()
         try:
-            submission_id = uuid.UUID(form.get("submission_id", ""))
+            submission_id = uuid.UUID(values["submission_id"])
         except ValueError:
-            submission_id = None
-        if submission_id is None or not words:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
+            return await invalid(request, hackathon_id, "statement", values,
+                                 ("statement-submission", "hackathon.console.error.submission"))  # fmt: skip
+        if not words:
+            return await invalid(request, hackathon_id, "statement", values,
+                                 ("statement", "hackathon.console.error.statement"))  # fmt: skip
         decide = simple(JuryStatementSavedV1, lambda s: domain.save_statement(s, submission_id, words))
-        return await act(request, hackathon_id, decide, "statement", audited={"submission": str(submission_id)})
+        return await act(request, hackathon_id, decide, "statement", form="statement", values=values,
+                         audited={"submission": str(submission_id)})  # fmt: skip
 
     @router.post("/{hackathon_id}/preise")
     async def award(hackathon_id: str, request: Request) -> Response:
         form = await read_form(request)
-        amount = cents(form.get("amount", "")[:32])
-        title, justification = form.get("title", "").strip()[:160], form.get("justification", "").strip()[:10_000]
+        values = {k: form.get(k, "")[:limit] for k, limit in
+                  (("submission_id", 64), ("amount", 32), ("title", 160), ("justification", 10_000))}  # fmt: skip
+        amount = cents(values["amount"])
+        title, justification = values["title"].strip(), values["justification"].strip()
+        errors: list[tuple[str | None, str]] = []
         try:
-            submission_id = uuid.UUID(form.get("submission_id", ""))
+            submission_id: uuid.UUID | None = uuid.UUID(values["submission_id"])
         except ValueError:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
-        if amount is None:
-            return await invalid(request, hackathon_id, "hackathon.console.error.amount")
-        if len(title) < 3 or not justification:
-            return await invalid(request, hackathon_id, "hackathon.console.error.form")
+            submission_id = None
+            errors.append(("award-submission", "hackathon.console.error.submission"))
+        if amount is None or amount < 1:
+            errors.append(("amount", "hackathon.console.error.amount"))
+        if len(title) < 3:
+            errors.append(("award-title", "hackathon.console.error.award_title"))
+        if not justification:
+            errors.append(("justification", "hackathon.console.error.justification"))
+        if errors or submission_id is None or amount is None:
+            return await invalid(request, hackathon_id, "award", values, *errors)
+        chosen, granted = submission_id, amount
 
         async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
             left = await service.left_cents(conn, state.info.year)
-            return AwardGrantedV1, domain.grant_award(
-                state, left, uuid.uuid4(), submission_id, amount, title, justification
-            )
+            return AwardGrantedV1, domain.grant_award(state, left, uuid.uuid4(), chosen, granted, title, justification)
 
-        return await act(request, hackathon_id, decide, "award", year_lock=True,
-                         audited={"submission": str(submission_id), "amount_cents": amount})  # fmt: skip
+        return await act(request, hackathon_id, decide, "award", form="award", values=values, year_lock=True,
+                         audited={"submission": str(chosen), "amount_cents": granted})  # fmt: skip
+
+    @router.post("/{hackathon_id}/budget")
+    async def set_budget(hackathon_id: str, request: Request) -> Response:
+        """The prize budget of the hackathon's year (a ledger per year, shared by that year's hackathons)."""
+        values = {"amount": (await read_form(request)).get("amount", "")[:32]}
+        amount = cents(values["amount"])
+        if amount is None or amount > 100_000_000:
+            return await invalid(request, hackathon_id, "budget", values,
+                                 ("budget-amount", "hackathon.console.error.budget"))  # fmt: skip
+        account = await gate(request, admin=True)
+        if not isinstance(account, Account):
+            return account
+        loaded = await load(hackathon_id)
+        if loaded is None:
+            return ui.not_found(account)
+        year = loaded[0].info.year
+        try:
+            await service.set_budget(pool, await producer(), settings, year, amount, account.username)
+        except Refused as exc:
+            failed = Failed("budget", values, (("budget-amount", reason(exc)),))
+            return await overview(account, hackathon_id, refusal_status(exc), failed)
+        except (KafkaError, TimeoutError):
+            failed = Failed("budget", values, ((None, text("hackathon.console.error.unavailable")),))
+            return await overview(account, hackathon_id, 503, failed)
+        async with pool.acquire() as conn:
+            await audit(conn, account.username, "hackathon_budget", hackathon_id[:64], via="console", year=year,
+                        amount_cents=amount)  # fmt: skip
+        return RedirectResponse(f"{url(hackathon_id[:64])}?ok=budget", status_code=303)
+
+    @router.post("/{hackathon_id}/befangenheit")
+    async def declare_conflict(hackathon_id: str, request: Request) -> Response:
+        """A juror declares a conflict of interest with a team: their scorecards for it no longer count."""
+        form = await read_form(request)
+        values = {"team_id": form.get("team_id", "")[:64], "reason": form.get("reason", "")[:500]}
+        why = values["reason"].strip()
+        errors: list[tuple[str | None, str]] = []
+        try:
+            team: uuid.UUID | None = uuid.UUID(values["team_id"])
+        except ValueError:
+            team = None
+            errors.append(("conflict-team", "hackathon.console.error.team"))
+        if not why:
+            errors.append(("conflict-reason", "hackathon.console.error.conflict_reason"))
+        if errors or team is None:
+            return await invalid(request, hackathon_id, "conflict", values, *errors, admin=False)
+        account = await current(request)
+        juror, chosen = account.username if account else "", team
+        decide = simple(ConflictDeclaredV1, lambda s: domain.declare_conflict(s, juror, chosen, why))
+        return await act(request, hackathon_id, decide, "conflict", form="conflict", values=values, admin=False,
+                         audited={"team": str(chosen)})  # fmt: skip
+
+    # ---- Challenges (unit staff for their units, administrators for any) ----
+
+    async def units_for(account: Account) -> list[dict[str, str]]:
+        async with pool.acquire() as conn:
+            found = await conn.fetch(
+                "SELECT id, name FROM org_unit WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY name",
+                None if account.role == "administrator" else list(account.org_units),
+            )
+        return [{"id": r["id"], "name": r["name"]} for r in found]
+
+    def may_post(account: Account, org_unit: str) -> bool:
+        return account.role == "administrator" or org_unit in account.org_units
+
+    async def challenge_page(
+        account: Account, hackathon_id: str, challenge_id: str | None, status: int = 200,
+        values: dict[str, str] | None = None, errors: tuple[tuple[str | None, str], ...] = (),
+    ) -> Response:  # fmt: skip
+        loaded = await load(hackathon_id)
+        if loaded is None:
+            return ui.not_found(account)
+        state = loaded[0]
+        known = state.challenges.get(challenge_id) if challenge_id else None
+        if challenge_id and known is None:
+            return ui.not_found(account)
+        if known is not None and not may_post(account, known.org_unit):
+            return denied(account, "hackathon.console.error.not_your_unit")
+        units = await units_for(account)
+        if not units:
+            return denied(account, "hackathon.console.error.no_unit")
+        if values is None:
+            values = {f: "" for f in CHALLENGE_FIELDS} | {"org_unit": units[0]["id"]}
+            if known is not None:
+                values |= {
+                    "org_unit": known.org_unit, "title": known.title, "problem": known.problem,
+                    "context": known.context or "", "contact": known.contact,
+                    "expected_outcome": known.expected_outcome,
+                    "data_links": "\n".join(str(link) for link in known.data_links),
+                    "evidence_pages": "\n".join(e.page_url for e in known.evidence if e.page_url),
+                    "evidence_theme": next((e.theme for e in known.evidence if e.theme), ""),
+                }  # fmt: skip
+        open_phases = ("entwurf", "challenges_sammeln") + (("anmeldung_offen",) if known else ())
+        return page(
+            "hackathon_console_challenge.html",
+            status,
+            account=account,
+            url=url(state.id),
+            info=state.info,
+            known=known,
+            heading=text("hackathon.console.challenge.edit_title", title=known.title)
+            if known
+            else text("hackathon.console.challenge.new_title"),
+            action=url(state.id, "challenges", quote(known.challenge_id, safe="") if known else "neu"),
+            units=units,
+            values=values,
+            errors=errors,
+            field_errors={f: m for f, m in errors if f},
+            phase_hint=None if state.phase in open_phases else text(
+                "hackathon.console.challenge.phase", phase=text(f"hackathon.phase.{state.phase}")),
+        )  # fmt: skip
+
+    @router.get("/{hackathon_id}/challenges/neu")
+    async def new_challenge(hackathon_id: str, request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return ui.to_login()
+        return await challenge_page(account, hackathon_id, None)
+
+    @router.get("/{hackathon_id}/challenges/{challenge_id}")
+    async def edit_challenge(hackathon_id: str, challenge_id: str, request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return ui.to_login()
+        return await challenge_page(account, hackathon_id, challenge_id[:64])
+
+    @router.post("/{hackathon_id}/challenges/{challenge_id}")
+    async def post_challenge(hackathon_id: str, challenge_id: str, request: Request) -> Response:
+        """Post a new challenge (``neu``) or revise one; the same rules as ``PUT …/challenges/{id}`` of the API."""
+        account = await gate(request, admin=False)
+        if not isinstance(account, Account):
+            return account
+        form = await read_form(request, limit=65536)
+        values = {f: form.get(f, "")[:10_000] for f in CHALLENGE_FIELDS}
+        existing = None if challenge_id == "neu" else challenge_id[:64]
+        body = challenge_body(values)
+        try:
+            fields = ChallengeBody.model_validate(body).model_dump(mode="json")
+        except ValidationError as exc:
+            pages = len(lines(values["evidence_pages"]))
+            return await challenge_page(account, hackathon_id, existing, 422, values, challenge_errors(exc, pages))
+        if not may_post(account, fields["org_unit"]):
+            errors = (("challenge-org_unit", text("hackathon.console.error.not_your_unit")),)
+            return await challenge_page(account, hackathon_id, existing, 403, values, errors)
+        posted: dict[str, str] = {}
+
+        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+            known = state.challenges.get(existing) if existing else None
+            if existing and known is None:
+                raise Refused("unknown_challenge", 404)
+            if known is not None and not may_post(account, known.org_unit):
+                raise Refused("not_your_unit", 403)
+            posted["id"] = existing or challenge_slug(fields["title"], state.challenges)
+            return ChallengePostedV1, domain.post_challenge(state, posted["id"], fields)
+
+        try:
+            await service.command(pool, await producer(), settings, hackathon_id[:64], account.username, decide)
+        except Refused as exc:
+            if exc.code in ("unknown", "unknown_challenge"):
+                return ui.not_found(account)
+            return await challenge_page(account, hackathon_id, existing, refusal_status(exc), values,
+                                        ((None, reason(exc)),))  # fmt: skip
+        except (KafkaError, TimeoutError):
+            return await challenge_page(account, hackathon_id, existing, 503, values,
+                                        ((None, text("hackathon.console.error.unavailable")),))  # fmt: skip
+        async with pool.acquire() as conn:
+            await audit(conn, account.username, "hackathon_challenge", hackathon_id[:64], via="console",
+                        challenge=posted["id"], org_unit=fields["org_unit"])  # fmt: skip
+        return RedirectResponse(f"{url(hackathon_id[:64])}?ok=challenge", status_code=303)
 
     # ---- Jurors ----
 

@@ -3,8 +3,11 @@ phase and invites a juror (an unknown account first); jurors score (a wrong phas
 refused with the German reason, the scores prefilled); the administrator excludes a scorecard (a too short reason
 first), saves a statement, grants prizes up to the year's budget and one beyond it (refused, nothing granted) and
 reads the ranking with its counts; unit staff outside the jury neither score nor see the ranking; cross-site
-POSTs are refused. axe (WCAG 2.2 AA) on every page, the overview at 375 px without horizontal scrolling. The
-hackathon is set up over the JSON API with the admin token, as in ``test_hackathon``."""
+POSTs are refused. In a second hackathon still collecting challenges, unit staff post a challenge for their unit
+(an invalid form first: what was typed stays, each error at its field) and revise it; another unit's staff may
+not. A juror declares a conflict in the console; the administrator sets the year's budget (below what is granted:
+refused). axe (WCAG 2.2 AA) on every page, the overview at 375 px without horizontal scrolling. The hackathons
+are set up over the JSON API with the admin token, as in ``test_hackathon``."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ TEAMS = ("Tonnentaucher", "Parkpiloten", "Zählerfüchse")
 CHALLENGE_OF = ("abfallkalender", "termine", "abfallkalender")
 S1, S2, S3 = (f"Lösung von {team}" for team in TEAMS)
 RANKING = "Rangfolge der Jury mit den Bewertungsbögen, die zählen und die nicht zählen"
+NEXT = "stadt-hackt-2027"
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -75,7 +79,88 @@ async def set_up(system: System) -> list[str]:
         await phase("einreichung_geschlossen")
         await ok(await c.post(f"{API}/jurors", json={"juror": "j1"}, headers=admin), 201)
         await ok(await c.put("/api/v1/hackathons/budgets/2026", json={"amount_cents": 300_000}, headers=admin))
+        await ok(await c.post("/api/v1/hackathons", headers=admin, json={
+            "id": NEXT, "year": 2027, "title": "Stadt hackt 2027", "description": "Challenges gesucht.",
+            "criteria": [{"id": "nutzen", "name": "Nutzen", "weight": 100}]}), 201)  # fmt: skip
+        await ok(await c.post(f"/api/v1/hackathons/{NEXT}/phase", json={"phase": "challenges_sammeln"}, headers=admin))
     return submissions
+
+
+async def invalid_field(page: Page, label: str, message: str) -> None:
+    """The field is marked invalid and its description carries the error message."""
+    field = page.get_by_label(label, exact=True)
+    assert await field.get_attribute("aria-invalid") == "true", label
+    described = (await field.get_attribute("aria-describedby") or "").split()
+    texts = [await page.locator(f"#{i}").inner_text() for i in described]
+    assert message in texts, (label, texts)
+
+
+async def unit_staff_post_and_revise_a_challenge(browser: Browser, system: System, dialogs: list[str]) -> None:
+    base, console = system.base_url, f"/console/hackathons/{NEXT}"
+    context, j1 = await new_page(browser, dialogs)
+    await sign_in_page(j1, system, "j1")
+    await j1.goto(f"{base}{console}")
+    await j1.get_by_role("link", name="Neue Challenge stellen").click()
+    await j1.get_by_role("heading", level=1, name="Neue Challenge").wait_for()
+    await axe(j1)
+    assert await j1.get_by_label("Organisationseinheit").locator("option").all_inner_texts() == [
+        "Abfallwirtschaftsbetrieb Musterstadt"
+    ]
+    await j1.get_by_label("Titel", exact=True).fill("ab")
+    await j1.get_by_label("Problembeschreibung").fill("Wann kommt die Tonne? Der Kalender ist schwer zu finden.")
+    await j1.get_by_label("Verfügbare Daten (Links) (freiwillig)").fill(
+        "https://opendata.example.org/abfall\nkein Link"
+    )
+    await j1.get_by_label("Kontakt").fill("digital@abfall.example")
+    await j1.get_by_label("Erwartetes Ergebnis").fill("Ein offener Prototyp.")
+    await j1.get_by_label("Thema der Kommentare (freiwillig)").fill("Termin")
+    assert await posted(j1, "Challenge speichern") == 422
+    title_error = "Bitte geben Sie einen Titel mit 3 bis 160 Zeichen ein."
+    links_error = "Bitte geben Sie je Zeile eine vollständige Web-Adresse an (https://…), höchstens 20."
+    assert await j1.get_by_role("alert").locator("li").all_inner_texts() == [title_error, links_error]
+    await invalid_field(j1, "Titel", title_error)
+    await invalid_field(j1, "Verfügbare Daten (Links) (freiwillig)", links_error)
+    assert await j1.get_by_label("Kontakt").get_attribute("aria-invalid") is None
+    assert await j1.get_by_label("Problembeschreibung").input_value() == (
+        "Wann kommt die Tonne? Der Kalender ist schwer zu finden."
+    )  # what was typed stays
+    assert await j1.get_by_label("Thema der Kommentare (freiwillig)").input_value() == "Termin"
+    await axe(j1)
+    await j1.get_by_label("Titel", exact=True).fill("Tonnen-Termine für alle")
+    await j1.get_by_label("Verfügbare Daten (Links) (freiwillig)").fill("https://opendata.example.org/abfall")
+    await j1.get_by_role("button", name="Challenge speichern").click()
+    await j1.get_by_text("Die Challenge ist gespeichert.").wait_for()
+    assert await rows(j1, "Challenges der Verwaltung") == ["Tonnen-Termine für alle\tabfallwirtschaft\t1"]
+    await j1.get_by_role("link", name="Tonnen-Termine für alle").click()
+    await j1.get_by_role("heading", level=1, name="Challenge bearbeiten: Tonnen-Termine für alle").wait_for()
+    assert await j1.get_by_label("Kontakt").input_value() == "digital@abfall.example"  # prefilled
+    await axe(j1)
+    await j1.get_by_label("Titel", exact=True).fill("Tonnen-Termine für alle, barrierefrei")
+    await j1.get_by_role("button", name="Challenge speichern").click()
+    await j1.get_by_text("Die Challenge ist gespeichert.").wait_for()
+    assert await rows(j1, "Challenges der Verwaltung") == ["Tonnen-Termine für alle, barrierefrei\tabfallwirtschaft\t2"]
+    public = await httpx.AsyncClient(base_url=base).get(f"/hackathons/{NEXT}")
+    assert "Tonnen-Termine für alle, barrierefrei" in public.text
+    await context.close()
+
+    # Another unit's staff: no link to revise, the page refused, a crafted POST for another unit refused.
+    bauamt = await sign_in(system, "bauamt")
+    try:
+        overview = await bauamt.get(console)
+        assert "/challenges/tonnen-termine-fuer-alle" not in overview.text
+        page = await bauamt.get(f"{console}/challenges/tonnen-termine-fuer-alle")
+        assert page.status_code == 403 and "nur für Ihre eigene Organisationseinheit" in page.text
+        crafted = await bauamt.post(f"{console}/challenges/neu", headers={"Origin": base}, data={
+            "org_unit": "abfallwirtschaft", "title": "Fremde Challenge", "problem": "x", "contact": "y",
+            "expected_outcome": "z"})  # fmt: skip
+        assert crafted.status_code == 403
+        assert "nur für Ihre eigene Organisationseinheit" in crafted.text
+        revised = await bauamt.post(f"{console}/challenges/tonnen-termine-fuer-alle", headers={"Origin": base},
+                                    data={"org_unit": "bauamt", "title": "Gekapert", "problem": "x", "contact": "y",
+                                          "expected_outcome": "z"})  # fmt: skip
+        assert revised.status_code == 403 and "nur für Ihre eigene Organisationseinheit" in revised.text
+    finally:
+        await bauamt.aclose()
 
 
 async def rows(page: Page, caption: str) -> list[str]:
@@ -122,7 +207,10 @@ async def test_staff_run_the_hackathon_in_the_console(system: System, browser: B
     await sign_in_page(admin, system, "chefin")
     await admin.get_by_role("link", name="Hackathons", exact=True).click()
     await admin.get_by_role("heading", level=1, name="Hackathons").wait_for()
-    assert await rows(admin, "Alle Hackathons mit ihrer Phase") == [f"{TITLE}\t2026\tEinreichung geschlossen"]
+    assert await rows(admin, "Alle Hackathons mit ihrer Phase") == [
+        "Stadt hackt 2027\t2027\tChallenges sammeln",
+        f"{TITLE}\t2026\tEinreichung geschlossen",
+    ]
     await axe(admin)
     await admin.get_by_role("link", name=TITLE).click()
     await admin.get_by_role("heading", level=1, name=f"{TITLE} (2026)").wait_for()
@@ -222,6 +310,9 @@ async def test_staff_run_the_hackathon_in_the_console(system: System, browser: B
     await admin.get_by_text("Der Preis ist vergeben.").wait_for()
     assert await grant(S2, "zwei", "2. Preis") == 422
     assert "zum Beispiel 2.500 oder 2500,00" in await admin.get_by_role("alert").inner_text()
+    await invalid_field(admin, "Betrag in Euro", await admin.get_by_role("alert").inner_text())
+    assert await admin.get_by_label("Betrag in Euro").input_value() == "zwei"  # what was typed stays
+    assert await admin.get_by_label("Bezeichnung des Preises").input_value() == "2. Preis"
     assert await grant(S2, "600,00", "2. Preis") == 409
     assert await admin.get_by_role("alert").inner_text() == (
         "Das übersteigt das Preisbudget 2026: es sind noch 500,00 € übrig."
@@ -233,6 +324,19 @@ async def test_staff_run_the_hackathon_in_the_console(system: System, browser: B
     main = await admin.locator("main").inner_text()
     assert "Vergeben\n3.000,00 €" in main and "Übrig\n0,00 €" in main
     assert await rows(admin, "Vergebene Preise") == [f"1. Preis\t{S1}\t2.500,00 €", f"2. Preis\t{S2}\t500,00 €"]
+    # The budget: below the 3,000 euros granted refused (what was typed stays), then raised to 4,000.
+    await admin.get_by_label("Preisbudget 2026 in Euro").fill("2.000")
+    assert await posted(admin, "Budget speichern") == 409
+    below = "Das Budget 2026 kann nicht unter die bereits vergebenen 3.000,00 € sinken."
+    assert await admin.get_by_role("alert").inner_text() == below
+    await invalid_field(admin, "Preisbudget 2026 in Euro", below)
+    assert await admin.get_by_label("Preisbudget 2026 in Euro").input_value() == "2.000"
+    await axe(admin)
+    await admin.get_by_label("Preisbudget 2026 in Euro").fill("4.000")
+    await admin.get_by_role("button", name="Budget speichern").click()
+    await admin.get_by_text("Das Preisbudget ist gespeichert.").wait_for()
+    main = await admin.locator("main").inner_text()
+    assert "Budget\n4.000,00 €" in main and "Übrig\n1.000,00 €" in main
     # The ranking with its counts: S2 only J1's 5,00 (J2's excluded); S3 none (J1 conflicted, J2 incomplete).
     assert await rows(admin, RANKING) == [
         f"{S1}\t1\t7,30\t2\t0\t0\t0",
@@ -245,6 +349,28 @@ async def test_staff_run_the_hackathon_in_the_console(system: System, browser: B
     await fits_phone(admin)
     await axe(admin)
     await admin_context.close()
+
+    # J2 declares a conflict with Zählerfüchse in the console (a blank reason first): S3's scorecard page then
+    # says why J2 cannot score it.
+    j2_context, j2 = await new_page(browser, dialogs)
+    await sign_in_page(j2, system, "j2")
+    await j2.goto(f"{base}{CONSOLE}")
+    await j2.get_by_label("Team", exact=True).select_option(label="Zählerfüchse")
+    await j2.get_by_label("Grund", exact=True).fill("   ")
+    assert await posted(j2, "Interessenkonflikt erklären") == 422
+    blank = "Bitte nennen Sie den Grund des Interessenkonflikts."
+    await invalid_field(j2, "Grund", blank)
+    await axe(j2)
+    await j2.get_by_label("Grund", exact=True).fill("Mein Neffe ist im Team.")
+    await j2.get_by_role("button", name="Interessenkonflikt erklären").click()
+    await j2.get_by_text("Ihr Interessenkonflikt ist gespeichert").wait_for()
+    assert await j2.get_by_label("Team", exact=True).locator("option").all_inner_texts() == [
+        "Tonnentaucher", "Parkpiloten"]  # fmt: skip
+    await j2.goto(f"{base}{CONSOLE}/bewertung/{submissions[2]}")
+    assert "(„Mein Neffe ist im Team.“)" in await j2.locator("main").inner_text()
+    await j2_context.close()
+
+    await unit_staff_post_and_revise_a_challenge(browser, system, dialogs)
 
     # Unit staff outside the jury: the overview without ranking or ledger, no scorecard page (403).
     unit_context, unit = await new_page(browser, dialogs)
@@ -286,4 +412,5 @@ async def test_staff_run_the_hackathon_in_the_console(system: System, browser: B
     finally:
         await pool.close()
     assert actions == ["hackathon_juror", "hackathon_phase", "hackathon_excluded", "hackathon_statement",
-                       "hackathon_award", "hackathon_award"]  # fmt: skip
+                       "hackathon_award", "hackathon_award", "hackathon_budget", "hackathon_conflict",
+                       "hackathon_challenge", "hackathon_challenge"]  # fmt: skip
