@@ -1,5 +1,5 @@
-"""SQL of the hackathon service (migration 013): its events, the year's budget, and the personal data that never
-goes onto the topic.
+"""SQL of the hackathon service (migrations 013 and 016): its events, the year's budget, and the personal data that
+never goes onto the topic (participants, registrations waiting for confirmation).
 
 Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
 the commands left. A hackathon's state is folded from its events when a command or a page needs it (a whole
@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -100,15 +101,15 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def add_person(conn: asyncpg.Connection, hackathon_id: str, participant: UUID, name: str, email: str) -> str:
-    """Store a participant's name and e-mail address; returns their personal sign-in token (kept as a hash)."""
-    token = secrets.token_urlsafe(32)
+async def add_person(
+    conn: asyncpg.Connection, hackathon_id: str, participant: UUID, name: str, email: str, token: str
+) -> None:
+    """Store a participant's name and e-mail address, and their personal sign-in token (as a hash)."""
     await conn.execute(
         """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, token_sha256)
            VALUES ($1, $2, $3, $4, $5)""",
         participant, hackathon_id, name, email, token_hash(token),
     )  # fmt: skip
-    return token
 
 
 async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
@@ -137,6 +138,64 @@ async def renew_token(conn: asyncpg.Connection, hackathon_id: str, email: str) -
         token_hash(token),
     )
     return None if name is None else (name, token)
+
+
+async def add_pending(
+    conn: asyncpg.Connection, hackathon_id: str, name: str, email: str, consent: str, valid_for: timedelta
+) -> str:
+    """Keep a registration until the address confirms it (replacing an earlier one for the same address, whose link
+    then stops working); returns the confirmation token (kept as a hash). Deletes every expired one."""
+    token = secrets.token_urlsafe(32)
+    await conn.execute("DELETE FROM hackathon_pending_registration WHERE expires_at <= now()")
+    await conn.execute(
+        """INSERT INTO hackathon_pending_registration
+               (token_sha256, hackathon_id, name, email, consent_version, expires_at)
+           VALUES ($1, $2, $3, $4, $5, now() + $6::interval)
+           ON CONFLICT (hackathon_id, lower(email)) DO UPDATE SET token_sha256 = excluded.token_sha256,
+               name = excluded.name, email = excluded.email, consent_version = excluded.consent_version,
+               requested_at = now(), expires_at = excluded.expires_at""",
+        token_hash(token), hackathon_id, name, email, consent, valid_for,
+    )  # fmt: skip
+    return token
+
+
+async def pending(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    """The registration waiting for this confirmation token, expired or not (``expired``)."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT *, expires_at <= now() AS expired FROM hackathon_pending_registration
+           WHERE token_sha256 = $1 AND hackathon_id = $2""",
+        token_hash(token),
+        hackathon_id,
+    )
+    return row
+
+
+async def take_pending(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    """Remove and return the registration waiting for this token, unless it has expired."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """DELETE FROM hackathon_pending_registration
+           WHERE token_sha256 = $1 AND hackathon_id = $2 AND expires_at > now() RETURNING *""",
+        token_hash(token),
+        hackathon_id,
+    )
+    return row
+
+
+async def mail_due(conn: asyncpg.Connection, hackathon_id: str, email: str, interval: timedelta) -> bool:
+    """Whether the address may be mailed now (no mail within ``interval``); if so, notes that it is. Deletes the
+    notes older than ``interval``."""
+    address = hashlib.sha256(email.strip().lower().encode()).digest()
+    await conn.execute("DELETE FROM hackathon_mail_sent WHERE sent_at <= now() - $1::interval", interval)
+    due: bool | None = await conn.fetchval(
+        """INSERT INTO hackathon_mail_sent (hackathon_id, email_sha256, sent_at) VALUES ($1, $2, now())
+           ON CONFLICT (hackathon_id, email_sha256) DO UPDATE SET sent_at = now()
+               WHERE hackathon_mail_sent.sent_at <= now() - $3::interval
+           RETURNING true""",
+        hackathon_id,
+        address,
+        interval,
+    )
+    return bool(due)
 
 
 async def names(conn: asyncpg.Connection, participants: Sequence[UUID]) -> dict[UUID, str]:
