@@ -698,20 +698,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.page.list.empty": {"de": "Zurzeit gibt es keinen Hackathon.", "en": "There is no hackathon at present."},
     "notifier.fact.hackathon": {"de": "Hackathon", "en": "Hackathon"},
     "notifier.fact.challenge": {"de": "Challenge", "en": "Challenge"},
-    "hackathon.mail.subject": {
-        "de": "Ihre Anmeldung: {title}",
-        "en": "Your registration: {title}",
+    "hackathon.mail.confirm.subject": {
+        "de": "Bitte bestätigen Sie Ihre Anmeldung: {title}",
+        "en": "Please confirm your registration: {title}",
     },
-    "hackathon.mail.body": {
-        "de": "Guten Tag {name},\n\nSie sind für „{title}“ angemeldet. Über Ihren persönlichen Link kommen Sie "
-        "jederzeit zu Ihrem Bereich (Team, Einreichung, Abstimmung, Ihre Daten):\n\n{link}\n\nBitte geben Sie "
-        "den Link nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Ihr Name und Ihre E-Mail-Adresse werden "
-        "nur für diesen Hackathon gespeichert, und Sie können sie dort jederzeit löschen.\n\nDiese Nachricht "
-        "wurde automatisch versandt.",
-        "en": "Hello {name},\n\nyou are registered for “{title}”. Your personal link takes you to your area (team, "
-        "submission, vote, your data) at any time:\n\n{link}\n\nPlease do not pass the link on; whoever has it "
-        "can act in your name. Your name and e-mail address are kept for this hackathon only, and you can delete "
-        "them there at any time.\n\nThis message was sent automatically.",
+    "hackathon.mail.confirm.body": {
+        "de": "Guten Tag {name},\n\nbitte bestätigen Sie Ihre Anmeldung für „{title}“ innerhalb von 48 Stunden über "
+        "diesen Link:\n\n{link}\n\nDanach ist derselbe Link Ihr persönlicher Link: Er bringt Sie jederzeit in "
+        "Ihren Teilnahmebereich (Team, Einreichung, Abstimmung, Ihre Daten). Bitte geben Sie ihn nicht weiter; wer "
+        "ihn hat, kann in Ihrem Namen handeln.\n\nWenn Sie sich nicht angemeldet haben, müssen Sie nichts tun: "
+        "Ohne Bestätigung löschen wir Name und E-Mail-Adresse nach 48 Stunden.\n\nDiese Nachricht wurde "
+        "automatisch versandt.",
+        "en": "Hello {name},\n\nplease confirm your registration for “{title}” within 48 hours with this link:"
+        "\n\n{link}\n\nFrom then on the same link is your personal link: it takes you to your participant area "
+        "(team, submission, vote, your data) at any time. Please do not pass it on; whoever has it can act in your "
+        "name.\n\nIf you did not register, there is nothing to do: without confirmation we delete the name and "
+        "e-mail address after 48 hours.\n\nThis message was sent automatically.",
+    },
+    "hackathon.mail.registered.subject": {
+        "de": "Sie sind bereits angemeldet: {title}",
+        "en": "You are registered already: {title}",
+    },
+    "hackathon.mail.registered.body": {
+        "de": "Guten Tag {name},\n\nmit dieser E-Mail-Adresse wurde eben eine Anmeldung für „{title}“ abgeschickt. "
+        "Sie sind dort bereits angemeldet; eine zweite Anmeldung ist nicht nötig. Hier ist ein neuer persönlicher "
+        "Link zu Ihrem Teilnahmebereich, der bisherige gilt nicht mehr:\n\n{link}\n\nBitte geben Sie den Link "
+        "nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Wenn Sie das nicht selbst waren, bleibt Ihre "
+        "Anmeldung, wie sie ist: Verwenden Sie einfach diesen neuen Link.\n\nDiese Nachricht wurde automatisch "
+        "versandt.",
+        "en": "Hello {name},\n\na registration for “{title}” was just sent with this e-mail address. You are "
+        "registered already; there is no need to register again. Here is a new personal link to your participant "
+        "area; the previous one no longer works:\n\n{link}\n\nPlease do not pass the link on; whoever has it can "
+        "act in your name. If this was not you, your registration stays as it is: just use this new link.\n\n"
+        "This message was sent automatically.",
+    },
+    "hackathon.mail.link.subject": {
+        "de": "Ihr neuer persönlicher Link: {title}",
+        "en": "Your new personal link: {title}",
+    },
+    "hackathon.mail.link.body": {
+        "de": "Guten Tag {name},\n\nhier ist Ihr neuer persönlicher Link für „{title}“, der bisherige gilt nicht "
+        "mehr. Er bringt Sie jederzeit zu Ihrem Bereich (Team, Einreichung, Abstimmung, Ihre Daten):\n\n{link}"
+        "\n\nBitte geben Sie den Link nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Ihr Name und Ihre "
+        "E-Mail-Adresse werden nur für diesen Hackathon gespeichert, und Sie können sie dort jederzeit löschen."
+        "\n\nDiese Nachricht wurde automatisch versandt.",
+        "en": "Hello {name},\n\nhere is your new personal link for “{title}”; the previous one no longer works. It "
+        "takes you to your area (team, submission, vote, your data) at any time:\n\n{link}\n\nPlease do not "
+        "pass the link on; whoever has it can act in your name. Your name and e-mail address are kept for this "
+        "hackathon only, and you can delete them there at any time.\n\nThis message was sent automatically.",
     },
     "notifier.subject.repeat": {"de": "Weiterhin: {subject}", "en": "Still: {subject}"},
     "notifier.summary.repeat": {
@@ -832,6 +866,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.refused.registered": {
         "de": "Sie sind bereits angemeldet.",
         "en": "You are registered already.",
+    },
+    "hackathon.refused.unknown_link": {
+        "de": "Dieser Link ist ungültig. Bitte prüfen Sie, ob Sie den ganzen Link aus der neuesten E-Mail verwendet "
+        "haben, oder melden Sie sich noch einmal an.",
+        "en": "This link is not valid. Please check that you used the whole link from the latest e-mail, or register "
+        "again.",
+    },
+    "hackathon.refused.link_expired": {
+        "de": "Dieser Link ist abgelaufen: Eine Anmeldung muss innerhalb von 48 Stunden bestätigt werden. Bitte "
+        "melden Sie sich noch einmal an.",
+        "en": "This link has expired: a registration must be confirmed within 48 hours. Please register again.",
     },
     "hackathon.refused.not_registered": {
         "de": "Bitte melden Sie sich zuerst zum Hackathon an.",
@@ -1313,10 +1358,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hackathon.page.invalid_link.title": {"de": "Dieser Link ist ungültig", "en": "This link is not valid"},
     "hackathon.page.invalid_link.body": {
-        "de": "Der persönliche Link ist unvollständig, gehört zu einem anderen Hackathon, oder die Daten dazu wurden "
-        "gelöscht. Bitte prüfen Sie, ob Sie den ganzen Link aus der E-Mail verwendet haben.",
-        "en": "The personal link is incomplete, belongs to another hackathon, or its data was deleted. Please check "
-        "that you used the whole link from the e-mail.",
+        "de": "Der Link ist unvollständig, gehört zu einem anderen Hackathon oder gilt nicht mehr: Ein neuerer Link "
+        "hat ihn ersetzt, die Frist zur Bestätigung ist abgelaufen, oder die Daten dazu wurden gelöscht. Bitte prüfen "
+        "Sie, ob Sie den ganzen Link aus der neuesten E-Mail verwendet haben.",
+        "en": "The link is incomplete, belongs to another hackathon or no longer works: a newer link replaced it, the "
+        "time to confirm ran out, or its data was deleted. Please check that you used the whole link from the latest "
+        "e-mail.",
+    },
+    "hackathon.page.check_mail.title": {"de": "Fast geschafft", "en": "Almost done"},
+    "hackathon.page.check_mail.body": {
+        "de": "Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Anmeldung über den Link darin; er gilt "
+        "48 Stunden. Keine E-Mail da? Bitte sehen Sie auch im Spam-Ordner nach. Eine weitere E-Mail an dieselbe "
+        "Adresse schicken wir frühestens nach fünf Minuten.",
+        "en": "We have sent you an e-mail. Please confirm your registration with the link in it; it is valid for 48 "
+        "hours. No e-mail? Please look in your spam folder too. We send another e-mail to the same address after "
+        "five minutes at the earliest.",
+    },
+    "hackathon.page.link_expired.title": {"de": "Dieser Link ist abgelaufen", "en": "This link has expired"},
+    "hackathon.page.link_expired.body": {
+        "de": "Eine Anmeldung muss innerhalb von 48 Stunden über den Link in der E-Mail bestätigt werden; danach "
+        "löschen wir die Angaben. Bitte melden Sie sich einfach noch einmal an, Sie bekommen dann einen neuen Link.",
+        "en": "A registration must be confirmed with the link in the e-mail within 48 hours; after that we delete the "
+        "details. Please just register again and you will get a new link.",
+    },
+    "hackathon.page.confirm_unavailable.title": {
+        "de": "Das hat gerade nicht geklappt",
+        "en": "That did not work just now",
+    },
+    "hackathon.page.confirm_unavailable.body": {
+        "de": "Ihre Anmeldung konnte gerade nicht gespeichert werden. Bitte öffnen Sie den Link aus der E-Mail in "
+        "einigen Sekunden noch einmal.",
+        "en": "Your registration could not be saved just now. Please open the link from the e-mail again in a few "
+        "seconds.",
     },
     "hackathon.page.error.unavailable": {
         "de": "Das konnte gerade nicht gespeichert werden. Ihre Angaben sind erhalten: Bitte senden Sie das Formular "
@@ -1372,10 +1445,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Please choose a submission.",
     },
     "hackathon.page.notice.angemeldet": {
-        "de": "Sie sind angemeldet. Ihren persönlichen Link schicken wir Ihnen per E-Mail; Sie finden ihn auch unten "
-        "auf dieser Seite.",
-        "en": "You are registered. We are sending your personal link by e-mail; you also find it at the bottom of this "
-        "page.",
+        "de": "Sie sind angemeldet. Der Link aus der E-Mail ist ab jetzt Ihr persönlicher Link; Sie finden ihn auch "
+        "unten auf dieser Seite.",
+        "en": "You are registered. From now on the link from the e-mail is your personal link; you also find it at the "
+        "bottom of this page.",
     },
     "hackathon.page.notice.team": {
         "de": "Ihr Team ist gegründet. Geben Sie den Beitrittscode an Ihre Teammitglieder weiter.",
@@ -1483,10 +1556,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.page.results.empty": {"de": "Es gab keine Einreichungen.", "en": "There were no submissions."},
     "hackathon.page.register.title": {"de": "Anmeldung: {title}", "en": "Registration: {title}"},
     "hackathon.page.register.intro": {
-        "de": "Melden Sie sich an, um im Team an den Challenges mitzuarbeiten. Danach erhalten Sie einen persönlichen "
-        "Link per E-Mail, mit dem Sie jederzeit wieder in Ihren Teilnahmebereich kommen.",
-        "en": "Register to work on the challenges in a team. You then get a personal link by e-mail that takes you "
-        "back to your participant area at any time.",
+        "de": "Melden Sie sich an, um im Team an den Challenges mitzuarbeiten. Danach schicken wir Ihnen einen Link "
+        "per E-Mail: Er bestätigt Ihre Anmeldung und bringt Sie danach jederzeit wieder in Ihren Teilnahmebereich.",
+        "en": "Register to work on the challenges in a team. We then send you a link by e-mail: it confirms your "
+        "registration and from then on takes you back to your participant area at any time.",
     },
     "hackathon.page.register.name": {"de": "Name", "en": "Name"},
     "hackathon.page.register.name_hint": {
@@ -1495,8 +1568,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hackathon.page.register.email": {"de": "E-Mail-Adresse", "en": "E-mail address"},
     "hackathon.page.register.email_hint": {
-        "de": "Dorthin schicken wir Ihren persönlichen Link. Die Adresse wird nicht veröffentlicht.",
-        "en": "We send your personal link there. The address is never published.",
+        "de": "Dorthin schicken wir den Link, mit dem Sie die Anmeldung bestätigen. Die Adresse wird nicht "
+        "veröffentlicht.",
+        "en": "We send the link that confirms your registration there. The address is never published.",
     },
     "hackathon.page.register.terms": {
         "de": "Teilnahmebedingungen und Datenschutz",
@@ -1504,8 +1578,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hackathon.page.register.terms.stored": {
         "de": "Wir speichern nur Ihren Namen und Ihre E-Mail-Adresse, und zwar ausschließlich in der Datenbank der "
-        "Stadt.",
-        "en": "We store only your name and e-mail address, and only in the city's database.",
+        "Stadt. Bestätigen Sie die Anmeldung nicht innerhalb von 48 Stunden, löschen wir beides.",
+        "en": "We store only your name and e-mail address, and only in the city's database. If you do not confirm the "
+        "registration within 48 hours, we delete both.",
     },
     "hackathon.page.register.terms.purpose": {
         "de": "Wir verwenden sie nur für diesen Hackathon: für Ihren persönlichen Link, Ihr Team und Nachrichten zum "

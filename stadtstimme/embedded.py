@@ -171,7 +171,8 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         "STADTSTIMME_METRICS_TOKEN": token,
         "STADTSTIMME_HTTP_PORT": str(port),
         "STADTSTIMME_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        # The notifier's e-mail goes to the local mail catcher (no TLS on loopback, no credentials).
+        # All e-mail (notifications, the hackathon's registration links) goes to the local mail catcher (no TLS on
+        # loopback, no credentials).
         "STADTSTIMME_SMTP_HOST": "127.0.0.1",
         "STADTSTIMME_SMTP_PORT": str(mail_smtp),
         "STADTSTIMME_SMTP_STARTTLS": "false",
@@ -216,7 +217,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
   Metrics API         GET  {base}/api/v1/metrics/pages   and   {base}/api/v1/metrics/org-units
   Metrics API token   {token}
   Staff console       {base}/console/   user {DEMO_ADMIN}, password {admin_password} (kept in var/console-password)
-  Notifier e-mail     http://127.0.0.1:{mail_http}/   (a local test inbox; routing: stadtstimme/demo-notifier.yaml)
+  E-mail (test inbox) http://127.0.0.1:{mail_http}/   (notifications, hackathon registration links)
   Aggregates (Kafka)  topic stadtstimme.metrics.satisfaction.v1 on {broker.bootstrap}
   API docs            {base}/api/docs
   Health / readiness  {base}/healthz  {base}/readyz    Prometheus: {base}/metrics

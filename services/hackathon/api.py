@@ -3,8 +3,10 @@
 * **Public** (no sign-in): the hackathon, its challenges with the citizen feedback they cite (aggregates only),
   and once published the results: ranking, jury statements, prizes, community vote. Team names appear only where
   the team agreed.
-* **Participants** sign in with the personal token they get on registration (``Authorization: Participant
-  <token>``): teams, submissions, the community vote, and their own data (export and erasure).
+* **Participants** register in two steps (double opt-in): the registration answers alike for a new and a
+  registered address and mails a link; its token, confirmed, is the personal token they sign in with
+  (``Authorization: Participant <token>``): teams, submissions, the community vote, and their own data (export
+  and erasure).
 * **Staff** as for the other staff APIs (console session or bearer token): administrators run the hackathon
   (phases, jurors, exclusions, statements, prizes, the yearly budget); unit staff post their unit's challenges;
   invited jurors score and declare conflicts; analysts read.
@@ -28,7 +30,8 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 from services.hackathon import domain, service, store
 from services.hackathon.decisions import (
     NewTeam,
-    Registration,
+    ask_to_confirm,
+    confirm,
     erase,
     join,
     leave,
@@ -38,7 +41,7 @@ from services.hackathon.decisions import (
     vote,
 )
 from services.hackathon.domain import HackathonState, Refused
-from services.hackathon.mail import welcome
+from services.hackathon.mail import send
 from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
 from shared.contracts.hackathon import (
     LICENCES,
@@ -102,6 +105,28 @@ class RegisterBody(_Body):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL)]
     consent: Literal[True] = Field(description="Agrees to the participation and privacy terms (version 2026-1).")
+
+
+class ConfirmBody(_Body):
+    token: str = Field(min_length=1, max_length=200, description="The token from the link in the registration mail.")
+
+
+class RegisterAnswer(BaseModel):
+    message: str = Field(description="Check your mail (the same answer whether or not the address is registered).")
+
+
+class ParticipantAnswer(BaseModel):
+    participant_id: uuid.UUID
+    token: str = Field(description="The personal token: `Authorization: Participant <token>`.")
+
+
+def responses(
+    answers: dict[int, tuple[type[BaseModel], str]], problems: dict[int, str]
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses``: the answers' models, and the RFC 9457 problems with when each is given."""
+    content = {"application/problem+json": {"schema": {"type": "object"}}}
+    described: dict[int | str, dict[str, Any]] = {s: {"model": m, "description": d} for s, (m, d) in answers.items()}
+    return described | {status: {"description": what, "content": content} for status, what in problems.items()}
 
 
 class TeamBody(_Body):
@@ -275,20 +300,49 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
 
     # ---- Participants ----
 
-    @router.post("/{hackathon_id}/participants")
+    @router.post(
+        "/{hackathon_id}/participants",
+        status_code=202,
+        responses=responses({202: (RegisterAnswer, "A mail is on its way (or went out minutes ago)")},
+                            {404: "Unknown hackathon", 409: "Registration is not open in this phase",
+                             422: "Invalid field, or no consent"}),
+    )  # fmt: skip
     async def register(hackathon_id: str, body: RegisterBody, request: Request) -> Response:
-        registration = Registration(body.name, body.email)
-        response = await run(
-            request,
-            hackathon_id,
-            f"participant:{registration.participant_id}",
-            registration,
-            answer=lambda _: {"participant_id": str(registration.participant_id), "token": registration.token},
-        )
-        if response.status_code == 201:
-            link = f"{settings.public_base_url.rstrip('/')}/hackathons/{hackathon_id}/zugang/{registration.token}"
-            welcome(settings, body.email, body.name, registration.title, link)
-        return response
+        """Register, step one of two (double opt-in): mails a link to the address. For a new address the link
+        confirms the registration (within 48 hours; confirm with its token); an address that is registered already
+        gets a fresh personal link instead (the old one stops working). The answer is the same either way, and no
+        token is in it. At most one mail per address every five minutes."""
+
+        async def handler() -> Response:
+            async with pool.acquire() as conn:
+                state = await store.state(conn, hackathon_id)
+                if state.created is None:
+                    raise Refused("unknown", 404)
+                letter = await ask_to_confirm(conn, state, body.name, body.email)
+            lang = request_language(request)
+            if letter is not None:
+                send(settings, body.email, letter, state.id, state.info.title, lang)
+            return _json({"message": text("hackathon.page.check_mail.body", lang)}, 202)
+
+        return await guarded(request, handler)
+
+    @router.post(
+        "/{hackathon_id}/participants/confirm",
+        status_code=201,
+        responses=responses({201: (ParticipantAnswer, "Registered now"),
+                             200: (ParticipantAnswer, "Registered already (the token was confirmed before)")},
+                            {404: "Unknown token", 409: "Registration has closed since",
+                             410: "The confirmation time (48 hours) ran out: register again", 422: "No token"}),
+    )  # fmt: skip
+    async def confirm_registration(hackathon_id: str, body: ConfirmBody, request: Request) -> Response:
+        """Register, step two: the token from the mailed link registers the person (once; again it only answers
+        200) and is from then on their personal token."""
+
+        async def handler() -> Response:
+            pid, new = await confirm(pool, await producer(), settings, hackathon_id, body.token)
+            return _json({"participant_id": str(pid), "token": body.token}, 201 if new else 200)
+
+        return await guarded(request, handler)
 
     @router.get("/{hackathon_id}/me")
     async def me(hackathon_id: str, request: Request) -> Response:

@@ -1,21 +1,27 @@
 """How participants' commands are decided and recorded: one definition for the JSON API (``api``) and the
 pages (``pages``). Each builds the ``decide`` step of ``service.command``: the domain's decision on the folded
 state, plus what the event needs in PostgreSQL in the same transaction (a person's name and address, a team's
-join code, an erasure)."""
+join code, an erasure).
+
+Registration is a double opt-in: ``ask_to_confirm`` answers alike for a new and a registered address and only
+says which mail to send; the link in that mail (``confirm``) registers the person (``Registration``).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
 from services.hackathon import domain, service, store
 from services.hackathon.domain import HackathonState, Refused
+from services.hackathon.mail import Letter
 from shared.contracts.hackathon import (
     ParticipantErasedV1,
     ParticipantRegisteredV1,
@@ -25,28 +31,102 @@ from shared.contracts.hackathon import (
     TeamLeftV1,
     VoteCastV1,
 )
+from shared.settings import Settings
 
 CONSENT_VERSION = "2026-1"
+CONFIRM_WITHIN = timedelta(hours=48)  # the "hackathon.mail.confirm.body" says so
+MAIL_INTERVAL = timedelta(minutes=5)  # at most one mail per address and hackathon this often
 
 
 @dataclass
 class Registration:
-    """Register a person: the event carries a random id only; name and address go to ``hackathon_person``.
-    ``token`` is their personal sign-in token once decided."""
+    """Register a person whose address is confirmed: the event carries a random id only; name, address and their
+    personal sign-in token (as a hash: the one from the confirmation link) go to ``hackathon_person``."""
 
     name: str
     email: str
+    token: str
+    consent: str = CONSENT_VERSION
     participant_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    token: str = ""
-    title: str = ""
 
     async def __call__(self, state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        decision = domain.register(state, self.participant_id, CONSENT_VERSION)
+        decision = domain.register(state, self.participant_id, self.consent)
         if await store.person_by_email(conn, state.id, self.email) is not None:
             raise Refused("registered")
-        self.token = await store.add_person(conn, state.id, self.participant_id, self.name, self.email)
-        self.title = state.info.title
+        await store.add_person(conn, state.id, self.participant_id, self.name, self.email, self.token)
         return ParticipantRegisteredV1, decision
+
+
+async def ask_to_confirm(conn: asyncpg.Connection, state: HackathonState, name: str, email: str) -> Letter | None:
+    """Step one of registering: refused only when registration is closed, so the answer is the same for any
+    address. A new address is kept as a pending registration (nothing on the topic yet) and gets the confirmation
+    link; a registered one gets a fresh personal link instead (the old one stops working). None: the address had a
+    mail less than ``MAIL_INTERVAL`` ago, and nothing changes."""
+    domain.register(state, uuid.uuid4(), CONSENT_VERSION)
+    async with conn.transaction():
+        if not await store.mail_due(conn, state.id, email, MAIL_INTERVAL):
+            return None
+        renewed = await store.renew_token(conn, state.id, email)
+        if renewed is not None:
+            return Letter("registered", *renewed)
+        token = await store.add_pending(conn, state.id, name, email, CONSENT_VERSION, CONFIRM_WITHIN)
+        return Letter("confirm", name, token)
+
+
+async def resend_link(conn: asyncpg.Connection, state: HackathonState, email: str) -> Letter | None:
+    """A new personal link for a registered address (the old one stops working); None for an address that is not
+    registered, or that had a mail less than ``MAIL_INTERVAL`` ago."""
+    async with conn.transaction():
+        if await store.person_by_email(conn, state.id, email) is None:
+            return None
+        if not await store.mail_due(conn, state.id, email, MAIL_INTERVAL):
+            return None
+        renewed = await store.renew_token(conn, state.id, email)
+        return None if renewed is None else Letter("link", *renewed)
+
+
+@dataclass
+class Confirmation:
+    """Step two: the pending registration behind a confirmation token becomes a participant (``Registration``),
+    once; the token becomes their personal sign-in token."""
+
+    token: str
+    participant_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    async def __call__(self, state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+        found = await store.take_pending(conn, state.id, self.token)
+        if found is None:
+            raise Refused("unknown_link", 404)
+        return await Registration(found["name"], found["email"], self.token, found["consent_version"],
+                                  self.participant_id)(state, conn)  # fmt: skip
+
+
+async def confirm(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings, hackathon_id: str, token: str
+) -> tuple[uuid.UUID, bool]:
+    """Follow the link from a registration mail: the participant it signs in, and whether it registered them just
+    now (the first use of a confirmation link; every later use only signs in). Refused: a link that is unknown here
+    (404) or whose confirmation time ran out (410), or registration has closed since."""
+    async with pool.acquire() as conn:
+        person = await store.person_by_token(conn, hackathon_id, token)
+        waiting = None if person is not None else await store.pending(conn, hackathon_id, token)
+    if person is not None:
+        return person["participant_id"], False
+    if waiting is None:
+        raise Refused("unknown_link", 404)
+    if waiting["expired"]:
+        raise Refused("link_expired", 410)
+    confirmation = Confirmation(token)
+    try:
+        await service.command(pool, producer, settings, hackathon_id, f"participant:{confirmation.participant_id}",
+                              confirmation)  # fmt: skip
+    except Refused:
+        async with pool.acquire() as conn:  # the link opened twice at once: the other request registered them
+            person = await store.person_by_token(conn, hackathon_id, token)
+        if person is None:
+            raise
+        return person["participant_id"], False
+    return confirmation.participant_id, True
 
 
 @dataclass

@@ -1,17 +1,22 @@
-"""The registration mail of a hackathon: the participant's personal link, sent straight over SMTP.
+"""The hackathon's mails to one address, sent straight over SMTP: the link that confirms a registration (double
+opt-in), a fresh personal link for an address that is registered already, and a new personal link from the
+lost-link page.
 
-The address never goes onto a topic, so this mail does not go through the notifier's event routing; it uses the
-same SMTP settings (``STADTSTIMME_SMTP_*``; under ``make run`` the local mail catcher). Without an SMTP host, or
-when sending fails, the registration still stands: the failure is logged and the participant has the link on
-the page they registered on.
+The address never goes onto a topic, so these mails do not go through the notifier's event routing; they use the
+same SMTP settings (``STADTSTIMME_SMTP_*``; under ``make run`` the local mail catcher). Registering needs them: the
+confirmation link reaches people only by mail. When sending fails, the failure is logged without the address; the
+form's answer never depends on the mail (it must not tell a registered address from a new one).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import Literal
+from urllib.parse import quote
 
 import aiosmtplib
 
@@ -23,26 +28,45 @@ log = logging.getLogger(__name__)
 _SENDING: set[asyncio.Task[None]] = set()  # kept until done (the loop holds tasks only weakly)
 
 
-def welcome_message(sender: str, to: str, name: str, hackathon_title: str, link: str) -> EmailMessage:
+@dataclass(frozen=True)
+class Letter:
+    """What to mail: ``kind`` names its texts (``hackathon.mail.<kind>.subject`` and ``.body``): ``confirm`` (a new
+    address; the link confirms the registration), ``registered`` (the address takes part already; a fresh personal
+    link) or ``link`` (the lost-link page). ``token`` is the link's secret."""
+
+    kind: Literal["confirm", "registered", "link"]
+    name: str
+    token: str
+
+
+def personal_link(settings: Settings, hackathon_id: str, token: str) -> str:
+    """The link that confirms a registration and from then on signs the participant in (the same address)."""
+    return f"{settings.public_base_url.rstrip('/')}/hackathons/{quote(hackathon_id, safe='')}/zugang/{token}"
+
+
+def letter_message(sender: str, to: str, letter: Letter, title: str, link: str, lang: str = "de") -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = text("hackathon.mail.subject", title=hackathon_title)
+    message["Subject"] = text(f"hackathon.mail.{letter.kind}.subject", lang, title=title)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="stadtstimme")
-    message.set_content(text("hackathon.mail.body", name=name, title=hackathon_title, link=link))
+    message.set_content(text(f"hackathon.mail.{letter.kind}.body", lang, name=letter.name, title=title, link=link))
     return message
 
 
-async def send_welcome(settings: Settings, to: str, name: str, hackathon_title: str, link: str) -> None:
-    """Send the personal link; never raises (the registration does not depend on the mail)."""
+async def send_now(
+    settings: Settings, to: str, letter: Letter, hackathon_id: str, title: str, lang: str = "de"
+) -> None:
+    """Send one letter; never raises (what the participant did stands without the mail)."""
     smtp = smtp_settings(settings)
     if smtp is None:
-        log.info("no SMTP host configured: registration mail not sent")
+        log.warning("no SMTP host configured: hackathon mail (%s) not sent", letter.kind)  # nobody can confirm
         return
+    link = personal_link(settings, hackathon_id, letter.token)
     try:
         await aiosmtplib.send(
-            welcome_message(smtp.sender, to, name, hackathon_title, link),
+            letter_message(smtp.sender, to, letter, title, link, lang),
             sender=parseaddr(smtp.sender)[1],
             recipients=[to],
             hostname=smtp.host,
@@ -52,13 +76,13 @@ async def send_welcome(settings: Settings, to: str, name: str, hackathon_title: 
             start_tls=smtp.starttls,
             timeout=settings.notifier_send_timeout_s,
         )
-    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-        log.warning("registration mail to a participant failed: %r", exc)
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:  # its text may name the address: not logged
+        log.warning("hackathon mail (%s) to a participant failed: %s", letter.kind, type(exc).__name__)
 
 
-def welcome(settings: Settings, to: str, name: str, hackathon_title: str, link: str) -> None:
-    """Send the registration mail in the background: the registration's answer does not wait for the mail
-    server."""
-    task = asyncio.get_running_loop().create_task(send_welcome(settings, to, name, hackathon_title, link))
+def send(settings: Settings, to: str, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
+    """Send a letter in the background: the answer to the form does not wait for the mail server (and so takes
+    as long for a registered address as for a new one)."""
+    task = asyncio.get_running_loop().create_task(send_now(settings, to, letter, hackathon_id, title, lang))
     _SENDING.add(task)
     task.add_done_callback(_SENDING.discard)

@@ -1,11 +1,13 @@
 """The hackathon's pages for citizens under ``/hackathons`` (German, English by Accept-Language or ``?lang=en``;
-no JavaScript, no tracking): the hackathon with its challenges and results, registration, the personal link, and
-the participant area (team, submissions, community vote, own data). Every change goes through ``service.command``
-with the same decisions as the JSON API (``api``); a refused or invalid form comes back with what was typed.
+no JavaScript, no tracking): the hackathon with its challenges and results, registration (double opt-in: the form
+answers alike for every address, the mailed link registers), the personal link, and the participant area (team,
+submissions, community vote, own data). Every change goes through ``service.command`` with the same decisions as
+the JSON API (``api``); a refused or invalid form comes back with what was typed.
 
-The only cookie is the participant's personal token: HttpOnly, SameSite=Lax, over https Secure and ``__Host-``
-prefixed; strictly necessary for the signed-in area (TDDDG §25(2)), so no consent banner. Every POST must come from
-our own origin (CSRF protection without tokens, as in the console).
+The only cookie is the participant's personal token, one per hackathon (its id in the name), so one browser can
+take part in several: HttpOnly, SameSite=Lax, over https Secure and ``__Host-`` prefixed; strictly necessary for
+the signed-in area (TDDDG §25(2)), so no consent banner. Every POST must come from our own origin (CSRF protection
+without tokens, as in the console).
 """
 
 from __future__ import annotations
@@ -39,17 +41,19 @@ from services.hackathon.api import (
     public_view,
 )
 from services.hackathon.decisions import (
-    Registration,
+    ask_to_confirm,
+    confirm,
     erase,
     join,
     leave,
     new_team,
     own_data,
+    resend_link,
     submission_for,
     vote,
 )
 from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
-from services.hackathon.mail import welcome
+from services.hackathon.mail import personal_link, send
 from shared.auth import same_origin
 from shared.console_ui import read_form
 from shared.contracts.hackathon import (
@@ -67,17 +71,19 @@ CSP = "default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-
 AREA_NOTICES = ("angemeldet", "team", "beigetreten", "verlassen", "einreichung", "stimme")
 PUBLIC_NOTICES = ("abgemeldet", "geloescht")
 # Refusals that concern one field of the form they come from (the field's name in the form).
-REFUSAL_FIELDS = {"team_name_taken": "name", "unknown_team": "code", "team_full": "code", "registered": "email",
-                  "own_team": "submission_id", "unknown_submission": "submission_id"}  # fmt: skip
+REFUSAL_FIELDS = {"team_name_taken": "name", "unknown_team": "code", "team_full": "code", "own_team": "submission_id",
+                  "unknown_submission": "submission_id"}  # fmt: skip
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 DecideFor = Callable[[uuid.UUID, Any], service.Decide]
 
 
-def participant_cookie(public_base_url: str) -> tuple[str, bool]:
-    """(cookie name, Secure flag): over https ``__Host-`` prefixed and Secure, as for the staff session."""
+def participant_cookie(public_base_url: str, hackathon_id: str) -> tuple[str, bool]:
+    """(cookie name, Secure flag) of a hackathon's sign-in: its id in the name, so signing in to another hackathon
+    leaves this one signed in; over https ``__Host-`` prefixed (which needs Path=/) and Secure, as for the staff
+    session. Hackathon ids are slugs (``[a-z0-9-]``), valid in a cookie name."""
     secure = public_base_url.startswith("https://")
-    return ("__Host-stadtstimme-hackathon" if secure else "stadtstimme-hackathon"), secure
+    return f"{'__Host-' if secure else ''}stadtstimme-hackathon-{hackathon_id}", secure
 
 
 def language(request: Request) -> str:
@@ -215,7 +221,7 @@ def _submission_values(found: SubmissionSavedV1 | None) -> dict[str, str]:
 
 
 def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
-    cookie, secure = participant_cookie(settings.public_base_url)
+    secure = settings.public_base_url.startswith("https://")
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
     headers = {"X-Frame-Options": "DENY"}
@@ -253,13 +259,16 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     def url(hackathon_id: str, *path: str) -> str:
         return "/".join((PREFIX, quote(hackathon_id, safe=""), *path))
 
-    def sign_in(response: Response, token: str) -> Response:
-        response.set_cookie(cookie, token, max_age=COOKIE_MAX_AGE, path="/", secure=secure, httponly=True,
-                            samesite="lax")  # fmt: skip
+    def cookie(hackathon_id: str) -> str:
+        return participant_cookie(settings.public_base_url, hackathon_id)[0]
+
+    def sign_in(response: Response, hackathon_id: str, token: str) -> Response:
+        response.set_cookie(cookie(hackathon_id), token, max_age=COOKIE_MAX_AGE, path="/", secure=secure,
+                            httponly=True, samesite="lax")  # fmt: skip
         return response
 
-    def sign_out(response: Response) -> Response:
-        response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="lax")
+    def sign_out(response: Response, hackathon_id: str) -> Response:
+        response.delete_cookie(cookie(hackathon_id), path="/", secure=secure, httponly=True, samesite="lax")
         return response
 
     async def published(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState | None:
@@ -268,7 +277,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         return None if state.created is None or state.phase == "entwurf" else state
 
     async def signed_in(conn: asyncpg.Connection, request: Request, hackathon_id: str) -> asyncpg.Record | None:
-        token = request.cookies.get(cookie)
+        token = request.cookies.get(cookie(hackathon_id))
         return await store.person_by_token(conn, hackathon_id, token[:200]) if token else None
 
     async def command(hackathon_id: str, actor: str, decide: service.Decide) -> BaseModel:
@@ -350,18 +359,23 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         _, errors = validated(RegisterBody, values, "register", "", lang)
         if errors:
             return registration(request, state, 422, values, errors)
-        registration_ = Registration(values["name"], values["email"])
-        try:
-            await command(state.id, f"participant:{registration_.participant_id}", registration_)
-        except Refused as exc:
-            return registration(request, state, refusal_status(exc), values, [refusal(exc, "", lang)])
-        except (KafkaError, TimeoutError):
-            error = {"field": None, "message": text("hackathon.page.error.unavailable", lang)}
-            return registration(request, state, 503, values, [error])
-        token = registration_.token
-        link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
-        welcome(settings, values["email"], values["name"], state.info.title, link)
-        return sign_in(see_other(url(state.id, "mitmachen") + "?ok=angemeldet"), token)
+        async with pool.acquire() as conn:
+            try:
+                letter = await ask_to_confirm(conn, state, values["name"], values["email"])
+            except Refused as exc:
+                return registration(request, state, refusal_status(exc), values, [refusal(exc, "", lang)])
+        if letter is not None:
+            send(settings, values["email"], letter, state.id, state.info.title, lang)
+        return see_other(url(state.id, "anmeldung", "gesendet"))
+
+    @router.get("/{hackathon_id}/anmeldung/gesendet")
+    async def check_mail(hackathon_id: str, request: Request) -> Response:
+        """After the registration form: the same page whether the address is new or registered already."""
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        return message(request, 200, "check_mail", (url(state.id), "hackathon.page.resend.back"))
 
     @router.get("/{hackathon_id}/link")
     async def lost_link_form(hackathon_id: str, request: Request) -> Response:
@@ -389,21 +403,31 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
                 invalid = {"link-email": error["message"]}
                 return page(request, "hackathon_link.html", 422, title=state.info.title, url=url(state.id),
                             values={"email": email}, errors=[error], field_errors=invalid)  # fmt: skip
-            renewed = await store.renew_token(conn, state.id, email)
-        if renewed is not None:
-            name, token = renewed
-            link = f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}"
-            welcome(settings, email, name, state.info.title, link)
+            letter = await resend_link(conn, state, email)
+        if letter is not None:
+            send(settings, email, letter, state.id, state.info.title, lang)
         return message(request, 200, "link_sent", (url(state.id), "hackathon.page.resend.back"))
 
     @router.get("/{hackathon_id}/zugang/{token}")
-    async def personal_link(hackathon_id: str, token: str, request: Request) -> Response:
-        """The link from the registration mail: signs in on this device."""
+    async def follow_link(hackathon_id: str, token: str, request: Request) -> Response:
+        """The link from the mails: the first time it confirms a registration, and it signs in on this device."""
         async with pool.acquire() as conn:
-            person = await store.person_by_token(conn, hackathon_id[:64], token[:200])
-        if person is None:
-            return message(request, 401, "invalid_link", (url(hackathon_id, "anmeldung"), "hackathon.page.to_register"))
-        return sign_in(see_other(url(hackathon_id, "mitmachen")), token)
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        again = (url(state.id, "anmeldung"), "hackathon.page.to_register")
+        try:
+            _, registered = await confirm(pool, await producer(), settings, state.id, token[:200])
+        except Refused as exc:
+            if exc.code == "unknown_link":
+                return message(request, 401, "invalid_link", again)
+            if exc.code == "link_expired":
+                return message(request, 410, "link_expired", again)
+            return registration(request, state, refusal_status(exc), errors=[refusal(exc, "", language(request))])
+        except (KafkaError, TimeoutError):
+            return message(request, 503, "confirm_unavailable")
+        return sign_in(see_other(url(state.id, "mitmachen") + ("?ok=angemeldet" if registered else "")), state.id,
+                       token[:200])  # fmt: skip
 
     # ---- The participant area ----
 
@@ -432,7 +456,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
                                "shown": entered or _submission_values(saved)})  # fmt: skip
         errors = errors or []
         ok = request.query_params.get("ok")
-        token = request.cookies.get(cookie, "")
+        token = request.cookies.get(cookie(state.id), "")
         return page(
             request,
             "hackathon_area.html",
@@ -451,7 +475,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             choices=vote_choices(state, team_id),
             my_vote=str(state.votes[pid]) if pid in state.votes else None,
             licences=[(licence, licence_label(licence, lang)) for licence in LICENCES],
-            personal_link=f"{settings.public_base_url.rstrip('/')}{url(state.id, 'zugang', token)}",
+            personal_link=personal_link(settings, state.id, token),
             notice=ok if ok in AREA_NOTICES else None,
             form=form,
             values=values or {},
@@ -507,7 +531,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             errors = [{"field": None, "message": text("hackathon.page.error.unavailable", lang)}]
             return await area(request, state, person, 503, form=form, values=values, errors=errors)
         if ok in PUBLIC_NOTICES:  # erased: signed out, back on the public page
-            return sign_out(see_other(url(state.id) + f"?ok={ok}"))
+            return sign_out(see_other(url(state.id) + f"?ok={ok}"), state.id)
         return see_other(url(state.id, "mitmachen") + f"?ok={ok}")
 
     @router.post("/{hackathon_id}/mitmachen/team")
@@ -576,6 +600,10 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         """Sign out on this device (coming back needs the personal link)."""
         if not same_origin(request.headers, request.url.scheme, request.url.netloc):
             return cross_site(request)
-        return sign_out(see_other(url(hackathon_id) + "?ok=abgemeldet"))
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        return sign_out(see_other(url(state.id) + "?ok=abgemeldet"), state.id)
 
     return router

@@ -12,6 +12,7 @@ from playwright.async_api import Browser, async_playwright
 from shared.settings import Settings
 from tests.browser.conftest import CHROMIUM, require
 from tests.integration.system import System, with_http_port
+from tests.unit.test_hackathon_mail import Inbox, catching_mail
 
 
 @contextlib.asynccontextmanager
@@ -31,6 +32,14 @@ async def running(settings: Settings, logdir: Path, **changes: Any) -> AsyncIter
 async def system(settings: Settings, tmp_path: Path) -> AsyncIterator[System]:
     async with running(settings, tmp_path / "logs") as s:
         yield s
+
+
+@pytest.fixture
+async def mailing(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[System, Inbox]]:
+    """The running system, its mail going to an in-process SMTP server (the hackathon's registration mails)."""
+    with catching_mail() as (inbox, smtp):
+        async with running(settings, tmp_path / "logs", **smtp) as s:
+            yield s, inbox
 
 
 # Pages tested in a browser whose behaviour does not depend on the broker: run once, in the Apache Kafka pass (the

@@ -1,7 +1,10 @@
-"""A whole hackathon of the demo city over HTTP, Kafka and PostgreSQL: three challenges, six teams of two, four
-jurors with one conflict, one excluded and one incomplete scorecard, prizes up to the year's budget and one
-refused beyond it, the community vote; the published ranking against a hand-computed table; the participants'
-data export and erasure; and a replay of the topics that rebuilds the same hackathon."""
+"""A whole hackathon of the demo city over HTTP, Kafka and PostgreSQL: three challenges, twelve participants
+registered by double opt-in (the links read from the mails an in-process SMTP server receives; the same answer for
+a registered address, which gets a fresh link; wrong and expired links refused; nothing on the topic before the
+confirmation; one mail per address every few minutes), six teams of two, four jurors with one conflict, one
+excluded and one incomplete scorecard, prizes up to the year's budget and one refused beyond it, the community
+vote; the published ranking against a hand-computed table; the participants' data export and erasure; and a
+replay of the topics that rebuilds the same hackathon."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import re
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 
 from services.analytics.replay import replay
@@ -16,6 +20,7 @@ from services.hackathon import store
 from shared.db import create_pool
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
+from tests.unit.test_hackathon_mail import Inbox, token_in
 
 HACKATHON = "musterstadt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"
@@ -47,12 +52,38 @@ EXPECTED = [
 ]
 
 
+async def sql(system: System, query: str) -> Any:
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        return await conn.fetchval(query)
+    finally:
+        await conn.close()
+
+
+async def minutes_pass(system: System) -> None:
+    """As if the few minutes between two mails to one address had passed."""
+    await sql(system, "UPDATE hackathon_mail_sent SET sent_at = sent_at - interval '1 hour'")
+
+
+async def register_by_mail(c: httpx.AsyncClient, inbox: Inbox, api: str, name: str, email: str) -> str:
+    """Register over the API as a person does: the form, then the token from the mailed link; the personal
+    token."""
+    asked = await c.post(f"{api}/participants", json={"name": name, "email": email, "consent": True})
+    assert asked.status_code == 202, asked.text
+    (mail,) = await inbox.wait(email)
+    confirmed = await c.post(f"{api}/participants/confirm", json={"token": token_in(mail)})
+    assert confirmed.status_code == 201, confirmed.text
+    token: str = confirmed.json()["token"]
+    return token
+
+
 def challenge(unit: str, title: str, **extra: Any) -> dict[str, Any]:
     return {"org_unit": unit, "title": title, "problem": f"{title}: was Bürgerinnen und Bürger bemängeln.",
             "contact": f"Team Digitales, {unit}", "expected_outcome": "Ein offener Prototyp.", **extra}  # fmt: skip
 
 
-async def test_a_whole_hackathon(system: System) -> None:
+async def test_a_whole_hackathon(mailing: tuple[System, Inbox]) -> None:
+    system, inbox = mailing
     admin = {**system.admin}
     for name in ("abfall", "j1", "j2", "j3", "j4"):
         add_staff(system, name, "unit_staff", "abfallwirtschaft")
@@ -120,17 +151,58 @@ async def test_a_whole_hackathon(system: System) -> None:
         theme = public["challenges"][1]["evidence"][0]
         assert theme["satisfaction"] == {"responses": 5, "helpful_share": None, "mean_rating": 2.0}
 
-        # Registration: twelve people; the same address twice is refused, consent is required.
-        tokens = []
+        # Registration, double opt-in: twelve people register; the answer names no token, and nothing is on the
+        # topic until each confirms with the token from the link in their mail (again: the same participant).
+        asked = []
         for n in range(12):
             person = {"name": f"Person {n}", "email": f"person{n}@example.org", "consent": True}
-            tokens.append((await ok(await c.post(f"{API}/participants", json=person), 201))["token"])
+            asked.append(await ok(await c.post(f"{API}/participants", json=person), 202))
+        assert asked[0] == asked[11] and "Bitte bestätigen Sie Ihre Anmeldung" in asked[0]["message"]
+        assert "token" not in str(asked)
+        assert (await ok(await c.get(API)))["participants"] == 0
+        tokens = []
+        for n in range(12):
+            (mail,) = await inbox.wait(f"person{n}@example.org")
+            assert mail["Subject"] == "Bitte bestätigen Sie Ihre Anmeldung: Musterstadt hackt 2026"
+            confirmed = await ok(await c.post(f"{API}/participants/confirm", json={"token": token_in(mail)}), 201)
+            assert confirmed["token"] == token_in(mail)
+            tokens.append(confirmed["token"])
+        me = await ok(await c.get(f"{API}/me", headers={"Authorization": f"Participant {tokens[0]}"}))
+        twice = await ok(await c.post(f"{API}/participants/confirm", json={"token": tokens[0]}))  # 200: signs in
+        assert twice == {"participant_id": me["participant_id"], "token": tokens[0]}
+        assert (await ok(await c.get(API)))["participants"] == 12
+        await refused(await c.post(f"{API}/participants/confirm", json={"token": "falsch"}), 404, "ungültig")
+
+        # A link not confirmed in time is refused, registers nobody, and is deleted when the next one is written.
+        await ok(await c.post(f"{API}/participants", json={"name": "Spät", "email": "spaet@example.org",
+                                                           "consent": True}), 202)  # fmt: skip
+        (late,) = await inbox.wait("spaet@example.org")
+        await sql(system, "UPDATE hackathon_pending_registration SET expires_at = now() - interval '1 minute'")
+        await refused(await c.post(f"{API}/participants/confirm", json={"token": token_in(late)}), 410,
+                      "Dieser Link ist abgelaufen")  # fmt: skip
+
+        # The same answer, status and body, for a new address and for one registered already (which gets a fresh
+        # personal link: the old one stops working). A second request within minutes mails nobody.
+        new = {"name": "Neu", "email": "neu@example.org", "consent": True}
+        answers = [await c.post(f"{API}/participants", json=new) for _ in range(2)]
+        assert await sql(system, "SELECT count(*) FROM hackathon_pending_registration") == 1  # Neu's
         again = {"name": "X", "email": "PERSON0@example.org", "consent": True}
-        await refused(await c.post(f"{API}/participants", json=again), 409, "bereits angemeldet")
+        answers.append(await c.post(f"{API}/participants", json=again))  # a mail went there minutes ago: none now
+        assert (await c.get(f"{API}/me", headers={"Authorization": f"Participant {tokens[0]}"})).status_code == 200
+        await minutes_pass(system)
+        answers.append(await c.post(f"{API}/participants", json=again))
+        assert {(r.status_code, r.text) for r in answers} == {(202, answers[0].text)}
+        (_, known) = await inbox.wait("PERSON0@example.org", 2)
+        assert known["Subject"] == "Sie sind bereits angemeldet: Musterstadt hackt 2026"
+        assert "Guten Tag Person 0," in str(known.get_content()) and token_in(known) != tokens[0]
+        assert (await c.get(f"{API}/me", headers={"Authorization": f"Participant {tokens[0]}"})).status_code == 401
+        tokens[0] = token_in(known)
+        assert (await ok(await c.get(API)))["participants"] == 12  # neither registered anybody
         no_consent = await c.post(f"{API}/participants", json={"name": "X", "email": "x@example.org", "consent": False})
         assert no_consent.status_code == 422
         who = [{"Authorization": f"Participant {t}"} for t in tokens]
         assert (await c.get(f"{API}/me")).status_code == 401
+        assert (await ok(await c.get(f"{API}/me", headers=who[0])))["name"] == "Person 0"
 
         # Six teams of two, joined by code; a third member is refused (at most two).
         codes = []
@@ -221,12 +293,18 @@ async def test_a_whole_hackathon(system: System) -> None:
 
         # A lost personal link: a new one for a registered address (the old one stops working); the same answer
         # for an address that is not registered, so the page reveals nothing.
+        await minutes_pass(system)
         lost = [await c.post(f"/hackathons/{HACKATHON}/link", data={"email": e}, headers={"Origin": system.base_url})
                 for e in ("PERSON3@example.org", "niemand@example.org")]  # fmt: skip
         same = [re.sub(r'nonce="[^"]+"', "", r.text) for r in lost]  # equal but for the CSP nonce
         assert [r.status_code for r in lost] == [200, 200] and same[0] == same[1]
         assert "Wenn diese Adresse angemeldet ist" in lost[0].text
         assert (await c.get(f"{API}/me", headers=who[3])).status_code == 401
+        (_, lost_mail) = await inbox.wait("PERSON3@example.org", 2)  # the confirmation, then the new link
+        assert lost_mail["Subject"] == "Ihr neuer persönlicher Link: Musterstadt hackt 2026"
+        assert (await ok(await c.get(f"{API}/me", headers={"Authorization": f"Participant {token_in(lost_mail)}"})))[
+            "name"] == "Person 3"  # fmt: skip
+        assert inbox.to("niemand@example.org") == [] and len(inbox.to("neu@example.org")) == 1
 
         # Data protection: a participant exports their data and erases it; they leave their team.
         mine = await ok(await c.get(f"{API}/me", headers=who[11]))
@@ -243,6 +321,7 @@ async def test_a_whole_hackathon(system: System) -> None:
         async with pool.acquire() as conn:
             envelopes = " ".join(r["envelope"] for r in await conn.fetch("SELECT envelope FROM hackathon_event"))
             assert "person1@example.org" not in envelopes and "Person 1" not in envelopes
+            assert "@example.org" not in envelopes  # nor anybody else's, confirmed or not
             assert await conn.fetchval("SELECT count(*) FROM hackathon_person") == 11
             before = await store.state(conn, HACKATHON)
             events = await conn.fetchval("SELECT count(*) FROM hackathon_event")

@@ -1,9 +1,12 @@
 """The hackathon's pages as citizens use them, in headless Chromium against the real system: the public page with
-the cited pages' satisfaction, registration (a missing consent first), a team under a hostile name, a second person
-joining by the code shown (a wrong code first), a submission (a wrong URL first) and its edit, the community vote,
-the published results (tie, hidden team name, statement, prize), the personal link, the data download and the
-erasure; axe (WCAG 2.2 AA) on every kind of page, the phone's 375 px without horizontal scrolling, cross-site
-POSTs refused. The hackathon itself is run over the JSON API with the admin token, as staff would."""
+the cited pages' satisfaction, registration by double opt-in (a missing consent first; "check your mail", the
+link from the mail an in-process SMTP server receives, the participant area; the identical page for an address
+registered already; an expired link), one browser signed in to two hackathons at once, a team under a hostile
+name, a second person joining by the code shown (a wrong code first), a submission (a wrong URL first) and its
+edit, the community vote, the published results (tie, hidden team name, statement, prize), the personal link, the
+data download and the erasure; axe (WCAG 2.2 AA) on every kind of page, the phone's 375 px without horizontal
+scrolling, cross-site POSTs refused. The hackathon itself is run over the JSON API with the admin token, as staff
+would."""
 
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
+from tests.integration.test_hackathon import register_by_mail, sql
+from tests.unit.test_hackathon_mail import Inbox
 
 pytestmark = BROWSER_ONCE
 
@@ -32,6 +37,9 @@ HACKATHON = "stadt-hackt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"
 PAGES = f"/hackathons/{HACKATHON}"
 TITLE = "Musterstadt hackt 2026"
+COOKIE = f"stadtstimme-hackathon-{HACKATHON}"
+SECOND = "kiez-hackt-2026"  # a second hackathon, open for registration at the same time
+SECOND_TITLE = "Kiez hackt 2026"
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
 HOSTILE = "<img src=x onerror=alert(1)>"
 CSP = "default-src 'none'; style-src 'nonce-"
@@ -62,13 +70,26 @@ async def new_page(browser: Browser, dialogs: list[str], **options: Any) -> tupl
     return context, page
 
 
-async def register(page: Page, system: System, name: str, email: str) -> None:
-    await page.goto(f"{system.base_url}{PAGES}/anmeldung")
+def mailed_link(system: System, mail: Any) -> str:
+    """The link in a mail, on the system under test (the mail names the configured public address)."""
+    found = re.search(r"https?://[^/\s]+(/hackathons/\S+)", str(mail.get_content()))
+    assert found, mail.get_content()
+    return f"{system.base_url}{found.group(1)}"
+
+
+async def register(
+    page: Page, system: System, inbox: Inbox, name: str, email: str, pages_url: str = PAGES, title: str = TITLE
+) -> None:
+    """The form, "check your mail", the link from the mail: the participant area."""
+    await page.goto(f"{system.base_url}{pages_url}/anmeldung")
     await page.get_by_label("Name", exact=True).fill(name)
     await page.get_by_label("E-Mail-Adresse").fill(email)
     await page.get_by_label("Ich habe diese Hinweise gelesen").check()
     await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
+    await page.get_by_role("heading", level=1, name="Fast geschafft").wait_for()
+    mails = await inbox.wait(email)
+    await page.goto(mailed_link(system, mails[-1]))
+    await page.get_by_role("heading", level=1, name=f"Teilnahmebereich: {title}").wait_for()
 
 
 async def posted(page: Page, button: str, scope: Any = None) -> int:
@@ -89,7 +110,8 @@ async def feedback_on_the_cited_page(system: System) -> None:
     await system.wait_projected(5, timeout=30)
 
 
-async def test_citizens_take_part_through_the_pages(system: System, browser: Browser) -> None:
+async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox], browser: Browser) -> None:
+    system, inbox = mailing
     await feedback_on_the_cited_page(system)
     admin = system.admin
     api = httpx.AsyncClient(base_url=system.base_url, timeout=30)
@@ -124,6 +146,11 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
                 "contact": "Team Digitales", "expected_outcome": "Ein offener Prototyp.", **extra}  # fmt: skip
         await ok(await api.put(f"{API}/challenges/{challenge_id}", json=body, headers=admin))
     await phase("anmeldung_offen")
+    await ok(await api.post("/api/v1/hackathons", headers=admin, json={
+        "id": SECOND, "year": 2026, "title": SECOND_TITLE, "description": "Ideen für den Kiez.",
+        "criteria": [{"id": "nutzen", "name": "Nutzen", "weight": 100}]}), 201)  # fmt: skip
+    for to in ("challenges_sammeln", "anmeldung_offen"):
+        await ok(await api.post(f"/api/v1/hackathons/{SECOND}/phase", json={"phase": to}, headers=admin))
 
     dialogs: list[str] = []
     ada_context, ada = await new_page(browser, dialogs, viewport=PHONE)  # Ada uses her phone throughout
@@ -182,17 +209,52 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     assert await ada.evaluate("document.activeElement.id") == "consent"
     assert await ada_context.cookies() == []
 
-    # Registered: the participant area, one strictly necessary cookie.
+    # Registered, double opt-in: "check your mail", no cookie yet; the link in the mail registers and signs in (the
+    # participant area, one strictly necessary cookie for this hackathon).
     await consent.check()
-    await ada.get_by_role("button", name="Anmelden").click()
+    assert await posted(ada, "Anmelden") == 303
+    await ada.get_by_role("heading", level=1, name="Fast geschafft").wait_for()
+    check_mail = await ada.locator("main").inner_text()
+    assert "Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Anmeldung über den Link darin" in (
+        check_mail)  # fmt: skip
+    assert await ada_context.cookies() == []
+    await axe(ada)
+    await fits_phone(ada)
+    (mail,) = await inbox.wait("ada@example.org")
+    assert mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {TITLE}"
+    async with httpx.AsyncClient(base_url=system.base_url) as nobody:  # nothing on the topic before confirming
+        assert (await nobody.get(API)).json()["participants"] == 0
+    await ada.goto(mailed_link(system, mail))
     await ada.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
     assert "Sie sind angemeldet." in await ada.get_by_role("status").inner_text()
     [cookie] = await ada_context.cookies()
-    assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (
-        "stadtstimme-hackathon", True, "Lax", "/")  # fmt: skip
+    assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (COOKIE, True, "Lax", "/")
     assert 89 * 86400 < cookie["expires"] - datetime.now(UTC).timestamp() <= 90 * 86400
-    assert f"{PAGES}/zugang/" in await ada.locator("#personal-link").inner_text()
+    assert await ada.locator("#personal-link").inner_text() == mailed_link(system, mail).replace(
+        system.base_url, system.settings.public_base_url.rstrip("/"))  # fmt: skip
     await axe(ada)
+    await ada.goto(mailed_link(system, mail))  # the same link again: signs in, registers nobody twice
+    await ada.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
+    assert await ada.get_by_role("status").count() == 0 and len(await ada_context.cookies()) == 1
+
+    # Registering an address that takes part already shows the very same page as a new address (the mail says
+    # the rest); an expired link says so and leads to the registration.
+    forms = [await api.post(f"{PAGES}/anmeldung", headers={"Origin": system.base_url}, follow_redirects=True,
+                            data={"name": "Wer", "email": email, "consent": "ja"})
+             for email in ("ADA@example.org", "spaet@example.org")]  # fmt: skip
+    shown = [re.sub(r'nonce="[^"]+"', "", r.text) for r in forms]  # equal but for the CSP nonce
+    assert [r.status_code for r in forms] == [200, 200] and shown[0] == shown[1] and "Fast geschafft" in shown[0]
+    assert [str(r.url) for r in forms] == [f"{system.base_url}{PAGES}/anmeldung/gesendet"] * 2
+    (late,) = await inbox.wait("spaet@example.org")
+    await sql(system, "UPDATE hackathon_pending_registration SET expires_at = now() - interval '1 minute'")
+    expired = await ada.goto(mailed_link(system, late))
+    assert expired is not None and expired.status == 410
+    await ada.get_by_role("heading", level=1, name="Dieser Link ist abgelaufen").wait_for()
+    assert "innerhalb von 48 Stunden" in await ada.locator("main").inner_text()
+    await axe(ada)
+    await fits_phone(ada)
+    await ada.get_by_role("link", name="Zur Anmeldung").click()
+    await ada.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()  # Ada is signed in
 
     # A team under a hostile name: shown as text, no script runs.
     await ada.get_by_label("Teamname", exact=True).fill(HOSTILE)
@@ -206,8 +268,20 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     await axe(ada)
     await fits_phone(ada)
 
-    # Grace registers on her computer and joins by the code Ada passes on (a mistyped code first).
-    await register(grace, system, "Grace Hopper", "grace@example.org")
+    # Grace registers on her computer, for this hackathon and for another one: signed in to both at once; signing
+    # out of one leaves the other. She joins by the code Ada passes on (a mistyped code first).
+    await register(grace, system, inbox, "Grace Hopper", "grace@example.org")
+    await register(grace, system, inbox, "Grace H.", "grace@example.org", f"/hackathons/{SECOND}", SECOND_TITLE)
+    assert sorted(c["name"] for c in await grace_context.cookies()) == [f"stadtstimme-hackathon-{SECOND}", COOKIE]
+    await grace.goto(f"{system.base_url}{PAGES}/mitmachen")
+    await grace.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
+    assert "Angemeldet als Grace Hopper." in await grace.locator("main").inner_text()
+    await grace.goto(f"{system.base_url}/hackathons/{SECOND}/mitmachen")
+    assert "Angemeldet als Grace H." in await grace.locator("main").inner_text()
+    await grace.get_by_role("button", name="Abmelden").click()
+    await grace.get_by_text("Sie sind auf diesem Gerät abgemeldet.").wait_for()
+    assert [c["name"] for c in await grace_context.cookies()] == [COOKIE]
+    await grace.goto(f"{system.base_url}{PAGES}/mitmachen")
     await grace.get_by_label("Beitrittscode").fill("ZZZZ-ZZZZ")
     assert await posted(grace, "Team beitreten") == 422
     assert "Dieses Team gibt es nicht" in await grace.get_by_role("alert").inner_text()
@@ -220,9 +294,7 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     assert "Ada Lovelace" in await grace.locator("main").inner_text()
 
     # Another team over the API, without its name published (for the vote and the results).
-    other = await ok(await api.post(f"{API}/participants", json={"name": "Karl", "email": "karl@example.org",
-                                                                 "consent": True}), 201)  # fmt: skip
-    karl = {"Authorization": f"Participant {other['token']}"}
+    karl = {"Authorization": f"Participant {await register_by_mail(api, inbox, API, 'Karl', 'karl@example.org')}"}
     await ok(await api.post(f"{API}/teams", json={"name": "Stille Truppe"}, headers=karl), 201)
 
     # The hackathon runs: a submission with a wrong URL first (nothing typed is lost), then saved and edited.
@@ -302,7 +374,7 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     await axe(grace)
 
     # The personal link signs in on another device; a wrong one is refused.
-    grace_link = (await grace_context.cookies())[0]["value"]
+    [grace_link] = [c["value"] for c in await grace_context.cookies() if c["name"] == COOKIE]
     phone_context, phone = await new_page(browser, dialogs, viewport=PHONE)
     await phone.goto(f"{system.base_url}{PAGES}/zugang/{grace_link}")
     await phone.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
@@ -314,8 +386,8 @@ async def test_citizens_take_part_through_the_pages(system: System, browser: Bro
     await phone_context.close()
 
     # Cross-site POSTs are refused, with Ada's cookie and all (nothing is erased).
-    token = (await ada_context.cookies())[0]["value"]
-    signed_in = {"Cookie": f"stadtstimme-hackathon={token}"}
+    [token] = [c["value"] for c in await ada_context.cookies() if c["name"] == COOKIE]
+    signed_in = {"Cookie": f"{COOKIE}={token}"}
     for origin in ({"Origin": "https://boese.example"}, {}):
         forged = await api.post(f"{PAGES}/mitmachen/loeschen", headers=signed_in | origin)
         assert forged.status_code == 403 and "Anfrage abgelehnt" in forged.text
@@ -357,7 +429,10 @@ def test_every_text_of_the_pages_is_in_the_catalogue() -> None:
     for template in (Path(pages.__file__).parent / "templates").glob("hackathon_*.html"):
         used |= set(re.findall(r'\bt\("([a-z_.0-9]*[a-z_0-9])"[,)]', template.read_text(encoding="utf-8")))
     built = {f"hackathon.page.notice.{n}" for n in (*pages.AREA_NOTICES, *pages.PUBLIC_NOTICES)}
-    built |= {f"hackathon.page.{n}.{p}" for n in ("not_found", "cross_site", "invalid_link") for p in ("title", "body")}
+    shown = ("not_found", "cross_site", "invalid_link", "check_mail", "link_expired", "confirm_unavailable")
+    built |= {f"hackathon.page.{n}.{p}" for n in (*shown, "link_sent") for p in ("title", "body")}
+    built |= {f"hackathon.mail.{kind}.{p}" for kind in ("confirm", "registered", "link") for p in ("subject", "body")}
+    built |= {"hackathon.refused.unknown_link", "hackathon.refused.link_expired"}
     built |= {f"hackathon.page.licence.{licence}" for licence in LICENCES}
     forms = (("register", RegisterBody), ("team", TeamBody), ("join", JoinBody), ("submission", SubmissionBody),
              ("vote", VoteBody))  # fmt: skip

@@ -115,7 +115,7 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
                        headers={"Origin": base})  # fmt: skip
     assert login.status_code == 303 and login.headers["location"] == "/console/"
     # The notifier mails the Abfallwirtschaft's team about a new comment; the local mail catcher shows it.
-    inbox = re.search(r"Notifier e-mail\s+(http://127.0.0.1:\d+/)", supervisor.output())
+    inbox = re.search(r"E-mail \(test inbox\)\s+(http://127.0.0.1:\d+/)", supervisor.output())
     assert inbox, "make run prints the test inbox"
     comment = {"event_id": str(uuid.uuid4()), "site": "abfall", "page_url": "https://abfall.musterstadt.de/sperrmuell",
                "rating": 2, "comment": "Termin nicht buchbar", "elapsed_ms": 20_000}  # fmt: skip

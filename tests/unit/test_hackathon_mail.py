@@ -1,21 +1,32 @@
-"""The registration mail: the personal link reaches the participant over SMTP; a mail server that is down does
-not undo the registration (nothing is raised)."""
+"""The hackathon's mails: the confirmation link reaches the address over SMTP; every kind of mail carries the link
+in German and English; a mail server that is down raises nothing and no address reaches the logs. ``Inbox`` and
+``catching_mail`` also serve the integration tests, which read the links from the mails as a person would."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import re
+import time
+from collections.abc import Iterator
 from email import message_from_bytes, policy
-from typing import Any
+from email.message import EmailMessage
+from typing import Any, cast
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.hackathon.mail import send_welcome
+from services.hackathon.mail import Letter, letter_message, personal_link, send_now
 from shared.settings import Settings
 from stadtstimme.infra import free_port
 
+SENDER = "Stadtstimme <noreply@musterstadt.de>"
+
 
 class Inbox:
+    """What an in-process SMTP server received (its handler runs on the server's own thread)."""
+
     def __init__(self) -> None:
         self.got: list[tuple[str, list[str], bytes]] = []
 
@@ -23,33 +34,79 @@ class Inbox:
         self.got.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 
+    def to(self, address: str) -> list[EmailMessage]:
+        """The mails to ``address`` (in any case), oldest first."""
+        return [
+            cast(EmailMessage, message_from_bytes(raw, policy=policy.default))
+            for _, recipients, raw in list(self.got)
+            if address.lower() in (r.lower() for r in recipients)
+        ]
 
-async def test_the_personal_link_is_mailed_in_german() -> None:
+    async def wait(self, address: str, count: int = 1, timeout: float = 15) -> list[EmailMessage]:
+        """The mails to ``address`` once there are ``count`` of them (they are sent in the background)."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.to(address)) < count:
+            assert time.monotonic() < deadline, f"{len(found)} of {count} mails to {address} after {timeout} s"
+            await asyncio.sleep(0.05)
+        return found
+
+
+@contextlib.contextmanager
+def catching_mail() -> Iterator[tuple[Inbox, dict[str, Any]]]:
+    """An SMTP server on loopback; the settings that send to it."""
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
-                            smtp_sender="Stadtstimme <noreply@musterstadt.de>")  # fmt: skip
-        link = "https://www.musterstadt.de/hackathons/musterstadt-2026/zugang/geheim"
-        await send_welcome(settings, "anna@example.org", "Anna Beispiel", "Musterstadt hackt 2026", link)
+        yield inbox, {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False, "smtp_sender": SENDER}
     finally:
         controller.stop()
-    ((sender, recipients, raw),) = inbox.got
+
+
+def body(mail: EmailMessage) -> str:
+    return str(mail.get_content()).replace("\r\n", "\n")
+
+
+def token_in(mail: EmailMessage) -> str:
+    """The secret of the link in a mail (``…/zugang/<token>``)."""
+    found = re.search(r"/zugang/([A-Za-z0-9_-]+)", body(mail))
+    assert found, body(mail)
+    return found.group(1)
+
+
+async def test_the_confirmation_link_is_mailed_in_german() -> None:
+    with catching_mail() as (inbox, smtp):
+        settings = Settings(**smtp, public_base_url="https://www.musterstadt.de")
+        letter = Letter("confirm", "Anna Beispiel", "geheim")
+        await send_now(settings, "anna@example.org", letter, "musterstadt-2026", "Musterstadt hackt 2026")
+    ((sender, recipients, _),) = inbox.got
     assert (sender, recipients) == ("noreply@musterstadt.de", ["anna@example.org"])
-    mail = message_from_bytes(raw, policy=policy.default)
-    assert mail["Subject"] == "Ihre Anmeldung: Musterstadt hackt 2026"
-    body = mail.get_content()  # type: ignore[attr-defined]
-    assert body.startswith("Guten Tag Anna Beispiel,") and link in body and "nicht weiter" in body
+    (mail,) = inbox.to("anna@example.org")
+    assert mail["Subject"] == "Bitte bestätigen Sie Ihre Anmeldung: Musterstadt hackt 2026"
+    text = body(mail)
+    assert text.startswith("Guten Tag Anna Beispiel,") and "innerhalb von 48 Stunden" in text
+    assert "https://www.musterstadt.de/hackathons/musterstadt-2026/zugang/geheim\n" in text
+    assert token_in(mail) == "geheim" and "nicht weiter" in text
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("kind", ["confirm", "registered", "link"])
+def test_every_mail_carries_the_link(kind: Any, lang: str) -> None:
+    link = personal_link(Settings(public_base_url="http://127.0.0.1:8000/"), "stadt-hackt", "t0k")
+    assert link == "http://127.0.0.1:8000/hackathons/stadt-hackt/zugang/t0k"
+    mail = letter_message(SENDER, "grace@example.org", Letter(kind, "Grace", "t0k"), "Stadt hackt", link, lang)
+    assert "Stadt hackt" in mail["Subject"] and mail["To"] == "grace@example.org"
+    assert f"\n\n{link}\n\n" in body(mail) and "Grace" in body(mail)
 
 
 async def test_a_mail_server_that_is_down_raises_nothing(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "services.hackathon.mail")
     settings = Settings(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False, notifier_send_timeout_s=2)
-    await send_welcome(settings, "anna@example.org", "Anna", "Musterstadt hackt", "https://x.example/zugang/t")
-    await send_welcome(Settings(smtp_host=""), "anna@example.org", "Anna", "Musterstadt hackt", "https://x.example/")
-    assert [r.getMessage()[:42] for r in caplog.records] == [
-        "registration mail to a participant failed:",
-        "no SMTP host configured: registration mail",
+    letter = Letter("confirm", "Anna", "t")
+    await send_now(settings, "anna@example.org", letter, "musterstadt", "Musterstadt hackt")
+    await send_now(Settings(smtp_host=""), "anna@example.org", letter, "musterstadt", "Musterstadt hackt")
+    assert [r.getMessage()[:50] for r in caplog.records] == [
+        "hackathon mail (confirm) to a participant failed: ",
+        "no SMTP host configured: hackathon mail (confirm) ",
     ]
     assert "anna@example.org" not in caplog.text  # no address in the logs
