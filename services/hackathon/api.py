@@ -228,6 +228,12 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         if account.role != "administrator":
             raise Denied(403, "forbidden")
 
+    async def administrator(request: Request) -> Account:
+        """The calling staff account (as ``staff``), refused unless it is an administrator."""
+        account = await staff(request)
+        admin(account)
+        return account
+
     async def participant(request: Request, hackathon_id: str) -> asyncpg.Record:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "participant" or not token:
@@ -409,8 +415,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("")
     async def create(body: CreateBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             data = body.model_dump(mode="json", exclude={"id"})
             return await run(
                 request, body.id, account.username, simple(HackathonCreatedV1, lambda s: domain.create(s, data))
@@ -421,8 +426,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/phase")
     async def phase(hackathon_id: str, body: PhaseBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             response = await run(
                 request,
                 hackathon_id,
@@ -458,8 +462,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/jurors")
     async def invite(hackathon_id: str, body: JurorBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             async with pool.acquire() as conn:
                 if not await conn.fetchval(
                     "SELECT true FROM staff_account WHERE username = $1 AND NOT disabled", body.juror
@@ -512,8 +515,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         hackathon_id: str, submission_id: uuid.UUID, juror: str, body: ExcludeBody, request: Request
     ) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             return await run(
                 request,
                 hackathon_id,
@@ -526,8 +528,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/{hackathon_id}/statements/{submission_id}")
     async def statement(hackathon_id: str, submission_id: uuid.UUID, body: StatementBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             return await run(
                 request,
                 hackathon_id,
@@ -541,8 +542,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/awards")
     async def award(hackathon_id: str, body: AwardBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
 
             async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
                 left = await service.left_cents(conn, state.info.year)
@@ -564,8 +564,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/budgets/{year}")
     async def set_budget(year: int, body: BudgetBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            admin(account)
+            account = await administrator(request)
             await service.set_budget(pool, await producer(), settings, year, body.amount_cents, account.username)
             return _json({"year": year, "amount_cents": body.amount_cents})
 

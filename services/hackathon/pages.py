@@ -54,6 +54,7 @@ from services.hackathon.decisions import (
 )
 from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
 from services.hackathon.mail import personal_link, send
+from shared import formats
 from shared.auth import same_origin
 from shared.console_ui import read_form
 from shared.contracts.hackathon import (
@@ -94,11 +95,6 @@ def language(request: Request) -> str:
 # ---- Formatting for the public page (pure: a view of ``api.public_view`` in, what the template shows out) ----
 
 
-def _decimal(value: float, digits: int, lang: str) -> str:
-    formatted = f"{value:.{digits}f}"
-    return formatted.replace(".", ",") if lang == "de" else formatted
-
-
 def _web_link(url: str | None) -> str | None:
     """Only http(s) addresses become links (evidence pages are plain strings, never a ``javascript:`` link)."""
     return url if url and url.lower().startswith(("https://", "http://")) else None
@@ -109,10 +105,10 @@ def _figures(found: dict[str, Any] | None, lang: str) -> str:
         return text("hackathon.page.evidence.none", lang)
     parts = [text("hackathon.page.evidence.responses", lang, count=found["responses"])]
     if found["helpful_share"] is not None:
-        share = _decimal(found["helpful_share"] * 100, 0, lang)
+        share = formats.number(found["helpful_share"] * 100, 0, lang)
         parts.append(text("hackathon.page.evidence.helpful", lang, share=share))
     if found["mean_rating"] is not None:
-        parts.append(text("hackathon.page.evidence.rating", lang, mean=_decimal(found["mean_rating"], 1, lang)))
+        parts.append(text("hackathon.page.evidence.rating", lang, mean=formats.number(found["mean_rating"], 1, lang)))
     return "; ".join(parts)
 
 
