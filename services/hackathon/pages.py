@@ -220,6 +220,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     secure = settings.public_base_url.startswith("https://")
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    states = store.States()  # the pages' folded hackathons, kept up to date per request
     headers = {"X-Frame-Options": "DENY"}
     if secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
@@ -269,7 +270,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
 
     async def published(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState | None:
         """The hackathon, unless it is unknown or still a draft (neither exists for citizens)."""
-        state = await store.state(conn, hackathon_id[:64])
+        state = await states.get(conn, hackathon_id[:64])
         return None if state.created is None or state.phase == "entwurf" else state
 
     async def signed_in(conn: asyncpg.Connection, request: Request, hackathon_id: str) -> asyncpg.Record | None:

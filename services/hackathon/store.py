@@ -2,8 +2,8 @@
 never goes onto the topic (participants, registrations waiting for confirmation).
 
 Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
-the commands left. A hackathon's state is folded from its events when a command or a page needs it (a whole
-hackathon is a few thousand events at most).
+the commands left. A hackathon's state is folded from its events when a command needs it (a whole hackathon is a
+few thousand events at most); the public pages keep theirs and add only what is new (``States``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel
 
-from services.hackathon.domain import HackathonState, fold
+from services.hackathon.domain import HackathonState, apply, fold
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.hackathon import DEFAULT_BUDGET_CENTS, AwardGrantedV1, BudgetSetV1
 from shared.contracts.topics import EVENT_TYPES
@@ -62,6 +62,34 @@ async def state(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState:
         "SELECT envelope FROM hackathon_event WHERE hackathon_id = $1 ORDER BY sequence", hackathon_id
     )
     return fold(hackathon_id, [decode_envelope(r["envelope"].encode(), EVENT_TYPES)[1] for r in rows])
+
+
+class States:
+    """Folded states for read-only views (the public pages): a request reads only the events appended since the
+    state it has, instead of decoding the whole history again. The states are shared between requests, so callers
+    must not change them (commands fold their own, under the hackathon's lock). Only hackathons that exist are
+    kept, at most ``limit`` of them."""
+
+    def __init__(self, limit: int = 32) -> None:
+        self.limit = limit
+        self._states: dict[str, HackathonState] = {}
+
+    async def get(self, conn: asyncpg.Connection, hackathon_id: str) -> HackathonState:
+        known = self._states.get(hackathon_id)
+        rows = await conn.fetch(
+            "SELECT envelope FROM hackathon_event WHERE hackathon_id = $1 AND sequence > $2 ORDER BY sequence",
+            hackathon_id,
+            known.sequence if known else 0,
+        )
+        if known is None:
+            known = HackathonState(hackathon_id)
+        for row in rows:  # no await in between: a concurrent request sees the state before or after, and ``apply``
+            apply(known, decode_envelope(row["envelope"].encode(), EVENT_TYPES)[1])  # ignores a sequence seen
+        if known.created is not None and hackathon_id not in self._states:
+            if len(self._states) >= self.limit:
+                self._states.pop(next(iter(self._states)))
+            self._states[hackathon_id] = known
+        return known
 
 
 async def hackathons(conn: asyncpg.Connection) -> list[str]:
