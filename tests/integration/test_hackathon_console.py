@@ -20,7 +20,9 @@ from shared.db import create_pool
 from tests.integration.conftest import BROWSER_ONCE
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
+from tests.integration.test_hackathon import register_by_mail
 from tests.integration.test_hackathon_pages import axe, fits_phone, new_page, posted
+from tests.unit.test_hackathon_mail import Inbox
 
 pytestmark = BROWSER_ONCE
 
@@ -41,7 +43,7 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def set_up(system: System) -> list[str]:
+async def set_up(system: System, inbox: Inbox) -> list[str]:
     """Two challenges, three teams (the first of two), one submission each, submissions closed, one juror (j1),
     a prize budget of 3,000 euros for 2026; the submissions' ids."""
     admin = system.admin
@@ -63,8 +65,7 @@ async def set_up(system: System) -> list[str]:
         await phase("anmeldung_offen")
         who = []
         for n in range(4):
-            person = {"name": f"Person {n}", "email": f"person{n}@example.org", "consent": True}
-            token = (await ok(await c.post(f"{API}/participants", json=person), 201))["token"]
+            token = await register_by_mail(c, inbox, API, f"Person {n}", f"person{n}@example.org")
             who.append({"Authorization": f"Participant {token}"})
         codes = [(await ok(await c.post(f"{API}/teams", json={"name": name}, headers=who[t]), 201))["code"]
                  for t, name in enumerate(TEAMS)]  # fmt: skip
@@ -175,12 +176,13 @@ async def score(page: Page, system: System, submission: str, **scores: str) -> N
     await page.get_by_text("Ihre Bewertung ist gespeichert.").wait_for()
 
 
-async def test_staff_run_the_hackathon_in_the_console(system: System, browser: Browser) -> None:
+async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inbox], browser: Browser) -> None:
+    system, inbox = mailing
     add_staff(system, "chefin", "administrator")
     for name in ("j1", "j2"):
         add_staff(system, name, "unit_staff", "abfallwirtschaft")
     add_staff(system, "bauamt", "unit_staff", "bauamt")
-    submissions = await set_up(system)
+    submissions = await set_up(system, inbox)
     base = system.base_url
     origin = {"Origin": base}
     dialogs: list[str] = []
