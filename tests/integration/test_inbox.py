@@ -26,7 +26,7 @@ def feedback(page: str, site: str, **fields: Any) -> dict[str, Any]:
     return {"event_id": str(uuid.uuid4()), "site": site, "page_url": page, "elapsed_ms": 20_000, **fields}
 
 
-async def until(conn: asyncpg.Connection, query: str, expected: int, timeout: float = 20) -> None:
+async def until(conn: asyncpg.Connection, query: str, expected: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while (found := await conn.fetchval(query)) < expected:
         assert time.monotonic() < deadline, f"{query}: {found} of {expected} after {timeout} s"

@@ -90,7 +90,7 @@ def part(response_id: str, version: int, answers: dict[str, Any], **extra: Any) 
             "site": "portal", "page_url": PAGE, "answers": answers, "elapsed_ms": 8000, **extra}  # fmt: skip
 
 
-async def wait_parts(system: System, expected: int, timeout: float = 20) -> None:
+async def wait_parts(system: System, expected: int, timeout: float = 60) -> None:
     """Until the projector has archived ``expected`` distinct response parts."""
     conn = await asyncpg.connect(system.settings.database_url)
     try:
@@ -102,7 +102,7 @@ async def wait_parts(system: System, expected: int, timeout: float = 20) -> None
         await conn.close()
 
 
-async def results(client: httpx.AsyncClient, version: int, expected: int, timeout: float = 20) -> dict[str, Any]:
+async def results(client: httpx.AsyncClient, version: int, expected: int, timeout: float = 60) -> dict[str, Any]:
     """The results once the projector has counted ``expected`` responses of ``version``."""
     deadline = time.monotonic() + timeout
     while True:
