@@ -1272,6 +1272,109 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bewertet wird in der Phase „{jurierung}“; jetzt ist die Phase „{phase}“.",
         "en": "Scoring happens in the phase “{jurierung}”; the phase now is “{phase}”.",
     },
+    "hackathon.console.create.link": {"de": "Neuen Hackathon anlegen", "en": "Create a new hackathon"},
+    "hackathon.console.create.title": {"de": "Neuer Hackathon", "en": "New hackathon"},
+    "hackathon.console.create.intro": {
+        "de": "Der Hackathon beginnt in der Phase „Entwurf“ und ist erst ab „Challenges sammeln“ öffentlich.",
+        "en": "The hackathon starts as a draft and is public from “collecting challenges” on.",
+    },
+    "hackathon.console.create.field.title": {"de": "Titel", "en": "Title"},
+    "hackathon.console.create.hint.title": {
+        "de": "Aus Titel und Jahr entsteht die Kennung in der Adresse, zum Beispiel rathaus-hackt-2027.",
+        "en": "The id in the address comes from the title and year, e.g. rathaus-hackt-2027.",
+    },
+    "hackathon.console.create.field.year": {"de": "Jahr", "en": "Year"},
+    "hackathon.console.create.hint.year": {
+        "de": "Die Preise kommen aus dem Preisbudget dieses Jahres.",
+        "en": "The prizes come from this year's prize budget.",
+    },
+    "hackathon.console.create.field.description": {"de": "Beschreibung", "en": "Description"},
+    "hackathon.console.create.schedule": {"de": "Zeitplan (freiwillig)", "en": "Schedule (optional)"},
+    "hackathon.console.create.schedule_hint": {
+        "de": "Geplanter Beginn je Phase: Datum als TT.MM.JJJJ, Uhrzeit als HH:MM (Ortszeit Berlin). Leer lassen, "
+        "was noch nicht feststeht. Die Phase wechselt trotzdem erst, wenn Sie sie weiterschalten.",
+        "en": "Planned start per phase: date as DD.MM.YYYY, time as HH:MM (Berlin time). Leave empty what is "
+        "not fixed yet. The phase still changes only when you move it on.",
+    },
+    "hackathon.console.create.day": {"de": "{phase}: Datum", "en": "{phase}: date"},
+    "hackathon.console.create.time": {"de": "{phase}: Uhrzeit", "en": "{phase}: time"},
+    "hackathon.console.create.criteria": {"de": "Kriterien der Jury", "en": "The jury's criteria"},
+    "hackathon.console.create.criteria_hint": {
+        "de": "Bis zu 6 Kriterien, jedes mit einer Gewichtung von 1 bis 100; leere Zeilen zählen nicht.",
+        "en": "Up to 6 criteria, each weighted 1 to 100; empty rows do not count.",
+    },
+    "hackathon.console.create.criterion_name": {"de": "Kriterium {row}: Name", "en": "Criterion {row}: name"},
+    "hackathon.console.create.criterion_weight": {
+        "de": "Kriterium {row}: Gewichtung",
+        "en": "Criterion {row}: weight",
+    },
+    "hackathon.console.create.field.max_team_size": {"de": "Höchstzahl je Team", "en": "Maximum team size"},
+    "hackathon.console.create.field.community_vote": {
+        "de": "Abstimmung der Teilnehmenden (Community-Voting)",
+        "en": "Participants' vote (community vote)",
+    },
+    "hackathon.console.create.field.normalise_scores": {
+        "de": "Punkte je Jurorin und Juror normalisieren (z-Werte)",
+        "en": "Normalise scores per juror (z-scores)",
+    },
+    "hackathon.console.create.hint.normalise_scores": {
+        "de": "Gleicht strenge und milde Bewertungen aus: die Rangfolge zählt, wie weit ein Bogen vom Mittel der "
+        "jeweiligen Person abweicht.",
+        "en": "Evens out strict and lenient jurors: the ranking counts how far a scorecard is from that juror's mean.",
+    },
+    "hackathon.console.create.submit": {"de": "Hackathon anlegen", "en": "Create hackathon"},
+    "hackathon.console.done.created": {
+        "de": "Der Hackathon ist angelegt. Im Entwurf ist er noch nicht öffentlich.",
+        "en": "The hackathon is created. As a draft it is not public yet.",
+    },
+    "hackathon.console.error.create.title": {
+        "de": "Bitte geben Sie einen Titel mit 3 bis 160 Zeichen ein.",
+        "en": "Please enter a title of 3 to 160 characters.",
+    },
+    "hackathon.console.error.create.year": {
+        "de": "Bitte geben Sie das Jahr als Zahl von 2000 bis 2100 an.",
+        "en": "Please give the year as a number from 2000 to 2100.",
+    },
+    "hackathon.console.error.create.description": {
+        "de": "Bitte beschreiben Sie den Hackathon (höchstens 10.000 Zeichen).",
+        "en": "Please describe the hackathon (at most 10,000 characters).",
+    },
+    "hackathon.console.error.create.day": {
+        "de": "{phase}: Bitte geben Sie das Datum als TT.MM.JJJJ an, zum Beispiel 01.12.2027.",
+        "en": "{phase}: Please give the date as DD.MM.YYYY, e.g. 01.12.2027.",
+    },
+    "hackathon.console.error.create.time": {
+        "de": "{phase}: Bitte geben Sie die Uhrzeit als HH:MM an, zum Beispiel 09:00.",
+        "en": "{phase}: Please give the time as HH:MM, e.g. 09:00.",
+    },
+    "hackathon.console.error.create.criteria": {
+        "de": "Bitte nennen Sie mindestens ein Kriterium mit seiner Gewichtung.",
+        "en": "Please name at least one criterion with its weight.",
+    },
+    "hackathon.console.error.create.criterion_name": {
+        "de": "Kriterium {row}: Bitte geben Sie einen Namen mit 3 bis 160 Zeichen ein.",
+        "en": "Criterion {row}: Please enter a name of 3 to 160 characters.",
+    },
+    "hackathon.console.error.create.criterion_weight": {
+        "de": "Kriterium {row}: Bitte geben Sie die Gewichtung als ganze Zahl von 1 bis 100 an.",
+        "en": "Criterion {row}: Please give the weight as a whole number from 1 to 100.",
+    },
+    "hackathon.console.error.create.max_team_size": {
+        "de": "Bitte geben Sie die Höchstzahl je Team als Zahl von 1 bis 20 an.",
+        "en": "Please give the maximum team size as a number from 1 to 20.",
+    },
+    "hackathon.console.criteria": {"de": "Kriterien der Jury", "en": "The jury's criteria"},
+    "hackathon.console.criteria.caption": {
+        "de": "Kriterien der Jury und ihre Gewichtung",
+        "en": "The jury's criteria and their weight",
+    },
+    "hackathon.console.col.criterion": {"de": "Kriterium", "en": "Criterion"},
+    "hackathon.console.col.weight": {"de": "Gewichtung", "en": "Weight"},
+    "hackathon.console.rules.team_size": {"de": "Höchstzahl je Team", "en": "Maximum team size"},
+    "hackathon.console.rules.community_vote": {"de": "Community-Voting", "en": "Community vote"},
+    "hackathon.console.rules.normalise_scores": {"de": "Normalisierung (z-Werte)", "en": "Normalisation (z-scores)"},
+    "hackathon.console.yes": {"de": "ja", "en": "yes"},
+    "hackathon.console.no": {"de": "nein", "en": "no"},
     "console.nav.notifications": {"de": "Benachrichtigungen", "en": "Notifications"},
     "console.notifications.title": {"de": "Versandte Benachrichtigungen", "en": "Notifications sent"},
     "console.notifications.intro": {

@@ -1,8 +1,8 @@
 """The hackathon in the staff console, under ``/console/hackathons`` (German, server-rendered, no JavaScript):
 the list, one hackathon's overview (phase, schedule, challenges, teams, submissions; for administrators,
-analysts and its jurors also the ranking so far and the prize ledger), the jurors' scorecards, and the
-administrators' forms (phase, jury, exclusions, statements, prizes). Every change goes through
-``service.command`` with the same domain decisions as the JSON API (``api``).
+analysts and its jurors also the ranking so far and the prize ledger), the jurors' scorecards, unit staff's
+challenges, and the administrators' forms (a new hackathon, phase, jury, exclusions, statements, prizes, budget).
+Every change goes through ``service.command`` with the same domain decisions as the JSON API (``api``).
 
 Sign-in is the console's session; every POST must come from the console's own origin (403 otherwise), and the
 administrators' changes go to the audit log, as in the rest of the console.
@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from services.hackathon import domain, service, store
-from services.hackathon.api import ChallengeBody, Producer
+from services.hackathon.api import ChallengeBody, CreateBody, Producer
 from services.hackathon.decisions import simple
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.pages import licence_label, refusal_status, when
@@ -37,6 +38,7 @@ from shared.contracts.hackathon import (
     AwardGrantedV1,
     ChallengePostedV1,
     ConflictDeclaredV1,
+    HackathonCreatedV1,
     HackathonPhaseChangedV1,
     JurorInvitedV1,
     JuryStatementSavedV1,
@@ -50,7 +52,8 @@ from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
 CONSOLE = "/console"
 PREFIX = f"{CONSOLE}/hackathons"
-NOTICES = ("phase", "juror", "excluded", "statement", "award", "scorecard", "budget", "conflict", "challenge")
+NOTICES = ("phase", "juror", "excluded", "statement", "award", "scorecard", "budget", "conflict", "challenge",
+           "created")  # fmt: skip
 CHALLENGE_FIELDS = ("org_unit", "title", "problem", "context", "data_links", "contact", "expected_outcome",
                     "evidence_pages", "evidence_theme")  # fmt: skip
 # Which field of an overview form a refusal belongs to, per form (others go in the summary only).
@@ -94,16 +97,19 @@ class Failed:
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def challenge_slug(title: str, taken: Collection[str]) -> str:
-    """A new challenge's id from its title: "Termine ohne Warten" → ``termine-ohne-warten`` (``-2``, ``-3`` … when
-    taken); ``challenge`` for a title without letters or digits."""
-    words = re.findall(r"[a-z0-9]+", title.lower().translate(_UMLAUTS))
-    base = "-".join(words)[:50].strip("-") or "challenge"
-    slug, n = base, 1
-    while slug in taken:
+def slug(name: str, taken: Collection[str], fallback: str, year: str = "") -> str:
+    """An id from a name (a challenge's title, a criterion's name): "Termine ohne Warten" → ``termine-ohne-warten``
+    (``-2``, ``-3`` … when taken); ``fallback`` for a name without letters or digits. A hackathon's id ends in its
+    ``year``, once: "Stadt hackt 2027" and "Stadt hackt" of 2027 are both ``stadt-hackt-2027``."""
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower().translate(_UMLAUTS)) if w != year]
+    base = "-".join(words)[:50].strip("-") or fallback
+    if year:
+        base = f"{base}-{year}"
+    found, n = base, 1
+    while found in taken:
         n += 1
-        slug = f"{base}-{n}"
-    return slug
+        found = f"{base}-{n}"
+    return found
 
 
 def lines(value: str) -> list[str]:
@@ -138,6 +144,118 @@ def challenge_errors(exc: ValidationError, pages: int) -> tuple[tuple[str | None
         fields.setdefault(name if name in CHALLENGE_FIELDS else "title", None)
     ordered = [f for f in CHALLENGE_FIELDS if f in fields]
     return tuple((f"challenge-{f}", text(f"hackathon.console.error.challenge.{f}")) for f in ordered)
+
+
+# ---- A new hackathon (administrators) ----
+
+CRITERIA_ROWS = 6
+# The jury criteria the form starts with (name, weight); staff change, remove or add to them.
+DEFAULT_CRITERIA = (("Nutzen für die Stadtgesellschaft", "40"), ("Umsetzbarkeit", "25"), ("Innovation", "20"),
+                    ("Qualität der Präsentation", "15"))  # fmt: skip
+HACKATHON_FIELDS = (
+    "title",
+    "year",
+    "description",
+    *(f"start-{p}-{part}" for p in PHASES for part in ("day", "time")),
+    *(f"criterion-{n}-{part}" for n in range(1, CRITERIA_ROWS + 1) for part in ("name", "weight")),
+    "max_team_size",
+    "community_vote",
+    "normalise_scores",
+)
+_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(?:\s*Uhr)?")
+
+
+def hackathon_defaults(year: int) -> dict[str, str]:
+    """The empty form for a new hackathon of ``year``: the usual criteria and team size filled in."""
+    values = dict.fromkeys(HACKATHON_FIELDS, "") | {"year": str(year), "max_team_size": "5"}
+    for n, (name, weight) in enumerate(DEFAULT_CRITERIA, start=1):
+        values |= {f"criterion-{n}-name": name, f"criterion-{n}-weight": weight}
+    return values
+
+
+def german_day(typed: str) -> date | None:
+    """A day as staff type it ("1.12.2027", "01.12.2027"); None for anything else."""
+    found = _DAY.fullmatch(typed.strip())
+    try:
+        return date(int(found[3]), int(found[2]), int(found[1])) if found else None
+    except ValueError:
+        return None
+
+
+def german_time(typed: str) -> time | None:
+    """A time of day as staff type it ("9:00", "09.30", "14 Uhr"); None for anything else."""
+    found = _TIME.fullmatch(typed.strip())
+    try:
+        return time(int(found[1]), int(found[2] or 0)) if found else None
+    except ValueError:
+        return None
+
+
+def hackathon_form(
+    values: dict[str, str], tz: ZoneInfo, taken: Collection[str]
+) -> tuple[CreateBody | None, tuple[tuple[str | None, str], ...]]:
+    """The new-hackathon form as the API's ``CreateBody`` (the id from title and year, not yet in ``taken``), or
+    one German message per invalid field, in form order. Planned starts are local time in ``tz``; criterion rows
+    left empty do not count, and each criterion's id comes from its name."""
+    errors: dict[str, str] = {}
+    schedule = []
+    for phase in PHASES:
+        typed_day, typed_time = values.get(f"start-{phase}-day", ""), values.get(f"start-{phase}-time", "")
+        if not typed_day.strip() and not typed_time.strip():
+            continue
+        day, at = german_day(typed_day), german_time(typed_time)
+        name = text(f"hackathon.phase.{phase}")
+        if day is None:
+            errors[f"start-{phase}-day"] = text("hackathon.console.error.create.day", phase=name)
+        if at is None:
+            errors[f"start-{phase}-time"] = text("hackathon.console.error.create.time", phase=name)
+        if day is not None and at is not None:
+            schedule.append({"phase": phase, "starts_at": datetime.combine(day, at, tzinfo=tz)})
+    criteria: list[dict[str, str]] = []
+    rows: list[int] = []
+    for n in range(1, CRITERIA_ROWS + 1):
+        name, weight = values.get(f"criterion-{n}-name", "").strip(), values.get(f"criterion-{n}-weight", "").strip()
+        if name or weight:
+            criteria.append({"id": slug(name, [c["id"] for c in criteria], "kriterium"), "name": name,
+                             "weight": weight})  # fmt: skip
+            rows.append(n)
+    title, year = values.get("title", "").strip(), values.get("year", "").strip()
+    body = {
+        "id": slug(title, taken, "hackathon", year if year.isdigit() and len(year) == 4 else ""),
+        "year": year,
+        "title": title,
+        "description": values.get("description", "").strip(),
+        "schedule": schedule,
+        "criteria": criteria,
+        "max_team_size": values.get("max_team_size", "").strip(),
+        "community_vote": bool(values.get("community_vote")),
+        "normalise_scores": bool(values.get("normalise_scores")),
+    }
+    try:
+        created = CreateBody.model_validate(body)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field, message = _create_error(error["loc"], rows)
+            errors.setdefault(field, message)
+    else:
+        if not errors:
+            return created, ()
+    ordered = sorted(errors.items(), key=lambda e: HACKATHON_FIELDS.index(e[0]))
+    return None, tuple((f"hackathon-{field}", message) for field, message in ordered)
+
+
+def _create_error(loc: tuple[int | str, ...], rows: list[int]) -> tuple[str, str]:
+    """The form field of one of ``CreateBody``'s errors and its German message; ``rows``: each criterion's row."""
+    head = loc[0] if loc else ""
+    if head == "criteria" and len(loc) > 1 and isinstance(loc[1], int):
+        row, part = rows[loc[1]], "weight" if loc[2:3] == ("weight",) else "name"
+        return f"criterion-{row}-{part}", text(f"hackathon.console.error.create.criterion_{part}", row=row)
+    if head == "criteria":
+        return "criterion-1-name", text("hackathon.console.error.create.criteria")
+    if head in ("year", "description", "max_team_size"):
+        return str(head), text(f"hackathon.console.error.create.{head}")
+    return "title", text("hackathon.console.error.create.title")  # the id (from the title) and anything else
 
 
 def privileged(account: Account, state: HackathonState) -> bool:
@@ -328,6 +446,57 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             for s in known
         ]
         return page("hackathon_console_list.html", account=account, hackathons=rows)
+
+    # ---- A new hackathon (administrators; registered before ``/{hackathon_id}``) ----
+
+    def new_hackathon_page(
+        account: Account, values: dict[str, str], status: int = 200, errors: tuple[tuple[str | None, str], ...] = ()
+    ) -> HTMLResponse:
+        return page(
+            "hackathon_console_new.html",
+            status,
+            account=account,
+            values=values,
+            errors=errors,
+            field_errors={f: m for f, m in errors if f},
+            phases=[{"id": p, "name": text(f"hackathon.phase.{p}")} for p in PHASES],
+            rows=range(1, CRITERIA_ROWS + 1),
+        )
+
+    @router.get("/neu")
+    async def new_hackathon(request: Request) -> Response:
+        account = await current(request)
+        if account is None:
+            return ui.to_login()
+        if account.role != "administrator":
+            return denied(account, "problem.hackathon.forbidden")
+        return new_hackathon_page(account, hackathon_defaults(datetime.now(tz).year + 1))
+
+    @router.post("/neu")
+    async def create(request: Request) -> Response:
+        """Create a hackathon, a draft: the same rules as ``POST /api/v1/hackathons`` of the API."""
+        account = await gate(request, admin=True)
+        if not isinstance(account, Account):
+            return account
+        form = await read_form(request, limit=65536)
+        values = {f: form.get(f, "")[:10_000] for f in HACKATHON_FIELDS}
+        async with pool.acquire() as conn:
+            taken = await store.hackathons(conn)
+        body, errors = hackathon_form(values, tz, taken)
+        if body is None:
+            return new_hackathon_page(account, values, 422, errors)
+        data = body.model_dump(mode="json", exclude={"id"})
+        decide = simple(HackathonCreatedV1, lambda s: domain.create(s, data))
+        try:
+            await service.command(pool, await producer(), settings, body.id, account.username, decide)
+        except Refused as exc:
+            return new_hackathon_page(account, values, refusal_status(exc), ((None, reason(exc)),))
+        except (KafkaError, TimeoutError):
+            return new_hackathon_page(account, values, 503, ((None, text("hackathon.console.error.unavailable")),))
+        async with pool.acquire() as conn:
+            await audit(conn, account.username, "hackathon_created", body.id, via="console", year=body.year,
+                        title=body.title)  # fmt: skip
+        return RedirectResponse(f"{url(body.id)}?ok=created", status_code=303)
 
     @router.get("/{hackathon_id}")
     async def show(hackathon_id: str, request: Request) -> Response:
@@ -620,7 +789,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
                 raise Refused("unknown_challenge", 404)
             if known is not None and not may_post(account, known.org_unit):
                 raise Refused("not_your_unit", 403)
-            posted["id"] = existing or challenge_slug(fields["title"], state.challenges)
+            posted["id"] = existing or slug(fields["title"], state.challenges, "challenge")
             return ChallengePostedV1, domain.post_challenge(state, posted["id"], fields)
 
         try:

@@ -6,12 +6,15 @@ reads the ranking with its counts; unit staff outside the jury neither score nor
 POSTs are refused. In a second hackathon still collecting challenges, unit staff post a challenge for their unit
 (an invalid form first: what was typed stays, each error at its field) and revise it; another unit's staff may
 not. A juror declares a conflict in the console; the administrator sets the year's budget (below what is granted:
-refused). axe (WCAG 2.2 AA) on every page, the overview at 375 px without horizontal scrolling. The hackathons
+refused) and creates a hackathon in the console (an invalid form first), which unit staff may not. axe (WCAG 2.2
+AA) on every page, the overview at 375 px without horizontal scrolling. The hackathons
 are set up over the JSON API with the admin token, as in ``test_hackathon``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.async_api import Browser, Page
@@ -160,6 +163,73 @@ async def unit_staff_post_and_revise_a_challenge(browser: Browser, system: Syste
                                     data={"org_unit": "bauamt", "title": "Gekapert", "problem": "x", "contact": "y",
                                           "expected_outcome": "z"})  # fmt: skip
         assert revised.status_code == 403 and "nur für Ihre eigene Organisationseinheit" in revised.text
+    finally:
+        await bauamt.aclose()
+
+
+async def administrator_creates_a_hackathon(browser: Browser, system: System, dialogs: list[str]) -> None:
+    """The administrator creates "Stadt hackt" of 2027: ``stadt-hackt-2027`` is taken (NEXT), so its id gets ``-2``."""
+    base = system.base_url
+    context, admin = await new_page(browser, dialogs)
+    await sign_in_page(admin, system, "chefin")
+    await admin.goto(f"{base}/console/hackathons")
+    await admin.get_by_role("link", name="Neuen Hackathon anlegen").click()
+    await admin.get_by_role("heading", level=1, name="Neuer Hackathon").wait_for()
+    next_year = str(datetime.now(ZoneInfo("Europe/Berlin")).year + 1)
+    assert await admin.get_by_label("Jahr").input_value() == next_year
+    assert await admin.get_by_label("Kriterium 4: Name").input_value() == "Qualität der Präsentation"
+    assert await admin.get_by_label("Kriterium 4: Gewichtung").input_value() == "15"
+    assert await admin.get_by_label("Höchstzahl je Team").input_value() == "5"
+    await axe(admin)
+    await admin.get_by_label("Titel", exact=True).fill("ab")
+    await admin.get_by_label("Jahr").fill("2027")
+    await admin.get_by_label("Beschreibung").fill("Mobilität in Musterstadt.")
+    await admin.get_by_label("Jurierung: Datum").fill("1.12.2027")
+    await admin.get_by_label("Jurierung: Uhrzeit").fill("9:00")
+    await admin.get_by_label("Kriterium 2: Gewichtung").fill("viel")
+    await admin.get_by_label("Kriterium 5: Name").fill("Barrierefreiheit")
+    await admin.get_by_label("Kriterium 5: Gewichtung").fill("zehn")
+    await admin.get_by_label("Abstimmung der Teilnehmenden (Community-Voting)").check()
+    assert await posted(admin, "Hackathon anlegen") == 422
+    title_error = "Bitte geben Sie einen Titel mit 3 bis 160 Zeichen ein."
+    weight_error = "Kriterium {}: Bitte geben Sie die Gewichtung als ganze Zahl von 1 bis 100 an."
+    assert await admin.get_by_role("alert").locator("li").all_inner_texts() == [
+        title_error, weight_error.format(2), weight_error.format(5)]  # fmt: skip
+    await invalid_field(admin, "Titel", title_error)
+    await invalid_field(admin, "Kriterium 2: Gewichtung", weight_error.format(2))
+    await invalid_field(admin, "Kriterium 5: Gewichtung", weight_error.format(5))
+    assert await admin.get_by_label("Kriterium 2: Name").get_attribute("aria-invalid") is None
+    assert await admin.get_by_label("Jurierung: Datum").input_value() == "1.12.2027"  # what was typed stays
+    assert await admin.get_by_label("Kriterium 5: Name").input_value() == "Barrierefreiheit"
+    assert await admin.get_by_label("Abstimmung der Teilnehmenden (Community-Voting)").is_checked()
+    await axe(admin)
+    await admin.get_by_label("Titel", exact=True).fill("Stadt hackt")
+    await admin.get_by_label("Kriterium 2: Gewichtung").fill("25")
+    await admin.get_by_label("Kriterium 5: Name").fill("")
+    await admin.get_by_label("Kriterium 5: Gewichtung").fill("")  # an empty row does not count
+    await admin.get_by_role("button", name="Hackathon anlegen").click()
+    await admin.get_by_text("Der Hackathon ist angelegt.").wait_for()
+    assert admin.url.endswith("/console/hackathons/stadt-hackt-2027-2?ok=created")
+    await admin.get_by_role("heading", level=1, name="Stadt hackt (2027)").wait_for()
+    main = await admin.locator("main").inner_text()
+    assert "Aktuelle Phase: Entwurf" in main and "Community-Voting\nja" in main
+    assert await rows(admin, "Geplanter Beginn der Phasen") == ["Jurierung\t01.12.2027, 09:00 Uhr"]
+    assert await rows(admin, "Kriterien der Jury und ihre Gewichtung") == [
+        "Nutzen für die Stadtgesellschaft\t40", "Umsetzbarkeit\t25", "Innovation\t20",
+        "Qualität der Präsentation\t15"]  # fmt: skip
+    await axe(admin)
+    await context.close()
+
+    # Unit staff: no link, the form refused (403), a crafted POST refused.
+    bauamt = await sign_in(system, "bauamt")
+    try:
+        assert "Neuen Hackathon anlegen" not in (await bauamt.get("/console/hackathons")).text
+        form = await bauamt.get("/console/hackathons/neu")
+        assert form.status_code == 403 and "Dafür fehlt Ihnen die Berechtigung." in form.text
+        crafted = await bauamt.post("/console/hackathons/neu", headers={"Origin": base},
+                                    data={"title": "Bauamt hackt", "year": "2027", "description": "x",
+                                          "criterion-1-name": "Nutzen", "criterion-1-weight": "100"})  # fmt: skip
+        assert crafted.status_code == 403
     finally:
         await bauamt.aclose()
 
@@ -373,6 +443,7 @@ async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inb
     await j2_context.close()
 
     await unit_staff_post_and_revise_a_challenge(browser, system, dialogs)
+    await administrator_creates_a_hackathon(browser, system, dialogs)
 
     # Unit staff outside the jury: the overview without ranking or ledger, no scorecard page (403).
     unit_context, unit = await new_page(browser, dialogs)
@@ -415,4 +486,4 @@ async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inb
         await pool.close()
     assert actions == ["hackathon_juror", "hackathon_phase", "hackathon_excluded", "hackathon_statement",
                        "hackathon_award", "hackathon_award", "hackathon_budget", "hackathon_conflict",
-                       "hackathon_challenge", "hackathon_challenge"]  # fmt: skip
+                       "hackathon_challenge", "hackathon_challenge", "hackathon_created"]  # fmt: skip

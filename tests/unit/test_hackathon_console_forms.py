@@ -1,24 +1,47 @@
-"""The hackathon console's form helpers: challenge ids from titles, the challenge form as the API's body, and
-its errors tied to the right fields."""
+"""The hackathon console's form helpers: ids from names, the challenge and new-hackathon forms as the API's
+bodies, their errors tied to the right fields, and dates and times as staff type them."""
 
 from __future__ import annotations
+
+from datetime import date, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
 from services.hackathon.api import ChallengeBody
-from services.hackathon.console import Failed, cents, challenge_body, challenge_errors, challenge_slug
+from services.hackathon.console import (
+    Failed,
+    cents,
+    challenge_body,
+    challenge_errors,
+    german_day,
+    german_time,
+    hackathon_defaults,
+    hackathon_form,
+    slug,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_challenge_ids_come_from_titles_and_never_collide() -> None:
-    assert challenge_slug("Termine ohne Warten", {}) == "termine-ohne-warten"
-    assert challenge_slug("Müllabfuhr für Straßen", {}) == "muellabfuhr-fuer-strassen"
-    assert challenge_slug("Termine ohne Warten", {"termine-ohne-warten"}) == "termine-ohne-warten-2"
-    assert challenge_slug("Termine ohne Warten", {"termine-ohne-warten", "termine-ohne-warten-2"}) == (
+    assert slug("Termine ohne Warten", {}, "challenge") == "termine-ohne-warten"
+    assert slug("Müllabfuhr für Straßen", {}, "challenge") == "muellabfuhr-fuer-strassen"
+    assert slug("Termine ohne Warten", {"termine-ohne-warten"}, "challenge") == "termine-ohne-warten-2"
+    assert slug("Termine ohne Warten", {"termine-ohne-warten", "termine-ohne-warten-2"}, "challenge") == (
         "termine-ohne-warten-3"
     )
-    assert challenge_slug("!!!", {}) == "challenge"
-    assert len(challenge_slug("x" * 200, {})) == 50
+    assert slug("!!!", {}, "challenge") == "challenge"
+    assert len(slug("x" * 200, {}, "challenge")) == 50
+
+
+def test_a_hackathons_id_ends_in_its_year_once() -> None:
+    assert slug("Stadt hackt", {}, "hackathon", "2027") == "stadt-hackt-2027"
+    assert slug("Stadt hackt 2027", {}, "hackathon", "2027") == "stadt-hackt-2027"
+    assert slug("Stadt hackt", {"stadt-hackt-2027"}, "hackathon", "2027") == "stadt-hackt-2027-2"
+    assert slug("2027", {}, "hackathon", "2027") == "hackathon-2027"
+    assert len(slug("x" * 200, {}, "hackathon", "2027")) == 55
 
 
 FORM = {
@@ -74,3 +97,75 @@ def test_a_failed_form_knows_its_field_errors() -> None:
 )  # fmt: skip
 def test_euro_amounts_as_staff_type_them(typed: str, expected: int | None) -> None:
     assert cents(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1.12.2027", date(2027, 12, 1)), (" 01.12.2027 ", date(2027, 12, 1)), ("31.02.2027", None),
+     ("2027-12-01", None), ("1.12.27", None), ("", None)],
+)  # fmt: skip
+def test_days_as_staff_type_them(typed: str, expected: date | None) -> None:
+    assert german_day(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("9:00", time(9)), ("09.30", time(9, 30)), ("14 Uhr", time(14)), ("14:00 Uhr", time(14)), ("24:00", None),
+     ("9:5", None), ("neun", None), ("", None)],
+)  # fmt: skip
+def test_times_as_staff_type_them(typed: str, expected: time | None) -> None:
+    assert german_time(typed) == expected
+
+
+NEW = hackathon_defaults(2027) | {"title": "Rathaus hackt", "description": "Offene Daten für alle."}
+
+
+def test_the_new_hackathon_form_becomes_the_apis_body() -> None:
+    form = NEW | {
+        "start-jurierung-day": "1.12.2027", "start-jurierung-time": "9:00",
+        "start-anmeldung_offen-day": "1.7.2027", "start-anmeldung_offen-time": "18 Uhr",
+        "criterion-5-name": "Innovation", "criterion-5-weight": "5", "community_vote": "ja",
+    }  # fmt: skip
+    body, errors = hackathon_form(form, BERLIN, {"stadt-hackt-2027"})
+    assert errors == () and body is not None
+    assert body.id == "rathaus-hackt-2027" and body.year == 2027 and body.max_team_size == 5
+    assert body.community_vote and not body.normalise_scores
+    data = body.model_dump(mode="json")
+    assert data["schedule"] == [  # in phase order, Berlin time: summer and winter
+        {"phase": "anmeldung_offen", "starts_at": "2027-07-01T18:00:00+02:00"},
+        {"phase": "jurierung", "starts_at": "2027-12-01T09:00:00+01:00"},
+    ]
+    assert [(c["id"], c["weight"]) for c in data["criteria"]] == [
+        ("nutzen-fuer-die-stadtgesellschaft", 40), ("umsetzbarkeit", 25), ("innovation", 20),
+        ("qualitaet-der-praesentation", 15), ("innovation-2", 5)]  # fmt: skip
+
+
+def test_the_new_hackathon_forms_errors_name_their_fields_in_form_order() -> None:
+    wrong = NEW | {
+        "title": "ab", "year": "27", "start-jurierung-day": "1.12.2027", "start-archiv-time": "10:00",
+        "criterion-2-weight": "viel", "criterion-4-name": "", "criterion-6-weight": "101", "max_team_size": "0",
+    }  # fmt: skip
+    body, errors = hackathon_form(wrong, BERLIN, ())
+    assert body is None
+    assert [field for field, _ in errors] == [
+        "hackathon-title",
+        "hackathon-year",
+        "hackathon-start-jurierung-time",
+        "hackathon-start-archiv-day",
+        "hackathon-criterion-2-weight",
+        "hackathon-criterion-4-name",
+        "hackathon-criterion-6-name",
+        "hackathon-criterion-6-weight",
+        "hackathon-max_team_size",
+    ]
+    assert dict(errors)["hackathon-start-jurierung-time"].startswith("Jurierung: Bitte geben Sie die Uhrzeit")
+    assert dict(errors)["hackathon-criterion-6-name"].startswith("Kriterium 6: ")
+
+
+def test_a_new_hackathon_needs_a_criterion() -> None:
+    empty = {f"criterion-{n}-{part}": "" for n in range(1, 7) for part in ("name", "weight")}
+    body, errors = hackathon_form(NEW | empty, BERLIN, ())
+    assert body is None
+    assert errors == (
+        ("hackathon-criterion-1-name", "Bitte nennen Sie mindestens ein Kriterium mit seiner Gewichtung."),
+    )
