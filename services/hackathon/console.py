@@ -860,11 +860,10 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.post("/{hackathon_id}/bewertung/{submission_id}")
     async def score(hackathon_id: str, submission_id: str, request: Request) -> Response:
-        account = await current(request)
-        if not from_console(request):
-            return denied(account, "console.error.origin")
-        if account is None:
-            return ui.to_login()
+        account = await gate(request, admin=False)
+        if not isinstance(account, Account):
+            return account
+        juror = account.username
         form = await read_form(request)
         comment = form.pop("comment", "").strip()[:2000] or None
         scores = {k.removeprefix("score-"): int(v) for k, v in form.items()
@@ -875,7 +874,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             return ui.not_found(account)
         decide = simple(
             ScorecardSubmittedV1,
-            lambda s: domain.submit_scorecard(s, account.username, submission, scores, comment),
+            lambda s: domain.submit_scorecard(s, juror, submission, scores, comment),
         )
         try:
             await service.command(pool, await producer(), settings, hackathon_id[:64], account.username, decide)
