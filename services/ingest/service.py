@@ -15,7 +15,6 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from services.ingest.abuse import FloodBreaker, RateLimiter
 from services.ingest.domain import FeedbackRequest, accept_feedback
 from services.ingest.pow import InvalidSolution, ProofOfWork
 from services.ingest.surveys import (
@@ -24,6 +23,7 @@ from services.ingest.surveys import (
     SurveyResponseRequest,
     accept_survey_response,
 )
+from shared.abuse import FloodBreaker, RateLimiter
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.envelope import EventType
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyDefinition

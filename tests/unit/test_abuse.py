@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.ingest.abuse import FloodBreaker, RateLimiter, client_network
+from shared.abuse import FloodBreaker, RateLimiter, client_network
 
 
 class Clock:

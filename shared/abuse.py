@@ -1,4 +1,5 @@
-"""Abuse protection without tracking: a per-client rate limit that remembers no address, and a flood breaker.
+"""Abuse protection without tracking, for ingest, staff sign-in and hackathon registration: a per-client rate limit
+that remembers no address, and a flood breaker.
 
 Clients are told apart by a keyed hash of the address: BLAKE2b keyed with the secret of the day (a MAC like
 HMAC-SHA256, in one C call). IPv6 addresses count by their /64 prefix (one household or device gets a whole
