@@ -14,21 +14,47 @@ Scoping is decided here (``Account.units_visible``) and applied by every query o
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
 import orjson
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 Role = Literal["administrator", "analyst", "unit_staff"]
 ROLES: tuple[Role, ...] = ("administrator", "analyst", "unit_staff")
+_EVERYONE: frozenset[Role] = frozenset(ROLES)
+_CHANGERS: frozenset[Role] = frozenset({"administrator", "unit_staff"})
+_ADMINISTRATORS: frozenset[Role] = frozenset({"administrator"})
+# The role matrix: what each role may do. Unit-owned objects are further scoped by ``Account.units_visible``
+# (unit staff: their units; everyone else: all), checked by ``shared.access``. API tokens carry a subset of these
+# permissions as their scopes instead of a role. The README's role table is checked against this.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "figures.read": _EVERYONE,  # dashboards, the metrics API, open data
+    "comments.read": _EVERYONE,  # the inbox, single comments, themes
+    "comments.triage": _CHANGERS,  # status, assignment, tags, notes, spam verdicts
+    "surveys.read": _EVERYONE,  # surveys and their results, free-text answers included
+    "surveys.status": _CHANGERS,  # move a survey through its lifecycle
+    "surveys.define": _ADMINISTRATORS,  # targeting may reach any unit's pages
+    "notifications.read": _EVERYONE,  # the delivery log
+    "notifications.retry": _ADMINISTRATORS,
+    "hackathons.read": _EVERYONE,  # the hackathon console
+    "hackathons.challenge": _CHANGERS,  # post and revise a unit's challenges
+    "hackathons.judge": _EVERYONE,  # score and declare conflicts: only where invited as a juror
+    "hackathons.run": _ADMINISTRATORS,  # create, phases, jury, exclusions, statements, prizes, budgets
+}
+READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
+# What an API token may be granted: everything but judging, which is a person's duty.
+TOKEN_SCOPES: tuple[str, ...] = tuple(p for p in PERMISSIONS if p != "hackathons.judge")
 _HASHER = PasswordHasher()
 # Verified when the username is unknown, so that a wrong username takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -46,14 +72,33 @@ class Account:
     display_name: str
     role: Role
     org_units: tuple[str, ...]
+    # An API token's permissions (``TOKEN_SCOPES``); None for a person, whose role decides.
+    scopes: frozenset[str] | None = None
 
     def units_visible(self) -> frozenset[str] | None:
         """The org units this account may see; ``None`` means all of them."""
+        if self.scopes is not None:
+            return None
         return None if self.role in ("administrator", "analyst") else frozenset(self.org_units)
 
     def may_see(self, org_unit: str) -> bool:
         units = self.units_visible()
         return units is None or org_unit in units
+
+    def may(self, permission: str) -> bool:
+        """Whether the role (or, for a token, its scopes) grants ``permission`` at all; which units it covers is
+        ``units_visible``."""
+        if self.scopes is not None:
+            return permission in self.scopes
+        return self.role in PERMISSIONS[permission]
+
+    def may_act_on(self, permission: str, org_unit: str) -> bool:
+        """``permission`` on an object of ``org_unit``."""
+        return self.may(permission) and self.may_see(org_unit)
+
+    @property
+    def is_token(self) -> bool:
+        return self.scopes is not None
 
 
 def session_cookie(public_base_url: str) -> tuple[str, bool]:
@@ -70,6 +115,10 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
+class UsernameTaken(AccountError):
+    pass
+
+
 async def create_account(
     conn: asyncpg.Connection,
     username: str,
@@ -77,8 +126,11 @@ async def create_account(
     role: str,
     org_units: Iterable[str] = (),
     password: str | None = None,
+    oidc_identity: tuple[str, str] | None = None,
 ) -> Account:
-    """A new account; unit staff need at least one existing org unit, local accounts a password of 12+ chars."""
+    """A new account; unit staff need at least one existing org unit, local accounts a password of 12+ chars.
+    Without a password it is an OpenID Connect account: bound to ``oidc_identity`` (issuer, subject) if given,
+    else at its first sign-in whose username claim matches (``shared.oidc.account_for``)."""
     username = username.strip().lower()
     units = sorted(set(org_units))
     if not username:
@@ -92,120 +144,176 @@ async def create_account(
         raise AccountError(f"unknown org units: {', '.join(sorted(set(units) - known))}")
     if password is not None and len(password) < MIN_PASSWORD_CHARS:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
+    if password is not None and oidc_identity is not None:
+        raise AccountError("an account has a password or an OpenID Connect identity, not both")
+    issuer, subject = oidc_identity or (None, None)
+    if oidc_identity is not None and not (issuer and subject):
+        raise AccountError("an OpenID Connect identity needs an issuer and a subject")
     row = await conn.fetchrow(
-        """INSERT INTO staff_account (id, username, display_name, role, org_units, password_hash)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING *""",
+        """INSERT INTO staff_account (id, username, display_name, role, org_units, password_hash, oidc_issuer,
+                                      oidc_subject)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING *""",
         uuid.uuid4(),
         username,
         display_name or username,
         role,
         units,
         _HASHER.hash(password) if password is not None else None,
+        issuer,
+        subject,
     )
     if row is None:
-        raise AccountError(f"an account {username!r} exists already")
+        if await conn.fetchval("SELECT 1 FROM staff_account WHERE username = $1", username):
+            raise UsernameTaken(f"an account {username!r} exists already")
+        raise AccountError("that OpenID Connect identity belongs to another account already")
     return _account(row)
 
 
-async def account_by_username(conn: asyncpg.Connection, username: str) -> Account | None:
-    """The enabled account of that name (for a sign-in the identity provider has verified)."""
+async def account_by_identity(conn: asyncpg.Connection, issuer: str, subject: str) -> Account | None:
+    """The enabled account bound to this OpenID Connect identity (issuer, subject): the only way a sign-in the
+    identity provider verified finds its account, never by a name."""
     row = await conn.fetchrow(
-        "SELECT * FROM staff_account WHERE username = $1 AND NOT disabled", username.strip().lower()
+        "SELECT * FROM staff_account WHERE oidc_issuer = $1 AND oidc_subject = $2 AND NOT disabled", issuer, subject
     )
     return None if row is None else _account(row)
 
 
-async def authenticate(conn: asyncpg.Connection, username: str, password: str) -> Account | None:
-    """The account if the password is right and the account enabled; the same work either way."""
-    row = await conn.fetchrow(
-        "SELECT * FROM staff_account WHERE username = $1 AND NOT disabled", username.strip().lower()
-    )
-    stored = row["password_hash"] if row is not None and row["password_hash"] else _DUMMY_HASH
+def verify_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches the argon2 hash ``stored`` (None: no password; the dummy hash is checked
+    then, so that an unknown or password-less account takes as long as a wrong password). CPU- and memory-hard:
+    run it in a worker thread (``shared.sign_in``), never on the event loop."""
     try:
-        _HASHER.verify(stored, password)
+        _HASHER.verify(stored or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        return None
-    if row is None or not row["password_hash"]:
-        return None
+        return False
+    return stored is not None
+
+
+async def password_account(conn: asyncpg.Connection, username: str) -> tuple[Account | None, str | None]:
+    """The enabled account of ``username`` and its password hash (None, None for an unknown name)."""
+    row = await conn.fetchrow("SELECT * FROM staff_account WHERE username = $1 AND NOT disabled", username)
+    return (None, None) if row is None else (_account(row), row["password_hash"])
+
+
+async def rehash_if_needed(conn: asyncpg.Connection, account: Account, stored: str, password: str) -> None:
+    """Store a fresh hash when the hashing parameters changed since ``stored`` was made (after a verified sign-in)."""
     if _HASHER.check_needs_rehash(stored):
-        await conn.execute(
-            "UPDATE staff_account SET password_hash = $2 WHERE id = $1", row["id"], _HASHER.hash(password)
-        )
-    return _account(row)
+        fresh = _HASHER.hash(password)
+        await conn.execute("UPDATE staff_account SET password_hash = $2 WHERE id = $1", account.id, fresh)
 
 
-async def start_session(conn: asyncpg.Connection, account: Account, ttl: timedelta, id_token: str | None = None) -> str:
-    """A new session; ``id_token``: the identity provider's ID token when signed in through OpenID Connect."""
+# Sessions: an absolute lifetime (``session_ttl_hours``) and an idle timeout (``session_idle_minutes``, this by
+# default), both stored with the session, so every reader of a session applies them without knowing the settings.
+SESSION_IDLE = timedelta(minutes=30)
+# A request records the session's use only when the last record is this old: at most one write a minute per session.
+SESSION_TOUCH = timedelta(minutes=1)
+_SEAL_CONTEXT = b"stadtstimme staff_session id_token v1"
+SessionState = Literal["over", "touch", "fresh"]
+
+
+def session_state(now: datetime, expires_at: datetime, last_seen_at: datetime, idle: timedelta) -> SessionState:
+    """What a request does with its session: ``over`` when past its lifetime or unused for ``idle`` (it is gone),
+    ``touch`` to record its use (the last record is ``SESSION_TOUCH`` old), else ``fresh``."""
+    if now >= expires_at or now - last_seen_at >= idle:
+        return "over"
+    return "touch" if now - last_seen_at >= SESSION_TOUCH else "fresh"
+
+
+def _session_cipher(token: str) -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SEAL_CONTEXT).derive(token.encode())
+    return AESGCM(key)
+
+
+def seal_for_session(token: str, secret: str) -> bytes:
+    """``secret`` encrypted (AES-256-GCM) under a key derived (HKDF-SHA256) from the session token. The database
+    holds the token's SHA-256 only, so what it stores opens only with the browser's cookie."""
+    nonce = secrets.token_bytes(12)
+    return nonce + _session_cipher(token).encrypt(nonce, secret.encode(), _SEAL_CONTEXT)
+
+
+def open_for_session(token: str, sealed: bytes) -> str | None:
+    """What ``seal_for_session`` sealed with this token; None for another token or altered bytes."""
+    try:
+        return _session_cipher(token).decrypt(sealed[:12], sealed[12:], _SEAL_CONTEXT).decode()
+    except (InvalidTag, ValueError):
+        return None
+
+
+async def start_session(
+    conn: asyncpg.Connection,
+    account: Account,
+    ttl: timedelta,
+    *,
+    idle: timedelta = SESSION_IDLE,
+    id_token: str | None = None,
+) -> str:
+    """A new session, over after ``ttl`` or after ``idle`` without a request; ``id_token``: the identity
+    provider's ID token when signed in through OpenID Connect, kept sealed for signing out there."""
     token = secrets.token_urlsafe(32)
     await conn.execute(
-        "INSERT INTO staff_session (token_hash, account_id, expires_at, id_token) VALUES ($1, $2, $3, $4)",
+        """INSERT INTO staff_session (token_hash, account_id, expires_at, idle_timeout, id_token_sealed)
+           VALUES ($1, $2, now() + $3::interval, $4, $5)""",
         _token_hash(token),
         account.id,
-        datetime.now(UTC) + ttl,
-        id_token,
+        ttl,
+        idle,
+        seal_for_session(token, id_token) if id_token is not None else None,
     )
-    await conn.execute("DELETE FROM staff_session WHERE expires_at < now()")
+    await conn.execute("DELETE FROM staff_session WHERE expires_at < now() OR last_seen_at + idle_timeout < now()")
     return token
 
 
 async def session_account(conn: asyncpg.Connection, token: str | None) -> Account | None:
+    """The enabled account of a live session; a session past its lifetime or idle for too long is deleted."""
     if not token:
         return None
+    key = _token_hash(token)
     row = await conn.fetchrow(
-        """SELECT a.* FROM staff_session s JOIN staff_account a ON a.id = s.account_id
-           WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT a.disabled""",
-        _token_hash(token),
+        """SELECT a.*, s.expires_at, s.last_seen_at, s.idle_timeout, now() AS db_now
+           FROM staff_session s JOIN staff_account a ON a.id = s.account_id WHERE s.token_hash = $1""",
+        key,
     )
-    return _account(row) if row is not None else None
+    if row is None:
+        return None
+    state = session_state(row["db_now"], row["expires_at"], row["last_seen_at"], row["idle_timeout"])
+    if state == "over":
+        await conn.execute("DELETE FROM staff_session WHERE token_hash = $1", key)
+        return None
+    if state == "touch":
+        await conn.execute("UPDATE staff_session SET last_seen_at = now() WHERE token_hash = $1", key)
+    return None if row["disabled"] else _account(row)
 
 
 async def end_session(conn: asyncpg.Connection, token: str | None) -> str | None:
     """End a session; the ID token it was started with, if any (for signing out at the identity provider)."""
     if not token:
         return None
-    id_token: str | None = await conn.fetchval(
-        "DELETE FROM staff_session WHERE token_hash = $1 RETURNING id_token", _token_hash(token)
+    sealed: bytes | None = await conn.fetchval(
+        "DELETE FROM staff_session WHERE token_hash = $1 RETURNING id_token_sealed", _token_hash(token)
     )
-    return id_token
+    return open_for_session(token, sealed) if sealed is not None else None
 
 
 async def audit(conn: asyncpg.Connection, actor: str, action: str, subject: str = "", **detail: Any) -> None:
     """Append one entry to the audit log (the table refuses updates and deletes)."""
     await conn.execute(
         "INSERT INTO audit_log (actor, action, subject, detail) VALUES ($1, $2, $3, $4::jsonb)",
-        actor,
+        _printable(actor),
         action,
-        subject,
-        orjson.dumps(detail).decode(),
+        _printable(subject),
+        orjson.dumps(_printable(detail)).decode(),
     )
 
 
-# Who calls with one of the operator's bearer tokens (services, scripts): the metrics token reads everything, like
-# an analyst; the admin token may also change what administrators change (surveys).
-TOKEN_READER = Account(uuid.UUID(int=0), "api-token", "API-Token (lesend)", "analyst", ())
-TOKEN_ADMIN = Account(uuid.UUID(int=1), "admin-token", "API-Token (Administration)", "administrator", ())
-
-
-async def caller(
-    conn: asyncpg.Connection,
-    headers: Mapping[str, str],
-    cookies: Mapping[str, str],
-    tokens: Mapping[bytes, Account],
-    cookie: str,
-) -> Account | None:
-    """The account behind a staff API request: a bearer token (``tokens``: configured token -> its account; empty
-    tokens never match) or a console session."""
-    scheme, _, given = headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer":
-        presented = given.strip().encode()
-        for token, account in tokens.items():
-            if token and hmac.compare_digest(presented, token):
-                return account
-    return await session_account(conn, cookies.get(cookie))
-
-
-def api_tokens(metrics_token: str, admin_token: str) -> dict[bytes, Account]:
-    return {metrics_token.encode(): TOKEN_READER, admin_token.encode(): TOKEN_ADMIN}
+def _printable(value: Any) -> Any:
+    """``value`` with NUL characters replaced (PostgreSQL's text and jsonb refuse them), in strings, lists and dicts."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
 
 
 def same_origin(headers: Mapping[str, str], scheme: str, netloc: str) -> bool:

@@ -45,6 +45,52 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "problem.unauthorized.title": {"de": "Anmeldung erforderlich.", "en": "Authentication required."},
     "problem.not_found.title": {"de": "Nicht gefunden.", "en": "Not found."},
+    "problem.range.title": {
+        "de": "Das Ende des Zeitraums liegt vor seinem Anfang.",
+        "en": "The end of the period lies before its start.",
+    },
+    "problem.survey_id.title": {
+        "de": "Die Kennung in der Definition muss der Kennung im Pfad entsprechen.",
+        "en": "definition.id must equal the survey id in the path.",
+    },
+    # Refusals of a permission of the role matrix (shared/auth.py PERMISSIONS), where "not allowed" says too little.
+    "permission.comments.triage": {
+        "de": "Ihr Konto darf Kommentare lesen, aber nicht bearbeiten.",
+        "en": "Your account may read comments but not work on them.",
+    },
+    "permission.surveys.status": {
+        "de": "Ihr Konto darf Umfragen ansehen, aber nicht ändern.",
+        "en": "Your account may view surveys but not change them.",
+    },
+    "permission.surveys.define": {
+        "de": "Umfragen anlegen und ändern dürfen nur Administratorinnen und Administratoren, denn die Auswahl der "
+        "Seiten kann die Seiten aller Organisationseinheiten erreichen.",
+        "en": "Only administrators define surveys: their targeting may reach every unit's pages.",
+    },
+    "permission.notifications.retry": {
+        "de": "Zustellungen erneut senden dürfen nur Administratorinnen und Administratoren.",
+        "en": "Only administrators send deliveries again.",
+    },
+    "permission.hackathons.run": {
+        "de": "Den Hackathon leiten dürfen nur Administratorinnen und Administratoren.",
+        "en": "Only administrators run the hackathon.",
+    },
+    "permission.hackathons.challenge": {
+        "de": "Challenges stellen die Mitarbeitenden der Organisationseinheiten.",
+        "en": "Challenges are posted by the staff of the organisational units.",
+    },
+    "problem.forbidden.title": {
+        "de": "Dafür fehlt Ihnen die Berechtigung.",
+        "en": "You are not allowed to do that.",
+    },
+    "problem.not_your_unit.title": {
+        "de": "Das gehört nicht zu Ihren Organisationseinheiten.",
+        "en": "This does not belong to your organisational units.",
+    },
+    "problem.cross_site.title": {
+        "de": "Diese Anfrage kam nicht von den Seiten der Stadtstimme und wurde deshalb abgelehnt.",
+        "en": "This request did not come from Stadtstimme's own pages and was refused.",
+    },
     "problem.method.title": {"de": "Diese Methode ist hier nicht erlaubt.", "en": "Method not allowed."},
     "problem.rate_limited.title": {
         "de": "Sehr viele Rückmeldungen in kurzer Zeit. Bitte warten Sie einen Moment und senden Sie dann erneut.",
@@ -70,6 +116,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Antwort passt nicht zur Frage.",
         "en": "The answer does not fit the question.",
     },
+    "survey.refused.unknown": {"de": "Diese Umfrage gibt es nicht.", "en": "This survey does not exist."},
+    "survey.refused.closed": {
+        "de": "Eine beendete Umfrage kann nicht mehr geändert werden; legen Sie eine neue Umfrage an.",
+        "en": "A closed survey cannot be changed any more; create a new survey.",
+    },
+    "survey.refused.move": {
+        "de": "Eine Umfrage im Status „{current}“ kann nicht „{wanted}“ werden.",
+        "en": "A survey that is {current} cannot become {wanted}.",
+    },
     "problem.survey_command.title": {
         "de": "Diese Änderung der Umfrage ist nicht möglich.",
         "en": "This change to the survey is not possible.",
@@ -83,6 +138,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.error.login": {
         "de": "Benutzername oder Passwort ist falsch.",
         "en": "The username or password is wrong.",
+    },
+    "console.error.sign_in.client": {
+        "de": "Zu viele fehlgeschlagene Anmeldungen von diesem Anschluss. Bitte warten Sie einige Minuten.",
+        "en": "Too many failed sign-ins from this connection. Please wait a few minutes.",
+    },
+    "console.error.sign_in.locked": {
+        "de": "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es in {minutes} Minuten "
+        "erneut.",
+        "en": "Too many failed sign-ins for this account. Please try again in {minutes} minutes.",
+    },
+    "console.error.sign_in.busy": {
+        "de": "Gerade melden sich sehr viele an. Bitte versuchen Sie es in einigen Sekunden erneut.",
+        "en": "Very many sign-ins right now. Please try again in a few seconds.",
     },
     "console.error.origin": {
         "de": "Diese Anfrage kam nicht aus der Stadtstimme-Konsole und wurde deshalb abgelehnt.",
@@ -106,6 +174,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No org units are assigned to your account.",
     },
     "console.back": {"de": "Zurück zur Übersicht", "en": "Back to the overview"},
+    "console.refused.title": {"de": "Nicht möglich", "en": "Not possible"},
     "console.not_found.title": {"de": "Nicht gefunden", "en": "Not found"},
     "console.not_found.body": {
         "de": "Diese Seite gibt es nicht, oder sie gehört zu einer Organisationseinheit, die Ihr Konto nicht sieht.",
@@ -265,11 +334,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Ergebnisse der Version {version} als CSV herunterladen",
         "en": "Download the results of version {version} as CSV",
     },
-    "console.surveys.refused.title": {"de": "Nicht möglich", "en": "Not possible"},
-    "console.surveys.error.read_only": {
-        "de": "Ihr Konto darf Umfragen ansehen, aber nicht ändern.",
-        "en": "Your account may view surveys but not change them.",
-    },
     "console.surveys.error.unknown_status": {
         "de": "Diesen Status gibt es für Umfragen nicht.",
         "en": "Surveys have no such status.",
@@ -413,10 +477,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.inbox.error.range": {
         "de": "Der Zeitraum endet vor seinem Beginn.",
         "en": "The period ends before it starts.",
-    },
-    "console.inbox.error.read_only": {
-        "de": "Ihr Konto darf Kommentare lesen, aber nicht bearbeiten.",
-        "en": "Your account may read comments but not work on them.",
     },
     "console.inbox.error.move": {
         "de": "Dieser Statuswechsel ist nicht möglich. Die Seite zeigt den aktuellen Stand.",
@@ -667,9 +727,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.page.resend.title": {"de": "Persönlichen Link erneut zusenden", "en": "Send my personal link again"},
     "hackathon.page.resend.intro": {
         "de": "Geben Sie die E-Mail-Adresse an, mit der Sie sich für „{title}“ angemeldet haben. Sie bekommen einen "
-        "neuen Link; der alte gilt dann nicht mehr.",
-        "en": "Enter the e-mail address you registered for “{title}” with. You will get a new link; the old one then "
-        "stops working.",
+        "neuen Link; sobald Sie ihn öffnen, gilt der alte nicht mehr.",
+        "en": "Enter the e-mail address you registered for “{title}” with. You will get a new link; once you open it, "
+        "the old one stops working.",
     },
     "hackathon.page.resend.submit": {"de": "Link zusenden", "en": "Send the link"},
     "hackathon.page.resend.invalid": {
@@ -703,49 +763,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Please confirm your registration: {title}",
     },
     "hackathon.mail.confirm.body": {
-        "de": "Guten Tag {name},\n\nbitte bestätigen Sie Ihre Anmeldung für „{title}“ innerhalb von 48 Stunden über "
-        "diesen Link:\n\n{link}\n\nDanach ist derselbe Link Ihr persönlicher Link: Er bringt Sie jederzeit in "
-        "Ihren Teilnahmebereich (Team, Einreichung, Abstimmung, Ihre Daten). Bitte geben Sie ihn nicht weiter; wer "
-        "ihn hat, kann in Ihrem Namen handeln.\n\nWenn Sie sich nicht angemeldet haben, müssen Sie nichts tun: "
-        "Ohne Bestätigung löschen wir Name und E-Mail-Adresse nach 48 Stunden.\n\nDiese Nachricht wurde "
-        "automatisch versandt.",
-        "en": "Hello {name},\n\nplease confirm your registration for “{title}” within 48 hours with this link:"
-        "\n\n{link}\n\nFrom then on the same link is your personal link: it takes you to your participant area "
-        "(team, submission, vote, your data) at any time. Please do not pass it on; whoever has it can act in your "
-        "name.\n\nIf you did not register, there is nothing to do: without confirmation we delete the name and "
-        "e-mail address after 48 hours.\n\nThis message was sent automatically.",
+        "de": "Guten Tag,\n\nmit dieser E-Mail-Adresse wurde eine Anmeldung für „{title}“ abgeschickt. Bitte "
+        "bestätigen Sie sie innerhalb von 48 Stunden über diesen Link:\n\n{link}\n\nDanach ist derselbe Link "
+        "{days} Tage lang Ihr persönlicher Link: Er bringt Sie in Ihren Teilnahmebereich (Team, Einreichung, "
+        "Abstimmung, Ihre Daten). Bitte geben Sie ihn nicht weiter; wer ihn hat, kann in Ihrem Namen handeln.\n\n"
+        "Wenn Sie sich nicht angemeldet haben, müssen Sie nichts tun: Ohne Bestätigung löschen wir die Angaben nach "
+        "48 Stunden.\n\nDiese Nachricht wurde automatisch versandt.",
+        "en": "Hello,\n\na registration for “{title}” was sent with this e-mail address. Please confirm it within 48 "
+        "hours with this link:\n\n{link}\n\nFrom then on the same link is your personal link for {days} days: it "
+        "takes you to your participant area (team, submission, vote, your data). Please do not pass it on; whoever "
+        "has it can act in your name.\n\nIf you did not register, there is nothing to do: without confirmation we "
+        "delete the details after 48 hours.\n\nThis message was sent automatically.",
     },
     "hackathon.mail.registered.subject": {
         "de": "Sie sind bereits angemeldet: {title}",
         "en": "You are registered already: {title}",
     },
     "hackathon.mail.registered.body": {
-        "de": "Guten Tag {name},\n\nmit dieser E-Mail-Adresse wurde eben eine Anmeldung für „{title}“ abgeschickt. "
-        "Sie sind dort bereits angemeldet; eine zweite Anmeldung ist nicht nötig. Hier ist ein neuer persönlicher "
-        "Link zu Ihrem Teilnahmebereich, der bisherige gilt nicht mehr:\n\n{link}\n\nBitte geben Sie den Link "
-        "nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Wenn Sie das nicht selbst waren, bleibt Ihre "
-        "Anmeldung, wie sie ist: Verwenden Sie einfach diesen neuen Link.\n\nDiese Nachricht wurde automatisch "
-        "versandt.",
-        "en": "Hello {name},\n\na registration for “{title}” was just sent with this e-mail address. You are "
-        "registered already; there is no need to register again. Here is a new personal link to your participant "
-        "area; the previous one no longer works:\n\n{link}\n\nPlease do not pass the link on; whoever has it can "
-        "act in your name. If this was not you, your registration stays as it is: just use this new link.\n\n"
-        "This message was sent automatically.",
+        "de": "Guten Tag,\n\nmit dieser E-Mail-Adresse wurde eben eine Anmeldung für „{title}“ abgeschickt. Sie "
+        "sind dort bereits angemeldet; eine zweite Anmeldung ist nicht nötig. Mit diesem Link kommen Sie in Ihren "
+        "Teilnahmebereich; er gilt 48 Stunden:\n\n{link}\n\nWenn Sie ihn öffnen, wird er {days} Tage lang Ihr "
+        "persönlicher Link, und der bisherige gilt nicht mehr. Bis dahin gilt Ihr bisheriger Link weiter. Bitte "
+        "geben Sie den Link nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Wenn Sie das nicht selbst waren, "
+        "müssen Sie nichts tun: Ihre Anmeldung bleibt, wie sie ist.\n\nDiese Nachricht wurde automatisch versandt.",
+        "en": "Hello,\n\na registration for “{title}” was just sent with this e-mail address. You are registered "
+        "already; there is no need to register again. This link takes you to your participant area; it is valid "
+        "for 48 hours:\n\n{link}\n\nWhen you open it, it becomes your personal link for {days} days and the "
+        "previous one stops working. Until then your previous link keeps working. Please do not pass the link on; "
+        "whoever has it can act in your name. If this was not you, there is nothing to do: your registration stays "
+        "as it is.\n\nThis message was sent automatically.",
     },
     "hackathon.mail.link.subject": {
         "de": "Ihr neuer persönlicher Link: {title}",
         "en": "Your new personal link: {title}",
     },
     "hackathon.mail.link.body": {
-        "de": "Guten Tag {name},\n\nhier ist Ihr neuer persönlicher Link für „{title}“, der bisherige gilt nicht "
-        "mehr. Er bringt Sie jederzeit zu Ihrem Bereich (Team, Einreichung, Abstimmung, Ihre Daten):\n\n{link}"
-        "\n\nBitte geben Sie den Link nicht weiter; wer ihn hat, kann in Ihrem Namen handeln. Ihr Name und Ihre "
+        "de": "Guten Tag,\n\nfür diese E-Mail-Adresse wurde ein neuer persönlicher Link für „{title}“ angefordert. "
+        "Dieser Link bringt Sie in Ihren Bereich (Team, Einreichung, Abstimmung, Ihre Daten); er gilt 48 Stunden:"
+        "\n\n{link}\n\nWenn Sie ihn öffnen, wird er {days} Tage lang Ihr persönlicher Link, und der bisherige "
+        "gilt nicht mehr. Bis dahin gilt Ihr bisheriger Link weiter. Bitte geben Sie den Link nicht weiter; wer ihn "
+        "hat, kann in Ihrem Namen handeln. Wenn Sie das nicht selbst waren, müssen Sie nichts tun. Ihr Name und Ihre "
         "E-Mail-Adresse werden nur für diesen Hackathon gespeichert, und Sie können sie dort jederzeit löschen."
         "\n\nDiese Nachricht wurde automatisch versandt.",
-        "en": "Hello {name},\n\nhere is your new personal link for “{title}”; the previous one no longer works. It "
-        "takes you to your area (team, submission, vote, your data) at any time:\n\n{link}\n\nPlease do not "
-        "pass the link on; whoever has it can act in your name. Your name and e-mail address are kept for this "
-        "hackathon only, and you can delete them there at any time.\n\nThis message was sent automatically.",
+        "en": "Hello,\n\na new personal link for “{title}” was requested for this e-mail address. This link takes "
+        "you to your area (team, submission, vote, your data); it is valid for 48 hours:\n\n{link}\n\nWhen you "
+        "open it, it becomes your personal link for {days} days and the previous one stops working. Until then your "
+        "previous link keeps working. Please do not pass the link on; whoever has it can act in your name. If this "
+        "was not you, there is nothing to do. Your name and e-mail address are kept for this hackathon only, and you "
+        "can delete them there at any time.\n\nThis message was sent automatically.",
     },
     "notifier.subject.repeat": {"de": "Weiterhin: {subject}", "en": "Still: {subject}"},
     "notifier.summary.repeat": {
@@ -832,14 +897,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.refused.unknown_juror": {
         "de": "Es gibt kein aktives Mitarbeiterkonto „{juror}“.",
         "en": "There is no active staff account “{juror}”.",
-    },
-    "problem.hackathon.unauthorized": {
-        "de": "Bitte melden Sie sich an.",
-        "en": "Please sign in.",
-    },
-    "problem.hackathon.forbidden": {
-        "de": "Dafür fehlt Ihnen die Berechtigung.",
-        "en": "You are not allowed to do that.",
     },
     "hackathon.refused.unknown": {
         "de": "Diesen Hackathon gibt es nicht.",
@@ -959,8 +1016,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This hackathon has no community award.",
     },
     "hackathon.refused.own_team": {
-        "de": "Für das eigene Team kann man nicht abstimmen.",
-        "en": "You cannot vote for your own team.",
+        "de": "Für ein Team, in dem Sie sind oder waren, können Sie nicht abstimmen.",
+        "en": "You cannot vote for a team you are or were in.",
+    },
+    "hackathon.refused.too_many": {
+        "de": "Von Ihrem Anschluss kamen in kurzer Zeit viele Anmeldungen oder Link-Anfragen. Bitte versuchen Sie es "
+        "in einigen Minuten noch einmal.",
+        "en": "Many registrations or link requests came from your connection in a short time. Please try again in a "
+        "few minutes.",
+    },
+    "hackathon.refused.token_expired": {
+        "de": "Ihr persönlicher Link gilt nicht mehr: Er gilt {days} Tage und längstens bis zum Ende des Hackathons. "
+        "Einen neuen Link bekommen Sie über „Persönlichen Link erneut zusenden“.",
+        "en": "Your personal link no longer works: it is valid for {days} days and until the hackathon ends at most. "
+        "You get a new link with “Send my personal link again”.",
+    },
+    "hackathon.refused.sign_in_link_expired": {
+        "de": "Dieser Link ist abgelaufen: Er gilt 48 Stunden. Bitte fordern Sie über „Persönlichen Link erneut "
+        "zusenden“ einen neuen an.",
+        "en": "This link has expired: it is valid for 48 hours. Please ask for a new one with “Send my personal link "
+        "again”.",
     },
     "hackathon.refused.amount": {
         "de": "Der Betrag muss größer als 0 sein.",
@@ -1122,10 +1197,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte nennen Sie den Grund des Interessenkonflikts.",
         "en": "Please state the reason for the conflict of interest.",
     },
-    "hackathon.console.error.not_your_unit": {
-        "de": "Challenges können Sie nur für Ihre eigene Organisationseinheit stellen und ändern.",
-        "en": "You can only post and revise challenges for your own organisational unit.",
-    },
     "hackathon.console.error.no_unit": {
         "de": "Ihrem Konto ist keine Organisationseinheit zugeordnet; Challenges stellen Mitarbeitende einer Einheit.",
         "en": "Your account belongs to no organisational unit; challenges are posted by a unit's staff.",
@@ -1165,10 +1236,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.console.error.challenge.evidence_theme": {
         "de": "Das Thema braucht 2 bis 80 Zeichen.",
         "en": "The theme needs 2 to 80 characters.",
-    },
-    "hackathon.refused.not_your_unit": {
-        "de": "Diese Challenge gehört zu einer anderen Organisationseinheit.",
-        "en": "This challenge belongs to another organisational unit.",
     },
     "hackathon.console.done.budget": {"de": "Das Preisbudget ist gespeichert.", "en": "The prize budget is saved."},
     "hackathon.console.done.conflict": {
@@ -1404,10 +1471,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Nachricht wird erneut gesendet.",
         "en": "The message will be sent again.",
     },
-    "console.notifications.read_only": {
-        "de": "Nur Administratorinnen und Administratoren senden Benachrichtigungen erneut.",
-        "en": "Only administrators send notifications again.",
-    },
     "console.notifications.empty": {"de": "Noch keine Benachrichtigungen.", "en": "No notifications yet."},
     "form.title": {"de": "Rückmeldung zu einer Seite", "en": "Feedback on a page"},
     "form.intro": {
@@ -1462,11 +1525,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.page.invalid_link.title": {"de": "Dieser Link ist ungültig", "en": "This link is not valid"},
     "hackathon.page.invalid_link.body": {
         "de": "Der Link ist unvollständig, gehört zu einem anderen Hackathon oder gilt nicht mehr: Ein neuerer Link "
-        "hat ihn ersetzt, die Frist zur Bestätigung ist abgelaufen, oder die Daten dazu wurden gelöscht. Bitte prüfen "
-        "Sie, ob Sie den ganzen Link aus der neuesten E-Mail verwendet haben.",
-        "en": "The link is incomplete, belongs to another hackathon or no longer works: a newer link replaced it, the "
-        "time to confirm ran out, or its data was deleted. Please check that you used the whole link from the latest "
-        "e-mail.",
+        "hat ihn ersetzt, Sie haben sich abgemeldet, die Frist zur Bestätigung ist abgelaufen, oder die Daten dazu "
+        "wurden gelöscht. Bitte prüfen Sie, ob Sie den ganzen Link aus der neuesten E-Mail verwendet haben.",
+        "en": "The link is incomplete, belongs to another hackathon or no longer works: a newer link replaced it, you "
+        "signed out, the time to confirm ran out, or its data was deleted. Please check that you used the whole link "
+        "from the latest e-mail.",
+    },
+    "hackathon.page.too_many.title": {"de": "Bitte warten Sie einen Moment", "en": "Please wait a moment"},
+    "hackathon.page.too_many.body": {
+        "de": "Von Ihrem Anschluss kamen in kurzer Zeit viele Anmeldungen oder Link-Anfragen. Bitte versuchen Sie es "
+        "in einigen Minuten noch einmal.",
+        "en": "Many registrations or link requests came from your connection in a short time. Please try again in a "
+        "few minutes.",
+    },
+    "hackathon.page.token_expired.title": {
+        "de": "Ihr persönlicher Link ist abgelaufen",
+        "en": "Your personal link has expired",
+    },
+    "hackathon.page.token_expired.body": {
+        "de": "Ein persönlicher Link gilt {days} Tage und längstens bis zum Ende des Hackathons. Solange der Hackathon "
+        "läuft, schicken wir Ihnen gern einen neuen.",
+        "en": "A personal link is valid for {days} days and until the hackathon ends at most. While the hackathon "
+        "runs, we gladly send you a new one.",
+    },
+    "hackathon.page.sign_in_link_expired.title": {
+        "de": "Dieser Link ist abgelaufen",
+        "en": "This link has expired",
+    },
+    "hackathon.page.sign_in_link_expired.body": {
+        "de": "Ein Link aus der E-Mail „Ihr neuer persönlicher Link“ gilt 48 Stunden. Ihr bisheriger Link gilt "
+        "weiter; einen neuen schicken wir Ihnen gern.",
+        "en": "A link from the e-mail “Your new personal link” is valid for 48 hours. Your previous link keeps "
+        "working; we gladly send you a new one.",
     },
     "hackathon.page.check_mail.title": {"de": "Fast geschafft", "en": "Almost done"},
     "hackathon.page.check_mail.body": {
@@ -1565,9 +1655,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Your vote is counted. You can change it until the vote ends.",
     },
     "hackathon.page.notice.abgemeldet": {
-        "de": "Sie sind auf diesem Gerät abgemeldet. Mit Ihrem persönlichen Link kommen Sie wieder in den "
-        "Teilnahmebereich.",
-        "en": "You are signed out on this device. Your personal link takes you back to the participant area.",
+        "de": "Sie sind abgemeldet; Ihr persönlicher Link gilt nicht mehr. Einen neuen schicken wir Ihnen über "
+        "„Persönlichen Link erneut zusenden“.",
+        "en": "You are signed out; your personal link no longer works. We send you a new one with “Send my personal "
+        "link again”.",
     },
     "hackathon.page.notice.geloescht": {
         "de": "Ihre Daten sind gelöscht. Danke fürs Mitmachen!",
@@ -1706,10 +1797,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "everyone may use them.",
     },
     "hackathon.page.register.terms.cookie": {
-        "de": "Nach der Anmeldung hält Sie ein einziges, technisch notwendiges Cookie 90 Tage lang angemeldet. Es gibt "
-        "keine Analyse- oder Werbe-Cookies.",
-        "en": "After registering, one strictly necessary cookie keeps you signed in for 90 days. There are no "
-        "analytics or advertising cookies.",
+        "de": "Nach der Anmeldung hält Sie ein einziges, technisch notwendiges Cookie angemeldet, so lange wie Ihr "
+        "persönlicher Link gilt ({days} Tage, längstens bis zum Ende des Hackathons). Es gibt keine Analyse- oder "
+        "Werbe-Cookies.",
+        "en": "After registering, one strictly necessary cookie keeps you signed in as long as your personal link is "
+        "valid ({days} days, until the hackathon ends at most). There are no analytics or advertising cookies.",
     },
     "hackathon.page.register.consent": {
         "de": "Ich habe diese Hinweise gelesen und nehme zu diesen Bedingungen teil.",
@@ -1829,9 +1921,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Which submission of another team convinces you most?",
     },
     "hackathon.page.vote.hint": {
-        "de": "Sie haben eine Stimme und können sie bis zum Ende der Jurierung ändern. Für das eigene Team kann man "
-        "nicht abstimmen.",
-        "en": "You have one vote and can change it until judging ends. You cannot vote for your own team.",
+        "de": "Sie haben eine Stimme und können sie bis zum Ende der Jurierung ändern. Für ein Team, in dem Sie sind "
+        "oder waren, können Sie nicht abstimmen.",
+        "en": "You have one vote and can change it until judging ends. You cannot vote for a team you are or were in.",
     },
     "hackathon.page.vote.submit": {"de": "Stimme abgeben", "en": "Cast the vote"},
     "hackathon.page.vote.none": {
@@ -1840,10 +1932,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hackathon.page.link.title": {"de": "Ihr persönlicher Link", "en": "Your personal link"},
     "hackathon.page.link.intro": {
-        "de": "Mit diesem Link kommen Sie auf jedem Gerät in Ihren Teilnahmebereich. Bewahren Sie ihn auf und geben "
-        "Sie ihn nicht weiter: Wer ihn hat, kann in Ihrem Namen handeln.",
-        "en": "This link takes you to your participant area on any device. Keep it and do not pass it on: whoever has "
-        "it can act in your name.",
+        "de": "Mit diesem Link kommen Sie auf jedem Gerät in Ihren Teilnahmebereich; er gilt bis {until}. Bewahren "
+        "Sie ihn auf und geben Sie ihn nicht weiter: Wer ihn hat, kann in Ihrem Namen handeln.",
+        "en": "This link takes you to your participant area on any device; it is valid until {until}. Keep it and do "
+        "not pass it on: whoever has it can act in your name.",
     },
     "hackathon.page.data.title": {"de": "Meine Daten", "en": "My data"},
     "hackathon.page.data.intro": {
@@ -1855,9 +1947,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.page.data.erase": {"de": "Meine Daten löschen", "en": "Delete my data"},
     "hackathon.page.sign_out": {"de": "Abmelden", "en": "Sign out"},
     "hackathon.page.sign_out.hint": {
-        "de": "Abmelden auf diesem Gerät, zum Beispiel an einem geteilten Computer. Wieder hinein kommen Sie mit Ihrem "
-        "persönlichen Link.",
-        "en": "Sign out on this device, for example on a shared computer. Your personal link takes you back in.",
+        "de": "Abmelden, zum Beispiel an einem geteilten Computer: Ihr persönlicher Link gilt danach auf keinem Gerät "
+        "mehr. Wieder hinein kommen Sie mit einem neuen Link, den wir Ihnen per E-Mail schicken.",
+        "en": "Sign out, for example on a shared computer: your personal link then stops working on every device. A "
+        "new link, which we send you by e-mail, takes you back in.",
     },
     "hackathon.page.erase.title": {"de": "Meine Daten löschen", "en": "Delete my data"},
     "hackathon.page.erase.intro": {

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from shared.messages import pick_language, text
+from shared.refusal import Refusal
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -57,3 +58,12 @@ def field_errors(exc: ValidationError, lang: str) -> list[dict[str, str]]:
 
 def request_language(request: Request) -> str:
     return pick_language(request.headers.get("accept-language"))
+
+
+def refusal_response(exc: Refusal, lang: str) -> Response:
+    """A ``Refusal`` as an RFC 9457 problem: its reason as the title, the field it names in ``errors``."""
+    title = exc.reason(lang)
+    errors = (
+        [{"pointer": "/" + exc.field.replace(".", "/"), "field": exc.field, "detail": title}] if exc.field else None
+    )
+    return problem(exc.status, exc.slug, title, errors=errors, headers=exc.headers or None)

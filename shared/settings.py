@@ -44,12 +44,8 @@ class Settings(BaseSettings):
     timezone: str = Field("Europe/Berlin", description="Time zone of day buckets in the read models.")
     metrics_token: SecretStr = Field(
         SecretStr(""),
-        description="Bearer token for the staff read API until staff login exists. Empty: API refuses all.",
-    )
-    admin_token: SecretStr = Field(
-        SecretStr(""),
-        description="Bearer token of the staff API with administrator rights (defining surveys); empty: changes "
-        "only through console sessions and the command line.",
+        description="A bearer token that reads figures only (the metrics API and open data), for deployments that "
+        "configure it here; kept as a hash. Prefer `stadtstimme tokens create` (scoped, revocable). Empty: none.",
     )
     public_base_url: str = Field("http://127.0.0.1:8080", description="Base URL the services are reached at.")
     http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
@@ -84,6 +80,12 @@ class Settings(BaseSettings):
         SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
     )
     session_ttl_hours: float = Field(8.0, description="How long a staff session lasts after sign-in.")
+    session_idle_minutes: float = Field(
+        30.0,
+        gt=0,
+        description="A staff session unused for this long is over, besides session_ttl_hours (keep the identity "
+        "provider's SSO idle timeout no longer, or its session signs the next person at that computer in).",
+    )
     oidc_issuer: str = Field(
         "", description="OpenID Connect issuer URL of the city's identity provider (e.g. a Keycloak realm); empty: off."
     )
@@ -123,6 +125,20 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(SecretStr(""), description="Mail server password.")
     smtp_starttls: bool = Field(True, description="Use STARTTLS (refuse to send in clear text over the network).")
     smtp_sender: str = Field("Stadtstimme <noreply@musterstadt.de>", description="From address of notifications.")
+    hackathon_link_days: int = Field(
+        30,
+        ge=1,
+        le=365,
+        description="How long a hackathon participant's personal link (and sign-in cookie) signs in from its issue; "
+        "never beyond the hackathon's planned archive date. A new one comes by mail (the lost-link page).",
+    )
+    hackathon_signups_per_client: int = Field(
+        5,
+        ge=1,
+        description="Hackathon registrations and lost-link requests per client (IPv4 address or IPv6 /64) within 10 "
+        "minutes, pages and API together; beyond that 429 + Retry-After. Raise it for a class registering together "
+        "from one school network.",
+    )
     projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
     log_level: str = Field("INFO", description="Python log level.")
 

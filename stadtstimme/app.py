@@ -38,10 +38,14 @@ from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from services.ingest.widget import DIST, build_widget_router
 from services.notifier.api import build_notifications_router
+from shared.access import StaffAccess
+from shared.console_ui import PREFIX as CONSOLE
+from shared.console_ui import console_renderer, refused_page
 from shared.db import create_pool, migrate
 from shared.kafka import LazyProducer
 from shared.messages import text
-from shared.problems import problem, request_language
+from shared.problems import problem, refusal_response, request_language
+from shared.refusal import Refusal
 from shared.settings import Settings
 
 HTTP_SERVICES = ("ingest", "analytics", "hackathon")
@@ -77,15 +81,16 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             await migrate(conn)
         if ingest is not None:
             await ingest.start(pool)
+        access = StaffAccess(settings, pool)  # the one staff check of every route
         if "analytics" in services:
-            app.include_router(analytics_router(settings, pool))
-            app.include_router(build_console_router(settings, pool, survey_producer))
-            app.include_router(build_survey_router(settings, pool, survey_producer))
-            app.include_router(build_notifications_router(settings, pool))
+            app.include_router(analytics_router(settings, pool, access))
+            app.include_router(build_console_router(settings, pool, survey_producer, access))
+            app.include_router(build_survey_router(settings, pool, survey_producer, access))
+            app.include_router(build_notifications_router(settings, pool, access))
         if "hackathon" in services:
-            app.include_router(build_hackathon_router(settings, pool, survey_producer.get))
+            app.include_router(build_hackathon_router(settings, pool, survey_producer.get, access))
             app.include_router(build_hackathon_pages(settings, pool, survey_producer.get))
-            app.include_router(build_hackathon_console(settings, pool, survey_producer.get))
+            app.include_router(build_hackathon_console(settings, pool, survey_producer.get, access))
         app.state.pool = pool
         try:
             yield
@@ -145,6 +150,16 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         lang = request_language(request)
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()]
         return problem(422, "validation-error", text("problem.validation.title", lang), errors=errors)
+
+    console_page = console_renderer(settings)
+
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, exc: Refusal) -> Response:
+        """The one rendering of a refusal: the console's pages show it in German (or send to the sign-in), every
+        API answers an RFC 9457 problem in the caller's language."""
+        if request.url.path == CONSOLE or request.url.path.startswith(CONSOLE + "/"):
+            return refused_page(console_page, request, exc)
+        return refusal_response(exc, request_language(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

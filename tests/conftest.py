@@ -127,7 +127,6 @@ def settings(broker: Any, database_url: str) -> Settings:
         topic_prefix=f"t{uuid.uuid4().hex[:8]}.",
         topic_partitions=3,
         metrics_token="test-token",
-        admin_token="test-admin-token",
         # The tests post thousands of events from one address; the limits have tests of their own.
         rate_limit_burst=1_000_000,
         flood_per_minute=1_000_000_000,

@@ -1,4 +1,5 @@
-"""Staff read API: satisfaction per page and per org unit. Protected by a bearer token until staff login exists."""
+"""Staff read API: satisfaction per page and per org unit, and open data. Needs ``figures.read`` (a console session,
+scoped to the account's units, or an API token with that scope)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.analytics import opendata
 from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
-from shared.auth import api_tokens, audit, caller, session_cookie
+from shared.access import StaffAccess
+from shared.auth import audit
+from shared.refusal import Refusal
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
@@ -104,18 +107,11 @@ def _bucket(r: asyncpg.Record) -> dict[str, Any]:
     return {"bucket_start": r["bucket_start"], **stats(r)}
 
 
-def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
-    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
-
-    cookie, _ = session_cookie(settings.public_base_url)
-
+def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) -> APIRouter:
     async def scoped(request: Request, f: Filter) -> MetricsFilter:
-        """The filter narrowed to what the caller may see: the bearer token (services, scripts) sees all; a
-        console session sees its account's units. Anything else is refused."""
-        async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
-        if account is None:
-            raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
+        """The filter narrowed to what the caller may see: a token with ``figures.read`` sees all; a console
+        session sees its account's units."""
+        account = await access.require(request, "figures.read")
         units = account.units_visible()
         return f if units is None else replace(f, units=tuple(sorted(units)))
 
@@ -208,13 +204,11 @@ def build_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
     ) -> Response:
         """Satisfaction per org unit and month, protected for publication (fewer than 5 responses: "< 5"), as
         CSV or JSON for the city's open data portal. Unit staff get their units only. Audited as an export."""
+        account = await access.require(request, "figures.read")
+        start, end = date.fromisoformat(first + "-01"), date.fromisoformat(last + "-01")
+        if end < start:
+            raise Refusal("problem.range.title", 422, field="to")
         async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
-            if account is None:
-                raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
-            start, end = date.fromisoformat(first + "-01"), date.fromisoformat(last + "-01")
-            if end < start:
-                raise HTTPException(422, "'to' lies before 'from'")
             units = account.units_visible()
             scope = sorted(units) if units is not None else None
             items = await opendata.monthly(conn, start, end, settings.timezone, scope)

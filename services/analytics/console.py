@@ -16,7 +16,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -32,34 +32,29 @@ from services.analytics.notifications_page import add_notification_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from services.analytics.trends import bar_chart
 from shared import formats, oidc
+from shared.access import StaffAccess, check_units
 from shared.auth import (
     Account,
     audit,
-    authenticate,
     end_session,
     session_account,
     session_cookie,
     start_session,
 )
-from shared.auth import same_origin as auth_same_origin
-from shared.console_ui import ConsoleUI
+from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
-from shared.orgmodel import split_origin
+from shared.refusal import Refusal
 from shared.settings import Settings
-from shared.templates import CONSOLE_FRAME, render_page, template_environment
+from shared.sign_in import SignIn
 
 PREFIX = "/console"
 OIDC_COOKIE = "stadtstimme-oidc"
 log = logging.getLogger(__name__)
 
 
-def origin_of(url: str) -> str:
-    return split_origin(url)[0]
-
-
-_TEMPLATES = template_environment(Path(__file__).parent / "templates", CONSOLE_FRAME)
+_HERE = Path(__file__).parent
 
 
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")  # a version number in the query string; anything else is 404
@@ -134,40 +129,26 @@ def survey_view(result: dict[str, Any], definition: SurveyDefinition, tz: ZoneIn
 
 
 def may_change_survey(account: Account, org_unit: str) -> bool:
-    """Administrators change every survey, unit staff their units' surveys; analysts only read."""
-    return account.role in ("administrator", "unit_staff") and account.may_see(org_unit)
+    """Whether the status buttons show: administrators for every survey, unit staff for their units' surveys."""
+    return account.may_act_on("surveys.status", org_unit)
 
 
-def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyProducer) -> APIRouter:
+def build_console_router(
+    settings: Settings, pool: asyncpg.Pool, producer: LazyProducer, access: StaffAccess
+) -> APIRouter:
     cookie, secure = session_cookie(settings.public_base_url)
     ttl = timedelta(hours=settings.session_ttl_hours)
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
     provider = oidc.Provider(settings) if settings.oidc_issuer else None
-    # Signing out posts a form whose answer redirects to the provider's end-session endpoint; browsers apply
-    # form-action to that redirect, so the provider's origin is allowed there.
-    form_targets = f" {origin_of(settings.oidc_issuer)}" if provider is not None else ""
-    extra_headers = {"X-Frame-Options": "DENY"}
-    if secure:
-        extra_headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-
-    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return render_page(
-            _TEMPLATES,
-            template,
-            csp="default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
-            f"form-action 'self'{form_targets}; frame-ancestors 'none'; base-uri 'none'",
-            status=status,
-            headers=extra_headers,
-            t=lambda key, **v: text(key, "de", **v),
-            oidc_enabled=provider is not None,
-            **context,
-        )
+    ui = ConsoleUI.build(settings, access, _HERE / "templates")
+    page = ui.page
+    sign_in = SignIn(pool)
 
     def same_origin(request: Request) -> bool:
         """A state-changing request must come from the console itself (CSRF protection without tokens)."""
-        return auth_same_origin(request.headers, request.url.scheme, request.url.netloc)
+        return ui.access.from_our_pages(request)
 
     async def current(request: Request) -> Account | None:
         async with pool.acquire() as conn:
@@ -179,15 +160,19 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
 
     @router.post("/login")
     async def login(request: Request) -> Response:
+        """Sign in with a local account's password (``shared.sign_in``: throttled per client and per account
+        name, hashed off the event loop); a refusal shows the form again with the name typed."""
         if not same_origin(request):
             return page("console_login.html", 403, error=text("console.error.origin", "de"))
-        form = {k: v[0] for k, v in parse_qs((await request.body())[:4096].decode(errors="replace")).items()}
+        form = await read_form(request, limit=4096)
         username = form.get("username", "")[:200]
+        client = request.client.host if request.client else ""
+        try:
+            account = await sign_in.check(username, form.get("password", ""), client)
+        except Refusal as exc:
+            return page("console_login.html", exc.status, error=exc.reason("de"), username=username,
+                        headers=exc.headers)  # fmt: skip
         async with pool.acquire() as conn:
-            account = await authenticate(conn, username, form.get("password", ""))
-            if account is None:
-                await audit(conn, username.strip().lower() or "(empty)", "login_failed")
-                return page("console_login.html", 401, error=text("console.error.login", "de"), username=username)
             token = await start_session(conn, account, ttl)
             await audit(conn, account.username, "login", method="password")
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
@@ -230,6 +215,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             return page("console_not_found.html", 404, account=None, prefix=PREFIX)
         params = request.query_params
         code, state = params.get("code", "")[:2048], params.get("state", "")[:512]
+        idle = timedelta(minutes=settings.session_idle_minutes)
         async with pool.acquire() as conn:
             try:
                 if params.get("error") or not code or not state:
@@ -239,17 +225,20 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
                     claims, id_token = await provider.finish(
                         conn, client, code, state, request.cookies.get(OIDC_COOKIE)
                     )
-                account = await oidc.account_for(conn, settings, claims)
+                # A binding or a new account stands only together with the session it was made for.
+                async with conn.transaction():
+                    account = await oidc.account_for(conn, settings, claims)
+                    token = await start_session(conn, account, ttl, idle=idle, id_token=id_token)
+                    await audit(conn, account.username, "login", method="oidc", subject=str(claims["sub"])[:200])
             except oidc.OidcError as exc:
                 log.warning("OpenID Connect sign-in refused: %s", exc)
-                await audit(conn, "(oidc)", "login_failed", method="oidc", reason=exc.key, detail=str(exc)[:300])
+                await audit(conn, "(oidc)", "login_failed", method="oidc", reason=exc.key, refused=exc.reason,
+                            detail=str(exc)[:300])  # fmt: skip
                 status = 503 if exc.key == "provider" else 401
                 return page("console_login.html", status, error=text(f"console.error.oidc.{exc.key}"))
             except (httpx.HTTPError, KeyError, ValueError):
                 log.exception("OpenID Connect provider not reachable or not usable")
                 return page("console_login.html", 503, error=text("console.error.oidc.provider"))
-            token = await start_session(conn, account, ttl, id_token)
-            await audit(conn, account.username, "login", method="oidc", subject=str(claims.get("sub", ""))[:200])
         return signed_in(account, token)
 
     @router.post("/logout")
@@ -275,15 +264,10 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
 
-    def not_found(account: Account) -> HTMLResponse:
-        return page("console_not_found.html", 404, account=account, prefix=PREFIX)
-
     @router.get("/surveys")
     async def survey_list(request: Request) -> Response:
         """The surveys the account may see: unit staff their units' surveys, analysts and administrators all."""
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        account = await ui.require(request, "surveys.read")
         units = account.units_visible()
         async with pool.acquire() as conn:
             items = await survey_store.list_surveys(conn, sorted(units) if units is not None else None)
@@ -299,7 +283,7 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             }
             for i in items
         ]
-        return page("console_surveys.html", account=account, prefix=PREFIX, surveys=rows)
+        return page("console_surveys.html", account=account, surveys=rows)
 
     async def survey_page(
         account: Account,
@@ -314,8 +298,9 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
         404, all alike. Showing free-text answers goes to the audit log."""
         async with pool.acquire() as conn:
             state = await survey_store.load_state(conn, survey_id[:64])
-            if state is None or not account.may_see(state.definition.org_unit):
-                return not_found(account)
+            if state is None:
+                return ui.not_found(account)
+            check_units(account, "surveys.read", state.definition.org_unit)
             versions = [
                 r["version"]
                 for r in await conn.fetch(
@@ -325,12 +310,12 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             version = state.current_version
             if version_param is not None:
                 if not _VERSION.fullmatch(version_param) or int(version_param) not in versions:
-                    return not_found(account)
+                    return ui.not_found(account)
                 version = int(version_param)
             definition = await survey_store.version_definition(conn, state.survey_id, version)
             result = await surveys.results(conn, state.survey_id, version, settings.timezone)
             if definition is None or result is None:
-                return not_found(account)
+                return ui.not_found(account)
             unit_name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", state.definition.org_unit)
             texts = [q for q in result["questions"] if q["type"] == "text"]
             if texts:
@@ -357,7 +342,6 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
             "console_survey.html",
             status,
             account=account,
-            prefix=PREFIX,
             survey_id=state.survey_id,
             status_now=state.status,
             current_version=state.current_version,
@@ -375,16 +359,10 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
 
     @router.get("/surveys/{survey_id}")
     async def survey(survey_id: str, request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
+        account = await ui.require(request, "surveys.read")
         params = request.query_params
         return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
 
-    def refused(account: Account | None, reason: str) -> HTMLResponse:
-        return page("console_survey_refused.html", 403, account=account, prefix=PREFIX, error=text(reason, "de"))
-
-    ui = ConsoleUI(PREFIX, tz, page, current, same_origin)
     add_dashboard_routes(router, ui, settings, pool)
     add_inbox_routes(router, ui, settings, pool, producer)
     add_theme_routes(router, ui, pool)
@@ -392,44 +370,32 @@ def build_console_router(settings: Settings, pool: asyncpg.Pool, producer: LazyP
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:
-        """A status button: same-origin only, then the lifecycle command (Kafka first, then the read model),
-        the audit log, and back to the survey page (303) with a status message."""
-        account = await current(request)
-        if not same_origin(request):
-            return refused(account, "console.error.origin")
-        if account is None:
-            return RedirectResponse(f"{PREFIX}/login", status_code=303)
-        form = {k: v[0] for k, v in parse_qs((await request.body())[:4096].decode(errors="replace")).items()}
-        wanted = form.get("status", "")[:32]
-        async with pool.acquire() as conn:
-            state = await survey_store.load_state(conn, survey_id[:64])
-        if state is None or not account.may_see(state.definition.org_unit):
-            return not_found(account)
-        if not may_change_survey(account, state.definition.org_unit):
-            return refused(account, "console.surveys.error.read_only")
+        """A status button: the lifecycle command (checked against the survey's unit under its lock, Kafka first,
+        then the read model), the audit log, and back to the survey page (303) with a status message."""
+        account = await ui.require(request, "surveys.status")
+        wanted = (await read_form(request, limit=4096)).get("status", "")[:32]
         if wanted not in STATUSES:
             return await survey_page(
-                account, state.survey_id, status=409, error=text("console.surveys.error.unknown_status", "de")
+                account, survey_id, status=409, error=text("console.surveys.error.unknown_status", "de")
             )
         try:
             events = await surveys.execute(
-                pool, await producer.get(), settings, state.survey_id, None, wanted, account.username
+                pool, await producer.get(), settings, survey_id[:64], None, wanted, account.username, account
             )
         except InvalidCommand as exc:
-            reason = f"{text('problem.survey_command.title', 'de')} {exc}"
-            return await survey_page(account, state.survey_id, status=409, error=reason)
+            return await survey_page(account, survey_id, status=409, error=exc.reason("de"))
         except (KafkaError, TimeoutError):
             return await survey_page(
-                account, state.survey_id, status=503, error=text("console.surveys.error.unavailable", "de")
+                account, survey_id, status=503, error=text("console.surveys.error.unavailable", "de")
             )
-        location = f"{PREFIX}/surveys/{quote(state.survey_id)}"
+        location = f"{PREFIX}/surveys/{quote(survey_id[:64])}"
         if events:
             async with pool.acquire() as conn:
                 await audit(
                     conn,
                     account.username,
                     "survey_changed",
-                    state.survey_id,
+                    survey_id[:64],
                     events=[e.event_type.name for e in events],
                     status=wanted,
                     via="console",

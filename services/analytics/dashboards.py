@@ -25,11 +25,13 @@ from fastapi.responses import Response
 from services.analytics import alert_store, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared import formats
+from shared.access import check_units
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, csv_download
 from shared.contracts.feedback import CATEGORIES
 from shared.db import Params, like_prefix
 from shared.messages import text
+from shared.refusal import Refusal
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
 
@@ -45,10 +47,11 @@ _RESPONSE_COUNTERS = """count(*) AS responses, count(*) FILTER (WHERE r.helpful)
 _SUMMED = ", ".join(f"sum({c})::bigint AS {c}" for c in COUNTERS)
 
 
-class BadPeriod(ValueError):
+class BadPeriod(Refusal):
+    """A period that is not one (422); ``key`` names the message."""
+
     def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(key, 422, slug="bad-period")
 
 
 @dataclass(frozen=True)
@@ -301,24 +304,16 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
                           "directions": {k: direction(v) for k, v in f["change"].items()}})  # fmt: skip
         return table, figures(rows, period)
 
-    async def viewer(request: Request) -> tuple[Account, Period, dict[str, str]] | Response:
-        """The signed-in account, the chosen period and the query parameters, or the answer instead: the
-        sign-in page, or a 422 page for a period that is not one."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
+    async def viewer(request: Request) -> tuple[Account, Period, dict[str, str]]:
+        """The account (``figures.read``), the chosen period and the query parameters; raises ``Refusal``
+        (``BadPeriod`` for a period that is not one)."""
+        account = await ui.require(request, "figures.read")
         params = dict(request.query_params)
-        try:
-            return account, parse_period(params, today()), params
-        except BadPeriod as exc:
-            return ui.page("console_survey_refused.html", 422, account=account, prefix=prefix, error=text(exc.key))
+        return account, parse_period(params, today()), params
 
     @router.get("/")
     async def overview(request: Request) -> Response:
-        seen = await viewer(request)
-        if isinstance(seen, Response):
-            return seen
-        account, period, _ = seen
+        account, period, _ = await viewer(request)
         table, total = await overview_data(account, period)
         query = query_of(period, Filters())
         async with pool.acquire() as conn:
@@ -342,10 +337,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
     @router.get("/overview.csv")
     async def overview_csv(request: Request) -> Response:
         """The overview's table as CSV for spreadsheets (German Excel: semicolons, decimal commas, UTF-8 BOM)."""
-        seen = await viewer(request)
-        if isinstance(seen, Response):
-            return seen
-        account, period, params = seen
+        account, period, params = await viewer(request)
         table, _ = await overview_data(account, period)
         publish = params.get("publish") == "1"
         columns = ("unit", "responses", "helpful", "rating", "responses_change", "helpful_change", "rating_change")
@@ -360,13 +352,10 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
     @router.get("/trend.csv")
     async def trend_csv(request: Request) -> Response:
         """The daily series behind a view's charts (all visible units, or one unit with its filters)."""
-        seen = await viewer(request)
-        if isinstance(seen, Response):
-            return seen
-        account, period, params = seen
+        account, period, params = await viewer(request)
         filters = parse_filters(params)
-        if filters.unit and not account.may_see(filters.unit):
-            return ui.not_found(account)
+        if filters.unit:
+            check_units(account, "figures.read", filters.unit)
         async with pool.acquire() as conn:
             rows = await daily_rows(conn, settings.timezone, account.units_visible(), filters, period.start,
                                     period.end)  # fmt: skip
@@ -381,15 +370,13 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
         """One unit: key figures and trend charts for the period and filters, the rating distribution, its pages
         with the most negative feedback first, and its newest comments. Another unit's page answers 404,
         exactly like a unit that does not exist."""
-        seen = await viewer(request)
-        if isinstance(seen, Response):
-            return seen
-        account, period, params = seen
+        account, period, params = await viewer(request)
         filters = replace(parse_filters(params), unit=unit_id[:64])
         async with pool.acquire() as conn:
             name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", unit_id[:64])
-            if name is None or not account.may_see(unit_id):
+            if name is None:
                 return ui.not_found(account)
+            check_units(account, "figures.read", unit_id)
             rows = await daily_rows(conn, settings.timezone, account.units_visible(), filters, period.previous,
                                     period.end)  # fmt: skip
             pages = await page_table(conn, settings.timezone, filters, period)

@@ -27,12 +27,14 @@ from services.analytics import themes, triage, triage_store
 from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Review, SetStatus, SetTags
 from services.analytics.triage_domain import parse_tags as parse_tag_field
 from services.analytics.triage_store import InboxFilter
+from shared.access import check_units
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, csv_download, read_form
 from shared.contracts.feedback import CATEGORIES
 from shared.contracts.triage import TRIAGE_MOVES, TRIAGE_STATUSES
 from shared.kafka import LazyProducer
 from shared.messages import text
+from shared.refusal import Refusal
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
 
@@ -44,12 +46,11 @@ _SLUG = re.compile(r"[a-z0-9-]{1,64}")
 ACTIONS = ("status", "assign", "tags", "note", "review")
 
 
-class BadFilter(ValueError):
-    """A filter value that cannot be used; ``key`` names the message."""
+class BadFilter(Refusal):
+    """A filter value that cannot be used (422); ``key`` names the message."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(key, 422, slug="bad-filter")
 
 
 def _day(raw: str, name: str) -> date | None:
@@ -164,7 +165,7 @@ def add_inbox_routes(
         try:
             f, clean = parse_filter(params, account, ui)
         except BadFilter as exc:
-            f, clean, status, error = InboxFilter(), {}, 422, text(exc.key)
+            f, clean, status, error = InboxFilter(), {}, 422, exc.reason()
         try:
             number = max(1, min(int(params.get("page", "1")), 10_000))
         except ValueError:
@@ -218,27 +219,19 @@ def add_inbox_routes(
             view=f.view,
             statuses=STATUS_CHOICES,
             categories=CATEGORIES,
-            may_triage=account.role in ("administrator", "unit_staff"),
+            may_triage=account.may("comments.triage"),
             **context,
         )
 
     @router.get("/inbox")
     async def inbox(request: Request) -> Response:
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
-        return await inbox_page(request, account)
+        return await inbox_page(request, await ui.require(request, "comments.read"))
 
     @router.get("/inbox.csv")
     async def inbox_csv(request: Request) -> Response:
         """The filtered inbox as CSV (up to 10,000 comments), cells neutralised against formula injection."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
-        try:
-            f, clean = parse_filter(dict(request.query_params), account, ui)
-        except BadFilter as exc:
-            return ui.page("console_survey_refused.html", 422, account=account, prefix=prefix, error=text(exc.key))
+        account = await ui.require(request, "comments.read")
+        f, clean = parse_filter(dict(request.query_params), account, ui)
         async with pool.acquire() as conn:
             rows, total = await triage_store.inbox(conn, f, account.units_visible(), CSV_LIMIT)
             await audit(conn, account.username, "export", "inbox.csv", rows=len(rows), matched=total, filter=clean)
@@ -253,8 +246,9 @@ def add_inbox_routes(
             return ui.not_found(account)
         async with pool.acquire() as conn:
             row = await triage_store.item(conn, response_id)
-            if row is None or not account.may_see(row["org_unit_id"]):
+            if row is None:
                 return ui.not_found(account)
+            check_units(account, "comments.read", row["org_unit_id"])
             notes = await triage_store.notes(conn, response_id)
             history = await triage_store.history(conn, response_id)
             colleagues = await triage.assignable(conn, row["org_unit_id"])
@@ -290,21 +284,15 @@ def add_inbox_routes(
 
     @router.get("/inbox/{response_id}")
     async def comment(response_id: str, request: Request) -> Response:
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "comments.read")
         return await item_page(account, response_id, done=request.query_params.get("done"))
 
     @router.post("/inbox/{response_id}/{action}")
     async def change(response_id: str, action: str, request: Request) -> Response:
-        """One triage action from the comment page or the suspected-spam list: same-origin only, then the
-        command (Kafka first, then the read model), the audit log, and back (303) with a status message."""
-        account = await ui.current(request)
-        if not ui.same_origin(request):
-            return ui.page("console_survey_refused.html", 403, account=account, prefix=prefix,
-                           error=text("console.error.origin"))  # fmt: skip
-        if account is None:
-            return ui.to_login()
+        """One triage action from the comment page or the suspected-spam list: the command (checked against the
+        comment's unit under its lock, Kafka first, then the read model), the audit log, and back (303) with a
+        status message."""
+        account = await ui.require(request, "comments.triage")
         try:
             rid = uuid.UUID(response_id)
         except ValueError:
@@ -315,14 +303,8 @@ def add_inbox_routes(
         try:
             command = to_command(action, form, account)
             events = await triage.execute(pool, await producer.get(), settings, rid, command, account)
-        except triage.NotFound:
-            return ui.not_found(account)
-        except PermissionError:
-            return ui.page("console_survey_refused.html", 403, account=account, prefix=prefix,
-                           error=text("console.inbox.error.read_only"))  # fmt: skip
         except InvalidCommand as exc:
-            return await item_page(account, response_id, status=409 if exc.key == "move" else 422,
-                                   error=text(f"console.inbox.error.{exc.key}"))  # fmt: skip
+            return await item_page(account, response_id, status=exc.status, error=exc.reason())
         except (KafkaError, TimeoutError):
             return await item_page(account, response_id, status=503, error=text("console.surveys.error.unavailable"))
         if events:
@@ -352,9 +334,7 @@ def add_theme_routes(router: APIRouter, ui: ConsoleUI, pool: asyncpg.Pool) -> No
     async def theme_page(request: Request) -> Response:
         """Theme suggestions: the most frequent terms and phrases in the comments and suggestions of the chosen
         units, URL prefix and period (spam and suspected spam left out), each linked to the inbox search."""
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "comments.read")
         params = request.query_params
         try:
             days = int(params.get("days", "30"))

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from services.notifier import outbox
 from shared.auth import audit
 from shared.console_ui import ConsoleUI, read_form
-from shared.messages import text
 
 STATUSES = ("pending", "sent", "dead")
 
@@ -21,9 +20,7 @@ STATUSES = ("pending", "sent", "dead")
 def add_notification_routes(router: APIRouter, ui: ConsoleUI, pool: asyncpg.Pool) -> None:
     @router.get("/notifications")
     async def notifications(request: Request) -> Response:
-        account = await ui.current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "notifications.read")
         status = request.query_params.get("status", "")
         status = status if status in STATUSES else ""
         query = request.query_params.get("q", "").strip()[:200]
@@ -42,27 +39,18 @@ def add_notification_routes(router: APIRouter, ui: ConsoleUI, pool: asyncpg.Pool
         return ui.page(
             "console_notifications.html",
             account=account,
-            prefix=ui.prefix,
             items=items,
             chosen=status,
             query=query,
             statuses=STATUSES,
-            may_retry=account.role == "administrator",
+            may_retry=account.may("notifications.retry"),
             done=request.query_params.get("done") == "1",
         )
 
     @router.post("/notifications/{delivery_id}/retry")
     async def retry(delivery_id: str, request: Request) -> Response:
-        account = await ui.current(request)
-        if not ui.same_origin(request):
-            return ui.page("console_survey_refused.html", 403, account=account, prefix=ui.prefix,
-                           error=text("console.error.origin"))  # fmt: skip
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "notifications.retry")
         await read_form(request)
-        if account.role != "administrator":
-            return ui.page("console_survey_refused.html", 403, account=account, prefix=ui.prefix,
-                           error=text("console.notifications.read_only"))  # fmt: skip
         try:
             did = uuid.UUID(delivery_id)
         except ValueError:

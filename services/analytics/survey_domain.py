@@ -21,7 +21,8 @@ from shared.contracts.surveys import (
     SurveyStatusChangedV1,
     SurveyVersionPublishedV1,
 )
-from shared.messages import text
+from shared.messages import CATALOGUE, text
+from shared.refusal import Refusal
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,20 @@ class PlannedEvent:
         return d.published_at if isinstance(d, SurveyVersionPublishedV1) else d.changed_at
 
 
-class InvalidCommand(ValueError):
-    """A command the survey's lifecycle does not allow; the message says why, in German, for staff."""
+class InvalidCommand(Refusal):
+    """A command the survey's lifecycle does not allow (409): ``survey.refused.<rule>`` in the catalogue; the
+    statuses it names are shown in the reader's language."""
 
+    def __init__(self, rule: str, **statuses: Any) -> None:
+        super().__init__(f"survey.refused.{rule}", 409, slug="survey-command-refused", **statuses)
 
-STATUS_DE = {"draft": "Entwurf", "active": "aktiv", "paused": "pausiert", "closed": "beendet"}
+    def reason(self, lang: str = "de") -> str:
+        names = {k: text(f"console.surveys.state.{v}", lang) if f"console.surveys.state.{v}" in CATALOGUE else v
+                 for k, v in self.values.items()}  # fmt: skip
+        return text(self.key, lang, **names)
+
+    def __str__(self) -> str:
+        return self.reason("de")
 
 
 def plan(
@@ -69,15 +79,13 @@ def plan(
     events: list[PlannedEvent] = []
     if current is None:
         if definition is None:
-            raise InvalidCommand("Diese Umfrage gibt es nicht.")
+            raise InvalidCommand("unknown")
         sequence, version, state = 0, 0, "draft"
     else:
         sequence, version, state = current.sequence, current.current_version, current.status
     if definition is not None and (current is None or definition != current.definition):
         if state == "closed":
-            raise InvalidCommand(
-                "Eine beendete Umfrage kann nicht mehr geändert werden; legen Sie eine neue Umfrage an."
-            )
+            raise InvalidCommand("closed")
         sequence, version = sequence + 1, version + 1
         published = SurveyVersionPublishedV1(
             survey_id=definition.id,
@@ -90,9 +98,7 @@ def plan(
         events.append(PlannedEvent(SURVEY_VERSION_PUBLISHED, uuid4(), published))
     if status is not None and status != state:
         if status not in TRANSITIONS[state]:
-            raise InvalidCommand(
-                f"Eine Umfrage im Status „{STATUS_DE[state]}“ kann nicht „{STATUS_DE.get(status, status)}“ werden."
-            )
+            raise InvalidCommand("move", current=state, wanted=status)
         survey_id = definition.id if definition is not None else current.survey_id  # type: ignore[union-attr]
         changed = SurveyStatusChangedV1(
             survey_id=survey_id, sequence=sequence + 1, status=status, changed_at=now, changed_by=actor

@@ -21,6 +21,8 @@ from services.analytics import pageviews, survey_store
 from services.analytics.survey_domain import PlannedEvent, answer_label, completion_rate, plan, question_result
 from services.analytics.survey_store import LifecycleRow
 from shared import formats
+from shared.access import check_units
+from shared.auth import Account
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.surveys import Status, SurveyDefinition
 from shared.contracts.topics import SURVEYS, topic_name
@@ -58,14 +60,22 @@ async def execute(
     definition: SurveyDefinition | None,
     status: str | None,
     actor: str,
+    account: Account | None = None,
 ) -> list[PlannedEvent]:
     """Bring survey ``survey_id`` to ``definition`` and ``status`` (None: unchanged); the events published.
 
-    Raises ``InvalidCommand`` (nothing published) when the lifecycle forbids it."""
+    ``account``: the staff member asking, checked under the survey's lock against the survey as it is and as it
+    will be (``surveys.define`` for a definition, else ``surveys.status``); None for the operator's command line.
+    Raises ``Refusal`` (nothing published): ``InvalidCommand`` when the lifecycle forbids it, 404/403 when the
+    account may not."""
     topic = topic_name(SURVEYS, settings.topic_prefix)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.survey'), hashtext($1))", survey_id)
         current = await survey_store.load_state(conn, survey_id)
+        if account is not None:
+            permission = "surveys.define" if definition is not None else "surveys.status"
+            check_units(account, permission, current.definition.org_unit if current else None,
+                        definition.org_unit if definition else None)  # fmt: skip
         events = plan(current, definition, status, datetime.now(UTC), actor)
         rows = []
         for event in events:

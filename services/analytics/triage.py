@@ -17,23 +17,21 @@ from aiokafka import AIOKafkaProducer
 from services.analytics import triage_store
 from services.analytics.triage_domain import Assign, Command, InvalidCommand, plan
 from services.analytics.triage_store import TriageRow
+from shared.access import check_units
 from shared.auth import Account
 from shared.contracts.envelope import EventType, encode_envelope
 from shared.contracts.topics import COMMENT_TRIAGE, topic_name
 from shared.contracts.triage import TRIAGE_EVENT_TYPES, TriageEvent
+from shared.refusal import not_found
 from shared.settings import Settings
 
 SOURCE = "/stadtstimme/analytics/console"
 _EVENT_TYPES: dict[type, EventType] = {e.data_model: e for e in TRIAGE_EVENT_TYPES}
 
 
-class NotFound(LookupError):
-    """No such comment, or one the account may not see (the same answer for both)."""
-
-
 def may_triage(account: Account, org_unit: str) -> bool:
     """Administrators and the unit's own staff work on comments; analysts only read."""
-    return account.role == "administrator" or (account.role == "unit_staff" and org_unit in account.org_units)
+    return account.may_act_on("comments.triage", org_unit)
 
 
 async def assignable(conn: asyncpg.Connection, org_unit: str) -> list[asyncpg.Record]:
@@ -57,18 +55,17 @@ async def execute(
 ) -> list[TriageEvent]:
     """Run ``command`` on comment ``response_id`` as ``account``; the events published (empty: no change).
 
-    Raises ``NotFound`` when the account may not see the comment, ``PermissionError`` when it may see but not
-    work on it, ``InvalidCommand`` when the workflow refuses (nothing is published then)."""
+    Raises ``Refusal`` (nothing is published then): 404 when the account may not see the comment, 403 when it
+    may see but not work on it (``comments.triage`` on its unit), ``InvalidCommand`` when the workflow refuses."""
     topic = topic_name(COMMENT_TRIAGE, settings.topic_prefix)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.comment'), hashtext($1))", str(response_id)
         )
         row = await triage_store.item(conn, response_id)
-        if row is None or not account.may_see(row["org_unit_id"]):
-            raise NotFound(str(response_id))
-        if not may_triage(account, row["org_unit_id"]):
-            raise PermissionError(account.username)
+        if row is None:
+            raise not_found()
+        check_units(account, "comments.triage", row["org_unit_id"])
         if isinstance(command, Assign) and command.assignee is not None:
             if command.assignee not in {r["username"] for r in await assignable(conn, row["org_unit_id"])}:
                 raise InvalidCommand("assignee", command.assignee[:200])

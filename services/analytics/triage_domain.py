@@ -28,16 +28,18 @@ from shared.contracts.triage import (
     TriageEvent,
 )
 from shared.redaction import redact
+from shared.refusal import Refusal
 
 _TAG = re.compile(TAG_PATTERN)
 
 
-class InvalidCommand(ValueError):
-    """Refused: ``key`` names the message in the catalogue (``console.triage.error.<key>``)."""
+class InvalidCommand(Refusal):
+    """Refused by the workflow: ``rule`` names it (its message is ``console.inbox.error.<rule>``); a move the
+    workflow does not allow is a conflict (409), anything else invalid input (422)."""
 
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(detail or key)
-        self.key = key
+    def __init__(self, rule: str, detail: str = "") -> None:
+        super().__init__(f"console.inbox.error.{rule}", 409 if rule == "move" else 422, slug=f"triage-{rule}")
+        self.rule, self.detail = rule, detail
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@
   the team agreed.
 * **Participants** register in two steps (double opt-in): the registration answers alike for a new and a
   registered address and mails a link; its token, confirmed, is the personal token they sign in with
-  (``Authorization: Participant <token>``): teams, submissions, the community vote, and their own data (export
-  and erasure).
+  (``Authorization: Participant <token>``; valid ``hackathon_link_days``, revoked by ``DELETE …/session``): teams,
+  submissions, the community vote, and their own data (export and erasure). Registering is limited per client.
 * **Staff** as for the other staff APIs (console session or bearer token): administrators run the hackathon
   (phases, jurors, exclusions, statements, prizes, the yearly budget); unit staff post their unit's challenges;
   invited jurors score and declare conflicts; analysts read.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -30,19 +31,24 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 from services.hackathon import domain, service, store
 from services.hackathon.decisions import (
     NewTeam,
+    admit_signup,
     ask_to_confirm,
     confirm,
     erase,
     join,
     leave,
     own_data,
+    sign_out,
+    signed_in,
+    signup_limiter,
     simple,
     submission_for,
     vote,
 )
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.mail import send
-from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
+from shared.access import StaffAccess, check_units
+from shared.auth import Account, audit
 from shared.contracts.hackathon import (
     LICENCES,
     AwardGrantedV1,
@@ -62,11 +68,14 @@ from shared.contracts.hackathon import (
 )
 from shared.contracts.surveys import Slug
 from shared.messages import text
-from shared.problems import problem, request_language
+from shared.problems import problem, refusal_response, request_language
+from shared.refusal import Refusal, forbidden
 from shared.settings import Settings
 
 PREFIX = "/api/v1/hackathons"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# An address and nothing else: no display name, quotes, brackets, commas or spaces that could smuggle text into a
+# mail's header (``Anything<victim@example.org>``); letters of any script are allowed.
+EMAIL = r"^[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(\.[\w-]+)+$"
 Producer = Callable[[], Awaitable[AIOKafkaProducer]]
 
 
@@ -118,6 +127,7 @@ class RegisterAnswer(BaseModel):
 class ParticipantAnswer(BaseModel):
     participant_id: uuid.UUID
     token: str = Field(description="The personal token: `Authorization: Participant <token>`.")
+    valid_until: datetime = Field(description="When the token stops signing in; a new one comes by the lost-link mail.")
 
 
 def responses(
@@ -191,55 +201,44 @@ def _json(body: Any, status: int = 200) -> Response:
     )
 
 
-class Denied(Exception):
+class Denied(Refusal):
+    """A participant who is not signed in (401)."""
+
     def __init__(self, status: int, slug: str) -> None:
-        self.status, self.slug = status, slug
+        super().__init__("problem.unauthorized.title", status, slug=slug,
+                         headers={"WWW-Authenticate": 'Participant realm="stadtstimme"'})  # fmt: skip
 
 
-def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
-    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
-    cookie, _ = session_cookie(settings.public_base_url)
+def build_hackathon_router(
+    settings: Settings, pool: asyncpg.Pool, producer: Producer, access: StaffAccess
+) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["hackathon"])
+    states = store.States()  # folded hackathons for checking participants' tokens (read only)
+    signups = signup_limiter(settings)
 
     def refused(request: Request, exc: Refused) -> Response:
         lang = request_language(request)
         values = {k: text(f"hackathon.phase.{v}", lang) if k == "phase" else v for k, v in exc.values.items()}
-        return problem(
-            exc.status, f"hackathon-{exc.code.replace('_', '-')}", text(f"hackathon.refused.{exc.code}", lang, **values)
-        )
+        headers = {"WWW-Authenticate": 'Participant realm="stadtstimme"'} if exc.status == 401 else {}
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
+        slug, title = f"hackathon-{exc.code.replace('_', '-')}", text(f"hackathon.refused.{exc.code}", lang, **values)
+        return problem(exc.status, slug, title, headers=headers or None)
 
     def denied(request: Request, exc: Denied) -> Response:
-        lang = request_language(request)
-        titles = {401: "problem.hackathon.unauthorized", 403: "problem.hackathon.forbidden"}
-        headers = {"WWW-Authenticate": 'Bearer realm="stadtstimme"'} if exc.status == 401 else None
-        return problem(exc.status, exc.slug, text(titles[exc.status], lang), headers=headers)
+        return refusal_response(exc, request_language(request))
 
-    async def staff(request: Request, *, write: bool = True) -> Account:
-        async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
-        if account is None:
+    def participant_token(request: Request) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "participant" or not token.strip():
             raise Denied(401, "unauthorized")
-        if write and account is not TOKEN_ADMIN and "authorization" not in request.headers:
-            if not same_origin(request.headers, request.url.scheme, request.url.netloc):
-                raise Denied(403, "cross-site")
-        return account
-
-    def admin(account: Account) -> None:
-        if account.role != "administrator":
-            raise Denied(403, "forbidden")
-
-    async def administrator(request: Request) -> Account:
-        """The calling staff account (as ``staff``), refused unless it is an administrator."""
-        account = await staff(request)
-        admin(account)
-        return account
+        return token.strip()[:200]
 
     async def participant(request: Request, hackathon_id: str) -> asyncpg.Record:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "participant" or not token:
-            raise Denied(401, "unauthorized")
+        """The signed-in participant: a personal token that still signs in (refused 401 once expired)."""
+        token = participant_token(request)
         async with pool.acquire() as conn:
-            person = await store.person_by_token(conn, hackathon_id, token.strip())
+            person = await signed_in(conn, await states.get(conn, hackathon_id[:64]), token, settings)
         if person is None:
             raise Denied(401, "unauthorized")
         return person
@@ -311,23 +310,27 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         status_code=202,
         responses=responses({202: (RegisterAnswer, "A mail is on its way (or went out minutes ago)")},
                             {404: "Unknown hackathon", 409: "Registration is not open in this phase",
-                             422: "Invalid field, or no consent"}),
+                             422: "Invalid field, or no consent",
+                             429: "Too many registrations and lost-link requests from this client (Retry-After)"}),
     )  # fmt: skip
     async def register(hackathon_id: str, body: RegisterBody, request: Request) -> Response:
         """Register, step one of two (double opt-in): mails a link to the address. For a new address the link
         confirms the registration (within 48 hours; confirm with its token); an address that is registered already
-        gets a fresh personal link instead (the old one stops working). The answer is the same either way, and no
-        token is in it. At most one mail per address every five minutes."""
+        (however spelt: case, "+tag", Gmail's dots) gets a single-use sign-in link instead, valid 48 hours, and its
+        personal token keeps working until that link is confirmed. The answer is the same either way, and no token
+        is in it. At most one mail per address every five minutes, and a few requests per client every ten."""
 
         async def handler() -> Response:
+            key = admit_signup(signups, request.client.host if request.client else None)
             async with pool.acquire() as conn:
                 state = await store.state(conn, hackathon_id)
                 if state.created is None:
                     raise Refused("unknown", 404)
+                signups.charge(key)
                 letter = await ask_to_confirm(conn, state, body.name, body.email)
             lang = request_language(request)
             if letter is not None:
-                send(settings, body.email, letter, state.id, state.info.title, lang)
+                send(settings, letter, state.id, state.info.title, lang)
             return _json({"message": text("hackathon.page.check_mail.body", lang)}, 202)
 
         return await guarded(request, handler)
@@ -336,17 +339,41 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         "/{hackathon_id}/participants/confirm",
         status_code=201,
         responses=responses({201: (ParticipantAnswer, "Registered now"),
-                             200: (ParticipantAnswer, "Registered already (the token was confirmed before)")},
-                            {404: "Unknown token", 409: "Registration has closed since",
-                             410: "The confirmation time (48 hours) ran out: register again", 422: "No token"}),
+                             200: (ParticipantAnswer, "Signed in: a sign-in link, or a token confirmed before")},
+                            {401: "A personal token that expired, or the hackathon is over", 404: "Unknown token",
+                             409: "Registration has closed since",
+                             410: "The link's time (48 hours) ran out: register again, or ask for a new link",
+                             422: "No token"}),
     )  # fmt: skip
     async def confirm_registration(hackathon_id: str, body: ConfirmBody, request: Request) -> Response:
         """Register, step two: the token from the mailed link registers the person (once; again it only answers
-        200) and is from then on their personal token."""
+        200) and is from then on their personal token. The token of a mailed sign-in link (a registered address)
+        becomes the personal token instead (200; the previous one stops working)."""
 
         async def handler() -> Response:
-            pid, new = await confirm(pool, await producer(), settings, hackathon_id, body.token)
-            return _json({"participant_id": str(pid), "token": body.token}, 201 if new else 200)
+            signed = await confirm(pool, await producer(), settings, hackathon_id, body.token)
+            answer = {"participant_id": str(signed.participant_id), "token": body.token,
+                      "valid_until": signed.valid_until.isoformat()}  # fmt: skip
+            return _json(answer, 201 if signed.registered else 200)
+
+        return await guarded(request, handler)
+
+    @router.delete(
+        "/{hackathon_id}/session",
+        status_code=204,
+        responses=responses({}, {401: "No participant token, or one that is not valid (any more)"}),
+    )
+    async def sign_out_everywhere(hackathon_id: str, request: Request) -> Response:
+        """Sign out (`Authorization: Participant <token>`): the personal token is revoked on the server, so the
+        link and every cookie holding it stop working, also an expired one. A new link comes by mail (the lost-link
+        page, or registering again)."""
+
+        async def handler() -> Response:
+            token = participant_token(request)
+            async with pool.acquire() as conn:
+                if not await sign_out(conn, hackathon_id[:64], token):
+                    raise Denied(401, "unauthorized")
+            return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
         return await guarded(request, handler)
 
@@ -415,7 +442,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("")
     async def create(body: CreateBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             data = body.model_dump(mode="json", exclude={"id"})
             return await run(
                 request, body.id, account.username, simple(HackathonCreatedV1, lambda s: domain.create(s, data))
@@ -426,7 +453,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/phase")
     async def phase(hackathon_id: str, body: PhaseBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             response = await run(
                 request,
                 hackathon_id,
@@ -444,15 +471,22 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/{hackathon_id}/challenges/{challenge_id}")
     async def challenge(hackathon_id: str, challenge_id: Slug, body: ChallengeBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
-            if account.role != "administrator" and body.org_unit not in account.org_units:
-                raise Denied(403, "forbidden")
+            account = await access.require(request, "hackathons.challenge")
             fields = body.model_dump(mode="json")
+
+            def decide(state: HackathonState) -> dict[str, Any]:
+                # Under the hackathon's lock: the challenge as it is (its unit now) and as it will be.
+                known = state.challenges.get(challenge_id)
+                check_units(
+                    account, "hackathons.challenge", known.org_unit if known else None, body.org_unit, hidden=False
+                )
+                return domain.post_challenge(state, challenge_id, fields)
+
             return await run(
                 request,
                 hackathon_id,
                 account.username,
-                simple(ChallengePostedV1, lambda s: domain.post_challenge(s, challenge_id, fields)),
+                simple(ChallengePostedV1, decide),
                 status=200,
                 answer=lambda e: {"challenge_id": e.challenge_id, "revision": e.revision},
             )
@@ -462,7 +496,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/jurors")
     async def invite(hackathon_id: str, body: JurorBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             async with pool.acquire() as conn:
                 if not await conn.fetchval(
                     "SELECT true FROM staff_account WHERE username = $1 AND NOT disabled", body.juror
@@ -480,10 +514,10 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/conflicts")
     async def conflict(hackathon_id: str, body: ConflictBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
+            account = await access.require(request, "hackathons.judge")
             juror = body.juror or account.username
-            if juror != account.username:
-                admin(account)
+            if juror != account.username and not account.may("hackathons.run"):
+                raise forbidden()
             return await run(
                 request,
                 hackathon_id,
@@ -496,7 +530,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/{hackathon_id}/scorecards/{submission_id}")
     async def score(hackathon_id: str, submission_id: uuid.UUID, body: ScoreBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await staff(request)
+            account = await access.require(request, "hackathons.judge")
             return await run(
                 request,
                 hackathon_id,
@@ -515,7 +549,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         hackathon_id: str, submission_id: uuid.UUID, juror: str, body: ExcludeBody, request: Request
     ) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             return await run(
                 request,
                 hackathon_id,
@@ -528,7 +562,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/{hackathon_id}/statements/{submission_id}")
     async def statement(hackathon_id: str, submission_id: uuid.UUID, body: StatementBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             return await run(
                 request,
                 hackathon_id,
@@ -542,7 +576,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.post("/{hackathon_id}/awards")
     async def award(hackathon_id: str, body: AwardBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
 
             async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
                 left = await service.left_cents(conn, state.info.year)
@@ -564,7 +598,7 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
     @router.put("/budgets/{year}")
     async def set_budget(year: int, body: BudgetBody, request: Request) -> Response:
         async def handler() -> Response:
-            account = await administrator(request)
+            account = await access.require(request, "hackathons.run")
             await service.set_budget(pool, await producer(), settings, year, body.amount_cents, account.username)
             return _json({"year": year, "amount_cents": body.amount_cents})
 
@@ -576,13 +610,13 @@ def build_hackathon_router(settings: Settings, pool: asyncpg.Pool, producer: Pro
         not count and why), the prize ledger. Administrators, analysts and the hackathon's jurors."""
 
         async def handler() -> Response:
-            account = await staff(request, write=False)
+            account = await access.require(request, "hackathons.read")
             async with pool.acquire() as conn:
                 state = await store.state(conn, hackathon_id)
                 if state.created is None:
                     raise Refused("unknown", 404)
-                if account.role not in ("administrator", "analyst") and account.username not in state.jurors:
-                    raise Denied(403, "forbidden")
+                if account.units_visible() is not None and account.username not in state.jurors:
+                    raise forbidden()
                 budget, _ = await store.budget(conn, state.info.year)
                 ledger = domain.ledger(state.info.year, budget, await store.awards(conn, state.info.year))
             return _json(jury_view(state, ledger, account))
@@ -721,7 +755,7 @@ def results_view(state: HackathonState, teams: dict[uuid.UUID, str | None]) -> d
 
 def jury_view(state: HackathonState, ledger: domain.Ledger, account: Account) -> dict[str, Any]:
     result = domain.jury_ranking(state)
-    everything = account.role in ("administrator", "analyst")
+    everything = account.units_visible() is None  # administrators, analysts, tokens; jurors see their own
     return {
         "phase": state.phase,
         "jurors": sorted(state.jurors),

@@ -31,7 +31,8 @@ from services.hackathon.api import ChallengeBody, CreateBody, Producer
 from services.hackathon.decisions import simple
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.pages import licence_label, refusal_status, when
-from shared.auth import Account, audit, same_origin, session_account, session_cookie
+from shared.access import StaffAccess, check_units
+from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.hackathon import (
     PHASES,
@@ -46,9 +47,8 @@ from shared.contracts.hackathon import (
     ScorecardSubmittedV1,
 )
 from shared.messages import text
-from shared.orgmodel import split_origin
+from shared.refusal import Refusal, forbidden
 from shared.settings import Settings
-from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
 CONSOLE = "/console"
 PREFIX = f"{CONSOLE}/hackathons"
@@ -68,7 +68,6 @@ REFUSAL_FIELDS: dict[str, dict[str, str]] = {
 # Euro as staff type it: "2.500", "2500", "2.500,00", "2500,5".
 _EURO = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _HERE = Path(__file__).parent
-_TEMPLATES = template_environment(_HERE / "templates", CONSOLE_FRAME)
 
 
 def cents(amount: str) -> int | None:
@@ -259,8 +258,9 @@ def _create_error(loc: tuple[int | str, ...], rows: list[int]) -> tuple[str, str
 
 
 def privileged(account: Account, state: HackathonState) -> bool:
-    """Who sees the ranking so far and the prize ledger: administrators, analysts and the hackathon's jurors."""
-    return account.role in ("administrator", "analyst") or account.username in state.jurors
+    """Who sees the ranking so far and the prize ledger: whoever reads every unit (administrators, analysts) and
+    the hackathon's jurors."""
+    return account.units_visible() is None or account.username in state.jurors
 
 
 def card_status(state: HackathonState, juror: str, submission: uuid.UUID) -> str:
@@ -300,12 +300,12 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
                 "title": c.title,
                 "org_unit": c.org_unit,
                 "revision": c.revision,
-                "edit": account.role == "administrator" or c.org_unit in account.org_units,
+                "edit": account.may_act_on("hackathons.challenge", c.org_unit),
                 "id": c.challenge_id,
             }
             for c in state.challenges.values()
         ],
-        "may_post": account.role == "administrator" or bool(account.org_units),
+        "may_post": account.may("hackathons.challenge"),
         "teams": [{"name": t.name, "members": len(t.members)} for t in state.teams.values()],
         "submissions": [
             {
@@ -321,7 +321,7 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
         ],
         "jurors": sorted(state.jurors),
         "privileged": privileged(account, state),
-        "admin": account.role == "administrator",
+        "admin": account.may("hackathons.run"),
         "juror": account.username in state.jurors,
     }
     if account.username in state.jurors:
@@ -363,40 +363,12 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
     return view
 
 
-def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Producer) -> APIRouter:
-    cookie, secure = session_cookie(settings.public_base_url)
-    tz = ZoneInfo(settings.timezone)
+def build_hackathon_console(
+    settings: Settings, pool: asyncpg.Pool, producer: Producer, access: StaffAccess
+) -> APIRouter:
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
-    headers = {"X-Frame-Options": "DENY"}
-    if secure:
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    # As on the analytics console: signing out may redirect to the identity provider (form-action).
-    form_targets = f" {split_origin(settings.oidc_issuer)[0]}" if settings.oidc_issuer else ""
-
-    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return render_page(
-            _TEMPLATES,
-            template,
-            csp="default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
-            f"form-action 'self'{form_targets}; frame-ancestors 'none'; base-uri 'none'",
-            status=status,
-            headers=headers,
-            t=lambda key, **v: text(key, "de", **v),
-            prefix=CONSOLE,
-            **context,
-        )
-
-    async def current(request: Request) -> Account | None:
-        async with pool.acquire() as conn:
-            return await session_account(conn, request.cookies.get(cookie))
-
-    def from_console(request: Request) -> bool:
-        return same_origin(request.headers, request.url.scheme, request.url.netloc)
-
-    ui = ConsoleUI(CONSOLE, tz, page, current, from_console)
-
-    def denied(account: Account | None, reason: str) -> HTMLResponse:
-        return page("hackathon_console_denied.html", 403, account=account, error=text(reason))
+    ui = ConsoleUI.build(settings, access, _HERE / "templates")
+    page, tz = ui.page, ui.tz
 
     def url(hackathon_id: str, *path: str) -> str:
         return "/".join((PREFIX, quote(hackathon_id, safe=""), *path))
@@ -435,9 +407,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.get("")
     async def listing(request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "hackathons.read")
         async with pool.acquire() as conn:
             states = [await store.state(conn, h) for h in await store.hackathons(conn)]
         known = sorted((s for s in states if s.created is not None), key=lambda s: (-s.info.year, s.info.title))
@@ -465,19 +435,13 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.get("/neu")
     async def new_hackathon(request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
-        if account.role != "administrator":
-            return denied(account, "problem.hackathon.forbidden")
+        account = await ui.require(request, "hackathons.run")
         return new_hackathon_page(account, hackathon_defaults(datetime.now(tz).year + 1))
 
     @router.post("/neu")
     async def create(request: Request) -> Response:
         """Create a hackathon, a draft: the same rules as ``POST /api/v1/hackathons`` of the API."""
-        account = await gate(request, admin=True)
-        if not isinstance(account, Account):
-            return account
+        account = await ui.require(request, "hackathons.run")
         form = await read_form(request, limit=65536)
         values = {f: form.get(f, "")[:10_000] for f in HACKATHON_FIELDS}
         async with pool.acquire() as conn:
@@ -500,31 +464,17 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.get("/{hackathon_id}")
     async def show(hackathon_id: str, request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "hackathons.read")
         return await overview(account, hackathon_id, notice=request.query_params.get("ok"))
-
-    async def gate(request: Request, admin: bool) -> Account | Response:
-        """Who may post a form: from the console's own origin, signed in, an administrator where ``admin``."""
-        account = await current(request)
-        if not from_console(request):
-            return denied(account, "console.error.origin")
-        if account is None:
-            return ui.to_login()
-        if admin and account.role != "administrator":
-            return denied(account, "problem.hackathon.forbidden")
-        return account
 
     async def act(
         request: Request, hackathon_id: str, decide: service.Decide, done: str, *, form: str,
-        values: dict[str, str], admin: bool = True, year_lock: bool = False, audited: dict[str, Any] | None = None,
+        values: dict[str, str], permission: str = "hackathons.run", year_lock: bool = False,
+        audited: dict[str, Any] | None = None,
     ) -> Response:  # fmt: skip
         """Run one staff command from a form of the overview; back to the overview with a notice, or the form
         again with what was typed and the German reason of a refusal, next to its field where it has one."""
-        account = await gate(request, admin)
-        if not isinstance(account, Account):
-            return account
+        account = await ui.require(request, permission)
         try:
             await service.command(
                 pool, await producer(), settings, hackathon_id[:64], account.username, decide, year_lock=year_lock
@@ -545,13 +495,11 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     async def invalid(
         request: Request, hackathon_id: str, form: str, values: dict[str, str], *errors: tuple[str | None, str],
-        admin: bool = True,
+        permission: str = "hackathons.run",
     ) -> Response:  # fmt: skip
         """A form that cannot be a command (empty fields, an amount that is no amount): refused before the domain
-        sees it, shown again with what was typed; the same origin and role checks as ``act``."""
-        account = await gate(request, admin)
-        if not isinstance(account, Account):
-            return account
+        sees it, shown again with what was typed; the same checks as ``act``."""
+        account = await ui.require(request, permission)
         failed = Failed(form, values, tuple((field, text(key)) for field, key in errors))
         return await overview(account, hackathon_id, 422, failed)
 
@@ -647,9 +595,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         if amount is None or amount > 100_000_000:
             return await invalid(request, hackathon_id, "budget", values,
                                  ("budget-amount", "hackathon.console.error.budget"))  # fmt: skip
-        account = await gate(request, admin=True)
-        if not isinstance(account, Account):
-            return account
+        account = await ui.require(request, "hackathons.run")
         loaded = await load(hackathon_id)
         if loaded is None:
             return ui.not_found(account)
@@ -682,25 +628,26 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         if not why:
             errors.append(("conflict-reason", "hackathon.console.error.conflict_reason"))
         if errors or team is None:
-            return await invalid(request, hackathon_id, "conflict", values, *errors, admin=False)
-        account = await current(request)
-        juror, chosen = account.username if account else "", team
+            return await invalid(request, hackathon_id, "conflict", values, *errors, permission="hackathons.judge")
+        account = await ui.require(request, "hackathons.judge")
+        juror, chosen = account.username, team
         decide = simple(ConflictDeclaredV1, lambda s: domain.declare_conflict(s, juror, chosen, why))
-        return await act(request, hackathon_id, decide, "conflict", form="conflict", values=values, admin=False,
-                         audited={"team": str(chosen)})  # fmt: skip
+        return await act(request, hackathon_id, decide, "conflict", form="conflict", values=values,
+                         permission="hackathons.judge", audited={"team": str(chosen)})  # fmt: skip
 
     # ---- Challenges (unit staff for their units, administrators for any) ----
 
     async def units_for(account: Account) -> list[dict[str, str]]:
+        """The units the account may post challenges for."""
+        visible = account.units_visible()
         async with pool.acquire() as conn:
             found = await conn.fetch(
                 "SELECT id, name FROM org_unit WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY name",
-                None if account.role == "administrator" else list(account.org_units),
+                None if visible is None else sorted(visible),
             )
-        return [{"id": r["id"], "name": r["name"]} for r in found]
-
-    def may_post(account: Account, org_unit: str) -> bool:
-        return account.role == "administrator" or org_unit in account.org_units
+        return [
+            {"id": r["id"], "name": r["name"]} for r in found if account.may_act_on("hackathons.challenge", r["id"])
+        ]
 
     async def challenge_page(
         account: Account, hackathon_id: str, challenge_id: str | None, status: int = 200,
@@ -713,11 +660,11 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         known = state.challenges.get(challenge_id) if challenge_id else None
         if challenge_id and known is None:
             return ui.not_found(account)
-        if known is not None and not may_post(account, known.org_unit):
-            return denied(account, "hackathon.console.error.not_your_unit")
+        if known is not None:
+            check_units(account, "hackathons.challenge", known.org_unit, hidden=False)
         units = await units_for(account)
         if not units:
-            return denied(account, "hackathon.console.error.no_unit")
+            raise forbidden("hackathon.console.error.no_unit")
         if values is None:
             values = {f: "" for f in CHALLENGE_FIELDS} | {"org_unit": units[0]["id"]}
             if known is not None:
@@ -751,24 +698,18 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.get("/{hackathon_id}/challenges/neu")
     async def new_challenge(hackathon_id: str, request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "hackathons.challenge")
         return await challenge_page(account, hackathon_id, None)
 
     @router.get("/{hackathon_id}/challenges/{challenge_id}")
     async def edit_challenge(hackathon_id: str, challenge_id: str, request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "hackathons.challenge")
         return await challenge_page(account, hackathon_id, challenge_id[:64])
 
     @router.post("/{hackathon_id}/challenges/{challenge_id}")
     async def post_challenge(hackathon_id: str, challenge_id: str, request: Request) -> Response:
         """Post a new challenge (``neu``) or revise one; the same rules as ``PUT …/challenges/{id}`` of the API."""
-        account = await gate(request, admin=False)
-        if not isinstance(account, Account):
-            return account
+        account = await ui.require(request, "hackathons.challenge")
         form = await read_form(request, limit=65536)
         values = {f: form.get(f, "")[:10_000] for f in CHALLENGE_FIELDS}
         existing = None if challenge_id == "neu" else challenge_id[:64]
@@ -778,27 +719,27 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
         except ValidationError as exc:
             pages = len(lines(values["evidence_pages"]))
             return await challenge_page(account, hackathon_id, existing, 422, values, challenge_errors(exc, pages))
-        if not may_post(account, fields["org_unit"]):
-            errors = (("challenge-org_unit", text("hackathon.console.error.not_your_unit")),)
-            return await challenge_page(account, hackathon_id, existing, 403, values, errors)
         posted: dict[str, str] = {}
 
         async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
             known = state.challenges.get(existing) if existing else None
             if existing and known is None:
                 raise Refused("unknown_challenge", 404)
-            if known is not None and not may_post(account, known.org_unit):
-                raise Refused("not_your_unit", 403)
+            # Under the hackathon's lock: the challenge as it is (its unit now) and as it will be (the unit chosen).
+            check_units(
+                account, "hackathons.challenge", known.org_unit if known else None, fields["org_unit"], hidden=False
+            )
             posted["id"] = existing or slug(fields["title"], state.challenges, "challenge")
             return ChallengePostedV1, domain.post_challenge(state, posted["id"], fields)
 
         try:
             await service.command(pool, await producer(), settings, hackathon_id[:64], account.username, decide)
-        except Refused as exc:
-            if exc.code in ("unknown", "unknown_challenge"):
+        except Refusal as exc:
+            if exc.status == 404:
                 return ui.not_found(account)
-            return await challenge_page(account, hackathon_id, existing, refusal_status(exc), values,
-                                        ((None, reason(exc)),))  # fmt: skip
+            field = "challenge-org_unit" if exc.field == "org_unit" else None
+            return await challenge_page(account, hackathon_id, existing, exc.status, values,
+                                        ((field, exc.reason()),))  # fmt: skip
         except (KafkaError, TimeoutError):
             return await challenge_page(account, hackathon_id, existing, 503, values,
                                         ((None, text("hackathon.console.error.unavailable")),))  # fmt: skip
@@ -818,7 +759,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             return ui.not_found(account)
         state, _ = loaded
         if account.username not in state.jurors:
-            return denied(account, "hackathon.console.error.not_a_juror")
+            raise forbidden("hackathon.console.error.not_a_juror")
         try:
             found = state.submissions.get(uuid.UUID(submission))
         except ValueError:
@@ -853,16 +794,12 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
 
     @router.get("/{hackathon_id}/bewertung/{submission_id}")
     async def scorecard(hackathon_id: str, submission_id: str, request: Request) -> Response:
-        account = await current(request)
-        if account is None:
-            return ui.to_login()
+        account = await ui.require(request, "hackathons.judge")
         return await scorecard_page(account, hackathon_id, submission_id)
 
     @router.post("/{hackathon_id}/bewertung/{submission_id}")
     async def score(hackathon_id: str, submission_id: str, request: Request) -> Response:
-        account = await gate(request, admin=False)
-        if not isinstance(account, Account):
-            return account
+        account = await ui.require(request, "hackathons.judge")
         juror = account.username
         form = await read_form(request)
         comment = form.pop("comment", "").strip()[:2000] or None
@@ -882,7 +819,7 @@ def build_hackathon_console(settings: Settings, pool: asyncpg.Pool, producer: Pr
             if exc.code in ("unknown", "unknown_submission"):
                 return ui.not_found(account)
             if exc.code == "not_a_juror":
-                return denied(account, "hackathon.console.error.not_a_juror")
+                raise forbidden("hackathon.console.error.not_a_juror") from exc
             typed = {**{k: str(v) for k, v in scores.items()}, "comment": comment or ""}
             return await scorecard_page(account, hackathon_id, submission_id, refusal_status(exc), reason(exc), typed)
         except (KafkaError, TimeoutError):

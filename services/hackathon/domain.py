@@ -14,16 +14,21 @@ save a submission          Hackathon läuft, before the planned start of "Einrei
 invite jurors, conflicts   any phase before Ergebnisse veröffentlicht
 score, exclude, statement  Jurierung
 award prizes               Jurierung (never beyond what is left of the year's budget)
-community vote             Einreichung geschlossen, Jurierung (if the hackathon has one; not for one's own team)
+community vote             Einreichung geschlossen, Jurierung (if the hackathon has one; never for a team the voter
+                           is or ever was in, and such a vote does not count either)
 erase a participant        always
+sign in                    a personal token for ``link_days`` from its issue, never once the hackathon is archived
+                           or past its planned archive date
 =========================  ===========================================================================
+
+One person takes part once: ``canonical_email`` decides when two addresses are the same person's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -51,19 +56,29 @@ from shared.contracts.hackathon import (
     TeamLeftV1,
     VoteCastV1,
 )
+from shared.messages import text
+from shared.refusal import Refusal
 
 BEFORE_RESULTS = PHASES[: PHASES.index("ergebnisse_veroeffentlicht")]
 TEAM_PHASES: tuple[Phase, ...] = ("anmeldung_offen", "hackathon_laeuft")
 VOTE_PHASES: tuple[Phase, ...] = ("einreichung_geschlossen", "jurierung")
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A command the hackathon refuses: ``code`` names the rule (``hackathon.refused.<code>`` in the message
-    catalogue), ``status`` the HTTP status (409: not now or not any more, 422: not like this, 404: unknown)."""
+    catalogue), ``status`` the HTTP status (409: not now or not any more, 422: not like this, 404: unknown, 401: not
+    signed in, 429: too many requests, then ``retry_after`` seconds)."""
 
-    def __init__(self, code: str, status: int = 409, **values: Any) -> None:
-        super().__init__(code)
-        self.code, self.status, self.values = code, status, values
+    def __init__(self, code: str, status: int = 409, *, retry_after: int | None = None, **values: Any) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        super().__init__(f"hackathon.refused.{code}", status, slug=f"hackathon-{code.replace('_', '-')}",
+                         headers=headers, **values)  # fmt: skip
+        self.code, self.retry_after = code, retry_after
+
+    def reason(self, lang: str = "de") -> str:
+        """The reason, with a phase it names in the reader's language."""
+        values = {k: text(f"hackathon.phase.{v}", lang) if k == "phase" else v for k, v in self.values.items()}
+        return text(self.key, lang, **values)
 
 
 @dataclass
@@ -86,6 +101,7 @@ class HackathonState:
     participants: set[UUID] = field(default_factory=set)
     teams: dict[UUID, Team] = field(default_factory=dict)
     team_of: dict[UUID, UUID] = field(default_factory=dict)  # participant → team
+    ever_in: dict[UUID, set[UUID]] = field(default_factory=dict)  # participant → every team they were ever in
     submissions: dict[UUID, SubmissionSavedV1] = field(default_factory=dict)
     jurors: set[str] = field(default_factory=set)
     conflicts: dict[tuple[str, UUID], str] = field(default_factory=dict)  # (juror, team) → reason
@@ -128,9 +144,11 @@ def apply(state: HackathonState, event: BaseModel) -> bool:
         case TeamCreatedV1():
             state.teams[event.team_id] = Team(event.team_id, event.name, event.publish_name, [event.founder])
             state.team_of[event.founder] = event.team_id
+            state.ever_in.setdefault(event.founder, set()).add(event.team_id)
         case TeamJoinedV1():
             state.teams[event.team_id].members.append(event.participant_id)
             state.team_of[event.participant_id] = event.team_id
+            state.ever_in.setdefault(event.participant_id, set()).add(event.team_id)
         case TeamLeftV1():
             _leave(state, event.participant_id)
         case SubmissionSavedV1():
@@ -345,13 +363,22 @@ def exclude_scorecard(state: HackathonState, juror: str, submission: UUID, reaso
 
 
 def cast_vote(state: HackathonState, participant: UUID, submission: UUID) -> dict[str, Any]:
+    """A vote for another team's submission: never for a team the participant is or ever was in (leaving the team
+    after submitting does not make it someone else's)."""
     if not state.info.community_vote:
         raise Refused("no_vote")
     _phase(state, VOTE_PHASES)
     _participant(state, participant)
-    if _submission(state, submission).team_id == state.team_of.get(participant):
+    if _submission(state, submission).team_id in state.ever_in.get(participant, ()):
         raise Refused("own_team")
     return {"participant_id": participant, "submission_id": submission}
+
+
+def counts_as_vote(state: HackathonState, participant: UUID, submission: UUID) -> bool:
+    """Whether a vote counts: not for a team the voter is or ever was in, whether they joined it before or after
+    voting (a team can be joined after a vote when staff move the phase back)."""
+    found = state.submissions.get(submission)
+    return found is not None and found.team_id not in state.ever_in.get(participant, ())
 
 
 def save_statement(state: HackathonState, submission: UUID, statement: str) -> dict[str, Any]:
@@ -435,6 +462,40 @@ def vote_counts(state: HackathonState) -> dict[UUID, int] | None:
     if state.phase not in ("ergebnisse_veroeffentlicht", "archiv"):
         return None
     counts: dict[UUID, int] = {}
-    for submission in state.votes.values():
-        counts[submission] = counts.get(submission, 0) + 1
+    for participant, submission in state.votes.items():
+        if counts_as_vote(state, participant, submission):
+            counts[submission] = counts.get(submission, 0) + 1
     return counts
+
+
+# ---- Who is who: one person per address, and how long a personal token signs in ----
+
+GMAIL = ("gmail.com", "googlemail.com")
+
+
+def canonical_email(address: str) -> str:
+    """The form of an address that decides whether two addresses are one person's (registration, pending
+    registrations, the mail limit, and so the vote): lower case, without the local part's ``+tag``; at Gmail also
+    without dots, googlemail.com as gmail.com. Mail still goes to the address as typed."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL:
+        local, domain = local.replace(".", ""), GMAIL[0]
+    return f"{local}@{domain}"
+
+
+def archive_date(state: HackathonState) -> datetime | None:
+    """The planned start of "Archiv": the hackathon's end, as far as participants are concerned."""
+    return next((p.starts_at for p in state.info.schedule if p.phase == "archiv"), None)
+
+
+def token_valid_until(state: HackathonState, issued_at: datetime, lifetime: timedelta) -> datetime:
+    """When a personal token issued at ``issued_at`` stops signing in: ``lifetime`` later, or at the planned
+    archive date if that comes first."""
+    end = archive_date(state)
+    return min(issued_at + lifetime, end) if end is not None else issued_at + lifetime
+
+
+def token_signs_in(state: HackathonState, issued_at: datetime, lifetime: timedelta, now: datetime) -> bool:
+    """Whether a personal token still signs in: within its lifetime, and never in an archived hackathon."""
+    return state.phase != "archiv" and now < token_valid_until(state, issued_at, lifetime)

@@ -1,7 +1,8 @@
 """Staff API of the notifier: the delivery log (searchable) and the retry of a dead letter.
 
-Authentication as for the other staff APIs (console session or bearer token). Unit staff see deliveries about
-their units only; only administrators (or the admin token) retry, same-origin with a session.
+Authentication and scoping through ``shared.access``, as for every staff API: ``notifications.read`` reads
+(unit staff: only deliveries whose every notification is about one of their units), ``notifications.retry``
+(administrators) retries; with a session, from our own pages only.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import Annotated, Any
 
 import asyncpg
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.notifier import outbox
-from shared.auth import TOKEN_ADMIN, Account, api_tokens, audit, caller, same_origin, session_cookie
+from shared.access import StaffAccess
+from shared.auth import audit
+from shared.refusal import not_found
 from shared.settings import Settings
 
 PREFIX = "/api/v1/staff/notifications"
@@ -28,17 +31,8 @@ def _json(body: Any, status: int = 200) -> Response:
                     headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
-def build_notifications_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
-    tokens = api_tokens(settings.metrics_token.get_secret_value(), settings.admin_token.get_secret_value())
-    cookie, _ = session_cookie(settings.public_base_url)
+def build_notifications_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["notifications"])
-
-    async def account_of(request: Request) -> Account:
-        async with pool.acquire() as conn:
-            account = await caller(conn, request.headers, request.cookies, tokens, cookie)
-        if account is None:
-            raise HTTPException(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="stadtstimme"'})
-        return account
 
     @router.get("")
     async def log(
@@ -48,8 +42,9 @@ def build_notifications_router(settings: Settings, pool: asyncpg.Pool) -> APIRou
         q: Annotated[str | None, Query(max_length=200, description="Search in subject and route")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> Response:
-        """The delivery log, newest first."""
-        account = await account_of(request)
+        """The delivery log, newest first (``notifications.read``; unit staff: deliveries wholly about their
+        units)."""
+        account = await access.require(request, "notifications.read")
         async with pool.acquire() as conn:
             rows = await outbox.delivery_log(conn, account.units_visible(), status=status, receiver=receiver,
                                              query=q, limit=limit)  # fmt: skip
@@ -57,15 +52,11 @@ def build_notifications_router(settings: Settings, pool: asyncpg.Pool) -> APIRou
 
     @router.post("/{delivery_id}/retry")
     async def retry(delivery_id: uuid.UUID, request: Request) -> Response:
-        """Send a dead letter again (administrators)."""
-        account = await account_of(request)
-        if account.role != "administrator":
-            raise HTTPException(403, "only administrators retry deliveries")
-        if account is not TOKEN_ADMIN and not same_origin(request.headers, request.url.scheme, request.url.netloc):
-            raise HTTPException(403, "cross-site request refused")
+        """Send a dead letter again (``notifications.retry``: administrators)."""
+        account = await access.require(request, "notifications.retry")
         async with pool.acquire() as conn:
             if not await outbox.retry_dead(conn, delivery_id, datetime.now(UTC)):
-                raise HTTPException(404, "no dead letter with this id")
+                raise not_found()
             await audit(conn, account.username, "notification_retry", str(delivery_id))
         return _json({"id": str(delivery_id), "status": "pending"}, 202)
 

@@ -283,14 +283,17 @@ async def delivery_log(
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """The delivery history, newest first: what was sent (or is pending, or was given up) to whom, when, through
-    which route. ``units``: unit staff see deliveries about their units only (None: all)."""
+    which route. ``units``: unit staff see only deliveries whose every notification is about one of their units
+    (a digest that also carries another unit's items, or items of no unit, is not theirs to read); None: all."""
     rows = await conn.fetch(
         """SELECT d.id, d.receiver, d.route, d.subject, d.notifications, d.status, d.attempts, d.last_error,
                   d.created_at, d.sent_at, d.next_attempt_at,
                   array(SELECT DISTINCT n.labels->>'unit' FROM notification n WHERE n.delivery_id = d.id) AS units
            FROM notification_delivery d
-           WHERE ($1::text[] IS NULL OR EXISTS (SELECT 1 FROM notification n WHERE n.delivery_id = d.id
-                                                AND n.labels->>'unit' = ANY($1::text[])))
+           WHERE ($1::text[] IS NULL OR (
+                      EXISTS (SELECT 1 FROM notification n WHERE n.delivery_id = d.id)
+                      AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.delivery_id = d.id
+                                      AND (n.labels->>'unit' IS NULL OR n.labels->>'unit' <> ALL($1::text[])))))
              AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.receiver = $3)
              AND ($4::text IS NULL OR d.subject ILIKE '%' || $4 || '%' OR d.route ILIKE '%' || $4 || '%')
            ORDER BY d.created_at DESC, d.id LIMIT $5""",

@@ -7,11 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 
+from shared.access import create_token
+from shared.auth import TOKEN_SCOPES
 from shared.db import migrate_url
 from shared.kafka import ensure_topics
 from shared.orgmodel import load_org_yaml, store_org_model
@@ -32,15 +35,26 @@ class System:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.http_port}"
 
+    admin_token: str = ""
+
     @property
     def auth(self) -> dict[str, str]:
-        """The metrics (read) token."""
+        """The configured metrics token: reads figures (metrics API, open data), nothing else."""
         return {"Authorization": f"Bearer {self.settings.metrics_token.get_secret_value()}"}
 
     @property
     def admin(self) -> dict[str, str]:
-        """The admin token (may define surveys)."""
-        return {"Authorization": f"Bearer {self.settings.admin_token.get_secret_value()}"}
+        """An API token with every scope a token can have (``stadtstimme tokens create``), made by ``prepare``."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    async def token(self, *scopes: str) -> dict[str, str]:
+        """A new API token with ``scopes``, as the header that presents it."""
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            _, secret = await create_token(conn, f"test-{uuid.uuid4().hex[:8]}", scopes, "tests")
+        finally:
+            await conn.close()
+        return {"Authorization": f"Bearer {secret}"}
 
     async def prepare(self) -> None:
         await migrate_url(self.settings.database_url)
@@ -48,6 +62,7 @@ class System:
         conn = await asyncpg.connect(self.settings.database_url)
         try:
             await store_org_model(conn, load_org_yaml(DEMO)[1])
+            _, self.admin_token = await create_token(conn, "test-admin", TOKEN_SCOPES, "tests")
         finally:
             await conn.close()
 

@@ -153,16 +153,16 @@ async def unit_staff_post_and_revise_a_challenge(browser: Browser, system: Syste
         overview = await bauamt.get(console)
         assert "/challenges/tonnen-termine-fuer-alle" not in overview.text
         page = await bauamt.get(f"{console}/challenges/tonnen-termine-fuer-alle")
-        assert page.status_code == 403 and "nur für Ihre eigene Organisationseinheit" in page.text
+        assert page.status_code == 403 and "gehört nicht zu Ihren Organisationseinheiten" in page.text
         crafted = await bauamt.post(f"{console}/challenges/neu", headers={"Origin": base}, data={
             "org_unit": "abfallwirtschaft", "title": "Fremde Challenge", "problem": "x", "contact": "y",
             "expected_outcome": "z"})  # fmt: skip
         assert crafted.status_code == 403
-        assert "nur für Ihre eigene Organisationseinheit" in crafted.text
+        assert "gehört nicht zu Ihren Organisationseinheiten" in crafted.text
         revised = await bauamt.post(f"{console}/challenges/tonnen-termine-fuer-alle", headers={"Origin": base},
                                     data={"org_unit": "bauamt", "title": "Gekapert", "problem": "x", "contact": "y",
                                           "expected_outcome": "z"})  # fmt: skip
-        assert revised.status_code == 403 and "nur für Ihre eigene Organisationseinheit" in revised.text
+        assert revised.status_code == 403 and "gehört nicht zu Ihren Organisationseinheiten" in revised.text
     finally:
         await bauamt.aclose()
 

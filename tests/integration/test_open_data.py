@@ -58,7 +58,7 @@ async def test_open_data_per_unit_and_month(system: System) -> None:
     finally:
         await conn.close()
     assert [tuple(e) for e in exports] == [
-        ("api-token", f"open-data:{month}..{month}.json"),
-        ("api-token", f"open-data:{month}..{month}.csv"),
+        ("token:configured-metrics-token", f"open-data:{month}..{month}.json"),
+        ("token:configured-metrics-token", f"open-data:{month}..{month}.csv"),
         ("baeder.staff", f"open-data:{month}..{month}.json"),
     ]

@@ -241,9 +241,20 @@ async def test_staff_scoping_and_csrf(system: System) -> None:
         # Only administrators define surveys (targeting reaches any unit's pages), even for the staff's own unit.
         redefined = await own.put(STAFF, json={"definition": definition("Eigene Fassung")}, headers=origin)
         assert redefined.status_code == 403
-        async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth) as reader:
-            assert (await reader.get(f"{STAFF}/results")).status_code == 200  # the metrics token reads
+        # Tokens read what their scopes grant: the metrics token figures only, not citizens' survey answers
+        # (finding 10 of the penetration test); a surveys.read token reads them, and its reads are audited.
+        async with httpx.AsyncClient(base_url=system.base_url, headers=system.auth) as metrics:
+            assert (await metrics.get(f"{STAFF}/results")).status_code == 403
+            assert (await metrics.get("/api/v1/staff/surveys")).status_code == 403
+        async with httpx.AsyncClient(base_url=system.base_url, headers=await system.token("surveys.read")) as reader:
+            assert (await reader.get(f"{STAFF}/results")).status_code == 200
             assert (await reader.post(f"{STAFF}/status", json={"status": "paused"})).status_code == 403
+        conn = await asyncpg.connect(system.settings.database_url)
+        try:
+            reads = await conn.fetch("SELECT actor, detail FROM audit_log WHERE action = 'view_survey_answers'")
+        finally:
+            await conn.close()
+        assert any(r["actor"].startswith("token:test-") for r in reads), reads
         paused = await own.post(f"{STAFF}/status", json={"status": "paused"}, headers=origin)
         assert paused.status_code == 200 and paused.json()["status"] == "paused"
         anonymous = httpx.AsyncClient(base_url=system.base_url)

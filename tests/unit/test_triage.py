@@ -47,10 +47,10 @@ def test_the_workflow_moves_forward_and_back_where_allowed() -> None:
     state, _ = run(state, SetStatus("spam"))
     with pytest.raises(InvalidCommand) as refused:
         run(state, SetStatus("erledigt"))  # spam only goes back to neu
-    assert refused.value.key == "move"
+    assert refused.value.rule == "move"
     with pytest.raises(InvalidCommand) as unknown:
         run(state, SetStatus("archiviert"))
-    assert unknown.value.key == "status"
+    assert unknown.value.rule == "status"
 
 
 def test_a_command_that_changes_nothing_publishes_nothing() -> None:
@@ -64,10 +64,10 @@ def test_tags_are_normalised_and_checked() -> None:
     assert parse_tags("") == ()
     with pytest.raises(InvalidCommand) as bad:
         parse_tags("<script>")
-    assert bad.value.key == "tag"
+    assert bad.value.rule == "tag"
     with pytest.raises(InvalidCommand) as many:
         parse_tags(",".join(f"t{i}" for i in range(11)))
-    assert many.value.key == "too_many_tags"
+    assert many.value.rule == "too_many_tags"
     state, events = run(TriageState(tags=("a1",), sequence=2), SetTags(("z9", "b2")))
     assert isinstance(events[0], CommentTagsChangedV1) and events[0].tags == ("b2", "z9")
     assert state.tags == ("b2", "z9")
@@ -82,13 +82,13 @@ def test_notes_are_redacted_and_limited() -> None:
     for text, key in (("   ", "note_empty"), ("x" * 2001, "note_long")):
         with pytest.raises(InvalidCommand) as refused:
             run(TriageState(), AddNote(text))
-        assert refused.value.key == key
+        assert refused.value.rule == key
 
 
 def test_spam_verdicts_only_on_suspected_comments() -> None:
     with pytest.raises(InvalidCommand) as refused:
         run(TriageState(), Review("confirmed"))
-    assert refused.value.key == "not_suspected"
+    assert refused.value.rule == "not_suspected"
     suspected = TriageState(suspected=True)
     confirmed, _ = run(suspected, Review("confirmed"))
     assert (confirmed.status, confirmed.verdict) == ("spam", "confirmed")

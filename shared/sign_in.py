@@ -1,0 +1,121 @@
+"""Password sign-in that a flood of attempts can neither guess through nor turn against citizens.
+
+* **Per client:** failed sign-ins use up a small quota per client (``shared.abuse.RateLimiter``: a keyed hash of
+  the address, nothing stored); beyond it the answer is 429 at once, without hashing anything.
+* **Per account name:** after ``LOCK_AFTER`` failures in a row a name is locked for a minute, doubling with every
+  further failure up to ``LOCK_MAX`` (a soft lockout, ASVS 2.2.1). Kept in PostgreSQL as the name's SHA-256, for
+  names that exist and names that do not alike (so it reveals nothing), shared by every instance; a success
+  clears it. While locked, no password is checked.
+* **Off the event loop:** argon2id is deliberately slow and memory-hard. It runs in worker threads, at most
+  ``CHECKS_AT_ONCE`` at a time per process; when ``CHECKS_WAITING`` more already wait, a sign-in gets 503 at once
+  instead of queueing. The process that also takes citizens' feedback keeps answering it.
+* **The audit log** names an account only if it exists; anything else typed as a name (often a password pasted
+  into the wrong field) is never written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from shared.abuse import RateLimiter
+from shared.auth import Account, audit, password_account, rehash_if_needed, verify_password
+from shared.refusal import Refusal
+
+LOCK_AFTER = 5
+LOCK_FIRST = timedelta(minutes=1)
+LOCK_MAX = timedelta(minutes=15)
+CHECKS_AT_ONCE = 2
+CHECKS_WAITING = 8
+UNKNOWN_ACTOR = "(unbekannt)"
+
+
+def clean_username(typed: str) -> str | None:
+    """The account name as stored (trimmed, lower case), or None for something no account can be called: empty,
+    over 200 characters, or with control characters (a NUL byte would not even reach the database)."""
+    name = typed.strip().lower()
+    if not name or len(name) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in name):
+        return None
+    return name
+
+
+def lock_for(failures: int) -> timedelta | None:
+    """How long a name is locked after ``failures`` failures in a row: nothing below ``LOCK_AFTER``, then a minute,
+    doubling, at most ``LOCK_MAX``."""
+    if failures < LOCK_AFTER:
+        return None
+    lock: timedelta = LOCK_FIRST * 2 ** (failures - LOCK_AFTER)
+    return min(lock, LOCK_MAX)
+
+
+def _retry_after(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+class SignIn:
+    """One per process (its client quotas and hashing slots are per process; the name locks are shared)."""
+
+    def __init__(self, pool: asyncpg.Pool, per_minute: float = 5.0, burst: float = 10.0) -> None:
+        self.pool = pool
+        self.clients = RateLimiter(per_minute, burst)
+        self._slots = asyncio.Semaphore(CHECKS_AT_ONCE)
+        self._waiting = 0
+
+    async def check(self, typed_name: str, password: str, client: str, method: str = "password") -> Account:
+        """The account, if the password is right; raises ``Refusal``: 401 wrong name or password (the same for
+        both), 429 too many failures from this client or for this name (``Retry-After``), 503 too many sign-ins
+        being checked at once."""
+        client_key = self.clients.key(client)
+        wait = self.clients.retry_after(client_key)
+        if wait:
+            raise Refusal("console.error.sign_in.client", 429, headers=_retry_after(wait))
+        name = clean_username(typed_name)
+        name_hash = hashlib.sha256((name or typed_name).encode(errors="replace")).digest()
+        async with self.pool.acquire() as conn:
+            locked = await conn.fetchval(
+                "SELECT locked_until FROM sign_in_throttle WHERE name_sha256 = $1 AND locked_until > now()", name_hash
+            )
+            if locked is not None:
+                seconds = (locked - datetime.now(UTC)).total_seconds()
+                raise Refusal("console.error.sign_in.locked", 429, headers=_retry_after(seconds),
+                              minutes=max(1, math.ceil(seconds / 60)))  # fmt: skip
+            account, stored = await password_account(conn, name) if name else (None, None)
+        if self._waiting >= CHECKS_WAITING:
+            raise Refusal("console.error.sign_in.busy", 503, headers=_retry_after(5))
+        self._waiting += 1
+        try:
+            async with self._slots:
+                right = await asyncio.to_thread(verify_password, stored, password)
+        finally:
+            self._waiting -= 1
+        async with self.pool.acquire() as conn:
+            if right and account is not None and stored is not None:
+                await conn.execute("DELETE FROM sign_in_throttle WHERE name_sha256 = $1", name_hash)
+                await rehash_if_needed(conn, account, stored, password)
+                return account
+            self.clients.charge(client_key)
+            failures = await conn.fetchval(
+                """INSERT INTO sign_in_throttle (name_sha256, failures, last_failed) VALUES ($1, 1, now())
+                   ON CONFLICT (name_sha256) DO UPDATE SET failures = CASE
+                       WHEN sign_in_throttle.last_failed < now() - $2::interval THEN 1
+                       ELSE sign_in_throttle.failures + 1 END, last_failed = now()
+                   RETURNING failures""",
+                name_hash,
+                LOCK_MAX * 2,
+            )
+            lock = lock_for(failures)
+            if lock is not None:
+                await conn.execute(
+                    "UPDATE sign_in_throttle SET locked_until = now() + $2::interval WHERE name_sha256 = $1",
+                    name_hash,
+                    lock,
+                )
+            await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < now() - $1::interval", LOCK_MAX * 2)
+            actor = account.username if account is not None else UNKNOWN_ACTOR
+            await audit(conn, actor, "login_failed", method=method, failures=failures, locked=lock is not None)
+        raise Refusal("console.error.login", 401)
