@@ -79,6 +79,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Challenges stellen die Mitarbeitenden der Organisationseinheiten.",
         "en": "Challenges are posted by the staff of the organisational units.",
     },
+    "problem.headers_too_large.title": {
+        "de": "Die Kopfzeilen der Anfrage sind zu groß.",
+        "en": "The request's headers are too large.",
+    },
+    "problem.nul.title": {
+        "de": "Die Anfrage enthält ein Nullzeichen (NUL); das ist nicht erlaubt.",
+        "en": "The request contains a NUL character, which is not allowed.",
+    },
     "problem.forbidden.title": {
         "de": "Dafür fehlt Ihnen die Berechtigung.",
         "en": "You are not allowed to do that.",

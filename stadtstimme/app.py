@@ -43,6 +43,7 @@ from shared.console_ui import PREFIX as CONSOLE
 from shared.console_ui import console_renderer, refused_page
 from shared.db import create_pool, migrate
 from shared.kafka import LazyProducer
+from shared.limits import RequestLimits
 from shared.messages import text
 from shared.problems import problem, refusal_response, request_language
 from shared.refusal import Refusal
@@ -67,7 +68,7 @@ class HotPaths:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> HotPaths:
+def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> RequestLimits:
     unknown = set(services) - set(HTTP_SERVICES)
     if unknown:
         raise ValueError(f"unknown services: {', '.join(sorted(unknown))}")
@@ -171,9 +172,9 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
         return problem(exc.status_code, slug, title, headers=getattr(exc, "headers", None))
 
     if ingest is None:
-        return HotPaths(app, {})
+        return RequestLimits(HotPaths(app, {}))
     feedback = FeedbackEndpoint(ingest)
-    return HotPaths(
+    hot = HotPaths(
         app,
         {
             FEEDBACK_PATH: feedback,
@@ -182,3 +183,5 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> H
             SURVEY_RESPONSES_PATH: SurveyResponseEndpoint(ingest),
         },
     )
+    # The citizens' submissions read and limit their own bodies (16 KB) on the hot path.
+    return RequestLimits(hot, streamed=(FEEDBACK_PATH, SURVEY_RESPONSES_PATH))

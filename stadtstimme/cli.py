@@ -30,6 +30,8 @@ app.add_typer(archive_app, name="archive")
 app.add_typer(contracts_app, name="contracts")
 staff_app = typer.Typer(help="Staff accounts of the console.")
 app.add_typer(staff_app, name="staff")
+tokens_app = typer.Typer(help="Scoped API tokens for services and scripts (shown once, stored as a hash).")
+app.add_typer(tokens_app, name="tokens")
 surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
 app.add_typer(surveys_app, name="surveys")
 pageviews_app = typer.Typer(help="Page views from the city's web analytics (for survey exposure estimates).")
@@ -149,13 +151,23 @@ def staff_add(
     name: Annotated[str, typer.Option(help="Display name")] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
     oidc: Annotated[bool, typer.Option(help="No password: signs in only through OpenID Connect")] = False,
+    oidc_subject: Annotated[
+        str,
+        typer.Option(
+            help="The person's subject (sub) at STADTSTIMME_OIDC_ISSUER: bound now instead of at the first sign-in "
+            "with a matching username (implies --oidc)"
+        ),
+    ] = "",
 ) -> None:
     """Create a staff account: local (argon2id-hashed password, at least 12 characters) or, with --oidc, one that
-    signs in only through the city's identity provider."""
+    signs in only through the city's identity provider. It is bound to the provider's identity (issuer, subject)
+    at its first sign-in whose username claim equals NAME, or at once with --oidc-subject; from then on only that
+    identity signs in to it."""
     from shared.auth import AccountError, audit, create_account
+    from shared.oidc import issuer_key
 
     password: str | None
-    if oidc:
+    if oidc or oidc_subject:
         password = None
     elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -163,12 +175,23 @@ def staff_add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
     async def main(settings: Settings) -> None:
+        identity: tuple[str, str] | None = None
+        if oidc_subject:
+            if not settings.oidc_issuer:
+                typer.echo("error: --oidc-subject needs STADTSTIMME_OIDC_ISSUER (whose subject it is)", err=True)
+                raise typer.Exit(2)
+            identity = (issuer_key(settings.oidc_issuer), oidc_subject.strip())
+
         async def work(pool: object) -> None:
             async with pool.acquire() as conn, conn.transaction():  # type: ignore[attr-defined]
-                account = await create_account(conn, username, name, role, unit or [], password)
-                await audit(conn, "cli", "account_created", account.username, role=role, units=list(unit or []))
+                account = await create_account(conn, username, name, role, unit or [], password, identity)
+                kind = "local" if password is not None else "oidc_bound" if identity else "oidc_unbound"
+                await audit(conn, "cli", "account_created", account.username, role=role, units=list(unit or []),
+                            kind=kind)  # fmt: skip
             units = f": {', '.join(account.org_units)}" if account.org_units else ""
-            typer.echo(f"created {account.username} ({account.role}{units})")
+            how = {"local": "", "oidc_bound": ", OpenID Connect, bound to the given subject",
+                   "oidc_unbound": ", OpenID Connect, bound at its first sign-in as this username"}[kind]  # fmt: skip
+            typer.echo(f"created {account.username} ({account.role}{units}{how})")
 
         try:
             await _with_pool(settings, work)
@@ -231,6 +254,112 @@ def _read_surveys(file: Path) -> list[tuple[Any, int]]:
     except (ConfigErrors, UnicodeDecodeError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="A name saying who uses it, e.g. 'open-data-portal'")],
+    scope: Annotated[list[str], typer.Option(help="A permission to grant (repeat); see `tokens scopes`")],
+    days: Annotated[int | None, typer.Option(help="Expires after this many days; default: never", min=1)] = None,
+) -> None:
+    """Create an API token with the given scopes and print it: it is shown this once, and only its SHA-256 is
+    stored. Present it as `Authorization: Bearer <token>`."""
+
+    async def main(settings: Settings) -> None:
+        from datetime import timedelta
+
+        from shared.access import create_token
+        from shared.auth import audit
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn, conn.transaction():
+                valid = timedelta(days=days) if days else None
+                token, secret = await create_token(conn, name, scope, _actor(), valid)
+                await audit(conn, _actor(), "token_created", token.name, scopes=list(token.scopes), days=days)
+            typer.echo(secret)
+            typer.echo(f"created token {token.name!r} ({', '.join(token.scopes)}); it is not shown again", err=True)
+
+        try:
+            await _with_pool(settings, work)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+
+    _run(main)
+
+
+@tokens_app.command("rotate")
+def tokens_rotate(name: Annotated[str, typer.Argument(help="The token's name")]) -> None:
+    """Replace a token's secret (the old one stops working at once) and print the new one."""
+
+    async def main(settings: Settings) -> None:
+        from shared.access import rotate_token
+        from shared.auth import audit
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn, conn.transaction():
+                rotated = await rotate_token(conn, name)
+                if rotated is None:
+                    typer.echo(f"error: no active token {name!r}", err=True)
+                    raise typer.Exit(2)
+                await audit(conn, _actor(), "token_rotated", name)
+            typer.echo(rotated[1])
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(name: Annotated[str, typer.Argument(help="The token's name")]) -> None:
+    """Revoke a token: it stops working at once (it stays listed, as revoked)."""
+
+    async def main(settings: Settings) -> None:
+        from shared.access import revoke_token
+        from shared.auth import audit
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn, conn.transaction():
+                if not await revoke_token(conn, name):
+                    typer.echo(f"error: no active token {name!r}", err=True)
+                    raise typer.Exit(2)
+                await audit(conn, _actor(), "token_revoked", name)
+            typer.echo(f"revoked {name}")
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Every token: name, scopes, who created it when, expiry, revocation and last use (never the secret)."""
+
+    async def main(settings: Settings) -> None:
+        from shared.access import list_tokens
+
+        def when(moment: Any) -> str:
+            return moment.isoformat(timespec="minutes") if moment else "-"
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                for t in await list_tokens(conn):
+                    state = "revoked" if t.revoked_at else "active"
+                    typer.echo(f"{t.name}\t{state}\t{','.join(t.scopes)}\tby {t.created_by} at {when(t.created_at)}"
+                               f"\texpires {when(t.expires_at)}\tlast used {when(t.last_used_at)}")  # fmt: skip
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@tokens_app.command("scopes")
+def tokens_scopes() -> None:
+    """The scopes a token can have: the permissions of the role matrix, and which roles hold each."""
+    from shared.auth import PERMISSIONS, TOKEN_SCOPES
+
+    for scope in TOKEN_SCOPES:
+        typer.echo(f"{scope}\t{', '.join(sorted(PERMISSIONS[scope]))}")
 
 
 def _actor() -> str:

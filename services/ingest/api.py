@@ -21,6 +21,7 @@ from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected
 from services.ingest.pow import InvalidSolution
 from services.ingest.service import IngestService, Refused
 from services.ingest.surveys import InvalidAnswer, SurveyResponseRequest
+from shared.limits import has_nul
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
@@ -162,6 +163,9 @@ class FeedbackEndpoint:
             self.rejected.labels("too_large").inc()
             detail = text("problem.too_large.detail", lang, limit=MAX_BODY_BYTES)
             return _problem(413, "payload-too-large", text("problem.too_large.title", lang), cors, detail=detail)
+        if has_nul(body):  # PostgreSQL's text refuses NUL: never let one reach the topic
+            self.rejected.labels("nul").inc()
+            return _problem(400, "nul-character", text("problem.nul.title", lang), cors)
         try:
             submission = self.model.model_validate_json(body)
         except ValidationError as exc:

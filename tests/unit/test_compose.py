@@ -9,6 +9,7 @@ mount, and the files and services the compose file refers to.
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import re
 import shlex
@@ -300,6 +301,7 @@ def depends_on(svc: dict[str, Any]) -> dict[str, str]:
 class Handle:
     matcher: str | None  # a path pattern; None for the catch-all `handle`
     upstreams: list[str]
+    max_body: str | None = None  # `request_body { max_size … }`
 
 
 @dataclass
@@ -331,6 +333,13 @@ def parse_caddyfile(path: Path) -> Caddyfile:
             stack.pop()
             continue
         words = line.removesuffix("{").split()
+        if not words:  # the global options block
+            stack.append(None)
+            continue
+        if words[0] == "max_size":
+            block = next((h for h in reversed(stack) if h is not None), None)
+            if block is not None:
+                block.max_body = words[1]
         if words[0] == "reverse_proxy":
             targets = [w for w in words[1:] if not w.startswith("/") and w != "*"]
             upstreams += targets
@@ -624,3 +633,40 @@ def test_proxy_environment_covers_caddyfile_placeholders() -> None:
     env = environment(services()[name])
     for var in re.findall(r"\{\$(\w+)\}", caddy.text):  # placeholders without a default
         assert var in env, f"{caddy.path.name} needs {var}, which service {name!r} does not set"
+
+
+def test_services_trust_forwarded_headers_from_the_proxy_only() -> None:
+    """Finding 5 of the penetration test: behind the proxy every citizen had the proxy's address (one rate-limit
+    bucket for all) and the console refused every POST over https (the scheme the proxy forwarded was ignored).
+    Each HTTP service trusts exactly the proxy's fixed address, which lies in the network's fixed subnet."""
+    proxy_address = services()["proxy"]["networks"]["default"]["ipv4_address"]
+    subnet = compose()["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
+    for name in built_services():
+        if run_of(name).http_services:
+            trusted = environment(services()[name]).get(f"{PREFIX}FORWARDED_ALLOW_IPS")
+            assert trusted == proxy_address, f"service {name!r} trusts forwarded headers from {trusted!r}"
+
+
+def _bytes(size: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)(KB|MB)?", size).groups()  # type: ignore[union-attr]
+    return int(number) * {"KB": 1024, "MB": 1024 * 1024, None: 1}[unit]
+
+
+def test_the_proxy_limits_every_body_it_forwards_as_the_services_do() -> None:
+    """Finding 4: request bodies were read whole before any size check, and the proxy set no limit for the console.
+    Every route the proxy forwards sets a body limit no larger than the one the service applies
+    (``shared.limits``), so an oversized body stops at the proxy; and the proxy limits header size."""
+    from shared.limits import HEADER_LIMIT, body_limit
+
+    _, caddy = proxy()
+    for handle in caddy.handles:
+        if not handle.upstreams or handle.matcher is None:
+            continue
+        path = handle.matcher.rstrip("*")
+        assert handle.max_body is not None, f"{caddy.path}: `handle {handle.matcher}` sets no request_body max_size"
+        assert _bytes(handle.max_body) <= body_limit(path.rstrip("/") or "/"), (
+            f"`handle {handle.matcher}` allows {handle.max_body}, more than the service takes"
+        )
+    header = re.search(r"max_header_size\s+(\S+)", caddy.text)
+    assert header and _bytes(header.group(1)) <= HEADER_LIMIT, "the proxy sets no max_header_size within the limit"
