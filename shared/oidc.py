@@ -5,7 +5,8 @@ tokens are exchanged and checked here and never reach it.
 A sign-in starts with a random ``state`` (single use, ten minutes, stored server-side as a hash together with
 the PKCE verifier and the ``nonce``) and a random browser binding in a short-lived ``SameSite=Lax`` cookie (Lax,
 because the provider's redirect back is a cross-site navigation), so a code cannot be injected into another
-person's browser. The ID token's signature (the provider's JWKS), issuer, audience, expiry and nonce are checked.
+person's browser. The ID token's signature (the provider's JWKS), issuer, audience, authorized party (``azp``),
+expiry and nonce are checked.
 
 Accounts: with ``oidc_roles_claim`` set, the role and org units come from that claim at every sign-in
 (``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-unit-<org unit id>``) and the account is
@@ -182,7 +183,19 @@ class Provider:
             raise OidcError("token", f"ID token refused: {exc}") from exc
         if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
             raise OidcError("token", "nonce does not match")
+        check_authorized_party(claims, self.settings.oidc_client_id)
         return claims
+
+
+def check_authorized_party(claims: dict[str, Any], client_id: str) -> None:
+    """OpenID Connect Core 3.1.3.7: a token for several audiences must name the party it was issued to (``azp``),
+    and an ``azp`` must be this client; otherwise the token was obtained by another client of the provider."""
+    audiences = claims.get("aud")
+    azp = claims.get("azp")
+    if azp is None and isinstance(audiences, list) and len(audiences) > 1:
+        raise OidcError("token", f"ID token for {len(audiences)} audiences without azp")
+    if azp is not None and azp != client_id:
+        raise OidcError("token", f"ID token issued to another client (azp {str(azp)[:100]!r})")
 
 
 def roles_from_claim(value: Any) -> tuple[str, tuple[str, ...]] | None:

@@ -67,3 +67,22 @@ async def test_id_token_checks(signed: tuple[Provider, Any]) -> None:
         with pytest.raises(OidcError) as refused:
             await provider.verify(None, bad, nonce, ISSUER)  # type: ignore[arg-type]
         assert refused.value.key == "token"
+
+
+async def test_a_token_issued_to_another_client_is_refused(signed: tuple[Provider, Any]) -> None:
+    """``azp``: the token must have been issued to this client; one for several audiences must say so."""
+    provider, key = signed
+    for fine in (
+        token(key, azp="stadtstimme"),
+        token(key, aud=["stadtstimme"]),
+        token(key, aud=["stadtstimme", "account"], azp="stadtstimme"),  # Keycloak with an audience mapper
+    ):
+        assert (await provider.verify(None, fine, "n-1", ISSUER))["sub"] == "42"  # type: ignore[arg-type]
+    for bad in (
+        token(key, azp="another-client"),  # a token another client of the same realm got for this person
+        token(key, aud=["stadtstimme", "another-client"]),  # several audiences, no azp
+        token(key, aud=["stadtstimme", "another-client"], azp="another-client"),
+    ):
+        with pytest.raises(OidcError) as refused:
+            await provider.verify(None, bad, "n-1", ISSUER)  # type: ignore[arg-type]
+        assert refused.value.key == "token"
