@@ -63,10 +63,10 @@ class RequestLimits:
         headers: list[tuple[bytes, bytes]] = scope["headers"]
         lang = next((pick_language(v.decode("latin-1")) for k, v in headers if k == b"accept-language"), "de")
         if sum(len(k) + len(v) + 4 for k, v in headers) > HEADER_LIMIT:
-            await _refuse(send, 431, "headers-too-large", text("problem.headers_too_large.title", lang))
+            await _refuse(send, scope["path"], 431, "headers-too-large", text("problem.headers_too_large.title", lang))
             return
         if has_nul(scope.get("raw_path") or scope["path"].encode()) or has_nul(scope.get("query_string", b"")):
-            await _refuse(send, 400, "nul-character", text("problem.nul.title", lang))
+            await _refuse(send, scope["path"], 400, "nul-character", text("problem.nul.title", lang))
             return
         if scope["path"] in self.streamed:
             await self.app(scope, receive, send)
@@ -75,7 +75,7 @@ class RequestLimits:
         declared = next((v for k, v in headers if k == b"content-length"), None)
         too_large = text("problem.too_large.title", lang), text("problem.too_large.detail", lang, limit=limit)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _refuse(send, 413, "payload-too-large", *too_large)
+            await _refuse(send, scope["path"], 413, "payload-too-large", *too_large)
             return
         chunks, size, more = [], 0, True
         while more:
@@ -85,13 +85,13 @@ class RequestLimits:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await _refuse(send, 413, "payload-too-large", *too_large)
+                await _refuse(send, scope["path"], 413, "payload-too-large", *too_large)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
         if has_nul(body):
-            await _refuse(send, 400, "nul-character", text("problem.nul.title", lang))
+            await _refuse(send, scope["path"], 400, "nul-character", text("problem.nul.title", lang))
             return
         delivered = False
 
@@ -105,14 +105,18 @@ class RequestLimits:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Send, status: int, slug: str, title: str, detail: str | None = None) -> None:
-    body = problem_body(status, slug, title, detail)
+async def _refuse(send: Send, path: str, status: int, slug: str, title: str, detail: str | None = None) -> None:
+    """An API gets an RFC 9457 problem; a page (a form in a browser) the plain German message."""
+    if path.startswith("/api/"):
+        body, media_type = problem_body(status, slug, title, detail), PROBLEM_JSON
+    else:
+        body, media_type = " ".join(filter(None, (title, detail))).encode(), "text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-type", media_type.encode()),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

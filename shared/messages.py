@@ -55,29 +55,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # Refusals of a permission of the role matrix (shared/auth.py PERMISSIONS), where "not allowed" says too little.
     "permission.comments.triage": {
-        "de": "Ihr Konto darf Kommentare lesen, aber nicht bearbeiten.",
-        "en": "Your account may read comments but not work on them.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Ihr Konto darf Kommentare lesen, aber nicht bearbeiten.",
+        "en": "You are not allowed to do that. Your account may read comments but not work on them.",
     },
     "permission.surveys.status": {
-        "de": "Ihr Konto darf Umfragen ansehen, aber nicht ändern.",
-        "en": "Your account may view surveys but not change them.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Ihr Konto darf Umfragen ansehen, aber nicht ändern.",
+        "en": "You are not allowed to do that. Your account may view surveys but not change them.",
     },
     "permission.surveys.define": {
-        "de": "Umfragen anlegen und ändern dürfen nur Administratorinnen und Administratoren, denn die Auswahl der "
-        "Seiten kann die Seiten aller Organisationseinheiten erreichen.",
-        "en": "Only administrators define surveys: their targeting may reach every unit's pages.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Umfragen anlegen und ändern dürfen nur Administratorinnen und "
+        "Administratoren, denn die Auswahl der Seiten kann die Seiten aller Organisationseinheiten erreichen.",
+        "en": "You are not allowed to do that. Only administrators define surveys: their targeting may reach every "
+        "unit's pages.",
     },
     "permission.notifications.retry": {
-        "de": "Zustellungen erneut senden dürfen nur Administratorinnen und Administratoren.",
-        "en": "Only administrators send deliveries again.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Zustellungen erneut senden dürfen nur Administratorinnen und "
+        "Administratoren.",
+        "en": "You are not allowed to do that. Only administrators send deliveries again.",
     },
     "permission.hackathons.run": {
-        "de": "Den Hackathon leiten dürfen nur Administratorinnen und Administratoren.",
-        "en": "Only administrators run the hackathon.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Den Hackathon leiten dürfen nur Administratorinnen und "
+        "Administratoren.",
+        "en": "You are not allowed to do that. Only administrators run the hackathon.",
     },
     "permission.hackathons.challenge": {
-        "de": "Challenges stellen die Mitarbeitenden der Organisationseinheiten.",
-        "en": "Challenges are posted by the staff of the organisational units.",
+        "de": "Dafür fehlt Ihnen die Berechtigung. Challenges stellen die Mitarbeitenden der Organisationseinheiten.",
+        "en": "You are not allowed to do that. Challenges are posted by the staff of the organisational units.",
     },
     "problem.headers_too_large.title": {
         "de": "Die Kopfzeilen der Anfrage sind zu groß.",
@@ -115,6 +118,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.some_answer": {
         "de": "Bitte beantworten Sie mindestens eine Frage oder schreiben Sie uns einen Kommentar.",
         "en": "Please answer at least one question or write us a comment.",
+    },
+    "problem.reserved_uuid": {
+        "de": "Die Null-UUID und die Max-UUID kennzeichnen keine einzelne Einsendung. Bitte eine zufällige UUID "
+        "(Version 4) senden.",
+        "en": "The nil and the max UUID identify no single submission. Please send a random UUID (version 4).",
     },
     "problem.unknown_survey.title": {
         "de": "Diese Umfrage gibt es nicht oder nicht mehr.",
