@@ -4,15 +4,20 @@ state, plus what the event needs in PostgreSQL in the same transaction (a person
 join code, an erasure).
 
 Registration is a double opt-in: ``ask_to_confirm`` answers alike for a new and a registered address and only
-says which mail to send; the link in that mail (``confirm``) registers the person (``Registration``).
+says which mail to send; the link in that mail (``confirm``) registers the person (``Registration``). A registered
+address gets a sign-in link instead, as from the lost-link page (``resend_link``): their personal link keeps
+working until the new one is opened, so typing someone's address locks nobody out. Personal tokens sign in for
+``hackathon_link_days`` (``signed_in``); signing out revokes them. Both forms count against a per-client quota
+(``signup_limiter``).
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -22,6 +27,7 @@ from pydantic import BaseModel
 from services.hackathon import domain, service, store
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.mail import Letter
+from shared.abuse import RateLimiter
 from shared.contracts.hackathon import (
     ParticipantErasedV1,
     ParticipantRegisteredV1,
@@ -35,13 +41,43 @@ from shared.settings import Settings
 
 CONSENT_VERSION = "2026-1"
 CONFIRM_WITHIN = timedelta(hours=48)  # the "hackathon.mail.confirm.body" says so
+SIGN_IN_WITHIN = timedelta(hours=48)  # a sign-in link's life ("hackathon.mail.registered.body", ".link.body")
 MAIL_INTERVAL = timedelta(minutes=5)  # at most one mail per address and hackathon this often
+SIGNUP_WINDOW_MINUTES = 10  # ``hackathon_signups_per_client`` per client within this many minutes
+
+
+# ---- Per-client limit of the forms that send mail ----
+
+_SIGNUP_LIMITERS: dict[int, RateLimiter] = {}
+
+
+def signup_limiter(settings: Settings) -> RateLimiter:
+    """The limit of registrations and lost-link requests per client: one per process, shared by the API and the
+    pages, so that a client's quota counts both (a keyed hash of the client's address; no address is kept)."""
+    quota = settings.hackathon_signups_per_client
+    if quota not in _SIGNUP_LIMITERS:
+        _SIGNUP_LIMITERS[quota] = RateLimiter(per_minute=quota / SIGNUP_WINDOW_MINUTES, burst=quota)
+    return _SIGNUP_LIMITERS[quota]
+
+
+def admit_signup(limiter: RateLimiter, client: str | None) -> bytes:
+    """The client's key, to ``charge`` once its request is valid; refused (429, ``retry_after``) while its quota is
+    used up."""
+    key = limiter.key(client or "unknown")
+    wait = limiter.retry_after(key)
+    if wait:
+        raise Refused("too_many", 429, retry_after=math.ceil(wait))
+    return key
+
+
+# ---- Registration, sign-in links, personal tokens ----
 
 
 @dataclass
 class Registration:
     """Register a person whose address is confirmed: the event carries a random id only; name, address and their
-    personal sign-in token (as a hash: the one from the confirmation link) go to ``hackathon_person``."""
+    personal sign-in token (as a hash: the one from the confirmation link) go to ``hackathon_person``. One person
+    per address (``domain.canonical_email``)."""
 
     name: str
     email: str
@@ -60,29 +96,50 @@ class Registration:
 async def ask_to_confirm(conn: asyncpg.Connection, state: HackathonState, name: str, email: str) -> Letter | None:
     """Step one of registering: refused only when registration is closed, so the answer is the same for any
     address. A new address is kept as a pending registration (nothing on the topic yet) and gets the confirmation
-    link; a registered one gets a fresh personal link instead (the old one stops working). None: the address had a
-    mail less than ``MAIL_INTERVAL`` ago, and nothing changes."""
+    link; a registered one (however spelt) gets a sign-in link at the address it registered with, and its personal
+    link keeps working until that is opened. None: the address had a mail less than ``MAIL_INTERVAL`` ago, and
+    nothing changes."""
     domain.register(state, uuid.uuid4(), CONSENT_VERSION)
     async with conn.transaction():
         if not await store.mail_due(conn, state.id, email, MAIL_INTERVAL):
             return None
-        renewed = await store.renew_token(conn, state.id, email)
-        if renewed is not None:
-            return Letter("registered", *renewed)
+        person = await store.person_by_email(conn, state.id, email)
+        if person is not None:
+            token = await store.add_sign_in_link(conn, person["participant_id"], SIGN_IN_WITHIN)
+            return Letter("registered", person["email"], token)
         token = await store.add_pending(conn, state.id, name, email, CONSENT_VERSION, CONFIRM_WITHIN)
-        return Letter("confirm", name, token)
+        return Letter("confirm", email, token)
 
 
 async def resend_link(conn: asyncpg.Connection, state: HackathonState, email: str) -> Letter | None:
-    """A new personal link for a registered address (the old one stops working); None for an address that is not
-    registered, or that had a mail less than ``MAIL_INTERVAL`` ago."""
+    """A sign-in link for a registered address, to the address it registered with (the personal link keeps working
+    until the new one is opened); None for an address that is not registered, one that had a mail less than
+    ``MAIL_INTERVAL`` ago, or an archived hackathon (no link signs in there)."""
+    if state.phase == "archiv":
+        return None
     async with conn.transaction():
-        if await store.person_by_email(conn, state.id, email) is None:
+        person = await store.person_by_email(conn, state.id, email)
+        if person is None or not await store.mail_due(conn, state.id, email, MAIL_INTERVAL):
             return None
-        if not await store.mail_due(conn, state.id, email, MAIL_INTERVAL):
-            return None
-        renewed = await store.renew_token(conn, state.id, email)
-        return None if renewed is None else Letter("link", *renewed)
+        token = await store.add_sign_in_link(conn, person["participant_id"], SIGN_IN_WITHIN)
+        return Letter("link", person["email"], token)
+
+
+def link_lifetime(settings: Settings) -> timedelta:
+    return timedelta(days=settings.hackathon_link_days)
+
+
+async def signed_in(
+    conn: asyncpg.Connection, state: HackathonState, token: str, settings: Settings
+) -> asyncpg.Record | None:
+    """The participant whose personal token this is, while it signs in (``domain.token_signs_in``); None for a token
+    that is nobody's (any more: revoked, replaced, erased). Refused (401 ``token_expired``) when it has expired."""
+    person = await store.person_by_token(conn, state.id, token)
+    if person is None:
+        return None
+    if not domain.token_signs_in(state, person["token_issued_at"], link_lifetime(settings), datetime.now(UTC)):
+        raise Refused("token_expired", 401, days=settings.hackathon_link_days)
+    return person
 
 
 @dataclass
@@ -101,32 +158,76 @@ class Confirmation:
                                   self.participant_id)(state, conn)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """Where a mailed link led: the participant, whether it registered them just now, and until when the token (the
+    link's own, from now on the personal token) signs in."""
+
+    participant_id: uuid.UUID
+    registered: bool
+    valid_until: datetime
+
+
+async def open_sign_in_link(
+    conn: asyncpg.Connection, state: HackathonState, token: str, settings: Settings
+) -> asyncpg.Record | None:
+    """The person whose sign-in link this is, the link now their personal token; None if it is no sign-in link.
+    Refused: the link expired (410), or the hackathon is over (401)."""
+    link = await store.sign_in_link(conn, state.id, token)
+    if link is None:
+        return None
+    if link["expired"]:
+        raise Refused("sign_in_link_expired", 410)
+    now = datetime.now(UTC)
+    if not domain.token_signs_in(state, now, link_lifetime(settings), now):
+        raise Refused("token_expired", 401, days=settings.hackathon_link_days)
+    person = await store.use_sign_in_link(conn, state.id, token)
+    if person is None:  # opened twice at once: the other request made it the personal token
+        person = await signed_in(conn, state, token, settings)
+    return person
+
+
 async def confirm(
     pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings, hackathon_id: str, token: str
-) -> tuple[uuid.UUID, bool]:
-    """Follow the link from a registration mail: the participant it signs in, and whether it registered them just
-    now (the first use of a confirmation link; every later use only signs in). Refused: a link that is unknown here
-    (404) or whose confirmation time ran out (410), or registration has closed since."""
+) -> SignedIn:
+    """Follow a link from a mail: a personal token signs in; a sign-in link becomes the personal token (once; the
+    previous one stops); a confirmation link registers (once; every later use only signs in). Refused: a link that
+    is unknown here (404), a confirmation or sign-in link whose time ran out (410), a personal token that expired
+    (401), or registration has closed since."""
+    lifetime = link_lifetime(settings)
     async with pool.acquire() as conn:
-        person = await store.person_by_token(conn, hackathon_id, token)
-        waiting = None if person is not None else await store.pending(conn, hackathon_id, token)
-    if person is not None:
-        return person["participant_id"], False
+        state = await store.state(conn, hackathon_id)
+        person = await signed_in(conn, state, token, settings)
+        if person is None:
+            person = await open_sign_in_link(conn, state, token, settings)
+        if person is not None:
+            until = domain.token_valid_until(state, person["token_issued_at"], lifetime)
+            return SignedIn(person["participant_id"], False, until)
+        waiting = await store.pending(conn, hackathon_id, token)
     if waiting is None:
         raise Refused("unknown_link", 404)
     if waiting["expired"]:
         raise Refused("link_expired", 410)
     confirmation = Confirmation(token)
+    refusal: Refused | None = None
     try:
         await service.command(pool, producer, settings, hackathon_id, f"participant:{confirmation.participant_id}",
                               confirmation)  # fmt: skip
-    except Refused:
-        async with pool.acquire() as conn:  # the link opened twice at once: the other request registered them
-            person = await store.person_by_token(conn, hackathon_id, token)
-        if person is None:
-            raise
-        return person["participant_id"], False
-    return confirmation.participant_id, True
+    except Refused as exc:
+        refusal = exc
+    async with pool.acquire() as conn:
+        person = await store.person_by_token(conn, hackathon_id, token)
+    if person is None:
+        raise refusal or Refused("unknown_link", 404)
+    # Registered, even if refused: then the link was opened twice at once, and the other request registered them.
+    until = domain.token_valid_until(state, person["token_issued_at"], lifetime)
+    return SignedIn(person["participant_id"], refusal is None, until)
+
+
+async def sign_out(conn: asyncpg.Connection, hackathon_id: str, token: str) -> bool:
+    """Revoke a personal token on the server: the link and every cookie holding it stop working; a new link comes
+    through the lost-link page. Whether the token was anybody's."""
+    return await store.revoke_token(conn, hackathon_id, token)
 
 
 @dataclass

@@ -1,6 +1,10 @@
 """The hackathon's mails to one address, sent straight over SMTP: the link that confirms a registration (double
-opt-in), a fresh personal link for an address that is registered already, and a new personal link from the
-lost-link page.
+opt-in), a sign-in link for an address that is registered already, and a sign-in link from the lost-link page.
+
+Nothing anybody typed into a form goes into a mail: the forms can be filled in with anyone's address, so a typed
+name (or any other text) would turn the city's mail into a relay for someone else's message. The mails greet
+neutrally and carry the hackathon's title (staff's), the link and fixed texts only; a sign-in link goes to the address
+the person registered with, not to the spelling typed into the form.
 
 The address never goes onto a topic, so these mails do not go through the notifier's event routing; they use the
 same SMTP settings (``STADTSTIMME_SMTP_*``; under ``make run`` the local mail catcher). Registering needs them: the
@@ -30,12 +34,12 @@ _SENDING: set[asyncio.Task[None]] = set()  # kept until done (the loop holds tas
 
 @dataclass(frozen=True)
 class Letter:
-    """What to mail: ``kind`` names its texts (``hackathon.mail.<kind>.subject`` and ``.body``): ``confirm`` (a new
-    address; the link confirms the registration), ``registered`` (the address takes part already; a fresh personal
-    link) or ``link`` (the lost-link page). ``token`` is the link's secret."""
+    """What to mail where: ``kind`` names its texts (``hackathon.mail.<kind>.subject`` and ``.body``): ``confirm`` (a
+    new address; the link confirms the registration), ``registered`` (the address takes part already; a sign-in
+    link) or ``link`` (the lost-link page; a sign-in link). ``to``: the address, ``token`` the link's secret."""
 
     kind: Literal["confirm", "registered", "link"]
-    name: str
+    to: str
     token: str
 
 
@@ -44,20 +48,19 @@ def personal_link(settings: Settings, hackathon_id: str, token: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/hackathons/{quote(hackathon_id, safe='')}/zugang/{token}"
 
 
-def letter_message(sender: str, to: str, letter: Letter, title: str, link: str, lang: str = "de") -> EmailMessage:
+def letter_message(sender: str, letter: Letter, title: str, link: str, days: int, lang: str = "de") -> EmailMessage:
+    """The mail: fixed texts with the hackathon's title, the link and how many days a personal link lasts."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = to
+    message["To"] = letter.to
     message["Subject"] = text(f"hackathon.mail.{letter.kind}.subject", lang, title=title)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="stadtstimme")
-    message.set_content(text(f"hackathon.mail.{letter.kind}.body", lang, name=letter.name, title=title, link=link))
+    message.set_content(text(f"hackathon.mail.{letter.kind}.body", lang, title=title, link=link, days=days))
     return message
 
 
-async def send_now(
-    settings: Settings, to: str, letter: Letter, hackathon_id: str, title: str, lang: str = "de"
-) -> None:
+async def send_now(settings: Settings, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
     """Send one letter; never raises (what the participant did stands without the mail)."""
     smtp = smtp_settings(settings)
     if smtp is None:
@@ -66,9 +69,9 @@ async def send_now(
     link = personal_link(settings, hackathon_id, letter.token)
     try:
         await aiosmtplib.send(
-            letter_message(smtp.sender, to, letter, title, link, lang),
+            letter_message(smtp.sender, letter, title, link, settings.hackathon_link_days, lang),
             sender=parseaddr(smtp.sender)[1],
-            recipients=[to],
+            recipients=[letter.to],
             hostname=smtp.host,
             port=smtp.port,
             username=smtp.username,
@@ -80,9 +83,9 @@ async def send_now(
         log.warning("hackathon mail (%s) to a participant failed: %s", letter.kind, type(exc).__name__)
 
 
-def send(settings: Settings, to: str, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
+def send(settings: Settings, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
     """Send a letter in the background: the answer to the form does not wait for the mail server (and so takes
     as long for a registered address as for a new one)."""
-    task = asyncio.get_running_loop().create_task(send_now(settings, to, letter, hackathon_id, title, lang))
+    task = asyncio.get_running_loop().create_task(send_now(settings, letter, hackathon_id, title, lang))
     _SENDING.add(task)
     task.add_done_callback(_SENDING.discard)

@@ -6,15 +6,17 @@ the JSON API (``api``); a refused or invalid form comes back with what was typed
 
 The only cookie is the participant's personal token, one per hackathon (its id in the name), so one browser can
 take part in several: HttpOnly, SameSite=Lax, over https Secure and ``__Host-`` prefixed; strictly necessary for
-the signed-in area (TDDDG §25(2)), so no consent banner. Every POST must come from our own origin (CSRF protection
-without tokens, as in the console).
+the signed-in area (TDDDG §25(2)), so no consent banner. It lasts as long as the token signs in
+(``hackathon_link_days``); signing out revokes the token on the server, not only the cookie. Every POST must come
+from our own origin (CSRF protection without tokens, as in the console); the forms that send mail count against a
+per-client quota (429 with Retry-After beyond it).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,14 +43,20 @@ from services.hackathon.api import (
     public_view,
 )
 from services.hackathon.decisions import (
+    SignedIn,
+    admit_signup,
     ask_to_confirm,
     confirm,
     erase,
     join,
     leave,
+    link_lifetime,
     new_team,
     own_data,
     resend_link,
+    sign_out,
+    signed_in,
+    signup_limiter,
     submission_for,
     vote,
 )
@@ -66,7 +74,6 @@ from shared.settings import Settings
 from shared.templates import render_page, template_environment
 
 PREFIX = "/hackathons"
-COOKIE_MAX_AGE = 90 * 24 * 3600
 CSP = "default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 # Success notices after a redirect (``?ok=…``): on the participant area, and on the public page after leaving.
 AREA_NOTICES = ("angemeldet", "team", "beigetreten", "verlassen", "einreichung", "stimme")
@@ -190,12 +197,13 @@ def _shown_code(code: str | None) -> str | None:
     return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code
 
 
-def vote_choices(state: HackathonState, own_team: uuid.UUID | None) -> list[dict[str, Any]]:
-    """The other teams' submissions, oldest first; team names only where the team agreed to publish them."""
+def vote_choices(state: HackathonState, own_teams: Collection[uuid.UUID]) -> list[dict[str, Any]]:
+    """The submissions of teams the participant was never in (``own_teams``: every team they were in), oldest
+    first; team names only where the team agreed to publish them."""
     titles = {c.challenge_id: c.title for c in state.challenges.values()}
     choices = []
     for s in sorted(state.submissions.values(), key=lambda s: s.sequence):
-        if s.team_id == own_team:
+        if s.team_id in own_teams:
             continue
         team = state.teams.get(s.team_id)
         choices.append({"id": str(s.submission_id), "title": s.title, "team": team.name if team and team.publish_name
@@ -221,6 +229,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
     states = store.States()  # the pages' folded hackathons, kept up to date per request
+    signups = signup_limiter(settings)  # shared with the API: a client's quota counts both
     headers = {"X-Frame-Options": "DENY"}
     if secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
@@ -238,9 +247,23 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             **context,
         )
 
-    def message(request: Request, status: int, name: str, link: tuple[str, str] | None = None) -> HTMLResponse:
-        """A page that only says something: ``hackathon.page.<name>.title`` and ``.body``."""
-        return page(request, "hackathon_message.html", status, name=name, link=link)
+    def message(
+        request: Request, status: int, name: str, link: tuple[str, str] | None = None, **values: Any
+    ) -> HTMLResponse:
+        """A page that only says something: ``hackathon.page.<name>.title`` and ``.body`` (with ``values``)."""
+        return page(request, "hackathon_message.html", status, name=name, link=link, values=values)
+
+    def too_many(request: Request, exc: Refused) -> HTMLResponse:
+        """The per-client quota of the forms that send mail is used up: 429, and when to try again."""
+        response = message(request, 429, "too_many")
+        response.headers["Retry-After"] = str(exc.retry_after or 60)
+        return response
+
+    def expired(request: Request, hackathon_id: str) -> Response:
+        """A personal token that no longer signs in: say so, lead to a new link, and drop the cookie."""
+        lost = (url(hackathon_id, "link"), "hackathon.page.resend.title")
+        return sign_out_here(message(request, 401, "token_expired", lost, days=settings.hackathon_link_days),
+                             hackathon_id)  # fmt: skip
 
     def not_found(request: Request) -> HTMLResponse:
         return message(request, 404, "not_found")
@@ -259,12 +282,15 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     def cookie(hackathon_id: str) -> str:
         return participant_cookie(settings.public_base_url, hackathon_id)[0]
 
-    def sign_in(response: Response, hackathon_id: str, token: str) -> Response:
-        response.set_cookie(cookie(hackathon_id), token, max_age=COOKIE_MAX_AGE, path="/", secure=secure,
-                            httponly=True, samesite="lax")  # fmt: skip
+    def sign_in(response: Response, hackathon_id: str, token: str, signed: SignedIn) -> Response:
+        """The cookie lives as long as the token signs in."""
+        max_age = max(0, int((signed.valid_until - datetime.now(UTC)).total_seconds()))
+        response.set_cookie(cookie(hackathon_id), token, max_age=max_age, path="/", secure=secure, httponly=True,
+                            samesite="lax")  # fmt: skip
         return response
 
-    def sign_out(response: Response, hackathon_id: str) -> Response:
+    def sign_out_here(response: Response, hackathon_id: str) -> Response:
+        """Drop the cookie (the token itself is revoked by ``sign_out``)."""
         response.delete_cookie(cookie(hackathon_id), path="/", secure=secure, httponly=True, samesite="lax")
         return response
 
@@ -273,9 +299,12 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         state = await states.get(conn, hackathon_id[:64])
         return None if state.created is None or state.phase == "entwurf" else state
 
-    async def signed_in(conn: asyncpg.Connection, request: Request, hackathon_id: str) -> asyncpg.Record | None:
-        token = request.cookies.get(cookie(hackathon_id))
-        return await store.person_by_token(conn, hackathon_id, token[:200]) if token else None
+    async def signed_in_here(
+        conn: asyncpg.Connection, request: Request, state: HackathonState
+    ) -> asyncpg.Record | None:
+        """The participant this browser's cookie signs in; None without one. Refused once it expired."""
+        token = request.cookies.get(cookie(state.id))
+        return await signed_in(conn, state, token[:200], settings) if token else None
 
     async def command(hackathon_id: str, actor: str, decide: service.Decide) -> BaseModel:
         return await service.command(pool, await producer(), settings, hackathon_id, actor, decide)
@@ -327,6 +356,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             phase=state.phase,
             registration_open=state.phase in TEAM_PHASES,
             values=values or {"name": "", "email": "", "consent": False},
+            link_days=settings.hackathon_link_days,
             errors=errors,
             field_errors={e["field"]: e["message"] for e in errors if e["field"]},
         )
@@ -337,8 +367,11 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             state = await published(conn, hackathon_id)
             if state is None:
                 return not_found(request)
-            if await signed_in(conn, request, state.id) is not None:
-                return see_other(url(state.id, "mitmachen"))
+            try:
+                if await signed_in_here(conn, request, state) is not None:
+                    return see_other(url(state.id, "mitmachen"))
+            except Refused:  # an expired cookie: the form is what they need
+                pass
         return registration(request, state)
 
     @router.post("/{hackathon_id}/anmeldung")
@@ -349,6 +382,10 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             state = await published(conn, hackathon_id)
         if state is None:
             return not_found(request)
+        try:
+            key = admit_signup(signups, request.client.host if request.client else None)
+        except Refused as exc:
+            return too_many(request, exc)
         lang = language(request)
         form = await read_form(request)
         values: dict[str, Any] = {"name": form.get("name", "").strip(), "email": form.get("email", "").strip(),
@@ -356,13 +393,14 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         _, errors = validated(RegisterBody, values, "register", "", lang)
         if errors:
             return registration(request, state, 422, values, errors)
+        signups.charge(key)
         async with pool.acquire() as conn:
             try:
                 letter = await ask_to_confirm(conn, state, values["name"], values["email"])
             except Refused as exc:
                 return registration(request, state, refusal_status(exc), values, [refusal(exc, "", lang)])
         if letter is not None:
-            send(settings, values["email"], letter, state.id, state.info.title, lang)
+            send(settings, letter, state.id, state.info.title, lang)
         return see_other(url(state.id, "anmeldung", "gesendet"))
 
     @router.get("/{hackathon_id}/anmeldung/gesendet")
@@ -385,14 +423,18 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
 
     @router.post("/{hackathon_id}/link")
     async def lost_link(hackathon_id: str, request: Request) -> Response:
-        """Send a new personal link to a registered address. The answer is the same whether the address is
-        registered or not (it reveals nothing); the old link stops working."""
+        """Send a sign-in link to a registered address. The answer is the same whether the address is registered or
+        not (it reveals nothing); the current personal link keeps working until the new one is opened."""
         if not same_origin(request.headers, request.url.scheme, request.url.netloc):
             return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
             if state is None:
                 return not_found(request)
+            try:
+                key = admit_signup(signups, request.client.host if request.client else None)
+            except Refused as exc:
+                return too_many(request, exc)
             lang = language(request)
             email = (await read_form(request)).get("email", "").strip()[:254]
             if not re.fullmatch(EMAIL, email):
@@ -400,31 +442,38 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
                 invalid = {"link-email": error["message"]}
                 return page(request, "hackathon_link.html", 422, title=state.info.title, url=url(state.id),
                             values={"email": email}, errors=[error], field_errors=invalid)  # fmt: skip
+            signups.charge(key)
             letter = await resend_link(conn, state, email)
         if letter is not None:
-            send(settings, email, letter, state.id, state.info.title, lang)
+            send(settings, letter, state.id, state.info.title, lang)
         return message(request, 200, "link_sent", (url(state.id), "hackathon.page.resend.back"))
 
     @router.get("/{hackathon_id}/zugang/{token}")
     async def follow_link(hackathon_id: str, token: str, request: Request) -> Response:
-        """The link from the mails: the first time it confirms a registration, and it signs in on this device."""
+        """The link from the mails: the first time it confirms a registration (or, a sign-in link, becomes the
+        personal link), and it signs in on this device."""
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
         if state is None:
             return not_found(request)
         again = (url(state.id, "anmeldung"), "hackathon.page.to_register")
+        lost = (url(state.id, "link"), "hackathon.page.resend.title")
         try:
-            _, registered = await confirm(pool, await producer(), settings, state.id, token[:200])
+            signed = await confirm(pool, await producer(), settings, state.id, token[:200])
         except Refused as exc:
             if exc.code == "unknown_link":
                 return message(request, 401, "invalid_link", again)
             if exc.code == "link_expired":
                 return message(request, 410, "link_expired", again)
+            if exc.code == "sign_in_link_expired":
+                return message(request, 410, "sign_in_link_expired", lost)
+            if exc.code == "token_expired":
+                return expired(request, state.id)
             return registration(request, state, refusal_status(exc), errors=[refusal(exc, "", language(request))])
         except (KafkaError, TimeoutError):
             return message(request, 503, "confirm_unavailable")
-        return sign_in(see_other(url(state.id, "mitmachen") + ("?ok=angemeldet" if registered else "")), state.id,
-                       token[:200])  # fmt: skip
+        area_url = url(state.id, "mitmachen") + ("?ok=angemeldet" if signed.registered else "")
+        return sign_in(see_other(area_url), state.id, token[:200], signed)
 
     # ---- The participant area ----
 
@@ -454,6 +503,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         errors = errors or []
         ok = request.query_params.get("ok")
         token = request.cookies.get(cookie(state.id), "")
+        link_until = domain.token_valid_until(state, person["token_issued_at"], link_lifetime(settings))
         return page(
             request,
             "hackathon_area.html",
@@ -469,10 +519,11 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             deadline=when(deadline, tz, lang) if deadline else None,
             can_vote=state.info.community_vote and state.phase in VOTE_PHASES,
             challenges=challenges,
-            choices=vote_choices(state, team_id),
+            choices=vote_choices(state, state.ever_in.get(pid, set())),
             my_vote=str(state.votes[pid]) if pid in state.votes else None,
             licences=[(licence, licence_label(licence, lang)) for licence in LICENCES],
             personal_link=personal_link(settings, state.id, token),
+            link_until=when(link_until, tz, lang),
             notice=ok if ok in AREA_NOTICES else None,
             form=form,
             values=values or {},
@@ -481,12 +532,16 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         )
 
     async def participant(request: Request, hackathon_id: str) -> tuple[HackathonState, asyncpg.Record] | Response:
-        """The hackathon and its signed-in participant, or the answer for anyone else (to the registration)."""
+        """The hackathon and its signed-in participant, or the answer for anyone else (to the registration; an
+        expired sign-in is told so)."""
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
             if state is None:
                 return not_found(request)
-            person = await signed_in(conn, request, state.id)
+            try:
+                person = await signed_in_here(conn, request, state)
+            except Refused:
+                return expired(request, state.id)
         if person is None:
             return see_other(url(state.id, "anmeldung"))
         return state, person
@@ -528,7 +583,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             errors = [{"field": None, "message": text("hackathon.page.error.unavailable", lang)}]
             return await area(request, state, person, 503, form=form, values=values, errors=errors)
         if ok in PUBLIC_NOTICES:  # erased: signed out, back on the public page
-            return sign_out(see_other(url(state.id) + f"?ok={ok}"), state.id)
+            return sign_out_here(see_other(url(state.id) + f"?ok={ok}"), state.id)
         return see_other(url(state.id, "mitmachen") + f"?ok={ok}")
 
     @router.post("/{hackathon_id}/mitmachen/team")
@@ -593,14 +648,18 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         return await act(request, hackathon_id, "erase", "", {}, None, erase, "geloescht")
 
     @router.post("/{hackathon_id}/abmelden")
-    async def sign_out_here(hackathon_id: str, request: Request) -> Response:
-        """Sign out on this device (coming back needs the personal link)."""
+    async def sign_out_everywhere(hackathon_id: str, request: Request) -> Response:
+        """Sign out: the personal token is revoked on the server (the link and the cookie on every device stop
+        working; a new link comes from the lost-link page), and the cookie goes."""
         if not same_origin(request.headers, request.url.scheme, request.url.netloc):
             return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
-        if state is None:
-            return not_found(request)
-        return sign_out(see_other(url(state.id) + "?ok=abgemeldet"), state.id)
+            if state is None:
+                return not_found(request)
+            token = request.cookies.get(cookie(state.id))
+            if token:
+                await sign_out(conn, state.id, token[:200])
+        return sign_out_here(see_other(url(state.id) + "?ok=abgemeldet"), state.id)
 
     return router

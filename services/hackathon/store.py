@@ -1,5 +1,5 @@
-"""SQL of the hackathon service (migrations 013 and 016): its events, the year's budget, and the personal data that
-never goes onto the topic (participants, registrations waiting for confirmation).
+"""SQL of the hackathon service (migrations 013, 016 and 018): its events, the year's budget, and the personal data
+that never goes onto the topic (participants, registrations waiting for confirmation, sign-in links).
 
 Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
 the commands left. A hackathon's state is folded from its events when a command needs it (a whole hackathon is a
@@ -19,7 +19,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel
 
-from services.hackathon.domain import HackathonState, apply, fold
+from services.hackathon.domain import HackathonState, apply, canonical_email, fold
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.hackathon import DEFAULT_BUDGET_CENTS, AwardGrantedV1, BudgetSetV1
 from shared.contracts.topics import EVENT_TYPES
@@ -132,15 +132,24 @@ def token_hash(token: str) -> bytes:
 async def add_person(
     conn: asyncpg.Connection, hackathon_id: str, participant: UUID, name: str, email: str, token: str
 ) -> None:
-    """Store a participant's name and e-mail address, and their personal sign-in token (as a hash)."""
+    """Store a participant's name and e-mail address (as typed, and its canonical form: one person per address),
+    and their personal sign-in token (as a hash, issued now). Their other pending registrations go."""
+    canonical = canonical_email(email)
     await conn.execute(
-        """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, token_sha256)
-           VALUES ($1, $2, $3, $4, $5)""",
-        participant, hackathon_id, name, email, token_hash(token),
+        """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, email_canonical, token_sha256,
+                                         token_issued_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now())""",
+        participant, hackathon_id, name, email, canonical, token_hash(token),
     )  # fmt: skip
+    await conn.execute(
+        "DELETE FROM hackathon_pending_registration WHERE hackathon_id = $1 AND email_canonical = $2",
+        hackathon_id,
+        canonical,
+    )
 
 
 async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    """The participant whose personal token this is, expired or not (``token_issued_at`` tells)."""
     row: asyncpg.Record | None = await conn.fetchrow(
         "SELECT * FROM hackathon_person WHERE token_sha256 = $1 AND hackathon_id = $2", token_hash(token), hackathon_id
     )
@@ -148,41 +157,89 @@ async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: st
 
 
 async def person_by_email(conn: asyncpg.Connection, hackathon_id: str, email: str) -> asyncpg.Record | None:
+    """The participant registered with this address, however it is spelt (``domain.canonical_email``)."""
     row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT * FROM hackathon_person WHERE hackathon_id = $1 AND lower(email) = lower($2)", hackathon_id, email
+        "SELECT * FROM hackathon_person WHERE hackathon_id = $1 AND email_canonical = $2",
+        hackathon_id,
+        canonical_email(email),
     )
     return row
 
 
-async def renew_token(conn: asyncpg.Connection, hackathon_id: str, email: str) -> tuple[str, str] | None:
-    """A new personal token for the registered address (the old link stops working); (name, token), or None
-    for an address that is not registered."""
+async def add_sign_in_link(conn: asyncpg.Connection, participant: UUID, valid_for: timedelta) -> str:
+    """A single-use sign-in link for a registered person (kept as a hash); their personal token stays as it is until
+    the link is opened (``use_sign_in_link``). Deletes every expired link."""
     token = secrets.token_urlsafe(32)
-    name: str | None = await conn.fetchval(
-        """UPDATE hackathon_person SET token_sha256 = $3 WHERE hackathon_id = $1 AND lower(email) = lower($2)
-           RETURNING name""",
-        hackathon_id,
-        email,
+    await conn.execute("DELETE FROM hackathon_sign_in_link WHERE expires_at <= now()")
+    await conn.execute(
+        """INSERT INTO hackathon_sign_in_link (token_sha256, participant_id, hackathon_id, expires_at)
+           SELECT $1, participant_id, hackathon_id, now() + $3::interval FROM hackathon_person
+           WHERE participant_id = $2""",
         token_hash(token),
+        participant,
+        valid_for,
     )
-    return None if name is None else (name, token)
+    return token
+
+
+async def sign_in_link(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    """The sign-in link behind this token, expired or not (``expired``)."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT *, expires_at <= now() AS expired FROM hackathon_sign_in_link
+           WHERE token_sha256 = $1 AND hackathon_id = $2""",
+        token_hash(token),
+        hackathon_id,
+    )
+    return row
+
+
+async def use_sign_in_link(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
+    """Open a sign-in link (once, unless expired): its token becomes the person's personal token, issued now (the
+    previous one stops working), and the person's other links go. The person, or None."""
+    async with conn.transaction():
+        participant: UUID | None = await conn.fetchval(
+            """DELETE FROM hackathon_sign_in_link WHERE token_sha256 = $1 AND hackathon_id = $2 AND expires_at > now()
+               RETURNING participant_id""",
+            token_hash(token),
+            hackathon_id,
+        )
+        if participant is None:
+            return None
+        await conn.execute("DELETE FROM hackathon_sign_in_link WHERE participant_id = $1", participant)
+        row: asyncpg.Record | None = await conn.fetchrow(
+            """UPDATE hackathon_person SET token_sha256 = $2, token_issued_at = now() WHERE participant_id = $1
+               RETURNING *""",
+            participant,
+            token_hash(token),
+        )
+    return row
+
+
+async def revoke_token(conn: asyncpg.Connection, hackathon_id: str, token: str) -> bool:
+    """Sign out: the personal token stops working everywhere (a new one comes by a sign-in link). Whether it was
+    one."""
+    revoked: bool | None = await conn.fetchval(
+        """UPDATE hackathon_person SET token_sha256 = NULL WHERE token_sha256 = $1 AND hackathon_id = $2
+           RETURNING true""",
+        token_hash(token),
+        hackathon_id,
+    )
+    return bool(revoked)
 
 
 async def add_pending(
     conn: asyncpg.Connection, hackathon_id: str, name: str, email: str, consent: str, valid_for: timedelta
 ) -> str:
-    """Keep a registration until the address confirms it (replacing an earlier one for the same address, whose link
-    then stops working); returns the confirmation token (kept as a hash). Deletes every expired one."""
+    """Keep a registration until the address confirms it; returns the confirmation token (kept as a hash). Earlier
+    ones for the same address keep waiting, each with its own name, until one is confirmed (a stranger registering
+    the address replaces neither the link nor the name). Deletes every expired one."""
     token = secrets.token_urlsafe(32)
     await conn.execute("DELETE FROM hackathon_pending_registration WHERE expires_at <= now()")
     await conn.execute(
         """INSERT INTO hackathon_pending_registration
-               (token_sha256, hackathon_id, name, email, consent_version, expires_at)
-           VALUES ($1, $2, $3, $4, $5, now() + $6::interval)
-           ON CONFLICT (hackathon_id, lower(email)) DO UPDATE SET token_sha256 = excluded.token_sha256,
-               name = excluded.name, email = excluded.email, consent_version = excluded.consent_version,
-               requested_at = now(), expires_at = excluded.expires_at""",
-        token_hash(token), hackathon_id, name, email, consent, valid_for,
+               (token_sha256, hackathon_id, name, email, email_canonical, consent_version, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)""",
+        token_hash(token), hackathon_id, name, email, canonical_email(email), consent, valid_for,
     )  # fmt: skip
     return token
 
@@ -210,9 +267,9 @@ async def take_pending(conn: asyncpg.Connection, hackathon_id: str, token: str) 
 
 
 async def mail_due(conn: asyncpg.Connection, hackathon_id: str, email: str, interval: timedelta) -> bool:
-    """Whether the address may be mailed now (no mail within ``interval``); if so, notes that it is. Deletes the
-    notes older than ``interval``."""
-    address = hashlib.sha256(email.strip().lower().encode()).digest()
+    """Whether the address may be mailed now (no mail to any spelling of it within ``interval``); if so, notes that
+    it is. Deletes the notes older than ``interval``."""
+    address = hashlib.sha256(canonical_email(email).encode()).digest()
     await conn.execute("DELETE FROM hackathon_mail_sent WHERE sent_at <= now() - $1::interval", interval)
     due: bool | None = await conn.fetchval(
         """INSERT INTO hackathon_mail_sent (hackathon_id, email_sha256, sent_at) VALUES ($1, $2, now())

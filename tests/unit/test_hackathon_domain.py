@@ -274,3 +274,78 @@ def test_events_apply_once_and_in_order() -> None:
     assert not domain.apply(h.state, skipped)  # a gap: not applied
     assert domain.apply(h.state, event) and not domain.apply(h.state, event)  # applied once
     assert list(h.state.challenges) == ["x"] and h.state.sequence == 2
+
+
+def test_leaving_the_team_after_submitting_does_not_let_one_vote_for_it() -> None:
+    """Penetration test, finding 6: a member leaves the team after it submitted, then votes for its submission."""
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, ben, cem = h.person(), h.person(), h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.apply(TeamJoinedV1, domain.join_team(h.state, ben, team))
+    h.team(cem, "Parkpiloten")
+    h.to("hackathon_laeuft")
+    ours, theirs = h.submit(anna), h.submit(cem, title="Park-Radar")
+    h.apply(TeamLeftV1, domain.leave_team(h.state, ben))  # the attack: out of the team, then vote for it
+    h.to("einreichung_geschlossen")
+    refused("own_team", domain.cast_vote, h.state, ben, ours)
+    assert text("hackathon.refused.own_team") == "Für ein Team, in dem Sie sind oder waren, können Sie nicht abstimmen."
+    h.apply(VoteCastV1, domain.cast_vote(h.state, ben, theirs))  # another team's submission: fine
+    h.to("ergebnisse_veroeffentlicht")
+    assert domain.vote_counts(h.state) == {theirs: 1}
+
+
+def test_a_vote_never_counts_for_a_team_joined_after_voting() -> None:
+    """The other order: vote for a team, then join it (staff moved the phase back). Refusing at cast time cannot
+    see that coming; the counting rule leaves the vote out, so the order does not matter."""
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, dora = h.person(), h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.to("hackathon_laeuft")
+    ours = h.submit(anna)
+    h.to("einreichung_geschlossen")
+    h.apply(VoteCastV1, domain.cast_vote(h.state, dora, ours))
+    assert domain.counts_as_vote(h.state, dora, ours)
+    h.apply(HackathonPhaseChangedV1, domain.change_phase(h.state, "hackathon_laeuft"))
+    h.apply(TeamJoinedV1, domain.join_team(h.state, dora, team))
+    h.apply(TeamLeftV1, domain.leave_team(h.state, dora))  # and out again: still once in it
+    assert not domain.counts_as_vote(h.state, dora, ours)
+    h.to("ergebnisse_veroeffentlicht")
+    assert domain.vote_counts(h.state) == {}
+    assert h.state.votes == {dora: ours}  # the event stands; only the count leaves it out
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Anna@Example.org", "anna@example.org"),
+        (" anna+hackathon@example.org ", "anna@example.org"),
+        ("anna+a+b@example.org", "anna@example.org"),
+        ("a.n.n.a@example.org", "a.n.n.a@example.org"),  # dots count everywhere but at Gmail
+        ("A.N.N.A+x@gmail.com", "anna@gmail.com"),
+        ("anna.b@googlemail.com", "annab@gmail.com"),
+        ("anna@mail.gmail.com.example", "anna@mail.gmail.com.example"),
+        ("jürgen+x@müller.de", "jürgen@müller.de"),
+    ],
+)
+def test_one_canonical_address_per_person(typed: str, canonical: str) -> None:
+    """Penetration test, finding 6: plus addresses (and Gmail's dots) would make one person several voters."""
+    assert domain.canonical_email(typed) == canonical
+
+
+def test_a_personal_token_signs_in_for_its_lifetime_and_never_after_the_hackathon() -> None:
+    """Penetration test, finding 9: tokens never expired."""
+    month = timedelta(days=30)
+    h = Hackathon()
+    assert domain.token_valid_until(h.state, NOW, month) == NOW + month
+    assert domain.token_signs_in(h.state, NOW, month, NOW + month - timedelta(seconds=1))
+    assert not domain.token_signs_in(h.state, NOW, month, NOW + month)
+    archived = NOW + timedelta(days=10)
+    planned = Hackathon(schedule=[{"phase": "archiv", "starts_at": archived}])
+    assert domain.token_valid_until(planned.state, NOW, month) == archived  # never beyond the planned end
+    assert not domain.token_signs_in(planned.state, NOW, month, archived)
+    h.to("archiv")  # archived before its lifetime ran out: over all the same
+    assert not domain.token_signs_in(h.state, NOW, month, NOW + timedelta(days=1))
