@@ -8,9 +8,21 @@ because the provider's redirect back is a cross-site navigation), so a code cann
 person's browser. The ID token's signature (the provider's JWKS), issuer, audience, authorized party (``azp``),
 expiry and nonce are checked.
 
-Accounts: with ``oidc_roles_claim`` set, the role and org units come from that claim at every sign-in
-(``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-unit-<org unit id>``) and the account is
-created or updated to match; without it, the account must exist (``stadtstimme staff add … --oidc``).
+Accounts are keyed by the provider's issuer and subject (``sub``), never by a name: the username claim only names
+a new account or binds an account made for it, and a local (password) account is never reached or changed.
+
+* An account bound to the identity signs in, whatever the username claim says now.
+* An OpenID Connect account (no password) that is not bound yet and whose username equals the claim is bound to
+  the identity at this first sign-in, and from then on only this identity signs in to it. The first sign-in
+  decides: where the provider lets people choose their own username, bind accounts at creation instead
+  (``stadtstimme staff add NAME --role … --oidc --oidc-subject SUB``).
+* Otherwise, with ``oidc_roles_claim`` set, a new account is created for the identity, under the claimed username
+  or, when another account has that name, the first free one with a suffix (``anna-2``); without a roles claim
+  the sign-in is refused (an operator creates accounts: ``stadtstimme staff add NAME --role … --oidc``).
+
+With ``oidc_roles_claim`` set, the role and org units come from that claim at every sign-in
+(``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-unit-<org unit id>``); without a Stadtstimme
+role in it, the sign-in is refused.
 """
 
 from __future__ import annotations
@@ -28,20 +40,29 @@ import asyncpg
 import httpx
 import jwt
 
-from shared.auth import Account, account_by_username
+from shared.auth import Account, AccountError, UsernameTaken, account_by_identity, audit, create_account
 from shared.settings import Settings
 
 STATE_TTL = timedelta(minutes=10)
 ROLE_PREFIX = "stadtstimme-"
 _ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+# A new account whose claimed username belongs to another account is named with the first free suffix up to this.
+_MAX_SUFFIX = 20
 
 
 class OidcError(Exception):
-    """Sign-in failed; ``key`` names the message for the person (details go to the log and the audit)."""
+    """Sign-in failed; ``key`` names the message for the person, ``reason`` what happened for the audit (details
+    go to the log and the audit)."""
 
-    def __init__(self, key: str, detail: str = "") -> None:
+    def __init__(self, key: str, detail: str = "", reason: str = "") -> None:
         super().__init__(detail or key)
         self.key = key
+        self.reason = reason or key
+
+
+def issuer_key(issuer: str) -> str:
+    """The issuer as accounts are bound to it (discovery already treats a trailing slash as the same issuer)."""
+    return issuer.rstrip("/")
 
 
 def _hash(value: str) -> bytes:
@@ -212,36 +233,109 @@ def roles_from_claim(value: Any) -> tuple[str, tuple[str, ...]] | None:
 
 
 async def account_for(conn: asyncpg.Connection, settings: Settings, claims: dict[str, Any]) -> Account:
-    """The staff account a verified sign-in stands for; raises ``OidcError`` when there is none."""
-    username = str(claims.get(settings.oidc_username_claim) or "").strip().lower()
-    if not username:
-        raise OidcError("account", f"claim {settings.oidc_username_claim!r} missing")
+    """The staff account a verified sign-in stands for, found by the identity (issuer, subject) alone, bound or
+    created as the module describes; raises ``OidcError`` when there is none. Bindings and new accounts are
+    audited; the caller audits the sign-in or its refusal."""
+    issuer, subject = issuer_key(str(claims["iss"])), str(claims["sub"])
+    username = str(claims.get(settings.oidc_username_claim) or "").strip().lower()[:200]
+    granted = await _granted(conn, settings, claims, username)
+    async with conn.transaction():
+        # One sign-in of an identity at a time, so that two first sign-ins at once cannot both bind or create.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"oidc\n{issuer}\n{subject}")
+        row = await conn.fetchrow(
+            "SELECT username, disabled FROM staff_account WHERE oidc_issuer = $1 AND oidc_subject = $2",
+            issuer,
+            subject,
+        )
+        if row is None:
+            await _bind_or_create(conn, settings, claims, (issuer, subject), username, granted)
+        elif row["disabled"]:
+            raise OidcError("account", f"account {row['username']!r} is disabled", "disabled")
+        if granted is not None:
+            role, units = granted
+            await conn.execute(
+                """UPDATE staff_account SET display_name = $3, role = $4, org_units = $5
+                   WHERE oidc_issuer = $1 AND oidc_subject = $2 AND password_hash IS NULL""",
+                issuer,
+                subject,
+                _display_name(claims, username),
+                role,
+                list(units),
+            )
+        account = await account_by_identity(conn, issuer, subject)
+    if account is None:  # not reached: bound above, enabled, in this transaction
+        raise OidcError("account", "no account after binding", "no_account")
+    return account
+
+
+async def _granted(
+    conn: asyncpg.Connection, settings: Settings, claims: dict[str, Any], username: str
+) -> tuple[str, tuple[str, ...]] | None:
+    """(role, existing org units) from the roles claim; None without a roles claim; refused when it grants none."""
     if not settings.oidc_roles_claim:
-        account = await account_by_username(conn, username)
-        if account is None:
-            raise OidcError("account", f"no enabled account {username!r}")
-        return account
+        return None
     granted = roles_from_claim(claims.get(settings.oidc_roles_claim))
     if granted is None:
-        raise OidcError("account", f"{username!r} has no Stadtstimme role in {settings.oidc_roles_claim!r}")
+        raise OidcError("account", f"{username!r} has no Stadtstimme role in {settings.oidc_roles_claim!r}", "no_role")
     role, units = granted
     known = {r["id"] for r in await conn.fetch("SELECT id FROM org_unit WHERE id = ANY($1::text[])", list(units))}
     units = tuple(u for u in units if u in known)
     if role == "unit_staff" and not units:
-        raise OidcError("account", f"{username!r}: none of the claimed org units exists")
-    name = str(claims.get("name") or username)[:200]
-    row = await conn.fetchrow(
-        """INSERT INTO staff_account AS a (id, username, display_name, role, org_units)
-           VALUES (gen_random_uuid(), $1, $2, $3, $4)
-           ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
-               org_units = excluded.org_units
-           RETURNING disabled""",
+        raise OidcError("account", f"{username!r}: none of the claimed org units exists", "no_role")
+    return role, units
+
+
+def _display_name(claims: dict[str, Any], username: str) -> str:
+    return str(claims.get("name") or username)[:200]
+
+
+async def _bind_or_create(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    claims: dict[str, Any],
+    identity: tuple[str, str],
+    username: str,
+    granted: tuple[str, tuple[str, ...]] | None,
+) -> None:
+    """First sign-in of an identity: bind the unbound OpenID Connect account of the claimed name, else (with a
+    roles claim) create one, never touching an account that has a password or another identity."""
+    issuer, subject = identity
+    if not username:
+        raise OidcError("account", f"claim {settings.oidc_username_claim!r} missing", "no_username")
+    bound = await conn.fetchval(
+        """UPDATE staff_account SET oidc_issuer = $1, oidc_subject = $2
+           WHERE username = $3 AND password_hash IS NULL AND oidc_subject IS NULL AND NOT disabled
+           RETURNING username""",
+        issuer,
+        subject,
         username,
-        name,
-        role,
-        list(units),
     )
-    account = await account_by_username(conn, username) if row is not None and not row["disabled"] else None
-    if account is None:
-        raise OidcError("account", f"account {username!r} is disabled")
-    return account
+    if bound is not None:
+        await audit(conn, "(oidc)", "account_bound", username, method="oidc", issuer=issuer)
+        return
+    taken = await conn.fetchrow(
+        """SELECT password_hash IS NOT NULL AS local, oidc_subject IS NOT NULL AS bound FROM staff_account
+           WHERE username = $1""",
+        username,
+    )
+    why = "no_account" if taken is None else "local_account" if taken["local"] else "bound_to_another"
+    if taken is not None and not taken["local"] and not taken["bound"]:
+        why = "disabled"  # an unbound account the operator disabled: no new account around that decision
+    if granted is None or why == "disabled":
+        raise OidcError("account", f"no account for {username!r} ({why.replace('_', ' ')})", why)
+    role, units = granted
+    names = [username] + [f"{username}-{n}" for n in range(2, _MAX_SUFFIX + 1)]
+    for name in names:
+        try:
+            account = await create_account(
+                conn, name, _display_name(claims, username), role, units, oidc_identity=identity
+            )
+        except UsernameTaken:
+            continue
+        except AccountError as exc:
+            raise OidcError("account", f"{username!r}: {exc}", "invalid") from exc
+        renamed = {"claimed_username": username, "because": why} if name != username else {}
+        await audit(conn, "(oidc)", "account_created", account.username, method="oidc", issuer=issuer, role=role,
+                    units=list(units), **renamed)  # fmt: skip
+        return
+    raise OidcError("account", f"{username!r} and its suffixes up to -{_MAX_SUFFIX} are taken", "no_free_username")

@@ -1,6 +1,7 @@
 """Staff sign-in through a real Keycloak (``keycloak-quarkus-dist`` from Maven Central, see ``keycloak.py``): the
 console's authorization code flow with PKCE against a realm set up through Keycloak's admin REST API, in headless
-Chromium, with the accounts following the group memberships Keycloak puts into the ID token.
+Chromium, with the accounts bound to Keycloak's ids of the people (never to a local account of the same name) and
+following the group memberships Keycloak puts into the ID token.
 
 Keycloak needs a JDK 21+ (``$STADTSTIMME_JAVA21_HOME`` or ``/usr/lib/jvm/*``); without one the module is skipped.
 It starts once per module (one to four minutes; the first run also downloads 176 MB into ``var/cache/keycloak``).
@@ -34,6 +35,7 @@ from tests.integration.keycloak import (
     keycloak_dist,
 )
 from tests.integration.system import System
+from tests.integration.test_console import add_staff
 
 JAVA21_HOME, JAVA21_FOUND = find_java21()  # here, so that a skip does not wait for the broker and PostgreSQL
 
@@ -190,9 +192,41 @@ async def test_sign_in_at_keycloak_is_audited(keycloak_system: System, realm: Re
         logins = await conn.fetch(
             "SELECT actor, subject, detail->>'method' AS method FROM audit_log WHERE action = 'login'"
         )
-        account = await conn.fetchrow("SELECT display_name, role, org_units FROM staff_account WHERE username = 'anna'")
+        account = await conn.fetchrow(
+            """SELECT display_name, role, org_units, oidc_issuer, oidc_subject FROM staff_account
+               WHERE username = 'anna'"""
+        )
+        sealed = await conn.fetchval("SELECT id_token_sealed FROM staff_session")
     finally:
         await conn.close()
     # The subject is Keycloak's id of the person, so the audit names them even after a renaming.
     assert [tuple(r) for r in logins] == [("anna", realm.user_ids["anna"], "oidc")]
-    assert account is not None and tuple(account) == ("Anna Abfall", "unit_staff", ["abfallwirtschaft"])
+    # The account is bound to that id at Keycloak's issuer: only this person signs in to it from now on.
+    assert account is not None and tuple(account) == (
+        "Anna Abfall", "unit_staff", ["abfallwirtschaft"], realm.issuer, realm.user_ids["anna"])  # fmt: skip
+    assert sealed is not None and b"Anna" not in sealed  # kept for signing out at Keycloak, readable by nobody
+
+
+async def test_a_keycloak_user_named_like_a_local_administrator_gets_an_account_of_their_own(
+    keycloak_system: System, realm: Realm, browser: Browser
+) -> None:
+    """The press office's Keycloak user is called ``pr``, like a local administrator account: signing in at Keycloak
+    gives Paula an analyst account of her own (``pr-2``), never the administrator's."""
+    system = keycloak_system
+    add_staff(system, "pr", "administrator")
+    context, page, callback = await sign_in(browser, system, realm, "pr")
+    assert callback.status == 200, await callback.text()
+    assert "Paula Presse" in await signed_in(page, system)
+    await context.close()
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        rows = await conn.fetch(
+            """SELECT username, role, password_hash IS NOT NULL AS local, oidc_subject FROM staff_account
+               ORDER BY username"""
+        )
+    finally:
+        await conn.close()
+    assert [tuple(r) for r in rows] == [
+        ("pr", "administrator", True, None),
+        ("pr-2", "analyst", False, realm.user_ids["pr"]),
+    ]

@@ -1,15 +1,20 @@
-"""OpenID Connect pieces that need no provider: PKCE, the roles claim, and the ID token checks."""
+"""OpenID Connect pieces that need no provider: PKCE, the roles claim, the ID token checks, and the staff session
+rules that came with them (idle timeout, the sealed ID token)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from shared.auth import open_for_session, seal_for_session, session_state
 from shared.oidc import OidcError, Provider, pkce_challenge, roles_from_claim
 from shared.settings import Settings
 
@@ -86,3 +91,35 @@ async def test_a_token_issued_to_another_client_is_refused(signed: tuple[Provide
         with pytest.raises(OidcError) as refused:
             await provider.verify(None, bad, "n-1", ISSUER)  # type: ignore[arg-type]
         assert refused.value.key == "token"
+
+
+def test_sessions_end_when_idle_and_record_use_at_most_once_a_minute() -> None:
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    expires, idle = start + timedelta(hours=8), timedelta(minutes=30)
+
+    def state(now: datetime, last_seen: datetime) -> str:
+        return session_state(now, expires, last_seen, idle)
+
+    assert state(start + timedelta(seconds=59), start) == "fresh"  # no write for every request
+    assert state(start + timedelta(minutes=1), start) == "touch"
+    assert state(start + timedelta(minutes=29, seconds=59), start) == "touch"
+    assert state(start + timedelta(minutes=30), start) == "over"  # left for half an hour: gone
+    # In use all day, the session still ends with its lifetime.
+    assert state(expires - timedelta(seconds=1), expires - timedelta(minutes=2)) == "touch"
+    assert state(expires, expires - timedelta(seconds=10)) == "over"
+
+
+def test_the_id_token_kept_with_a_session_opens_only_with_its_token() -> None:
+    """What the database stores (``staff_session.id_token_sealed``) next to the token's SHA-256 reveals nothing of
+    the ID token and opens only with the browser's session token."""
+    session, other = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    id_token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI0MiIsIm5hbWUiOiJBbm5hIn0.c2lnbmF0dXJl"
+    sealed = seal_for_session(session, id_token)
+    assert open_for_session(session, sealed) == id_token
+    assert all(part.encode() not in sealed for part in id_token.split("."))
+    assert seal_for_session(session, id_token) != sealed  # a fresh nonce each time
+    assert open_for_session(other, sealed) is None
+    assert open_for_session(hashlib.sha256(session.encode()).hexdigest(), sealed) is None  # the stored hash: no key
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    assert open_for_session(session, tampered) is None
+    assert open_for_session(session, b"short") is None
