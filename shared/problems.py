@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from shared.messages import pick_language, text
+from shared.messages import CATALOGUE, pick_language, text
 from shared.refusal import Refusal
 
 PROBLEM_JSON = "application/problem+json"
@@ -45,12 +45,15 @@ def problem(
 
 
 def field_errors(exc: ValidationError, lang: str) -> list[dict[str, str]]:
-    """One entry per invalid field: JSON pointer and pydantic's message (the model-level rule translated)."""
+    """One entry per invalid field: JSON pointer and pydantic's message; our own rules' messages translated (a
+    ``PydanticCustomError`` whose type is a catalogue key, and the model-level rule)."""
     out = []
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err["loc"]]
         message = err["msg"]
-        if "at least one of helpful, rating" in message:
+        if err["type"] in CATALOGUE:
+            message = text(err["type"], lang)
+        elif "at least one of helpful, rating" in message:
             message = text("problem.some_answer", lang)
         out.append({"pointer": "/" + "/".join(loc), "field": ".".join(loc) or "(body)", "detail": message})
     return out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.contracts.feedback import (
     COMMENT_MAX_CHARS,
@@ -20,14 +21,33 @@ from shared.redaction import redact
 
 MAX_BODY_BYTES = 16 * 1024
 
+# The nil and the max UUID (RFC 9562) are what a client sends when its id generation is broken or stubbed; taken as
+# an idempotency key, every such client would collide on one id and all but the first submission would be dropped.
+RESERVED_UUIDS = frozenset({UUID(int=0), UUID(int=(1 << 128) - 1)})
+
+
+def _unique_client_id(value: UUID) -> UUID:
+    if value in RESERVED_UUIDS:
+        # The error's type is the catalogue key of its message (shared.problems.field_errors translates it).
+        raise PydanticCustomError("problem.reserved_uuid", "the nil and the max UUID identify no single submission")
+    return value
+
+
+# A UUID the client generated to identify one submission: any UUID but the nil and the max UUID (the OpenAPI says so).
+ClientUUID = Annotated[
+    UUID,
+    AfterValidator(_unique_client_id),
+    Field(json_schema_extra={"not": {"enum": sorted(str(u) for u in RESERVED_UUIDS)}}),
+]
+
 
 class FeedbackRequest(BaseModel):
     """Body of ``POST /api/v1/feedback``. Strict: wrong types and unknown fields are errors, not coerced."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    event_id: UUID = Field(description="Client-generated UUID; the idempotency key of this submission.")
-    response_id: UUID | None = Field(
+    event_id: ClientUUID = Field(description="Client-generated UUID; the idempotency key of this submission.")
+    response_id: ClientUUID | None = Field(
         None, description="Links a follow-up to the first part of the same response (its event_id); default: event_id."
     )
     site: str = Field(min_length=1, max_length=64)

@@ -9,8 +9,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.ingest.pow import solve
+from shared.contracts.topics import FEEDBACK, topic_name
+from shared.messages import text
 from shared.settings import Settings
 from stadtstimme.infra import free_port, wait_for_port
 from tests.integration.system import System, with_http_port
@@ -195,6 +198,45 @@ async def test_a_widget_response_in_two_parts_counts_once_and_bots_not_at_all(
         await conn.close()
     assert flags == {first["event_id"]: [], follow_up["event_id"]: [], bot["event_id"]: ["honeypot"],
                      hasty["event_id"]: ["too_fast"]}  # fmt: skip  # kept for staff as suspected spam
+
+
+async def _records_on_the_feedback_topic(settings: Settings) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await consumer.start()
+    try:
+        topic = topic_name(FEEDBACK, settings.topic_prefix)
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(settings.topic_partitions)])
+        return sum(ends.values())
+    finally:
+        await consumer.stop()
+
+
+async def test_the_nil_and_the_max_uuid_are_refused_before_the_topic(client: httpx.AsyncClient, system: System) -> None:
+    """A client whose id generator is broken sends the nil UUID every time: accepted, all such clients would collide
+    on one idempotency key and every submission after the first would vanish as a duplicate."""
+    nil, max_ = "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"
+    attempts = [
+        ({"event_id": nil}, "event_id", "de"),
+        ({"event_id": max_.upper()}, "event_id", "en"),
+        ({"response_id": nil}, "response_id", "en"),
+        ({"response_id": max_}, "response_id", "de"),
+    ]
+    for fields, field, lang in attempts:
+        for _ in range(2):  # the second client with the same broken generator
+            answer = await client.post(
+                "/api/v1/feedback",
+                json=feedback(rating=4, **fields),
+                headers={"Origin": ABFALL, "Accept-Language": lang},
+            )
+            assert answer.status_code == 422, answer.text
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert answer.json()["errors"] == [
+                {"pointer": f"/{field}", "field": field, "detail": text("problem.reserved_uuid", lang)}
+            ]
+    assert await _records_on_the_feedback_topic(system.settings) == 0
+    accepted = await client.post("/api/v1/feedback", json=feedback(rating=4), headers={"Origin": ABFALL})
+    assert accepted.status_code == 202  # and it is this topic that is counted
+    assert await _records_on_the_feedback_topic(system.settings) == 1
 
 
 async def test_the_form_without_javascript(client: httpx.AsyncClient, system: System) -> None:

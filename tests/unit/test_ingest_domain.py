@@ -7,7 +7,9 @@ from pydantic import ValidationError
 
 from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, FeedbackRequest, Rejected, accept_feedback
 from shared.contracts import FeedbackSubmittedV2
+from shared.messages import text
 from shared.orgmodel import load_org_yaml
+from shared.problems import field_errors
 
 _, CITY = load_org_yaml(Path(__file__).parents[2] / "stadtstimme" / "musterstadt.yaml")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -67,6 +69,36 @@ def test_some_answer_is_required() -> None:
     assert request(helpful=True).helpful is True
     assert request(rating=5).rating == 5
     assert request(comment="nur ein Kommentar").comment == "nur ein Kommentar"
+
+
+NIL, MAX = "00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"event_id": NIL}, "event_id"),
+        ({"event_id": MAX}, "event_id"),
+        ({"event_id": MAX.lower()}, "event_id"),
+        ({"response_id": NIL}, "response_id"),
+        ({"response_id": MAX}, "response_id"),
+    ],
+)
+def test_the_nil_and_the_max_uuid_are_no_client_ids(fields: dict[str, object], field: str) -> None:
+    """Every client with a broken id generator would collide on one id: refused, naming the field, in German and
+    English."""
+    with pytest.raises(ValidationError) as err:
+        request(rating=3, **fields)
+    assert [(e["loc"], e["type"]) for e in err.value.errors()] == [((field,), "problem.reserved_uuid")]
+    german, english = field_errors(err.value, "de"), field_errors(err.value, "en")
+    assert german == [{"pointer": f"/{field}", "field": field, "detail": text("problem.reserved_uuid", "de")}]
+    assert english[0]["detail"] == text("problem.reserved_uuid", "en") != german[0]["detail"]
+
+
+def test_any_other_uuid_is_a_client_id() -> None:
+    almost_nil, almost_max = "00000000-0000-0000-0000-000000000001", "ffffffff-ffff-ffff-ffff-fffffffffffe"
+    assert str(request(rating=3, event_id=almost_nil, response_id=almost_max).event_id) == almost_nil
+    assert request(rating=3, response_id=None).response_id is None
 
 
 def test_follow_up_is_linked_to_its_response() -> None:
