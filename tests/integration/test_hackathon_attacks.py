@@ -225,7 +225,9 @@ async def test_personal_tokens_expire_and_signing_out_revokes_them(mailing: tupl
 
         # Signing out over the API revokes the token on the server: it is useless afterwards, link and all.
         assert (await c.delete(f"{API}/session", headers=anna)).status_code == 204
-        await refused(await c.get(f"{API}/me", headers=anna), 401, "Bitte melden Sie sich an")
+        signed_out = await c.get(f"{API}/me", headers=anna)
+        assert signed_out.status_code == 401 and signed_out.json()["type"] == "/problems/unauthorized"
+        assert signed_out.headers["www-authenticate"].startswith("Participant")
         assert (await c.delete(f"{API}/session", headers=anna)).status_code == 401
         assert (await c.get(f"{PAGES}/zugang/{confirmed['token']}")).status_code == 401
         assert (await c.delete(f"{API}/session")).status_code == 401
