@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -314,12 +314,3 @@ def _printable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_printable(v) for v in value]
     return value
-
-
-def same_origin(headers: Mapping[str, str], scheme: str, netloc: str) -> bool:
-    """Whether a state-changing request comes from our own pages (CSRF protection without tokens): by the
-    Origin header, else by Fetch Metadata. A request carrying neither is refused."""
-    origin = headers.get("origin")
-    if origin is not None:
-        return origin == f"{scheme}://{netloc}"
-    return headers.get("sec-fetch-site") == "same-origin"

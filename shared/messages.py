@@ -45,6 +45,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "problem.unauthorized.title": {"de": "Anmeldung erforderlich.", "en": "Authentication required."},
     "problem.not_found.title": {"de": "Nicht gefunden.", "en": "Not found."},
+    "problem.period_bounds.title": {
+        "de": "Der Zeitraum muss zwischen 2000 und 2100 liegen.",
+        "en": "The period must lie between 2000 and 2100.",
+    },
     "problem.range.title": {
         "de": "Das Ende des Zeitraums liegt vor seinem Anfang.",
         "en": "The end of the period lies before its start.",
@@ -901,6 +905,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hackathon.phase.archiv": {
         "de": "Archiv",
         "en": "Archive",
+    },
+    "hackathon.refused.invalid": {
+        "de": "Die Angaben sind ungültig ({fields}).",
+        "en": "The data is invalid ({fields}).",
     },
     "hackathon.refused.exists": {
         "de": "Einen Hackathon mit dieser Kennung gibt es schon.",

@@ -50,6 +50,56 @@ from shared.refusal import Refusal
 from shared.settings import Settings
 
 HTTP_SERVICES = ("ingest", "analytics", "hackathon")
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details; `title` in German or English (Accept-Language).",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+    },
+    "additionalProperties": True,
+}
+# What any operation may answer besides its own: the request limits (shared/limits.py) and, for the staff APIs,
+# the staff check (shared/access.py). Anything else an operation refuses is a problem too (``default``).
+COMMON_PROBLEMS = {
+    "400": "A NUL character in the path, query or body",
+    "413": "The body is larger than this route takes",
+    "431": "The headers are larger than 16 KB",
+}
+STAFF_PROBLEMS = {
+    "401": "No valid console session or API token",
+    "403": "The role or the token's scopes do not grant this, or a session's state change from another site",
+}
+STAFF_PREFIXES = ("/api/v1/staff/", "/api/v1/metrics/")
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every error answer is an RFC 9457 problem: say so in the OpenAPI of every operation (FastAPI documents its
+    own validation error, which the application answers as a problem as well)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            extra = COMMON_PROBLEMS | (STAFF_PROBLEMS if path.startswith(STAFF_PREFIXES) else {})
+            if "{" in path:
+                extra = extra | {"404": "Unknown (or, for staff, another unit's and so not shown)"}
+            for status, what in {**extra, "422": "Invalid input; `errors` names the fields"}.items():
+                if status == "422" and status not in responses:
+                    continue
+                described = responses.setdefault(status, {"description": what})
+                described["content"] = content
+            for status, answer in responses.items():
+                if status.startswith(("4", "5")):
+                    answer["content"] = content
+            responses["default"] = {"description": "Any other refusal or error", "content": content}
+    schema["components"]["schemas"].pop("HTTPValidationError", None)
+    schema["components"]["schemas"].pop("ValidationError", None)
+    return schema
 
 
 class HotPaths:
@@ -115,7 +165,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
             schema = FastAPI.openapi(app)
             if ingest is not None:
                 schema.setdefault("paths", {}).update(openapi_paths())
-            app.openapi_schema = schema
+            app.openapi_schema = document_problems(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -22,6 +22,13 @@ from shared.refusal import Refusal
 from shared.settings import Settings
 
 Granularity = Literal["hour", "day"]
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)  # what a period may span
+OPEN_DATA: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Satisfaction per org unit and month (dl-de/by-2-0), as CSV or JSON",
+        "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}},
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ def metrics_filter(
     granularity: Granularity = "day",
     series: Annotated[bool, Query(description="Include the series of buckets; false: totals only")] = True,
 ) -> MetricsFilter:
+    for moment, name in ((start, "from"), (end, "to")):
+        if moment is not None and not (EARLIEST <= moment.astimezone(UTC) <= LATEST):
+            raise Refusal("problem.period_bounds.title", 422, field=name)
     end = end or datetime.now(UTC) + timedelta(hours=1)
     return MetricsFilter(org_unit, site, url_prefix, start or end - timedelta(days=30), end, granularity, series)
 
@@ -195,12 +205,12 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         items.sort(key=lambda i: (-i["totals"]["responses"], i["org_unit"]))
         return f.envelope(items)
 
-    @router.get("/open-data/satisfaction.{fmt}")
+    @router.get("/open-data/satisfaction.{fmt}", response_class=Response, responses=OPEN_DATA)
     async def open_data(
         request: Request,
         fmt: Literal["csv", "json"],
-        first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
-        last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+        first: Annotated[str, Query(alias="from", pattern=r"^2\d{3}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+        last: Annotated[str, Query(alias="to", pattern=r"^2\d{3}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
     ) -> Response:
         """Satisfaction per org unit and month, protected for publication (fewer than 5 responses: "< 5"), as
         CSV or JSON for the city's open data portal. Unit staff get their units only. Audited as an export."""

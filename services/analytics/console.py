@@ -138,6 +138,7 @@ def build_console_router(
 ) -> APIRouter:
     cookie, secure = session_cookie(settings.public_base_url)
     ttl = timedelta(hours=settings.session_ttl_hours)
+    idle = timedelta(minutes=settings.session_idle_minutes)
     tz = ZoneInfo(settings.timezone)
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -173,7 +174,7 @@ def build_console_router(
             return page("console_login.html", exc.status, error=exc.reason("de"), username=username,
                         headers=exc.headers)  # fmt: skip
         async with pool.acquire() as conn:
-            token = await start_session(conn, account, ttl)
+            token = await start_session(conn, account, ttl, idle=idle)
             await audit(conn, account.username, "login", method="password")
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
         response.set_cookie(
@@ -215,7 +216,6 @@ def build_console_router(
             return page("console_not_found.html", 404, account=None, prefix=PREFIX)
         params = request.query_params
         code, state = params.get("code", "")[:2048], params.get("state", "")[:512]
-        idle = timedelta(minutes=settings.session_idle_minutes)
         async with pool.acquire() as conn:
             try:
                 if params.get("error") or not code or not state:

@@ -27,6 +27,9 @@ from shared.refusal import Refusal, not_found
 from shared.settings import Settings
 
 PREFIX = "/api/v1/staff/surveys"
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The results as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 Version = Annotated[int | None, Query(ge=1, description="Survey version; default: the current one")]
 
 
@@ -139,7 +142,7 @@ def build_survey_router(
         _, result = await result_of(request, survey_id, version)
         return _json(result)
 
-    @router.get("/{survey_id}/results.csv")
+    @router.get("/{survey_id}/results.csv", response_class=Response, responses=CSV)
     async def results_csv(request: Request, survey_id: str, version: Version = None) -> Response:
         """The results as CSV for spreadsheets (semicolons, decimal commas, formula injection neutralised)."""
         account, result = await result_of(request, survey_id, version)

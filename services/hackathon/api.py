@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -56,19 +56,24 @@ from shared.contracts.hackathon import (
     ConflictDeclaredV1,
     Criterion,
     Evidence,
+    ExclusionReason,
     HackathonCreatedV1,
     HackathonPhaseChangedV1,
     JurorInvitedV1,
     JuryStatementSavedV1,
     Licence,
+    Long,
     Phase,
     PhaseDate,
     ScorecardExcludedV1,
     ScorecardSubmittedV1,
+    Short,
+    TeamName,
+    Title,
 )
 from shared.contracts.surveys import Slug
 from shared.messages import text
-from shared.problems import problem, refusal_response, request_language
+from shared.problems import request_language
 from shared.refusal import Refusal, forbidden
 from shared.settings import Settings
 
@@ -86,8 +91,8 @@ class _Body(BaseModel):
 class CreateBody(_Body):
     id: Slug
     year: int = Field(ge=2000, le=2100)
-    title: str = Field(min_length=3, max_length=160)
-    description: str = Field(min_length=1, max_length=10_000)
+    title: Title
+    description: Long
     schedule: tuple[PhaseDate, ...] = ()
     criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=10)
     max_team_size: int = Field(5, ge=1, le=20)
@@ -101,12 +106,12 @@ class PhaseBody(_Body):
 
 class ChallengeBody(_Body):
     org_unit: Slug
-    title: str = Field(min_length=3, max_length=160)
-    problem: str = Field(min_length=1, max_length=10_000)
-    context: str | None = Field(None, max_length=10_000)
+    title: Title
+    problem: Long
+    context: Long | None = None
     data_links: tuple[AnyHttpUrl, ...] = Field((), max_length=20)
-    contact: str = Field(min_length=1, max_length=500)
-    expected_outcome: str = Field(min_length=1, max_length=10_000)
+    contact: Short
+    expected_outcome: Long
     evidence: tuple[Evidence, ...] = Field((), max_length=20)
 
 
@@ -140,7 +145,7 @@ def responses(
 
 
 class TeamBody(_Body):
-    name: str = Field(min_length=2, max_length=80)
+    name: TeamName
     publish_name: bool = False
 
 
@@ -149,9 +154,9 @@ class JoinBody(_Body):
 
 
 class SubmissionBody(_Body):
-    title: str = Field(min_length=3, max_length=160)
-    summary: str = Field(min_length=1, max_length=500)
-    description: str = Field(min_length=1, max_length=10_000)
+    title: Title
+    summary: Short
+    description: Long
     repository_url: AnyHttpUrl | None = None
     demo_url: AnyHttpUrl | None = None
     licence: Licence = Field(description=f"One of {', '.join(LICENCES)}.")
@@ -167,7 +172,7 @@ class JurorBody(_Body):
 
 class ConflictBody(_Body):
     team_id: uuid.UUID
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Short
     juror: str | None = Field(None, max_length=200, description="Administrators only: for another juror.")
 
 
@@ -177,18 +182,18 @@ class ScoreBody(_Body):
 
 
 class ExcludeBody(_Body):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: ExclusionReason
 
 
 class StatementBody(_Body):
-    statement: str = Field(min_length=1, max_length=10_000)
+    statement: Long
 
 
 class AwardBody(_Body):
     submission_id: uuid.UUID
-    amount_cents: int = Field(ge=1)
-    title: str = Field(min_length=3, max_length=160)
-    justification: str = Field(min_length=1, max_length=10_000)
+    amount_cents: int = Field(ge=1, le=100_000_000)
+    title: Title
+    justification: Long
 
 
 class BudgetBody(_Body):
@@ -201,12 +206,10 @@ def _json(body: Any, status: int = 200) -> Response:
     )
 
 
-class Denied(Refusal):
-    """A participant who is not signed in (401)."""
-
-    def __init__(self, status: int, slug: str) -> None:
-        super().__init__("problem.unauthorized.title", status, slug=slug,
-                         headers={"WWW-Authenticate": 'Participant realm="stadtstimme"'})  # fmt: skip
+def participant_unauthorized() -> Refusal:
+    """No personal token, or one that does not sign in (any more)."""
+    return Refusal("problem.unauthorized.title", 401, slug="unauthorized",
+                   headers={"WWW-Authenticate": 'Participant realm="stadtstimme"'})  # fmt: skip
 
 
 def build_hackathon_router(
@@ -216,22 +219,10 @@ def build_hackathon_router(
     states = store.States()  # folded hackathons for checking participants' tokens (read only)
     signups = signup_limiter(settings)
 
-    def refused(request: Request, exc: Refused) -> Response:
-        lang = request_language(request)
-        values = {k: text(f"hackathon.phase.{v}", lang) if k == "phase" else v for k, v in exc.values.items()}
-        headers = {"WWW-Authenticate": 'Participant realm="stadtstimme"'} if exc.status == 401 else {}
-        if exc.retry_after is not None:
-            headers["Retry-After"] = str(exc.retry_after)
-        slug, title = f"hackathon-{exc.code.replace('_', '-')}", text(f"hackathon.refused.{exc.code}", lang, **values)
-        return problem(exc.status, slug, title, headers=headers or None)
-
-    def denied(request: Request, exc: Denied) -> Response:
-        return refusal_response(exc, request_language(request))
-
     def participant_token(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "participant" or not token.strip():
-            raise Denied(401, "unauthorized")
+            raise participant_unauthorized()
         return token.strip()[:200]
 
     async def participant(request: Request, hackathon_id: str) -> asyncpg.Record:
@@ -240,7 +231,7 @@ def build_hackathon_router(
         async with pool.acquire() as conn:
             person = await signed_in(conn, await states.get(conn, hackathon_id[:64]), token, settings)
         if person is None:
-            raise Denied(401, "unauthorized")
+            raise participant_unauthorized()
         return person
 
     async def run(
@@ -252,22 +243,11 @@ def build_hackathon_router(
         year_lock: bool = False,
         answer: Callable[[Any], dict[str, Any]] | None = None,
     ) -> Response:
-        try:
-            event = await service.command(
-                pool, await producer(), settings, hackathon_id, actor, decide, year_lock=year_lock
-            )
-        except Refused as exc:
-            return refused(request, exc)
+        event = await service.command(
+            pool, await producer(), settings, hackathon_id, actor, decide, year_lock=year_lock
+        )
         body = answer(event) if answer else {"sequence": getattr(event, "sequence", None)}
         return _json(body, status)
-
-    async def guarded(request: Request, handler: Callable[[], Awaitable[Response]]) -> Response:
-        try:
-            return await handler()
-        except Denied as exc:
-            return denied(request, exc)
-        except Refused as exc:
-            return refused(request, exc)
 
     # ---- Public ----
 
@@ -301,7 +281,7 @@ def build_hackathon_router(
                 evidence = await evidence_figures(conn, state)
             return _json(public_view(state, evidence))
 
-        return await guarded(request, handler)
+        return await handler()
 
     # ---- Participants ----
 
@@ -333,7 +313,7 @@ def build_hackathon_router(
                 send(settings, letter, state.id, state.info.title, lang)
             return _json({"message": text("hackathon.page.check_mail.body", lang)}, 202)
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.post(
         "/{hackathon_id}/participants/confirm",
@@ -356,7 +336,7 @@ def build_hackathon_router(
                       "valid_until": signed.valid_until.isoformat()}  # fmt: skip
             return _json(answer, 201 if signed.registered else 200)
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.delete(
         "/{hackathon_id}/session",
@@ -372,10 +352,10 @@ def build_hackathon_router(
             token = participant_token(request)
             async with pool.acquire() as conn:
                 if not await sign_out(conn, hackathon_id[:64], token):
-                    raise Denied(401, "unauthorized")
+                    raise participant_unauthorized()
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.get("/{hackathon_id}/me")
     async def me(hackathon_id: str, request: Request) -> Response:
@@ -386,7 +366,7 @@ def build_hackathon_router(
             async with pool.acquire() as conn:
                 return _json(await own_data(conn, await store.state(conn, hackathon_id), person))
 
-        return await guarded(request, handler)
+        return await handler()
 
     async def as_participant(
         request: Request, hackathon_id: str, decide_for: Callable[[uuid.UUID], service.Decide], status: int = 200,
@@ -398,14 +378,14 @@ def build_hackathon_router(
             pid = (await participant(request, hackathon_id))["participant_id"]
             return await run(request, hackathon_id, f"participant:{pid}", decide_for(pid), status, answer=answer)
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.delete("/{hackathon_id}/me")
     async def erase_me(hackathon_id: str, request: Request) -> Response:
         """Delete the participant's personal data; they leave their team and their vote is removed."""
         return await as_participant(request, hackathon_id, lambda pid: erase(pid, None))
 
-    @router.post("/{hackathon_id}/teams")
+    @router.post("/{hackathon_id}/teams", status_code=201)
     async def create_team(hackathon_id: str, body: TeamBody, request: Request) -> Response:
         founding: list[NewTeam] = []
 
@@ -439,7 +419,7 @@ def build_hackathon_router(
 
     # ---- Staff ----
 
-    @router.post("")
+    @router.post("", status_code=201)
     async def create(body: CreateBody, request: Request) -> Response:
         async def handler() -> Response:
             account = await access.require(request, "hackathons.run")
@@ -448,7 +428,7 @@ def build_hackathon_router(
                 request, body.id, account.username, simple(HackathonCreatedV1, lambda s: domain.create(s, data))
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.post("/{hackathon_id}/phase")
     async def phase(hackathon_id: str, body: PhaseBody, request: Request) -> Response:
@@ -466,7 +446,7 @@ def build_hackathon_router(
                     await audit(conn, account.username, "hackathon_phase", hackathon_id, phase=body.phase)
             return response
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.put("/{hackathon_id}/challenges/{challenge_id}")
     async def challenge(hackathon_id: str, challenge_id: Slug, body: ChallengeBody, request: Request) -> Response:
@@ -491,9 +471,9 @@ def build_hackathon_router(
                 answer=lambda e: {"challenge_id": e.challenge_id, "revision": e.revision},
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
-    @router.post("/{hackathon_id}/jurors")
+    @router.post("/{hackathon_id}/jurors", status_code=201)
     async def invite(hackathon_id: str, body: JurorBody, request: Request) -> Response:
         async def handler() -> Response:
             account = await access.require(request, "hackathons.run")
@@ -509,9 +489,9 @@ def build_hackathon_router(
                 simple(JurorInvitedV1, lambda s: domain.invite_juror(s, body.juror)),
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
-    @router.post("/{hackathon_id}/conflicts")
+    @router.post("/{hackathon_id}/conflicts", status_code=201)
     async def conflict(hackathon_id: str, body: ConflictBody, request: Request) -> Response:
         async def handler() -> Response:
             account = await access.require(request, "hackathons.judge")
@@ -525,7 +505,7 @@ def build_hackathon_router(
                 simple(ConflictDeclaredV1, lambda s: domain.declare_conflict(s, juror, body.team_id, body.reason)),
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.put("/{hackathon_id}/scorecards/{submission_id}")
     async def score(hackathon_id: str, submission_id: uuid.UUID, body: ScoreBody, request: Request) -> Response:
@@ -542,9 +522,9 @@ def build_hackathon_router(
                 status=200,
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
-    @router.post("/{hackathon_id}/scorecards/{submission_id}/{juror}/exclude")
+    @router.post("/{hackathon_id}/scorecards/{submission_id}/{juror}/exclude", status_code=201)
     async def exclude(
         hackathon_id: str, submission_id: uuid.UUID, juror: str, body: ExcludeBody, request: Request
     ) -> Response:
@@ -557,7 +537,7 @@ def build_hackathon_router(
                 simple(ScorecardExcludedV1, lambda s: domain.exclude_scorecard(s, juror, submission_id, body.reason)),
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.put("/{hackathon_id}/statements/{submission_id}")
     async def statement(hackathon_id: str, submission_id: uuid.UUID, body: StatementBody, request: Request) -> Response:
@@ -571,9 +551,9 @@ def build_hackathon_router(
                 status=200,
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
-    @router.post("/{hackathon_id}/awards")
+    @router.post("/{hackathon_id}/awards", status_code=201)
     async def award(hackathon_id: str, body: AwardBody, request: Request) -> Response:
         async def handler() -> Response:
             account = await access.require(request, "hackathons.run")
@@ -593,16 +573,16 @@ def build_hackathon_router(
                 answer=lambda e: {"award_id": str(e.award_id)},
             )
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.put("/budgets/{year}")
-    async def set_budget(year: int, body: BudgetBody, request: Request) -> Response:
+    async def set_budget(year: Annotated[int, Path(ge=2000, le=2100)], body: BudgetBody, request: Request) -> Response:
         async def handler() -> Response:
             account = await access.require(request, "hackathons.run")
             await service.set_budget(pool, await producer(), settings, year, body.amount_cents, account.username)
             return _json({"year": year, "amount_cents": body.amount_cents})
 
-        return await guarded(request, handler)
+        return await handler()
 
     @router.get("/{hackathon_id}/jury")
     async def jury(hackathon_id: str, request: Request) -> Response:
@@ -621,7 +601,7 @@ def build_hackathon_router(
                 ledger = domain.ledger(state.info.year, budget, await store.awards(conn, state.info.year))
             return _json(jury_view(state, ledger, account))
 
-        return await guarded(request, handler)
+        return await handler()
 
     return router
 

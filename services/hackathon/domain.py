@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from services.hackathon import ranking
 from shared import formats
@@ -70,7 +70,10 @@ class Refused(Refusal):
     signed in, 429: too many requests, then ``retry_after`` seconds)."""
 
     def __init__(self, code: str, status: int = 409, *, retry_after: int | None = None, **values: Any) -> None:
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        if status == 401:  # a participant's token that does not sign in
+            headers["WWW-Authenticate"] = 'Participant realm="stadtstimme"'
+
         super().__init__(f"hackathon.refused.{code}", status, slug=f"hackathon-{code.replace('_', '-')}",
                          headers=headers, **values)  # fmt: skip
         self.code, self.retry_after = code, retry_after
@@ -188,10 +191,15 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def next_event(state: HackathonState, model: type[M], data: Mapping[str, Any], at: datetime, actor: str) -> M:
-    """The hackathon's next event of type ``model`` with ``data`` (a decision's result); validated."""
-    return model.model_validate(
-        {**data, "hackathon_id": state.id, "sequence": state.sequence + 1, "at": at, "actor": actor}
-    )
+    """The hackathon's next event of type ``model`` with ``data`` (a decision's result); validated: data the event
+    contract refuses is refused as invalid input (422), never published."""
+    try:
+        return model.model_validate(
+            {**data, "hackathon_id": state.id, "sequence": state.sequence + 1, "at": at, "actor": actor}
+        )
+    except ValidationError as exc:
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})) or "(body)"
+        raise Refused("invalid", 422, fields=fields) from exc
 
 
 # ---- Decisions: each returns the data of the events to publish (without hackathon_id, sequence, at, actor) ----

@@ -63,7 +63,7 @@ from services.hackathon.decisions import (
 from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
 from services.hackathon.mail import personal_link, send
 from shared import formats
-from shared.auth import same_origin
+from shared.access import same_origin
 from shared.console_ui import read_form
 from shared.contracts.hackathon import (
     LICENCES,
@@ -376,7 +376,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
 
     @router.post("/{hackathon_id}/anmeldung")
     async def register(hackathon_id: str, request: Request) -> Response:
-        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+        if not same_origin(request, settings.public_base_url):
             return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
@@ -425,7 +425,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     async def lost_link(hackathon_id: str, request: Request) -> Response:
         """Send a sign-in link to a registered address. The answer is the same whether the address is registered or
         not (it reveals nothing); the current personal link keeps working until the new one is opened."""
-        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+        if not same_origin(request, settings.public_base_url):
             return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
@@ -559,7 +559,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     ) -> Response:  # fmt: skip
         """One form of the participant area: same origin, signed in, valid (``body``, else ``values``, by the API's
         model), decided and published; then back to the area with a notice, or the form again with the reason."""
-        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+        if not same_origin(request, settings.public_base_url):
             return cross_site(request)
         found = await participant(request, hackathon_id)
         if isinstance(found, Response):
@@ -651,7 +651,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
     async def sign_out_everywhere(hackathon_id: str, request: Request) -> Response:
         """Sign out: the personal token is revoked on the server (the link and the cookie on every device stop
         working; a new link comes from the lost-link page), and the cookie goes."""
-        if not same_origin(request.headers, request.url.scheme, request.url.netloc):
+        if not same_origin(request, settings.public_base_url):
             return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)

@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, Rejected, resolve_page
+from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, ClientUUID, Rejected, resolve_page
 from shared.contracts.feedback import PAGE_URL_MAX_CHARS, Language
 from shared.contracts.surveys import MAX_QUESTIONS, AnswerValue, Question, Slug, SurveyDefinition
 from shared.orgmodel import OrgModel
@@ -29,8 +28,8 @@ class SurveyResponseRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    event_id: UUID = Field(description="Client-generated UUID; the idempotency key of this part.")
-    response_id: UUID = Field(description="One per survey shown; links the parts of a response.")
+    event_id: ClientUUID = Field(description="Client-generated UUID; the idempotency key of this part.")
+    response_id: ClientUUID = Field(description="One per survey shown; links the parts of a response.")
     survey_id: Slug
     version: int = Field(ge=1, description="The version the citizen saw.")
     site: Slug

@@ -56,6 +56,8 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Url = Annotated[AnyHttpUrl, Field(description="An http(s) URL.")]
+TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+ExclusionReason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
 
 
 class _Strict(BaseModel):
@@ -160,7 +162,7 @@ class TeamCreatedV1(_HackathonEvent):
     """Data of ``de.stadtstimme.hackathon.team-created`` v1; the founder is its first member."""
 
     team_id: UUID
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+    name: TeamName
     founder: UUID
     publish_name: bool = Field(description="The team agrees that its name is published with the results.")
 
@@ -230,7 +232,7 @@ class ScorecardExcludedV1(_HackathonEvent):
 
     juror: str = Field(min_length=1, max_length=200)
     submission_id: UUID
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)]
+    reason: ExclusionReason
 
 
 class VoteCastV1(_HackathonEvent):
