@@ -34,8 +34,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from shared.messages import text
-from shared.problems import problem, request_language
+from shared.refusal import Refusal, not_found
 from shared.settings import Settings
 from shared.templates import render_page, template_environment
 
@@ -145,8 +144,9 @@ def build_widget_router(settings: Settings, *, dist: Path = DIST, demo: bool = T
     survey_file = BundleFile(dist / f"{SURVEY}.js")
 
     def unavailable(request: Request) -> Response:
-        title = text("problem.widget_not_built.title", request_language(request))
-        return problem(503, "widget-not-built", title, headers={"Cache-Control": "no-store"})
+        raise Refusal(
+            "problem.widget_not_built.title", 503, slug="widget-not-built", headers={"Cache-Control": "no-store"}
+        )
 
     for file in (bundle_file, survey_file):
         _add_bundle_routes(router, file, unavailable)
@@ -186,7 +186,7 @@ def _add_bundle_routes(router: APIRouter, file: BundleFile, unavailable: Callabl
         if bundle is None:
             return unavailable(request)
         if digest != bundle.digest:
-            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
+            raise not_found()
         return script_response(request, bundle, "public, max-age=31536000, immutable")
 
 
@@ -234,7 +234,7 @@ def _add_demo_pages(router: APIRouter, settings: Settings, bundle_file: BundleFi
     async def demo_page(request: Request, section: str, slug: str) -> Response:
         page = DEMO_PAGES.get(f"{section}/{slug}")
         if page is None:
-            return problem(404, "not-found", text("problem.not_found.title", request_language(request)))
+            raise not_found()
         form_url = "/feedback/form?" + urlencode({"site": page.site, "page": page.page_url})
         return render(page.template, slug=slug, title=page.title, site=page.site, page_url=page.page_url,
                       form_url=form_url)  # fmt: skip
