@@ -51,6 +51,29 @@ def has_nul(data: bytes) -> bool:
     return _NUL.search(data) is not None
 
 
+class TooLarge(Exception):
+    """The body is larger than its limit (announced, or found while reading)."""
+
+
+async def read_body(receive: Receive, declared: str | None, limit: int) -> bytes | None:
+    """The whole body, refusing (``TooLarge``) one announced or found to be over ``limit`` bytes as soon as that
+    is known, so that no more than ``limit`` bytes are ever held; None when the client disconnected first."""
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise TooLarge
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
 class RequestLimits:
     def __init__(self, app: ASGIApp, streamed: Collection[str] = ()) -> None:
         self.app = app
@@ -72,24 +95,15 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         limit = body_limit(scope["path"])
-        declared = next((v for k, v in headers if k == b"content-length"), None)
-        too_large = text("problem.too_large.title", lang), text("problem.too_large.detail", lang, limit=limit)
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        declared = next((v.decode("latin-1") for k, v in headers if k == b"content-length"), None)
+        try:
+            body = await read_body(receive, declared, limit)
+        except TooLarge:
+            too_large = text("problem.too_large.title", lang), text("problem.too_large.detail", lang, limit=limit)
             await _refuse(send, scope["path"], 413, "payload-too-large", *too_large)
             return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await _refuse(send, scope["path"], 413, "payload-too-large", *too_large)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        if body is None:  # the client went away
+            return
         if has_nul(body):
             await _refuse(send, scope["path"], 400, "nul-character", text("problem.nul.title", lang))
             return

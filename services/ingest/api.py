@@ -21,7 +21,7 @@ from services.ingest.domain import MAX_BODY_BYTES, FeedbackRequest, Rejected
 from services.ingest.pow import InvalidSolution
 from services.ingest.service import IngestService, Refused
 from services.ingest.surveys import InvalidAnswer, SurveyResponseRequest
-from shared.limits import has_nul
+from shared.limits import TooLarge, has_nul, read_body
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
 
@@ -58,28 +58,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Reply = tuple[int, dict[str, str], bytes]
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_body(receive: Receive, declared: str | None) -> bytes:
-    """The body, refusing more than MAX_BODY_BYTES whether or not Content-Length was announced."""
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _TooLarge
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
-        more = message.get("more_body", False)
-    return b"".join(chunks)
 
 
 def _problem(status: int, slug: str, title: str, cors: dict[str, str], **extra: Any) -> Reply:
@@ -158,8 +136,8 @@ class FeedbackEndpoint:
             title, detail = text("problem.media_type.title", lang), text("problem.media_type.detail", lang)
             return _problem(415, "unsupported-media-type", title, cors, detail=detail)
         try:
-            body = await _read_body(receive, headers.get("content-length"))
-        except _TooLarge:
+            body = await read_body(receive, headers.get("content-length"), MAX_BODY_BYTES) or b""
+        except TooLarge:
             self.rejected.labels("too_large").inc()
             detail = text("problem.too_large.detail", lang, limit=MAX_BODY_BYTES)
             return _problem(413, "payload-too-large", text("problem.too_large.title", lang), cors, detail=detail)
