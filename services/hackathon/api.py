@@ -56,7 +56,6 @@ from shared.contracts.hackathon import (
     ConflictDeclaredV1,
     Criterion,
     Evidence,
-    ExclusionReason,
     HackathonCreatedV1,
     HackathonPhaseChangedV1,
     JurorInvitedV1,
@@ -182,7 +181,7 @@ class ScoreBody(_Body):
 
 
 class ExcludeBody(_Body):
-    reason: ExclusionReason
+    reason: str = Field(min_length=1, max_length=1000, description="Why (at least 10 characters, or refused).")
 
 
 class StatementBody(_Body):

@@ -194,7 +194,7 @@ async def test_survey_pages_scoping_results_and_status(system: System) -> None:
     finally:
         await conn.close()
     changes = [(r["actor"], r["subject"]) for r in log if r["action"] == "survey_changed"]
-    assert changes == [("admin-token", SURVEY), ("buergeramt.staff", SURVEY)]  # refused moves are not changes
+    assert changes == [("token:test-admin", SURVEY), ("buergeramt.staff", SURVEY)]  # refused moves are not changes
     viewed = {r["actor"] for r in log if r["action"] == "view_survey_answers" and r["subject"] == SURVEY}
     assert viewed == {"buergeramt.staff", "pr-team"}  # never abfall.staff, who got 404
     assert all('"version": 1' in r["detail"] for r in log if r["action"] == "view_survey_answers")

@@ -466,7 +466,7 @@ async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inb
     try:
         evil = await chefin.post(f"{CONSOLE}/phase", data={"phase": "ergebnisse_veroeffentlicht"},
                                  headers={"Origin": "https://evil.example"})  # fmt: skip
-        assert evil.status_code == 403 and "nicht aus der Stadtstimme-Konsole" in evil.text
+        assert evil.status_code == 403 and "nicht von den Seiten der Stadtstimme" in evil.text
         assert (await chefin.post(f"{CONSOLE}/preise", data={"submission_id": submissions[2], "amount": "1",
                 "title": "Sonderpreis", "justification": "x"})).status_code == 403  # no Origin  # fmt: skip
         forbidden = await bauamt.post(f"{CONSOLE}/phase", data={"phase": "ergebnisse_veroeffentlicht"}, headers=origin)

@@ -151,8 +151,17 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     archived = len(demo_events(load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC"))
     assert f"refilled the empty broker with {archived + 55 + 6} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
-    results = httpx.get(f"{base}/api/v1/staff/surveys/{survey['id']}/results",
-                        headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+    # The printed metrics token reads figures only; the survey's answers are read signed in as the demo administrator.
+    password = (supervisor.var / "console-password").read_text().strip()
+    with httpx.Client(base_url=base, timeout=30) as staff:
+        signed_in = staff.post("/console/login", data={"username": "demo-admin", "password": password},
+                               headers={"Origin": base})  # fmt: skip
+        assert signed_in.status_code == 303, signed_in.text
+        results = staff.get(f"/api/v1/staff/surveys/{survey['id']}/results").json()
+    forbidden = httpx.get(
+        f"{base}/api/v1/staff/surveys/{survey['id']}/results", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert forbidden.status_code == 403
     assert results["responses"] == 1 and results["questions"][0]["distribution"][3]["count"] == 1
     post_and_wait(base, token, page, expected=demo + 52)
     assert supervisor.interrupt() == 0

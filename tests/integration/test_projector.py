@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from services.analytics.api import build_router
 from services.analytics.replay import ReplayRefused, replay
 from services.analytics.worker import CONSUMER, Projector
+from shared.access import StaffAccess
 from shared.contracts import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, encode_envelope
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.db import create_pool, migrate
@@ -143,7 +144,7 @@ async def test_page_days_are_summed_from_hours_in_berlin_time(settings: Settings
             await migrate(conn)
         assert await Projector(settings, pool).run(until_caught_up=True) == 4
         app = FastAPI()
-        app.include_router(build_router(settings, pool))
+        app.include_router(build_router(settings, pool, StaffAccess(settings, pool)))
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": "Bearer test-token"}
         async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as client:
