@@ -87,10 +87,18 @@ class Connection:
 
 
 def post_json(port: int, path: str, body: bytes, extra_headers: bytes = b"") -> bytes:
-    return (
-        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
-        b"%sContent-Length: %d\r\n\r\n%s" % (path.encode(), port, extra_headers, len(body), body)
-    )
+    return _post(port, path, b"application/json", body, extra_headers)
+
+
+def post_form(port: int, path: str, body: bytes, extra_headers: bytes = b"") -> bytes:
+    """An HTML form's POST (``application/x-www-form-urlencoded``)."""
+    return _post(port, path, b"application/x-www-form-urlencoded", body, extra_headers)
+
+
+def _post(port: int, path: str, content_type: bytes, body: bytes, extra_headers: bytes) -> bytes:
+    return b"POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: %s\r\n%sContent-Length: %d\r\n\r\n%s" % (
+        path.encode(), port, content_type, extra_headers, len(body), body,
+    )  # fmt: skip
 
 
 def get(port: int, path_and_query: str, extra_headers: bytes = b"") -> bytes:

@@ -11,7 +11,8 @@ Three phases against one server, one JSON result on stdout:
    latency is measured from the due time, so waiting for a free connection counts (no coordinated omission).
 
 Every request carries a fresh UUID ``event_id``; a request counts as accepted only if the answer is 202 and
-echoes its event id. ``--watch name=pid`` reports the CPU use of those processes during peak and paced phase.
+echoes its event id. ``--watch name=pid`` reports the CPU use of those processes during peak and paced phase,
+``--loop-of pid`` how much that server's event loop thread ran and waited for a CPU during the paced phase.
 """
 
 from __future__ import annotations
@@ -152,11 +153,59 @@ class CpuMeter:
         return {name: (cpu_seconds(pid) - self.before[name]) / wall for name, pid in self.pids.items()}
 
 
+def _schedstat(pid: int, tid: int) -> tuple[float, float]:
+    """Seconds a thread ran on a CPU and seconds it was ready to run but waited for one (``/proc/…/schedstat``)."""
+    with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+        run_ns, wait_ns, _ = f.read().split()
+    return int(run_ns) / 1e9, int(wait_ns) / 1e9
+
+
+def _preempted(pid: int) -> int:
+    """How often a process's main thread was taken off a CPU while it still had work to do."""
+    with open(f"/proc/{pid}/task/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("nonvoluntary_ctxt_switches"))
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores together spent neither idle nor waiting for I/O, since boot."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS
+
+
+class LoopMeter:
+    """A uvicorn server's event loop (its main thread) against all its other threads over a phase, in cores:
+    how much the loop ran, and how long it was ready to run but had no CPU. Other threads include those that
+    exited meanwhile (argon2 starts threads for its lanes in every hash)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+        self.loop0 = _schedstat(self.pid, self.pid)
+        self.all0 = cpu_seconds(self.pid)
+        self.machine0 = machine_busy()
+        self.preempted0 = _preempted(self.pid)
+
+    def shares(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.t0
+        run, wait = (now - then for now, then in zip(_schedstat(self.pid, self.pid), self.loop0, strict=True))
+        return {
+            "loop_running": run / wall,
+            "loop_waiting_for_cpu": wait / wall,
+            "other_threads": max(0.0, cpu_seconds(self.pid) - self.all0 - run) / wall,
+            "machine_busy": (machine_busy() - self.machine0) / wall,
+            "loop_preempted_per_s": (_preempted(self.pid) - self.preempted0) / wall,
+        }
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     conns = [Connection(args.port) for _ in range(args.connections)]
     await asyncio.gather(*(c.connect() for c in conns))
     out: dict[str, Any] = {"connections": args.connections}
     meter = CpuMeter(args.watch)
+    loop_meter = LoopMeter(args.loop_of) if args.loop_of else None
     if args.warmup > 0:
         out["warmup"] = await closed_loop(conns, args.port, args.warmup, args.max_requests)
     rate = args.paced_rate
@@ -167,8 +216,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         rate = rate or peak["ok_per_s"] * args.paced_fraction
     if args.paced_duration > 0 and rate:
         meter.start()
+        if loop_meter:
+            loop_meter.start()
         out["paced"] = paced = await open_loop(conns, args.port, rate, args.paced_duration)
         paced["cpu_share"] = meter.shares()
+        if loop_meter:
+            paced["server_threads"] = loop_meter.shares()
     for c in conns:
         c.close()
     return out
@@ -185,6 +238,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--paced-fraction", type=float, default=0.5, help="of this run's peak, unless --paced-rate")
     p.add_argument("--paced-rate", type=float, help="requests per second of the paced phase")
     p.add_argument("--watch", action="append", default=[], help="name=pid whose CPU use to report")
+    p.add_argument("--loop-of", type=int, help="pid of a server whose event loop thread to watch in the paced phase")
     p.add_argument("--out", help="write the JSON result here instead of stdout")
     p.add_argument("--accepted-ids", help="write the event id of every 202 here, one per line")
     return p.parse_args(argv)

@@ -23,22 +23,33 @@ class Supervisor:
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.cleanups: list[tuple[str, Callable[[], object]]] = []
 
-    def start(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, argv: Sequence[str], env: dict[str, str] | None = None, stdin: bytes | None = None
+    ) -> subprocess.Popen[bytes]:
+        """Start a child with its output in ``logs/<name>.log``; ``stdin``, if given, is written to its input."""
         log = self.logs / f"{name}.log"
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                list(argv), env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                list(argv), env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                 start_new_session=True, preexec_fn=die_with_parent,
             )  # fmt: skip
         self.children.append((name, proc))
+        if stdin is not None and proc.stdin is not None:
+            with proc.stdin:
+                proc.stdin.write(stdin)
         return proc
 
-    def stadtstimme(self, name: str, args: Sequence[str], settings: Settings) -> subprocess.Popen[bytes]:
-        return self.start(name, [sys.executable, "-m", "stadtstimme.cli", *args], settings_env(settings))
+    def stadtstimme(
+        self, name: str, args: Sequence[str], settings: Settings, stdin: bytes | None = None
+    ) -> subprocess.Popen[bytes]:
+        return self.start(name, [sys.executable, "-m", "stadtstimme.cli", *args], settings_env(settings), stdin)
 
-    def run_cli(self, name: str, args: Sequence[str], settings: Settings, timeout: float = 120) -> None:
+    def run_cli(
+        self, name: str, args: Sequence[str], settings: Settings, timeout: float = 120, stdin: bytes | None = None
+    ) -> None:
         """Run a ``stadtstimme`` command to completion; fail with its log if it fails."""
-        proc = self.stadtstimme(name, args, settings)
+        proc = self.stadtstimme(name, args, settings, stdin)
         try:
             code = proc.wait(timeout)
         except subprocess.TimeoutExpired:

@@ -5,10 +5,14 @@ under var/bench/, prepares a database (migrate, demo city, topics) and measures
 
 1. ingest: accepted feedback per second and latency of ``POST /api/v1/feedback`` (the real service, 202 only
    after Kafka's acks=all) against a no-op FastAPI endpoint taking the same body;
-2. pipeline: records per second from the feedback topic into the read models (the real projector) against a
+2. sign-in flood: p99 of that feedback at a paced rate while 16 clients flood ``POST /console/login`` with wrong
+   passwords (each attempt from its own forwarded address, almost each for its own name), against the same
+   without the flood, on one ``stadtstimme serve`` of all HTTP services;
+3. pipeline: records per second from the feedback topic into the read models (the real projector) against a
    plain consumer that reads and discards the same records; the read models are verified afterwards;
-3. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
-   consumer sees it in Kafka.
+4. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
+   consumer sees it in Kafka;
+5. redaction: personal data out of 10 KB of citizen text, against one regular expression pass.
 
 Method and caveats: bench/README.md. ``--quick`` runs every phase briefly (a smoke test; figures meaningless).
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import secrets
@@ -54,6 +59,11 @@ INGEST_RATIO_TARGET = 1.0
 INGEST_P99_TARGET_S = 0.050
 PIPELINE_TARGET_PER_S = 10_000
 FRESHNESS_P95_TARGET_S = 1.0
+# Feedback p99 while the sign-in is flooded at most twice what it is without the flood (the security issue).
+LOGIN_FLOOD_RATIO_TARGET = 2.0
+LOGIN_USER = "bench-admin"
+# A row with one of these targets checks correctness: missing it makes the exit status 1.
+CORRECTNESS_TARGETS = ("0", "all", "exact", "303", "401/429/503 only")
 
 
 @dataclass(frozen=True)
@@ -68,10 +78,13 @@ class Profile:
     fresh_rate: float
     fresh_s: float
     rounds: int
+    login_s: float = 10.0  # each paced window of the sign-in flood phase
+    login_rate: float = 200.0  # feedback/s during those windows: a busy city's peak, far below the server's
+    login_clients: int = 16
 
 
 FULL = Profile(15.0, 5.0, 10.0, 10.0, 300_000, 64, 100_000, 20.0, 10.0, rounds=2)
-QUICK = Profile(0.5, 0.5, 2.0, 2.0, 20_000, 64, 5_000, 20.0, 2.0, rounds=1)
+QUICK = Profile(0.5, 0.5, 2.0, 2.0, 20_000, 64, 5_000, 20.0, 2.0, rounds=1, login_s=2.0)
 
 
 def say(message: str) -> None:
@@ -214,7 +227,65 @@ def phase_ingest(sup: Supervisor, settings: Settings, broker: Any, profile: Prof
     }
 
 
-# --- 3. freshness ------------------------------------------------------------------------------------------
+# --- 2. sign-in flood --------------------------------------------------------------------------------------
+
+
+def phase_login_flood(sup: Supervisor, settings: Settings, broker: Any, profile: Profile) -> dict[str, Any]:
+    """Feedback at ``login_rate``/s on one ``stadtstimme serve`` of all HTTP services (as deployed), in windows
+    without ("quiet") and with a flood of wrong-password sign-ins; rounds alternate the order."""
+    web_settings = settings.model_copy(update={"http_port": free_port()})
+    port = web_settings.http_port
+    password = secrets.token_urlsafe(18)
+    add = ["staff", "add", LOGIN_USER, "--role", "administrator", "--password-stdin"]
+    sup.run_cli("staff-add", add, web_settings, stdin=f"{password}\n".encode())
+    web = sup.stadtstimme("login-web", ["serve", "--services", "ingest,analytics,hackathon"], web_settings)
+    sup.wait_http("login-web", web, f"http://127.0.0.1:{port}/readyz")
+    paced = {"connections": profile.connections, "warmup": 0, "duration": 0, "paced-duration": profile.login_s,
+             "paced-rate": profile.login_rate, "loop-of": web.pid}  # fmt: skip
+    watch = {"server": web.pid, "broker": broker.proc.pid}
+    say(f"sign-in flood: feedback at {profile.login_rate:g}/s, without and with {profile.login_clients} clients "
+        f"flooding {LOGIN_USER!r} and made-up names, {profile.rounds} round(s) each")  # fmt: skip
+    load(sup, "login-warmup", port, paced | {"paced-duration": profile.warmup_s}, watch)  # not counted
+    runs: dict[str, list[dict[str, Any]]] = {"quiet": [], "flood": []}
+    for n in range(profile.rounds):
+        for side in ("quiet", "flood") if n % 2 == 0 else ("flood", "quiet"):
+            name = f"login-{side}-{n + 1}"
+            if side == "quiet":
+                runs[side].append(load(sup, name, port, paced, watch)["paced"])
+                continue
+            flood, out = _start_flood(sup, name, port, password, profile.login_clients, first=not runs["flood"])
+            result = load(sup, name, port, paced, watch | {"flood": flood.pid})["paced"]
+            sup.stop(flood)  # SIGTERM: the flood writes its counts and exits
+            if not out.exists():
+                raise RuntimeError(f"the sign-in flood wrote no result\n{sup.tail(f'{name}-flood')}")
+            result["flood"] = json.loads(out.read_text())
+            runs[side].append(result)
+            answers = ", ".join(f"{s} {c:,}" for s, c in sorted(result["flood"]["statuses"].items()))
+            say(f"{name}: sign-in answers {answers} in {result['flood']['elapsed_s']:.1f} s")
+            time.sleep(1.0)  # hashes still in flight end before the next window opens
+    sup.stop(web)
+    return {side: {"best": min(r, key=lambda p: p["p99_ms"] or float("inf")), "rounds": r} for side, r in runs.items()}
+
+
+def _start_flood(sup: Supervisor, name: str, port: int, password: str, clients: int, first: bool) -> tuple[Any, Path]:
+    """Start ``bench/login_flood.py``; return once it floods, plus a second for it to reach its steady state. The
+    first flood signs in with the right password before it starts (later ones would find the name locked)."""
+    ready, out = LOGS / f"{name}-flood.ready", LOGS / f"{name}-flood.json"
+    ready.unlink(missing_ok=True)
+    out.unlink(missing_ok=True)
+    argv = [sys.executable, str(BENCH / "login_flood.py"), f"--port={port}", f"--clients={clients}",
+            f"--username={LOGIN_USER}", f"--ready={ready}", f"--out={out}"] + ["--sign-in-check"] * first  # fmt: skip
+    flood = sup.start(f"{name}-flood", argv, os.environ | {"STADTSTIMME_BENCH_PASSWORD": password})
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if flood.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the sign-in flood did not start\n{sup.tail(f'{name}-flood')}")
+        time.sleep(0.05)
+    time.sleep(1.0)
+    return flood, out
+
+
+# --- 4. freshness ------------------------------------------------------------------------------------------
 
 
 def phase_freshness(sup: Supervisor, settings: Settings, profile: Profile) -> FreshnessResult:
@@ -263,6 +334,40 @@ def _ingest_rows(ingest: dict[str, Any], profile: Profile) -> list[Row]:
     ]  # fmt: skip
 
 
+def _flood_answers(login: dict[str, Any]) -> collections.Counter[str]:
+    """Sign-in answers of all flood rounds by status."""
+    return sum((collections.Counter(r["flood"]["statuses"]) for r in login["flood"]["rounds"]), collections.Counter())
+
+
+def _login_rows(login: dict[str, Any], profile: Profile) -> list[Row]:
+    quiet, flood = login["quiet"]["best"], login["flood"]["best"]
+    q99, f99 = _s(quiet["p99_ms"]), _s(flood["p99_ms"])
+    factor = f99 / q99 if f99 is not None and q99 else None
+    failed = [sum(r["errors"] for r in login[side]["rounds"]) for side in ("quiet", "flood")]
+    answers = _flood_answers(login)
+    hashed = answers.get("401", 0)
+    flood_s = sum(r["flood"]["elapsed_s"] for r in login["flood"]["rounds"])
+    checks = {r["flood"]["sign_in_check"] for r in login["flood"]["rounds"] if "sign_in_check" in r["flood"]}
+    expected = {"401", "429", "503"}
+    shown = ", ".join(f"{s} {answers.get(s, 0):,}" for s in sorted(expected | set(answers)))
+    what = f"feedback {profile.login_rate:g}/s; {profile.login_clients} clients flood sign-in"
+    return [
+        Row("sign-in flood", f"{what}: p50 (quiet | flood)", ms(_s(quiet["p50_ms"])), ms(_s(flood["p50_ms"])),
+            ratio(flood["p50_ms"], quiet["p50_ms"])),
+        Row("sign-in flood", f"{what}: p99 (quiet | flood)", ms(q99), ms(f99),
+            "n/a" if factor is None else f"{factor:.2f}x", f"<= {LOGIN_FLOOD_RATIO_TARGET:.2f}x",
+            factor is not None and factor <= LOGIN_FLOOD_RATIO_TARGET),
+        Row("sign-in flood", "failed feedback (not 202), quiet | flood", str(failed[0]), str(failed[1]), "-", "0",
+            failed == [0, 0]),
+        Row("sign-in flood", "right password before the flood", "-", ", ".join(map(str, sorted(checks))), "-",
+            "303", checks == {303}),
+        Row("sign-in flood", "flood answers (own address and name per attempt)", "-", shown, "-",
+            "401/429/503 only", set(answers) <= expected and hashed > 0),
+        Row("sign-in flood", "argon2 checks done (401s) per second", "-", f"{hashed / flood_s:,.1f}/s" if flood_s
+            else "n/a"),
+    ]  # fmt: skip
+
+
 def _pipeline_rows(pipe: PipelineResult) -> list[Row]:
     return [
         Row("pipeline", "records/s topic -> read model", per_s(pipe.baseline_per_s),
@@ -305,6 +410,41 @@ def _freshness_rows(fresh: FreshnessResult) -> list[Row]:
         Row("freshness", f"not visible within {VISIBLE_TIMEOUT_S:.0f} s", "-", f"{lost} of {fresh.sent}", "-",
             "0", lost == 0),
     ]  # fmt: skip
+
+
+def login_notes(login: dict[str, Any], p: Profile) -> list[str]:
+    def p99s(side: str) -> str:
+        return ", ".join(ms(_s(r["p99_ms"])) for r in login[side]["rounds"])
+
+    def cores(side: str) -> str:
+        best = login[side]["best"]
+        loop, cpu = best.get("server_threads", {}), best.get("cpu_share", {})
+        return (
+            f"server event loop running {loop.get('loop_running', 0):.2f}, ready but without a CPU "
+            f"{loop.get('loop_waiting_for_cpu', 0):.2f} (preempted {loop.get('loop_preempted_per_s', 0):,.0f}/s); "
+            f"server's other threads (argon2) {loop.get('other_threads', 0):.2f}; "
+            + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items() if k != "server")
+            + f"; machine {loop.get('machine_busy', 0):.2f} of {os.cpu_count()}"
+        )
+
+    def answers(r: dict[str, Any]) -> str:
+        f = r["flood"]
+        return (
+            ", ".join(f"{s} {c:,} (p50 {f['p50_ms'][s]:,.0f} ms)" for s, c in sorted(f["statuses"].items()))
+            + f" in {f['elapsed_s']:.1f} s"
+        )
+
+    return [
+        f"sign-in flood: one `stadtstimme serve` (ingest, analytics, hackathon); feedback open loop at "
+        f"{p.login_rate:g}/s for {p.login_s:g} s per window on {p.connections} connections; flood = "
+        f"{p.login_clients} clients posting wrong passwords to /console/login as fast as answered, each attempt "
+        f"from its own X-Forwarded-For address (172.16.0.0/12, the server trusts 127.0.0.1 as its proxy) and, but "
+        f"for every 16th (the real account, soon locked), for a name of its own",
+        f"all {p.rounds} round(s), best reported: feedback p99 quiet {p99s('quiet')}, flood {p99s('flood')}",
+        "sign-in answers per flood round: " + "; ".join(answers(r) for r in login["flood"]["rounds"]),
+        f"CPU in cores, quiet (best round): {cores('quiet')}",
+        f"CPU in cores, flood (best round): {cores('flood')}",
+    ]
 
 
 def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: FreshnessResult, p: Profile) -> str:
@@ -354,7 +494,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     run_id = uuid.uuid4().hex[:8]
     broker, pg = start_infrastructure(sup, args.broker, run_id)
     asyncio.run(create_database(pg.uri, DB_NAME, drop=True))
-    prefixes = {phase: f"bench-{run_id}-{phase}." for phase in ("ingest", "pipeline", "freshness")}
+    prefixes = {phase: f"bench-{run_id}-{phase}." for phase in ("ingest", "login", "pipeline", "freshness")}
     settings = Settings(
         kafka_bootstrap_servers=broker.bootstrap,
         kafka_idempotence="off" if args.broker == "tansu" else "auto",
@@ -368,6 +508,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     prepare(sup, settings, list(prefixes.values()))
 
     ingest = phase_ingest(sup, settings, broker, profile)
+    login = phase_login_flood(sup, settings.model_copy(update={"topic_prefix": prefixes["login"]}), broker, profile)
     pipe_settings = settings.model_copy(update={"topic_prefix": prefixes["pipeline"]})
     pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say))
     fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
@@ -375,7 +516,11 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     say("redaction: 10 KB inputs, realistic and hostile")
     redaction = run_redaction_bench()
     result_rows = (
-        _ingest_rows(ingest, profile) + _pipeline_rows(pipe) + _freshness_rows(fresh) + _redaction_rows(redaction)
+        _ingest_rows(ingest, profile)
+        + _login_rows(login, profile)
+        + _pipeline_rows(pipe)
+        + _freshness_rows(fresh)
+        + _redaction_rows(redaction)
     )
     elapsed = time.monotonic() - T0
     print()
@@ -383,6 +528,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     print(table(result_rows))
     print()
     print(notes(args.broker, ingest, pipe, fresh, profile))
+    print("\n".join(login_notes(login, profile)))
     print(f"total run time: {elapsed:.0f} s; logs and raw results: {VAR.relative_to(REPO)}/", flush=True)
     (VAR / "last-result.json").write_text(
         json.dumps(
@@ -391,6 +537,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
                 "quick": args.quick,
                 "profile": asdict(profile),
                 "ingest": ingest,
+                "login_flood": login,
                 "pipeline": asdict(pipe),
                 "freshness": asdict(fresh),
                 "redaction": redaction,
@@ -400,7 +547,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
             default=str,
         )
     )
-    correctness = [r for r in result_rows if r.met is False and r.target in ("0", "all", "exact")]
+    correctness = [r for r in result_rows if r.met is False and r.target in CORRECTNESS_TARGETS]
     return 1 if correctness else 0
 
 
