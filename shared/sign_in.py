@@ -6,9 +6,14 @@
   further failure up to ``LOCK_MAX`` (a soft lockout, ASVS 2.2.1). Kept in PostgreSQL as the name's SHA-256, for
   names that exist and names that do not alike (so it reveals nothing), shared by every instance; a success
   clears it. While locked, no password is checked.
-* **Off the event loop:** argon2id is deliberately slow and memory-hard. It runs in worker threads, at most
-  ``CHECKS_AT_ONCE`` at a time per process; when ``CHECKS_WAITING`` more already wait, a sign-in gets 503 at once
-  instead of queueing. The process that also takes citizens' feedback keeps answering it.
+* **Off the event loop, behind it, and rationed:** argon2id is deliberately slow and memory-hard. It runs in a
+  worker thread of the lowest priority (nice 19), one check at a time, at most ``CHECKS_PER_S`` checks a second
+  per process, so the event loop that also takes citizens' feedback always gets the CPU first. A check that would
+  have to wait longer than ``QUEUE_S`` for its turn is refused (503) before any database work. (People sign in a
+  few times a day; only a flood needs more, and a flood must not get it.)
+* **Failures are slow:** every refused sign-in is answered ``FAILURE_S`` after it arrived, never sooner. A flood's
+  clients, which resend as soon as they are answered, can then send only a few attempts a second each, whatever
+  they try; and the time of the answer tells nothing about why it failed.
 * **The audit log** names an account only if it exists; anything else typed as a name (often a password pasted
   into the wrong field) is never written.
 """
@@ -16,9 +21,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
+import os
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -30,8 +39,10 @@ from shared.refusal import Refusal
 LOCK_AFTER = 5
 LOCK_FIRST = timedelta(minutes=1)
 LOCK_MAX = timedelta(minutes=15)
-CHECKS_AT_ONCE = 2
-CHECKS_WAITING = 8
+CHECKS_AT_ONCE = 1  # argon2 runs its 4 lanes in threads: one check already keeps 2 cores busy
+CHECKS_PER_S = 2.0
+QUEUE_S = 3.0
+FAILURE_S = 1.0
 UNKNOWN_ACTOR = "(unbekannt)"
 
 
@@ -57,19 +68,50 @@ def _retry_after(seconds: float) -> dict[str, str]:
     return {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
+def _lowest_priority() -> None:
+    """Run this worker thread (and the threads argon2 starts for its lanes, which inherit it) at nice 19: on Linux
+    a thread's niceness is its own."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 class SignIn:
     """One per process (its client quotas and hashing slots are per process; the name locks are shared)."""
 
-    def __init__(self, pool: asyncpg.Pool, per_minute: float = 5.0, burst: float = 10.0) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, per_minute: float = 5.0, burst: float = 10.0, failure_s: float = FAILURE_S
+    ) -> None:
         self.pool = pool
         self.clients = RateLimiter(per_minute, burst)
-        self._slots = asyncio.Semaphore(CHECKS_AT_ONCE)
-        self._waiting = 0
+        self.failure_s = failure_s
+        self._hashing = ThreadPoolExecutor(CHECKS_AT_ONCE, "argon2", initializer=_lowest_priority)
+        self._next_turn = 0.0  # the loop time at which the next check may start
 
-    async def check(self, typed_name: str, password: str, client: str, method: str = "password") -> Account:
-        """The account, if the password is right; raises ``Refusal``: 401 wrong name or password (the same for
-        both), 429 too many failures from this client or for this name (``Retry-After``), 503 too many sign-ins
-        being checked at once."""
+    async def check(self, typed_name: str, password: str, client: str) -> Account:
+        """The account, if the password is right; raises ``Refusal``, ``failure_s`` after the call at the
+        earliest: 401 wrong name or password (the same for both), 429 too many failures from this client or for
+        this name (``Retry-After``), 503 too many sign-ins being checked at once."""
+        started = asyncio.get_running_loop().time()
+        try:
+            return await self._check(typed_name, password, client)
+        except Refusal:
+            await asyncio.sleep(started + self.failure_s - asyncio.get_running_loop().time())
+            raise
+
+    async def _verify(self, stored: str | None, password: str) -> bool:
+        """The argon2 check in its turn: at most ``CHECKS_PER_S`` a second, none waiting longer than ``QUEUE_S``."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        turn = max(now, self._next_turn)
+        if turn - now > QUEUE_S:
+            raise Refusal("console.error.sign_in.busy", 503, headers=_retry_after(QUEUE_S))
+        self._next_turn = turn + 1 / CHECKS_PER_S
+        await asyncio.sleep(turn - now)
+        return await loop.run_in_executor(self._hashing, verify_password, stored, password)
+
+    async def _check(self, typed_name: str, password: str, client: str) -> Account:
+        if self._next_turn - asyncio.get_running_loop().time() > QUEUE_S:
+            raise Refusal("console.error.sign_in.busy", 503, headers=_retry_after(QUEUE_S))
         client_key = self.clients.key(client)
         wait = self.clients.retry_after(client_key)
         if wait:
@@ -85,14 +127,7 @@ class SignIn:
                 raise Refusal("console.error.sign_in.locked", 429, headers=_retry_after(seconds),
                               minutes=max(1, math.ceil(seconds / 60)))  # fmt: skip
             account, stored = await password_account(conn, name) if name else (None, None)
-        if self._waiting >= CHECKS_WAITING:
-            raise Refusal("console.error.sign_in.busy", 503, headers=_retry_after(5))
-        self._waiting += 1
-        try:
-            async with self._slots:
-                right = await asyncio.to_thread(verify_password, stored, password)
-        finally:
-            self._waiting -= 1
+        right = await self._verify(stored, password)
         async with self.pool.acquire() as conn:
             if right and account is not None and stored is not None:
                 await conn.execute("DELETE FROM sign_in_throttle WHERE name_sha256 = $1", name_hash)
@@ -117,5 +152,5 @@ class SignIn:
                 )
             await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < now() - $1::interval", LOCK_MAX * 2)
             actor = account.username if account is not None else UNKNOWN_ACTOR
-            await audit(conn, actor, "login_failed", method=method, failures=failures, locked=lock is not None)
+            await audit(conn, actor, "login_failed", method="password", failures=failures, locked=lock is not None)
         raise Refusal("console.error.login", 401)

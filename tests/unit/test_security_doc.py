@@ -35,13 +35,15 @@ def test_the_documented_role_matrix_is_the_enforced_one() -> None:
 def test_the_documented_limits_are_the_enforced_ones() -> None:
     from services.ingest.domain import MAX_BODY_BYTES
     from shared.limits import BODY_LIMIT, BODY_LIMITS, HEADER_LIMIT
-    from shared.sign_in import CHECKS_AT_ONCE, LOCK_AFTER, LOCK_FIRST, LOCK_MAX
+    from shared.sign_in import CHECKS_AT_ONCE, CHECKS_PER_S, FAILURE_S, LOCK_AFTER, LOCK_FIRST, LOCK_MAX, QUEUE_S
 
     text = " ".join((REPO / "SECURITY.md").read_text(encoding="utf-8").split())
     kilobytes = {HEADER_LIMIT, BODY_LIMIT, MAX_BODY_BYTES, *BODY_LIMITS.values()}
     for size in kilobytes:
         assert f"{size // 1024} KB" in text, f"SECURITY.md does not state the limit of {size // 1024} KB"
-    words = {2: "two", 5: "five"}
-    assert f"at most {words[CHECKS_AT_ONCE]} at a time" in text
+    words = {1: "one", 2: "two", 5: "five"}
+    assert f"{words[CHECKS_AT_ONCE]} at a time, at most {words[int(CHECKS_PER_S)]} checks a second" in text
+    assert QUEUE_S == 3 and "longer than three seconds" in text
     assert f"locked after {words[LOCK_AFTER]} failures in a row" in text
     assert LOCK_FIRST.total_seconds() == 60 and f"up to {int(LOCK_MAX.total_seconds() // 60)} minutes" in text
+    assert FAILURE_S == 1.0 and "answered one second after it arrived" in text
