@@ -151,10 +151,6 @@ def build_console_router(
         """A state-changing request must come from the console itself (CSRF protection without tokens)."""
         return ui.access.from_our_pages(request)
 
-    async def current(request: Request) -> Account | None:
-        async with pool.acquire() as conn:
-            return await session_account(conn, request.cookies.get(cookie))
-
     @router.get("/login")
     async def login_form() -> HTMLResponse:
         return page("console_login.html")
