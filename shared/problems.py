@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
@@ -70,3 +70,14 @@ def refusal_response(exc: Refusal, lang: str) -> Response:
         [{"pointer": "/" + exc.field.replace(".", "/"), "field": exc.field, "detail": title}] if exc.field else None
     )
     return problem(exc.status, exc.slug, title, errors=errors, headers=exc.headers or None)
+
+
+def add_refusal_handler(app: FastAPI) -> None:
+    """Render every ``Refusal`` a route raises as an RFC 9457 problem (an application that also serves console
+    pages registers its own handler, which renders those as pages)."""
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refusal)
+        return refusal_response(exc, request_language(request))
+
+    app.add_exception_handler(Refusal, refused)

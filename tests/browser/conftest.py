@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from services.ingest.domain import FeedbackRequest
 from services.ingest.surveys import SurveyResponseRequest
 from services.ingest.widget import DIST, build_widget_router
+from shared.problems import add_refusal_handler
 from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -161,6 +162,7 @@ class FakeSurveys:
 
 def create_test_app(fake: FakeFeedback, surveys: FakeSurveys, answers: FakeFeedback) -> FastAPI:
     app = FastAPI()
+    add_refusal_handler(app)
     app.include_router(build_widget_router(Settings()))
 
     def cors(request: Request, endpoint: FakeFeedback = fake) -> dict[str, str]:

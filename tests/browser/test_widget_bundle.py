@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from services.ingest.widget import DIST, accepts_gzip, build_widget_router
 from shared.contracts.feedback import CATEGORIES
+from shared.problems import add_refusal_handler
 from shared.settings import Settings
 from tests.browser.conftest import REPO, require
 
@@ -29,6 +30,7 @@ class Client:
 
     def __init__(self, dist: Path) -> None:
         self.app = FastAPI()
+        add_refusal_handler(self.app)
         self.app.include_router(build_widget_router(Settings(), dist=dist))
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
