@@ -89,6 +89,11 @@ class RateLimiter:
     def charge(self, key: bytes) -> None:
         self._bucket(key).tokens -= 1
 
+    def refund(self, key: bytes) -> None:
+        """Give back a charge (an attempt counted up front that turned out fine)."""
+        bucket = self._bucket(key)
+        bucket.tokens = min(self.burst, bucket.tokens + 1)
+
 
 @dataclass
 class FloodBreaker:

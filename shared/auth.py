@@ -195,11 +195,18 @@ async def password_account(conn: asyncpg.Connection, username: str) -> tuple[Acc
     return (None, None) if row is None else (_account(row), row["password_hash"])
 
 
-async def rehash_if_needed(conn: asyncpg.Connection, account: Account, stored: str, password: str) -> None:
-    """Store a fresh hash when the hashing parameters changed since ``stored`` was made (after a verified sign-in)."""
-    if _HASHER.check_needs_rehash(stored):
-        fresh = _HASHER.hash(password)
-        await conn.execute("UPDATE staff_account SET password_hash = $2 WHERE id = $1", account.id, fresh)
+def needs_rehash(stored: str) -> bool:
+    """Whether the hashing parameters changed since ``stored`` was made (rehash after a verified sign-in)."""
+    return _HASHER.check_needs_rehash(stored)
+
+
+def hash_password(password: str) -> str:
+    """A new argon2id hash (slow on purpose: call it in a worker thread)."""
+    return _HASHER.hash(password)
+
+
+async def store_password_hash(conn: asyncpg.Connection, account: Account, password_hash: str) -> None:
+    await conn.execute("UPDATE staff_account SET password_hash = $2 WHERE id = $1", account.id, password_hash)
 
 
 # Sessions: an absolute lifetime (``session_ttl_hours``) and an idle timeout (``session_idle_minutes``, this by

@@ -20,7 +20,7 @@ from shared.access import StaffAccess
 from shared.auth import Account, session_cookie
 from shared.messages import text
 from shared.orgmodel import split_origin
-from shared.refusal import Refusal
+from shared.refusal import Refusal, forbidden
 from shared.settings import Settings
 from shared.templates import CONSOLE_FRAME, render_page, template_environment
 
@@ -70,9 +70,14 @@ class ConsoleUI:
         return cls(PREFIX, ZoneInfo(settings.timezone), console_renderer(settings, *templates), access)
 
     async def require(self, request: Request, permission: str) -> Account:
-        """The signed-in account with ``permission`` (``StaffAccess.require``); raises ``Refusal``, which the
-        application renders as ``refused``: the sign-in page for 401, else the refusal page."""
-        return await self.access.require(request, permission)
+        """The signed-in person with ``permission`` (``StaffAccess.require``); raises ``Refusal``, which the
+        application renders as ``refused``: the sign-in page for 401, else the refusal page. The console is for
+        people: an API token is refused here (pages mix what several permissions grant, a token has only its
+        scopes)."""
+        account = await self.access.require(request, permission)
+        if account.is_token:
+            raise forbidden("problem.console_token.title")
+        return account
 
     def not_found(self, account: Account | None) -> HTMLResponse:
         return self.page("console_not_found.html", 404, account=account)

@@ -2,11 +2,11 @@
 
 ``RequestLimits`` wraps the whole ASGI application. It refuses
 
-* headers over ``HEADER_LIMIT`` bytes in all (431),
+* headers over ``HEADER_LIMIT`` bytes in all, the request's path and query included (431),
 * a body over the path's limit (413), announced by ``Content-Length`` or not: the body is read here, in chunks, and
   refused as soon as it grows beyond the limit, so a route never holds more than that in memory,
 * a NUL character in the path, the query string or the body, raw, percent-encoded or as a JSON escape (400):
-  PostgreSQL's text refuses it, and no person types one.
+  PostgreSQL's text refuses it, and no person types one; likewise half a surrogate pair as a JSON escape.
 
 The citizens' hot paths (``streamed``) read and limit their own bodies; only the header and query checks apply to
 them. The reverse proxy (``deploy/caddy/Caddyfile``) sets the same body limits, so a large body is refused before it
@@ -47,8 +47,20 @@ def body_limit(path: str) -> int:
     return BODY_LIMIT
 
 
+# A JSON escape of half a surrogate pair: Python's json accepts it, but the string it makes cannot be encoded
+# (PostgreSQL, hashes, orjson all refuse it). A whole pair (an emoji, say) is fine.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
 def has_nul(data: bytes) -> bool:
     return _NUL.search(data) is not None
+
+
+def has_lone_surrogate(data: bytes) -> bool:
+    return _LONE_SURROGATE.search(data) is not None
 
 
 class TooLarge(Exception):
@@ -58,7 +70,7 @@ class TooLarge(Exception):
 async def read_body(receive: Receive, declared: str | None, limit: int) -> bytes | None:
     """The whole body, refusing (``TooLarge``) one announced or found to be over ``limit`` bytes as soon as that
     is known, so that no more than ``limit`` bytes are ever held; None when the client disconnected first."""
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and (not (declared.isascii() and declared.isdigit()) or int(declared) > limit):
         raise TooLarge
     chunks, size, more = [], 0, True
     while more:
@@ -85,7 +97,8 @@ class RequestLimits:
             return
         headers: list[tuple[bytes, bytes]] = scope["headers"]
         lang = next((pick_language(v.decode("latin-1")) for k, v in headers if k == b"accept-language"), "de")
-        if sum(len(k) + len(v) + 4 for k, v in headers) > HEADER_LIMIT:
+        size = sum(len(k) + len(v) + 4 for k, v in headers) + len(scope.get("raw_path") or b"")
+        if size + len(scope.get("query_string", b"")) > HEADER_LIMIT:  # the request line counts too
             await _refuse(send, scope["path"], 431, "headers-too-large", text("problem.headers_too_large.title", lang))
             return
         if has_nul(scope.get("raw_path") or scope["path"].encode()) or has_nul(scope.get("query_string", b"")):
@@ -106,6 +119,9 @@ class RequestLimits:
             return
         if has_nul(body):
             await _refuse(send, scope["path"], 400, "nul-character", text("problem.nul.title", lang))
+            return
+        if has_lone_surrogate(body):
+            await _refuse(send, scope["path"], 400, "invalid-character", text("problem.surrogate.title", lang))
             return
         delivered = False
 

@@ -94,6 +94,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Anfrage enthält ein Nullzeichen (NUL); das ist nicht erlaubt.",
         "en": "The request contains a NUL character, which is not allowed.",
     },
+    "problem.console_token.title": {
+        "de": "Die Konsole ist für angemeldete Mitarbeitende; API-Token gelten nur für die APIs.",
+        "en": "The console is for signed-in staff; API tokens are for the APIs only.",
+    },
+    "problem.surrogate.title": {
+        "de": "Die Anfrage enthält ein ungültiges Zeichen (ein halbes Surrogat-Paar).",
+        "en": "The request contains an invalid character (half a surrogate pair).",
+    },
+    "problem.http.title": {
+        "de": "Diese Anfrage kann nicht beantwortet werden.",
+        "en": "This request cannot be answered.",
+    },
     "problem.forbidden.title": {
         "de": "Dafür fehlt Ihnen die Berechtigung.",
         "en": "You are not allowed to do that.",
@@ -1582,6 +1594,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "A link from the e-mail “Your new personal link” is valid for 48 hours. Your previous link keeps "
         "working; we gladly send you a new one.",
     },
+    "hackathon.page.follow.title": {"de": "Zur Teilnahme", "en": "To take part"},
+    "hackathon.page.follow.body": {
+        "de": "Mit diesem Link melden Sie sich bei „{title}“ an, auf diesem Gerät.",
+        "en": "This link signs you in to “{title}”, on this device.",
+    },
+    "hackathon.page.follow.button": {"de": "Anmelden und weiter", "en": "Sign in and continue"},
     "hackathon.page.check_mail.title": {"de": "Fast geschafft", "en": "Almost done"},
     "hackathon.page.check_mail.body": {
         "de": "Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Anmeldung über den Link darin; er gilt "

@@ -33,7 +33,15 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from shared.abuse import RateLimiter
-from shared.auth import Account, audit, password_account, rehash_if_needed, verify_password
+from shared.auth import (
+    Account,
+    audit,
+    hash_password,
+    needs_rehash,
+    password_account,
+    store_password_hash,
+    verify_password,
+)
 from shared.refusal import Refusal
 
 LOCK_AFTER = 5
@@ -116,41 +124,46 @@ class SignIn:
         wait = self.clients.retry_after(client_key)
         if wait:
             raise Refusal("console.error.sign_in.client", 429, headers=_retry_after(wait))
+        self.clients.charge(client_key)  # counted now, so that a burst at once is counted too; a success refunds it
         name = clean_username(typed_name)
         name_hash = hashlib.sha256((name or typed_name).encode(errors="replace")).digest()
         async with self.pool.acquire() as conn:
-            locked = await conn.fetchval(
-                "SELECT locked_until FROM sign_in_throttle WHERE name_sha256 = $1 AND locked_until > now()", name_hash
-            )
-            if locked is not None:
-                seconds = (locked - datetime.now(UTC)).total_seconds()
-                raise Refusal("console.error.sign_in.locked", 429, headers=_retry_after(seconds),
-                              minutes=max(1, math.ceil(seconds / 60)))  # fmt: skip
+            attempt = await self._count_attempt(conn, name_hash)
             account, stored = await password_account(conn, name) if name else (None, None)
         right = await self._verify(stored, password)
         async with self.pool.acquire() as conn:
             if right and account is not None and stored is not None:
                 await conn.execute("DELETE FROM sign_in_throttle WHERE name_sha256 = $1", name_hash)
-                await rehash_if_needed(conn, account, stored, password)
+                self.clients.refund(client_key)
+                if needs_rehash(stored):
+                    fresh = await asyncio.get_running_loop().run_in_executor(self._hashing, hash_password, password)
+                    await store_password_hash(conn, account, fresh)
                 return account
-            self.clients.charge(client_key)
-            failures = await conn.fetchval(
-                """INSERT INTO sign_in_throttle (name_sha256, failures, last_failed) VALUES ($1, 1, now())
-                   ON CONFLICT (name_sha256) DO UPDATE SET failures = CASE
-                       WHEN sign_in_throttle.last_failed < now() - $2::interval THEN 1
-                       ELSE sign_in_throttle.failures + 1 END, last_failed = now()
-                   RETURNING failures""",
-                name_hash,
-                LOCK_MAX * 2,
-            )
-            lock = lock_for(failures)
-            if lock is not None:
-                await conn.execute(
-                    "UPDATE sign_in_throttle SET locked_until = now() + $2::interval WHERE name_sha256 = $1",
-                    name_hash,
-                    lock,
-                )
             await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < now() - $1::interval", LOCK_MAX * 2)
             actor = account.username if account is not None else UNKNOWN_ACTOR
-            await audit(conn, actor, "login_failed", method="password", failures=failures, locked=lock is not None)
+            await audit(conn, actor, "login_failed", method="password", failures=attempt,
+                        locked=lock_for(attempt) is not None)  # fmt: skip
         raise Refusal("console.error.login", 401)
+
+    async def _count_attempt(self, conn: asyncpg.Connection, name_hash: bytes) -> int:
+        """Count this attempt for the name before its password is checked (a success deletes the count), in one
+        statement, so that attempts at the same moment get one number each; the attempt that reaches
+        ``LOCK_AFTER``, and each one after it, locks the name at once. Raises ``Refusal`` (429) while it is
+        locked: no more than one guess per lock."""
+        attempt: int | None = await conn.fetchval(
+            """INSERT INTO sign_in_throttle AS t (name_sha256, failures, last_failed) VALUES ($1, 1, now())
+               ON CONFLICT (name_sha256) DO UPDATE SET
+                   failures = CASE WHEN t.last_failed < now() - $2::interval THEN 1 ELSE t.failures + 1 END,
+                   last_failed = now(),
+                   locked_until = CASE WHEN t.last_failed >= now() - $2::interval AND t.failures + 1 >= $3
+                       THEN now() + least($4 * power(2, t.failures + 1 - $3), $5) * interval '1 second' END
+               WHERE t.locked_until IS NULL OR t.locked_until <= now()
+               RETURNING failures""",
+            name_hash, LOCK_MAX * 2, LOCK_AFTER, LOCK_FIRST.total_seconds(), LOCK_MAX.total_seconds(),
+        )  # fmt: skip
+        if attempt is not None:
+            return attempt
+        locked = await conn.fetchval("SELECT locked_until FROM sign_in_throttle WHERE name_sha256 = $1", name_hash)
+        seconds = (locked - datetime.now(UTC)).total_seconds() if locked is not None else LOCK_FIRST.total_seconds()
+        raise Refusal("console.error.sign_in.locked", 429, headers=_retry_after(seconds),
+                      minutes=max(1, math.ceil(seconds / 60)))  # fmt: skip

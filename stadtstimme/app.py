@@ -214,12 +214,12 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """The framework's own refusals (no such route, a method the route does not take), from the catalogue."""
         lang = request_language(request)
-        titles = {404: "problem.not_found.title", 401: "problem.unauthorized.title"}
-        key = titles.get(exc.status_code)
-        title = text(key, lang) if key else str(exc.detail)
-        slug = {404: "not-found", 401: "unauthorized"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, slug, title, headers=getattr(exc, "headers", None))
+        known = {404: ("problem.not_found.title", "not-found"), 401: ("problem.unauthorized.title", "unauthorized"),
+                 405: ("problem.method.title", "method-not-allowed")}  # fmt: skip
+        key, slug = known.get(exc.status_code, ("problem.http.title", "http-error"))
+        return problem(exc.status_code, slug, text(key, lang), headers=getattr(exc, "headers", None))
 
     if ingest is None:
         return RequestLimits(HotPaths(app, {}))

@@ -72,13 +72,26 @@ class MetricsFilter:
         if self.url_prefix:
             # A range rather than LIKE: page_url collates byte-wise, and a range stays index-friendly in the
             # generic plans PostgreSQL picks for prepared statements, where a LIKE parameter does not.
-            args += [self.url_prefix, self.url_prefix[:-1] + chr(ord(self.url_prefix[-1]) + 1)]
+            args += [self.url_prefix, prefix_end(self.url_prefix)]
             clauses.append(f"{table}.page_url >= ${len(args) - 1} AND {table}.page_url < ${len(args)}")
         return " AND ".join(clauses), args
 
     def envelope(self, items: list[dict[str, Any]]) -> Response:
         body = {"granularity": self.granularity, "from": self.start, "to": self.end, "items": items}
         return Response(orjson.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def prefix_end(prefix: str) -> str:
+    """The least string after every string that starts with ``prefix`` (for a range instead of LIKE): the prefix
+    with its last character's successor, skipping the surrogates no text may hold; "" after the last one."""
+    while prefix:
+        following = ord(prefix[-1]) + 1
+        if 0xD800 <= following <= 0xDFFF:
+            following = 0xE000
+        if following <= 0x10FFFF:
+            return prefix[:-1] + chr(following)
+        prefix = prefix[:-1]
+    return "\U0010ffff" * 2
 
 
 def next_midnight(moment: datetime, timezone: str) -> datetime:

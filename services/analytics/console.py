@@ -228,8 +228,10 @@ def build_console_router(
                     await audit(conn, account.username, "login", method="oidc", subject=str(claims["sub"])[:200])
             except oidc.OidcError as exc:
                 log.warning("OpenID Connect sign-in refused: %s", exc)
-                await audit(conn, "(oidc)", "login_failed", method="oidc", reason=exc.key, refused=exc.reason,
-                            detail=str(exc)[:300])  # fmt: skip
+                # Audited once a sign-in had a valid state (anyone can send the provider's "error" back, or a
+                # stale link); the details, which may carry the sender's text, go to the log only.
+                if exc.key not in ("denied", "expired"):
+                    await audit(conn, "(oidc)", "login_failed", method="oidc", reason=exc.key, refused=exc.reason)
                 status = 503 if exc.key == "provider" else 401
                 return page("console_login.html", status, error=text(f"console.error.oidc.{exc.key}"))
             except (httpx.HTTPError, KeyError, ValueError):
@@ -312,6 +314,7 @@ def build_console_router(
             result = await surveys.results(conn, state.survey_id, version, settings.timezone)
             if definition is None or result is None:
                 return ui.not_found(account)
+            check_units(account, "surveys.read", definition.org_unit)  # the answers belong to the version's unit
             unit_name = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", state.definition.org_unit)
             texts = [q for q in result["questions"] if q["type"] == "text"]
             if texts:

@@ -37,7 +37,7 @@ from shared.spreadsheet import to_csv
 
 DEFAULT_DAYS = 30
 MAX_RANGE_DAYS = 366
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"2[0-9]{3}-[0-9]{2}-[0-9]{2}")  # a day of 2000-2999 (beyond, period arithmetic overflows)
 _SLUG = re.compile(r"[a-z0-9-]{1,64}")
 _RESPONSE_COUNTERS = """count(*) AS responses, count(*) FILTER (WHERE r.helpful) AS helpful_yes,
     count(*) FILTER (WHERE NOT r.helpful) AS helpful_no, count(r.rating) AS rating_count,
@@ -380,19 +380,25 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             rows = await daily_rows(conn, settings.timezone, account.units_visible(), filters, period.previous,
                                     period.end)  # fmt: skip
             pages = await page_table(conn, settings.timezone, filters, period)
-            comments = await conn.fetch(
-                """SELECT i.response_id, i.received_at, i.page_url, i.rating, i.category, i.comment, i.suggestion
+            # The newest comments, for who may read comments (figures alone do not grant their words).
+            comments = (
+                await conn.fetch(
+                    """SELECT i.response_id, i.received_at, i.page_url, i.rating, i.category, i.comment, i.suggestion
                    FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
                    WHERE i.org_unit_id = $1 AND cardinality(i.flags) = 0 AND coalesce(t.status, 'neu') <> 'spam'
                    ORDER BY i.received_at DESC LIMIT 10""",
-                unit_id,
+                    unit_id,
+                )
+                if account.may("comments.read")
+                else []
             )
             sites = await conn.fetch(
                 """SELECT id, name FROM site WHERE org_unit_id = $1
                    OR id IN (SELECT site_id FROM site_section WHERE org_unit_id = $1) ORDER BY name""",
                 unit_id,
             )
-            await audit(conn, account.username, "view_comments", unit_id, shown=len(comments))
+            if account.may("comments.read"):
+                await audit(conn, account.username, "view_comments", unit_id, shown=len(comments))
             open_alerts = await alert_store.open_alerts(conn, frozenset({unit_id}))
         f = figures(rows, period)
         distribution = trends.distribution(f["current"])

@@ -41,7 +41,7 @@ from shared.spreadsheet import to_csv
 PAGE_SIZE = 50
 CSV_LIMIT = 10_000
 STATUS_CHOICES = ("offen", *TRIAGE_STATUSES, "alle")  # "offen": neu and in Bearbeitung
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"2[0-9]{3}-[0-9]{2}-[0-9]{2}")  # a day of 2000-2999 (beyond, period arithmetic overflows)
 _SLUG = re.compile(r"[a-z0-9-]{1,64}")
 ACTIONS = ("status", "assign", "tags", "note", "review")
 

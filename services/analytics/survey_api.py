@@ -129,7 +129,12 @@ def build_survey_router(
         account = await access.require(request, "surveys.read")
         item = await visible_survey(account, survey_id)
         async with pool.acquire() as conn:
-            result = await surveys.results(conn, survey_id, version or item["current_version"], settings.timezone)
+            chosen = version or item["current_version"]
+            answered = await survey_store.version_definition(conn, survey_id, chosen)
+            if answered is None:
+                raise not_found()
+            check_units(account, "surveys.read", answered.org_unit)  # the answers belong to the version's unit
+            result = await surveys.results(conn, survey_id, chosen, settings.timezone)
             if result is None:
                 raise not_found()
             await audit(conn, account.username, "view_survey_answers", survey_id, version=result["version"], via="api")

@@ -221,7 +221,7 @@ def hackathon_form(
             rows.append(n)
     title, year = values.get("title", "").strip(), values.get("year", "").strip()
     body = {
-        "id": slug(title, taken, "hackathon", year if year.isdigit() and len(year) == 4 else ""),
+        "id": slug(title, taken, "hackathon", year if year.isascii() and year.isdigit() and len(year) == 4 else ""),
         "year": year,
         "title": title,
         "description": values.get("description", "").strip(),
@@ -804,7 +804,7 @@ def build_hackathon_console(
         form = await read_form(request)
         comment = form.pop("comment", "").strip()[:2000] or None
         scores = {k.removeprefix("score-"): int(v) for k, v in form.items()
-                  if k.startswith("score-") and v.isdigit() and len(v) <= 2}  # fmt: skip
+                  if k.startswith("score-") and v.isascii() and v.isdigit() and len(v) <= 2}  # fmt: skip
         try:
             submission = uuid.UUID(submission_id)
         except ValueError:

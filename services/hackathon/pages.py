@@ -449,9 +449,27 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         return message(request, 200, "link_sent", (url(state.id), "hackathon.page.resend.back"))
 
     @router.get("/{hackathon_id}/zugang/{token}")
+    async def open_link(hackathon_id: str, token: str, request: Request) -> Response:
+        """The link from the mails shows a button, and changes nothing: following a link must not sign anybody in
+        (a link planted on another site would sign the visitor in as its owner) nor use up a single-use link (mail
+        scanners open links)."""
+        async with pool.acquire() as conn:
+            state = await published(conn, hackathon_id)
+        if state is None:
+            return not_found(request)
+        return page(
+            request,
+            "hackathon_follow.html",
+            title=state.info.title,
+            action=url(state.id, "zugang", quote(token[:200], safe="")),
+        )
+
+    @router.post("/{hackathon_id}/zugang/{token}")
     async def follow_link(hackathon_id: str, token: str, request: Request) -> Response:
-        """The link from the mails: the first time it confirms a registration (or, a sign-in link, becomes the
-        personal link), and it signs in on this device."""
+        """The button on the link's page (from this site only): the first time it confirms a registration (or, a
+        sign-in link, becomes the personal link), and it signs in on this device."""
+        if not same_origin(request, settings.public_base_url):
+            return cross_site(request)
         async with pool.acquire() as conn:
             state = await published(conn, hackathon_id)
         if state is None:

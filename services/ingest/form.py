@@ -35,6 +35,11 @@ FIELDS = ("event_id", "site", "page_url", "helpful", "rating", "category", "comm
 _TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
+def _number(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²", which ``int`` refuses."""
+    return 0 < len(value) <= 20 and value.isascii() and value.isdigit()
+
+
 def _language(request: Request, given: str | None) -> str:
     return given if given in LANGUAGES else pick_language(request.headers.get("accept-language"))
 
@@ -61,13 +66,13 @@ def to_request(values: dict[str, str], received_ms: int) -> FeedbackRequest:
     body: dict[str, Any] = {k: values[k] for k in ("event_id", "site", "page_url", "language") if k in values}
     if values.get("helpful") in ("yes", "no"):
         body["helpful"] = values["helpful"] == "yes"
-    if values.get("rating", "").isdigit():
+    if _number(values.get("rating", "")):
         body["rating"] = int(values["rating"])
     for key in ("category", "comment", "suggestion"):
         if values.get(key, "").strip():
             body[key] = values[key]
     body["website"] = values.get("website", "")
-    if values.get("issued_ms", "").isdigit():
+    if _number(values.get("issued_ms", "")):
         body["elapsed_ms"] = max(0, received_ms - int(values["issued_ms"]))
     return FeedbackRequest.model_validate_json(orjson.dumps(body))
 

@@ -93,9 +93,9 @@ async def login(client: httpx.AsyncClient, system: System, username: str, passwo
 
 
 async def test_finding_2_a_login_flood_is_throttled_and_typed_names_are_not_logged(system: System) -> None:
-    """Thirty wrong passwords for an administrator in a row: after five the name is locked (429, Retry-After,
-    even for the right password), and after ten failures this client is refused for any name; names that are no
-    account (often a password typed into the wrong field) never reach the append-only audit log."""
+    """Wrong passwords for an administrator in a row: the fifth locks the name (429, Retry-After, even for the
+    right password), and after ten attempts this client is refused for any name; names that are no account (often
+    a password typed into the wrong field) never reach the append-only audit log."""
     add_staff(system, "flut-admin", "administrator")
     async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
         answers = [await login(client, system, "flut-admin", f"falsch-{n}") for n in range(6)]
@@ -106,18 +106,34 @@ async def test_finding_2_a_login_flood_is_throttled_and_typed_names_are_not_logg
         assert right.status_code == 429  # locked: not even checked
 
         pasted = "Sommer2026!MeinGeheimesPasswort"
-        names = [pasted, *(f"niemand-{n}" for n in range(4))]
+        names = [pasted, "niemand-0", "niemand-1"]
         further = [await login(client, system, name, "falsch") for name in names]
-        assert [a.status_code for a in further] == [401] * 5  # ten failures from this client so far
+        assert [a.status_code for a in further] == [401] * 3  # ten attempts from this client so far
         blocked = await login(client, system, "noch-jemand", "falsch")
         assert blocked.status_code == 429 and "von diesem Anschluss" in blocked.text
 
     failed = await fetch(system, "SELECT actor, detail::text AS detail FROM audit_log WHERE action = 'login_failed'")
-    assert len(failed) == 10
+    assert len(failed) == 8  # the checked passwords: five for the locked name, three for names that are none
     assert {r["actor"] for r in failed} == {"flut-admin", "(unbekannt)"}
     logged = " ".join(f"{r['actor']} {r['detail']}" for r in await fetch(system, "SELECT * FROM audit_log"))
     assert pasted not in logged and "niemand-0" not in logged
     assert not await fetch(system, "SELECT 1 FROM audit_log WHERE detail::text LIKE '%falsch%'")
+
+    # Eight guesses at the same moment from eight addresses: each attempt is counted before its password is
+    # checked, so no more than five are checked, whatever the timing.
+    add_staff(system, "flut-zwei", "administrator")
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+
+        async def guess(n: int) -> int:
+            form = {"username": "flut-zwei", "password": f"falsch-{n}"}
+            own_address = {"Origin": system.base_url, "X-Forwarded-For": f"203.0.113.{n}"}
+            answer = await client.post("/console/login", data=form, headers=own_address)
+            return answer.status_code
+
+        statuses = sorted(await asyncio.gather(*(guess(n) for n in range(8))))
+    assert statuses == [401] * 5 + [429] * 3, statuses
+    checked = await fetch(system, "SELECT 1 FROM audit_log WHERE action = 'login_failed' AND actor = 'flut-zwei'")
+    assert len(checked) == 5
 
 
 async def test_finding_3_a_nul_byte_is_a_clear_refusal_not_a_server_error(system: System) -> None:
@@ -134,6 +150,33 @@ async def test_finding_3_a_nul_byte_is_a_clear_refusal_not_a_server_error(system
         api = await client.put("/api/v1/staff/surveys/x", json={"definition": "\x00"}, headers=system.admin)
         assert api.status_code == 400 and api.json()["type"] == "/problems/nul-character"
     assert not await fetch(system, "SELECT 1 FROM audit_log WHERE action = 'login_failed'")  # never got that far
+
+
+async def test_inputs_that_were_server_errors_are_clear_refusals(system: System) -> None:
+    """Found by the fuzzer and the review: half a surrogate pair, days outside any period, a URL prefix ending in
+    the last code point, a score in superscript digits. Each is a 4xx (or a plain answer), never a 500."""
+    add_staff(system, "rand-admin", "administrator")
+    admin = await sign_in(system, "rand-admin")
+    try:
+        half = await admin.post("/api/v1/hackathons/x/participants/confirm", content=b'{"token":"\\ud800"}',
+                                headers={"Content-Type": "application/json"})  # fmt: skip
+        assert half.status_code == 400 and half.json()["type"] == "/problems/invalid-character"
+        for params in ({"from": "0001-01-01", "to": "0001-01-02"}, {"to": "9999-12-31"}):
+            assert (await admin.get("/console/", params=params)).status_code == 422
+            assert (await admin.get("/console/inbox", params=params)).status_code == 422
+        assert (
+            await admin.get("/api/v1/metrics/pages", params={"url_prefix": "https://a\U0010ffff"})
+        ).status_code == 200
+        assert (await admin.get("/api/v1/metrics/pages", params={"from": "0001-01-01T00:00:00Z"})).status_code == 422
+        assert (
+            await admin.get("/api/v1/metrics/open-data/satisfaction.csv?from=0000-01&to=0000-01")
+        ).status_code == 422
+        budget = await admin.put(
+            "/api/v1/hackathons/budgets/0", json={"amount_cents": 1}, headers={"Origin": system.base_url}
+        )
+        assert budget.status_code == 422
+    finally:
+        await admin.aclose()
 
 
 async def test_finding_4_and_11_bodies_and_headers_are_limited_before_they_are_read(system: System) -> None:

@@ -74,6 +74,14 @@ async def phase(c: httpx.AsyncClient, system: System, to: str) -> None:
     await ok(await c.post(f"{API}/phase", json={"phase": to}, headers=system.admin))
 
 
+async def follow(c: httpx.AsyncClient, path: str) -> httpx.Response:
+    """Follow a mailed link: its page only shows a button (a GET changes nothing); the button's POST, from the
+    site itself."""
+    shown = await c.get(path)
+    assert shown.status_code == 200 and "Anmelden und weiter" in shown.text
+    return await c.post(path, headers={"Origin": str(c.base_url).rstrip("/")})
+
+
 def every_mail(inbox: Inbox) -> list[str]:
     """Every mail the server received, its headers and its body decoded, as a reader sees them."""
     mails = [message_from_bytes(raw, policy=policy.default) for _, _, raw in inbox.got]
@@ -161,7 +169,7 @@ async def test_registering_someone_elses_address_locks_nobody_out_and_relays_not
 
         # Vera is not locked out: her personal link still works, and so does her name.
         assert (await ok(await c.get(f"{API}/me", headers=participant(vera))))["name"] == "Vera"
-        assert (await c.get(f"{PAGES}/zugang/{vera}")).status_code == 303
+        assert (await follow(c, f"{PAGES}/zugang/{vera}")).status_code == 303
         # Her mails (two sign-in links) went to her address as registered, not to the spelling typed.
         (_, first, second) = await inbox.wait(VICTIM, 3)
         assert inbox.to("Vera.Victim+x@Example.org") == [] and first["To"] == second["To"] == VICTIM
@@ -229,7 +237,7 @@ async def test_personal_tokens_expire_and_signing_out_revokes_them(mailing: tupl
         assert signed_out.status_code == 401 and signed_out.json()["type"] == "/problems/unauthorized"
         assert signed_out.headers["www-authenticate"].startswith("Participant")
         assert (await c.delete(f"{API}/session", headers=anna)).status_code == 401
-        assert (await c.get(f"{PAGES}/zugang/{confirmed['token']}")).status_code == 401
+        assert (await follow(c, f"{PAGES}/zugang/{confirmed['token']}")).status_code == 401
         assert (await c.delete(f"{API}/session")).status_code == 401
 
         async def lost_link(n: int) -> None:
@@ -243,7 +251,13 @@ async def test_personal_tokens_expire_and_signing_out_revokes_them(mailing: tupl
         origin = {"Origin": system.base_url}
         await lost_link(1)
         (_, link_mail) = await inbox.wait("anna@example.org", 2)
-        opened = await c.get(f"{PAGES}/zugang/{token_in(link_mail)}")
+        # Login CSRF: the link posted from another site (planted so that a visitor is signed in as its owner)
+        # signs nobody in and uses nothing up; opening it (a mail scanner does) changes nothing either.
+        planted = await c.post(f"{PAGES}/zugang/{token_in(link_mail)}", headers={"Origin": "https://evil.example"})
+        assert planted.status_code == 403 and "set-cookie" not in planted.headers
+        for _ in range(2):
+            assert (await c.get(f"{PAGES}/zugang/{token_in(link_mail)}")).status_code == 200
+        opened = await follow(c, f"{PAGES}/zugang/{token_in(link_mail)}")
         assert opened.status_code == 303
         cookie = opened.headers["set-cookie"]
         assert cookie.startswith(f"{COOKIE}={token_in(link_mail)};") and "HttpOnly" in cookie
@@ -272,14 +286,14 @@ async def test_personal_tokens_expire_and_signing_out_revokes_them(mailing: tupl
         page = await c.get(f"{PAGES}/mitmachen", headers={"Cookie": f"{COOKIE}={token}"})
         assert page.status_code == 401 and "Ihr persönlicher Link ist abgelaufen" in page.text
         assert f'{COOKIE}=""' in page.headers["set-cookie"] or "Max-Age=0" in page.headers["set-cookie"]
-        assert (await c.get(f"{PAGES}/zugang/{token}")).status_code == 401
+        assert (await follow(c, f"{PAGES}/zugang/{token}")).status_code == 401
 
         # A sign-in link is valid 48 hours; the old one is refused and says so.
         await lost_link(3)
         (*_, late) = await inbox.wait("anna@example.org", 4)
         await sql(system, "UPDATE hackathon_sign_in_link SET expires_at = now() - interval '1 minute'")
         await refused(await c.post(f"{API}/participants/confirm", json={"token": token_in(late)}), 410, "abgelaufen")
-        gone = await c.get(f"{PAGES}/zugang/{token_in(late)}")
+        gone = await follow(c, f"{PAGES}/zugang/{token_in(late)}")
         assert gone.status_code == 410 and "Dieser Link ist abgelaufen" in gone.text
 
         # Once the hackathon is archived, no token signs in, however fresh.

@@ -87,6 +87,15 @@ def mailed_link(system: System, mail: Any) -> str:
     return f"{system.base_url}{found.group(1)}"
 
 
+async def follow(page: Page, link: str) -> int:
+    """Open a mailed link as a person does: its page changes nothing and shows one button; the status of what the
+    button's POST answered."""
+    shown = await page.goto(link)
+    assert shown is not None and shown.status == 200
+    await page.get_by_role("heading", level=1, name="Zur Teilnahme").wait_for()
+    return await posted(page, "Anmelden und weiter")
+
+
 async def register(
     page: Page, system: System, inbox: Inbox, name: str, email: str, pages_url: str = PAGES, title: str = TITLE
 ) -> None:
@@ -98,7 +107,7 @@ async def register(
     await page.get_by_role("button", name="Anmelden").click()
     await page.get_by_role("heading", level=1, name="Fast geschafft").wait_for()
     mails = await inbox.wait(email)
-    await page.goto(mailed_link(system, mails[-1]))
+    assert await follow(page, mailed_link(system, mails[-1])) == 303
     await page.get_by_role("heading", level=1, name=f"Teilnahmebereich: {title}").wait_for()
 
 
@@ -234,7 +243,11 @@ async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox
     assert mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {TITLE}"
     async with httpx.AsyncClient(base_url=system.base_url) as nobody:  # nothing on the topic before confirming
         assert (await nobody.get(API)).json()["participants"] == 0
-    await ada.goto(mailed_link(system, mail))
+    await ada.goto(mailed_link(system, mail))  # only the button: nothing registered, nobody signed in yet
+    await ada.get_by_role("heading", level=1, name="Zur Teilnahme").wait_for()
+    await axe(ada)
+    assert await ada_context.cookies() == []
+    assert await posted(ada, "Anmelden und weiter") == 303
     await ada.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
     assert "Sie sind angemeldet." in await ada.get_by_role("status").inner_text()
     [cookie] = await ada_context.cookies()
@@ -243,7 +256,7 @@ async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox
     assert await ada.locator("#personal-link").inner_text() == mailed_link(system, mail).replace(
         system.base_url, system.settings.public_base_url.rstrip("/"))  # fmt: skip
     await axe(ada)
-    await ada.goto(mailed_link(system, mail))  # the same link again: signs in, registers nobody twice
+    assert await follow(ada, mailed_link(system, mail)) == 303  # the same link again: signs in, registers nobody twice
     await ada.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
     assert await ada.get_by_role("status").count() == 0 and len(await ada_context.cookies()) == 1
 
@@ -257,8 +270,7 @@ async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox
     assert [str(r.url) for r in forms] == [f"{system.base_url}{PAGES}/anmeldung/gesendet"] * 2
     (late,) = await inbox.wait("spaet@example.org")
     await sql(system, "UPDATE hackathon_pending_registration SET expires_at = now() - interval '1 minute'")
-    expired = await ada.goto(mailed_link(system, late))
-    assert expired is not None and expired.status == 410
+    assert await follow(ada, mailed_link(system, late)) == 410
     await ada.get_by_role("heading", level=1, name="Dieser Link ist abgelaufen").wait_for()
     assert "innerhalb von 48 Stunden" in await ada.locator("main").inner_text()
     await axe(ada)
@@ -386,11 +398,10 @@ async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox
     # The personal link signs in on another device; a wrong one is refused.
     [grace_link] = [c["value"] for c in await grace_context.cookies() if c["name"] == COOKIE]
     phone_context, phone = await new_page(browser, dialogs, viewport=PHONE)
-    await phone.goto(f"{system.base_url}{PAGES}/zugang/{grace_link}")
+    assert await follow(phone, f"{system.base_url}{PAGES}/zugang/{grace_link}") == 303
     await phone.get_by_role("heading", level=1, name=f"Teilnahmebereich: {TITLE}").wait_for()
     assert "Angemeldet als Grace Hopper." in await phone.locator("main").inner_text()
-    wrong = await phone.goto(f"{system.base_url}{PAGES}/zugang/falsch")
-    assert wrong is not None and wrong.status == 401
+    assert await follow(phone, f"{system.base_url}{PAGES}/zugang/falsch") == 401
     await phone.get_by_role("heading", level=1, name="Dieser Link ist ungültig").wait_for()
     await axe(phone)
     await phone_context.close()
@@ -422,7 +433,7 @@ async def test_citizens_take_part_through_the_pages(mailing: tuple[System, Inbox
     assert await ada_context.cookies() == []
     await ada.goto(f"{system.base_url}{PAGES}/mitmachen")
     assert ada.url.endswith(f"{PAGES}/anmeldung")
-    gone = await api.get(f"{PAGES}/zugang/{token}")
+    gone = await api.post(f"{PAGES}/zugang/{token}", headers={"Origin": system.base_url})
     assert gone.status_code == 401
     await grace.goto(f"{system.base_url}{PAGES}/mitmachen")
     assert "Ada Lovelace" not in await grace.locator("main").inner_text()

@@ -120,11 +120,13 @@ async def test_sign_in_by_authorization_code_with_pkce(oidc_system: System, prov
 
     conn = await asyncpg.connect(system.settings.database_url)
     try:
-        rows = await conn.fetch("SELECT actor, action, detail->>'method' AS method FROM audit_log")
+        rows = await conn.fetch("SELECT actor, action, detail->>'method' AS method, detail::text AS d FROM audit_log")
     finally:
         await conn.close()
     logged = {(r["actor"], r["action"], r["method"]) for r in rows}
     assert ("anna", "login", "oidc") in logged and ("(oidc)", "login_failed", "oidc") in logged
+    # What the sender of a callback wrote (the provider's "error") never reaches the append-only log.
+    assert not any("access_denied" in r["d"] or "evil.example" in r["d"] for r in rows)
 
 
 async def test_sign_in_in_a_real_browser(oidc_system: System, provider: str, browser: Browser) -> None:
