@@ -9,7 +9,8 @@ form error in the console.
 
 API tokens are created by ``stadtstimme tokens create``: shown once, stored as their SHA-256, scoped to a few
 permissions, revocable and optionally expiring. The configured metrics token (``STADTSTIMME_METRICS_TOKEN``, for
-deployments that set it in their environment) is kept only as its hash too and reads figures only.
+deployments that set it in their environment) is compared by its hash and reads figures only; it lives in the
+environment, so rotating it means a restart: prefer tokens from the command line.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ class StaffAccess:
         self.settings, self.pool = settings, pool
         self.cookie, _ = session_cookie(settings.public_base_url)
         configured = settings.metrics_token.get_secret_value()
-        # Only the hash stays in memory; it reads figures, nothing else.
+        # Compared by its hash; it reads figures, nothing else.
         self._configured = {_hash(configured): ("figures.read",)} if configured else {}
 
     async def caller(self, request: Request) -> Account | None:
