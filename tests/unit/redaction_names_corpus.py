@@ -199,7 +199,7 @@ _POSITIVE_MARKED = [
     "Das Online-Formular hat meine Daten verloren.\n\nMit freundlichen Grüßen,\n{n:Sebastian Krämer}",
     "Danke fürs Reparieren der Schaukel!\nLiebe Grüße\n{n:Carla}, {n:Finn} und {n:Ida}",
     "Ich warte seit 10 Wochen auf meinen Wohngeldbescheid.\nMfG {n:Wolfgang Dietrich}",
-    "Bitte mehr Kontrollen in der Spielstraße.\n\nViele Grüße\n{n:Tanja und Michael Roth}",
+    "Bitte mehr Kontrollen in der Spielstraße.\n\nViele Grüße\n{n:Tanja} und {n:Michael Roth}",
     "Das Laub wird nie abgeholt. Gruß aus der Gartenstadt, {n:Ralf Ebert}",
     "Vielen Dank für die schnelle Antwort.\nFreundliche Grüße\n{n:Yusuf Çelik}",
     "Die Beleuchtung im Parkhaus ist zu dunkel.\nGruß\n{n:B. Neumann}",
