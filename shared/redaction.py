@@ -17,6 +17,25 @@ What is redacted, and why it is not a plain pattern match:
   the rules are structural (leading 0 or +, area-code length, where "/" and brackets may stand, digit count)
   and local numbers without area code are only taken right after "Tel.", "Handy", "Fax" and the like.
 
+* names (since "Trust II"), by their context, never by a list of family names:
+  - after honorifics, titles and roles ("Frau", "Herrn", "Fr.", "Hr.", "Familie", "Dr.", "Prof.", "Dipl.-Ing.",
+    "Pfarrer", "Sachbearbeiterin", ...): given names or initials, then the family name with its particle
+    ("Frau Dr. Anna von Bredow"). Honorific and titles stay: "Frau Dr. [Name entfernt]";
+  - under greetings ("Mit freundlichen Grüßen", "Viele Grüße,", "Gruß", "MfG", "LG"): the persons that fill the
+    rest of the line or the next line alone ("Renate und Horst Berger"), unless an organisation signs;
+  - after "Mein Name ist", "Ich heiße", "Name:", "Absender:" and the like, and a birth name after "geb.";
+  - a first name from ``FIRST_NAMES`` followed by a capitalised word ("Anna Schmidt", "Max M."), unless the
+    next word is a kind of place or event ("Heinrich Heine Gymnasium", "Karl May Festspiele") or a saint's
+    name is meant ("Sankt Martin"); first names listed with persons ("Helga und Werner Brückner").
+  Capitalised nouns, function words at the start of a sentence, days, months and abbreviations are never
+  part of a name (``_STOP_WORDS``). ``redact(text, keep_names=...)`` keeps names the city wants kept (staff).
+* addresses: street and house number ("Lindenweg 12", "Hauptstr. 5a", "Am Markt 3", "Berliner Straße 120",
+  "Straße des 17. Juni 101"), and postcode and town ("12345 Musterstadt") where an address stands (after a
+  comma, at the start of a line, after "in", "wohnhaft"). A street without a house number is a place and stays,
+  and so does a street followed by a count ("Hauptstraße 3 Wochen gesperrt", "Am Markt 2 Stunden").
+* dates of birth, only within a few words after "geb.", "geboren", "Geburtsdatum" (or right before
+  "geboren"): the date goes, the keyword stays. A birth year alone ("Jahrgang 1952") stays.
+
 Validated numbers keep false positives away from ordinary numbers (dates, prices, house numbers, postcodes,
 file references): an invoice number passes Luhn or mod 97 only by chance, and a number that has the shape of an
 IBAN, card or tax id but fails its check is left alone and shielded from the phone rules, so a mistyped IBAN
@@ -29,15 +48,26 @@ of an e-mail domain) gives back at most eight. Digits are handled as *chains*: m
 runs of digit groups joined by separators (at most ``_MAX_ITEMS`` groups per chain, a longer run is cut and its
 rest cannot start a new chain). Each chain is parsed once and its windows of consecutive groups are tested
 against the card, tax id and phone rules in Python; the windows per chain are bounded, so the work is linear in
-the length of the text. ``bench/redaction.py`` measures this on hostile inputs.
+the length of the text. The name, address and birth-date rules follow the same rule: their patterns start only
+at the beginning of a word, take words with possessive quantifiers of at most 30 letters, and look at a
+bounded number of following words (at most six tokens of a name, a street of three words, a date within 48
+characters of its keyword); what they decide in Python is bounded per match. ``bench/redaction.py`` measures
+all of it on hostile inputs.
+
+The name, address and birth-date rules are measured on ``tests/unit/redaction_names_corpus.py`` (written before
+the rules; about 30 % held out from tuning). Every finder after the number rules sees the earlier finds masked,
+and a context that contains a find decides like the placeholder that replaces it, so redacting twice changes
+nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from pathlib import Path
 from typing import NamedTuple
 
 EMAIL_PLACEHOLDER = "[E-Mail entfernt]"
@@ -46,6 +76,9 @@ IBAN_PLACEHOLDER = "[IBAN entfernt]"
 CARD_PLACEHOLDER = "[Kartennummer entfernt]"
 TAX_ID_PLACEHOLDER = "[Steuer-ID entfernt]"
 TAX_NUMBER_PLACEHOLDER = "[Steuernummer entfernt]"
+NAME_PLACEHOLDER = "[Name entfernt]"
+ADDRESS_PLACEHOLDER = "[Adresse entfernt]"
+BIRTH_DATE_PLACEHOLDER = "[Geburtsdatum entfernt]"
 
 # --------------------------------------------------------------------------------------------------------------
 # Normalisation
@@ -639,12 +672,609 @@ def _find_number_chains(text: str) -> list[_Span]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Public function
+# Words: letters, capitalised words, first names
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _latin_letters(category: str) -> str:
+    """Letters of the Latin scripts beyond ASCII ("Ä", "ß", "Ş", "ł", "ễ") of one Unicode category, as the body
+    of a character class: names of citizens from everywhere, without matching digits or other scripts."""
+    codes = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+    return "".join(ch for ch in map(chr, codes) if unicodedata.category(ch) == category)
+
+
+_UP = "A-Z" + _latin_letters("Lu")
+_LO = "a-z" + _latin_letters("Ll")
+_SP = "[ \u00a0]"  # the space between the words of a name or an address: never a line break
+# A capitalised word, possibly with an apostrophe prefix ("O'Connor") and hyphenated parts ("Krüger-Hansen").
+# Every part is bounded and possessive: a word is consumed once and never given back.
+_PART = f"(?:[{_UP}]['’])?[{_UP}][{_LO}]{{1,30}}+"
+_WORD = f"{_PART}(?:-{_PART}){{0,3}}+(?![\\w'’-])"
+_NAME_WORD = re.compile(_WORD)
+_INITIAL = re.compile(f"[{_UP}]\\.(?:-?[{_UP}]\\.)?+(?![\\w-])")
+# Name particles: "von", "van der", "de la", "al". "der", "zu", "la" alone are ordinary words ("Herr der Lage",
+# "zu Hause"), so they only count after a first particle.
+_PARTICLES = "von|van|de|del|della|di|da|du|dos|ter|ten|el|al|bin|ibn"
+_PARTICLE = re.compile(f"(?:{_PARTICLES})(?:{_SP}(?:der|den|dem|la|le|los|las|zu))?(?={_SP})")
+_GAP = re.compile(f"{_SP}{{1,2}}+")
+
+
+def _load_first_names() -> frozenset[str]:
+    lines = Path(__file__).with_name("first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+FIRST_NAMES: frozenset[str] = _load_first_names()
+"""First names (``shared/first_names.txt``: derived from Faker's person providers, MIT; see its header)."""
+
+# Capitalised words that are never part of a name: function words (capitalised at the start of a sentence),
+# honorifics and roles, kinship and collective nouns, days and months, nouns that follow a name or an honorific
+# in ordinary sentences ("Frau Mitte 50", "Paul Bescheid sagen", "Maria Himmelfahrt") and abbreviations ("St.").
+_STOP_WORDS = frozenset(
+    """
+    Der Die Das Den Dem Des Ein Eine Einer Einem Einen Eines Kein Keine Keinen Und Oder Aber Doch Denn Sondern
+    Sie Ihr Ihre Ihrem Ihren Ihrer Ihnen Er Es Wir Ich Du Mir Mich Uns Man Mein Meine Meinem Meinen Meiner
+    Unser Unsere Unserem Unseren Dein Deine Sein Seine Euer Eure Dies Diese Dieser Dieses Diesen Jene Alle
+    Jeder Jede Jedes Viele Vielen Einige Manche Mit Von Vom Zum Zur Im In Am An Auf Aus Bei Beim Nach Für
+    Über Unter Vor Hinter Neben Zwischen Seit Ohne Gegen Um Bis Durch Wegen Trotz Laut Wie Was Wo Wer Wen
+    Wem Warum Wieso Weshalb Wann Woher Wohin Welche Welcher Welches Ist Sind War Waren Hat Haben Hatte Wird
+    Werden Wurde Kann Können Muss Müssen Soll Sollen Darf Will Möchte Bitte Danke Dank Hallo Liebe Lieber
+    Liebes Sehr Geehrte Geehrter Herzliche Herzlichen Freundliche Freundlichen Beste Besten Schöne Gruß Grüße
+    Grüßen Gruss Grüsse Nicht Nur Auch Noch Schon Jetzt Heute Gestern Morgen Leider Also Dann Da Dort Hier So
+    Ja Nein Nie Immer Oft Sonst Trotzdem Deshalb Daher Außerdem Zudem Bereits Erst Endlich Wieder Damit Dass
+    Ob Wenn Als Weil Obwohl Falls Sowie Gerne Gern Vielleicht Seitdem Insgesamt Ansonsten Ach Oh Okay Ok
+    Frau Herr Herrn Familie Eheleute Ehepaar Doktor Professor Professorin Dame Damen Herren Frauen Mann Männer
+    Kind Kinder Sohn Tochter Mutter Vater Oma Opa Mama Papa Eltern Enkel Enkelin Bruder Schwester Nachbar
+    Nachbarin Nachbarn Kollege Kollegin Kollegen Bürgermeister Bürgermeisterin Oberbürgermeister
+    Oberbürgermeisterin Stadtrat Stadträtin Pfarrer Pfarrerin Pastorin Sachbearbeiter Sachbearbeiterin
+    Mitarbeiter Mitarbeiterin Mitarbeitende Hausmeister Hausmeisterin Vermieter Vermieterin Direktor Direktorin
+    Präsident Präsidentin Minister Ministerin Landrat Landrätin Dezernent Dezernentin Vorsitzende Vorsitzender
+    Abgeordnete Abgeordneter Ober Anwohner Anwohnerin Bürger Bürgerin Mieter Mieterin Team Verein Vorstand
+    Anfang Mitte Ende Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonnabend Sonntag Wochenende Januar
+    Jänner Februar März April Mai Juni Juli August September Oktober November Dezember Jahr Jahre Jahren
+    Monat Monate Woche Wochen Tag Tage Tagen Uhr Bescheid Recht Unrecht Geburtstag Himmelfahrt Hilf
+    Normalverbraucher Deutsch Englisch Türkisch Name Namen Vorname Nachname Familienname Adresse Anschrift
+    St Dr Nr Fr Hr Prof Str Mag Ing Dipl Fam Geb Tel Bzw Ca Inkl Evtl Ggf Usw Vgl Mo Di Mi Do Sa So
+    """.split()
+)
+# Kinds of place, institution, organisation or event: a capitalised word of this kind after a name makes the
+# name part of a place's or event's name ("Heinrich Heine Gymnasium", "Karl May Festspiele"), and in a signature
+# it is an organisation ("Ihr Bürgerverein Nordstadt"). Whole words; the long ones also end compounds.
+_HEADS = frozenset(
+    "haus hof bad dom tor turm heim werk werke amt rat bund club klub team kreis markt park saal tage fest "
+    "bühne ufer weg ring damm platz gasse allee straße str. strasse preis lauf kita gmbh".split()
+)
+_LONG_HEADS = (
+    "schule", "gymnasium", "kolleg", "akademie", "universität", "hochschule", "institut", "kindergarten",
+    "straße", "strasse", "platz", "allee", "brücke", "halle", "stift", "kirche", "kapelle", "klinik",
+    "klinikum", "krankenhaus", "hospital", "apotheke", "bibliothek", "bücherei", "museum", "theater", "stadion",
+    "arena", "zentrum", "center", "denkmal", "brunnen", "siedlung", "viertel", "quartier", "kaserne", "bahnhof",
+    "festspiele", "festival", "woche", "nacht", "ausstellung", "lesung", "konzert", "verein", "verband",
+    "stiftung", "gesellschaft", "initiative", "beirat", "vertretung", "gemeinschaft", "gruppe", "anlage",
+)  # fmt: skip
+
+
+def _is_first_name(word: str) -> bool:
+    return all(part in FIRST_NAMES for part in word.split("-"))
+
+
+def _is_head(word: str) -> bool:
+    lower = word.lower()
+    return lower in _HEADS or lower.endswith(_LONG_HEADS)
+
+
+class _Tok(NamedTuple):
+    start: int
+    end: int
+    text: str
+    kind: str  # "word" (capitalised, not a stop word), "initial" ("A.", "H.-J."), "particle" ("van der")
+
+
+def _tokens(text: str, pos: int, limit: int = 6) -> list[_Tok]:
+    """Up to ``limit`` name-like tokens from ``pos``, separated by one or two spaces; a stop word ends them."""
+    tokens: list[_Tok] = []
+    while len(tokens) < limit:
+        if match := _NAME_WORD.match(text, pos):
+            if match.group() in _STOP_WORDS:
+                break
+            kind = "word"
+        elif match := _INITIAL.match(text, pos):
+            kind = "initial"
+        elif match := _PARTICLE.match(text, pos):
+            kind = "particle"
+        else:
+            break
+        tokens.append(_Tok(match.start(), match.end(), match.group(), kind))
+        gap = _GAP.match(text, match.end())
+        if gap is None:
+            break
+        pos = gap.end()
+    return tokens
+
+
+def _family_name_ok(word: str) -> bool:
+    parts = word.split("-")
+    return not any(part in _STOP_WORDS or (k and _is_head(part)) for k, part in enumerate(parts))
+
+
+def _person(tokens: list[_Tok], particles: bool = True) -> int:
+    """How many of ``tokens`` form one person's name: given names or initials (at most three, each followed by
+    more of the name), then the family name, possibly with its particle ("Anna von Bredow"). 0: no name."""
+    n = len(tokens)
+    k = 0
+    while k + 1 < n and k < 3 and _is_given(tokens[k]):
+        k += 1
+    if k >= n:
+        return 0
+    if tokens[k].kind == "particle":
+        if not particles or k + 1 >= n or tokens[k + 1].kind != "word":
+            return 0
+        k += 1
+    if tokens[k].kind == "word" and _family_name_ok(tokens[k].text) and not (k and _is_head(tokens[k].text)):
+        return k + 1
+    if k and tokens[k - 1].kind == "word":
+        # "Anna S."; in "Anne Frank Schule" the institution is no family name, "Frank" is (and the first-name
+        # rule then sees the institution after the name). "M." alone is nothing.
+        return k + 1 if tokens[k].kind == "initial" else k
+    return 0
+
+
+def _is_given(token: _Tok) -> bool:
+    return token.kind == "initial" or (token.kind == "word" and _is_first_name(token.text))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------------------------
+
+_ROLES = (
+    "(?:Ober)?[Bb]ürgermeister(?:in)?|Pfarrer(?:in)?|Pastor(?:in)?|Sachbearbeiter(?:in)?|Stadtrat|Stadträtin|"
+    "Nachbar(?:in)?|Kolleg(?:e|in)|Hausmeister(?:in)?|Vermieter(?:in)?|Dezernent(?:in)?|Amtsleiter(?:in)?|"
+    "Bademeister(?:in)?|Hebamme"
+)
+_TITLES = (
+    "Dr\\.|Prof\\.|Dipl\\.-[A-Za-zäöü]{2,8}+\\.?|Mag\\.|Ing\\.|med\\.|rer\\. ?nat\\.|phil\\.|jur\\.|dent\\.|"
+    f"h\\. ?c\\.|Doktor|Professor(?:in)?|{_ROLES}"
+)
+# An honorific or title, more titles or roles (at most four), then where the name would begin.
+_HONORIFIC = re.compile(
+    f"(?<![\\w.-])(?P<trigger>Frau|Herrn?|Fr\\.|Hr\\.|Familie|Fam\\.|Eheleute|Ehepaar|Geschwister|Dr\\.|Prof\\.|"
+    f"(?P<role>{_ROLES}))(?:{_SP}{{1,2}}+(?:{_TITLES})(?![\\w-])){{0,4}}+{_SP}{{1,2}}+"
+)
+_ARTICLE_BEFORE = re.compile(
+    f"(?i:\\b(?:der|die|den|dem|des|ein|eine|einer|einem|einen|eines|diese[rnms]?|unsere?[rnm]?){_SP}+)\\Z"
+)
+_WEEKDAY_RANGE_BEFORE = re.compile(r"(?:-|–|\bbis)\s*\Z")  # "Mo.-Fr.", "Mo bis Fr." is Friday, not Frau
+
+
+def _honorific_names(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for match in _HONORIFIC.finditer(text):
+        before = text[max(0, match.start() - 16) : match.start()]
+        if match.group("trigger") == "Fr." and _WEEKDAY_RANGE_BEFORE.search(before):
+            continue
+        tokens = _tokens(text, match.end())
+        # "der Herr von der Hotline": after an article, "von der" is where he is from, not his name
+        count = _person(tokens, particles=not _ARTICLE_BEFORE.search(before))
+        if not count:
+            continue
+        if (
+            match.group("role")
+            and match.start("role") == match.start()
+            and _continues_capitalised(text, tokens[count - 1].end)
+        ):
+            continue  # "Bürgermeister Wahl Ergebnis": a role alone is a weaker trigger than "Frau"
+        spans.append(_Span(tokens[0].start, tokens[count - 1].end, NAME_PLACEHOLDER))
+    return spans
+
+
+def _continues_capitalised(text: str, pos: int) -> bool:
+    """Whether a capitalised word follows, or something already found: a placeholder when the text has been
+    redacted before, masked text while it is redacted. Both must decide alike, so that redacting twice changes
+    nothing."""
+    gap = _GAP.match(text, pos)
+    return gap is not None and (_NAME_WORD.match(text, gap.end()) is not None or text.startswith(_FOUND, gap.end()))
+
+
+_FOUND = ("[", _MASK)
+
+
+# Greetings that a signature follows. The short forms only at the start of a line or a sentence: "VG" is also
+# the administrative court ("Klage beim VG Musterstadt").
+_GREETING = re.compile(
+    r"(?<![\w-])(?:Gr(?:ü|ue|u)(?:ß|ss)(?:en|e|le)?|Hochachtungsvoll|"
+    r"(?:(?<![^\n.!?)])|(?<=[.!?)] ))(?:MfG|mfg|MFG|LG|Lg|lg|VG|Vg|vg))(?![\w-])"
+)
+_AFTER_GREETING = re.compile(r"[ \t]*+[,.!:;–-]?[ \t]*+")
+_SIGNATURE_LEAD = re.compile(
+    f"(?:(?:Ihr|Ihre|Euer|Eure|Dein|Deine){_SP}{{1,2}}+)?(?:(?:Familie|Fam\\.|Frau|Herr|{_TITLES}){_SP}{{1,2}}+){{0,3}}+"
+)
+_PERSON_JOIN = re.compile(f"(?:,{_SP}{{1,2}}+|{_SP}{{1,2}}+(?:und|&|u\\.){_SP}{{1,2}}+)")
+_LINE_END = re.compile(r"[ \t]*+[.!]?[ \t]*+(?:\n|\Z)")
+_LINE_END_OR_BRACKET = re.compile(r"[ \t]*+(?:[.!]?[ \t]*+(?:\n|\Z)|\()")
+
+
+def _signature_persons(text: str, pos: int, line_end: re.Pattern[str]) -> list[_Span]:
+    """The persons of a signature at ``pos`` ("Anna Schmidt", "Renate und Horst Berger", "Carla, Finn und Ida"),
+    only if they fill the rest of the line. Organisations ("Ihr Bürgerverein Nordstadt") are no persons."""
+    spans: list[_Span] = []
+    if lead := _SIGNATURE_LEAD.match(text, pos):
+        pos = lead.end()
+    for _ in range(4):
+        tokens = _tokens(text, pos, limit=5)
+        count = _person(tokens)
+        if not count or any(_is_head(token.text) for token in tokens[:count]):
+            return []
+        end = tokens[count - 1].end
+        spans.append(_Span(tokens[0].start, end, NAME_PLACEHOLDER))
+        if line_end.match(text, end):
+            return spans
+        join = _PERSON_JOIN.match(text, end)
+        if join is None:
+            return []
+        pos = join.end()
+    return []
+
+
+def _signature_names(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for greeting in _GREETING.finditer(text):
+        after = _AFTER_GREETING.match(text, greeting.end())
+        start = after.end() if after else greeting.end()
+        if text.startswith(_FOUND, start):
+            continue  # already found ("MfG [Name entfernt]"): the next line is not the signature
+        if found := _signature_persons(text, start, _LINE_END_OR_BRACKET):  # "Gruß, Max", "MfG Anna Schmidt"
+            spans.extend(found)
+            continue
+        newline = text.find("\n", start, start + 120)
+        rest_end = newline if newline >= 0 else min(len(text), start + 120)
+        comma = text.rfind(", ", start, rest_end)
+        if comma >= 0 and (found := _signature_persons(text, comma + 2, _LINE_END)):  # "Gruß aus X, Ralf Ebert"
+            spans.extend(found)
+            continue
+        if newline >= 0:  # the greeting ends its line, the name is alone on the next (after one blank line)
+            line = newline + 1
+            if text.startswith("\n", line):
+                line += 1
+            while text.startswith((" ", "\t"), line):
+                line += 1
+            spans.extend(_signature_persons(text, line, _LINE_END))
+    return spans
+
+
+# Words after which a name follows: "Mein Name ist Anna Schmidt", "Name: Schmidt, Anna", "Ich heiße Leonie".
+_NAME_KEYWORD = re.compile(
+    r"(?<![\w-])(?:[Mm]ein [Nn]ame ist|[Ii]ch heiße|(?:Vor|Nach|Familien|Geburts|Mädchen)?[Nn]ame ?:|"
+    r"Antragsteller(?:in)? ?:|Absender(?:in)? ?:|Ansprechpartner(?:in)? ?:|Kontaktperson ?:|"
+    r"Unterzeichner(?:in)? ?:)[ \t\u00a0]{0,3}+"
+)
+_COMMA = re.compile(f",{_SP}{{1,2}}+")
+
+
+def _keyword_names(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for keyword in _NAME_KEYWORD.finditer(text):
+        tokens = _tokens(text, keyword.end(), limit=5)
+        count = _person(tokens)
+        if not count:
+            continue
+        end = tokens[count - 1].end
+        comma = _COMMA.match(text, end)  # "Schmidt, Anna"
+        if count == 1 and comma and (given := _NAME_WORD.match(text, comma.end())) and _is_first_name(given.group()):
+            end = given.end()
+        spans.append(_Span(tokens[0].start, end, NAME_PLACEHOLDER))
+    return spans
+
+
+# A birth name: "Anna Schmidt, geb. Krämer" (with a date, "geb." is a date of birth instead).
+_BIRTH_NAME = re.compile(f"(?<![\\w-])geb\\.{_SP}{{1,2}}+(?=[{_UP}])")
+
+
+def _birth_names(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for match in _BIRTH_NAME.finditer(text):
+        tokens = _tokens(text, match.end(), limit=2)
+        if tokens and tokens[0].kind in ("word", "particle"):
+            count = 2 if tokens[0].kind == "particle" and len(tokens) == 2 else 1
+            if tokens[count - 1].kind == "word":
+                spans.append(_Span(tokens[0].start, tokens[count - 1].end, NAME_PLACEHOLDER))
+    return spans
+
+
+# A first name from the list followed by a capitalised word (or a particle): "Anna Schmidt", "Ursula von Bredow".
+_FIRST_NAME_CANDIDATE = re.compile(f"(?<![\\w'’.-]){_WORD}(?={_SP}{{1,2}}+(?:[{_UP}]|(?:{_PARTICLES}){_SP}))")
+_SAINT_BEFORE = re.compile(f"(?:\\bSt\\.|\\bSankt|\\bHl\\.|\\bHeiligen?){_SP}{{1,2}}\\Z")
+
+
+def _first_name_names(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    last_end = 0
+    for candidate in _FIRST_NAME_CANDIDATE.finditer(text):
+        if candidate.start() < last_end or not _is_first_name(candidate.group()):
+            continue
+        if _SAINT_BEFORE.search(text, max(0, candidate.start() - 10), candidate.start()):
+            continue  # "Sankt Martin", "St. Georg Krankenhaus"
+        tokens = _tokens(text, candidate.start())
+        count = _person(tokens)
+        if count < 2:
+            continue
+        if count < len(tokens) and tokens[count].kind == "word" and _is_head(tokens[count].text):
+            continue  # "Heinrich Heine Gymnasium", "Otto Hahn Straße", "Karl May Festspiele"
+        spans.append(_Span(tokens[0].start, tokens[count - 1].end, NAME_PLACEHOLDER))
+        last_end = tokens[count - 1].end
+    return spans
+
+
+# A first name alone counts where it is listed with other persons: "Helga und Werner Brückner", "Tobias und
+# Lena". Two first names are enough; one before a name found by the other rules too.
+_LISTED_FIRST_NAME = re.compile(f"(?<![\\w'’.-]){_WORD}(?=(?:,|{_SP}(?:und|&)){_SP})")
+_LIST_JOIN = re.compile(f"(?:,|{_SP}(?:und|&)){_SP}")
+
+
+def _listed_first_names(text: str, found: list[_Span]) -> list[_Span]:
+    starts = {span.start for span in found}
+    spans: list[_Span] = []
+    for match in _LISTED_FIRST_NAME.finditer(text):
+        if not _is_first_name(match.group()) or _SAINT_BEFORE.search(text, max(0, match.start() - 10), match.start()):
+            continue
+        join = _LIST_JOIN.match(text, match.end())
+        if join is None:
+            continue
+        if join.end() in starts:
+            spans.append(_Span(match.start(), match.end(), NAME_PLACEHOLDER))
+            continue
+        other = _NAME_WORD.match(text, join.end())
+        if other is None or not _is_first_name(other.group()):
+            continue
+        following = _GAP.match(text, other.end())
+        if following and (word := _NAME_WORD.match(text, following.end())):
+            if _is_head(word.group()) or word.group() not in _STOP_WORDS:
+                continue  # "Max und Moritz Spielplatz"; "Anna und Max Schmidt" is found by the other rules
+        spans.append(_Span(match.start(), match.end(), NAME_PLACEHOLDER))
+        spans.append(_Span(other.start(), other.end(), NAME_PLACEHOLDER))
+    return spans
+
+
+class _KeepIndex(NamedTuple):
+    names: frozenset[tuple[str, ...]]  # every run of consecutive words of every name, casefolded
+
+
+_NO_KEEP = _KeepIndex(frozenset())
+
+
+@functools.lru_cache(maxsize=32)
+def _keep_index(keep_names: frozenset[str]) -> _KeepIndex:
+    """Runs of consecutive words of the names to keep, also with given names as initials: "Petra Schulz" keeps
+    "Petra Schulz", "Schulz", "Petra" and "P. Schulz"."""
+    runs: set[tuple[str, ...]] = set()
+    for name in keep_names:
+        words = tuple(normalise_text(name).casefold().split())
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                run = words[i:j]
+                runs.add(run)
+                if len(run) > 1:
+                    runs.add(tuple(w[0] + "." for w in run[:-1]) + run[-1:])
+    return _KeepIndex(frozenset(runs))
+
+
+def _find_names(text: str, keep: _KeepIndex = _NO_KEEP) -> list[_Span]:
+    found = _honorific_names(text) + _signature_names(text) + _keyword_names(text) + _birth_names(text)
+    found += _first_name_names(text)
+    found += _listed_first_names(text, found)
+    if keep.names:
+        found = [span for span in found if tuple(text[span.start : span.end].casefold().split()) not in keep.names]
+    return _merge(found)
+
+
+def _merge(spans: list[_Span]) -> list[_Span]:
+    """Overlapping spans of one kind as one: two rules often find the same name ("Frau Anna Schmidt")."""
+    merged: list[_Span] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = _Span(last.start, max(last.end, span.end), last.placeholder)
+        else:
+            merged.append(span)
+    return merged
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Addresses: street and house number, postcode and town
+# --------------------------------------------------------------------------------------------------------------
+
+# Street names end in one of these ("Lindenweg", "Hauptstr.") or are one of them after an adjective or a
+# person's name ("Berliner Straße", "Albert Schweitzer Straße").
+_STREET_SUFFIXES = (
+    "straße strasse weg gasse allee platz ring damm ufer chaussee pfad steig stieg graben wall kamp anger zeile "
+    "promenade höhe winkel twiete brink redder deich markt steg reihe".split()
+)
+_STREET_END = "|".join(f"(?<={s})|(?<={s.capitalize()})" for s in _STREET_SUFFIXES)
+# Compound nouns with those endings that are no street: "Parkplatz 3", "Bahnsteig 2", "Wochenmarkt".
+_NOT_STREETS = frozenset(
+    """
+    parkplatz stellplatz spielplatz sportplatz sitzplatz arbeitsplatz bolzplatz campingplatz kitaplatz kita-platz
+    krippenplatz studienplatz ausbildungsplatz pflegeplatz heimplatz abstellplatz liegeplatz marktplatz-parkplatz
+    bahnsteig radweg gehweg fußweg schulweg umweg rückweg heimweg hinweg fahrweg wanderweg rechtsweg bildungsweg
+    dienstweg lösungsweg supermarkt wochenmarkt flohmarkt weihnachtsmarkt arbeitsmarkt baumarkt getränkemarkt
+    drogeriemarkt wohnungsmarkt bauernmarkt biomarkt ohrring boxring schlüsselring staudamm augenhöhe
+    deckenhöhe durchfahrtshöhe meereshöhe blickwinkel bundesstraße landesstraße kreisstraße staatsstraße
+    einbahnstraße spielstraße fahrradstraße sackgasse seitenstraße nebenstraße umgehungsstraße wohnstraße
+    durchgangsstraße zufahrtsstraße hauptverkehrsstraße warteschlangenreihe sitzreihe
+    """.split()
+)
+# Adjectives that begin the names of streets whose last word is a compound ("Alte Poststraße").
+_STREET_ADJECTIVES = frozenset(
+    "Alte Alter Altes Neue Neuer Neues Lange Langer Hohe Hoher Obere Oberer Untere Unterer Große Großer Kleine "
+    "Kleiner Breite Breiter Kurze Kurzer Hintere Vordere Mittlere Innere Äußere Sankt St.".split()
+)
+_STREET_PREPOSITIONS = (
+    "Am|Im|Zum|Zur|Beim|An der|An den|An dem|In der|In den|Auf dem|Auf der|Auf den|Hinter der|Hinter dem|"
+    "Hinter den|Unter den|Unter der|Unter dem|Vor dem|Vor der|Vor den|Über der|Über dem|Bei der|Bei den|"
+    "Zwischen den"
+)
+# Nouns after a capitalised preposition that make it a time or a thing, not a street: "Am Montag 3 Termine".
+_NOT_STREET_NOUNS = _STOP_WORDS | frozenset(
+    "Abend Morgen Mittag Vormittag Nachmittag Wochenende Feiertag Schalter Telefon Eingang Ausgang Gleis "
+    "Bahnsteig Stand Ort Ziel Start Termin Automaten Automat Fenster Schnitt Durchschnitt Moment Prinzip "
+    "Vergleich Rahmen Zuge Laufe Sommer Winter Herbst Frühling Frühjahr Bereich Zeitraum Computer Handy "
+    "Internet Portal Formular Schritt Kapitel Seite Zimmer Raum Stock Erdgeschoss Obergeschoss".split()
+)
+_W = f"[{_UP}][{_LO}]{{1,30}}+(?:-[{_UP}][{_LO}]{{1,30}}+){{0,3}}+"
+_HOUSE_NUMBER = (
+    f"(?P<number>[1-9]\\d{{0,2}}+(?:{_SP}?[a-hA-H](?!\\w))?"
+    f"(?:{_SP}?[-–/]{_SP}?[1-9]\\d{{0,2}}+(?:[a-hA-H](?!\\w))?)?)(?![\\w.,:]\\d|\\w)"
+)
+_STREET = re.compile(
+    f"(?<![\\w.-])(?:"
+    f"(?P<prep>(?:{_STREET_PREPOSITIONS}){_SP}(?P<pnoun>{_W})(?:{_SP}{_W})?)"
+    f"|(?P<of>(?:Straße|Platz|Allee|Ring|Weg|Brücke|Ufer|Markt|Park){_SP}(?:des|der|vom|zum|zur|am){_SP}"
+    f"(?:\\d{{1,2}}\\.{_SP})?{_W}(?:{_SP}{_W})?)"
+    f"|(?P<prefix>(?:{_W}{_SP}){{0,2}})(?P<core>[{_UP}][{_UP}{_LO}-]{{1,45}}+(?:(?<=str|Str)\\.?|{_STREET_END}))"
+    f"){_SP}{{1,2}}(?:Nr\\.{_SP}?)?{_HOUSE_NUMBER}"
+)
+# What may follow a house number; a capitalised word or a unit makes the number a count ("Hauptstraße 3
+# Wochen gesperrt", "Am Markt 2 Stunden gesucht", "Lindenstraße 2 Minuten").
+_AFTER_NUMBER_WORD = re.compile(f"{_SP}{{0,2}}+(?P<word>[\\w%€°\\[{_MASK}]+)")
+_UNITS_AFTER_NUMBER = frozenset(
+    "uhr min minuten mal x m km cm meter kilometer jahr jahre jahren tag tage tagen woche wochen monat monate "
+    "monaten prozent euro eur grad h std stunde stunden stück bis % € ° qm".split()
+)
+_PARTS_OF_ADDRESS = frozenset("Hinterhaus Vorderhaus Seitenflügel Gartenhaus Erdgeschoss EG OG UG DG".split())
+
+
+def _street_span(text: str, match: re.Match[str]) -> _Span | None:
+    after = _AFTER_NUMBER_WORD.match(text, match.end())
+    if after:
+        word = after.group("word")
+        if word.lower() in _UNITS_AFTER_NUMBER or (
+            (word[0].isupper() or word.startswith(_FOUND)) and word not in _PARTS_OF_ADDRESS
+        ):
+            return None
+    if match.group("prep") is not None:
+        noun = match.group("pnoun")
+        if noun in _NOT_STREET_NOUNS:
+            return None
+        lower = noun.lower()
+        if lower not in _STREET_SUFFIXES and lower.endswith(tuple(_STREET_SUFFIXES)):
+            return _Span(match.start("pnoun"), match.end(), ADDRESS_PLACEHOLDER)  # "In der Hauptstraße 5"
+        return _Span(match.start(), match.end(), ADDRESS_PLACEHOLDER)  # "Am Markt 3", "Unter den Eichen 5"
+    if match.group("of") is not None:
+        return _Span(match.start(), match.end(), ADDRESS_PLACEHOLDER)  # "Straße des 17. Juni 101"
+    core = match.group("core")
+    lower = core.lower().rstrip(".")
+    if lower in _NOT_STREETS:
+        return None
+    words = match.group("prefix").split()
+    start = match.start("core")
+    if lower in _STREET_SUFFIXES or lower == "str":
+        # "Straße 1" alone is no address; the words before it name the street ("Berliner Straße 120")
+        while words and words[0] in _STOP_WORDS:
+            words.pop(0)
+        if not words:
+            return None
+        start = match.end("prefix") - len(" ".join(words)) - 1
+    elif words and (words[-1] in _STREET_ADJECTIVES or (words[-1].endswith("er") and words[-1] not in _STOP_WORDS)):
+        start = match.end("prefix") - len(words[-1]) - 1  # "Alte Poststraße 23", "Frankfurter Landstraße 5"
+    return _Span(start, match.end(), ADDRESS_PLACEHOLDER)
+
+
+def _find_street_addresses(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    position = 0
+    while match := _STREET.search(text, position):
+        span = _street_span(text, match)
+        if span is None:
+            position = match.start() + 1
+        else:
+            spans.append(span)
+            position = span.end
+    return spans
+
+
+# "12345 Musterstadt", "D-12345 Musterstadt-Nord", "60311 Frankfurt am Main", "06108 Halle (Saale)".
+# Not inside a chain of digit groups ("0171 2345678 (12345"): the phone rules judge such a chain as a whole.
+_POSTCODE_TOWN = re.compile(
+    f"(?<![\\w.,/-])(?<!\\d[ \u00a0(])(?<!\\d[ \u00a0][ \u00a0(])"
+    f"(?:DE?[- \u00a0])?(?P<postcode>\\d{{5}})(?![\\w.,:/-]?\\d){_SP}{{1,2}}+"
+    f"(?P<town>(?:(?:Bad|St\\.|Sankt){_SP})?{_W}"
+    f"(?:{_SP}(?:am|an der|an dem|im|in der|ob der|bei|unter|vor der|a\\. ?d\\.|a\\. ?M\\.|i\\. ?Br\\.){_SP}{_W})?"
+    f"(?:{_SP}\\({_W}\\))?)(?![\\w'’-])"
+)
+# A postcode stands where an address stands: at the start of a line, after a comma or colon, or after "in",
+# "aus", "wohnhaft" and the like. Counts stand elsewhere ("Musterstadt hat über 85000 Einwohner").
+_POSTCODE_CONTEXT = re.compile(
+    f"(?:^|[\\n,;:(]|\\b(?:in|aus|nach|bei|wohnhaft|wohne|PLZ|Postleitzahl|Ort|Wohnort|Anschrift|Adresse)){_SP}*+\\Z"
+)
+_COUNT_NOUNS = frozenset(
+    "Einwohner Einwohnerinnen Besucher Besucherinnen Unterschriften Tonnen Euro Haushalte Menschen Stimmen "
+    "Bürger Fahrgäste Kinder Autos Fahrzeuge Exemplare Stück Meter Kilometer Liter Mitglieder Teilnehmer "
+    "Beschäftigte Mitarbeiter Arbeitsplätze Wohnungen Plätze Bäume Kilowattstunden Quadratmeter Schritte "
+    "Stunden Minuten Tage Jahre Follower Anträge Fälle Seiten Zeichen Personen Leute Nutzer Klicks Aufrufe".split()
+)
+
+
+def _find_postcode_towns(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for match in _POSTCODE_TOWN.finditer(text):
+        if match.group("postcode").startswith("00") or match.group("town").split()[0] in _COUNT_NOUNS:
+            continue
+        if not _POSTCODE_CONTEXT.search(text, max(0, match.start() - 16), match.start()):
+            continue
+        spans.append(_Span(match.start(), match.end(), ADDRESS_PLACEHOLDER))
+    return spans
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dates of birth (only next to their keywords)
+# --------------------------------------------------------------------------------------------------------------
+
+_MONTH_NAMES = (
+    "Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Jan\\.|Feb\\.|"
+    "Mär\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sep\\.|Sept\\.|Okt\\.|Nov\\.|Dez\\."
+)
+_DAY = "(?:0?[1-9]|[12]\\d|3[01])"
+_MONTH = "(?:0?[1-9]|1[0-2])"
+_DATE = re.compile(
+    f"(?<![\\d.])(?:{_DAY}\\.{_SP}?{_MONTH}\\.{_SP}?(?:\\d{{4}}|\\d{{2}})(?![\\d])"
+    f"|{_DAY}\\.{_SP}?(?:{_MONTH_NAMES})(?:{_SP}\\d{{4}}(?!\\d))?(?![\\w])"
+    f"|(?:19|20)\\d\\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?!\\d)"
+    f"|{_DAY}\\.{_SP}?{_MONTH}\\.(?![\\d]))"
+)
+_BIRTH_KEYWORD = re.compile(
+    r"(?<![\w-])(?:geb\.|Geb\.(?=[ \u00a0]?\d)|[Gg]eboren|Geburtsdatum|Geb\.-Datum|Geb\.-Dat\.|Geburtsdat\.|"
+    r"Geburtstag)(?![\w-])"
+)
+_BORN_AFTER_DATE = re.compile(f"\\)?{_SP}{{1,2}}geboren\\b")
+# Between a keyword and its date: no end of a sentence, and no placeholder ("geb. [Geburtsdatum entfernt],
+# Bescheid vom 3. März": the next date is not a second date of birth; redacting twice changes nothing).
+_NOT_BETWEEN = re.compile(f"[!?\\]]|\\.{_SP}+[{_UP}]")
+_BIRTH_WINDOW = 48  # characters after a keyword in which its date must stand, on the same line and sentence
+
+
+def _find_birth_dates(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for keyword in _BIRTH_KEYWORD.finditer(text):
+        end = keyword.end()
+        # the longest date is 18 characters: search a little beyond the window, so no date is cut at its edge
+        newline = text.find("\n", end, end + _BIRTH_WINDOW + 18)
+        search_end = newline if newline >= 0 else min(len(text), end + _BIRTH_WINDOW + 18)
+        date = _DATE.search(text, end, search_end)
+        if date and date.start() - end <= _BIRTH_WINDOW and not _NOT_BETWEEN.search(text, end, date.start()):
+            spans.append(_Span(date.start(), date.end(), BIRTH_DATE_PLACEHOLDER))
+    for date in _DATE.finditer(text):  # "Unser Sohn ist am 12.04.2022 geboren": the keyword after the date
+        if _BORN_AFTER_DATE.match(text, date.end()):
+            spans.append(_Span(date.start(), date.end(), BIRTH_DATE_PLACEHOLDER))
+    return _merge(spans)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public functions
 # --------------------------------------------------------------------------------------------------------------
 
 # In this order: an address may contain digits, an IBAN contains digit runs, a Steuernummer and the number after
 # "Tel." are decided by their keyword before the general number rules look at what is left.
-_FINDERS: tuple[_Finder, ...] = (
+_NUMBER_FINDERS: tuple[_Finder, ...] = (
     _find_emails,
     _find_ibans,
     _find_tax_numbers,
@@ -652,26 +1282,68 @@ _FINDERS: tuple[_Finder, ...] = (
     _find_number_chains,
 )
 _CANDIDATE = re.compile(r"[\d@]|(?i:\b(?:at|ät|aet|et)\b)")
+# After the numbers, in this order: a date of birth and a house number are digits that the address and name
+# rules must not see; street names are masked before the name rules, so that "Karl-Marx-Straße 44" is no person.
+_TEXT_FINDERS: tuple[_Finder, ...] = (_find_birth_dates, _find_street_addresses, _find_postcode_towns)
+
+KINDS = ("email", "phone", "iban", "card", "tax_id", "tax_number", "name", "address", "birth_date")
+PLACEHOLDERS: dict[str, str] = {
+    "email": EMAIL_PLACEHOLDER,
+    "phone": PHONE_PLACEHOLDER,
+    "iban": IBAN_PLACEHOLDER,
+    "card": CARD_PLACEHOLDER,
+    "tax_id": TAX_ID_PLACEHOLDER,
+    "tax_number": TAX_NUMBER_PLACEHOLDER,
+    "name": NAME_PLACEHOLDER,
+    "address": ADDRESS_PLACEHOLDER,
+    "birth_date": BIRTH_DATE_PLACEHOLDER,
+}
+_KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}
 
 
-def redact(text: str) -> str:
-    """``text`` normalised (see ``normalise_text``), with e-mail addresses, IBANs, card numbers, tax ids and
-    phone numbers replaced by typed placeholders such as "[IBAN entfernt]"."""
-    text = normalise_text(text)
-    if not _CANDIDATE.search(text):
-        return text
+class Finding(NamedTuple):
+    start: int  # in normalise_text(text)
+    end: int
+    kind: str  # one of KINDS
+
+
+def _find(text: str, keep_names: Collection[str]) -> list[_Span]:
+    keep = _keep_index(frozenset(keep_names)) if keep_names else _NO_KEEP
+    finders = (*(_NUMBER_FINDERS if _CANDIDATE.search(text) else ()), *_TEXT_FINDERS)
     found: list[_Span] = []
     scanned = text  # what later finders see: earlier finds masked out, offsets unchanged
-    for finder in _FINDERS:
+    for finder in finders:
         spans = finder(scanned)
         if spans:
             found.extend(span for span in spans if span.placeholder is not None)
             scanned = _mask(scanned, spans)
+    found.extend(_find_names(scanned, keep))
+    return sorted(found)
+
+
+def find_personal_data(text: str, *, keep_names: Collection[str] = frozenset()) -> list[Finding]:
+    """What ``redact`` replaces, in order, as spans of ``normalise_text(text)`` with their kind."""
+    return [Finding(s.start, s.end, _KIND_OF[s.placeholder or ""]) for s in _find(normalise_text(text), keep_names)]
+
+
+def redact(text: str, *, keep_names: Collection[str] = frozenset()) -> str:
+    """``text`` normalised (see ``normalise_text``), with personal data replaced by typed placeholders such as
+    "[IBAN entfernt]" or "[Name entfernt]" (``PLACEHOLDERS``).
+
+    ``keep_names``: names that stay, e.g. the city's staff from the org model where the city wants them named
+    in comments ("Frau Schmidt vom Bürgeramt war sehr hilfsbereit"). Give full names ("Petra Schulz"); a name
+    found in the text stays when its words are consecutive words of one of them, case-insensitively, given
+    names also as initials: "Petra Schulz" keeps "Petra Schulz", "Schulz", "Petra" and "P. Schulz". So a
+    citizen who shares a staff member's family name and is named by it alone stays too. Pass a frozenset
+    that lives as long as the org model: its index is cached per set.
+    """
+    text = normalise_text(text)
+    found = _find(text, keep_names)
     if not found:
         return text
     pieces: list[str] = []
     position = 0
-    for span in sorted(found):
+    for span in found:
         pieces.append(text[position : span.start])
         pieces.append(span.placeholder or "")
         position = span.end

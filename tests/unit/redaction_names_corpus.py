@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 NAME_KINDS = ("name", "address", "birth_date")
@@ -518,3 +520,59 @@ _NEGATIVE = [
 
 POSITIVE: list[Case] = [parse(marked) for marked in _POSITIVE_MARKED]
 NEGATIVE: list[str] = list(_NEGATIVE)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measuring (tests/unit/test_redaction.py and bench/redaction.py)
+# --------------------------------------------------------------------------------------------------------------
+
+PARTS = ("all", "tuning", "held-out")
+
+
+class Figures(NamedTuple):
+    secrets: int
+    found: int
+    false_positives: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.secrets if self.secrets else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.found / (self.found + self.false_positives) if self.found + self.false_positives else 1.0
+
+
+def _in_part(text: str, part: str) -> bool:
+    return part == "all" or held_out(text) == (part == "held-out")
+
+
+def measure(
+    find: Callable[[str], Iterable[tuple[int, int, str]]], part: str = "all"
+) -> tuple[dict[str, Figures], list[str]]:
+    """Per kind and for "all": the secrets, how many were found (a finding of their kind covers them whole) and
+    the false positives (findings of one of these kinds that overlap no secret of that kind, in any text); plus
+    the texts whose findings are not exactly the marks. ``find`` gives (start, end, kind) per finding; kinds
+    other than ``NAME_KINDS`` are ignored. ``part``: "all", "tuning" or "held-out"."""
+    secrets: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    false_positives: Counter[str] = Counter()
+    wrong: list[str] = []
+    cases = [case for case in POSITIVE if _in_part(case.text, part)]
+    cases += [Case(text, ()) for text in NEGATIVE if _in_part(text, part)]
+    for case in cases:
+        findings = [(start, end, kind) for start, end, kind in find(case.text) if kind in NAME_KINDS]
+        for secret in case.secrets:
+            secrets[secret.kind] += 1
+            if any(k == secret.kind and s <= secret.start and e >= secret.end for s, e, k in findings):
+                found[secret.kind] += 1
+        for s, e, k in findings:
+            if not any(k == secret.kind and s < secret.end and secret.start < e for secret in case.secrets):
+                false_positives[k] += 1
+        if sorted(findings) != sorted(case.secrets):
+            marked = [(case.text[s.start : s.end], s.kind) for s in case.secrets]
+            got = [(case.text[s:e], k) for s, e, k in findings]
+            wrong.append(f"{case.text!r}: marked {marked}, found {got}")
+    figures = {kind: Figures(secrets[kind], found[kind], false_positives[kind]) for kind in NAME_KINDS}
+    figures["all"] = Figures(*(sum(column) for column in zip(*figures.values(), strict=True)))
+    return figures, wrong
