@@ -39,7 +39,7 @@ from freshness import VISIBLE_TIMEOUT_S, FreshnessResult, measure_freshness
 from loadgen import percentile
 from pipeline import PipelineResult, run_pipeline, topic_event_ids
 from procs import Supervisor
-from redaction import GROWTH, GROWTH_TARGET, TARGET_S, run_redaction_bench
+from redaction import GROWTH, GROWTH_TARGET, TARGET_S, quality_rows, run_quality, run_redaction_bench
 from report import Row, ms, per_s, ratio, table
 
 from shared.settings import Settings
@@ -380,7 +380,8 @@ def _pipeline_rows(pipe: PipelineResult) -> list[Row]:
 
 def _redaction_rows(results: list[dict[str, Any]]) -> list[Row]:
     """Three rows of ``bench/redaction.py`` (which prints every input): the realistic text, the slowest hostile
-    input and the worst growth at GROWTH times the size."""
+    input and the worst growth at GROWTH times the size. Its quality rows (recall and precision of the name,
+    address and birth-date rules over all three kinds, per part of their corpus) follow them."""
     realistic = next(r for r in results if r["name"].startswith("realistic"))
     hostile = [r for r in results if r is not realistic]
     slowest = max(hostile, key=lambda r: r["measured_s"])
@@ -513,14 +514,16 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say))
     fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
 
-    say("redaction: 10 KB inputs, realistic and hostile")
+    say("redaction: 10 KB inputs, realistic and hostile; names, addresses, dates of birth on their corpus")
     redaction = run_redaction_bench()
+    redaction_quality = run_quality()
     result_rows = (
         _ingest_rows(ingest, profile)
         + _login_rows(login, profile)
         + _pipeline_rows(pipe)
         + _freshness_rows(fresh)
         + _redaction_rows(redaction)
+        + quality_rows(redaction_quality, kinds=("all",))
     )
     elapsed = time.monotonic() - T0
     print()
@@ -541,6 +544,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
                 "pipeline": asdict(pipe),
                 "freshness": asdict(fresh),
                 "redaction": redaction,
+                "redaction_quality": redaction_quality,
                 "seconds": elapsed,
             },
             indent=1,

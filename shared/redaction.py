@@ -916,7 +916,12 @@ def _signature_persons(text: str, pos: int, line_end: re.Pattern[str]) -> list[_
     return []
 
 
+_GREETING_HINT = re.compile("Gr|MfG|mfg|MFG|LG|Lg|lg|VG|Vg|vg|Hochachtungsvoll")  # a literal scan, cheaper
+
+
 def _signature_names(text: str) -> list[_Span]:
+    if not _GREETING_HINT.search(text):
+        return []
     spans: list[_Span] = []
     for greeting in _GREETING.finditer(text):
         after = _AFTER_GREETING.match(text, greeting.end())
@@ -971,6 +976,8 @@ _BIRTH_NAME = re.compile(f"(?<![\\w-])geb\\.{_SP}{{1,2}}+(?=[{_UP}])")
 
 
 def _birth_names(text: str) -> list[_Span]:
+    if "geb." not in text:
+        return []
     spans: list[_Span] = []
     for match in _BIRTH_NAME.finditer(text):
         tokens = _tokens(text, match.end(), limit=2)
@@ -1179,7 +1186,12 @@ def _street_span(text: str, match: re.Match[str]) -> _Span | None:
     return _Span(start, match.end(), ADDRESS_PLACEHOLDER)
 
 
+_NONZERO_DIGIT = re.compile("[1-9]")
+
+
 def _find_street_addresses(text: str) -> list[_Span]:
+    if not _NONZERO_DIGIT.search(text):  # a house number
+        return []
     spans: list[_Span] = []
     position = 0
     while match := _STREET.search(text, position):
@@ -1214,7 +1226,12 @@ _COUNT_NOUNS = frozenset(
 )
 
 
+_FIVE_DIGITS = re.compile(r"\d{5}")
+
+
 def _find_postcode_towns(text: str) -> list[_Span]:
+    if not _FIVE_DIGITS.search(text):
+        return []
     spans: list[_Span] = []
     for match in _POSTCODE_TOWN.finditer(text):
         if match.group("postcode").startswith("00") or match.group("town").split()[0] in _COUNT_NOUNS:
@@ -1245,14 +1262,19 @@ _BIRTH_KEYWORD = re.compile(
     r"(?<![\w-])(?:geb\.|Geb\.(?=[ \u00a0]?\d)|[Gg]eboren|Geburtsdatum|Geb\.-Datum|Geb\.-Dat\.|Geburtsdat\.|"
     r"Geburtstag)(?![\w-])"
 )
-_BORN_AFTER_DATE = re.compile(f"\\)?{_SP}{{1,2}}geboren\\b")
 # Between a keyword and its date: no end of a sentence, and no placeholder ("geb. [Geburtsdatum entfernt],
 # Bescheid vom 3. März": the next date is not a second date of birth; redacting twice changes nothing).
 _NOT_BETWEEN = re.compile(f"[!?\\]]|\\.{_SP}+[{_UP}]")
 _BIRTH_WINDOW = 48  # characters after a keyword in which its date must stand, on the same line and sentence
 
 
+_DATE_BEFORE_BORN = re.compile(f"(?:{_DATE.pattern})\\)?{_SP}{{1,2}}\\Z")
+_BORN = re.compile(r"(?<![\w-])geboren\b")
+
+
 def _find_birth_dates(text: str) -> list[_Span]:
+    if "eb" not in text:  # every keyword has it: "geb.", "geboren", "Geburtsdatum"
+        return []
     spans: list[_Span] = []
     for keyword in _BIRTH_KEYWORD.finditer(text):
         end = keyword.end()
@@ -1262,9 +1284,10 @@ def _find_birth_dates(text: str) -> list[_Span]:
         date = _DATE.search(text, end, search_end)
         if date and date.start() - end <= _BIRTH_WINDOW and not _NOT_BETWEEN.search(text, end, date.start()):
             spans.append(_Span(date.start(), date.end(), BIRTH_DATE_PLACEHOLDER))
-    for date in _DATE.finditer(text):  # "Unser Sohn ist am 12.04.2022 geboren": the keyword after the date
-        if _BORN_AFTER_DATE.match(text, date.end()):
-            spans.append(_Span(date.start(), date.end(), BIRTH_DATE_PLACEHOLDER))
+    for born in _BORN.finditer(text):  # "Unser Sohn ist am 12.04.2022 geboren": the keyword after the date
+        if date := _DATE_BEFORE_BORN.search(text, max(0, born.start() - 24), born.start()):
+            end = date.start() + len(date.group().rstrip(") \u00a0"))
+            spans.append(_Span(date.start(), end, BIRTH_DATE_PLACEHOLDER))
     return _merge(spans)
 
 

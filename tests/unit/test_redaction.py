@@ -664,13 +664,21 @@ def test_names_corpus_is_large_balanced_and_well_formed() -> None:
     assert 0.2 <= held / (len(positive) + len(negative)) <= 0.4
 
 
-@pytest.mark.parametrize("part", names_corpus.PARTS)
+@pytest.mark.parametrize("part", ["all", "tuning", "held-out"])
 def test_recall_and_precision_of_names_addresses_and_birth_dates(part: str) -> None:
     figures, report = _names_report(part)
     print("\n" + report)
     assert figures["all"].recall >= 0.95 and figures["all"].precision >= 0.95, report
     for kind in names_corpus.NAME_KINDS:
         assert figures[kind].recall >= 0.9 and figures[kind].precision >= 0.9, report
+
+
+def test_probe_written_after_the_rules_is_reported_as_it_is() -> None:
+    """The probe aims at the rules' blind spots (first names alone, family names without an honorific, capitals
+    only, lower-case streets, "Frau Holle"); it was never used for tuning. The bounds only catch regressions."""
+    figures, report = _names_report("probe")
+    print("\n" + report)
+    assert figures["all"].recall >= 0.7 and figures["all"].precision >= 0.9, report
 
 
 @pytest.mark.parametrize(
