@@ -33,6 +33,7 @@ from shared.contracts.topics import FEEDBACK, topic_name
 from shared.db import create_pool
 from shared.orgmodel import load_org_yaml
 from shared.settings import Settings
+from shared.shredding import NewKeys
 
 DUPLICATE_SHARE = 0.01
 SPREAD_S = 14 * 86400  # two weeks of feedback: one hour bucket per page and hour, as in a replay
@@ -53,7 +54,7 @@ class Prefill:
 
 
 def build_events(
-    count: int, demo_city: Path, seed: int = 7, spread_s: float = SPREAD_S
+    count: int, demo_city: Path, keys: NewKeys, seed: int = 7, spread_s: float = SPREAD_S
 ) -> tuple[list[tuple[bytes, bytes]], Prefill]:
     """(key, value) records: ``count`` in total, of which about 1 % repeat an earlier record, received at
     random times in the last ``spread_s`` seconds."""
@@ -82,6 +83,7 @@ def build_events(
         )  # fmt: skip
         received = now - timedelta(seconds=rng.uniform(0, spread_s))
         page_url, data = accept_feedback(request, model, None, received)
+        data["comment"] = keys.seal(request.event_id, "comment", data["comment"])  # as ingest seals it
         value = encode_envelope(FEEDBACK_SUBMITTED, request.event_id, SOURCE, received, data, subject=page_url)
         records.append((page_url.encode(), value))
         rating_sum += rating or 0
@@ -237,7 +239,13 @@ class PipelineResult:
 
 async def run_pipeline(settings: Settings, count: int, demo_city: Path, say: Any) -> PipelineResult:
     say(f"pipeline: building {count:,} events")
-    records, expected = build_events(count, demo_city)
+    keys = NewKeys("feedback")
+    records, expected = build_events(count, demo_city, keys)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        await keys.save(conn)  # the projector opens the sealed comments with these
+    finally:
+        await conn.close()
     say(f"pipeline: producing {len(records):,} records ({expected.distinct:,} distinct)")
     prefill_s = await prefill(settings, records)
     del records

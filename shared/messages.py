@@ -1537,6 +1537,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Wir haben Ihre Rückmeldung erhalten. Das zuständige Team wertet sie aus.",
         "en": "We have received your feedback. The responsible team will review it.",
     },
+    # Deleting one's own text with the code shown after sending (services/ingest/erasure.py).
+    "erasure.page.title": {"de": "Ihren Text löschen", "en": "Delete your text"},
+    "erasure.page.intro": {
+        "de": "Geben Sie den Löschcode ein, der nach dem Absenden Ihrer Rückmeldung angezeigt wurde. Dann wird der "
+        "Text Ihrer Rückmeldung (Kommentar, Vorschlag oder freie Antwort einer Umfrage) überall gelöscht, auch in "
+        "allen Sicherungen der Nachrichten. Ihre Bewertung bleibt ohne Text in der Statistik.",
+        "en": "Enter the deletion code shown after you sent your feedback. The text of your feedback (comment, "
+        "suggestion or free answer in a survey) is then deleted everywhere, also in all copies of the messages. "
+        "Your rating stays in the statistics, without the text.",
+    },
+    "erasure.page.label": {"de": "Löschcode", "en": "Deletion code"},
+    "erasure.page.hint": {"de": "Zum Beispiel ABCDE-FGH23", "en": "For example ABCDE-FGH23"},
+    "erasure.page.button": {"de": "Text löschen", "en": "Delete text"},
+    "erasure.page.done": {
+        "de": "Wenn der Code zu einem Text gehört, ist dieser Text jetzt gelöscht.",
+        "en": "If the code belongs to a text, that text is now deleted.",
+    },
+    "erasure.error.empty": {"de": "Bitte geben Sie Ihren Löschcode ein.", "en": "Please enter your deletion code."},
+    "erasure.error.too_many": {
+        "de": "Zu viele Versuche von diesem Anschluss. Bitte warten Sie einige Minuten.",
+        "en": "Too many attempts from this connection. Please wait a few minutes.",
+    },
+    "erasure.code.intro": {"de": "Ihr Löschcode:", "en": "Your deletion code:"},
+    "erasure.code.what": {
+        "de": "Mit diesem Code können Sie Ihren Text jederzeit löschen lassen; Ihre Bewertung bleibt anonym in der "
+        "Statistik. Bitte notieren Sie ihn, er wird nicht noch einmal angezeigt.",
+        "en": "With this code you can have your text deleted at any time; your rating stays in the statistics, "
+        "anonymously. Please note it down, it is not shown again.",
+    },
+    "erasure.code.link": {"de": "Text löschen", "en": "Delete text"},
     "form.back": {"de": "Zurück zur Seite", "en": "Back to the page"},
     # The hackathon's public pages (services/hackathon/pages.py, templates/hackathon_*.html).
     "hackathon.page.brand": {"de": "Hackathon", "en": "Hackathon"},

@@ -34,6 +34,7 @@ from services.ingest.api import (
     openapi_paths,
 )
 from services.ingest.api import PATH as FEEDBACK_PATH
+from services.ingest.erasure import build_erasure_router
 from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from services.ingest.widget import DIST, build_widget_router
@@ -171,6 +172,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
     app.openapi = openapi  # type: ignore[method-assign]
     if ingest is not None:
         app.include_router(build_form_router(ingest))
+        app.include_router(build_erasure_router(ingest))
         app.include_router(
             build_widget_router(settings, dist=Path(settings.widget_dist) if settings.widget_dist else DIST)
         )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
 from shared.orgmodel import OrgModel, split_origin
+from shared.shredding import NewKeys
 
 NAMESPACE = uuid.UUID("5a0c8f2e-9b1d-4c3e-8f7a-6d5e4c3b2a19")
 SOURCE = "/stadtstimme/demo"
@@ -82,8 +83,9 @@ def _rating(rnd: random.Random, level: float) -> int:
     return max(1, min(5, round(rnd.gauss(level, 0.9))))
 
 
-def demo_events(model: OrgModel, today: date, timezone: str) -> list[tuple[bytes, bytes]]:
-    """(key, envelope) of every demo feedback part, oldest first."""
+def demo_events(model: OrgModel, today: date, timezone: str, keys: NewKeys) -> list[tuple[bytes, bytes]]:
+    """(key, envelope) of every demo feedback part, oldest first; the texts sealed with ``keys``, which the caller
+    saves before it publishes."""
     rnd = random.Random(20261128)  # demo data: the same every time
     tz = ZoneInfo(timezone)
     pages = sorted(model.pages.values(), key=lambda p: p.url)
@@ -116,6 +118,8 @@ def demo_events(model: OrgModel, today: date, timezone: str) -> list[tuple[bytes
                                   category=CATEGORY_BY_PATH.get(path, "content"))  # fmt: skip
                     if rnd.random() < 0.3:
                         follow["suggestion"] = rnd.choice(SUGGESTIONS)
+                    for field in ("comment", "suggestion"):
+                        follow[field] = keys.seal(first, field, follow[field])
                     event_id = uuid.uuid5(NAMESPACE, f"{n}-text")
                     out.append((later, page.url.encode(),
                                 encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, later, follow)))  # fmt: skip
@@ -125,7 +129,8 @@ def demo_events(model: OrgModel, today: date, timezone: str) -> list[tuple[bytes
         page = pages[i]
         site = model.sites[page.site]
         data = {"response_id": str(event_id), "site": site.id, "page_url": page.url, "org_unit": site.org_unit,
-                "helpful": None, "rating": None, "comment": spam, "suggestion": None, "category": None,
+                "helpful": None, "rating": None, "comment": keys.seal(event_id, "comment", spam), "suggestion": None,
+                "category": None,
                 "language": "de", "flags": ["honeypot"], "received_at": at}  # fmt: skip
         out.append((at, page.url.encode(), encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, at, data)))
     out.sort(key=lambda e: e[0])

@@ -114,13 +114,17 @@ async def _demo_feedback(settings: Settings, pool: Any, model: Any) -> None:
     from shared.auth import audit
     from shared.contracts.topics import FEEDBACK, topic_name
     from shared.kafka import start_producer
+    from shared.shredding import NewKeys
     from stadtstimme.demo_feedback import demo_events
 
     async with pool.acquire() as conn:
         if await conn.fetchval("SELECT 1 FROM audit_log WHERE action = 'demo_feedback_published'"):
             return
     today = datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()
-    events = demo_events(model, today, settings.timezone)
+    keys = NewKeys("feedback")
+    events = demo_events(model, today, settings.timezone, keys)
+    async with pool.acquire() as conn:
+        await keys.save(conn)  # before the sealed texts are published
     producer = await start_producer(settings)
     try:
         topic = topic_name(FEEDBACK, settings.topic_prefix)

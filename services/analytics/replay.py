@@ -15,6 +15,7 @@ from services.analytics import alert_store, store, survey_store, triage_store
 from services.analytics.worker import (
     CONSUMER,
     AlertProjector,
+    ErasureProjector,
     Projector,
     SurveyProjector,
     SurveyResponseProjector,
@@ -26,6 +27,7 @@ from shared.consumer import load_offsets, save_offsets
 from shared.contracts.topics import (
     ALERTS,
     COMMENT_TRIAGE,
+    ERASURES,
     FEEDBACK,
     HACKATHON,
     SURVEY_RESPONSES,
@@ -116,7 +118,8 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
               SURVEY_RESPONSES.name: "survey_response_event",
               COMMENT_TRIAGE.name: "comment_triage_event", ALERTS.name: "satisfaction_alert_event",
               HACKATHON.name: "(SELECT event_id FROM hackathon_event UNION ALL "
-                              "SELECT event_id FROM hackathon_budget_event) AS h"}  # fmt: skip
+                              "SELECT event_id FROM hackathon_budget_event) AS h",
+              ERASURES.name: "erasure_event"}  # fmt: skip
     missing = 0
     for which, _, _ in ARCHIVES:
         in_topic: set[str] = set()
@@ -142,8 +145,9 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     processed = 0
     # Surveys first (ingest reads them to serve and check surveys; the feedback topic takes longest), and
     # definitions before answers.
+    # Erasures after the texts they erase.
     for projector in (SurveyProjector, SurveyResponseProjector, Projector, TriageProjector, AlertProjector,
-                      HackathonProjector):  # fmt: skip
+                      HackathonProjector, ErasureProjector):  # fmt: skip
         processed += await projector(settings, pool).run(until_caught_up=True)
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
@@ -165,6 +169,8 @@ ARCHIVES: tuple[tuple[Topic, str, str], ...] = (
     (HACKATHON, HackathonProjector.NAME,
      "SELECT key, envelope FROM (SELECT hackathon_id AS key, envelope, sequence FROM hackathon_event UNION ALL "
      "SELECT 'budget-' || year, envelope, sequence FROM hackathon_budget_event) AS h ORDER BY key, sequence"),
+    (ERASURES, ErasureProjector.NAME,
+     "SELECT response_id::text AS key, envelope FROM erasure_event ORDER BY erased_at, event_id"),
 )  # fmt: skip
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+
+from shared.contracts.sealed import SealedText
+from shared.shredding import open_texts
 
 _STATS_COLUMNS = (
     "responses, helpful_yes, helpful_no, rating_count, rating_sum, rating_1, rating_2, rating_3, rating_4, rating_5"
@@ -100,16 +103,20 @@ class FeedbackRow:
     rating: int | None
     category: str | None
     language: str
-    comment: str | None
-    suggestion: str | None
+    comment: str | SealedText | None  # sealed as it comes from the topic; opened before it is projected
+    suggestion: str | SealedText | None
     envelope: str
     response_id: UUID
     flags: str  # comma-separated flag codes; empty when unflagged
 
 
 async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[FeedbackRow], timezone: str) -> None:
+    """Project a batch: the texts opened with their keys (an erased one is gone, the part still counts), then the
+    one statement and the inbox's items."""
     if not rows:
         return
+    texts = await open_texts(conn, [(r.response_id, {"comment": r.comment, "suggestion": r.suggestion}) for r in rows])
+    rows = [replace(r, comment=t["comment"], suggestion=t["suggestion"]) for r, t in zip(rows, texts, strict=True)]
     await conn.execute(
         PROJECT_FEEDBACK,
         [r.event_id for r in rows],
@@ -146,6 +153,47 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
 async def reset_read_models(conn: asyncpg.Connection, consumer: str) -> None:
     """Empty every feedback read model and the projector's positions (before a replay)."""
     await conn.execute(
-        "TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction, comment_item"
+        "TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction, comment_item, "
+        "erasure_event"
     )
     await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
+
+
+@dataclass(frozen=True)
+class ErasureRow:
+    event_id: UUID
+    response_id: UUID
+    kind: str
+    reason: str
+    erased_at: datetime
+    envelope: str
+
+
+async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -> None:
+    """Drop the plain copies of erased texts (their keys are gone already): the feedback parts' comments and
+    suggestions, the inbox item (it was there for its text), and survey answers to text questions (the answer
+    still counts as given). Archived, so that a broker that lost its log is refilled with them."""
+    if not rows:
+        return
+    await conn.executemany(
+        """INSERT INTO erasure_event (event_id, response_id, kind, reason, erased_at, envelope)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        [(r.event_id, r.response_id, r.kind, r.reason, r.erased_at, r.envelope) for r in rows],
+    )
+    feedback = [r.response_id for r in rows if r.kind == "feedback"]
+    surveys = [r.response_id for r in rows if r.kind == "survey"]
+    if feedback:
+        await conn.execute(
+            """UPDATE feedback_event SET comment = NULL, suggestion = NULL
+               WHERE response_id = ANY($1::uuid[]) AND (comment IS NOT NULL OR suggestion IS NOT NULL)""",
+            feedback,
+        )
+        await conn.execute("DELETE FROM comment_item WHERE response_id = ANY($1::uuid[])", feedback)
+    if surveys:
+        await conn.execute(
+            """UPDATE survey_answer a SET value = 'null'::jsonb FROM survey_version v
+               WHERE a.response_id = ANY($1::uuid[]) AND v.survey_id = a.survey_id AND v.version = a.survey_version
+                 AND EXISTS (SELECT 1 FROM jsonb_array_elements(v.definition -> 'questions') q
+                             WHERE q ->> 'id' = a.question_id AND q ->> 'type' = 'text')""",
+            surveys,
+        )

@@ -74,7 +74,7 @@ from faust.tables.recovery import Recovery
 from prometheus_client import Counter
 
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.feedback import FeedbackSubmittedV2, decode_feedback_event
+from shared.contracts.feedback import FeedbackPart, decode_feedback_event
 from shared.contracts.metrics import (
     RATINGS,
     SATISFACTION_AGGREGATE_UPDATED,
@@ -122,7 +122,7 @@ def buckets(received_at: datetime, tz: ZoneInfo) -> tuple[tuple[Granularity, dat
     )
 
 
-def decode_feedback(raw: Any, where: str) -> tuple[str, FeedbackSubmittedV2] | None:
+def decode_feedback(raw: Any, where: str) -> tuple[str, FeedbackPart] | None:
     """The event id and data (any version, read as v2) of a ``FeedbackSubmitted`` record, or ``None`` (logged)
     if it is not one."""
     try:
@@ -141,7 +141,7 @@ def add(
     new_response: bool,
     helpful: bool | None,
     rating: int | None,
-    data: FeedbackSubmittedV2,
+    data: FeedbackPart,
     event_id: str,
     site: str | None,
 ) -> dict[str, Any]:
@@ -226,7 +226,7 @@ class Aggregation:
         return heap
 
     def count(
-        self, partition: int, key: str, event_id: str, data: FeedbackSubmittedV2
+        self, partition: int, key: str, event_id: str, data: FeedbackPart
     ) -> list[tuple[str, dict[str, Any], str]]:
         """Count one part of a response unless counted before; returns key, data and as-of time of each touched
         bucket. As in the projector: a response counts once, in the buckets of its first counted part, each
@@ -415,7 +415,7 @@ def create_faust_app(settings: Settings) -> faust.App:
         for message_key, data, as_of_time in updates:
             await metrics.send(key=message_key.encode(), value=encode_update(message_key, data, as_of_time))
 
-    async def decoded(stream: Any) -> AsyncIterator[tuple[int, bytes, str, FeedbackSubmittedV2]]:
+    async def decoded(stream: Any) -> AsyncIterator[tuple[int, bytes, str, FeedbackPart]]:
         """(partition, raw value, event id, data) of every decodable event; the rest is logged and skipped."""
         async for event in stream.events():
             message = event.message

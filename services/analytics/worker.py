@@ -19,12 +19,13 @@ from aiokafka import ConsumerRecord
 
 from services.analytics import alert_store, alerting, store, survey_store, triage_store
 from services.analytics.alert_store import AlertRow
-from services.analytics.store import FeedbackRow
+from services.analytics.store import ErasureRow, FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
 from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_as, decode_envelope
+from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyResponseSubmittedV1
 from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
@@ -32,6 +33,7 @@ from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublishe
 from shared.contracts.topics import (
     ALERTS,
     COMMENT_TRIAGE,
+    ERASURES,
     EVENT_TYPES,
     FEEDBACK,
     SURVEY_RESPONSES,
@@ -185,12 +187,34 @@ class AlertProjector(Projector):
         await alert_store.apply_alerts(conn, rows)
 
 
+def to_erasure_row(record: ConsumerRecord[bytes, bytes]) -> ErasureRow:
+    envelope, data = decode_record(record, ERASURE_EVENT_TYPES, "an erasure event")
+    assert isinstance(data, ResponseTextErasedV1)
+    return ErasureRow(envelope.id, data.response_id, data.kind, data.reason, data.erased_at,
+                      (record.value or b"").decode())  # fmt: skip
+
+
+class ErasureProjector(Projector):
+    """Erasures of citizens' free text: the read models' plain copies dropped (the keys are gone already)."""
+
+    TOPIC = ERASURES
+    NAME = "analytics.erasure-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_erasure_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await store.apply_erasures(conn, rows)
+
+
 PROJECTORS: tuple[type[Projector], ...] = (
     Projector,
     SurveyProjector,
     SurveyResponseProjector,
     TriageProjector,
     AlertProjector,
+    ErasureProjector,
 )
 
 

@@ -88,8 +88,10 @@ class FeedbackEndpoint:
     def __init__(self, service: IngestService) -> None:
         self.service = service
 
-    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> None:
-        await self.service.submit(submission, origin, client, received_at, proof_of_work=True)
+    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> str | None:
+        """Accept one part; the deletion code of the response's text, if the part has text."""
+        _, code = await self.service.submit(submission, origin, client, received_at, proof_of_work=True)
+        return code
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
@@ -154,7 +156,7 @@ class FeedbackEndpoint:
             title = text("problem.validation.title", lang)
             return _problem(422, "validation-error", title, cors, errors=field_errors(exc, lang))
         try:
-            await self.accept(submission, origin, client, received_at)
+            code = await self.accept(submission, origin, client, received_at)
         except InvalidSolution as exc:
             self.rejected.labels("proof_of_work").inc()
             title = text("problem.pow.title", lang)
@@ -188,7 +190,8 @@ class FeedbackEndpoint:
             return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})
         self.accepted.inc()
         PUBLISH_SECONDS.observe(time.perf_counter() - started)
-        reply = b'{"event_id":"' + str(submission.event_id).encode() + b'"}'
+        reply = b'{"event_id":"' + str(submission.event_id).encode()
+        reply += b'"}' if code is None else b'","deletion_code":"' + code.encode() + b'"}'
         return 202, cors | {"content-type": "application/json"}, reply
 
 
@@ -198,8 +201,8 @@ class SurveyResponseEndpoint(FeedbackEndpoint):
     model = SurveyResponseRequest
     accepted, rejected = SURVEY_ACCEPTED, SURVEY_REJECTED
 
-    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> None:
-        await self.service.submit_survey_response(submission, origin, client, received_at)
+    async def accept(self, submission: Any, origin: str | None, client: str, received_at: datetime) -> str | None:
+        return await self.service.submit_survey_response(submission, origin, client, received_at)
 
 
 class SurveysEndpoint:
@@ -260,13 +263,34 @@ class ChallengeEndpoint:
         await _reply(send, status, reply, body)
 
 
+CODE_DESCRIPTION = (
+    "With a part that has free text: the code that erases the response's text (/feedback/loeschen, "
+    "POST /api/v1/feedback/erasure). Shown to the citizen once; the latest code of a response is the one that works."
+)
+
+
 def openapi_paths() -> dict[str, Any]:
     """The OpenAPI description of the plain ASGI endpoints (served outside the framework, so described here)."""
     problem_ref = {"application/problem+json": {"schema": {"type": "object"}}}
     responses: dict[str, Any] = {
         "202": {
             "description": "Accepted: Kafka acknowledged the event (acks=all).",
-            "content": {"application/json": {"schema": {"type": "object", "properties": {"event_id": {}}}}},
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["event_id"],
+                        "properties": {
+                            "event_id": {"type": "string", "format": "uuid"},
+                            "deletion_code": {
+                                "type": "string",
+                                "pattern": "^[A-Z2-9]{5}-[A-Z2-9]{5}$",
+                                "description": CODE_DESCRIPTION,
+                            },
+                        },
+                    }
+                }
+            },
         }
     }
     for code, what in {

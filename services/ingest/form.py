@@ -136,7 +136,7 @@ def build_form_router(ingest: IngestService) -> APIRouter:
         # The per-client limit and the flood breaker apply as to the JSON API.
         client = request.client.host if request.client else ""
         try:
-            page_url = await ingest.submit(submission, origin, client, received_at)
+            page_url, code = await ingest.submit(submission, origin, client, received_at)
         except Rejected:
             return again(422, [text("form.error.site", lang)])
         except Refused as refused:
@@ -149,6 +149,6 @@ def build_form_router(ingest: IngestService) -> APIRouter:
             response = again(503, [text("form.error.unavailable", lang)])
             response.headers["Retry-After"] = "5"
             return response
-        return render(lang, thanks=True, back_url=page_url, v={})
+        return render(lang, thanks=True, back_url=page_url, v={}, deletion_code=code)
 
     return router

@@ -31,6 +31,7 @@ from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, topic_name
 from shared.kafka import start_producer
 from shared.orgmodel import OrgModel, fetch_org_model
 from shared.settings import Settings
+from shared.shredding import Kind, code_secret, seal_texts
 
 log = logging.getLogger(__name__)
 SOURCE = "/stadtstimme/ingest"
@@ -49,6 +50,7 @@ class IngestService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pool: asyncpg.Pool | None = None
+        self.code_secret: bytes | None = None  # the deletion codes' hash key (from PostgreSQL, on first use)
         self.org = OrgModel()
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
@@ -167,19 +169,37 @@ class IngestService:
         client: str,
         received_at: datetime,
         proof_of_work: bool = False,
-    ) -> str:
+    ) -> tuple[str, str | None]:
         """Everything after validation, the same for the JSON API and the form: resolve against the org model
-        (raises ``Rejected``), ``admit``, publish with acks=all (raises ``KafkaError`` or ``TimeoutError``), and
-        only then charge the client's quota and the flood breaker. The page URL."""
+        (raises ``Rejected``), ``admit``, seal the free text, publish with acks=all (raises ``KafkaError`` or
+        ``TimeoutError``), and only then charge the client's quota and the flood breaker. (The page URL, the
+        deletion code of the response's text, if it has text.)"""
         page_url, data = accept_feedback(submission, self.org, origin, received_at)
         key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
+        code = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
         await self.publish_feedback(submission.event_id, page_url, data, received_at)
         self.charge(key)
-        return page_url
+        return page_url, code
+
+    async def seal(self, data: dict[str, Any], response: UUID, kind: Kind, fields: tuple[str, ...]) -> str | None:
+        """Replace the free text in ``data`` by its sealed form (crypto-shredding: ``shared.shredding``); the new
+        deletion code of the response, or None when there was no text. A response whose text was erased keeps
+        none."""
+        texts = {f: data[f] for f in fields if data.get(f) is not None}
+        if not texts:
+            return None
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            if self.code_secret is None:
+                self.code_secret = await code_secret(conn)
+            sealed, code = await seal_texts(conn, response, kind, texts, self.code_secret)
+        for f, value in sealed.items():
+            data[f] = None if value is None else value.model_dump(mode="json")
+        return code
 
     async def submit_survey_response(
         self, submission: SurveyResponseRequest, origin: str | None, client: str, received_at: datetime
-    ) -> None:
+    ) -> str | None:
         """One survey part, like ``submit``: resolved against the org model and the survey catalogue (raises
         ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback."""
         grace = timedelta(seconds=self.settings.survey_grace_s)
@@ -188,6 +208,7 @@ class IngestService:
         await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
                            str(submission.response_id), page_url, data, received_at)  # fmt: skip
         self.charge(key)
+        return None
 
     def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
         """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``), then

@@ -46,6 +46,7 @@ from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyVersionPub
 from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
+from shared.shredding import open_texts
 
 log = logging.getLogger(__name__)
 SENT = Counter("stadtstimme_notifier_sent_total", "Notifier deliveries sent", ["receiver"])
@@ -79,7 +80,7 @@ class NotifierConsumer(OffsetConsumer):
         if record.value is None:
             raise ValueError("empty record")
         envelope, data = decode_feedback_event(record.value)
-        return envelope.id, data.model_dump(mode="json")
+        return envelope.id, data
 
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         async with self.pool.acquire() as conn:
@@ -117,7 +118,11 @@ class NotifierConsumer(OffsetConsumer):
             await followups.schedule(conn, signal, deliveries, item, now, repeat=repeat)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        for event_id, data in rows:
+        # The texts opened with their keys: a text erased before it is notified is not sent.
+        texts = await open_texts(conn, [(d.response_id, {"comment": d.comment, "suggestion": d.suggestion})
+                                        for _, d in rows])  # fmt: skip
+        for (event_id, part), opened in zip(rows, texts, strict=True):
+            data = part.model_dump(mode="json") | opened
             if self._old(data["received_at"]):
                 continue
             unit = await self._unit_name(conn, str(data["org_unit"]))

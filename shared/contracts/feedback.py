@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.envelope import Envelope, EventType, decode_as
+from shared.contracts.sealed import SealedText
 
 COMMENT_MAX_CHARS = 2000
 SUGGESTION_MAX_CHARS = 2000
@@ -100,8 +101,46 @@ class FeedbackSubmittedV2(BaseModel):
         return self
 
 
+class FeedbackSubmittedV3(BaseModel):
+    """Data of ``de.stadtstimme.feedback.submitted`` v3: v2 with the free text sealed (crypto-shredding).
+
+    ``comment`` and ``suggestion`` travel encrypted with the data key of the response (``shared.shredding``):
+    erasing that key erases the text on the topic, in the event archive and in every replay, while the part still
+    counts with its answers. The text inside is normalised and redacted before it is sealed, as in v2. v1 and v2
+    events (plain text, from before) are still read (``decode_feedback_event``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    response_id: UUID = Field(description="Id of the response this part belongs to: the id of its first part.")
+    site: str = Field(min_length=1, max_length=64, description="Site id the widget was embedded in.")
+    page_url: str = Field(
+        min_length=1,
+        max_length=PAGE_URL_MAX_CHARS,
+        description="Normalised page URL (no query, no fragment).",
+    )
+    org_unit: str = Field(min_length=1, max_length=64, description="Org unit responsible, resolved at ingest.")
+    helpful: bool | None = Field(None, description="Answer to 'Was this page helpful?'.")
+    rating: int | None = Field(None, ge=1, le=5, description="Rating 1 (bad) to 5 (very good).")
+    comment: SealedText | None = Field(None, description="The comment, sealed with the response's data key.")
+    suggestion: SealedText | None = Field(None, description="The suggestion, sealed with the response's data key.")
+    category: Category | None = None
+    language: Language = "de"
+    flags: tuple[Flag, ...] = Field((), description="As in v2.")
+    received_at: datetime = Field(description="When ingest accepted this part (UTC).")
+
+    @model_validator(mode="after")
+    def _some_answer(self) -> Self:
+        if all(v is None for v in (self.helpful, self.rating, self.comment, self.suggestion, self.category)):
+            raise ValueError("at least one of helpful, rating, comment, suggestion or category is required")
+        return self
+
+
+# What consumers get of any version: the answers as they are, the text plain (v1, v2) or sealed (v3).
+FeedbackPart = FeedbackSubmittedV2 | FeedbackSubmittedV3
 FEEDBACK_SUBMITTED_V1 = EventType("de.stadtstimme.feedback.submitted", 1, FeedbackSubmittedV1)
-FEEDBACK_SUBMITTED = EventType("de.stadtstimme.feedback.submitted", 2, FeedbackSubmittedV2)
+FEEDBACK_SUBMITTED_V2 = EventType("de.stadtstimme.feedback.submitted", 2, FeedbackSubmittedV2)
+FEEDBACK_SUBMITTED = EventType("de.stadtstimme.feedback.submitted", 3, FeedbackSubmittedV3)
 
 
 def upcast_feedback(data: BaseModel, event_id: UUID) -> FeedbackSubmittedV2:
@@ -115,15 +154,19 @@ def upcast_feedback(data: BaseModel, event_id: UUID) -> FeedbackSubmittedV2:
     raise ValueError(f"not FeedbackSubmitted data: {type(data).__name__}")
 
 
-def decode_feedback_event(raw: bytes) -> tuple[Envelope, FeedbackSubmittedV2]:
-    """Decode a ``FeedbackSubmitted`` record of any version as v2; raises ``ValueError`` for anything else.
+def decode_feedback_event(raw: bytes) -> tuple[Envelope, FeedbackPart]:
+    """Decode a ``FeedbackSubmitted`` record of any version (v1 read as v2); raises ``ValueError`` for anything else.
 
-    One validation pass for current events; a v1 event costs a second pass (only old events are v1)."""
+    One validation pass for current events; older ones cost a pass per newer version tried first."""
     try:
-        envelope, data = decode_as(raw, FEEDBACK_SUBMITTED)
+        envelope, current = decode_as(raw, FEEDBACK_SUBMITTED)
+        assert isinstance(current, FeedbackSubmittedV3)
+        return envelope, current
     except ValueError as current_error:
-        try:
-            envelope, data = decode_as(raw, FEEDBACK_SUBMITTED_V1)
-        except ValueError:
-            raise current_error from None
-    return envelope, upcast_feedback(data, envelope.id)
+        for older in (FEEDBACK_SUBMITTED_V2, FEEDBACK_SUBMITTED_V1):
+            try:
+                envelope, data = decode_as(raw, older)
+            except ValueError:
+                continue
+            return envelope, upcast_feedback(data, envelope.id)
+        raise current_error from None

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import EventType
-from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1
+from shared.contracts.erasure import ERASURE_EVENT_TYPES
+from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SURVEY_STATUS_CHANGED, SURVEY_VERSION_PUBLISHED
@@ -30,7 +31,7 @@ class Topic:
 
 FEEDBACK = Topic(
     name="stadtstimme.feedback.v1",
-    events=(FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED),
+    events=(FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2, FEEDBACK_SUBMITTED),
     key="page_url",
     retention_ms=-1,
     cleanup_policy="delete",
@@ -121,6 +122,21 @@ HACKATHON = Topic(
     ),
 )
 
+ERASURES = Topic(
+    name="stadtstimme.erasures.v1",
+    events=ERASURE_EVENT_TYPES,
+    key="response_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("ingest", "analytics.console"),
+    consumers=("analytics.erasure-projector",),
+    description=(
+        "Erasures of citizens' free text (by the citizen's deletion code, by staff, by the retention job): the "
+        "text's data key is gone already; the read models drop their plain copies. No text, no personal data. "
+        "Kept forever: a replay erases again what was erased."
+    ),
+)
+
 TOPICS: tuple[Topic, ...] = (
     FEEDBACK,
     SATISFACTION_METRICS,
@@ -129,6 +145,7 @@ TOPICS: tuple[Topic, ...] = (
     COMMENT_TRIAGE,
     ALERTS,
     HACKATHON,
+    ERASURES,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 

@@ -14,7 +14,7 @@ import asyncpg
 from services.analytics import alerting
 from shared.contracts.alerts import AlertReading, SatisfactionAlertRaisedV1, alert_id
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.feedback import FEEDBACK_SUBMITTED_V2
 from shared.contracts.topics import ALERTS, FEEDBACK, topic_name
 from shared.kafka import start_producer
 from tests.integration.system import System
@@ -33,7 +33,7 @@ def part(days_ago: int, page: str, **fields: Any) -> bytes:
     data = {"response_id": str(event_id), "site": "abfall", "page_url": page, "org_unit": "abfallwirtschaft",
             "helpful": None, "rating": None, "comment": None, "suggestion": None, "category": None,
             "language": "de", "flags": [], "received_at": received, **fields}  # fmt: skip
-    return encode_envelope(FEEDBACK_SUBMITTED, event_id, "/test", received, data)
+    return encode_envelope(FEEDBACK_SUBMITTED_V2, event_id, "/test", received, data)
 
 
 async def test_figures_charts_filters_and_csv_match_hand_computed_values(system: System) -> None:

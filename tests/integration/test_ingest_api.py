@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -35,17 +36,21 @@ async def test_accepted_feedback_is_in_the_metrics_api(client: httpx.AsyncClient
     body = feedback(helpful=False, rating=2, comment="Termin nicht gefunden, mail an a.b@example.org")
     response = await client.post("/api/v1/feedback", json=body, headers={"Origin": ABFALL})
     assert response.status_code == 202
-    assert response.json() == {"event_id": body["event_id"]}
+    answer = response.json()
+    assert answer["event_id"] == body["event_id"]
+    assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", answer["deletion_code"])  # the part has text: a code to erase it
     assert response.headers["access-control-allow-origin"] == ABFALL
     assert "set-cookie" not in response.headers
     await system.wait_projected(1, timeout=10)
     conn = await asyncpg.connect(system.settings.database_url)
     try:
-        archived = await conn.fetchval("SELECT envelope::text FROM feedback_event")
+        archived, opened = await conn.fetchrow("SELECT envelope::text, comment FROM feedback_event")
     finally:
         await conn.close()
     assert "127.0.0.1" not in archived  # the client address goes nowhere
-    assert "a.b@example.org" not in archived and "[E-Mail entfernt]" in archived
+    # The text travels sealed (the archived event holds no word of it); opened with its key, it is redacted.
+    assert "Termin" not in archived and "a.b@example.org" not in archived and '"ciphertext"' in archived
+    assert opened == "Termin nicht gefunden, mail an [E-Mail entfernt]"
     pages = await client.get(
         "/api/v1/metrics/pages",
         params={"url_prefix": f"{ABFALL}/sperr", "granularity": "hour"},

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from shared.orgmodel import load_org_yaml
+from shared.shredding import NewKeys
 from stadtstimme.demo_feedback import demo_events
 from stadtstimme.infra import REPO, free_port
 from tests.conftest import VAR
@@ -148,7 +149,11 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     assert supervisor.start() == token  # the token is kept under var/
     # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer,
     # and the demo hackathon's six events (created, two phases, three challenges)
-    archived = len(demo_events(load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC"))
+    archived = len(
+        demo_events(
+            load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC", NewKeys("feedback")
+        )
+    )
     assert f"refilled the empty broker with {archived + 55 + 6} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
     # The printed metrics token reads figures only; the survey's answers are read signed in as the demo administrator.

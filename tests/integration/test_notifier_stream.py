@@ -27,7 +27,7 @@ from services.analytics.worker import AlertProjector, Projector
 from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.feedback import FEEDBACK_SUBMITTED
+from shared.contracts.feedback import FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import (
     EVENT_TYPE_OF,
     ChallengePostedV1,
@@ -154,7 +154,7 @@ def feedback(at: datetime, page: str, **fields: Any) -> tuple[uuid.UUID, bytes]:
     data = {"response_id": str(event_id), "site": site, "page_url": page, "org_unit": unit, "helpful": None,
             "rating": None, "comment": None, "suggestion": None, "category": None, "language": "de", "flags": [],
             "received_at": at, **fields}  # fmt: skip
-    return event_id, encode_envelope(FEEDBACK_SUBMITTED, event_id, "/test", at, data)
+    return event_id, encode_envelope(FEEDBACK_SUBMITTED_V2, event_id, "/test", at, data)
 
 
 class Stream:

@@ -16,7 +16,8 @@ from services.analytics.api import build_router
 from services.analytics.replay import ReplayRefused, replay
 from services.analytics.worker import CONSUMER, Projector
 from shared.access import StaffAccess
-from shared.contracts import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, encode_envelope
+from shared.contracts import FEEDBACK_SUBMITTED_V1, encode_envelope
+from shared.contracts.feedback import FEEDBACK_SUBMITTED_V2
 from shared.contracts.topics import FEEDBACK, topic_name
 from shared.db import create_pool, migrate
 from shared.kafka import ensure_topics, start_producer
@@ -192,7 +193,7 @@ async def test_a_response_in_parts_counts_once_and_flagged_parts_never(settings:
     def part(event_id: uuid.UUID, response_id: uuid.UUID, minutes: int, **fields: Any) -> bytes:
         received = t0 + timedelta(minutes=minutes)
         _, data = event(received, response_id=response_id, flags=fields.pop("flags", ()), **fields)
-        return encode_envelope(FEEDBACK_SUBMITTED, event_id, "/test", data["received_at"], data)
+        return encode_envelope(FEEDBACK_SUBMITTED_V2, event_id, "/test", data["received_at"], data)
 
     records = [
         part(first_id, first_id, 0, helpful=True),  # 10:59

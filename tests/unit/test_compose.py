@@ -49,6 +49,9 @@ PUBLIC_ROUTES = {
     "/hackathons/musterstadt-2026": "hackathon",
     "/api/v1/hackathons/musterstadt-2026/participants": "hackathon",
     "/console/hackathons": "hackathon",
+    "/feedback/loeschen": "ingest",
+    "/api/v1/feedback/erasure": "ingest",
+    "/api/v1/staff/surveys/x/results": "analytics",
 }
 KRAFT_REQUIRED = (
     "CLUSTER_ID",

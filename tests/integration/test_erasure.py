@@ -1,0 +1,127 @@
+"""Erasure of a citizen's text everywhere (crypto-shredding), on the real broker and PostgreSQL: the text never
+travels readable, the deletion code erases it from the read models and makes every copy on the topics and in the
+archives unreadable, the figures stay exact, and a replay brings nothing back."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+
+from services.analytics.replay import replay, scan
+from shared.contracts.topics import TOPICS
+from shared.db import create_pool
+from tests.integration.system import System
+
+SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
+ERASED_TEXT = "Frau Schneider vom Wertstoffhof war sehr hilfsbereit, danke an lena.schneider@example.org"
+KEPT_TEXT = "Die Sperrmuellabholung kam puenktlich"  # no personal data: stays
+
+
+def part(**fields: Any) -> dict[str, Any]:
+    return {"event_id": str(uuid.uuid4()), "site": "abfall", "page_url": SPERRMUELL, **fields}
+
+
+async def rows(system: System, query: str) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        return list(await conn.fetch(query))
+    finally:
+        await conn.close()
+
+
+async def until(check: Any, timeout: float = 60) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.2)
+
+
+async def everything_stored(system: System) -> str:
+    """Every record of every topic (raw bytes) and every archive and read-model table, as one text to search."""
+    found = []
+    for topic in TOPICS:
+        found += [value.decode(errors="replace") async for value in scan(system.settings, which=topic)]
+    tables = ("feedback_event", "feedback_response", "comment_item", "erasure_event", "data_key", "data_key_erased",
+              "survey_answer", "survey_response_event", "comment_triage_event", "audit_log")  # fmt: skip
+    for table in tables:
+        found += [str(dict(r)) for r in await rows(system, f"SELECT * FROM {table}")]
+    return "\n".join(found)
+
+
+async def figures(system: System) -> list[tuple[Any, ...]]:
+    query = ("SELECT page_url, responses, helpful_yes, helpful_no, rating_sum, rating_count FROM page_satisfaction "
+             "ORDER BY page_url, bucket_start")  # fmt: skip
+    return [tuple(r) for r in await rows(system, query)]
+
+
+async def test_a_deletion_code_erases_the_text_everywhere_and_the_figures_stay(system: System) -> None:
+    erased_id, kept_id = str(uuid.uuid4()), str(uuid.uuid4())
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        # Two responses in two parts each: the one-click answer, then the text (the widget's follow-up).
+        for response, rating, text in ((erased_id, 5, ERASED_TEXT), (kept_id, 4, KEPT_TEXT)):
+            first = await client.post("/api/v1/feedback", json=part(event_id=response, helpful=True, rating=rating))
+            assert first.status_code == 202 and "deletion_code" not in first.json()  # no text: no code
+            follow = await client.post("/api/v1/feedback", json=part(response_id=response, comment=text))
+            assert follow.status_code == 202
+            if response == erased_id:
+                code = follow.json()["deletion_code"]
+        await system.wait_projected(4)
+        assert {r["comment"] for r in await rows(system, "SELECT comment FROM comment_item")} == {
+            "Frau [Name entfernt] vom Wertstoffhof war sehr hilfsbereit, danke an [E-Mail entfernt]",
+            KEPT_TEXT,
+        }
+        before = await figures(system)
+        on_topic = [value async for value in scan(system.settings)]
+        assert len(on_topic) == 4 and not any(b"Wertstoffhof" in v for v in on_topic)  # sealed on the topic
+
+        # The page without JavaScript: a wrong code and the right one get the very same answer.
+        page = await client.get("/feedback/loeschen")
+        assert page.status_code == 200 and 'name="code"' in page.text and "Löschcode" in page.text
+        answers = [await client.post("/feedback/loeschen", data={"code": typed})
+                   for typed in ("ZZZZZ-ZZZZZ", code.lower().replace("-", " "))]  # fmt: skip
+        assert [a.status_code for a in answers] == [200, 200]
+        wrong, right = (re.sub(r'nonce="[^"]+"', "", a.text) for a in answers)
+        assert wrong == right  # nothing tells a code that belongs to a text from one that does not
+        assert "ist dieser Text jetzt gelöscht" in answers[1].text
+        again = await client.post(
+            "/api/v1/feedback/erasure", json={"code": code}
+        )  # once more: nothing left, same answer
+        assert again.status_code == 200 and "jetzt gelöscht" in again.json()["message"]
+
+    async def gone() -> bool:
+        return not await rows(system, f"SELECT 1 FROM comment_item WHERE response_id = '{erased_id}'")
+
+    await until(gone)
+    assert [r["comment"] for r in await rows(system, "SELECT comment FROM comment_item")] == [KEPT_TEXT]
+    assert await figures(system) == before  # the erased response still counts, with its rating
+    stored = await everything_stored(system)
+    for fragment in ("Schneider", "Wertstoffhof", "hilfsbereit", "lena.schneider"):
+        assert fragment not in stored, fragment
+    assert KEPT_TEXT in stored  # the other text is untouched (in its read model)
+    tombstone = await rows(system, "SELECT reason FROM data_key_erased")
+    assert [r["reason"] for r in tombstone] == ["citizen"]
+
+    # A replay rebuilds every read model from the topics: the erased text does not come back, the figures are equal.
+    system.stop("projector")
+    pool = await create_pool(system.settings)
+    try:
+        await replay(system.settings, pool)
+    finally:
+        await pool.close()
+    assert [r["comment"] for r in await rows(system, "SELECT comment FROM comment_item")] == [KEPT_TEXT]
+    assert await figures(system) == before
+    stored = await everything_stored(system)
+    for fragment in ("Schneider", "Wertstoffhof", "hilfsbereit", "lena.schneider"):
+        assert fragment not in stored, fragment
+
+
+async def test_wrong_codes_are_limited_per_client(system: System) -> None:
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        statuses = [(await client.post("/api/v1/feedback/erasure", json={"code": f"AAAAA-AAAA{c}"})).status_code
+                    for c in "23456789ABCD"]  # fmt: skip
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
