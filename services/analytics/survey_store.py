@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,6 +15,7 @@ import orjson
 from prometheus_client import Counter
 
 from services.analytics.survey_domain import SurveyState
+from shared.contracts.sealed import SealedText
 from shared.contracts.surveys import SurveyDefinition, SurveyStatusChangedV1, SurveyVersionPublishedV1
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class ResponseRow:
     dismissed: bool
     flagged: bool
     answers: str  # JSON object: question id -> value
+    texts: dict[str, SealedText] = field(default_factory=dict)  # v2: text answers sealed, opened before projecting
 
 
 # Three statements per batch, in the caller's transaction. The result does not depend on how events are cut
@@ -303,6 +305,7 @@ async def result_rows(
         """SELECT a.question_id, a.value #>> '{}' AS text, a.answered_at, r.page_url
            FROM survey_answer a JOIN survey_response r USING (response_id)
            WHERE a.survey_id = $1 AND a.survey_version = $2 AND NOT a.flagged AND a.question_id = ANY($3::text[])
+             AND jsonb_typeof(a.value) = 'string'  -- an erased text still counts as answered, but shows nothing
            ORDER BY a.answered_at DESC LIMIT 1000""",
         *key,
         list(text_questions),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import asyncpg
@@ -24,10 +24,15 @@ from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
 from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
-from shared.contracts.envelope import decode_as, decode_envelope
+from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1
 from shared.contracts.feedback import decode_feedback_event
-from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyResponseSubmittedV1
+from shared.contracts.surveys import (
+    SURVEY_RESPONSE_SUBMITTED,
+    SURVEY_RESPONSE_SUBMITTED_V1,
+    SurveyResponseSubmittedV1,
+    SurveyResponseSubmittedV2,
+)
 from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
 from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublished
 from shared.contracts.topics import (
@@ -42,6 +47,7 @@ from shared.contracts.topics import (
 )
 from shared.contracts.triage import TRIAGE_EVENT_TYPES
 from shared.settings import Settings
+from shared.shredding import open_texts
 
 log = logging.getLogger(__name__)
 CONSUMER = "analytics.projector"
@@ -92,10 +98,8 @@ def to_alert_row(record: ConsumerRecord[bytes, bytes]) -> AlertRow:
 
 
 def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:
-    if record.value is None:
-        raise ValueError("empty record")
-    envelope, data = decode_as(record.value, SURVEY_RESPONSE_SUBMITTED)
-    assert isinstance(data, SurveyResponseSubmittedV1)
+    envelope, data = decode_record(record, (SURVEY_RESPONSE_SUBMITTED_V1, SURVEY_RESPONSE_SUBMITTED), "a survey part")
+    assert isinstance(data, SurveyResponseSubmittedV1 | SurveyResponseSubmittedV2)
     return ResponseRow(
         event_id=envelope.id,
         response_id=data.response_id,
@@ -112,6 +116,7 @@ def to_response_row(record: ConsumerRecord[bytes, bytes]) -> ResponseRow:
         dismissed=data.dismissed,
         flagged=bool(data.flags),
         answers=orjson.dumps(data.answers).decode(),
+        texts=dict(data.texts) if isinstance(data, SurveyResponseSubmittedV2) else {},
     )
 
 
@@ -155,6 +160,10 @@ class SurveyResponseProjector(Projector):
         return to_response_row(record)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        # Text answers opened with their keys; an erased one is still an answer (JSON null), without its words.
+        opened = await open_texts(conn, [(r.response_id, dict(r.texts)) for r in rows])
+        rows = [replace(r, answers=orjson.dumps(orjson.loads(r.answers) | texts).decode(), texts={}) if texts else r
+                for r, texts in zip(rows, opened, strict=True)]  # fmt: skip
         await survey_store.project_responses(conn, rows)
 
 

@@ -177,6 +177,8 @@ class IngestService:
         page_url, data = accept_feedback(submission, self.org, origin, received_at)
         key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
         code = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
+        if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
+            return page_url, None  # only text, to a response whose text its author erased: nothing left to record
         await self.publish_feedback(submission.event_id, page_url, data, received_at)
         self.charge(key)
         return page_url, code
@@ -201,14 +203,23 @@ class IngestService:
         self, submission: SurveyResponseRequest, origin: str | None, client: str, received_at: datetime
     ) -> str | None:
         """One survey part, like ``submit``: resolved against the org model and the survey catalogue (raises
-        ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback."""
+        ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback; answers to text
+        questions sealed (``texts``). The response's deletion code when the part has text."""
         grace = timedelta(seconds=self.settings.survey_grace_s)
         page_url, data = accept_survey_response(submission, self.surveys, self.org, origin, received_at, grace)
         key = self.admit(client, submission.altcha, True)
+        definition = self.surveys.surveys[submission.survey_id].versions[submission.version]
+        free = {q.id for q in definition.questions if q.type == "text"}
+        data["texts"] = {q: v for q, v in data["answers"].items() if q in free}
+        data["answers"] = {q: v for q, v in data["answers"].items() if q not in free}
+        code = await self.seal(data["texts"], submission.response_id, "survey", tuple(data["texts"]))
+        data["texts"] = {q: v for q, v in data["texts"].items() if v is not None}  # erased: not kept
+        if not (data["answers"] or data["texts"] or data["dismissed"]):
+            return None  # only text, to a response whose text its author erased: nothing left to record
         await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
                            str(submission.response_id), page_url, data, received_at)  # fmt: skip
         self.charge(key)
-        return None
+        return code
 
     def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
         """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``), then

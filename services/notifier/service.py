@@ -42,7 +42,7 @@ from shared.contracts.hackathon import (
     HackathonPhaseChangedV1,
     SubmissionSavedV1,
 )
-from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyVersionPublishedV1
+from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyResponseSubmittedV2, SurveyVersionPublishedV1
 from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
@@ -224,7 +224,10 @@ class SurveyResponseConsumer(SurveyConsumer):
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         latest: dict[str, datetime] = {}
         for _, data in rows:
-            if isinstance(data, SurveyResponseSubmittedV1) and data.answers and not data.flags:
+            answered = isinstance(data, SurveyResponseSubmittedV1 | SurveyResponseSubmittedV2) and (
+                data.answers or (isinstance(data, SurveyResponseSubmittedV2) and data.texts)
+            )
+            if answered and not data.flags:
                 await conn.execute(
                     "INSERT INTO notifier_survey_response (survey_id, response_id) VALUES ($1, $2) "
                     "ON CONFLICT DO NOTHING",

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import PAGE_URL_MAX_CHARS, Flag, Language
+from shared.contracts.sealed import SealedText
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG)]
@@ -238,6 +239,38 @@ class SurveyResponseSubmittedV1(_Strict):
         return self
 
 
+class SurveyResponseSubmittedV2(_Strict):
+    """Data of ``de.stadtstimme.survey.response-submitted`` v2: v1 with the answers to text questions sealed.
+
+    ``answers`` holds every answer but those to text questions, which travel in ``texts``, encrypted with the
+    response's data key (crypto-shredding, ``shared.shredding``): erasing the key erases them everywhere while
+    the answer still counts as given. v1 events (plain text in ``answers``) are still read.
+    """
+
+    response_id: UUID
+    survey_id: Slug
+    survey_version: int = Field(ge=1)
+    site: Slug
+    page_url: str = Field(min_length=1, max_length=PAGE_URL_MAX_CHARS)
+    org_unit: str = Field(min_length=1, max_length=64, description="Org unit of the page, resolved at ingest.")
+    answers: dict[Slug, AnswerValue] = Field(default_factory=dict, max_length=MAX_QUESTIONS)
+    texts: dict[Slug, SealedText] = Field(
+        default_factory=dict, max_length=MAX_QUESTIONS, description="Answers to text questions, sealed."
+    )
+    dismissed: bool = False
+    language: Language = "de"
+    flags: tuple[Flag, ...] = ()
+    received_at: datetime
+
+    @model_validator(mode="after")
+    def _answers_or_dismissal(self) -> Self:
+        if not self.answers and not self.texts and not self.dismissed:
+            raise ValueError("a part carries answers or a dismissal")
+        return self
+
+
 SURVEY_VERSION_PUBLISHED = EventType("de.stadtstimme.survey.version-published", 1, SurveyVersionPublishedV1)
 SURVEY_STATUS_CHANGED = EventType("de.stadtstimme.survey.status-changed", 1, SurveyStatusChangedV1)
-SURVEY_RESPONSE_SUBMITTED = EventType("de.stadtstimme.survey.response-submitted", 1, SurveyResponseSubmittedV1)
+SURVEY_RESPONSE_SUBMITTED_V1 = EventType("de.stadtstimme.survey.response-submitted", 1, SurveyResponseSubmittedV1)
+SURVEY_RESPONSE_SUBMITTED = EventType("de.stadtstimme.survey.response-submitted", 2, SurveyResponseSubmittedV2)
+SurveyResponsePart = SurveyResponseSubmittedV1 | SurveyResponseSubmittedV2

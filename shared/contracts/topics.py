@@ -10,7 +10,12 @@ from shared.contracts.erasure import ERASURE_EVENT_TYPES
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
-from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SURVEY_STATUS_CHANGED, SURVEY_VERSION_PUBLISHED
+from shared.contracts.surveys import (
+    SURVEY_RESPONSE_SUBMITTED,
+    SURVEY_RESPONSE_SUBMITTED_V1,
+    SURVEY_STATUS_CHANGED,
+    SURVEY_VERSION_PUBLISHED,
+)
 from shared.contracts.triage import TRIAGE_EVENT_TYPES
 
 
@@ -71,7 +76,7 @@ SURVEYS = Topic(
 
 SURVEY_RESPONSES = Topic(
     name="stadtstimme.survey-responses.v1",
-    events=(SURVEY_RESPONSE_SUBMITTED,),
+    events=(SURVEY_RESPONSE_SUBMITTED_V1, SURVEY_RESPONSE_SUBMITTED),
     key="response_id",
     retention_ms=-1,
     cleanup_policy="delete",

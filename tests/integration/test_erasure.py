@@ -13,9 +13,11 @@ import asyncpg
 import httpx
 
 from services.analytics.replay import replay, scan
-from shared.contracts.topics import TOPICS
+from shared.contracts.topics import SURVEY_RESPONSES, TOPICS
 from shared.db import create_pool
 from tests.integration.system import System
+from tests.integration.test_surveys import STAFF, definition, until_served, wait_parts
+from tests.integration.test_surveys import part as survey_part
 
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
 ERASED_TEXT = "Frau Schneider vom Wertstoffhof war sehr hilfsbereit, danke an lena.schneider@example.org"
@@ -125,3 +127,45 @@ async def test_wrong_codes_are_limited_per_client(system: System) -> None:
         statuses = [(await client.post("/api/v1/feedback/erasure", json={"code": f"AAAAA-AAAA{c}"})).status_code
                     for c in "23456789ABCD"]  # fmt: skip
     assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+
+
+async def test_a_survey_text_answer_is_erased_and_still_counts(survey_system: System) -> None:
+    """A free-text answer travels sealed; its code erases it: the results list no text, the question still counts
+    the answer, and a replay agrees."""
+    system = survey_system
+    async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as admin:
+        published = await admin.put(STAFF, json={"definition": definition(), "status": "active"})
+        assert published.status_code == 200, published.text
+    secret = "Die Wartezeit am Schalter 7 war unertraeglich lang"  # no personal data: redaction keeps it whole
+    response = str(uuid.uuid4())
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        await until_served(client, True)
+        rated = await client.post("/api/v1/survey-responses", json=survey_part(response, 1, {"zufrieden": 2}))
+        assert rated.status_code == 202 and "deletion_code" not in rated.json()
+        written = await client.post("/api/v1/survey-responses", json=survey_part(response, 1, {"anmerkung": secret}))
+        assert written.status_code == 202, written.text
+        code = written.json()["deletion_code"]
+        await wait_parts(system, 2)
+        on_topic = [value async for value in scan(system.settings, which=SURVEY_RESPONSES)]
+        assert len(on_topic) == 2 and not any(b"unertraeglich" in v for v in on_topic)  # sealed on the topic
+        before = (await client.get(f"{STAFF}/results", headers=system.admin)).json()
+        assert [t["text"] for t in before["questions"][2]["texts"]] == [secret]
+        assert (await client.post("/api/v1/feedback/erasure", json={"code": code})).status_code == 200
+
+        async def erased() -> bool:
+            return not (await client.get(f"{STAFF}/results", headers=system.admin)).json()["questions"][2]["texts"]
+
+        await until(erased)
+        after = (await client.get(f"{STAFF}/results", headers=system.admin)).json()
+        assert after["questions"][2]["answers"] == before["questions"][2]["answers"] == 1  # still answered
+        assert after["responses"] == before["responses"]
+        assert "unertraeglich" not in await everything_stored(system)
+        system.stop("projector")
+        pool = await create_pool(system.settings)
+        try:
+            await replay(system.settings, pool)
+        finally:
+            await pool.close()
+        replayed = (await client.get(f"{STAFF}/results", headers=system.admin)).json()
+        assert replayed["questions"][2]["texts"] == [] and replayed["questions"][2]["answers"] == 1
+        assert "unertraeglich" not in await everything_stored(system)

@@ -36,7 +36,7 @@ from shared.contracts.hackathon import (
     SubmissionSavedV1,
 )
 from shared.contracts.surveys import (
-    SURVEY_RESPONSE_SUBMITTED,
+    SURVEY_RESPONSE_SUBMITTED_V1,
     SURVEY_VERSION_PUBLISHED,
     SurveyDefinition,
     SurveyResponseSubmittedV1,
@@ -125,7 +125,7 @@ def survey_part(at: datetime, response: uuid.UUID, **fields: Any) -> tuple[bytes
     data = SurveyResponseSubmittedV1(response_id=response, survey_id="termine", survey_version=1, site="stadtwerke",
                                      page_url=STROM, org_unit="stadtwerke", received_at=at,
                                      **({"answers": {"zufrieden": 4}} | fields))  # fmt: skip
-    raw = encode_envelope(SURVEY_RESPONSE_SUBMITTED, uuid.uuid4(), "/test", at, data.model_dump(mode="json"))
+    raw = encode_envelope(SURVEY_RESPONSE_SUBMITTED_V1, uuid.uuid4(), "/test", at, data.model_dump(mode="json"))
     return str(response).encode(), raw
 
 
