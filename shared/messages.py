@@ -471,6 +471,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "removed.",
     },
     "console.inbox.note_submit": {"de": "Notiz speichern", "en": "Save the note"},
+    "console.inbox.erase.title": {"de": "Personenbezug entfernen", "en": "Remove personal data"},
+    "console.inbox.erase.hint": {
+        "de": "Löscht den Text dieser Rückmeldung überall, auch in allen Kopien der Nachrichten; die Bewertung "
+        "bleibt in der Statistik. Das lässt sich nicht rückgängig machen.",
+        "en": "Deletes this feedback's text everywhere, also in all copies of the messages; the rating stays in the "
+        "statistics. This cannot be undone.",
+    },
+    "console.inbox.erase.button": {"de": "Text endgültig löschen", "en": "Delete the text for good"},
+    "console.inbox.erased": {
+        "de": "Der Text ist gelöscht; die Bewertung zählt weiter.",
+        "en": "The text is deleted; the rating still counts.",
+    },
     "console.inbox.read_only": {
         "de": "Ihr Konto darf Kommentare lesen, aber nicht bearbeiten.",
         "en": "Your account may read comments but not work on them.",
@@ -1073,6 +1085,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This link has expired: it is valid for 48 hours. Please ask for a new one with “Send my personal link "
         "again”.",
     },
+    "hackathon.refused.erased": {
+        "de": "Diese Angaben wurden auf Wunsch gelöscht und können nicht mehr geändert werden.",
+        "en": "This was erased on request and can no longer be changed.",
+    },
+    # What stands where a participant's erased text was (issue 16): a neutral team name, and "(gelöscht)".
+    "hackathon.team.neutral": {"de": "Team {number}", "en": "Team {number}"},
+    "hackathon.erased": {"de": "(gelöscht)", "en": "(erased)"},
     "hackathon.refused.amount": {
         "de": "Der Betrag muss größer als 0 sein.",
         "en": "The amount must be more than 0.",

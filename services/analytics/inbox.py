@@ -36,6 +36,7 @@ from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.refusal import Refusal
 from shared.settings import Settings
+from shared.shredding import erase_response
 from shared.spreadsheet import to_csv
 
 PAGE_SIZE = 50
@@ -44,6 +45,7 @@ STATUS_CHOICES = ("offen", *TRIAGE_STATUSES, "alle")  # "offen": neu and in Bear
 _DAY = re.compile(r"2[0-9]{3}-[0-9]{2}-[0-9]{2}")  # a day of 2000-2999 (beyond, period arithmetic overflows)
 _SLUG = re.compile(r"[a-z0-9-]{1,64}")
 ACTIONS = ("status", "assign", "tags", "note", "review")
+SOURCE = "/stadtstimme/analytics/console"
 
 
 class BadFilter(Refusal):
@@ -206,6 +208,7 @@ def add_inbox_routes(
             account=account,
             prefix=prefix,
             error=error,
+            erased=request.query_params.get("done") == "erased",
             items=items,
             total=total,
             number=number,
@@ -287,6 +290,23 @@ def add_inbox_routes(
         account = await ui.require(request, "comments.read")
         return await item_page(account, response_id, done=request.query_params.get("done"))
 
+    async def erase_text(account: Account, rid: uuid.UUID) -> Response:
+        """"Personenbezug entfernen": the comment's text is erased everywhere (its data key, then the read models;
+        ``shared.shredding.erase_response``), for the comment's own unit's staff and administrators; the rating
+        still counts. Audited; the comment leaves the inbox."""
+        async with pool.acquire() as conn:
+            row = await triage_store.item(conn, rid)
+        if row is None:
+            return ui.not_found(account)
+        check_units(account, "comments.triage", row["org_unit_id"])
+        try:
+            erased = await erase_response(pool, await producer.get(), settings, rid, "staff", SOURCE, account.username)
+        except (KafkaError, TimeoutError):
+            return await item_page(account, str(rid), status=503, error=text("console.surveys.error.unavailable"))
+        async with pool.acquire() as conn:
+            await audit(conn, account.username, "comment_text_erased", str(rid), erased=erased)
+        return RedirectResponse(f"{prefix}/inbox?done=erased", status_code=303)
+
     @router.post("/inbox/{response_id}/{action}")
     async def change(response_id: str, action: str, request: Request) -> Response:
         """One triage action from the comment page or the suspected-spam list: the command (checked against the
@@ -297,6 +317,8 @@ def add_inbox_routes(
             rid = uuid.UUID(response_id)
         except ValueError:
             return ui.not_found(account)
+        if action == "personenbezug":
+            return await erase_text(account, rid)
         if action not in ACTIONS:
             return ui.not_found(account)
         form = await read_form(request)

@@ -16,6 +16,7 @@ from services.analytics.replay import replay, scan
 from shared.contracts.topics import SURVEY_RESPONSES, TOPICS
 from shared.db import create_pool
 from tests.integration.system import System
+from tests.integration.test_console import add_staff, sign_in
 from tests.integration.test_surveys import STAFF, definition, until_served, wait_parts
 from tests.integration.test_surveys import part as survey_part
 
@@ -169,3 +170,41 @@ async def test_a_survey_text_answer_is_erased_and_still_counts(survey_system: Sy
         replayed = (await client.get(f"{STAFF}/results", headers=system.admin)).json()
         assert replayed["questions"][2]["texts"] == [] and replayed["questions"][2]["answers"] == 1
         assert "unertraeglich" not in await everything_stored(system)
+
+
+async def test_staff_remove_personal_data_from_their_units_comment(system: System) -> None:
+    add_staff(system, "abfall-team", "unit_staff", "abfallwirtschaft")
+    add_staff(system, "buergeramt-team", "unit_staff", "buergeramt")
+    add_staff(system, "auswertung", "analyst")
+    response = str(uuid.uuid4())
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        sent = await client.post("/api/v1/feedback", json=part(event_id=response, rating=1, comment=ERASED_TEXT))
+        assert sent.status_code == 202
+    await system.wait_projected(1)
+    origin = {"Origin": system.base_url}
+    path = f"/console/inbox/{response}/personenbezug"
+    clients = {name: await sign_in(system, name) for name in ("abfall-team", "buergeramt-team", "auswertung")}
+    try:
+        assert (await clients["buergeramt-team"].post(path, headers=origin)).status_code == 404  # not theirs
+        assert (await clients["auswertung"].post(path, headers=origin)).status_code == 403  # analysts only read
+        assert (await clients["abfall-team"].post(path, headers={"Origin": "https://evil.example"})).status_code == 403
+        page = await clients["abfall-team"].get(f"/console/inbox/{response}")
+        assert "Personenbezug entfernen" in page.text
+        done = await clients["abfall-team"].post(path, headers=origin)
+        assert done.status_code == 303 and done.headers["location"] == "/console/inbox?done=erased"
+
+        async def gone() -> bool:
+            return not await rows(system, f"SELECT 1 FROM comment_item WHERE response_id = '{response}'")
+
+        await until(gone)
+        assert "Der Text ist gelöscht" in (await clients["abfall-team"].get("/console/inbox?done=erased")).text
+    finally:
+        for c in clients.values():
+            await c.aclose()
+    assert [tuple(r) for r in await rows(system, "SELECT reason FROM data_key_erased")] == [("staff",)]
+    audit = await rows(system, "SELECT actor, subject FROM audit_log WHERE action = 'comment_text_erased'")
+    assert [tuple(r) for r in audit] == [("abfall-team", response)]
+    assert [tuple(r) for r in await rows(system, "SELECT rating FROM feedback_response")] == [(1,)]  # still counts
+    stored = await everything_stored(system)
+    for fragment in ("Wertstoffhof", "hilfsbereit"):
+        assert fragment not in stored, fragment
