@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hackathons.challenge": _CHANGERS,  # post and revise a unit's challenges
     "hackathons.judge": _EVERYONE,  # score and declare conflicts: only where invited as a juror
     "hackathons.run": _ADMINISTRATORS,  # create, phases, jury, exclusions, statements, prizes, budgets
+    "retention.read": _ADMINISTRATORS,  # what the retention periods will erase when
 }
 READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
 # What an API token may be granted: everything but judging, which is a person's duty.

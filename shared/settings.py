@@ -140,6 +140,17 @@ class Settings(BaseSettings):
         "from one school network.",
     )
     projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
+    retention_free_text_days: int = Field(
+        730, ge=1, description="Days citizens' free text (comments, suggestions, survey text) is kept; then erased."
+    )
+    retention_triage_notes_days: int = Field(730, ge=1, description="Days staff's notes on comments are kept.")
+    retention_audit_days: int = Field(730, ge=30, description="Days audit log entries are kept.")
+    retention_delivery_log_days: int = Field(
+        90, ge=1, description="Days staff notifications and their delivery log are kept."
+    )
+    retention_interval_s: float = Field(
+        3600.0, gt=0, description="How often the projector worker enforces the retention periods."
+    )
     log_level: str = Field("INFO", description="Python log level.")
 
 

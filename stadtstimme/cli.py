@@ -32,6 +32,8 @@ staff_app = typer.Typer(help="Staff accounts of the console.")
 app.add_typer(staff_app, name="staff")
 tokens_app = typer.Typer(help="Scoped API tokens for services and scripts (shown once, stored as a hash).")
 app.add_typer(tokens_app, name="tokens")
+retention_app = typer.Typer(help="Retention periods of personal data (shared/retention.py).")
+app.add_typer(retention_app, name="retention")
 surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
 app.add_typer(surveys_app, name="surveys")
 pageviews_app = typer.Typer(help="Page views from the city's web analytics (for survey exposure estimates).")
@@ -111,7 +113,10 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
             loop.add_signal_handler(sig, stop.set)
 
         async def both(pool: Any) -> None:
-            await asyncio.gather(run_all(settings, pool, stop), HackathonProjector(settings, pool).run(stop))
+            from stadtstimme.retention import run_forever
+
+            await asyncio.gather(run_all(settings, pool, stop), HackathonProjector(settings, pool).run(stop),
+                                 run_forever(settings, pool, stop))  # fmt: skip
 
         await _with_pool(settings, both)
 
@@ -360,6 +365,54 @@ def tokens_scopes() -> None:
 
     for scope in TOKEN_SCOPES:
         typer.echo(f"{scope}\t{', '.join(sorted(PERMISSIONS[scope]))}")
+
+
+@retention_app.command("run")
+def retention_run(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what is due; erase nothing")] = False,
+) -> None:
+    """Erase every kind of personal data whose retention period has run out (the projector worker does this every
+    hour as well); prints how many entries of each kind. Safe to repeat."""
+
+    async def main(settings: Settings) -> None:
+        from datetime import UTC, datetime
+
+        from shared.kafka import start_producer
+        from stadtstimme.retention import run
+
+        async def work(pool: Any) -> None:
+            producer = None if dry_run else await start_producer(settings)
+            try:
+                counts = await run(settings, pool, producer, datetime.now(UTC), dry_run=dry_run)
+            finally:
+                if producer is not None:
+                    await producer.stop()
+            for kind, count in counts.items():
+                typer.echo(f"{kind}\t{count}\t{'due' if dry_run else 'erased'}")
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@retention_app.command("show")
+def retention_show() -> None:
+    """Each kind of personal data: how long it is kept, why, how much is due now and when the next entry is."""
+
+    async def main(settings: Settings) -> None:
+        from datetime import UTC, datetime
+
+        from shared.retention import preview
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                for due in await preview(conn, settings, datetime.now(UTC)):
+                    when = due.next_at.isoformat(timespec="minutes") if due.next_at else "-"
+                    typer.echo(f"{due.rule.kind}\t{due.rule.period.days} days\tdue now {due.due_now}\tnext {when}")
+
+        await _with_pool(settings, work)
+
+    _run(main)
 
 
 def _actor() -> str:

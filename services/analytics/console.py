@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +46,7 @@ from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.refusal import Refusal
+from shared.retention import preview
 from shared.settings import Settings
 from shared.sign_in import SignIn
 
@@ -361,6 +362,28 @@ def build_console_router(
         account = await ui.require(request, "surveys.read")
         params = request.query_params
         return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
+
+    @router.get("/datenschutz")
+    async def retention_page(request: Request) -> Response:
+        """For administrators: each kind of personal data, how long it is kept and why, what is due now and when
+        the next entry will be erased (``stadtstimme.retention``)."""
+        account = await ui.require(request, "retention.read")
+        async with pool.acquire() as conn:
+            due = await preview(conn, settings, datetime.now(UTC))
+
+        def period(d: timedelta) -> str:
+            if d.days:
+                return text("console.retention.days", days=formats.number(d.days))
+            return text("console.retention.hours", hours=int(d.total_seconds() // 3600))
+
+        rules = [
+            {"what": d.rule.what, "reason": d.rule.reason, "how": d.rule.how, "period": period(d.rule.period),
+             "due": formats.number(d.due_now),
+             "next": d.next_at.astimezone(tz).strftime("%d.%m.%Y %H:%M") if d.next_at
+                     else text("console.retention.none")}
+            for d in due
+        ]  # fmt: skip
+        return page("console_retention.html", account=account, rules=rules)
 
     add_dashboard_routes(router, ui, settings, pool)
     add_inbox_routes(router, ui, settings, pool, producer)

@@ -7,14 +7,19 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from services.analytics.replay import replay, scan
 from shared.contracts.topics import SURVEY_RESPONSES, TOPICS
 from shared.db import create_pool
+from shared.kafka import start_producer
+from shared.retention import preview
+from stadtstimme import retention
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
 from tests.integration.test_surveys import STAFF, definition, until_served, wait_parts
@@ -208,3 +213,67 @@ async def test_staff_remove_personal_data_from_their_units_comment(system: Syste
     stored = await everything_stored(system)
     for fragment in ("Wertstoffhof", "hilfsbereit"):
         assert fragment not in stored, fragment
+
+
+async def test_the_retention_job_erases_what_ran_out_and_nothing_else(system: System) -> None:
+    """With its clock moved past the free-text period, the job erases every text (keys, read models: nothing on
+    any topic or in any table), keeps every figure, records its counts, and finds nothing more when run again."""
+    add_staff(system, "dpo", "administrator")
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        for text in (ERASED_TEXT, KEPT_TEXT):
+            sent = await client.post("/api/v1/feedback", json=part(rating=3, comment=text))
+            assert sent.status_code == 202
+    await system.wait_projected(2)
+    before = await figures(system)
+    pool = await create_pool(system.settings)
+    producer = await start_producer(system.settings)
+    # The audit log's own period is checked on its own below; here it outlasts the moved clock.
+    settings = system.settings.model_copy(update={"retention_audit_days": 3650})
+    try:
+        now = datetime.now(UTC)
+        assert (await retention.run(settings, pool, producer, now, dry_run=True))["free_text"] == 0
+        later = now + timedelta(days=settings.retention_free_text_days + 1)
+        due = await retention.run(settings, pool, producer, later, dry_run=True)
+        assert due["free_text"] == 2 and due["audit_log"] == 0
+        async with pool.acquire() as conn:
+            shown = {d.rule.kind: d for d in await preview(conn, settings, now)}
+        assert shown["free_text"].due_now == 0 and shown["free_text"].next_at is not None
+        assert shown["free_text"].next_at > now + timedelta(days=settings.retention_free_text_days - 1)
+        assert (await retention.run(settings, pool, producer, later))["free_text"] == 2
+        assert not any((await retention.run(settings, pool, producer, later)).values())  # idempotent
+
+        # The audit log: nothing may delete from it but the job, and the job only what ran out.
+        async with pool.acquire() as conn:
+            with pytest.raises(asyncpg.RaiseError, match="append-only"):
+                await conn.execute("DELETE FROM audit_log")
+            entries = await conn.fetchval("SELECT count(*) FROM audit_log")
+        expired = await retention.run(system.settings, pool, producer, now + timedelta(days=731))
+        assert expired["audit_log"] == entries
+    finally:
+        await producer.stop()
+        await pool.close()
+
+    async def erased() -> bool:
+        return not await rows(system, "SELECT 1 FROM comment_item")
+
+    await until(erased)
+    assert await figures(system) == before
+    assert {r["reason"] for r in await rows(system, "SELECT reason FROM data_key_erased")} == {"retention"}
+    runs = await rows(system, "SELECT actor, detail FROM audit_log WHERE action = 'retention_run'")
+    assert [r["actor"] for r in runs] == ["retention"] and f'"audit_log": {entries}' in runs[0]["detail"]
+    stored = await everything_stored(system)
+    for fragment in ("Wertstoffhof", "hilfsbereit", "Sperrmuellabholung"):
+        assert fragment not in stored, fragment
+
+    # Administrators see what will be erased when; nobody else does.
+    add_staff(system, "abfall-dpo", "unit_staff", "abfallwirtschaft")
+    dpo, staff = await sign_in(system, "dpo"), await sign_in(system, "abfall-dpo")
+    try:
+        page = await dpo.get("/console/datenschutz")
+        assert page.status_code == 200 and "Aufbewahrung und Löschung" in page.text
+        assert "730 Tage" in page.text and "48 Stunden" in page.text and 'href="/console/datenschutz"' in page.text
+        assert (await staff.get("/console/datenschutz")).status_code == 403
+        assert 'href="/console/datenschutz"' not in (await staff.get("/console/inbox")).text
+    finally:
+        await dpo.aclose()
+        await staff.aclose()

@@ -1,0 +1,120 @@
+"""The retention job: enforces ``shared.retention``'s periods, each kind through the code of whoever owns it.
+
+Idempotent (what is gone stays gone, and a second run finds nothing), safe to run from several places at once
+(one advisory lock), and recorded: every run that erased something leaves an audit entry with the counts. A dry
+run counts only. ``preview`` is what the console shows administrators: per kind, how much is due now and when the
+next entry becomes due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from shared.auth import audit
+from shared.retention import Rule, policy, preview
+from shared.settings import Settings
+from shared.shredding import erase_response
+
+log = logging.getLogger(__name__)
+SOURCE = "/stadtstimme/retention"
+ACTOR = "retention"
+_LOCK = 7_451_302  # any fixed number: one retention run at a time, whatever runs it
+_BATCH = 500
+
+
+async def run(
+    settings: Settings, pool: asyncpg.Pool, producer: AIOKafkaProducer | None, now: datetime, dry_run: bool = False
+) -> dict[str, int]:
+    """Erase what is past its period (``dry_run``: only count it); how many entries of each kind."""
+    async with pool.acquire() as lock_conn:
+        await lock_conn.execute("SELECT pg_advisory_lock($1)", _LOCK)
+        try:
+            if dry_run:
+                async with pool.acquire() as conn:
+                    return {d.rule.kind: d.due_now for d in await preview(conn, settings, now)}
+            counts = {}
+            for rule in policy(settings):
+                counts[rule.kind] = await _enforce(rule, settings, pool, producer, now - rule.period, now)
+            if any(counts.values()):
+                async with pool.acquire() as conn:
+                    await audit(conn, ACTOR, "retention_run", "", **counts)
+            return counts
+        finally:
+            await lock_conn.execute("SELECT pg_advisory_unlock($1)", _LOCK)
+
+
+async def _enforce(
+    rule: Rule, settings: Settings, pool: asyncpg.Pool, producer: AIOKafkaProducer | None, cutoff: datetime,
+    now: datetime,
+) -> int:  # fmt: skip
+    async with pool.acquire() as conn:
+        if rule.kind == "free_text":
+            if producer is None:
+                raise RuntimeError("erasing free text needs the broker")
+            erased = 0
+            while keys := await conn.fetch(
+                "SELECT key_id FROM data_key WHERE created_at < $1 ORDER BY created_at LIMIT $2", cutoff, _BATCH
+            ):
+                done = await asyncio.gather(*(erase_response(pool, producer, settings, r["key_id"], "retention",
+                                                             SOURCE) for r in keys))  # fmt: skip
+                erased += sum(done)
+            return erased
+        if rule.kind == "triage_notes":
+            return _deleted(await conn.execute("DELETE FROM comment_note WHERE at < $1", cutoff))
+        if rule.kind == "audit_log":
+            async with conn.transaction():
+                await conn.execute("SELECT set_config('stadtstimme.audit_expire_before', $1, true)", cutoff.isoformat())
+                return _deleted(await conn.execute("DELETE FROM audit_log WHERE at < $1", cutoff))
+        if rule.kind == "delivery_log":
+            async with conn.transaction():
+                gone = await conn.fetch(
+                    "DELETE FROM notification_delivery WHERE created_at < $1 AND status <> 'pending' RETURNING id",
+                    cutoff,
+                )
+                await conn.execute(
+                    """DELETE FROM notification WHERE (delivery_id = ANY($1::uuid[]))
+                           OR (delivery_id IS NULL AND created_at < $2)""",
+                    [r["id"] for r in gone],
+                    cutoff,
+                )
+                return len(gone)
+        if rule.kind == "pending_registrations":
+            return _deleted(
+                await conn.execute("DELETE FROM hackathon_pending_registration WHERE expires_at <= $1", now)
+            )
+        if rule.kind == "sign_in_throttle":
+            return _deleted(await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < $1", cutoff))
+    raise ValueError(f"no enforcement for {rule.kind!r}")
+
+
+def _deleted(status: str) -> int:
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    """Enforce the periods every ``retention_interval_s`` until ``stop`` is set (in the projector worker)."""
+    from datetime import UTC
+
+    from shared.kafka import start_producer
+
+    producer = await start_producer(settings)
+    try:
+        while not stop.is_set():
+            try:
+                counts = await run(settings, pool, producer, datetime.now(UTC))
+                if any(counts.values()):
+                    log.info("retention: erased %s", counts)
+            except (OSError, asyncpg.PostgresError, KafkaError, RuntimeError, TimeoutError):
+                log.exception("retention run failed; trying again at the next interval")
+            try:
+                await asyncio.wait_for(stop.wait(), settings.retention_interval_s)
+            except TimeoutError:
+                pass
+    finally:
+        await producer.stop()
