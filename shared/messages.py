@@ -471,6 +471,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "removed.",
     },
     "console.inbox.note_submit": {"de": "Notiz speichern", "en": "Save the note"},
+    "console.retention.nav": {"de": "Datenschutz", "en": "Data protection"},
+    "console.retention.title": {"de": "Aufbewahrung und Löschung", "en": "Retention and erasure"},
+    "console.retention.intro": {
+        "de": "Wie lange Stadtstimme welche personenbezogenen Daten aufbewahrt, warum, und wann die nächsten "
+        "gelöscht werden. Die Löschung läuft stündlich von selbst.",
+        "en": "How long Stadtstimme keeps which personal data, why, and when the next are erased. Erasure runs "
+        "every hour by itself.",
+    },
+    "console.retention.caption": {"de": "Aufbewahrungsfristen", "en": "Retention periods"},
+    "console.retention.what": {"de": "Daten", "en": "Data"},
+    "console.retention.period": {"de": "Aufbewahrung", "en": "Kept for"},
+    "console.retention.due": {"de": "Jetzt fällig", "en": "Due now"},
+    "console.retention.next": {"de": "Nächste Löschung", "en": "Next erasure"},
+    "console.retention.none": {"de": "–", "en": "–"},
     "console.inbox.erase.title": {"de": "Personenbezug entfernen", "en": "Remove personal data"},
     "console.inbox.erase.hint": {
         "de": "Löscht den Text dieser Rückmeldung überall, auch in allen Kopien der Nachrichten; die Bewertung "

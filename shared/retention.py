@@ -26,6 +26,20 @@ class Rule:
     how: str  # German: how it is erased
 
 
+def period_text(period: timedelta) -> str:
+    """A period as people say it, in German: "730 Tage", under three days in hours ("48 Stunden")."""
+    if period < timedelta(days=3):
+        return f"{int(period.total_seconds() // 3600)} Stunden"
+    return f"{period.days} Tage"
+
+
+def markdown_table(rules: tuple[Rule, ...]) -> str:
+    """The rules as the Markdown table docs/datenschutz.md shows (a test compares the two)."""
+    rows = ["| Daten | Aufbewahrung | Grund | Löschung |", "|---|---|---|---|"]
+    rows += [f"| {r.what} | {period_text(r.period)} | {r.reason} | {r.how} |" for r in rules]
+    return "\n".join(rows) + "\n"
+
+
 def policy(settings: Settings) -> tuple[Rule, ...]:
     """Every rule, in the order the job applies them."""
     days = timedelta(days=1)

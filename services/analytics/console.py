@@ -46,7 +46,7 @@ from shared.contracts.surveys import STATUSES, TRANSITIONS, SurveyDefinition
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.refusal import Refusal
-from shared.retention import preview
+from shared.retention import period_text, preview
 from shared.settings import Settings
 from shared.sign_in import SignIn
 
@@ -371,13 +371,8 @@ def build_console_router(
         async with pool.acquire() as conn:
             due = await preview(conn, settings, datetime.now(UTC))
 
-        def period(d: timedelta) -> str:
-            if d.days:
-                return text("console.retention.days", days=formats.number(d.days))
-            return text("console.retention.hours", hours=int(d.total_seconds() // 3600))
-
         rules = [
-            {"what": d.rule.what, "reason": d.rule.reason, "how": d.rule.how, "period": period(d.rule.period),
+            {"what": d.rule.what, "reason": d.rule.reason, "how": d.rule.how, "period": period_text(d.rule.period),
              "due": formats.number(d.due_now),
              "next": d.next_at.astimezone(tz).strftime("%d.%m.%Y %H:%M") if d.next_at
                      else text("console.retention.none")}

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from shared import shredding
 from shared.contracts.sealed import SealedText
 from shared.shredding import open_texts
 
@@ -170,7 +171,7 @@ class ErasureRow:
 
 
 async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -> None:
-    """Drop the plain copies of erased texts (their keys are gone already): the feedback parts' comments and
+    """Drop the plain copies of erased texts (their keys are normally gone already): the feedback parts' comments and
     suggestions, the inbox item (it was there for its text), and survey answers to text questions (the answer
     still counts as given). Archived, so that a broker that lost its log is refilled with them."""
     if not rows:
@@ -180,6 +181,10 @@ async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         [(r.event_id, r.response_id, r.kind, r.reason, r.erased_at, r.envelope) for r in rows],
     )
+    # The keys too, where they are still there: after a database backup was restored, the erasures since then
+    # come again from the topic and erase again what the backup brought back.
+    for r in rows:
+        await shredding.erase(conn, r.response_id, r.reason)  # type: ignore[arg-type]
     feedback = [r.response_id for r in rows if r.kind == "feedback"]
     surveys = [r.response_id for r in rows if r.kind == "survey"]
     if feedback:
