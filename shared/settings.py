@@ -140,6 +140,11 @@ class Settings(BaseSettings):
         "from one school network.",
     )
     projector_batch_size: int = Field(5000, description="Maximum events the projector writes per transaction.")
+    redaction_keep_names: str = Field(
+        "",
+        description="Staff names, comma-separated full names (e.g. 'Petra Schulz, Jan Meier'), that redaction keeps "
+        "in citizens' comments and suggestions when the city wants its staff named; empty: every name goes.",
+    )
     retention_free_text_days: int = Field(
         730, ge=1, description="Days citizens' free text (comments, suggestions, survey text) is kept; then erased."
     )

@@ -106,10 +106,10 @@ class Rejected(Exception):
         self.field = field
 
 
-def _clean_text(value: str | None) -> str | None:
+def _clean_text(value: str | None, keep_names: frozenset[str]) -> str | None:
     if value is None:
         return None
-    value = redact(value)
+    value = redact(value, keep_names=keep_names)
     return value or None
 
 
@@ -132,10 +132,14 @@ def resolve_page(site_id: str, url: str, model: OrgModel, origin: str | None) ->
 
 
 def accept_feedback(
-    request: FeedbackRequest, model: OrgModel, origin: str | None, received_at: datetime
+    request: FeedbackRequest,
+    model: OrgModel,
+    origin: str | None,
+    received_at: datetime,
+    keep_names: frozenset[str] = frozenset(),
 ) -> tuple[str, dict[str, Any]]:
     """(normalised page URL, event data) for an acceptable submission; raises ``Rejected`` otherwise
-    (``resolve_page``). ``origin`` is the browser's Origin header."""
+    (``resolve_page``). ``origin`` is the browser's Origin header; ``keep_names``: staff names redaction keeps."""
     site, page_url, path = resolve_page(request.site, request.page_url, model, origin)
     data = {
         "response_id": str(request.response_id or request.event_id),
@@ -144,8 +148,8 @@ def accept_feedback(
         "org_unit": site.org_unit_for(path),
         "helpful": request.helpful,
         "rating": request.rating,
-        "comment": _clean_text(request.comment),
-        "suggestion": _clean_text(request.suggestion),
+        "comment": _clean_text(request.comment, keep_names),
+        "suggestion": _clean_text(request.suggestion, keep_names),
         "category": request.category,
         "language": request.language,
         "flags": flags_for(request),

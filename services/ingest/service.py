@@ -51,6 +51,8 @@ class IngestService:
         self.settings = settings
         self.pool: asyncpg.Pool | None = None
         self.code_secret: bytes | None = None  # the deletion codes' hash key (from PostgreSQL, on first use)
+        # Staff names the city wants kept in citizens' texts (one frozenset for the process: redaction caches it).
+        self.keep_names = frozenset(n.strip() for n in settings.redaction_keep_names.split(",") if n.strip())
         self.org = OrgModel()
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
@@ -174,7 +176,7 @@ class IngestService:
         (raises ``Rejected``), ``admit``, seal the free text, publish with acks=all (raises ``KafkaError`` or
         ``TimeoutError``), and only then charge the client's quota and the flood breaker. (The page URL, the
         deletion code of the response's text, if it has text.)"""
-        page_url, data = accept_feedback(submission, self.org, origin, received_at)
+        page_url, data = accept_feedback(submission, self.org, origin, received_at, self.keep_names)
         key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
         code = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
         if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
@@ -206,7 +208,9 @@ class IngestService:
         ``Rejected`` or ``InvalidAnswer``); the same proof of work and rate limit as feedback; answers to text
         questions sealed (``texts``). The response's deletion code when the part has text."""
         grace = timedelta(seconds=self.settings.survey_grace_s)
-        page_url, data = accept_survey_response(submission, self.surveys, self.org, origin, received_at, grace)
+        page_url, data = accept_survey_response(
+            submission, self.surveys, self.org, origin, received_at, grace, self.keep_names
+        )
         key = self.admit(client, submission.altcha, True)
         definition = self.surveys.surveys[submission.survey_id].versions[submission.version]
         free = {q.id for q in definition.questions if q.type == "text"}

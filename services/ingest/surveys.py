@@ -125,7 +125,7 @@ class SurveyCatalogue:
         return cls(surveys=known, by_site=documents, computed_at=now)
 
 
-def _check_answer(question: Question, value: AnswerValue) -> AnswerValue:
+def _check_answer(question: Question, value: AnswerValue, keep_names: frozenset[str] = frozenset()) -> AnswerValue:
     """The answer as it goes into the event, or ``ValueError`` saying what is wrong with it."""
     kind = question.type
     if kind == "yes_no":
@@ -150,7 +150,7 @@ def _check_answer(question: Question, value: AnswerValue) -> AnswerValue:
         raise ValueError("expected text")
     if len(value) > question.max_chars:
         raise ValueError(f"at most {question.max_chars} characters")
-    cleaned = redact(value)
+    cleaned = redact(value, keep_names=keep_names)
     if not cleaned:
         raise ValueError("expected text")
     return cleaned
@@ -182,6 +182,7 @@ def accept_survey_response(
     origin: str | None,
     received_at: datetime,
     grace: timedelta = timedelta(hours=1),
+    keep_names: frozenset[str] = frozenset(),
 ) -> tuple[str, dict[str, Any]]:
     """(normalised page URL, event data) for an acceptable part; raises ``Rejected`` or ``InvalidAnswer``.
 
@@ -206,7 +207,7 @@ def accept_survey_response(
         if question is None:
             raise InvalidAnswer(question_id, "no such question in this version")
         try:
-            answers[question_id] = _check_answer(question, value)
+            answers[question_id] = _check_answer(question, value, keep_names)
         except ValueError as exc:
             raise InvalidAnswer(question_id, str(exc)) from None
     data = {

@@ -146,3 +146,11 @@ def test_rejections(fields: dict[str, object], origin: str | None, kind: str) ->
 def test_request_without_origin_header_is_accepted() -> None:
     _, data = accept_feedback(request(rating=4), CITY, None, NOW)
     assert data["org_unit"] == "stadtverwaltung"
+
+
+def test_staff_names_the_city_keeps_stay_in_comments() -> None:
+    text = "Frau Petra Schulz war sehr hilfsbereit, Herr Krause nicht."
+    _, kept = accept_feedback(request(comment=text), CITY, None, NOW, frozenset({"Petra Schulz"}))
+    _, plain = accept_feedback(request(comment=text), CITY, None, NOW)
+    assert "Petra Schulz" in kept["comment"] and "Krause" not in kept["comment"]
+    assert "Schulz" not in plain["comment"] and "[Name entfernt]" in plain["comment"]
