@@ -31,7 +31,9 @@ const cssAsText = {
 
 // `import M from "catalogue:main"`: the texts of shared/widget_messages.json each bundle needs, so the one
 // catalogue (shared with the server) grows without growing the main bundle.
-//  - main: every "widget.…" key except "widget.survey.…", keys as they are;
+//  - main: every "widget.…" key except "widget.survey.…", keyed by its name in data-text-<name> (without
+//    "widget.", dots as hyphens: "widget.error.final" -> "error-final"), in an object without prototype, so the
+//    widget's for…in sees these texts only, never what a page added to Object.prototype;
 //  - survey: "widget.survey.…" plus the few texts it shares (yes, no, rating.N, honeypot, privacy), keys without
 //    "widget." and "survey." ("widget.survey.nps.low" -> "nps.low", "widget.yes" -> "yes").
 const SURVEY_KEY = /^widget\.(survey\.|yes$|no$|rating\.\d$|honeypot$|privacy$)/;
@@ -42,10 +44,13 @@ const catalogue = {
     b.onLoad({ filter: /.*/, namespace: "catalogue" }, (args) => {
       const texts = {};
       for (const [key, value] of Object.entries(JSON.parse(readFileSync(MESSAGES, "utf8")))) {
-        if (args.path == "main" && !key.startsWith("widget.survey.")) texts[key] = value;
+        const name = key.slice(7).replaceAll(".", "-"); // "widget.error.final" -> "error-final"
+        if (args.path == "main" && !key.startsWith("widget.survey.")) texts[name] = value;
         if (args.path == "survey" && SURVEY_KEY.test(key)) texts[key.replace(/^widget\.(survey\.)?/, "")] = value;
       }
-      return { contents: JSON.stringify(texts), loader: "json", watchFiles: [MESSAGES] };
+      if (args.path == "survey") return { contents: JSON.stringify(texts), loader: "json", watchFiles: [MESSAGES] };
+      const contents = "export default { __proto__: null, " + JSON.stringify(texts).slice(1); // "{ __proto__: null, …}"
+      return { contents, loader: "js", watchFiles: [MESSAGES] };
     });
   },
 };

@@ -26,7 +26,9 @@
  * Promise, crypto) are already broken when this script runs, there is no clean copy left in this realm; the
  * widget then fails without touching the page (the no-JavaScript form stays available).
  */
-import M from "catalogue:main"; // widget.* texts of shared/widget_messages.json (not widget.survey.*), see build.mjs
+// widget.* texts of shared/widget_messages.json (not widget.survey.*), keyed by their data-text-<name> name
+// ("widget.error.final" -> "error-final") in an object without prototype: see build.mjs.
+import M from "catalogue:main";
 import CSS from "./widget.css";
 import {
   APPEND,
@@ -167,16 +169,12 @@ const init = () => {
   const wanted = attr("lang");
   const lang = wanted == "de" || wanted == "en" ? wanted : /^en\b/i.test(D.documentElement.lang) ? "en" : "de";
 
-  // Texts: the catalogue in the page's language, each overridable with data-text-<key> on the script tag,
-  // where <key> is the catalogue key without "widget." and with dots as hyphens (widget.error.final ->
-  // data-text-error-final). Overrides are set as text, never parsed as HTML.
+  // Texts: the catalogue in the page's language, each overridable with data-text-<name> on the script tag,
+  // where <name> is the catalogue key without "widget." and with dots as hyphens (widget.error.final ->
+  // data-text-error-final; build.mjs names M's keys so). Overrides are set as text, never parsed as HTML.
+  // M has no prototype: what a page added to Object.prototype is not among its keys.
   const T = { __proto__: null };
-  for (const key in M) {
-    if (key[6] != ".") continue; // not "widget.…": something a page added to Object.prototype
-    let name = "";
-    for (let i = 7; i < key.length; i++) name += key[i] == "." ? "-" : key[i];
-    T[name] = attr("text-" + name) || M[key][lang] || M[key].de;
-  }
+  for (const name in M) T[name] = attr("text-" + name) || M[name][lang] || M[name].de;
 
   // The API lives next to the script (/widget/v1/… -> /api/v1/feedback), also behind a path prefix.
   const api = new URL("../../api/v1/feedback", SCRIPT.src).href;
