@@ -34,9 +34,9 @@ const cssAsText = {
 //  - main: every "widget.…" key except "widget.survey.…", keyed by its name in data-text-<name> (without
 //    "widget.", dots as hyphens: "widget.error.final" -> "error-final"), in an object without prototype, so the
 //    widget's for…in sees these texts only, never what a page added to Object.prototype;
-//  - survey: "widget.survey.…" plus the few texts it shares (yes, no, rating.N, honeypot, privacy), keys without
-//    "widget." and "survey." ("widget.survey.nps.low" -> "nps.low", "widget.yes" -> "yes").
-const SURVEY_KEY = /^widget\.(survey\.|yes$|no$|rating\.\d$|honeypot$|privacy$)/;
+//  - survey: "widget.survey.…" plus the few texts it shares (yes, no, rating.N, honeypot, privacy, code, erase),
+//    keys without "widget." and "survey." ("widget.survey.nps.low" -> "nps.low", "widget.yes" -> "yes").
+const SURVEY_KEY = /^widget\.(survey\.|yes$|no$|rating\.\d$|honeypot$|privacy$|code$|erase$)/;
 const catalogue = {
   name: "catalogue",
   setup(b) {

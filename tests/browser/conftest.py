@@ -2,12 +2,15 @@
 
 One real HTTP server per session (uvicorn in a thread) serves the widget through ``build_widget_router`` and a
 FAKE ``POST /api/v1/feedback`` that validates bodies with the real ``FeedbackRequest`` model, records them and
-answers 202, or whatever a test queued (503 with Retry-After, 422...). The same for surveys: a FAKE
-``GET /api/v1/surveys`` answering the definitions document a test set (none by default) and recording each
-request's URL and headers, and a FAKE ``POST /api/v1/survey-responses`` validating with the real
-``SurveyResponseRequest``. The city pages are fulfilled by Playwright
-at ``https://abfall.musterstadt.de/…``, so the page really has the city's origin and talks cross-origin to
-``http://127.0.0.1:<port>``, as in production. The full path into Kafka is tested by the integration suite.
+answers 202 (with a deletion code when the part has free text, as ingest does), or whatever a test queued (503
+with Retry-After, 422...). The same for surveys: a FAKE ``GET /api/v1/surveys`` answering the definitions
+document a test set (none by default) and recording each request's URL and headers, and a FAKE ``POST
+/api/v1/survey-responses`` validating with the real ``SurveyResponseRequest`` (a deletion code for answers to the
+served survey's text questions). The pages without JavaScript, the feedback form (``/feedback/form``) and the
+erasure page (``/feedback/loeschen``), are the real routers on a ``FakeIngest``. The city pages are fulfilled by
+Playwright at ``https://abfall.musterstadt.de/…``, so the page really has the city's origin and talks
+cross-origin to ``http://127.0.0.1:<port>``, as in production. The full path into Kafka is tested by the
+integration suite.
 
 One browser for the package, a new context (no shared state) per test. Without /usr/bin/chromium or the built widget
 the tests are skipped locally, but fail under CI (``CI`` or ``STADTSTIMME_REQUIRE_KAFKA=1``).
@@ -16,11 +19,14 @@ the tests are skipped locally, but fail under CI (``CI`` or ``STADTSTIMME_REQUIR
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +38,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from services.ingest.domain import FeedbackRequest
+from services.ingest.erasure import build_erasure_router
+from services.ingest.form import build_form_router
 from services.ingest.surveys import SurveyResponseRequest
 from services.ingest.widget import DIST, build_widget_router
+from shared.orgmodel import OrgModel, Site
 from shared.problems import add_refusal_handler
 from shared.settings import Settings
+from shared.shredding import CODE_ALPHABET, CODE_LENGTH, shown_code
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,6 +77,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # ---- The server: widget router + fake feedback and survey endpoints ----
 
+DELETION_CODE = r"[A-Z2-9]{5}-[A-Z2-9]{5}"  # as ingest shows it, e.g. ABCDE-FGH23
+
+
+def new_deletion_code() -> str:
+    return shown_code("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+def feedback_has_text(body: dict[str, Any]) -> bool:
+    return bool(body.get("comment") or body.get("suggestion"))
+
 
 @dataclass
 class Received:
@@ -74,14 +94,17 @@ class Received:
     raw: bytes
     headers: dict[str, str]
     status: int
+    deletion_code: str | None = None  # answered with the 202, when the part had free text
 
 
 @dataclass
 class FakeFeedback:
     """Records what the widget posts; answers 202 unless a test queued other answers. ``model`` is the real
-    contract bodies are validated with (feedback, or survey responses)."""
+    contract bodies are validated with (feedback, or survey responses); a 202 to a part with free text
+    (``has_text``) carries a new deletion code, as ingest's does."""
 
     model: type[BaseModel] = FeedbackRequest
+    has_text: Callable[[dict[str, Any]], bool] = feedback_has_text
     received: list[Received] = field(default_factory=list)
     queued: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     allowed_origins: set[str] = field(default_factory=lambda: {CITY})
@@ -118,10 +141,12 @@ class FakeFeedback:
             except ValidationError as exc:
                 body["__invalid__"] = str(exc)
                 status = 422
+        code = new_deletion_code() if status == 202 and self.has_text(body) else None
         with self.lock:
-            self.received.append(Received(body, raw, headers, status))
+            self.received.append(Received(body, raw, headers, status, code))
         if status == 202:
-            return status, orjson.dumps({"event_id": body["event_id"]}), {"Content-Type": "application/json"}
+            accepted = {"event_id": body["event_id"]} | ({"deletion_code": code} if code else {})
+            return status, orjson.dumps(accepted), {"Content-Type": "application/json"}
         problem = orjson.dumps({"type": "/problems/test", "title": "Testantwort", "status": status})
         return status, problem, {"Content-Type": "application/problem+json", **extra}
 
@@ -159,11 +184,74 @@ class FakeSurveys:
             self.fetched.append(Fetched(url, headers))
             return orjson.dumps(self.document)
 
+    def has_text(self, part: dict[str, Any]) -> bool:
+        """Whether a survey part answers a text question of the survey served (ingest gives it a deletion code)."""
+        with self.lock:
+            for s in self.document["surveys"]:
+                if s["id"] == part.get("survey_id"):
+                    texts = {q["id"] for q in s["questions"] if q["type"] == "text"}
+                    return any(question in texts for question in part.get("answers", {}))
+        return False
 
-def create_test_app(fake: FakeFeedback, surveys: FakeSurveys, answers: FakeFeedback) -> FastAPI:
+
+class NoCodes:
+    """A database pool, and its connection, as the erasure page (``shared.shredding.key_of_code``) uses them, in
+    which no deletion code is stored: the page answers every code as it answers one that belongs to no text (the
+    same answer by design). Erasing itself is tested against PostgreSQL and the broker (tests/integration)."""
+
+    def __init__(self) -> None:
+        self.lookups = 0
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[NoCodes]:
+        yield self
+
+    async def execute(self, query: str, *args: Any) -> str:
+        return "INSERT 0 0"
+
+    async def fetchval(self, query: str, *args: Any) -> bytes:
+        return bytes(32)  # the installation's secret for the codes' keyed hash
+
+    async def fetchrow(self, query: str, *args: Any) -> None:
+        self.lookups += 1
+
+
+@dataclass
+class FakeIngest:
+    """Stands in for ``IngestService`` under the real pages without JavaScript (``build_form_router``,
+    ``build_erasure_router``): the site ``abfall`` at the city's origin; each form submission is recorded and
+    accepted, with a deletion code when it has free text; codes are looked up in ``NoCodes``. The erasure page's
+    attempts per client (ten, then one a minute) last the session: tests that post codes keep to a few."""
+
+    settings: Settings = field(default_factory=Settings)
+    org: OrgModel = field(
+        default_factory=lambda: OrgModel(sites={"abfall": Site("abfall", "Abfallwirtschaft", "awb", (CITY,))})
+    )
+    pool: NoCodes = field(default_factory=NoCodes)
+    producer: None = None  # never needed: no code is found
+    submissions: list[tuple[FeedbackRequest, str | None]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.submissions.clear()
+            self.pool.lookups = 0
+
+    async def submit(
+        self, submission: FeedbackRequest, origin: str | None, client: str, received_at: datetime
+    ) -> tuple[str, str | None]:
+        code = new_deletion_code() if submission.comment or submission.suggestion else None
+        with self.lock:
+            self.submissions.append((submission, code))
+        return submission.page_url, code
+
+
+def create_test_app(fake: FakeFeedback, surveys: FakeSurveys, answers: FakeFeedback, ingest: FakeIngest) -> FastAPI:
     app = FastAPI()
     add_refusal_handler(app)
     app.include_router(build_widget_router(Settings()))
+    app.include_router(build_form_router(ingest))  # type: ignore[arg-type]  # a stand-in, see FakeIngest
+    app.include_router(build_erasure_router(ingest))  # type: ignore[arg-type]
 
     def cors(request: Request, endpoint: FakeFeedback = fake) -> dict[str, str]:
         origin = request.headers.get("origin")
@@ -214,6 +302,7 @@ class WidgetServer:
     fake: FakeFeedback
     surveys: FakeSurveys
     answers: FakeFeedback  # survey responses
+    ingest: FakeIngest  # behind the form and the erasure page
 
     @property
     def script(self) -> str:
@@ -225,14 +314,15 @@ def server() -> Iterator[WidgetServer]:
     require((DIST / "stadtstimme.js").is_file(), "widget/dist/stadtstimme.js is not built: run `make install`")
     fake = FakeFeedback()
     surveys = FakeSurveys()
-    answers = FakeFeedback(model=SurveyResponseRequest)
+    answers = FakeFeedback(model=SurveyResponseRequest, has_text=surveys.has_text)
+    ingest = FakeIngest()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     fake.allowed_origins.add(url)  # the demo pages post from the server's own origin
     answers.allowed_origins.add(url)
-    app = create_test_app(fake, surveys, answers)
+    app = create_test_app(fake, surveys, answers, ingest)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="widget-test-server", daemon=True)
@@ -242,7 +332,7 @@ def server() -> Iterator[WidgetServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the widget test server did not start")
         time.sleep(0.02)
-    yield WidgetServer(url, fake, surveys, answers)
+    yield WidgetServer(url, fake, surveys, answers, ingest)
     uv.should_exit = True
     thread.join(timeout=10)
 
@@ -252,6 +342,7 @@ def fake(server: WidgetServer) -> FakeFeedback:
     server.fake.reset()
     server.surveys.reset()  # no survey unless a test serves one
     server.answers.reset()
+    server.ingest.reset()
     return server.fake
 
 

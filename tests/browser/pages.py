@@ -198,6 +198,18 @@ def open_city(
         route.fulfill(status=200, headers={"Content-Type": "text/html; charset=utf-8", **(headers or {})}, body=html)
 
     context.route(f"{CITY}/**", fulfil)
+    return watched(context, url)
+
+
+def open_page(context: Any, url: str, *, axe: bool = False) -> CityPage:
+    """Opens a page of Stadtstimme itself (the form, the erasure page), watched like a city page."""
+    if axe:
+        context.add_init_script(path=str(AXE))
+    return watched(context, url)
+
+
+def watched(context: Any, url: str) -> CityPage:
+    """A new page of the context, its requests, console errors and uncaught exceptions recorded, at ``url``."""
     page = context.new_page()
     city = CityPage(page, context.new_cdp_session(page))
     page.on("request", lambda r: city.requests.append(r.url))

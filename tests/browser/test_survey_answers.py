@@ -303,7 +303,7 @@ def test_english(server: WidgetServer, fake_surveys: FakeSurveys, fake_answers: 
 def test_hostile_page_with_broken_built_ins_and_css(
     server: WidgetServer, fake_surveys: FakeSurveys, fake_answers: FakeFeedback, context: Any, when: str
 ) -> None:
-    fake_surveys.serve(survey(questions=ALL_TYPES[3:5]))
+    fake_surveys.serve(survey(questions=ALL_TYPES[3:6]))  # single, multiple, text
     city = open_city(context, hostile_html(server, when=when))
     page = city.page
     survey_region(page).wait_for()
@@ -313,13 +313,20 @@ def test_hostile_page_with_broken_built_ins_and_css(
     button(page, "Weiter").click()
     page.get_by_role("checkbox", name="Ummeldung").check()
     page.get_by_role("checkbox", name="Personalausweis").check()
+    button(page, "Weiter").click()
+    page.get_by_label("Möchten Sie uns noch etwas sagen?").fill("  Danke.  ")
     button(page, "Absenden").click()
     page.get_by_text("Vielen Dank für Ihre Teilnahme!").wait_for()
-    wait_for_parts(page, fake_answers, 2)
+    wait_for_parts(page, fake_answers, 3)
     # Polluting Object.prototype (credentials: "include", keepalive) changed nothing either.
-    assert [r.status for r in fake_answers.requests()] == [202, 202]
-    assert [b["answers"] for b in fake_answers.bodies()] == [{"kanal": "vor-ort"}, {"themen": ["ausweis", "meldung"]}]
+    assert [r.status for r in fake_answers.requests()] == [202, 202, 202]
+    assert [b["answers"] for b in fake_answers.bodies()] == [
+        {"kanal": "vor-ort"}, {"themen": ["ausweis", "meldung"]}, {"anmerkung": "Danke."}
+    ]  # fmt: skip
     assert all("cookie" not in r.headers for r in fake_answers.requests())
+    code = fake_answers.requests()[2].deletion_code  # the text's deletion code, shown with broken built-ins too
+    assert code
+    survey_region(page).get_by_role("status").filter(has_text=code).wait_for()
     assert [e for e in city.errors if "hostile" in e] == []
 
 

@@ -111,6 +111,8 @@ def test_hostile_page_with_broken_built_ins_and_css(
     assert two["response_id"] == one["event_id"] and two["comment"] == 'Schrift zu klein, "Kontrast" zu schwach.'
     # Polluting Object.prototype (credentials: "include", keepalive) changed nothing either.
     assert all(r.status == 202 and "cookie" not in r.headers for r in fake.requests())
+    code = fake.requests()[1].deletion_code  # the comment's deletion code, shown with broken built-ins too
+    assert code and page.locator("[data-stadtstimme-host] .c").text_content() == code
     page.keyboard.press("Escape")
     assert page.get_by_role("dialog").count() == 0
     assert [e for e in city.errors if "hostile" in e] == []
@@ -134,6 +136,9 @@ def test_strict_csp_with_nonce_causes_no_violation(server: WidgetServer, fake: F
     answer_yes_then_follow_up(page, comment="Alles gut.")
     # The widget is styled (its constructed stylesheet applies) although the CSP allows no inline style.
     assert launcher(page).evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 80, 140)"
+    code = page.locator("[data-stadtstimme-host] .c")  # the comment's deletion code, styled as well
+    assert code.text_content() == fake.requests()[1].deletion_code
+    assert code.evaluate("e => getComputedStyle(e).userSelect") == "all"
     assert city.js("() => window.__csp") == []
     assert city.errors == []
     assert len(fake.bodies()) == 2

@@ -107,11 +107,13 @@ const solve = async (url) => {
 /**
  * One try at sending a job's JSON body (job.b) to api. Under attack the operator asks every browser for a little
  * work first (403 + Stadtstimme-Challenge): that is done once per job, then the same body is sent again with
- * the solution in "altcha". Resolves to {c: HTTP status (0: network or CORS error), r: Retry-After in ms}.
+ * the solution in "altcha". Resolves to {c: HTTP status (0: network or CORS error), r: Retry-After in ms,
+ * d: the deletion code of an accepted part with free text, else undefined}.
  */
 export const post = async (api, job) => {
   let c = 0;
   let r;
+  let d;
   let challenge;
   try {
     const response = await F(api, {
@@ -127,8 +129,9 @@ export const post = async (api, job) => {
     c = response.status;
     r = response.headers.get("Retry-After") * 1000;
     challenge = response.headers.get("Stadtstimme-Challenge");
+    if (c > 199 && c < 300) d = (await R(BODY, response, [])).deletion_code;
   } catch (_) {
-    // network error, CORS failure, offline: retried like a 503
+    // network error, CORS failure, offline: retried like a 503 (an accepted part's unreadable body: no code)
   }
   if (c == 403 && challenge && DIGEST && !job.p) {
     job.p = 1;
@@ -144,7 +147,7 @@ export const post = async (api, job) => {
       // no challenge to be had: a refusal like any other
     }
   }
-  return { __proto__: null, c, r };
+  return { __proto__: null, c, r, d };
 };
 
 /** A final refusal: a 4xx other than 408 and 429. Retrying the same body can't help. */

@@ -236,13 +236,21 @@ const init = () => {
   const thanks = h("p", ["class", "q", "tabindex", "-1", "hidden", ""], T.thanks);
   // Live regions exist from the start (a region inserted together with its text is often not announced).
   const status = h("p", ["role", "status", "class", "h"]);
+  // A part with free text is answered with its deletion code: shown in the status region (announced politely),
+  // selectable in one go, with a link to the page that erases the text with it (no JavaScript, on our host).
+  const code = h("strong", ["class", "c"]);
+  const erase = h(
+    "a",
+    ["href", new URL("../../feedback/loeschen?lang=" + lang, SCRIPT.src).href, "hidden", ""],
+    T.erase,
+  );
   const alert = h("p", ["role", "alert", "class", "e"]);
   const retry = h("button", ["type", "button", "hidden", ""], T.retry);
 
   // When sending has failed for good: the same feedback as a plain form, served by Stadtstimme (no JavaScript).
   const query = "?site=" + encodeURIComponent(site) + "&page=" + encodeURIComponent(page) + "&lang=" + lang;
   const form = h("a", ["href", new URL("../../feedback/form" + query, SCRIPT.src).href, "hidden", ""], T.form);
-  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, alert, retry, form);
+  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, erase, alert, retry, form);
   const wrapper = h("div", ["class", floating ? "f" : "", "lang", lang], panel);
   let launcher;
 
@@ -270,13 +278,19 @@ const init = () => {
     retry.hidden = true;
     alert.textContent = "";
     status.textContent = T.sending;
-    const { c, r } = await post(api, job);
+    const { c, r, d } = await post(api, job);
     busy = 0;
     status.textContent = "";
     if (c > 199 && c < 300) {
       const done = job.d;
       job = 0;
       done();
+      if (d) {
+        // After the step's focus moved: the code is announced after the step's text.
+        code.textContent = d;
+        R(APPEND, status, [T.code + " ", code]);
+        erase.hidden = false;
+      }
     } else if (refused(c)) {
       job = 0; // the server said no for good: retrying the same body can't help
       alert.textContent = T["error-rejected"];

@@ -98,6 +98,7 @@ const run = async () => {
   // Next to this script (…/widget/v1/survey-….js -> …/api/v1/…), as for the feedback widget.
   const api = new U("../../api/v1/survey-responses", SCRIPT.src).href;
   const definitions = new U("../../api/v1/surveys?site=" + ENCODE_COMPONENT(site), SCRIPT.src).href;
+  const erasure = new U("../../feedback/loeschen?lang=" + lang, SCRIPT.src).href; // erases a text by its code
   const focus = (e) => R(FOCUS, e, []);
 
   // The host, its styles and the live region exist before the panel: a region inserted together with its text
@@ -129,7 +130,8 @@ const run = async () => {
     if (busy || head == queue.length) return;
     busy = 1;
     const job = queue[head];
-    const { c, r } = await post(api, job);
+    const { c, r, d } = await post(api, job);
+    if (d) job.k(d); // accepted, with free text: its deletion code
     let wait = 0;
     if ((c < 200 || c > 299) && (refused(c) || !(wait = backoff(job, r))) && status) {
       status.textContent = t("error.final"); // refused, or retried often enough: this part is lost
@@ -140,8 +142,8 @@ const run = async () => {
       pump();
     }, wait);
   };
-  const send = (body) => {
-    queue[queue.length] = { __proto__: null, b: json(body), n: 0 };
+  const send = (keep, body) => {
+    queue[queue.length] = { __proto__: null, b: json(body), n: 0, k: keep };
     pump();
   };
 
@@ -164,8 +166,20 @@ const run = async () => {
     const opener = onRequest && D.activeElement; // focus goes back there when the panel closes from inside
 
     const honeypot = h("input", ["type", "text", "name", "website", "id", "w", "tabindex", "-1", "autocomplete", "off"]);
+    // A part with free text is answered with the response's deletion code, a new one for each such part (it
+    // replaces the one before): the latest is shown in a status region, there (empty) from the start, so it is
+    // announced politely; selectable in one go, with a link to the page that erases the text with it.
+    const code = h("strong", ["class", "c"]);
+    const kept = h("p", ["role", "status"]);
+    const erase = h("a", ["href", erasure, "hidden", ""], t("erase"));
+    const keep = (d) => {
+      code.textContent = d;
+      kept.textContent = t("code") + " ";
+      R(APPEND, kept, [code]);
+      erase.hidden = false;
+    };
     const part = (answers, dismissed) =>
-      send({
+      send(keep, {
         __proto__: null,
         event_id: uuid(),
         response_id: responseId,
@@ -253,6 +267,8 @@ const run = async () => {
       h("div", ["class", "hd"], title, close),
       form,
       thanks,
+      kept,
+      erase,
       status,
       dontShow,
     );
