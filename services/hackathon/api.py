@@ -26,7 +26,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
 from services.hackathon import domain, service, store
 from services.hackathon.decisions import (
@@ -81,6 +81,7 @@ PREFIX = "/api/v1/hackathons"
 # mail's header (``Anything<victim@example.org>``); letters of any script are allowed.
 EMAIL = r"^[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(\.[\w-]+)+$"
 Producer = Callable[[], Awaitable[AIOKafkaProducer]]
+WebAddress = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000)]  # sealed, it must fit ``SealedLongText``
 
 
 class _Body(BaseModel):
@@ -156,8 +157,8 @@ class SubmissionBody(_Body):
     title: Title
     summary: Short
     description: Long
-    repository_url: AnyHttpUrl | None = None
-    demo_url: AnyHttpUrl | None = None
+    repository_url: WebAddress | None = None
+    demo_url: WebAddress | None = None
     licence: Licence = Field(description=f"One of {', '.join(LICENCES)}.")
 
 
@@ -381,7 +382,9 @@ def build_hackathon_router(
 
     @router.delete("/{hackathon_id}/me")
     async def erase_me(hackathon_id: str, request: Request) -> Response:
-        """Delete the participant's personal data; they leave their team and their vote is removed."""
+        """Delete the participant's personal data; they leave their team, and what they wrote goes with them: the
+        names of teams they founded or whose name contains theirs, the texts of submissions nobody still registered
+        wrote with them, and their vote (once the results are published, it stays in the published count)."""
         return await as_participant(request, hackathon_id, lambda pid: erase(pid, None))
 
     @router.post("/{hackathon_id}/teams", status_code=201)
@@ -657,8 +660,9 @@ async def evidence_figures(conn: asyncpg.Connection, state: HackathonState) -> d
 
 
 def published_team_names(state: HackathonState) -> dict[uuid.UUID, str | None]:
-    """Team names as the results show them: only where the team agreed (None otherwise)."""
-    return {t.id: t.name if t.publish_name else None for t in state.teams.values()}
+    """Team names as the results show them: only where the team agreed (None otherwise); an erased name as
+    "Team <number>"."""
+    return {t.id: t.shown_name() if t.publish_name else None for t in state.teams.values()}
 
 
 def public_view(state: HackathonState, evidence: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -695,6 +699,8 @@ def public_view(state: HackathonState, evidence: dict[str, dict[str, Any]]) -> d
 
 
 def results_view(state: HackathonState, teams: dict[uuid.UUID, str | None]) -> dict[str, Any]:
+    """The published results: every submission keeps its place, score, votes and prizes; an erased one without
+    its texts (``erased``; title, summary and links None)."""
     result = domain.jury_ranking(state)
     votes = domain.vote_counts(state) or {}
     awards: dict[uuid.UUID, list[AwardGrantedV1]] = {}
@@ -711,10 +717,11 @@ def results_view(state: HackathonState, teams: dict[uuid.UUID, str | None]) -> d
                 "submission_id": e.submission,
                 "title": s.title,
                 "summary": s.summary,
+                "erased": s.erased,
                 "challenge_id": s.challenge_id,
                 "licence": s.licence,
-                "repository_url": s.repository_url and str(s.repository_url),
-                "demo_url": s.demo_url and str(s.demo_url),
+                "repository_url": s.repository_url,
+                "demo_url": s.demo_url,
                 "team": teams.get(s.team_id),
                 "statement": state.statements.get(s.submission_id),
                 "votes": votes.get(s.submission_id, 0),
@@ -738,8 +745,8 @@ def jury_view(state: HackathonState, ledger: domain.Ledger, account: Account) ->
     return {
         "phase": state.phase,
         "jurors": sorted(state.jurors),
-        "submissions": [s.model_dump(mode="json", exclude={"actor"}) for s in state.submissions.values()],
-        "teams": [{"id": str(t.id), "name": t.name, "members": len(t.members)} for t in state.teams.values()],
+        "submissions": [s.as_json() for s in state.submissions.values()],
+        "teams": [{"id": str(t.id), "name": t.shown_name(), "members": len(t.members)} for t in state.teams.values()],
         "ranking": [
             {
                 "submission_id": e.submission,

@@ -280,9 +280,9 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
     """What the overview shows of one hackathon, for this account."""
     here = PHASES.index(state.phase)
     titles = {c.challenge_id: c.title for c in state.challenges.values()}
-    teams = {t.id: t.name for t in state.teams.values()}
+    teams = {t.id: t.shown_name() for t in state.teams.values()}
     submissions = sorted(state.submissions.values(), key=lambda s: s.sequence)
-    names = {s.submission_id: s.title for s in submissions}
+    names = {s.submission_id: s.shown_title() for s in submissions}  # "(gelöscht)" once erased
     view: dict[str, Any] = {
         "state": state,
         "info": state.info,
@@ -306,16 +306,16 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
             for c in state.challenges.values()
         ],
         "may_post": account.may("hackathons.challenge"),
-        "teams": [{"name": t.name, "members": len(t.members)} for t in state.teams.values()],
+        "teams": [{"name": t.shown_name(), "members": len(t.members)} for t in state.teams.values()],
         "submissions": [
             {
                 "id": str(s.submission_id),
-                "title": s.title,
+                "title": names[s.submission_id],
                 "team": teams.get(s.team_id, "–"),
                 "challenge": titles.get(s.challenge_id, s.challenge_id),
                 "licence": licence_label(s.licence, "de"),
-                "repository_url": s.repository_url and str(s.repository_url),
-                "demo_url": s.demo_url and str(s.demo_url),
+                "repository_url": s.repository_url,
+                "demo_url": s.demo_url,
             }
             for s in submissions
         ],
@@ -328,14 +328,14 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
         view["mine"] = [
             {
                 "id": str(s.submission_id),
-                "title": s.title,
+                "title": names[s.submission_id],
                 "status": card_status(state, account.username, s.submission_id),
             }
             for s in submissions
         ]
     if view["juror"]:
         view["conflict_teams"] = [
-            {"id": str(t.id), "name": t.name}
+            {"id": str(t.id), "name": t.shown_name()}
             for t in state.teams.values()
             if (account.username, t.id) not in state.conflicts
         ]
@@ -778,6 +778,7 @@ def build_hackathon_console(
             url=url(state.id),
             info=state.info,
             submission=found,
+            title=found.shown_title(),
             challenge=state.challenges[found.challenge_id].title if found.challenge_id in state.challenges else "",
             licence=licence_label(found.licence, "de"),
             conflict=conflict,

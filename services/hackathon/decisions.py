@@ -3,6 +3,10 @@ pages (``pages``). Each builds the ``decide`` step of ``service.command``: the d
 state, plus what the event needs in PostgreSQL in the same transaction (a person's name and address, a team's
 join code, an erasure).
 
+What participants write is sealed before it is published (``sealing``: a team's name with the team's key, a
+submission's texts with the submission's key); erasing a participant erases the keys of what was theirs
+(``domain.erase_participant`` decides which) and their rows, before ``ParticipantErased`` v2 says so.
+
 Registration is a double opt-in: ``ask_to_confirm`` answers alike for a new and a registered address and only
 says which mail to send; the link in that mail (``confirm``) registers the person (``Registration``). A registered
 address gets a sign-in link instead, as from the lost-link page (``resend_link``): their personal link keeps
@@ -24,25 +28,26 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
-from services.hackathon import domain, service, store
+from services.hackathon import domain, sealing, service, store
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.mail import Letter
+from services.hackathon.store import MAIL_INTERVAL
 from shared.abuse import RateLimiter
 from shared.contracts.hackathon import (
-    ParticipantErasedV1,
+    ParticipantErasedV2,
     ParticipantRegisteredV1,
-    SubmissionSavedV1,
-    TeamCreatedV1,
+    SubmissionSavedV2,
+    TeamCreatedV2,
     TeamJoinedV1,
     TeamLeftV1,
     VoteCastV1,
 )
 from shared.settings import Settings
+from shared.shredding import Reason
 
 CONSENT_VERSION = "2026-1"
 CONFIRM_WITHIN = timedelta(hours=48)  # the "hackathon.mail.confirm.body" says so
 SIGN_IN_WITHIN = timedelta(hours=48)  # a sign-in link's life ("hackathon.mail.registered.body", ".link.body")
-MAIL_INTERVAL = timedelta(minutes=5)  # at most one mail per address and hackathon this often
 SIGNUP_WINDOW_MINUTES = 10  # ``hackathon_signups_per_client`` per client within this many minutes
 
 
@@ -243,7 +248,7 @@ class NewTeam:
     async def __call__(self, state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
         decision = domain.create_team(state, self.participant, self.team, self.name, self.publish_name)
         self.code = await store.add_team_code(conn, state.id, self.team)
-        return TeamCreatedV1, decision
+        return TeamCreatedV2, {**decision, "name": await sealing.seal_team_name(conn, self.team, decision["name"])}
 
 
 def simple(model: type[BaseModel], decision: Callable[[HackathonState], dict[str, Any]]) -> service.Decide:
@@ -274,10 +279,12 @@ def leave(pid: uuid.UUID, _: None) -> service.Decide:
 def submission_for(challenge_id: str) -> Callable[[uuid.UUID, Any], service.Decide]:
     def save(pid: uuid.UUID, body: Any) -> service.Decide:
         fields = {"challenge_id": challenge_id, **body.model_dump(mode="json")}
-        return simple(
-            SubmissionSavedV1,
-            lambda s: domain.save_submission(s, pid, uuid.uuid4(), fields, datetime.now().astimezone()),
-        )
+
+        async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
+            decision = domain.save_submission(state, pid, uuid.uuid4(), fields, datetime.now().astimezone())
+            return SubmissionSavedV2, await sealing.seal_submission(conn, decision)
+
+        return decide
 
     return save
 
@@ -286,13 +293,44 @@ def vote(pid: uuid.UUID, body: Any) -> service.Decide:
     return simple(VoteCastV1, lambda s: domain.cast_vote(s, pid, body.submission_id))
 
 
-def erase(pid: uuid.UUID, _: None) -> service.Decide:
+def erase(pid: uuid.UUID, _: None, reason: Reason = "citizen") -> service.Decide:
+    """Erase a participant (``reason``: they asked, or the retention period ran out): the keys of the team names and
+    submission texts that go with them (``domain.erase_participant``), their row (name, address, sign-in links), the
+    note of the last mail to their address, pending registrations of it, and the join codes of teams nobody is left
+    to join; all in the command's transaction, so nothing is erased unless ``ParticipantErased`` v2 is published."""
+
     async def decide(state: HackathonState, conn: asyncpg.Connection) -> tuple[type[BaseModel], dict[str, Any]]:
-        decision = domain.erase_participant(state, pid)
-        await store.erase_person(conn, pid)
-        return ParticipantErasedV1, decision
+        person = await store.person(conn, pid)
+        decision = domain.erase_participant(state, pid, person["name"] if person else "")
+        await sealing.erase(conn, [*decision["team_names_erased"], *decision["submissions_erased"]], reason)
+        await store.erase_person(conn, pid, domain.deserted_by(state, pid))
+        return ParticipantErasedV2, decision
 
     return decide
+
+
+async def erase_ended(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings, now: datetime, keep: timedelta
+) -> dict[str, int]:
+    """The retention of participants' data: in every hackathon that ended (``domain.ended_at``) more than ``keep``
+    before ``now``, every participant still registered is erased as if they had asked (reason 'retention'): with
+    the last of them every team name and submission text goes; places, scores, votes and prizes stay. Idempotent
+    (an erased participant is not there to erase again). How many participants."""
+    async with pool.acquire() as conn:
+        states = [await store.state(conn, h) for h in await store.hackathons(conn)]
+    erased = 0
+    for state in states:
+        end = domain.ended_at(state)
+        if end is None or end + keep > now:
+            continue
+        for pid in sorted(state.participants, key=str):
+            try:
+                await service.command(pool, producer, settings, state.id, "system:retention",
+                                      erase(pid, None, "retention"))  # fmt: skip
+            except Refused:  # erased in the meantime, at their request
+                continue
+            erased += 1
+    return {"participants": erased}
 
 
 async def own_data(conn: asyncpg.Connection, state: HackathonState, person: asyncpg.Record) -> dict[str, Any]:
@@ -311,15 +349,11 @@ async def own_data(conn: asyncpg.Connection, state: HackathonState, person: asyn
         if team is None
         else {
             "id": str(team.id),
-            "name": team.name,
+            "name": team.shown_name(),
             "code": code,
             "publish_name": team.publish_name,
             "members": [members.get(m, "") for m in team.members],
         },
-        "submissions": [
-            s.model_dump(mode="json", exclude={"actor"})
-            for s in state.submissions.values()
-            if team and s.team_id == team.id
-        ],
+        "submissions": [s.as_json() for s in state.submissions.values() if team and s.team_id == team.id],
         "vote": str(state.votes[pid]) if pid in state.votes else None,
     }

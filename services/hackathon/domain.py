@@ -16,7 +16,7 @@ score, exclude, statement  Jurierung
 award prizes               Jurierung (never beyond what is left of the year's budget)
 community vote             Einreichung geschlossen, Jurierung (if the hackathon has one; never for a team the voter
                            is or ever was in, and such a vote does not count either)
-erase a participant        always
+erase a participant        always (what goes with them: ``erase_participant``)
 sign in                    a personal token for ``link_days`` from its issue, never once the hackathon is archived
                            or past its planned archive date
 =========================  ===========================================================================
@@ -26,8 +26,10 @@ One person takes part once: ``canonical_email`` decides when two addresses are t
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -46,12 +48,15 @@ from shared.contracts.hackathon import (
     JurorInvitedV1,
     JuryStatementSavedV1,
     ParticipantErasedV1,
+    ParticipantErasedV2,
     ParticipantRegisteredV1,
     Phase,
     ScorecardExcludedV1,
     ScorecardSubmittedV1,
     SubmissionSavedV1,
+    SubmissionSavedV2,
     TeamCreatedV1,
+    TeamCreatedV2,
     TeamJoinedV1,
     TeamLeftV1,
     VoteCastV1,
@@ -62,6 +67,7 @@ from shared.refusal import Refusal
 BEFORE_RESULTS = PHASES[: PHASES.index("ergebnisse_veroeffentlicht")]
 TEAM_PHASES: tuple[Phase, ...] = ("anmeldung_offen", "hackathon_laeuft")
 VOTE_PHASES: tuple[Phase, ...] = ("einreichung_geschlossen", "jurierung")
+RESULT_PHASES: tuple[Phase, ...] = ("ergebnisse_veroeffentlicht", "archiv")
 
 
 class Refused(Refusal):
@@ -86,10 +92,69 @@ class Refused(Refusal):
 
 @dataclass
 class Team:
+    """A team: ``name`` None once erased (``shown_name`` is then "Team <number>"); ``number`` counts the hackathon's
+    teams in the order they were founded."""
+
     id: UUID
-    name: str
+    name: str | None
     publish_name: bool
+    founder: UUID
+    number: int
     members: list[UUID] = field(default_factory=list)
+
+    def shown_name(self, lang: str = "de") -> str:
+        return self.name if self.name is not None else text("hackathon.team.neutral", lang, number=self.number)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A team's submission as folded from ``SubmissionSaved`` (v1 in plain, v2 opened with its key): the texts None
+    once erased. Its place in the ranking, scores, votes and prizes do not depend on them."""
+
+    submission_id: UUID
+    revision: int
+    team_id: UUID
+    challenge_id: str
+    licence: str
+    sequence: int
+    at: datetime
+    actor: str
+    title: str | None
+    summary: str | None
+    description: str | None
+    repository_url: str | None = None
+    demo_url: str | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.title is None
+
+    def shown_title(self, lang: str = "de") -> str:
+        return self.title if self.title is not None else text("hackathon.erased", lang)
+
+    def without_texts(self) -> Submission:
+        return replace(self, title=None, summary=None, description=None, repository_url=None, demo_url=None)
+
+    def as_json(self) -> dict[str, Any]:
+        """The submission as the API gives it (ids as strings; ``erased`` says whether the texts are gone)."""
+        return {"submission_id": str(self.submission_id), "revision": self.revision,
+                "team_id": str(self.team_id), "challenge_id": self.challenge_id, "title": self.title,
+                "summary": self.summary, "description": self.description, "repository_url": self.repository_url,
+                "demo_url": self.demo_url, "licence": self.licence, "sequence": self.sequence,
+                "at": self.at.isoformat(), "erased": self.erased}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A sealed event (``TeamCreated`` v2, ``SubmissionSaved`` v2) with its texts opened with their keys (None: the
+    key is erased): what ``apply`` folds of it (``sealing.opened`` makes it)."""
+
+    event: TeamCreatedV2 | SubmissionSavedV2
+    texts: Mapping[str, str | None]
+
+    @property
+    def sequence(self) -> int:
+        return self.event.sequence
 
 
 @dataclass
@@ -100,12 +165,14 @@ class HackathonState:
     sequence: int = 0
     created: HackathonCreatedV1 | None = None
     phase: Phase = "entwurf"
+    archived_at: datetime | None = None  # when staff moved it to "Archiv" (never back out of it)
     challenges: dict[str, ChallengePostedV1] = field(default_factory=dict)
     participants: set[UUID] = field(default_factory=set)
+    erased: set[UUID] = field(default_factory=set)  # participants who erased their data
     teams: dict[UUID, Team] = field(default_factory=dict)
     team_of: dict[UUID, UUID] = field(default_factory=dict)  # participant → team
     ever_in: dict[UUID, set[UUID]] = field(default_factory=dict)  # participant → every team they were ever in
-    submissions: dict[UUID, SubmissionSavedV1] = field(default_factory=dict)
+    submissions: dict[UUID, Submission] = field(default_factory=dict)
     jurors: set[str] = field(default_factory=set)
     conflicts: dict[tuple[str, UUID], str] = field(default_factory=dict)  # (juror, team) → reason
     scorecards: dict[tuple[str, UUID], ScorecardSubmittedV1] = field(default_factory=dict)
@@ -120,34 +187,53 @@ class HackathonState:
             raise Refused("unknown", 404)
         return self.created
 
-    def submission_of(self, team: UUID, challenge: str) -> SubmissionSavedV1 | None:
+    def submission_of(self, team: UUID, challenge: str) -> Submission | None:
         return next((s for s in self.submissions.values() if s.team_id == team and s.challenge_id == challenge), None)
 
+    def ever_members(self, team: UUID) -> set[UUID]:
+        """Everybody who was ever in the team (erased participants too)."""
+        return {p for p, teams in self.ever_in.items() if team in teams}
 
-def apply(state: HackathonState, event: BaseModel) -> bool:
+    def dissolved(self, team: UUID) -> bool:
+        """Whether everybody who was ever in the team has erased their data: nobody may join it any more."""
+        return self.ever_members(team) <= self.erased
+
+
+def apply(state: HackathonState, event: BaseModel | Opened) -> bool:
     """Apply the hackathon's next event (its ``sequence`` must follow); False for one applied before or out of
-    order (nothing changes then)."""
+    order (nothing changes then). Sealed events come ``Opened``; one that is not folds as if its texts were erased
+    (what cannot be read is never shown)."""
     sequence = getattr(event, "sequence", None)
     if sequence != state.sequence + 1:
         return False
     state.sequence = sequence
+    if isinstance(event, TeamCreatedV2 | SubmissionSavedV2):
+        event = Opened(event, {})
     match event:
         case HackathonCreatedV1():
             state.created = event
         case HackathonPhaseChangedV1():
             state.phase = event.phase
+            if event.phase == "archiv":
+                state.archived_at = event.at
         case ChallengePostedV1():
             state.challenges[event.challenge_id] = event
         case ParticipantRegisteredV1():
             state.participants.add(event.participant_id)
         case ParticipantErasedV1():
-            _leave(state, event.participant_id)
-            state.participants.discard(event.participant_id)
-            state.votes.pop(event.participant_id, None)
+            _erase(state, event.participant_id, keep_vote=False)
+        case ParticipantErasedV2():
+            _erase(state, event.participant_id, keep_vote=event.vote_kept)
+            for team in event.team_names_erased:
+                if team in state.teams:
+                    state.teams[team].name = None
+            for submission in event.submissions_erased:
+                if submission in state.submissions:
+                    state.submissions[submission] = state.submissions[submission].without_texts()
         case TeamCreatedV1():
-            state.teams[event.team_id] = Team(event.team_id, event.name, event.publish_name, [event.founder])
-            state.team_of[event.founder] = event.team_id
-            state.ever_in.setdefault(event.founder, set()).add(event.team_id)
+            _found(state, event, event.name)
+        case Opened(event=TeamCreatedV2() as created, texts=texts):
+            _found(state, created, texts.get("name"))
         case TeamJoinedV1():
             state.teams[event.team_id].members.append(event.participant_id)
             state.team_of[event.participant_id] = event.team_id
@@ -155,7 +241,12 @@ def apply(state: HackathonState, event: BaseModel) -> bool:
         case TeamLeftV1():
             _leave(state, event.participant_id)
         case SubmissionSavedV1():
-            state.submissions[event.submission_id] = event
+            urls = {f: None if u is None else str(u) for f, u in (("repository_url", event.repository_url),
+                                                                   ("demo_url", event.demo_url))}  # fmt: skip
+            _save(state, event, {"title": event.title, "summary": event.summary, "description": event.description,
+                                 **urls})  # fmt: skip
+        case Opened(event=SubmissionSavedV2() as saved, texts=texts):
+            _save(state, saved, texts)
         case JurorInvitedV1():
             state.jurors.add(event.juror)
         case ConflictDeclaredV1():
@@ -180,7 +271,30 @@ def _leave(state: HackathonState, participant: UUID) -> None:
         state.teams[team].members.remove(participant)
 
 
-def fold(hackathon_id: str, events: list[BaseModel]) -> HackathonState:
+def _erase(state: HackathonState, participant: UUID, keep_vote: bool) -> None:
+    _leave(state, participant)
+    state.participants.discard(participant)
+    state.erased.add(participant)
+    if not keep_vote:
+        state.votes.pop(participant, None)
+
+
+def _found(state: HackathonState, event: TeamCreatedV1 | TeamCreatedV2, name: str | None) -> None:
+    number = len(state.teams) + 1
+    state.teams[event.team_id] = Team(event.team_id, name, event.publish_name, event.founder, number, [event.founder])
+    state.team_of[event.founder] = event.team_id
+    state.ever_in.setdefault(event.founder, set()).add(event.team_id)
+
+
+def _save(state: HackathonState, event: SubmissionSavedV1 | SubmissionSavedV2, texts: Mapping[str, str | None]) -> None:
+    state.submissions[event.submission_id] = Submission(
+        event.submission_id, event.revision, event.team_id, event.challenge_id, event.licence, event.sequence,
+        event.at, event.actor, texts.get("title"), texts.get("summary"), texts.get("description"),
+        texts.get("repository_url"), texts.get("demo_url"),
+    )  # fmt: skip
+
+
+def fold(hackathon_id: str, events: list[BaseModel | Opened]) -> HackathonState:
     state = HackathonState(hackathon_id)
     for event in events:
         apply(state, event)
@@ -254,7 +368,7 @@ def create_team(state: HackathonState, participant: UUID, team: UUID, name: str,
     _participant(state, participant)
     if participant in state.team_of:
         raise Refused("in_a_team")
-    if any(t.name.casefold() == name.strip().casefold() for t in state.teams.values()):
+    if any(t.name is not None and t.name.casefold() == name.strip().casefold() for t in state.teams.values()):
         raise Refused("team_name_taken", name=name)
     return {"team_id": team, "name": name, "founder": participant, "publish_name": publish}
 
@@ -262,7 +376,7 @@ def create_team(state: HackathonState, participant: UUID, team: UUID, name: str,
 def join_team(state: HackathonState, participant: UUID, team: UUID) -> dict[str, Any]:
     _phase(state, TEAM_PHASES)
     _participant(state, participant)
-    if team not in state.teams:
+    if team not in state.teams or state.dissolved(team):
         raise Refused("unknown_team", 404)
     if participant in state.team_of:
         raise Refused("in_a_team")
@@ -332,7 +446,7 @@ def _juror(state: HackathonState, juror: str) -> None:
         raise Refused("not_a_juror", 403)
 
 
-def _submission(state: HackathonState, submission: UUID) -> SubmissionSavedV1:
+def _submission(state: HackathonState, submission: UUID) -> Submission:
     found = state.submissions.get(submission)
     if found is None:
         raise Refused("unknown_submission", 404)
@@ -411,9 +525,55 @@ def grant_award(
             "title": title, "justification": justification}  # fmt: skip
 
 
-def erase_participant(state: HackathonState, participant: UUID) -> dict[str, Any]:
+def erase_participant(state: HackathonState, participant: UUID, name: str = "") -> dict[str, Any]:
+    """A participant's data goes, and with it what they wrote (``name``: their name as registered, which never goes
+    onto the topic):
+
+    * the names of the teams they founded (they chose it; the others joined under it), of the teams they were ever
+      in whose name contains their name (``names_in``), and of the teams everybody ever in has now erased, become
+      "Team <number>";
+    * the texts of the submissions of teams everybody ever in has now erased (a team of one, or the last author
+      of a team whose others erased theirs before) are erased; the submissions keep their place, scores, votes and
+      prizes. A team with somebody still registered who was in it keeps its texts: they are theirs too;
+    * their community vote is removed, unless the results are published: then the vote stays in the published
+      count (it names nobody once the person is gone), so that published results do not change afterwards.
+    """
     _participant(state, participant)
-    return {"participant_id": participant}
+    teams = state.ever_in.get(participant, set())
+    deserted = deserted_by(state, participant)
+    names = sorted(
+        (t.id for t in state.teams.values() if t.name is not None and (
+            t.id in deserted or t.founder == participant or (t.id in teams and names_in(t.name, name)))),
+        key=str,
+    )  # fmt: skip
+    texts = sorted((s.submission_id for s in state.submissions.values() if s.team_id in deserted and not s.erased),
+                   key=str)  # fmt: skip
+    return {"participant_id": participant, "team_names_erased": names, "submissions_erased": texts,
+            "vote_kept": participant in state.votes and state.phase in RESULT_PHASES}  # fmt: skip
+
+
+def deserted_by(state: HackathonState, participant: UUID) -> set[UUID]:
+    """The teams everybody ever in will have erased their data once ``participant`` has: their submissions' texts
+    go, and nobody is left to join them."""
+    gone = state.erased | {participant}
+    return {t for t in state.ever_in.get(participant, set()) if state.ever_members(t) <= gone}
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def _folded(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).casefold().translate(_UMLAUTS)
+
+
+def names_in(team_name: str, person_name: str) -> bool:
+    """Whether a team's name contains a person's name: one of its words of three letters or more anywhere in it
+    ("Annas Apps" for Anna), a shorter one as a word of its own ("Team Li"); case, umlauts (ä/ae) and ß/ss aside.
+    Meant to catch a name, so it errs towards erasing a team name that only looks like one."""
+    folded = _folded(team_name)
+    words = set(re.findall(r"\w+", folded))
+    return any(w in folded if len(w) >= 3 else w in words
+               for w in re.findall(r"\w+", _folded(person_name)) if len(w) >= 2 and not w.isdigit())  # fmt: skip
 
 
 # ---- Money ----
@@ -467,7 +627,7 @@ def jury_ranking(state: HackathonState) -> ranking.Ranking:
 
 def vote_counts(state: HackathonState) -> dict[UUID, int] | None:
     """Community votes per submission; None while the vote is open (results stay hidden until then)."""
-    if state.phase not in ("ergebnisse_veroeffentlicht", "archiv"):
+    if state.phase not in RESULT_PHASES:
         return None
     counts: dict[UUID, int] = {}
     for participant, submission in state.votes.items():
@@ -495,6 +655,13 @@ def canonical_email(address: str) -> str:
 def archive_date(state: HackathonState) -> datetime | None:
     """The planned start of "Archiv": the hackathon's end, as far as participants are concerned."""
     return next((p.starts_at for p in state.info.schedule if p.phase == "archiv"), None)
+
+
+def ended_at(state: HackathonState) -> datetime | None:
+    """When the hackathon ended (the retention of its participants' data counts from then): moved to "Archiv",
+    or its planned archive date, whichever came first; None while neither is known."""
+    known = [d for d in (state.archived_at, archive_date(state) if state.created else None) if d is not None]
+    return min(known, default=None)
 
 
 def token_valid_until(state: HackathonState, issued_at: datetime, lifetime: timedelta) -> datetime:

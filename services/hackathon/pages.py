@@ -60,15 +60,12 @@ from services.hackathon.decisions import (
     submission_for,
     vote,
 )
-from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused
+from services.hackathon.domain import TEAM_PHASES, VOTE_PHASES, HackathonState, Refused, Submission
 from services.hackathon.mail import personal_link, send
 from shared import formats
 from shared.access import same_origin
 from shared.console_ui import read_form
-from shared.contracts.hackathon import (
-    LICENCES,
-    SubmissionSavedV1,
-)
+from shared.contracts.hackathon import LICENCES
 from shared.messages import LANGUAGES, pick_language, text
 from shared.settings import Settings
 from shared.templates import render_page, template_environment
@@ -156,6 +153,7 @@ def public_context(view: dict[str, Any], tz: ZoneInfo, lang: str) -> dict[str, A
         results = [
             {
                 **e,
+                "title": e["title"] if e["title"] is not None else text("hackathon.erased", lang),
                 "challenge": titles.get(e["challenge_id"], e["challenge_id"]),
                 "licence_label": licence_label(e["licence"], lang),
             }
@@ -197,7 +195,7 @@ def _shown_code(code: str | None) -> str | None:
     return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code
 
 
-def vote_choices(state: HackathonState, own_teams: Collection[uuid.UUID]) -> list[dict[str, Any]]:
+def vote_choices(state: HackathonState, own_teams: Collection[uuid.UUID], lang: str = "de") -> list[dict[str, Any]]:
     """The submissions of teams the participant was never in (``own_teams``: every team they were in), oldest
     first; team names only where the team agreed to publish them."""
     titles = {c.challenge_id: c.title for c in state.challenges.values()}
@@ -206,20 +204,21 @@ def vote_choices(state: HackathonState, own_teams: Collection[uuid.UUID]) -> lis
         if s.team_id in own_teams:
             continue
         team = state.teams.get(s.team_id)
-        choices.append({"id": str(s.submission_id), "title": s.title, "team": team.name if team and team.publish_name
-                        else None, "challenge": titles.get(s.challenge_id, s.challenge_id)})  # fmt: skip
+        choices.append({"id": str(s.submission_id), "title": s.shown_title(lang),
+                        "team": team.shown_name(lang) if team and team.publish_name else None,
+                        "challenge": titles.get(s.challenge_id, s.challenge_id)})  # fmt: skip
     return choices
 
 
-def _submission_values(found: SubmissionSavedV1 | None) -> dict[str, str]:
+def _submission_values(found: Submission | None) -> dict[str, str]:
     if found is None:
         return {"title": "", "summary": "", "description": "", "repository_url": "", "demo_url": "", "licence": ""}
     return {
-        "title": found.title,
-        "summary": found.summary,
-        "description": found.description,
-        "repository_url": str(found.repository_url or ""),
-        "demo_url": str(found.demo_url or ""),
+        "title": found.title or "",
+        "summary": found.summary or "",
+        "description": found.description or "",
+        "repository_url": found.repository_url or "",
+        "demo_url": found.demo_url or "",
         "licence": found.licence,
     }
 
@@ -510,7 +509,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         deadline = domain.submission_deadline(state)
         team_view = None
         if team is not None:
-            team_view = {"name": team.name, "publish_name": team.publish_name, "code": _shown_code(code),
+            team_view = {"name": team.shown_name(lang), "publish_name": team.publish_name, "code": _shown_code(code),
                          "members": [members.get(m, "") for m in team.members]}  # fmt: skip
         challenges = []
         for c in state.challenges.values():
@@ -537,7 +536,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             deadline=when(deadline, tz, lang) if deadline else None,
             can_vote=state.info.community_vote and state.phase in VOTE_PHASES,
             challenges=challenges,
-            choices=vote_choices(state, state.ever_in.get(pid, set())),
+            choices=vote_choices(state, state.ever_in.get(pid, set()), lang),
             my_vote=str(state.votes[pid]) if pid in state.votes else None,
             licences=[(licence, licence_label(licence, lang)) for licence in LICENCES],
             personal_link=personal_link(settings, state.id, token),

@@ -1,31 +1,50 @@
-"""SQL of the hackathon service (migrations 013, 016 and 018): its events, the year's budget, and the personal data
-that never goes onto the topic (participants, registrations waiting for confirmation, sign-in links).
+"""SQL of the hackathon service (migrations 013, 016, 018 and 021): its events, the year's budget, and the personal
+data that never goes onto the topic (participants, registrations waiting for confirmation, sign-in links).
 
 Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
-the commands left. A hackathon's state is folded from its events when a command needs it (a whole hackathon is a
-few thousand events at most); the public pages keep theirs and add only what is new (``States``).
+the commands left. A hackathon's state is folded from its events, sealed ones opened with their keys
+(``sealing.opened``), when a command needs it (a whole hackathon is a few thousand events at most); the public pages
+keep theirs and add only what is new (``States``).
+
+E-mail addresses are looked up by a keyed hash only (``email_key``: HMAC-SHA256 of the canonical address under the
+installation's secret 'email-hash'), never by a plain hash anybody could compute from a guessed address.
+Pending registrations, sign-in links and the notes of mails sent expire; ``purge_expired`` deletes what has (the
+retention job calls it; writing a new one deletes expired ones too).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+import orjson
 from pydantic import BaseModel
 
+from services.hackathon import sealing
 from services.hackathon.domain import HackathonState, apply, canonical_email, fold
 from shared.contracts.envelope import decode_envelope
-from shared.contracts.hackathon import DEFAULT_BUDGET_CENTS, AwardGrantedV1, BudgetSetV1
+from shared.contracts.hackathon import (
+    DEFAULT_BUDGET_CENTS,
+    EVENT_TYPE_OF,
+    SUBMISSION_TEXTS,
+    AwardGrantedV1,
+    BudgetSetV1,
+    ParticipantErasedV2,
+    SubmissionSavedV2,
+    TeamCreatedV2,
+)
 from shared.contracts.topics import EVENT_TYPES
 
 # Join codes: 8 characters without look-alikes (0/O, 1/l/I), read out or typed easily.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAIL_INTERVAL = timedelta(minutes=5)  # at most one mail per address and hackathon this often
 
 
 @dataclass(frozen=True)
@@ -37,10 +56,13 @@ class HackathonRow:
 
 
 async def append(conn: asyncpg.Connection, rows: Sequence[HackathonRow]) -> int:
-    """Record events (one seen before, by id or by place, is skipped); returns how many were new."""
+    """Record events (one seen before, by id or by place, is skipped); returns how many were new. An erasure
+    (``ParticipantErased`` v2) also scrubs the archive of the v1 events whose plain texts it erased."""
     added = 0
     for row in rows:
         d: Any = row.data
+        if isinstance(d, ParticipantErasedV2):
+            await _scrub(conn, d.hackathon_id, set(d.team_names_erased), set(d.submissions_erased))
         if isinstance(d, BudgetSetV1):
             fresh = await conn.fetchval(
                 """INSERT INTO hackathon_budget_event (event_id, year, sequence, amount_cents, at, envelope)
@@ -57,11 +79,49 @@ async def append(conn: asyncpg.Connection, rows: Sequence[HackathonRow]) -> int:
     return added
 
 
+# The v1 events whose texts an erasure can take: what of them is text, and which id decides.
+_PLAIN: dict[str, tuple[str, tuple[str, ...], type[BaseModel]]] = {
+    "de.stadtstimme.hackathon.team-created": ("team_id", ("name",), TeamCreatedV2),
+    "de.stadtstimme.hackathon.submission-saved": ("submission_id", SUBMISSION_TEXTS, SubmissionSavedV2),
+}
+
+
+async def _scrub(conn: asyncpg.Connection, hackathon_id: str, teams: set[UUID], submissions: set[UUID]) -> None:
+    """Events of v1 carry team names and submission texts in plain, so erasing a key cannot reach them: their
+    archived envelopes (same id) become v2 with those texts sealed under a key made and forgotten here, as if
+    erased. The topic still holds the v1 bytes until it is refilled from this archive; a replay scrubs them again
+    when it records the erasure."""
+    rows = await conn.fetch(
+        """SELECT event_id, event_type, envelope FROM hackathon_event WHERE hackathon_id = $1 AND event_type = ANY($2)
+           AND (envelope::jsonb ->> 'schemaversion')::int = 1""",
+        hackathon_id,
+        list(_PLAIN),
+    )
+    for row in rows:
+        id_field, fields, model = _PLAIN[row["event_type"]]
+        envelope = orjson.loads(row["envelope"])
+        key_id = UUID(envelope["data"][id_field])
+        if key_id not in (teams if model is TeamCreatedV2 else submissions):
+            continue
+        forgotten = secrets.token_bytes(32)
+        for f in fields:
+            if envelope["data"].get(f) is not None:
+                envelope["data"][f] = sealing.seal_long(forgotten, key_id, f, "").model_dump(mode="json")
+        data = model.model_validate(envelope["data"])
+        envelope["data"], envelope["schemaversion"] = data.model_dump(mode="json"), EVENT_TYPE_OF[model].version
+        await conn.execute("UPDATE hackathon_event SET envelope = $2 WHERE event_id = $1", row["event_id"],
+                           orjson.dumps(envelope).decode())  # fmt: skip
+
+
+def _decoded(envelopes: Sequence[str]) -> list[BaseModel]:
+    return [decode_envelope(e.encode(), EVENT_TYPES)[1] for e in envelopes]
+
+
 async def state(conn: asyncpg.Connection, hackathon_id: str) -> HackathonState:
     rows = await conn.fetch(
         "SELECT envelope FROM hackathon_event WHERE hackathon_id = $1 ORDER BY sequence", hackathon_id
     )
-    return fold(hackathon_id, [decode_envelope(r["envelope"].encode(), EVENT_TYPES)[1] for r in rows])
+    return fold(hackathon_id, await sealing.opened(conn, _decoded([r["envelope"] for r in rows])))
 
 
 class States:
@@ -83,8 +143,9 @@ class States:
         )
         if known is None:
             known = HackathonState(hackathon_id)
-        for row in rows:  # no await in between: a concurrent request sees the state before or after, and ``apply``
-            apply(known, decode_envelope(row["envelope"].encode(), EVENT_TYPES)[1])  # ignores a sequence seen
+        events = await sealing.opened(conn, _decoded([r["envelope"] for r in rows]))
+        for event in events:  # no await in between: a concurrent request sees the state before or after, and
+            apply(known, event)  # ``apply`` ignores a sequence seen
         if known.created is not None and hackathon_id not in self._states:
             if len(self._states) >= self.limit:
                 self._states.pop(next(iter(self._states)))
@@ -126,26 +187,55 @@ async def reset(conn: asyncpg.Connection) -> None:
 
 
 def token_hash(token: str) -> bytes:
+    """Tokens are random (256 bits): a plain SHA-256 of them reveals nothing and cannot be guessed."""
     return hashlib.sha256(token.encode()).digest()
+
+
+def email_key(secret: bytes, address: str) -> bytes:
+    """What stands for an address wherever one is looked up: HMAC-SHA256 of its canonical form
+    (``domain.canonical_email``: one person per address) under the installation's secret. Without the secret,
+    which never leaves the database, nobody can tell whether a guessed address is there."""
+    return hmac.new(secret, canonical_email(address).encode(), hashlib.sha256).digest()
+
+
+async def email_secret(conn: asyncpg.Connection) -> bytes:
+    """The installation's secret for ``email_key`` (made by migration 021, or here if it is missing)."""
+    secret: bytes | None = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = 'email-hash'")
+    if secret is None:
+        await conn.execute(
+            "INSERT INTO installation_secret (name, secret) VALUES ('email-hash', $1) ON CONFLICT (name) DO NOTHING",
+            secrets.token_bytes(32),
+        )
+        secret = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = 'email-hash'")
+    return bytes(secret)
+
+
+async def _email_key(conn: asyncpg.Connection, address: str) -> bytes:
+    return email_key(await email_secret(conn), address)
 
 
 async def add_person(
     conn: asyncpg.Connection, hackathon_id: str, participant: UUID, name: str, email: str, token: str
 ) -> None:
-    """Store a participant's name and e-mail address (as typed, and its canonical form: one person per address),
-    and their personal sign-in token (as a hash, issued now). Their other pending registrations go."""
-    canonical = canonical_email(email)
+    """Store a participant's name and e-mail address (as typed, and the keyed hash of its canonical form: one person
+    per address), and their personal sign-in token (as a hash, issued now). Their other pending registrations go."""
+    address = await _email_key(conn, email)
     await conn.execute(
-        """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, email_canonical, token_sha256,
+        """INSERT INTO hackathon_person (participant_id, hackathon_id, name, email, email_hmac, token_sha256,
                                          token_issued_at)
            VALUES ($1, $2, $3, $4, $5, $6, now())""",
-        participant, hackathon_id, name, email, canonical, token_hash(token),
+        participant, hackathon_id, name, email, address, token_hash(token),
     )  # fmt: skip
     await conn.execute(
-        "DELETE FROM hackathon_pending_registration WHERE hackathon_id = $1 AND email_canonical = $2",
-        hackathon_id,
-        canonical,
+        "DELETE FROM hackathon_pending_registration WHERE hackathon_id = $1 AND email_hmac = $2", hackathon_id, address
     )
+
+
+async def person(conn: asyncpg.Connection, participant: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM hackathon_person WHERE participant_id = $1", participant
+    )
+    return row
 
 
 async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: str) -> asyncpg.Record | None:
@@ -159,9 +249,9 @@ async def person_by_token(conn: asyncpg.Connection, hackathon_id: str, token: st
 async def person_by_email(conn: asyncpg.Connection, hackathon_id: str, email: str) -> asyncpg.Record | None:
     """The participant registered with this address, however it is spelt (``domain.canonical_email``)."""
     row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT * FROM hackathon_person WHERE hackathon_id = $1 AND email_canonical = $2",
+        "SELECT * FROM hackathon_person WHERE hackathon_id = $1 AND email_hmac = $2",
         hackathon_id,
-        canonical_email(email),
+        await _email_key(conn, email),
     )
     return row
 
@@ -237,9 +327,9 @@ async def add_pending(
     await conn.execute("DELETE FROM hackathon_pending_registration WHERE expires_at <= now()")
     await conn.execute(
         """INSERT INTO hackathon_pending_registration
-               (token_sha256, hackathon_id, name, email, email_canonical, consent_version, expires_at)
+               (token_sha256, hackathon_id, name, email, email_hmac, consent_version, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)""",
-        token_hash(token), hackathon_id, name, email, canonical_email(email), consent, valid_for,
+        token_hash(token), hackathon_id, name, email, await _email_key(conn, email), consent, valid_for,
     )  # fmt: skip
     return token
 
@@ -268,12 +358,12 @@ async def take_pending(conn: asyncpg.Connection, hackathon_id: str, token: str) 
 
 async def mail_due(conn: asyncpg.Connection, hackathon_id: str, email: str, interval: timedelta) -> bool:
     """Whether the address may be mailed now (no mail to any spelling of it within ``interval``); if so, notes that
-    it is. Deletes the notes older than ``interval``."""
-    address = hashlib.sha256(canonical_email(email).encode()).digest()
+    it is (by the address's keyed hash). Deletes the notes older than ``interval``."""
+    address = await _email_key(conn, email)
     await conn.execute("DELETE FROM hackathon_mail_sent WHERE sent_at <= now() - $1::interval", interval)
     due: bool | None = await conn.fetchval(
-        """INSERT INTO hackathon_mail_sent (hackathon_id, email_sha256, sent_at) VALUES ($1, $2, now())
-           ON CONFLICT (hackathon_id, email_sha256) DO UPDATE SET sent_at = now()
+        """INSERT INTO hackathon_mail_sent (hackathon_id, email_hmac, sent_at) VALUES ($1, $2, now())
+           ON CONFLICT (hackathon_id, email_hmac) DO UPDATE SET sent_at = now()
                WHERE hackathon_mail_sent.sent_at <= now() - $3::interval
            RETURNING true""",
         hackathon_id,
@@ -290,8 +380,37 @@ async def names(conn: asyncpg.Connection, participants: Sequence[UUID]) -> dict[
     return {r["participant_id"]: r["name"] for r in rows}
 
 
-async def erase_person(conn: asyncpg.Connection, participant: UUID) -> None:
-    await conn.execute("DELETE FROM hackathon_person WHERE participant_id = $1", participant)
+async def erase_person(conn: asyncpg.Connection, participant: UUID, dissolved: Collection[UUID] = ()) -> None:
+    """Delete a participant's personal data: their row (name, address, token; their sign-in links with it), the
+    note of the last mail to their address and registrations of it still waiting, in that hackathon; and the join
+    codes of the ``dissolved`` teams (everybody ever in them has erased their data: nobody is left to join)."""
+    found = await conn.fetchrow(
+        "DELETE FROM hackathon_person WHERE participant_id = $1 RETURNING hackathon_id, email_hmac", participant
+    )
+    if found is not None:
+        for table in ("hackathon_mail_sent", "hackathon_pending_registration"):
+            await conn.execute(f"DELETE FROM {table} WHERE hackathon_id = $1 AND email_hmac = $2", *found)
+    await conn.execute("DELETE FROM hackathon_team_code WHERE team_id = ANY($1::uuid[])", list(dissolved))
+
+
+def _deleted(status: str) -> int:
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def purge_expired(
+    conn: asyncpg.Connection, now: datetime | None = None, mail_interval: timedelta = MAIL_INTERVAL
+) -> dict[str, int]:
+    """Delete what has expired (the retention job calls it; idempotent): registrations whose 48 hours to confirm
+    ran out (with the name and address typed), sign-in links past their time, and the notes of mails sent longer
+    than ``mail_interval`` ago. ``now``: the job's clock (the database's by default). How many of each."""
+    pending = await conn.execute(
+        "DELETE FROM hackathon_pending_registration WHERE expires_at <= coalesce($1, now())", now
+    )
+    links = await conn.execute("DELETE FROM hackathon_sign_in_link WHERE expires_at <= coalesce($1, now())", now)
+    notes = await conn.execute(
+        "DELETE FROM hackathon_mail_sent WHERE sent_at <= coalesce($1, now()) - $2::interval", now, mail_interval
+    )
+    return {"pending_registrations": _deleted(pending), "sign_in_links": _deleted(links), "mail_notes": _deleted(notes)}
 
 
 async def add_team_code(conn: asyncpg.Connection, hackathon_id: str, team: UUID) -> str:

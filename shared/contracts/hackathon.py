@@ -6,8 +6,12 @@ before it, and a projection applies them in order and idempotently, so a replay 
 
 Personal data stays out of the topic: a participant is a random ``participant_id``; name and e-mail address live
 in PostgreSQL only (``hackathon_person``) and are deleted on request (``ParticipantErased`` tells the projections).
-Team names are chosen by the teams and published with the results only where the team agreed
-(``publish_name``). Jurors are staff accounts, named by their user name.
+What participants write travels sealed (crypto-shredding, ``shared.shredding``): a team's name with the team's key
+(``TeamCreated`` v2), a submission's texts with the submission's key (``SubmissionSaved`` v2); erasing a key makes
+every copy unreadable, on the topic and in any archive of it. ``ParticipantErased`` v2 says which names and texts
+an erasure took, so that the projections drop them too. v1 of these events (plain text) is still read. Team names
+are published with the results only where the team agreed (``publish_name``). Jurors are staff accounts, named by
+their user name.
 
 Money is in euro cents (integers). The yearly prize budget (default 10,000 EUR) is kept per calendar year;
 an award that would exceed what is left is refused, so no event for it exists.
@@ -23,6 +27,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.envelope import EventType
 from shared.contracts.feedback import PAGE_URL_MAX_CHARS
+from shared.contracts.sealed import SealedText
 from shared.contracts.surveys import Slug
 
 Phase = Literal[
@@ -158,6 +163,19 @@ class ParticipantErasedV1(_HackathonEvent):
     participant_id: UUID
 
 
+class ParticipantErasedV2(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.participant-erased`` v2: the person asked for their data to be deleted;
+    they leave their team. What they wrote goes with them (the keys are erased before this is published): the
+    names of the teams they named or whose name contains their name (shown as "Team 3" from then on), and the texts
+    of the submissions nobody else who is still registered wrote with them. Their community vote is removed, unless
+    the results are published already: then it stays in the published count, linked to nobody."""
+
+    participant_id: UUID
+    team_names_erased: tuple[UUID, ...] = Field((), max_length=1000, description="Teams whose name is erased.")
+    submissions_erased: tuple[UUID, ...] = Field((), max_length=1000, description="Submissions whose texts are erased.")
+    vote_kept: bool = Field(False, description="Their vote stays counted (the results were published before).")
+
+
 class TeamCreatedV1(_HackathonEvent):
     """Data of ``de.stadtstimme.hackathon.team-created`` v1; the founder is its first member."""
 
@@ -165,6 +183,22 @@ class TeamCreatedV1(_HackathonEvent):
     name: TeamName
     founder: UUID
     publish_name: bool = Field(description="The team agrees that its name is published with the results.")
+
+
+class TeamCreatedV2(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.team-created`` v2: as v1, but the name travels sealed with the team's
+    name key (its id is the team's). Erasing that key neutralises the name everywhere ("Team 3")."""
+
+    team_id: UUID
+    name: SealedText = Field(description="The team's name (2–80 characters), sealed with the key ``team_id``.")
+    founder: UUID
+    publish_name: bool = Field(description="The team agrees that its name is published with the results.")
+
+    @model_validator(mode="after")
+    def _own_key(self) -> Self:
+        if self.name.key_id != self.team_id:
+            raise ValueError("a team's name is sealed with the team's key")
+        return self
 
 
 class TeamJoinedV1(_HackathonEvent):
@@ -195,6 +229,44 @@ class SubmissionSavedV1(_HackathonEvent):
     repository_url: Url | None = None
     demo_url: Url | None = None
     licence: Licence
+
+
+class SealedLongText(SealedText):
+    """A sealed text that may be long: a submission's description has up to 10,000 characters (40,000 bytes in
+    UTF-8, 53,356 in base64 with the tag)."""
+
+    ciphertext: str = Field(
+        min_length=22, max_length=54_000, pattern=r"^[A-Za-z0-9_-]+$",
+        description="Ciphertext and 16-byte tag, base64url without padding.",
+    )  # fmt: skip
+
+
+SUBMISSION_TEXTS = ("title", "summary", "description", "repository_url", "demo_url")
+
+
+class SubmissionSavedV2(_HackathonEvent):
+    """Data of ``de.stadtstimme.hackathon.submission-saved`` v2: as v1, but what the team wrote (title, summary,
+    description, the addresses of its code and demo) travels sealed with the submission's key (its id is the
+    submission's; every revision uses it). Erasing the key erases those texts everywhere; the submission keeps
+    its place, scores, prizes and votes."""
+
+    submission_id: UUID
+    revision: int = Field(ge=1)
+    team_id: UUID
+    challenge_id: Slug
+    title: SealedLongText
+    summary: SealedLongText
+    description: SealedLongText
+    repository_url: SealedLongText | None = None
+    demo_url: SealedLongText | None = None
+    licence: Licence
+
+    @model_validator(mode="after")
+    def _own_key(self) -> Self:
+        sealed = [getattr(self, f) for f in SUBMISSION_TEXTS]
+        if any(s is not None and s.key_id != self.submission_id for s in sealed):
+            raise ValueError("a submission's texts are sealed with the submission's key")
+        return self
 
 
 class JurorInvitedV1(_HackathonEvent):
@@ -279,10 +351,13 @@ HackathonEvent = (
     | ChallengePostedV1
     | ParticipantRegisteredV1
     | ParticipantErasedV1
+    | ParticipantErasedV2
     | TeamCreatedV1
+    | TeamCreatedV2
     | TeamJoinedV1
     | TeamLeftV1
     | SubmissionSavedV1
+    | SubmissionSavedV2
     | JurorInvitedV1
     | ConflictDeclaredV1
     | ScorecardSubmittedV1
@@ -295,25 +370,28 @@ HackathonEvent = (
 
 _PREFIX = "de.stadtstimme.hackathon."
 HACKATHON_EVENT_TYPES: tuple[EventType, ...] = tuple(
-    EventType(_PREFIX + name, 1, model)
-    for name, model in (
-        ("created", HackathonCreatedV1),
-        ("phase-changed", HackathonPhaseChangedV1),
-        ("challenge-posted", ChallengePostedV1),
-        ("participant-registered", ParticipantRegisteredV1),
-        ("participant-erased", ParticipantErasedV1),
-        ("team-created", TeamCreatedV1),
-        ("team-joined", TeamJoinedV1),
-        ("team-left", TeamLeftV1),
-        ("submission-saved", SubmissionSavedV1),
-        ("juror-invited", JurorInvitedV1),
-        ("conflict-declared", ConflictDeclaredV1),
-        ("scorecard-submitted", ScorecardSubmittedV1),
-        ("scorecard-excluded", ScorecardExcludedV1),
-        ("vote-cast", VoteCastV1),
-        ("jury-statement-saved", JuryStatementSavedV1),
-        ("award-granted", AwardGrantedV1),
-        ("budget-set", BudgetSetV1),
+    EventType(_PREFIX + name, version, model)
+    for name, version, model in (
+        ("created", 1, HackathonCreatedV1),
+        ("phase-changed", 1, HackathonPhaseChangedV1),
+        ("challenge-posted", 1, ChallengePostedV1),
+        ("participant-registered", 1, ParticipantRegisteredV1),
+        ("participant-erased", 1, ParticipantErasedV1),
+        ("participant-erased", 2, ParticipantErasedV2),
+        ("team-created", 1, TeamCreatedV1),
+        ("team-created", 2, TeamCreatedV2),
+        ("team-joined", 1, TeamJoinedV1),
+        ("team-left", 1, TeamLeftV1),
+        ("submission-saved", 1, SubmissionSavedV1),
+        ("submission-saved", 2, SubmissionSavedV2),
+        ("juror-invited", 1, JurorInvitedV1),
+        ("conflict-declared", 1, ConflictDeclaredV1),
+        ("scorecard-submitted", 1, ScorecardSubmittedV1),
+        ("scorecard-excluded", 1, ScorecardExcludedV1),
+        ("vote-cast", 1, VoteCastV1),
+        ("jury-statement-saved", 1, JuryStatementSavedV1),
+        ("award-granted", 1, AwardGrantedV1),
+        ("budget-set", 1, BudgetSetV1),
     )
 )
 EVENT_TYPE_OF: dict[type[BaseModel], EventType] = {e.data_model: e for e in HACKATHON_EVENT_TYPES}

@@ -22,6 +22,7 @@ from shared.contracts.hackathon import (
     HackathonPhaseChangedV1,
     JurorInvitedV1,
     ParticipantErasedV1,
+    ParticipantErasedV2,
     ParticipantRegisteredV1,
     Phase,
     ScorecardExcludedV1,
@@ -260,9 +261,117 @@ def test_an_erased_participant_leaves_their_team_and_their_vote() -> None:
     anna, ben = h.person(), h.person()
     team = h.team(anna, "Tonnentaucher")
     h.apply(TeamJoinedV1, domain.join_team(h.state, ben, team))
-    h.apply(ParticipantErasedV1, domain.erase_participant(h.state, ben))
+    h.apply(ParticipantErasedV2, domain.erase_participant(h.state, ben, "Ben Becker"))
     assert h.state.teams[team].members == [anna] and ben not in h.state.participants
+    assert h.state.teams[team].name == "Tonnentaucher"  # Anna named it, and Ben's name is not in it
     refused("not_registered", domain.erase_participant, h.state, ben)
+
+
+def test_erasures_of_v1_still_fold_as_they_did() -> None:
+    """Before v2 an erasure took the person only: their team's name and texts stay as they were then."""
+    h = Hackathon()
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna = h.person()
+    team = h.team(anna, "Annas Team")
+    h.to("hackathon_laeuft")
+    submission = h.submit(anna)
+    h.to("einreichung_geschlossen")
+    h.apply(ParticipantErasedV1, {"participant_id": anna})
+    assert h.state.teams[team].name == "Annas Team" and h.state.submissions[submission].title == "Kalender-App"
+    assert anna in h.state.erased and h.state.dissolved(team)
+
+
+def test_what_an_erased_participant_wrote_goes_with_them_and_the_ranking_keeps_its_places() -> None:
+    """Issue 16: names of teams they founded or whose name contains theirs become "Team <n>"; the texts of
+    submissions nobody still registered wrote with them are erased; places, scores, votes and prizes stay."""
+    h = Hackathon(max_team_size=3)
+    h.challenge()
+    h.to("anmeldung_offen")
+    anna, ben, cem, dora, eva, fritz = (h.person() for _ in range(6))
+    tonnen = h.team(anna, "Tonnentaucher")
+    h.apply(TeamJoinedV1, domain.join_team(h.state, ben, tonnen))
+    duo = h.team(cem, "Dora und Cem")
+    h.apply(TeamJoinedV1, domain.join_team(h.state, dora, duo))
+    solo = h.team(eva, "Evas Kalender")
+    other = h.team(fritz, "Parkpiloten")
+    h.to("hackathon_laeuft")
+    s_tonnen, s_duo, s_solo = h.submit(anna), h.submit(cem, title="Zwei-App"), h.submit(eva, title="Eva-App")
+    s_other = h.submit(fritz, title="Park-Radar")
+    h.to("einreichung_geschlossen")
+    h.apply(VoteCastV1, domain.cast_vote(h.state, eva, s_other))
+    h.apply(VoteCastV1, domain.cast_vote(h.state, dora, s_other))
+    h.to("jurierung")
+    full = {"nutzen": 8, "umsetzbarkeit": 7, "innovation": 9, "praesentation": 6}
+    for submission in (s_tonnen, s_duo, s_solo, s_other):
+        h.apply(ScorecardSubmittedV1, domain.submit_scorecard(h.state, "jury-1", submission, full, None))
+    before = domain.jury_ranking(h.state)
+
+    # Eva, alone in her team, before the results: her team's name, her submission's texts and her vote go.
+    decision = domain.erase_participant(h.state, eva, "Eva Erdmann")
+    assert decision == {"participant_id": eva, "team_names_erased": [solo], "submissions_erased": [s_solo],
+                        "vote_kept": False}  # fmt: skip
+    h.apply(ParticipantErasedV2, decision)
+    assert h.state.teams[solo].name is None and h.state.teams[solo].shown_name() == "Team 3"
+    erased = h.state.submissions[s_solo]
+    assert (erased.title, erased.summary, erased.description, erased.erased) == (None, None, None, True)
+    assert erased.shown_title() == "(gelöscht)" and erased.shown_title("en") == "(erased)"
+    assert (erased.challenge_id, erased.licence, erased.revision) == ("abfallkalender", "EUPL-1.2", 1)
+    assert eva not in h.state.votes and h.state.dissolved(solo)
+    assert domain.jury_ranking(h.state) == before  # the same places and scores
+
+    # Anna founded her team: its name goes, Ben's and her submission stays (Ben is still registered).
+    decision = domain.erase_participant(h.state, anna, "Anna Schmidt")
+    assert (decision["team_names_erased"], decision["submissions_erased"]) == ([tonnen], [])
+    h.apply(ParticipantErasedV2, decision)
+    assert h.state.teams[tonnen].shown_name() == "Team 1" and h.state.submissions[s_tonnen].title == "Kalender-App"
+    # Then Ben, the last of the team: its texts go with him.
+    decision = domain.erase_participant(h.state, ben, "Ben")
+    assert (decision["team_names_erased"], decision["submissions_erased"]) == ([], [s_tonnen])
+    h.apply(ParticipantErasedV2, decision)
+    assert h.state.submissions[s_tonnen].erased
+
+    # Dora's name is in her team's name, which Cem chose: the name goes, the submission stays (Cem's too).
+    h.to("ergebnisse_veroeffentlicht")
+    assert domain.vote_counts(h.state) == {s_other: 1}
+    decision = domain.erase_participant(h.state, dora, "Dora Dietrich")
+    assert decision == {"participant_id": dora, "team_names_erased": [duo], "submissions_erased": [],
+                        "vote_kept": True}  # fmt: skip
+    h.apply(ParticipantErasedV2, decision)
+    assert h.state.teams[duo].shown_name() == "Team 2" and h.state.submissions[s_duo].title == "Zwei-App"
+    assert domain.vote_counts(h.state) == {s_other: 1}  # published: her vote stays counted, linked to nobody
+    assert h.state.teams[other].name == "Parkpiloten" and h.state.submissions[s_other].title == "Park-Radar"
+    assert domain.jury_ranking(h.state) == before
+    # An erased name is no name: another team may take a name like it.
+    assert not any(t.name == "Tonnentaucher" for t in h.state.teams.values())
+
+
+def test_nobody_joins_a_team_everybody_in_it_has_erased() -> None:
+    h = Hackathon()
+    h.to("anmeldung_offen")
+    anna, ben = h.person(), h.person()
+    team = h.team(anna, "Tonnentaucher")
+    h.apply(ParticipantErasedV2, domain.erase_participant(h.state, anna, "Anna"))
+    assert h.state.dissolved(team)
+    refused("unknown_team", domain.join_team, h.state, ben, team)
+    h.team(ben, "Tonnentaucher")  # its name is free again
+
+
+@pytest.mark.parametrize(
+    ("team", "person", "contains"),
+    [
+        ("Annas Apps", "Anna Schmidt", True),
+        ("Die Schmidts", "Anna Schmidt", True),
+        ("Team Müller", "Jörg Mueller", True),
+        ("Team Li", "Li Wei", True),
+        ("Lichtblick", "Li Wei", False),  # a two-letter name only as a word of its own
+        ("Tonnentaucher", "Anna Schmidt", False),
+        ("Team 11", "Person 11", False),  # numbers are no names
+        ("Straßenfeger", "Ida Strassen", True),
+    ],
+)
+def test_a_name_in_a_team_name(team: str, person: str, contains: bool) -> None:
+    assert domain.names_in(team, person) is contains
 
 
 def test_events_apply_once_and_in_order() -> None:
@@ -349,3 +458,13 @@ def test_a_personal_token_signs_in_for_its_lifetime_and_never_after_the_hackatho
     assert not domain.token_signs_in(planned.state, NOW, month, archived)
     h.to("archiv")  # archived before its lifetime ran out: over all the same
     assert not domain.token_signs_in(h.state, NOW, month, NOW + timedelta(days=1))
+
+
+def test_a_hackathon_ends_when_archived_or_at_its_planned_archive_date() -> None:
+    """Where the retention of participants' data counts from (``decisions.erase_ended``)."""
+    assert domain.ended_at(Hackathon().state) is None
+    planned = NOW + timedelta(days=60)
+    h = Hackathon(schedule=[{"phase": "archiv", "starts_at": planned}])
+    assert domain.ended_at(h.state) == planned
+    h.to("archiv")  # moved on early (the helper applies every event at NOW)
+    assert domain.ended_at(h.state) == NOW
