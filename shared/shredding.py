@@ -86,24 +86,36 @@ def unseal(secret: bytes | None, sealed: SealedText, field: str) -> str | None:
 async def seal_texts(
     conn: asyncpg.Connection, key_id: UUID, kind: Kind, texts: dict[str, str | None], code_secret: bytes
 ) -> tuple[dict[str, SealedText | None], str | None]:
-    """Seal a response's texts with its data key (made on first use) and give it a new deletion code, in one
-    statement; (the sealed texts, the code to show the citizen). A response whose text was erased gets no new key:
-    its later texts are dropped (None, no code), as its author or the city erased the response's text."""
+    """Seal a response's texts with its data key, in one statement; (the sealed texts, the deletion code when the
+    key was made just now). A later part of a response that has a key gets its new code from ``issue_code`` once
+    the part is published, so that the code the citizen holds works until then. A response whose text was erased
+    gets no new key: its later texts are dropped (None, no code), as its author or the city erased them."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    secret: bytes | None = await conn.fetchval(
+    row = await conn.fetchrow(
         """INSERT INTO data_key AS k (key_id, kind, secret, deletion_code_hmac)
            SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM data_key_erased WHERE key_id = $1)
-           ON CONFLICT (key_id) DO UPDATE SET deletion_code_hmac = excluded.deletion_code_hmac
-           RETURNING k.secret""",
+           ON CONFLICT (key_id) DO UPDATE SET kind = k.kind
+           RETURNING k.secret, xmax = 0 AS made""",
         key_id,
         kind,
         secrets.token_bytes(32),
         _code_hmac(code_secret, code),
     )
-    if secret is None:
+    if row is None:
         return dict.fromkeys(texts), None
-    sealed = {f: None if t is None else seal(bytes(secret), key_id, f, t) for f, t in texts.items()}
-    return sealed, shown_code(code)
+    sealed = {f: None if t is None else seal(bytes(row["secret"]), key_id, f, t) for f, t in texts.items()}
+    return sealed, shown_code(code) if row["made"] else None
+
+
+async def issue_code(conn: asyncpg.Connection, key_id: UUID, code_secret: bytes) -> str | None:
+    """A new deletion code for the response (the one before stops working); None when its text is erased."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    done = await conn.fetchval(
+        "UPDATE data_key SET deletion_code_hmac = $2 WHERE key_id = $1 RETURNING true",
+        key_id,
+        _code_hmac(code_secret, code),
+    )
+    return shown_code(code) if done else None
 
 
 async def open_texts(

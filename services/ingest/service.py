@@ -7,6 +7,7 @@ import contextlib
 import logging
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -31,7 +32,7 @@ from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, topic_name
 from shared.kafka import start_producer
 from shared.orgmodel import OrgModel, fetch_org_model
 from shared.settings import Settings
-from shared.shredding import Kind, code_secret, seal_texts
+from shared.shredding import Kind, code_secret, issue_code, seal_texts
 
 log = logging.getLogger(__name__)
 SOURCE = "/stadtstimme/ingest"
@@ -44,6 +45,27 @@ class Refused(Exception):
         super().__init__(kind)
         self.kind = kind  # "rate_limited" | "flood"
         self.retry_after = str(math.ceil(wait_s))
+
+
+@dataclass
+class Sealing:
+    """What sealing a part's texts leaves to do once the part is published: the deletion code to show."""
+
+    service: IngestService
+    response: UUID
+    sealed: bool  # the part has text, sealed with the response's key
+    made: str | None  # the code given with a key made just now
+
+    async def code(self) -> str | None:
+        """The response's deletion code for the citizen: the new key's, or for a later part a new one (the one
+        before stops working only now, after the part was published); None for a part without text."""
+        if not self.sealed:
+            return None
+        if self.made is not None:
+            return self.made
+        assert self.service.pool is not None and self.service.code_secret is not None
+        async with self.service.pool.acquire() as conn:
+            return await issue_code(conn, self.response, self.service.code_secret)
 
 
 class IngestService:
@@ -178,20 +200,20 @@ class IngestService:
         deletion code of the response's text, if it has text.)"""
         page_url, data = accept_feedback(submission, self.org, origin, received_at, self.keep_names)
         key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
-        code = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
+        sealing = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
         if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
             return page_url, None  # only text, to a response whose text its author erased: nothing left to record
         await self.publish_feedback(submission.event_id, page_url, data, received_at)
         self.charge(key)
-        return page_url, code
+        return page_url, await sealing.code()
 
-    async def seal(self, data: dict[str, Any], response: UUID, kind: Kind, fields: tuple[str, ...]) -> str | None:
-        """Replace the free text in ``data`` by its sealed form (crypto-shredding: ``shared.shredding``); the new
-        deletion code of the response, or None when there was no text. A response whose text was erased keeps
-        none."""
+    async def seal(self, data: dict[str, Any], response: UUID, kind: Kind, fields: tuple[str, ...]) -> Sealing:
+        """Replace the free text in ``data`` by its sealed form (crypto-shredding: ``shared.shredding``). The
+        returned ``Sealing`` gives the deletion code once the part is published (``code``). A response whose text
+        was erased keeps none."""
         texts = {f: data[f] for f in fields if data.get(f) is not None}
         if not texts:
-            return None
+            return Sealing(self, response, False, None)
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             if self.code_secret is None:
@@ -199,7 +221,7 @@ class IngestService:
             sealed, code = await seal_texts(conn, response, kind, texts, self.code_secret)
         for f, value in sealed.items():
             data[f] = None if value is None else value.model_dump(mode="json")
-        return code
+        return Sealing(self, response, any(v is not None for v in sealed.values()), code)
 
     async def submit_survey_response(
         self, submission: SurveyResponseRequest, origin: str | None, client: str, received_at: datetime
@@ -216,14 +238,14 @@ class IngestService:
         free = {q.id for q in definition.questions if q.type == "text"}
         data["texts"] = {q: v for q, v in data["answers"].items() if q in free}
         data["answers"] = {q: v for q, v in data["answers"].items() if q not in free}
-        code = await self.seal(data["texts"], submission.response_id, "survey", tuple(data["texts"]))
+        sealing = await self.seal(data["texts"], submission.response_id, "survey", tuple(data["texts"]))
         data["texts"] = {q: v for q, v in data["texts"].items() if v is not None}  # erased: not kept
         if not (data["answers"] or data["texts"] or data["dismissed"]):
             return None  # only text, to a response whose text its author erased: nothing left to record
         await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
                            str(submission.response_id), page_url, data, received_at)  # fmt: skip
         self.charge(key)
-        return code
+        return await sealing.code()
 
     def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
         """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``), then
