@@ -325,7 +325,7 @@ async def erase_ended(
             continue
         for pid in sorted(state.participants, key=str):
             try:
-                await service.command(pool, producer, settings, state.id, "system:retention",
+                await service.command(pool, producer, settings, state.id, store.RETENTION_ACTOR,
                                       erase(pid, None, "retention"))  # fmt: skip
             except Refused:  # erased in the meantime, at their request
                 continue

@@ -41,10 +41,12 @@ from shared.contracts.hackathon import (
     TeamCreatedV2,
 )
 from shared.contracts.topics import EVENT_TYPES
+from shared.shredding import Reason
 
 # Join codes: 8 characters without look-alikes (0/O, 1/l/I), read out or typed easily.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAIL_INTERVAL = timedelta(minutes=5)  # at most one mail per address and hackathon this often
+RETENTION_ACTOR = "system:retention"  # who erases participants when the retention period ran out
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,15 @@ class HackathonRow:
 
 async def append(conn: asyncpg.Connection, rows: Sequence[HackathonRow]) -> int:
     """Record events (one seen before, by id or by place, is skipped); returns how many were new. An erasure
-    (``ParticipantErased`` v2) also scrubs the archive of the v1 events whose plain texts it erased."""
+    (``ParticipantErased`` v2) also erases the keys it names if they are still there (the command erased them before
+    publishing; a database restored from a backup has them again, and a replay takes them once more) and scrubs the
+    archive of the v1 events whose plain texts it erased."""
     added = 0
     for row in rows:
         d: Any = row.data
         if isinstance(d, ParticipantErasedV2):
+            reason: Reason = "retention" if d.actor == RETENTION_ACTOR else "citizen"
+            await sealing.erase(conn, [*d.team_names_erased, *d.submissions_erased], reason)
             await _scrub(conn, d.hackathon_id, set(d.team_names_erased), set(d.submissions_erased))
         if isinstance(d, BudgetSetV1):
             fresh = await conn.fetchval(

@@ -178,10 +178,18 @@ async def test_an_erased_participant_is_nowhere_and_the_results_stand(mailing: t
             erased = await store.state(conn, HACKATHON_ID)
             keys = await conn.fetch("SELECT kind, reason FROM data_key_erased ORDER BY kind")
         assert [tuple(k) for k in keys] == [("submission", "citizen"), ("team", "citizen")]
+        # As if the database were restored from a backup made before her erasure: her keys are back.
+        async with pool.acquire() as conn:
+            restored = await conn.fetch("DELETE FROM data_key_erased RETURNING key_id, kind")
+            await conn.executemany("INSERT INTO data_key (key_id, kind, secret) VALUES ($1, $2, $3)",
+                                   [(r["key_id"], r["kind"], bytes(32)) for r in restored])  # fmt: skip
         system.stop("projector")
         await replay(system.settings, pool)
         async with pool.acquire() as conn:
             assert await store.state(conn, HACKATHON_ID) == erased
+            ids = [r["key_id"] for r in restored]
+            assert await conn.fetchval("SELECT count(*) FROM data_key WHERE key_id = ANY($1::uuid[])", ids) == 0
+            assert await conn.fetchval("SELECT count(*) FROM data_key_erased WHERE key_id = ANY($1::uuid[])", ids) == 2
     finally:
         await pool.close()
     async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as c:
