@@ -77,6 +77,14 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
             "Benachrichtigungen und Zustellungen werden gelöscht.",
         ),
         Rule(
+            "hackathon_participants",
+            "Daten der Teilnehmenden eines Hackathons: Name, E-Mail-Adresse, Teamnamen und Texte ihrer Einreichungen",
+            settings.retention_hackathon_days * days,
+            "Ein Jahr nach dem Ende des Hackathons sind Rückfragen, Preise und Nachweise erledigt.",
+            "Die Teilnehmenden werden gelöscht wie auf eigenen Wunsch: Person, Stimme, Teamnamen und Texte ihrer "
+            "Einreichungen (deren Schlüssel); Platzierungen, Punkte und Preise bleiben ohne Namen.",
+        ),
+        Rule(
             "pending_registrations",
             "Unbestätigte Anmeldungen zum Hackathon (Name, E-Mail-Adresse)",
             timedelta(hours=48),
@@ -95,10 +103,20 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
 
 # Per kind: (how many entries are due at ``$1`` (the cutoff), and the moment the oldest remaining one was made).
 _DUE = {
-    "free_text": "SELECT count(*) FILTER (WHERE created_at < $1), min(created_at) FROM data_key",
+    "free_text": (
+        "SELECT count(*) FILTER (WHERE created_at < $1), min(created_at) FROM data_key "
+        "WHERE kind IN ('feedback', 'survey')"
+    ),
     "triage_notes": "SELECT count(*) FILTER (WHERE at < $1), min(at) FROM comment_note",
     "audit_log": "SELECT count(*) FILTER (WHERE at < $1), min(at) FROM audit_log",
     "delivery_log": "SELECT count(*) FILTER (WHERE created_at < $1), min(created_at) FROM notification_delivery",
+    # Participants of hackathons archived before $1 (the job also counts a planned archive date that has passed).
+    "hackathon_participants": (
+        "SELECT count(*) FILTER (WHERE a.archived < $1), min(a.archived) FROM hackathon_person p JOIN ("
+        "SELECT hackathon_id, min(at) AS archived FROM hackathon_event WHERE event_type = "
+        "'de.stadtstimme.hackathon.phase-changed' AND envelope::jsonb -> 'data' ->> 'phase' = 'archiv' GROUP BY 1) a "
+        "USING (hackathon_id)"
+    ),
     "pending_registrations": (
         "SELECT count(*) FILTER (WHERE requested_at < $1), min(requested_at) FROM hackathon_pending_registration"
     ),

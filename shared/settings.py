@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     )
     retention_triage_notes_days: int = Field(730, ge=1, description="Days staff's notes on comments are kept.")
     retention_audit_days: int = Field(730, ge=30, description="Days audit log entries are kept.")
+    retention_hackathon_days: int = Field(
+        365, ge=1, description="Days after a hackathon ended that its participants' personal data is kept."
+    )
     retention_delivery_log_days: int = Field(
         90, ge=1, description="Days staff notifications and their delivery log are kept."
     )

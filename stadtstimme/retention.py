@@ -16,6 +16,8 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from services.hackathon import decisions as hackathon_decisions
+from services.hackathon import store as hackathon_store
 from shared.auth import audit
 from shared.retention import Rule, policy, preview
 from shared.settings import Settings
@@ -59,7 +61,10 @@ async def _enforce(
                 raise RuntimeError("erasing free text needs the broker")
             erased = 0
             while keys := await conn.fetch(
-                "SELECT key_id FROM data_key WHERE created_at < $1 ORDER BY created_at LIMIT $2", cutoff, _BATCH
+                """SELECT key_id FROM data_key WHERE kind IN ('feedback', 'survey') AND created_at < $1
+                   ORDER BY created_at LIMIT $2""",
+                cutoff,
+                _BATCH,
             ):
                 done = await asyncio.gather(*(erase_response(pool, producer, settings, r["key_id"], "retention",
                                                              SOURCE) for r in keys))  # fmt: skip
@@ -84,10 +89,12 @@ async def _enforce(
                     cutoff,
                 )
                 return len(gone)
+        if rule.kind == "hackathon_participants":
+            if producer is None:
+                raise RuntimeError("erasing hackathon participants needs the broker")
+            return (await hackathon_decisions.erase_ended(pool, producer, settings, now, rule.period))["participants"]
         if rule.kind == "pending_registrations":
-            return _deleted(
-                await conn.execute("DELETE FROM hackathon_pending_registration WHERE expires_at <= $1", now)
-            )
+            return sum((await hackathon_store.purge_expired(conn, now)).values())
         if rule.kind == "sign_in_throttle":
             return _deleted(await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < $1", cutoff))
     raise ValueError(f"no enforcement for {rule.kind!r}")

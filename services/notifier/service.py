@@ -41,12 +41,13 @@ from shared.contracts.hackathon import (
     HackathonCreatedV1,
     HackathonPhaseChangedV1,
     SubmissionSavedV1,
+    SubmissionSavedV2,
 )
 from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyResponseSubmittedV2, SurveyVersionPublishedV1
 from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
-from shared.shredding import open_texts
+from shared.shredding import open_texts, secrets_of, unseal
 
 log = logging.getLogger(__name__)
 SENT = Counter("stadtstimme_notifier_sent_total", "Notifier deliveries sent", ["receiver"])
@@ -270,7 +271,11 @@ class HackathonConsumer(EventConsumer):
                     data.org_unit,
                     data.title,
                 )
-            elif isinstance(data, SubmissionSavedV1) and data.revision == 1 and not self._old(data.at):
+            elif (
+                isinstance(data, SubmissionSavedV1 | SubmissionSavedV2)
+                and data.revision == 1
+                and not self._old(data.at)
+            ):
                 row = await conn.fetchrow(
                     """SELECT c.org_unit, c.title, h.title AS hackathon FROM notifier_hackathon_challenge c
                        JOIN notifier_hackathon h USING (hackathon_id)
@@ -281,8 +286,12 @@ class HackathonConsumer(EventConsumer):
                 if row is None:
                     continue
                 unit = await self._unit_name(conn, row["org_unit"])
-                signal = from_submission(event_id, data.model_dump(mode="json"), row["hackathon"], row["title"],
-                                         row["org_unit"], unit, self.settings.public_base_url)  # fmt: skip
+                fields = data.model_dump(mode="json")
+                if isinstance(data, SubmissionSavedV2):  # the title sealed with the submission's key
+                    keys = await secrets_of(conn, [data.submission_id])
+                    fields["title"] = unseal(keys.get(data.submission_id), data.title, "title")
+                signal = from_submission(event_id, fields, row["hackathon"], row["title"], row["org_unit"], unit,
+                                         self.settings.public_base_url)  # fmt: skip
                 await self._notify(conn, signal, None, repeat=False)
 
     async def _reminders(self, conn: asyncpg.Connection, data: HackathonCreatedV1) -> None:

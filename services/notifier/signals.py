@@ -152,7 +152,7 @@ def from_submission(
     event_id: UUID, data: dict[str, Any], hackathon_title: str, challenge_title: str, unit: str, unit_name: str,
     public_url: str,
 ) -> Signal:  # fmt: skip
-    """The notification a ``SubmissionSaved`` v1 (first revision) deserves."""
+    """The notification a ``SubmissionSaved`` (first revision) deserves; ``data`` with its title opened."""
     labels = {"type": "hackathon.submission", "unit": unit, "severity": "info"}
     return Signal(
         event_id=event_id,
@@ -165,7 +165,7 @@ def from_submission(
             (text("notifier.fact.challenge"), challenge_title),
         ),
         link=f"{public_url.rstrip('/')}/hackathons/{quote(str(data['hackathon_id']), safe='')}",
-        texts=(str(data["title"]),),
+        texts=(str(data["title"]),) if data.get("title") else (),  # None: the team's text is erased already
     )
 
 

@@ -33,7 +33,7 @@ from shared.contracts.hackathon import (
     ChallengePostedV1,
     HackathonCreatedV1,
     HackathonPhaseChangedV1,
-    SubmissionSavedV1,
+    SubmissionSavedV2,
 )
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED_V1,
@@ -47,6 +47,7 @@ from shared.contracts.triage import COMMENT_STATUS_CHANGED, CommentStatusChanged
 from shared.db import create_pool
 from shared.kafka import start_producer
 from shared.settings import Settings
+from shared.shredding import NewKeys
 from tests.integration.system import System
 from tests.integration.test_notifier import SECRET, Receivers
 from tests.integration.test_notifier import receivers as receivers
@@ -129,8 +130,9 @@ def survey_part(at: datetime, response: uuid.UUID, **fields: Any) -> tuple[bytes
     return str(response).encode(), raw
 
 
-def hackathon_events(at: datetime) -> list[tuple[bytes, bytes]]:
-    """A hackathon with a challenge of the Stadtwerke and a submission saved twice (first version, then an edit)."""
+def hackathon_events(at: datetime, keys: NewKeys) -> list[tuple[bytes, bytes]]:
+    """A hackathon with a challenge of the Stadtwerke and a submission saved twice (first version, then an edit),
+    its texts sealed with ``keys`` as the hackathon service seals them (``SubmissionSaved`` v2)."""
     base = {"hackathon_id": "hack", "at": at, "actor": "test"}
     events = [
         HackathonCreatedV1(**base, sequence=1, year=2026, title="Musterstadt hackt", description="d",
@@ -140,10 +142,13 @@ def hackathon_events(at: datetime) -> list[tuple[bytes, bytes]]:
         ChallengePostedV1(**base, sequence=2, challenge_id="zaehler", revision=1, org_unit="stadtwerke",
                           title="Zählerstand melden", problem="p", contact="c", expected_outcome="o"),
     ]  # fmt: skip
-    submission = {"submission_id": uuid.uuid4(), "team_id": uuid.uuid4(), "challenge_id": "zaehler",
-                  "title": "Zähler-App", "summary": "s", "description": "d", "licence": "MIT"}  # fmt: skip
-    events += [SubmissionSavedV1(**base, sequence=3, revision=1, **submission),
-               SubmissionSavedV1(**base, sequence=4, revision=2, **submission)]  # fmt: skip
+    submission_id = uuid.uuid4()
+    texts = {f: keys.seal(submission_id, f, t) for f, t in (("title", "Zähler-App"), ("summary", "s"),
+                                                              ("description", "d"))}  # fmt: skip
+    submission = {"submission_id": submission_id, "team_id": uuid.uuid4(), "challenge_id": "zaehler",
+                  "licence": "MIT", **texts}  # fmt: skip
+    events += [SubmissionSavedV2(**base, sequence=3, revision=1, **submission),
+               SubmissionSavedV2(**base, sequence=4, revision=2, **submission)]  # fmt: skip
     return [(b"hack", encode_envelope(EVENT_TYPE_OF[type(e)], uuid.uuid4(), "/test", at, e.model_dump(mode="json")))
             for e in events]  # fmt: skip
 
@@ -266,7 +271,11 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
         assert await s.at(local(0, "10:26")) == []
 
         # A hackathon team's first submission goes to the unit of the challenge (once; not again for its edit).
-        await s.send(HACKATHON, hackathon_events(local(0, "10:27")))
+        keys = NewKeys("submission")  # type: ignore[arg-type]
+        hackathon = hackathon_events(local(0, "10:27"), keys)
+        async with pool.acquire() as conn:
+            await keys.save(conn)
+        await s.send(HACKATHON, hackathon)
         assert await s.at(local(0, "10:27")) == []
         assert summary(await s.at(local(0, "10:27:30"))) == [
             ("hackathon", "Neue Einreichung zur Challenge „Zählerstand melden“", 0)
