@@ -291,7 +291,7 @@ def add_inbox_routes(
         return await item_page(account, response_id, done=request.query_params.get("done"))
 
     async def erase_text(account: Account, rid: uuid.UUID) -> Response:
-        """"Personenbezug entfernen": the comment's text is erased everywhere (its data key, then the read models;
+        """Personenbezug entfernen: the comment's text is erased everywhere (its data key, then the read models;
         ``shared.shredding.erase_response``), for the comment's own unit's staff and administrators; the rating
         still counts. Audited; the comment leaves the inbox."""
         async with pool.acquire() as conn:
