@@ -10,7 +10,6 @@ codes cannot be guessed in bulk; only the codes' keyed hashes are stored.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aiokafka.errors import KafkaError
@@ -18,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ingest.form import citizen_page
 from services.ingest.service import IngestService
 from shared.abuse import RateLimiter
 from shared.console_ui import read_form
@@ -25,13 +25,11 @@ from shared.messages import LANGUAGES, pick_language, text
 from shared.problems import request_language
 from shared.refusal import Refusal
 from shared.shredding import erase_response, key_of_code
-from shared.templates import render_page, template_environment
 
 PAGE = "/feedback/loeschen"
 API = "/api/v1/feedback/erasure"
 SOURCE = "/stadtstimme/ingest/erasure"
 ATTEMPTS_BURST, ATTEMPTS_PER_MINUTE = 10, 1.0  # per client: ten at once, then one a minute
-_TEMPLATES = template_environment(Path(__file__).parent / "templates")
 
 
 class ErasureBody(BaseModel):
@@ -74,18 +72,7 @@ def build_erasure_router(ingest: IngestService) -> APIRouter:
                           headers={"Retry-After": "5"}) from exc  # fmt: skip
 
     def page(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return render_page(
-            _TEMPLATES,
-            "erasure.html",
-            csp="default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
-            "base-uri 'none'",
-            status=status,
-            lang=lang,
-            t=lambda key, **values: text(key, lang, **values),
-            action=PAGE,
-            code=context.pop("code", ""),
-            **context,
-        )
+        return citizen_page("erasure.html", lang, status, action=PAGE, code=context.pop("code", ""), **context)
 
     def language(request: Request, given: str | None) -> str:
         return given if given in LANGUAGES else pick_language(request.headers.get("accept-language"))

@@ -44,21 +44,25 @@ def _language(request: Request, given: str | None) -> str:
     return given if given in LANGUAGES else pick_language(request.headers.get("accept-language"))
 
 
-def render(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    # Referrer-Policy same-origin (the default): the form's own post keeps its Origin; other sites learn nothing.
+def citizen_page(template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page of ours for citizens (the form, the erasure page): German or English, a strict CSP that lets forms
+    post only here. Referrer-Policy same-origin (the default): a form's own post keeps its Origin; other sites
+    learn nothing."""
     return render_page(
         _TEMPLATES,
-        "feedback_form.html",
+        template,
         csp="default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'",
         status=status,
         lang=lang,
         t=lambda key, **values: text(key, lang, **values),
-        action=PATH,
-        categories=CATEGORIES,
-        max_chars=COMMENT_MAX_CHARS,
         **context,
     )
+
+
+def render(lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return citizen_page("feedback_form.html", lang, status, action=PATH, categories=CATEGORIES,
+                        max_chars=COMMENT_MAX_CHARS, **context)  # fmt: skip
 
 
 def to_request(values: dict[str, str], received_ms: int) -> FeedbackRequest:
