@@ -113,14 +113,14 @@ class System:
         finally:
             await conn.close()
 
-    async def wait_projected(self, expected: int, timeout: float = 60) -> None:
+    async def wait_projected(self, expected: int, timeout: float = 60, poll: float = 0.2) -> None:
         deadline = time.monotonic() + timeout
         count = -1
         while time.monotonic() < deadline:
             count = await self.projected_count()
             if count >= expected:
                 return
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(poll)
         raise AssertionError(f"only {count} of {expected} distinct events projected after {timeout} s")
 
 
