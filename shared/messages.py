@@ -436,6 +436,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.inbox.done.tags": {"de": "Die Schlagwörter wurden gespeichert.", "en": "The tags were saved."},
     "console.inbox.done.note": {"de": "Die Notiz wurde gespeichert.", "en": "The note was saved."},
     "console.inbox.done.review": {"de": "Die Prüfung wurde gespeichert.", "en": "The review was saved."},
+    "console.inbox.done.move": {
+        "de": "Der Kommentar wurde an die zuständige Stelle weitergegeben.",
+        "en": "The comment was handed over to the responsible unit.",
+    },
+    "console.inbox.moved": {
+        "de": "Der Kommentar wurde an die zuständige Stelle weitergegeben; er liegt jetzt in deren Eingang.",
+        "en": "The comment was handed over to the responsible unit; it is now in their inbox.",
+    },
+    "console.inbox.handover": {"de": "An zuständige Stelle weitergeben", "en": "Hand over to the responsible unit"},
+    "console.inbox.handover_hint": {
+        "de": "Der Kommentar geht als neu und ohne Zuständigkeit in den Eingang dieser Stelle; die Zahlen der Seite "
+        "bleiben bei ihrer Stelle.",
+        "en": "The comment goes to that unit's inbox as new and unassigned; the page's figures stay with its unit.",
+    },
+    "console.inbox.handover_submit": {"de": "Weitergeben", "en": "Hand over"},
+    "console.inbox.handed_over": {"de": "weitergegeben", "en": "handed over"},
+    "console.inbox.history.moved": {
+        "de": "von {previous} an {unit} weitergegeben",
+        "en": "handed over from {previous} to {unit}",
+    },
+    "console.inbox.error.unit": {"de": "Diese Stelle gibt es nicht.", "en": "There is no such unit."},
+    "console.inbox.error.handover_spam": {
+        "de": "Ein als Spam markierter Kommentar wird nicht weitergegeben.",
+        "en": "A comment marked as spam is not handed over.",
+    },
     "console.inbox.received": {"de": "Eingang", "en": "Received"},
     "console.inbox.rating": {"de": "Bewertung", "en": "Rating"},
     "console.inbox.helpful": {"de": "Hilfreich", "en": "Helpful"},

@@ -384,8 +384,8 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
             comments = (
                 await conn.fetch(
                     """SELECT i.response_id, i.received_at, i.page_url, i.rating, i.category, i.comment, i.suggestion
-                   FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
-                   WHERE i.org_unit_id = $1 AND cardinality(i.flags) = 0 AND coalesce(t.status, 'neu') <> 'spam'
+                   FROM comment_inbox i
+                   WHERE i.org_unit_id = $1 AND cardinality(i.flags) = 0 AND i.status <> 'spam'
                    ORDER BY i.received_at DESC LIMIT 10""",
                     unit_id,
                 )

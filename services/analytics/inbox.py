@@ -1,6 +1,8 @@
 """The comment inbox of the staff console: comments and suggestions with their page, rating, category and time;
 filters and German full-text search; the triage workflow (neu → in Bearbeitung → erledigt, or Spam), assignment,
-tags and internal notes; suspected automation in a view of its own, to confirm or release; CSV export.
+tags and internal notes, handing a comment over to the unit that is really responsible, removing personal data
+from a comment (erasing its text or replacing it with an edited version); suspected automation in a view of its
+own, to confirm or release; CSV export.
 
 Every list and every item is scoped on the server: another unit's comment answers 404 exactly like one that does
 not exist. Analysts read; administrators and the unit's staff work on comments. Viewing comments, exporting them
@@ -24,7 +26,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import themes, triage, triage_store
-from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Review, SetStatus, SetTags
+from services.analytics.triage_domain import (
+    AddNote,
+    Assign,
+    Command,
+    InvalidCommand,
+    Move,
+    Review,
+    SetStatus,
+    SetTags,
+)
 from services.analytics.triage_domain import parse_tags as parse_tag_field
 from services.analytics.triage_store import InboxFilter
 from shared.access import check_units
@@ -44,7 +55,7 @@ CSV_LIMIT = 10_000
 STATUS_CHOICES = ("offen", *TRIAGE_STATUSES, "alle")  # "offen": neu and in Bearbeitung
 _DAY = re.compile(r"2[0-9]{3}-[0-9]{2}-[0-9]{2}")  # a day of 2000-2999 (beyond, period arithmetic overflows)
 _SLUG = re.compile(r"[a-z0-9-]{1,64}")
-ACTIONS = ("status", "assign", "tags", "note", "review")
+ACTIONS = ("status", "assign", "tags", "note", "review", "move")
 SOURCE = "/stadtstimme/analytics/console"
 
 
@@ -208,7 +219,7 @@ def add_inbox_routes(
             account=account,
             prefix=prefix,
             error=error,
-            erased=request.query_params.get("done") == "erased",
+            done=request.query_params.get("done") if request.query_params.get("done") in ("erased", "moved") else None,
             items=items,
             total=total,
             number=number,
@@ -255,6 +266,7 @@ def add_inbox_routes(
             notes = await triage_store.notes(conn, response_id)
             history = await triage_store.history(conn, response_id)
             colleagues = await triage.assignable(conn, row["org_unit_id"])
+            units = await conn.fetch("SELECT id, name FROM org_unit WHERE id <> $1 ORDER BY name", row["org_unit_id"])
             await audit(conn, account.username, "view_comment", str(response_id))
         state = triage_store.state_of(row)
         moves = [s for s in TRIAGE_STATUSES if s in TRIAGE_MOVES[state.status]]
@@ -280,6 +292,7 @@ def add_inbox_routes(
                 for h in history
             ],
             colleagues=colleagues,
+            units=units,
             may_triage=triage.may_triage(account, row["org_unit_id"]),
             error=error,
             done=done if done in ACTIONS else None,
@@ -330,9 +343,12 @@ def add_inbox_routes(
         except (KafkaError, TimeoutError):
             return await item_page(account, response_id, status=503, error=text("console.surveys.error.unavailable"))
         if events:
+            moved = {"to": command.org_unit} if isinstance(command, Move) else {}
             async with pool.acquire() as conn:
                 await audit(conn, account.username, "comment_changed", str(rid), change=action,
-                            events=[e.sequence for e in events])  # fmt: skip
+                            events=[e.sequence for e in events], **moved)  # fmt: skip
+        if isinstance(command, Move) and events and not account.may_see(command.org_unit):
+            return RedirectResponse(f"{prefix}/inbox?done=moved", status_code=303)  # out of the account's sight
         if form.get("next") == "suspected":
             return RedirectResponse(f"{prefix}/inbox?view=suspected", status_code=303)
         return RedirectResponse(f"{prefix}/inbox/{rid}?done={action}", status_code=303)
@@ -408,6 +424,11 @@ def to_command(action: str, form: dict[str, str], account: Account) -> Command:
         return SetTags(parse_tag_field(form.get("tags", "")[:1000]))
     if action == "note":
         return AddNote(form.get("text", "")[:4000])
+    if action == "move":
+        unit = form.get("org_unit", "")
+        if not _SLUG.fullmatch(unit):
+            raise InvalidCommand("unit", unit[:64])
+        return Move(unit)
     verdict = form.get("verdict", "")
     if verdict not in ("confirmed", "released"):
         raise InvalidCommand("verdict")
@@ -428,4 +449,6 @@ def describe(event_type: str, data: dict[str, Any] | str) -> str:
         return text("console.inbox.history.tags", tags=", ".join(d["tags"]) or "–")
     if kind == "note-added":
         return text("console.inbox.history.note")
+    if kind == "moved":
+        return text("console.inbox.history.moved", unit=d["org_unit"], previous=d["previous_unit"])
     return text(f"console.inbox.history.{d['verdict']}")

@@ -15,7 +15,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from services.analytics import triage_store
-from services.analytics.triage_domain import Assign, Command, InvalidCommand, plan
+from services.analytics.triage_domain import Assign, Command, InvalidCommand, Move, plan
 from services.analytics.triage_store import TriageRow
 from shared.access import check_units
 from shared.auth import Account
@@ -56,7 +56,9 @@ async def execute(
     """Run ``command`` on comment ``response_id`` as ``account``; the events published (empty: no change).
 
     Raises ``Refusal`` (nothing is published then): 404 when the account may not see the comment, 403 when it
-    may see but not work on it (``comments.triage`` on its unit), ``InvalidCommand`` when the workflow refuses."""
+    may see but not work on it (``comments.triage`` on its unit), ``InvalidCommand`` when the workflow refuses.
+    Handing a comment over (``Move``) needs the right on the unit it belongs to now; the receiving unit is any
+    unit of the city (that is what handing over is for), and from then on only its staff work on the comment."""
     topic = topic_name(COMMENT_TRIAGE, settings.topic_prefix)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
@@ -69,6 +71,10 @@ async def execute(
         if isinstance(command, Assign) and command.assignee is not None:
             if command.assignee not in {r["username"] for r in await assignable(conn, row["org_unit_id"])}:
                 raise InvalidCommand("assignee", command.assignee[:200])
+        if isinstance(command, Move) and not await conn.fetchval(
+            "SELECT true FROM org_unit WHERE id = $1", command.org_unit
+        ):
+            raise InvalidCommand("unit", command.org_unit[:64])
         events = plan(
             triage_store.state_of(row), command, response_id, row["org_unit_id"], datetime.now(UTC), account.username
         )

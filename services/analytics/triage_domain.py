@@ -21,6 +21,7 @@ from shared.contracts.triage import (
     TRIAGE_MOVES,
     TRIAGE_STATUSES,
     CommentAssignedV1,
+    CommentMovedV1,
     CommentNoteAddedV1,
     CommentSpamReviewedV1,
     CommentStatusChangedV1,
@@ -35,10 +36,12 @@ _TAG = re.compile(TAG_PATTERN)
 
 class InvalidCommand(Refusal):
     """Refused by the workflow: ``rule`` names it (its message is ``console.inbox.error.<rule>``); a move the
-    workflow does not allow is a conflict (409), anything else invalid input (422)."""
+    workflow does not allow (or handing over a spam comment) is a conflict (409), anything else invalid input
+    (422)."""
 
     def __init__(self, rule: str, detail: str = "") -> None:
-        super().__init__(f"console.inbox.error.{rule}", 409 if rule == "move" else 422, slug=f"triage-{rule}")
+        status = 409 if rule in ("move", "handover_spam") else 422
+        super().__init__(f"console.inbox.error.{rule}", status, slug=f"triage-{rule}")
         self.rule, self.detail = rule, detail
 
 
@@ -80,7 +83,14 @@ class Review:
     verdict: Literal["confirmed", "released"]
 
 
-Command = SetStatus | Assign | SetTags | AddNote | Review
+@dataclass(frozen=True)
+class Move:
+    """Hand the comment over to ``org_unit`` (an existing unit: the command side checks)."""
+
+    org_unit: str
+
+
+Command = SetStatus | Assign | SetTags | AddNote | Review | Move
 
 
 def parse_tags(raw: str) -> tuple[str, ...]:
@@ -104,8 +114,8 @@ def plan(
 ) -> list[TriageEvent]:
     """The events ``command`` produces on a comment in ``state`` (empty: nothing to change).
 
-    Raises ``InvalidCommand`` for a move the workflow does not allow, an empty or too long note, or a spam
-    verdict on a comment that was not suspected."""
+    Raises ``InvalidCommand`` for a move the workflow does not allow, an empty or too long note, a spam verdict
+    on a comment that was not suspected, or handing over a comment marked as spam."""
     common = {
         "response_id": response_id,
         "org_unit": org_unit,
@@ -137,6 +147,12 @@ def plan(
         if len(text) > NOTE_MAX_CHARS:
             raise InvalidCommand("note_long")
         return [CommentNoteAddedV1.model_validate({**common, "note_id": command.note_id, "text": text})]
+    if isinstance(command, Move):
+        if command.org_unit == org_unit:
+            return []
+        if state.status == "spam":
+            raise InvalidCommand("handover_spam")
+        return [CommentMovedV1.model_validate({**common, "org_unit": command.org_unit, "previous_unit": org_unit})]
     if not state.suspected:
         raise InvalidCommand("not_suspected")
     if command.verdict == state.verdict:
@@ -157,4 +173,6 @@ def apply(state: TriageState, event: TriageEvent) -> TriageState:
         return replace(state, tags=event.tags)
     if isinstance(event, CommentSpamReviewedV1):
         return replace(state, verdict=event.verdict, status="spam" if event.verdict == "confirmed" else "neu")
+    if isinstance(event, CommentMovedV1):
+        return replace(state, status="neu", assignee=None)
     return state

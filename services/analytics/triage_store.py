@@ -19,6 +19,7 @@ from prometheus_client import Counter
 from services.analytics.triage_domain import TriageState
 from shared.contracts.triage import (
     CommentAssignedV1,
+    CommentMovedV1,
     CommentNoteAddedV1,
     CommentSpamReviewedV1,
     CommentStatusChangedV1,
@@ -78,11 +79,15 @@ async def apply_triage(conn: asyncpg.Connection, rows: Sequence[TriageRow]) -> i
         elif isinstance(d, CommentSpamReviewedV1):
             verdict = d.verdict
             status = "spam" if d.verdict == "confirmed" else "neu"
+        elif isinstance(d, CommentMovedV1):
+            status = "neu"  # and unassigned: the new unit takes it up
+        # Every event names the comment's unit at its time; a hand-over names the new one.
         await conn.execute(
             """INSERT INTO comment_triage AS t (response_id, org_unit_id, status, assignee, tags, verdict, sequence,
                                                updated_at, updated_by)
                VALUES ($1, $2, coalesce($3, 'neu'), $4, coalesce($5::text[], '{}'), $6, $7, $8, $9)
                ON CONFLICT (response_id) DO UPDATE SET
+                   org_unit_id = $2,
                    status = coalesce($3, t.status),
                    assignee = CASE WHEN $10 THEN $4 ELSE t.assignee END,
                    tags = coalesce($5::text[], t.tags),
@@ -98,7 +103,7 @@ async def apply_triage(conn: asyncpg.Connection, rows: Sequence[TriageRow]) -> i
             d.sequence,
             d.at,
             d.actor,
-            isinstance(d, CommentAssignedV1),
+            isinstance(d, CommentAssignedV1 | CommentMovedV1),
         )
         if isinstance(d, CommentNoteAddedV1):
             await conn.execute(
@@ -120,14 +125,14 @@ async def reset(conn: asyncpg.Connection) -> None:
 
 # ---- Reading ----
 
-_ITEM_COLUMNS = """i.response_id, i.org_unit_id, i.site_id, i.page_url, i.received_at, i.language, i.helpful,
-    i.rating, i.category, i.comment, i.suggestion, i.flags, coalesce(t.status, 'neu') AS status, t.assignee,
-    coalesce(t.tags, '{}') AS tags, t.verdict, coalesce(t.sequence, 0) AS sequence, t.updated_at, t.updated_by,
-    o.name AS org_unit_name, pg.title AS page_title"""
-_ITEM_FROM = """comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
-    JOIN org_unit o ON o.id = i.org_unit_id LEFT JOIN page pg ON pg.url = i.page_url"""
+# Comments as staff see them (the view comment_inbox, migration 023): with their triage state and the unit they
+# belong to now (a handed-over comment its new unit's, else its page's).
+_ITEM_COLUMNS = """i.response_id, i.org_unit_id, i.page_org_unit_id, i.site_id, i.page_url, i.received_at,
+    i.language, i.helpful, i.rating, i.category, i.comment, i.suggestion, i.flags, i.status, i.assignee, i.tags,
+    i.verdict, i.sequence, i.updated_at, i.updated_by, o.name AS org_unit_name, pg.title AS page_title"""
+_ITEM_FROM = """comment_inbox i JOIN org_unit o ON o.id = i.org_unit_id LEFT JOIN page pg ON pg.url = i.page_url"""
 # Suspected automation waits in its own view until staff confirm or release it.
-SUSPECTED = "(cardinality(i.flags) > 0 AND t.verdict IS NULL AND coalesce(t.status, 'neu') <> 'spam')"
+SUSPECTED = "(cardinality(i.flags) > 0 AND i.verdict IS NULL AND i.status <> 'spam')"
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]
     if units is not None:
         clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
     if f.view != "suspected" and f.statuses:
-        clauses.append(f"coalesce(t.status, 'neu') = ANY({arg(list(f.statuses))}::text[])")
+        clauses.append(f"i.status = ANY({arg(list(f.statuses))}::text[])")
     if f.unit:
         clauses.append(f"i.org_unit_id = {arg(f.unit)}")
     if f.site:
@@ -164,11 +169,11 @@ def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]
     if f.category:
         clauses.append(f"i.category = {arg(f.category)}")
     if f.tag:
-        clauses.append(f"t.tags @> ARRAY[{arg(f.tag)}::text]")
+        clauses.append(f"i.tags @> ARRAY[{arg(f.tag)}::text]")
     if f.assignee == "-":
-        clauses.append("t.assignee IS NULL")
+        clauses.append("i.assignee IS NULL")
     elif f.assignee:
-        clauses.append(f"t.assignee = {arg(f.assignee)}")
+        clauses.append(f"i.assignee = {arg(f.assignee)}")
     if f.query:
         clauses.append(f"i.search @@ websearch_to_tsquery('german', {arg(f.query)})")
     if f.since:
@@ -198,7 +203,7 @@ async def inbox(
 async def counts(conn: asyncpg.Connection, units: frozenset[str] | None) -> dict[str, int]:
     """How many comments per status in the inbox, and how many wait in the suspected view."""
     rows = await conn.fetch(
-        f"""SELECT CASE WHEN {SUSPECTED} THEN 'suspected' ELSE coalesce(t.status, 'neu') END AS bucket, count(*)
+        f"""SELECT CASE WHEN {SUSPECTED} THEN 'suspected' ELSE i.status END AS bucket, count(*)
             FROM {_ITEM_FROM} WHERE $1::text[] IS NULL OR i.org_unit_id = ANY($1::text[]) GROUP BY 1""",
         sorted(units) if units is not None else None,
     )
@@ -253,7 +258,7 @@ async def texts(
     where, args = _where(InboxFilter(statuses=(), unit=unit, url_prefix=url_prefix, since=since), units)
     rows = await conn.fetch(
         f"""SELECT concat_ws('. ', i.comment, i.suggestion) AS text FROM {_ITEM_FROM}
-            WHERE {where} AND coalesce(t.status, 'neu') <> 'spam' ORDER BY i.received_at DESC LIMIT 10000""",
+            WHERE {where} AND i.status <> 'spam' ORDER BY i.received_at DESC LIMIT 10000""",
         *args,
     )
     return [r["text"] for r in rows]

@@ -649,9 +649,9 @@ async def evidence_figures(conn: asyncpg.Connection, state: HackathonState) -> d
             """SELECT count(*)::int AS responses, count(*) FILTER (WHERE i.helpful)::int AS yes,
                       count(*) FILTER (WHERE NOT i.helpful)::int AS no, coalesce(sum(i.rating), 0)::int AS rating_sum,
                       count(i.rating)::int AS ratings
-               FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
+               FROM comment_inbox i
                WHERE i.org_unit_id = $1 AND i.received_at >= now() - interval '90 days' AND cardinality(i.flags) = 0
-                 AND coalesce(t.status, 'neu') <> 'spam' AND i.search @@ websearch_to_tsquery('german', $2)""",
+                 AND i.status <> 'spam' AND i.search @@ websearch_to_tsquery('german', $2)""",
             unit,
             e.theme,
         )

@@ -2,7 +2,8 @@
 
 Every comment (a feedback response with a comment or a suggestion, identified by its ``response_id``) starts as
 ``neu``. Staff move it to ``in_bearbeitung``, ``erledigt`` or ``spam``, assign it to a colleague, tag it, add
-internal notes and, for responses the widget flagged as suspected automation, confirm or release the suspicion.
+internal notes, hand it over to the unit that is really responsible and, for responses the widget flagged as
+suspected automation, confirm or release the suspicion.
 Each of these is one event on ``stadtstimme.comment-triage.v1``, keyed by the response, carrying the comment's
 triage ``sequence`` (1, 2, 3, …): the inbox is a projection that applies them in order and idempotently, and a
 replay rebuilds it.
@@ -81,8 +82,21 @@ class CommentSpamReviewedV1(_TriageEvent):
     verdict: Verdict
 
 
+class CommentMovedV1(_TriageEvent):
+    """Data of ``de.stadtstimme.comment.moved`` v1: the comment is handed over to the unit that is really
+    responsible, ``org_unit`` (every later event names it); it is ``neu`` and unassigned there. The page's figures
+    stay with the page's unit."""
+
+    previous_unit: str = Field(min_length=1, max_length=64, description="The unit that handed it over.")
+
+
 TriageEvent = (
-    CommentStatusChangedV1 | CommentAssignedV1 | CommentTagsChangedV1 | CommentNoteAddedV1 | CommentSpamReviewedV1
+    CommentStatusChangedV1
+    | CommentAssignedV1
+    | CommentTagsChangedV1
+    | CommentNoteAddedV1
+    | CommentSpamReviewedV1
+    | CommentMovedV1
 )
 
 COMMENT_STATUS_CHANGED = EventType("de.stadtstimme.comment.status-changed", 1, CommentStatusChangedV1)
@@ -90,10 +104,12 @@ COMMENT_ASSIGNED = EventType("de.stadtstimme.comment.assigned", 1, CommentAssign
 COMMENT_TAGS_CHANGED = EventType("de.stadtstimme.comment.tags-changed", 1, CommentTagsChangedV1)
 COMMENT_NOTE_ADDED = EventType("de.stadtstimme.comment.note-added", 1, CommentNoteAddedV1)
 COMMENT_SPAM_REVIEWED = EventType("de.stadtstimme.comment.spam-reviewed", 1, CommentSpamReviewedV1)
+COMMENT_MOVED = EventType("de.stadtstimme.comment.moved", 1, CommentMovedV1)
 TRIAGE_EVENT_TYPES = (
     COMMENT_STATUS_CHANGED,
     COMMENT_ASSIGNED,
     COMMENT_TAGS_CHANGED,
     COMMENT_NOTE_ADDED,
     COMMENT_SPAM_REVIEWED,
+    COMMENT_MOVED,
 )

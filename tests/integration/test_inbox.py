@@ -142,9 +142,34 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
         own = await anna.get("/console/themes", params={"unit": "baeder"})  # another unit: ignored, still scoped
         assert own.status_code == 200 and "Freibad" not in own.text and ">Termin" not in own.text
 
+        # Handing over: Anna gives a comment of her unit to the Bäder, who are really responsible. It leaves her
+        # sight (404, as another unit's comment), arrives in Carla's inbox as new and unassigned with its history;
+        # a unit that does not exist is refused, and Carla cannot hand over what is not hers.
+        assert (await post(carla, system, f"/console/inbox/{termin}/move", org_unit="baeder")).status_code == 404
+        nowhere = await post(anna, system, f"/console/inbox/{bad}/move", org_unit="stadtwerke-x")
+        assert nowhere.status_code == 422 and "Diese Stelle gibt es nicht." in nowhere.text
+        handed = await post(anna, system, f"/console/inbox/{bad}/move", org_unit="baeder")
+        assert handed.status_code == 303 and handed.headers["location"] == "/console/inbox?done=moved"
+        assert "an die zuständige Stelle weitergegeben" in (await anna.get("/console/inbox?done=moved")).text
+        assert (await anna.get(f"/console/inbox/{bad}")).status_code == 404
+        assert bad not in ids((await anna.get("/console/inbox", params={"status": "alle"})).text)
+        assert set(ids((await carla.get("/console/inbox")).text)) == {bad, other}
+        theirs = (await carla.get(f"/console/inbox/{bad}")).text
+        assert "von abfallwirtschaft an baeder weitergegeben" in theirs and "(weitergegeben)" in theirs
+        assert "HYPERLINK" in (await carla.get("/console/units/baeder")).text  # the unit page's latest comments
+        assert "HYPERLINK" not in (await anna.get("/console/units/abfallwirtschaft")).text
+        assert "HYPERLINK" in (await carla.get("/console/inbox.csv")).text
+        assert "HYPERLINK" not in (await anna.get("/console/inbox.csv", params={"status": "alle"})).text
+        handover = await conn.fetchrow(
+            "SELECT org_unit_id, status, assignee FROM comment_triage WHERE response_id = $1", uuid.UUID(bad)
+        )
+        assert tuple(handover) == ("baeder", "neu", None)
+        assert await conn.fetchval("SELECT detail ->> 'to' FROM audit_log WHERE actor = 'anna' "
+                                   "AND action = 'comment_changed' AND subject = $1", bad) == "baeder"  # fmt: skip
+
         # Replay: the triage topic (and the feedback topic) rebuild the same inbox.
         await until(conn, "SELECT coalesce(sum(next_offset), 0) FROM consumer_offset "
-                    "WHERE consumer = 'analytics.triage-projector'", 6)  # fmt: skip
+                    "WHERE consumer = 'analytics.triage-projector'", 7)  # fmt: skip
         before = await conn.fetch("SELECT * FROM comment_triage ORDER BY response_id")
         notes = await conn.fetch("SELECT * FROM comment_note ORDER BY note_id")
         items = await conn.fetch("SELECT * FROM comment_item ORDER BY response_id")
@@ -155,7 +180,7 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
     system.stop("projector")
     pool = await create_pool(system.settings)
     try:
-        assert await replay(system.settings, pool) == 5 + 6  # feedback parts and triage events
+        assert await replay(system.settings, pool) == 5 + 7  # feedback parts and triage events
         async with pool.acquire() as conn:
             assert await conn.fetch("SELECT * FROM comment_triage ORDER BY response_id") == before
             assert await conn.fetch("SELECT * FROM comment_note ORDER BY note_id") == notes

@@ -12,6 +12,7 @@ from services.analytics.triage_domain import (
     AddNote,
     Assign,
     InvalidCommand,
+    Move,
     Review,
     SetStatus,
     SetTags,
@@ -21,7 +22,12 @@ from services.analytics.triage_domain import (
     plan,
 )
 from shared.auth import Account
-from shared.contracts.triage import CommentNoteAddedV1, CommentStatusChangedV1, CommentTagsChangedV1
+from shared.contracts.triage import (
+    CommentMovedV1,
+    CommentNoteAddedV1,
+    CommentStatusChangedV1,
+    CommentTagsChangedV1,
+)
 
 RID = uuid.UUID("0b7c6f0e-7d4e-4a55-9e0f-1c2d3e4f5a6b")
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -107,6 +113,19 @@ def test_applying_an_event_twice_or_out_of_order_changes_nothing() -> None:
     assert apply(state, later).assignee is None
 
 
+def test_a_comment_is_handed_over_new_and_unassigned_but_not_as_spam() -> None:
+    state = TriageState(status="in_bearbeitung", assignee="anna", tags=("abfuhr",), sequence=3)
+    moved, events = run(state, Move("stadtwerke"))
+    event = events[0]
+    assert isinstance(event, CommentMovedV1)
+    assert (event.org_unit, event.previous_unit, event.sequence) == ("stadtwerke", "abfallwirtschaft", 4)
+    assert (moved.status, moved.assignee, moved.tags, moved.sequence) == ("neu", None, ("abfuhr",), 4)
+    assert run(state, Move("abfallwirtschaft")) == (state, [])  # already its unit: nothing to publish
+    with pytest.raises(InvalidCommand) as refused:
+        run(TriageState(status="spam", sequence=1), Move("stadtwerke"))
+    assert (refused.value.rule, refused.value.status) == ("handover_spam", 409)
+
+
 def account(role: str, *units: str) -> Account:
     return Account(uuid.uuid4(), "anna", "Anna", role, units)  # type: ignore[arg-type]
 
@@ -118,6 +137,9 @@ def test_forms_become_commands() -> None:
     assert to_command("assign", {"assignee": ""}, anna) == Assign(None)
     assert to_command("tags", {"tags": "B, a"}, anna) == SetTags(("a", "b"))
     assert to_command("review", {"verdict": "released"}, anna) == Review("released")
+    assert to_command("move", {"org_unit": "stadtwerke"}, anna) == Move("stadtwerke")
+    with pytest.raises(InvalidCommand):
+        to_command("move", {"org_unit": "<b>"}, anna)
     with pytest.raises(InvalidCommand):
         to_command("review", {"verdict": "maybe"}, anna)
 
