@@ -518,6 +518,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "statistics. This cannot be undone.",
     },
     "console.inbox.erase.button": {"de": "Text endgültig löschen", "en": "Delete the text for good"},
+    "console.inbox.replace.hint": {
+        "de": "Schreiben Sie eine Fassung ohne Namen, Adressen und andere Angaben zur Person. Sie ersetzt den Text "
+        "überall; das Original wird unlesbar, auch in allen Kopien der Nachrichten.",
+        "en": "Write a version without names, addresses and other personal details. It replaces the text everywhere; "
+        "the original becomes unreadable, also in all copies of the messages.",
+    },
+    "console.inbox.replace.button": {"de": "Bearbeitete Fassung speichern", "en": "Save the edited version"},
+    "console.inbox.done.replaced": {
+        "de": "Die bearbeitete Fassung ersetzt den Text; das Original ist unlesbar.",
+        "en": "The edited version replaces the text; the original is unreadable.",
+    },
+    "console.inbox.error.edit_empty": {
+        "de": "Die bearbeitete Fassung ist leer. Um den Text ganz zu entfernen, wählen Sie „Text endgültig löschen“.",
+        "en": "The edited version is empty. To remove the text altogether, choose “Delete the text for good”.",
+    },
+    "console.inbox.error.edit_long": {
+        "de": "Die bearbeitete Fassung ist zu lang (höchstens 2.000 Zeichen je Feld).",
+        "en": "The edited version is too long (at most 2,000 characters per field).",
+    },
     "console.inbox.erased": {
         "de": "Der Text ist gelöscht; die Bewertung zählt weiter.",
         "en": "The text is deleted; the rating still counts.",

@@ -145,6 +145,12 @@ class Settings(BaseSettings):
         description="Staff names, comma-separated full names (e.g. 'Petra Schulz, Jan Meier'), that redaction keeps "
         "in citizens' comments and suggestions when the city wants its staff named; empty: every name goes.",
     )
+
+    @property
+    def keep_names(self) -> frozenset[str]:
+        """``redaction_keep_names`` as redaction takes them."""
+        return frozenset(n.strip() for n in self.redaction_keep_names.split(",") if n.strip())
+
     retention_free_text_days: int = Field(
         730, ge=1, description="Days citizens' free text (comments, suggestions, survey text) is kept; then erased."
     )

@@ -10,6 +10,10 @@ read models' plain copies in one transaction, and leaves a tombstone without per
 copy of that text, on any topic, in any archive or backup of them, is unreadable, and a replay rebuilds every
 figure exactly, only without the text.
 
+Staff may also replace a comment's text with an edited version (``replace_response``): the response gets a new
+key (its ``generation`` counts up), which makes the original unreadable like an erasure, and the edited version is
+sealed with it.
+
 The keys are the one thing to back up with care: a database backup holds the keys of its time, so restoring it
 brings back the texts erased since. Backups of the database therefore expire within the shortest retention
 period, or are restored only together with a replay of the erasures recorded since (``data_key_erased``); see
@@ -39,7 +43,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.erasure import RESPONSE_TEXT_ERASED
+from shared.contracts.erasure import RESPONSE_TEXT_ERASED, RESPONSE_TEXT_REPLACED, ResponseTextReplacedV1
 from shared.contracts.sealed import SealedText
 from shared.contracts.topics import ERASURES, topic_name
 from shared.settings import Settings
@@ -243,6 +247,43 @@ async def erase_response(
         event_id, now = uuid4(), datetime.now(UTC)
         data = {"response_id": str(response), "kind": kind, "reason": reason, "actor": actor, "erased_at": now}
         envelope = encode_envelope(RESPONSE_TEXT_ERASED, event_id, source, now, data, subject=str(response))
+        async with asyncio.timeout(settings.kafka_send_timeout_s):
+            await producer.send_and_wait(
+                topic_name(ERASURES, settings.topic_prefix), envelope, key=str(response).encode()
+            )
+    return True
+
+
+async def replace_response(
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer,
+    settings: Settings,
+    response: UUID,
+    texts: dict[str, str | None],
+    source: str,
+    actor: str,
+) -> bool:
+    """Replace a feedback response's texts (``comment``, ``suggestion``) with an edited version: the response's
+    key is replaced by a new one in the same row (the deletion code and the retention date stay), so every copy of
+    the original, wherever it is, is unreadable from then on; a ``ResponseTextReplaced`` event carries the edited
+    texts sealed with the new key. False when there is nothing to replace (no text, or erased). Raises
+    ``KafkaError`` or ``TimeoutError`` when the broker does not take the event; then nothing changed."""
+    async with pool.acquire() as conn, conn.transaction():
+        generation = await conn.fetchval(
+            """UPDATE data_key SET secret = $2, generation = generation + 1
+               WHERE key_id = $1 AND kind = 'feedback' RETURNING generation""",
+            response,
+            secret := secrets.token_bytes(32),
+        )
+        if generation is None:
+            return False
+        event_id, now = uuid4(), datetime.now(UTC)
+        sealed = {f: None if t is None else seal(secret, response, f, t) for f, t in texts.items()}
+        event = ResponseTextReplacedV1(
+            response_id=response, actor=actor, replaced_at=now, key_generation=generation, **sealed
+        )
+        data = event.model_dump(mode="json")
+        envelope = encode_envelope(RESPONSE_TEXT_REPLACED, event_id, source, now, data, subject=str(response))
         async with asyncio.timeout(settings.kafka_send_timeout_s):
             await producer.send_and_wait(
                 topic_name(ERASURES, settings.topic_prefix), envelope, key=str(response).encode()

@@ -35,6 +35,7 @@ from services.analytics.triage_domain import (
     Review,
     SetStatus,
     SetTags,
+    edited_texts,
 )
 from services.analytics.triage_domain import parse_tags as parse_tag_field
 from services.analytics.triage_store import InboxFilter
@@ -47,7 +48,7 @@ from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.refusal import Refusal
 from shared.settings import Settings
-from shared.shredding import erase_response
+from shared.shredding import erase_response, replace_response
 from shared.spreadsheet import to_csv
 
 PAGE_SIZE = 50
@@ -295,7 +296,7 @@ def add_inbox_routes(
             units=units,
             may_triage=triage.may_triage(account, row["org_unit_id"]),
             error=error,
-            done=done if done in ACTIONS else None,
+            done=done if done in (*ACTIONS, "replaced") else None,
         )
 
     @router.get("/inbox/{response_id}")
@@ -303,22 +304,34 @@ def add_inbox_routes(
         account = await ui.require(request, "comments.read")
         return await item_page(account, response_id, done=request.query_params.get("done"))
 
-    async def erase_text(account: Account, rid: uuid.UUID) -> Response:
-        """Personenbezug entfernen: the comment's text is erased everywhere (its data key, then the read models;
-        ``shared.shredding.erase_response``), for the comment's own unit's staff and administrators; the rating
-        still counts. Audited; the comment leaves the inbox."""
+    async def remove_personal_data(account: Account, rid: uuid.UUID, form: dict[str, str]) -> Response:
+        """Personenbezug entfernen, for the comment's own unit's staff and administrators: erase the comment's text
+        everywhere (its data key, then the read models; ``shared.shredding.erase_response``) and the comment leaves
+        the inbox, or (``mode`` "replace") put an edited version in its place (a new key makes the original
+        unreadable everywhere; ``replace_response``). The rating still counts either way. Audited."""
         async with pool.acquire() as conn:
             row = await triage_store.item(conn, rid)
         if row is None:
             return ui.not_found(account)
         check_units(account, "comments.triage", row["org_unit_id"])
         try:
-            erased = await erase_response(pool, await producer.get(), settings, rid, "staff", SOURCE, account.username)
+            if form.get("mode") == "replace":
+                edited = edited_texts(form.get("comment", "")[:8000], form.get("suggestion", "")[:8000],
+                                      settings.keep_names)  # fmt: skip
+                done = await replace_response(pool, await producer.get(), settings, rid, edited, SOURCE,
+                                              account.username)  # fmt: skip
+                action, target = "comment_text_replaced", f"{prefix}/inbox/{rid}?done=replaced"
+            else:
+                done = await erase_response(pool, await producer.get(), settings, rid, "staff", SOURCE,
+                                            account.username)  # fmt: skip
+                action, target = "comment_text_erased", f"{prefix}/inbox?done=erased"
+        except InvalidCommand as exc:
+            return await item_page(account, str(rid), status=exc.status, error=exc.reason())
         except (KafkaError, TimeoutError):
             return await item_page(account, str(rid), status=503, error=text("console.surveys.error.unavailable"))
         async with pool.acquire() as conn:
-            await audit(conn, account.username, "comment_text_erased", str(rid), erased=erased)
-        return RedirectResponse(f"{prefix}/inbox?done=erased", status_code=303)
+            await audit(conn, account.username, action, str(rid), done=done)
+        return RedirectResponse(target, status_code=303)
 
     @router.post("/inbox/{response_id}/{action}")
     async def change(response_id: str, action: str, request: Request) -> Response:
@@ -330,11 +343,11 @@ def add_inbox_routes(
             rid = uuid.UUID(response_id)
         except ValueError:
             return ui.not_found(account)
-        if action == "personenbezug":
-            return await erase_text(account, rid)
-        if action not in ACTIONS:
+        if action not in (*ACTIONS, "personenbezug"):
             return ui.not_found(account)
         form = await read_form(request)
+        if action == "personenbezug":
+            return await remove_personal_data(account, rid, form)
         try:
             command = to_command(action, form, account)
             events = await triage.execute(pool, await producer.get(), settings, rid, command, account)

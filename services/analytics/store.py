@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 
 from shared import shredding
+from shared.contracts.erasure import ResponseTextReplacedV1
 from shared.contracts.sealed import SealedText
 from shared.shredding import open_texts
 
@@ -165,15 +166,17 @@ class ErasureRow:
     event_id: UUID
     response_id: UUID
     kind: str
-    reason: str
+    reason: str  # citizen, staff, retention; "replaced" for an edited version (``replacement``)
     erased_at: datetime
     envelope: str
+    replacement: ResponseTextReplacedV1 | None = None
 
 
 async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -> None:
     """Drop the plain copies of erased texts (their keys are normally gone already): the feedback parts' comments and
     suggestions, the inbox item (it was there for its text), and survey answers to text questions (the answer
-    still counts as given). Archived, so that a broker that lost its log is refilled with them."""
+    still counts as given); put staff's edited versions in the place of the texts they replace. Archived, so that
+    a broker that lost its log is refilled with them."""
     if not rows:
         return
     await conn.executemany(
@@ -183,10 +186,12 @@ async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -
     )
     # The keys too, where they are still there: after a database backup was restored, the erasures since then
     # come again from the topic and erase again what the backup brought back.
-    for r in rows:
+    erased = [r for r in rows if r.replacement is None]
+    for r in erased:
         await shredding.erase(conn, r.response_id, r.reason)  # type: ignore[arg-type]
-    feedback = [r.response_id for r in rows if r.kind == "feedback"]
-    surveys = [r.response_id for r in rows if r.kind == "survey"]
+    lost = await _replace_texts(conn, [r.replacement for r in rows if r.replacement is not None])
+    feedback = [r.response_id for r in erased if r.kind == "feedback"] + lost
+    surveys = [r.response_id for r in erased if r.kind == "survey"]
     if feedback:
         await conn.execute(
             """UPDATE feedback_event SET comment = NULL, suggestion = NULL
@@ -202,3 +207,42 @@ async def apply_erasures(conn: asyncpg.Connection, rows: Sequence[ErasureRow]) -
                              WHERE q ->> 'id' = a.question_id AND q ->> 'type' = 'text')""",
             surveys,
         )
+
+
+async def _replace_texts(conn: asyncpg.Connection, events: Sequence[ResponseTextReplacedV1]) -> list[UUID]:
+    """Staff's edited versions in the place of the texts they replace: the first part of the response carries
+    them, the others none, and the inbox item is made anew. An edited version replaced again later is skipped
+    (the later one sets the text). The responses whose edited version cannot be opened (their key erased since,
+    or older than the event's: a database backup was restored, and its key is erased now too) are returned: their
+    texts go like erased ones."""
+    lost = []
+    for event in events:
+        response = event.response_id
+        key = await conn.fetchrow("SELECT generation, secret FROM data_key WHERE key_id = $1", response)
+        if key is not None and key["generation"] < event.key_generation:
+            await shredding.erase(conn, response, "staff")
+            key = None
+        if key is None:
+            lost.append(response)
+            continue
+        if key["generation"] > event.key_generation:
+            continue
+        secret = bytes(key["secret"])
+        comment, suggestion = (None if t is None else shredding.unseal(secret, t, f)
+                               for f, t in (("comment", event.comment), ("suggestion", event.suggestion)))  # fmt: skip
+        await conn.execute(
+            """UPDATE feedback_event SET comment = NULL, suggestion = NULL
+               WHERE response_id = $1 AND (comment IS NOT NULL OR suggestion IS NOT NULL)""",
+            response,
+        )
+        await conn.execute(
+            """UPDATE feedback_event SET comment = $2, suggestion = $3
+               WHERE event_id = (SELECT event_id FROM feedback_event WHERE response_id = $1
+                                 ORDER BY received_at, kafka_partition, kafka_offset LIMIT 1)""",
+            response,
+            comment,
+            suggestion,
+        )
+        await conn.execute("DELETE FROM comment_item WHERE response_id = $1", response)
+        await conn.execute("SELECT refresh_comment_items($1::uuid[])", [response])
+    return lost

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID, uuid4
 
+from shared.contracts.feedback import COMMENT_MAX_CHARS, SUGGESTION_MAX_CHARS
 from shared.contracts.triage import (
     MAX_TAGS,
     NOTE_MAX_CHARS,
@@ -158,6 +159,21 @@ def plan(
     if command.verdict == state.verdict:
         return []
     return [CommentSpamReviewedV1.model_validate({**common, "verdict": command.verdict})]
+
+
+def edited_texts(comment: str, suggestion: str, keep_names: frozenset[str]) -> dict[str, str | None]:
+    """The edited version of a comment staff write to replace its text ("Personenbezug entfernen"): redacted like a
+    citizen's text (what staff overlooked still goes), an empty field is no text. Raises ``InvalidCommand`` when
+    both are empty (erasing is the other button) or one is longer than a citizen's may be."""
+    texts: dict[str, str | None] = {}
+    for name, raw, limit in (("comment", comment, COMMENT_MAX_CHARS), ("suggestion", suggestion, SUGGESTION_MAX_CHARS)):
+        cleaned = redact(raw.replace("\r\n", "\n").strip(), keep_names=keep_names)
+        if len(cleaned) > limit:
+            raise InvalidCommand("edit_long")
+        texts[name] = cleaned or None
+    if not any(texts.values()):
+        raise InvalidCommand("edit_empty")
+    return texts
 
 
 def apply(state: TriageState, event: TriageEvent) -> TriageState:

@@ -25,7 +25,7 @@ from services.analytics.triage_store import TriageRow
 from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_envelope
-from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1
+from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
@@ -198,13 +198,16 @@ class AlertProjector(Projector):
 
 def to_erasure_row(record: ConsumerRecord[bytes, bytes]) -> ErasureRow:
     envelope, data = decode_record(record, ERASURE_EVENT_TYPES, "an erasure event")
+    value = (record.value or b"").decode()
+    if isinstance(data, ResponseTextReplacedV1):
+        return ErasureRow(envelope.id, data.response_id, data.kind, "replaced", data.replaced_at, value, data)
     assert isinstance(data, ResponseTextErasedV1)
-    return ErasureRow(envelope.id, data.response_id, data.kind, data.reason, data.erased_at,
-                      (record.value or b"").decode())  # fmt: skip
+    return ErasureRow(envelope.id, data.response_id, data.kind, data.reason, data.erased_at, value)
 
 
 class ErasureProjector(Projector):
-    """Erasures of citizens' free text: the read models' plain copies dropped (the keys are gone already)."""
+    """Erasures of citizens' free text: the read models' plain copies dropped (the keys are gone already), and staff's
+    edited versions put in their place."""
 
     TOPIC = ERASURES
     NAME = "analytics.erasure-projector"

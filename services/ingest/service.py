@@ -74,7 +74,7 @@ class IngestService:
         self.pool: asyncpg.Pool | None = None
         self.code_secret: bytes | None = None  # the deletion codes' hash key (from PostgreSQL, on first use)
         # Staff names the city wants kept in citizens' texts (one frozenset for the process: redaction caches it).
-        self.keep_names = frozenset(n.strip() for n in settings.redaction_keep_names.split(",") if n.strip())
+        self.keep_names = settings.keep_names
         self.org = OrgModel()
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)

@@ -215,6 +215,102 @@ async def test_staff_remove_personal_data_from_their_units_comment(system: Syste
         assert fragment not in stored, fragment
 
 
+async def rebuild(system: System) -> None:
+    """A replay of every read model from the topics, with the projector stopped, then running again."""
+    system.stop("projector")
+    pool = await create_pool(system.settings)
+    try:
+        await replay(system.settings, pool)
+    finally:
+        await pool.close()
+    system.start_projector()
+
+
+async def comment_of(system: System, response: str) -> list[str | None]:
+    return [
+        r["comment"] for r in await rows(system, f"SELECT comment FROM comment_item WHERE response_id = '{response}'")
+    ]
+
+
+async def test_staff_replace_a_comment_with_an_edited_version(system: System) -> None:
+    """The edited version takes the text's place everywhere and survives a replay (the last of two edits); the
+    original is unreadable on every topic and in every table; the citizen's code still erases the edited version;
+    and a database backup restored with the key of before an edit brings the original back nowhere."""
+    add_staff(system, "abfall-team", "unit_staff", "abfallwirtschaft")
+    edited, codes = str(uuid.uuid4()), {}
+    coded = str(uuid.uuid4())
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        for response in (edited, coded):
+            sent = await client.post("/api/v1/feedback", json=part(event_id=response, rating=2, comment=ERASED_TEXT))
+            assert sent.status_code == 202
+            codes[response] = sent.json()["deletion_code"]
+    await system.wait_projected(2)
+    before = await figures(system)
+    origin = {"Origin": system.base_url}
+    staff = await sign_in(system, "abfall-team")
+    try:
+        page = await staff.get(f"/console/inbox/{edited}")
+        assert 'name="mode" value="replace"' in page.text and "Wertstoffhof</textarea>" not in page.text
+        assert "vom Wertstoffhof war sehr hilfsbereit" in page.text  # the text to edit, in its field
+        path = f"/console/inbox/{edited}/personenbezug"
+        empty = await staff.post(path, data={"mode": "replace", "comment": "  "}, headers=origin)
+        assert empty.status_code == 422 and "Die bearbeitete Fassung ist leer." in empty.text
+        for version in ("Eine Mitarbeiterin am Recyclingplatz war freundlich.",
+                        "Eine Mitarbeiterin am Recyclingplatz war sehr freundlich, Tel. 0171 2345678"):  # fmt: skip
+            done = await staff.post(path, data={"mode": "replace", "comment": version}, headers=origin)
+            assert done.status_code == 303 and done.headers["location"] == f"/console/inbox/{edited}?done=replaced"
+        last = "Eine Mitarbeiterin am Recyclingplatz war sehr freundlich, Tel. [Telefonnummer entfernt]"
+
+        async def replaced() -> bool:
+            return await comment_of(system, edited) == [last]
+
+        await until(replaced)  # redacted like a citizen's text: the phone number staff overlooked is gone
+        shown = await staff.get(f"/console/inbox/{edited}?done=replaced")
+        assert "Die bearbeitete Fassung ersetzt den Text" in shown.text and "Recyclingplatz" in shown.text
+        thanks = {"mode": "replace", "comment": "Danke an das Team."}
+        replaced_too = await staff.post(f"/console/inbox/{coded}/personenbezug", data=thanks, headers=origin)
+        assert replaced_too.status_code == 303
+    finally:
+        await staff.aclose()
+    audit = await rows(system, "SELECT subject FROM audit_log WHERE action = 'comment_text_replaced'")
+    assert sorted(r["subject"] for r in audit) == sorted([edited, edited, coded])
+
+    async def originals_gone() -> bool:
+        return "Wertstoffhof" not in await everything_stored(system)
+
+    await until(originals_gone)
+    assert await figures(system) == before
+
+    # The citizen's code erases the edited version too: it is still their response's text.
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as client:
+        erased = await client.post("/api/v1/feedback/erasure", json={"code": codes[coded]})
+        assert erased.status_code == 200
+
+    async def code_erased() -> bool:
+        return await comment_of(system, coded) == []
+
+    await until(code_erased)
+    await rebuild(system)
+    assert await comment_of(system, edited) == [last] and await comment_of(system, coded) == []
+    stored = await everything_stored(system)
+    assert "Wertstoffhof" not in stored and "Danke an das Team" not in stored
+    assert await figures(system) == before
+
+    # A database backup from before the edits restores the key of its time (here: some older key, generation 1).
+    # The edits' events come again with the replay and find a key older than theirs: the key goes, and with it
+    # the text; the original stays unreadable, the figures stay.
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        await conn.execute("UPDATE data_key SET secret = $2, generation = 1 WHERE key_id = $1",
+                           uuid.UUID(edited), b"\x07" * 32)  # fmt: skip
+    finally:
+        await conn.close()
+    await rebuild(system)
+    assert await comment_of(system, edited) == []
+    assert not await rows(system, f"SELECT 1 FROM data_key WHERE key_id = '{edited}'")
+    assert await figures(system) == before
+
+
 async def test_the_retention_job_erases_what_ran_out_and_nothing_else(system: System) -> None:
     """With its clock moved past the free-text period, the job erases every text (keys, read models: nothing on
     any topic or in any table), keeps every figure, records its counts, and finds nothing more when run again."""

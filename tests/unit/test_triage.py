@@ -18,6 +18,7 @@ from services.analytics.triage_domain import (
     SetTags,
     TriageState,
     apply,
+    edited_texts,
     parse_tags,
     plan,
 )
@@ -124,6 +125,18 @@ def test_a_comment_is_handed_over_new_and_unassigned_but_not_as_spam() -> None:
     with pytest.raises(InvalidCommand) as refused:
         run(TriageState(status="spam", sequence=1), Move("stadtwerke"))
     assert (refused.value.rule, refused.value.status) == ("handover_spam", 409)
+
+
+def test_an_edited_version_is_redacted_and_checked() -> None:
+    texts = edited_texts(" Die Mitarbeiterin war nett,\r\nmail: a.b@example.org ", "", frozenset())
+    assert texts == {"comment": "Die Mitarbeiterin war nett,\nmail: [E-Mail entfernt]", "suggestion": None}
+    kept = edited_texts("Frau Petra Schulz half sofort.", "", frozenset({"Petra Schulz"}))["comment"]
+    assert kept is not None and "Petra Schulz" in kept  # the city's staff names, where it keeps them
+    for comment, suggestion, rule in (("", " ", "edit_empty"), ("x" * 2001, "", "edit_long"),
+                                      ("", "y" * 2001, "edit_long")):  # fmt: skip
+        with pytest.raises(InvalidCommand) as refused:
+            edited_texts(comment, suggestion, frozenset())
+        assert refused.value.rule == rule
 
 
 def account(role: str, *units: str) -> Account:
