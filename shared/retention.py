@@ -59,7 +59,7 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
             "Interne Notizen der Mitarbeitenden zu Kommentaren",
             settings.retention_triage_notes_days * days,
             "Notizen gehören zur Bearbeitung eines Kommentars und werden nicht länger gebraucht als sein Text.",
-            "Die Notizen werden aus dem Posteingang gelöscht.",
+            "Die Notizen werden gelöscht, mit ihren Schlüsseln: auch in den Nachrichten sind sie dann unlesbar.",
         ),
         Rule(
             "audit_log",

@@ -49,6 +49,8 @@ from shared.contracts.topics import ERASURES, topic_name
 from shared.settings import Settings
 
 Kind = Literal["feedback", "survey"]
+# Every kind of data key: citizens' responses (``Kind``), hackathon teams' names and submissions, staff's notes.
+KeyKind = Literal["feedback", "survey", "team", "submission", "note"]
 Reason = Literal["citizen", "staff", "retention"]
 # Deletion codes: 10 characters without look-alikes (no 0/O, 1/I/L), about 50 bits, read out as XXXXX-XXXXX.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -109,6 +111,21 @@ async def seal_texts(
         return dict.fromkeys(texts), None
     sealed = {f: None if t is None else seal(bytes(row["secret"]), key_id, f, t) for f, t in texts.items()}
     return sealed, shown_code(code) if row["made"] else None
+
+
+async def key_for(conn: asyncpg.Connection, key_id: UUID, kind: KeyKind) -> bytes | None:
+    """The data key of ``key_id``, made on first use (in the caller's transaction: a refused or failed publication
+    leaves no key behind); None once it was erased, so that nothing is ever sealed again for an erased id."""
+    secret: bytes | None = await conn.fetchval(
+        """INSERT INTO data_key AS k (key_id, kind, secret)
+           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM data_key_erased WHERE key_id = $1)
+           ON CONFLICT (key_id) DO UPDATE SET kind = k.kind
+           RETURNING k.secret""",
+        key_id,
+        kind,
+        secrets.token_bytes(32),
+    )
+    return None if secret is None else bytes(secret)
 
 
 async def issue_code(conn: asyncpg.Connection, key_id: UUID, code_secret: bytes) -> str | None:
@@ -190,6 +207,20 @@ async def erase(conn: asyncpg.Connection, key_id: UUID, reason: Reason) -> bool:
         reason,
     )
     return True
+
+
+async def erase_older(conn: asyncpg.Connection, kind: KeyKind, before: datetime, reason: Reason) -> int:
+    """Delete every key of ``kind`` made before ``before``, leaving their tombstones; how many. For texts that only
+    their own projection opens (staff's notes), whose read model the caller clears."""
+    status = await conn.execute(
+        """WITH gone AS (DELETE FROM data_key WHERE kind = $1 AND created_at < $2 RETURNING key_id, kind, created_at)
+           INSERT INTO data_key_erased (key_id, kind, created_at, reason)
+           SELECT key_id, kind, created_at, $3 FROM gone ON CONFLICT (key_id) DO NOTHING""",
+        kind,
+        before,
+        reason,
+    )
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def code_secret(conn: asyncpg.Connection) -> bytes:

@@ -21,7 +21,7 @@ from services.hackathon import store as hackathon_store
 from shared.auth import audit
 from shared.retention import Rule, policy, preview
 from shared.settings import Settings
-from shared.shredding import erase_response
+from shared.shredding import erase_older, erase_response
 
 log = logging.getLogger(__name__)
 SOURCE = "/stadtstimme/retention"
@@ -71,7 +71,9 @@ async def _enforce(
                 erased += sum(done)
             return erased
         if rule.kind == "triage_notes":
-            return _deleted(await conn.execute("DELETE FROM comment_note WHERE at < $1", cutoff))
+            async with conn.transaction():  # the keys too: the notes are unreadable on the triage topic as well
+                await erase_older(conn, "note", cutoff, "retention")
+                return _deleted(await conn.execute("DELETE FROM comment_note WHERE at < $1", cutoff))
         if rule.kind == "audit_log":
             async with conn.transaction():
                 await conn.execute("SELECT set_config('stadtstimme.audit_expire_before', $1, true)", cutoff.isoformat())

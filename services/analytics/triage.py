@@ -21,9 +21,10 @@ from shared.access import check_units
 from shared.auth import Account
 from shared.contracts.envelope import EventType, encode_envelope
 from shared.contracts.topics import COMMENT_TRIAGE, topic_name
-from shared.contracts.triage import TRIAGE_EVENT_TYPES, TriageEvent
+from shared.contracts.triage import TRIAGE_EVENT_TYPES, CommentNoteAddedV1, CommentNoteAddedV2, TriageEvent
 from shared.refusal import not_found
 from shared.settings import Settings
+from shared.shredding import key_for, seal
 
 SOURCE = "/stadtstimme/analytics/console"
 _EVENT_TYPES: dict[type, EventType] = {e.data_model: e for e in TRIAGE_EVENT_TYPES}
@@ -78,6 +79,7 @@ async def execute(
         events = plan(
             triage_store.state_of(row), command, response_id, row["org_unit_id"], datetime.now(UTC), account.username
         )
+        events = [await _sealed(conn, e) if isinstance(e, CommentNoteAddedV1) else e for e in events]
         rows = []
         for event in events:
             event_type = _EVENT_TYPES[type(event)]
@@ -90,3 +92,12 @@ async def execute(
             rows.append(TriageRow(event_id, event_type.type, event, envelope.decode()))
         await triage_store.apply_triage(conn, rows)
     return events
+
+
+async def _sealed(conn: asyncpg.Connection, note: CommentNoteAddedV1) -> CommentNoteAddedV2:
+    """The note as it is published: sealed with a key of its own (made in the command's transaction), which the
+    retention period of notes erases."""
+    secret = await key_for(conn, note.note_id, "note")
+    assert secret is not None  # a new note's id is new: it has no tombstone
+    data = note.model_dump() | {"text": seal(secret, note.note_id, "text", note.text)}
+    return CommentNoteAddedV2.model_validate(data)

@@ -21,12 +21,14 @@ from shared.contracts.triage import (
     CommentAssignedV1,
     CommentMovedV1,
     CommentNoteAddedV1,
+    CommentNoteAddedV2,
     CommentSpamReviewedV1,
     CommentStatusChangedV1,
     CommentTagsChangedV1,
     TriageEvent,
 )
 from shared.db import Params, like_prefix
+from shared.shredding import secrets_of, unseal
 
 log = logging.getLogger(__name__)
 SEQUENCE_CONFLICTS = Counter(
@@ -105,7 +107,7 @@ async def apply_triage(conn: asyncpg.Connection, rows: Sequence[TriageRow]) -> i
             d.actor,
             isinstance(d, CommentAssignedV1 | CommentMovedV1),
         )
-        if isinstance(d, CommentNoteAddedV1):
+        if isinstance(d, CommentNoteAddedV1 | CommentNoteAddedV2) and (body := await _note_text(conn, d)) is not None:
             await conn.execute(
                 """INSERT INTO comment_note (note_id, response_id, author, at, body) VALUES ($1, $2, $3, $4, $5)
                    ON CONFLICT DO NOTHING""",
@@ -113,9 +115,16 @@ async def apply_triage(conn: asyncpg.Connection, rows: Sequence[TriageRow]) -> i
                 d.response_id,
                 d.actor,
                 d.at,
-                d.text,
+                body,
             )
     return applied
+
+
+async def _note_text(conn: asyncpg.Connection, note: CommentNoteAddedV1 | CommentNoteAddedV2) -> str | None:
+    """A note's text: opened with its key (v2; None once the key is erased), or as it was published (v1)."""
+    if isinstance(note, CommentNoteAddedV1):
+        return note.text
+    return unseal((await secrets_of(conn, [note.note_id])).get(note.note_id), note.text, "text")
 
 
 async def reset(conn: asyncpg.Connection) -> None:

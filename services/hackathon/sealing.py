@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 from uuid import UUID
@@ -43,21 +42,12 @@ def _b64(data: bytes) -> str:
 
 
 async def key(conn: asyncpg.Connection, key_id: UUID, kind: KeyKind) -> bytes:
-    """The key of a team's name or of a submission, made on first use (in the command's transaction: a refused or
-    failed publication leaves no key behind). Refused (409 ``erased``) once it was erased: nothing is ever sealed
-    again for an erased name or submission."""
-    secret: bytes | None = await conn.fetchval(
-        """INSERT INTO data_key AS k (key_id, kind, secret)
-           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM data_key_erased WHERE key_id = $1)
-           ON CONFLICT (key_id) DO UPDATE SET kind = k.kind
-           RETURNING k.secret""",
-        key_id,
-        kind,
-        secrets.token_bytes(32),
-    )
+    """The key of a team's name or of a submission, made on first use (``shredding.key_for``). Refused (409
+    ``erased``) once it was erased: nothing is ever sealed again for an erased name or submission."""
+    secret = await shredding.key_for(conn, key_id, kind)
     if secret is None:
         raise Refused("erased")
-    return bytes(secret)
+    return secret
 
 
 async def seal_team_name(conn: asyncpg.Connection, team: UUID, name: str) -> dict[str, Any]:

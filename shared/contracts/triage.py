@@ -9,7 +9,9 @@ triage ``sequence`` (1, 2, 3, …): the inbox is a projection that applies them 
 replay rebuilds it.
 
 Events carry state, not deltas (the full tag set, the new assignee), so applying one twice changes nothing.
-Notes are staff text: personal data in them is redacted before they are published, like citizens' comments.
+Notes are staff text: personal data in them is redacted before they are published, like citizens' comments, and
+since v2 they travel sealed with a data key of their own (``shared.shredding``), which the retention period of
+notes erases.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.envelope import EventType
+from shared.contracts.sealed import SealedText
 
 TriageStatus = Literal["neu", "in_bearbeitung", "erledigt", "spam"]
 TRIAGE_STATUSES: tuple[str, ...] = ("neu", "in_bearbeitung", "erledigt", "spam")
@@ -74,6 +77,14 @@ class CommentNoteAddedV1(_TriageEvent):
     text: str = Field(min_length=1, max_length=NOTE_MAX_CHARS)
 
 
+class CommentNoteAddedV2(_TriageEvent):
+    """Data of ``de.stadtstimme.comment.note-added`` v2: an internal note, sealed with its own data key (key id =
+    ``note_id``); a note whose key is erased (its retention period ran out) is gone."""
+
+    note_id: UUID
+    text: SealedText
+
+
 class CommentSpamReviewedV1(_TriageEvent):
     """Data of ``de.stadtstimme.comment.spam-reviewed`` v1: the verdict on a suspicion of automation.
 
@@ -95,6 +106,7 @@ TriageEvent = (
     | CommentAssignedV1
     | CommentTagsChangedV1
     | CommentNoteAddedV1
+    | CommentNoteAddedV2
     | CommentSpamReviewedV1
     | CommentMovedV1
 )
@@ -102,13 +114,15 @@ TriageEvent = (
 COMMENT_STATUS_CHANGED = EventType("de.stadtstimme.comment.status-changed", 1, CommentStatusChangedV1)
 COMMENT_ASSIGNED = EventType("de.stadtstimme.comment.assigned", 1, CommentAssignedV1)
 COMMENT_TAGS_CHANGED = EventType("de.stadtstimme.comment.tags-changed", 1, CommentTagsChangedV1)
-COMMENT_NOTE_ADDED = EventType("de.stadtstimme.comment.note-added", 1, CommentNoteAddedV1)
+COMMENT_NOTE_ADDED_V1 = EventType("de.stadtstimme.comment.note-added", 1, CommentNoteAddedV1)
+COMMENT_NOTE_ADDED = EventType("de.stadtstimme.comment.note-added", 2, CommentNoteAddedV2)
 COMMENT_SPAM_REVIEWED = EventType("de.stadtstimme.comment.spam-reviewed", 1, CommentSpamReviewedV1)
 COMMENT_MOVED = EventType("de.stadtstimme.comment.moved", 1, CommentMovedV1)
 TRIAGE_EVENT_TYPES = (
     COMMENT_STATUS_CHANGED,
     COMMENT_ASSIGNED,
     COMMENT_TAGS_CHANGED,
+    COMMENT_NOTE_ADDED_V1,
     COMMENT_NOTE_ADDED,
     COMMENT_SPAM_REVIEWED,
     COMMENT_MOVED,

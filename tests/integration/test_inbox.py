@@ -8,13 +8,17 @@ import asyncio
 import re
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 
-from services.analytics.replay import replay
+from services.analytics.replay import replay, scan
+from shared.contracts.topics import COMMENT_TRIAGE
 from shared.db import create_pool
+from shared.kafka import start_producer
+from stadtstimme import retention
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
 
@@ -179,11 +183,25 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
         await conn.close()
     system.stop("projector")
     pool = await create_pool(system.settings)
+    producer = await start_producer(system.settings)
     try:
         assert await replay(system.settings, pool) == 5 + 7  # feedback parts and triage events
         async with pool.acquire() as conn:
             assert await conn.fetch("SELECT * FROM comment_triage ORDER BY response_id") == before
             assert await conn.fetch("SELECT * FROM comment_note ORDER BY note_id") == notes
             assert await conn.fetch("SELECT * FROM comment_item ORDER BY response_id") == items
+        # The note travels sealed; when its retention period ran out, its key goes with it, and no replay brings
+        # it back.
+        triage_topic = [v async for v in scan(system.settings, which=COMMENT_TRIAGE)]
+        assert len(triage_topic) == 7 and not any("Rückruf".encode() in v for v in triage_topic)
+        later = datetime.now(UTC) + timedelta(days=system.settings.retention_triage_notes_days + 1)
+        expired = await retention.run(system.settings, pool, producer, later)
+        assert (expired["triage_notes"], expired["free_text"]) == (1, 4)  # the comments' texts ran out too
+        assert await replay(system.settings, pool) == 5 + 7 + 4  # and the four erasure events
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM comment_note") == 0
+            assert await conn.fetchval("SELECT count(*) FROM data_key WHERE kind = 'note'") == 0
+            assert await conn.fetchval("SELECT count(*) FROM comment_triage_event") == 7  # the history stays
     finally:
+        await producer.stop()
         await pool.close()
