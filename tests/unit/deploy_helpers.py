@@ -8,7 +8,9 @@ Dockerfile (entrypoint, default environment) and the Caddyfile's routes.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+import itertools
 import json
 import re
 import shlex
@@ -27,6 +29,10 @@ from stadtstimme.cli import app as cli_app
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "Dockerfile"
 CADDYFILE = REPO / "deploy" / "caddy" / "Caddyfile"
+EMBEDDED = REPO / "stadtstimme" / "embedded.py"
+# Processes `stadtstimme run` starts that a deployment does not: the development mail catcher (a deployment has the
+# city's mail relay instead).
+DEVELOPMENT_ONLY = {"mailcatcher"}
 PREFIX = "STADTSTIMME_"
 SETTINGS_VARS = {PREFIX + name.upper(): name for name in Settings.model_fields}
 # Settings that are secrets by their type; the database URL holds the database password.
@@ -182,6 +188,43 @@ def resolve(full: list[str], where: str) -> ServiceRun:
     except CommandError as exc:
         pytest.fail(f"{where}: `{shlex.join(full)}` is not a valid stadtstimme command: {exc}")
     return ServiceRun(path, params)
+
+
+def embedded_processes() -> set[str]:
+    """What ``stadtstimme run`` (``make run``) starts, as ``ServiceRun.name``: every process the system consists of.
+
+    Read from ``stadtstimme/embedded.py``'s ``spawn(...)`` calls, so a process added there must be deployed too.
+    Arguments that are not literals (paths, ports) end the command where they start; option values are dropped.
+    """
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(EMBEDDED.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "spawn"):
+            continue
+        words: list[str] = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                break
+            words.append(arg.value)
+        if "--services" in words:  # serve --services a,b,c: the one option that says what runs
+            path = ["serve", "--services", words[words.index("--services") + 1]]
+        else:
+            path = list(itertools.takewhile(lambda w: not w.startswith("-"), words))
+        run = resolve(["stadtstimme", *path], f"stadtstimme/embedded.py spawn{tuple(words)}")
+        found.add(run.name)
+    assert found, "found no spawn(...) calls in stadtstimme/embedded.py"
+    return found
+
+
+def deployed_processes() -> set[str]:
+    """The processes a deployment must run: everything ``make run`` starts but the development tools, each HTTP
+    service on its own (``serve ingest``, ...)."""
+    needed: set[str] = set()
+    for name in embedded_processes():
+        if name.startswith("serve "):
+            needed |= {f"serve {s}" for s in name.removeprefix("serve ").split(",")}
+        elif name.split()[0] not in DEVELOPMENT_ONLY:
+            needed.add(name)
+    return needed
 
 
 # ---------------------------------------------------------------- the Caddyfile

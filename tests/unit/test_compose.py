@@ -30,6 +30,7 @@ from tests.unit.deploy_helpers import (
     SETTINGS_VARS,
     Caddyfile,
     ServiceRun,
+    deployed_processes,
     dockerfile,
     image_http_port,
     parse_caddyfile,
@@ -301,6 +302,9 @@ def test_every_built_service_runs_a_real_cli_command() -> None:
     assert "projector" in workers, f"no service runs `stadtstimme worker projector` (workers: {sorted(workers)})"
     served = set().union(*(run.http_services for run in runs.values()))
     assert served == set(HTTP_SERVICES), f"HTTP services {sorted(set(HTTP_SERVICES) - served)} are not deployed"
+    running = {run.name for run in runs.values() if not run.http_services} | {f"serve {s}" for s in served}
+    missing = sorted(deployed_processes() - running)
+    assert not missing, f"`stadtstimme run` starts {missing}, which no compose service runs"
 
 
 def test_stadtstimme_variables_are_settings_fields() -> None:
@@ -346,8 +350,11 @@ def test_secrets_are_never_hard_coded() -> None:
     for name, svc in services().items():
         for key, value in environment(svc).items():
             if re.search(r"TOKEN|PASSWORD|SECRET", key):
-                assert isinstance(value, str) and re.fullmatch(r"\$\{\w+:?\?[^}]*\}", value), (
-                    f"service {name!r}: {key} must come from the environment as ${{VAR:?why}}, not {value!r}"
+                # Required (${VAR:?why}), or optional with nothing as its default (${VAR:-}: e.g. a mail relay
+                # that needs no login); never a value written here.
+                assert isinstance(value, str) and re.fullmatch(r"\$\{\w+(:?\?[^}]*|:-)\}", value), (
+                    f"service {name!r}: {key} must come from the environment as ${{VAR:?why}} or ${{VAR:-}}, "
+                    f"not {value!r}"
                 )
         url = interpolate(environment(svc).get(f"{PREFIX}DATABASE_URL", ""), placeholder="FROM-ENV")
         password = urlsplit(url).password
@@ -360,6 +367,33 @@ def test_analytics_gets_the_metrics_token() -> None:
             assert f"{PREFIX}METRICS_TOKEN" in environment(services()[name]), (
                 f"service {name!r} serves analytics without {PREFIX}METRICS_TOKEN: its API would refuse all"
             )
+
+
+def test_the_notifier_runs_with_a_valid_routing_file() -> None:
+    from services.notifier.config import env_names, load_config_file
+
+    notifiers = [name for name in built_services() if run_of(name).name == "notifier run"]
+    assert len(notifiers) == 1, f"expected one service running `stadtstimme notifier run`, found {notifiers}"
+    name = notifiers[0]
+    config = run_of(name).params.get("config")
+    assert config, f"service {name!r}: pass the routing as `notifier run --config FILE`"
+    sources = [src for src, target in bind_mounts(services()[name]) if target == str(config)]
+    assert sources, f"service {name!r}: --config {config} is not a file mounted into the container"
+    routing = load_config_file(REPO / sources[0])  # raises with file, line and column
+    env = environment(services()[name])
+    missing = sorted(set(env_names(routing)) - set(env))
+    assert not missing, f"service {name!r}: receivers in {sources[0]} need {missing}, which it does not set"
+
+
+def test_everything_that_sends_mail_has_the_mail_relay() -> None:
+    """The notifier's e-mail receivers and the hackathon's registration links both go through the city's relay."""
+    for name in built_services():
+        run = run_of(name)
+        if run.name == "notifier run" or "hackathon" in run.http_services:
+            env = environment(services()[name])
+            assert env.get(f"{PREFIX}SMTP_HOST"), f"service {name!r} sends e-mail but has no {PREFIX}SMTP_HOST"
+            password = env.get(f"{PREFIX}SMTP_PASSWORD")
+            assert password is not None, f"service {name!r}: pass {PREFIX}SMTP_PASSWORD (empty without a login)"
 
 
 def test_http_services_have_a_healthcheck_on_their_port() -> None:
