@@ -5,8 +5,18 @@ offsets stored there. A crash at any point, a redelivery or a replay therefore l
 effect of the distinct events, as long as ``project`` is idempotent (by event id). The analytics projectors, the
 notifier and the hackathon projector are all this loop with their own ``decode`` and ``project``.
 
-Partitions are assigned manually rather than through a consumer group: positions live in PostgreSQL, so
-there is nothing for group management to add but rebalance pauses, and a restarted consumer resumes at once.
+Every consumer is a member of its consumer group (``group_id``: one per ``NAME``), so any number of instances
+share its partitions, and when one dies the others take its partitions over within the session timeout. The group
+only decides who reads which partition; the positions stay in PostgreSQL. On assignment a rebalance listener seeks
+each partition to its stored position; on revocation it waits for the batch being written and stops anything
+fetched before from being written (an assignment generation), so the next owner starts exactly where this one
+stopped: no record is applied twice, none is skipped. Replay and tools (``run(until_caught_up=True)``) read every
+partition alone, without a group.
+
+A record that cannot be decoded goes to ``dead_letter`` at once. A batch whose write fails for a reason that is not
+transient (``TRANSIENT``: the database or the network away) is tried ``ATTEMPTS`` times, then written record by
+record, and the records that still fail go to ``dead_letter`` with their error; the partition moves on.
+``stadtstimme dead-letters`` lists them and publishes them again once their cause is fixed.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from prometheus_client import Counter
 from pydantic import BaseModel
 
@@ -30,7 +40,7 @@ log = logging.getLogger(__name__)
 YIELD_EVERY = 25
 
 PROJECTED = Counter("stadtstimme_projector_records_total", "Records the projector has processed")
-DEAD = Counter("stadtstimme_projector_dead_letters_total", "Records the projector could not decode")
+DEAD = Counter("stadtstimme_projector_dead_letters_total", "Records set aside: undecodable, or failing their handler")
 
 
 def decode_record(
@@ -68,34 +78,79 @@ async def save_offsets(conn: asyncpg.Connection, consumer: str, topic: str, offs
 
 
 async def record_dead_letters(
-    conn: asyncpg.Connection, consumer: str, topic: str, letters: Sequence[tuple[int, int, str, bytes]]
+    conn: asyncpg.Connection, consumer: str, topic: str, letters: Sequence[tuple[int, int, str, bytes, bytes | None]]
 ) -> None:
+    """Records set aside: (partition, offset, error, value, key) each; ``stadtstimme dead-letters`` lists them and
+    publishes them again."""
     await conn.executemany(
-        """INSERT INTO dead_letter (consumer, topic, kafka_partition, kafka_offset, error, payload)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
-        [(consumer, topic, p, o, err, payload) for p, o, err, payload in letters],
+        """INSERT INTO dead_letter (consumer, topic, kafka_partition, kafka_offset, error, payload, record_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+        [(consumer, topic, p, o, err, payload, key) for p, o, err, payload, key in letters],
     )
 
 
 @dataclass
 class Prepared:
+    """A fetched batch, decoded: rows to project and undecodable records, each with where it came from, in fetch
+    order; the next offset per partition; and the assignment it was fetched under."""
+
     rows: list[Any] = field(default_factory=list)
-    dead: list[tuple[int, int, str, bytes]] = field(default_factory=list)
+    origins: list[tuple[int, int, bytes | None, bytes]] = field(default_factory=list)  # partition, offset, key, value
+    dead: list[tuple[int, int, str, bytes, bytes | None]] = field(default_factory=list)  # ..., error, value, key
     offsets: dict[int, int] = field(default_factory=dict)
+    generation: int = 0
+
+
+# Failures that say nothing about the records: the database or the network is away for a while. A batch that
+# fails with one of these is read again, however often; any other failure is the records' (or their handler's).
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InsufficientResourcesError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+ATTEMPTS = 3  # a batch failing this often for another reason is written record by record; the poison is set aside
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, owner: OffsetConsumer) -> None:
+        self.owner = owner
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        await self.owner._revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        await self.owner._assigned(assigned)
 
 
 @dataclass
 class OffsetConsumer:
-    """Consume ``TOPIC`` with positions stored in PostgreSQL under ``NAME``; subclasses decode and project."""
+    """Consume ``TOPIC`` in the consumer group of ``NAME``, with positions stored in PostgreSQL under ``NAME``;
+    subclasses decode and project."""
 
     settings: Settings
     pool: asyncpg.Pool
     TOPIC: ClassVar[Topic]
     NAME: ClassVar[str]
+    START_AT_END: ClassVar[bool] = False  # a partition without a stored position: from its start, or its end
 
     def __post_init__(self) -> None:
         self.topic = topic_name(self.TOPIC, self.settings.topic_prefix)
         self.consumer: AIOKafkaConsumer | None = None
+        self.owned: set[int] = set()  # partitions this instance projects now
+        self._generation = 0  # counts assignments: a batch fetched under an older one is not written
+        self._lock = asyncio.Lock()  # a write and a change of assignment never overlap
+        self._failures = 0
+
+    @classmethod
+    def group_id(cls, settings: Settings) -> str:
+        """The consumer group of every instance of this consumer."""
+        return f"{settings.topic_prefix}stadtstimme.{cls.NAME}"
 
     @staticmethod
     def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
@@ -106,21 +161,32 @@ class OffsetConsumer:
         """Write the rows, inside the transaction that also stores the positions."""
         raise NotImplementedError
 
-    async def _start(self) -> list[TopicPartition]:
+    async def _start(self, group: bool) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.group_id(self.settings) if group else None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=50,
             max_partition_fetch_bytes=4 * 1024 * 1024,
+            session_timeout_ms=self.settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=max(self.settings.consumer_session_timeout_ms // 3, 100),
+            max_poll_interval_ms=self.settings.consumer_max_poll_interval_ms,
             client_id=f"stadtstimme-{self.NAME.replace('.', '-')}",
         )
         await consumer.start()
         self.consumer = consumer
-        partitions = await self._partitions(consumer)
-        consumer.assign(partitions)
-        await self._seek_to_stored(consumer, partitions)
-        return partitions
+        try:
+            partitions = await self._partitions(consumer)
+            if group:
+                # The group decides which partitions are ours; the listener seeks them to their stored positions.
+                consumer.subscribe([self.topic], listener=_Rebalance(self))
+            else:
+                consumer.assign(partitions)
+                await self._assigned(partitions)
+        except BaseException:
+            await consumer.stop()
+            raise
 
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         for _ in range(100):
@@ -131,11 +197,37 @@ class OffsetConsumer:
             await asyncio.sleep(0.1)
         raise RuntimeError(f"topic {self.topic} does not exist; run `stadtstimme topics create`")
 
+    async def _revoked(self, revoked: list[TopicPartition]) -> None:
+        """Before partitions move to another instance: the batch being written is finished (the lock waits for
+        it) and nothing fetched before is written afterwards, so the next owner starts exactly where this one
+        stopped."""
+        async with self._lock:
+            self._generation += 1
+            self.owned -= {tp.partition for tp in revoked}
+        if revoked:
+            log.info("%s: partitions %s moved away", self.NAME, sorted(tp.partition for tp in revoked))
+
+    async def _assigned(self, assigned: list[TopicPartition]) -> None:
+        assert self.consumer is not None
+        async with self._lock:
+            self._generation += 1
+            await self._seek_to_stored(self.consumer, assigned)
+            self.owned |= {tp.partition for tp in assigned}
+        log.info("%s: projecting partitions %s of %s", self.NAME, sorted(self.owned), self.topic)
+
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
+        if not partitions:
+            return
         async with self.pool.acquire() as conn:
             stored = await load_offsets(conn, self.NAME, self.topic)
-        beginnings = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
+            beginnings = await consumer.beginning_offsets(partitions)
+            ends = await consumer.end_offsets(partitions)
+            fresh = {tp.partition: ends[tp] for tp in partitions if tp.partition not in stored}
+            if self.START_AT_END and fresh:
+                # Stored, so that a restart before the first event still begins here.
+                await save_offsets(conn, self.NAME, self.topic, fresh)
+                stored = {**stored, **fresh}
+                log.info("%s: first start on partitions %s, beginning at their end", self.NAME, sorted(fresh))
         for tp in partitions:
             position = stored.get(tp.partition)
             if position is None:
@@ -150,21 +242,25 @@ class OffsetConsumer:
                     log.error("events %s..%s of %s were deleted before projection", position, beginnings[tp], tp)
                 consumer.seek(tp, max(position, beginnings[tp]))
 
-    async def prepare(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> Prepared:
+    async def prepare(
+        self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]], generation: int | None = None
+    ) -> Prepared:
         """Decode a fetched batch: CPU work, done while the previous batch is written.
 
         It yields to the event loop every few hundred records. A batch statement is megabytes, more than the
         socket takes at once, and the rest of it only goes out while the loop runs; without these pauses
         PostgreSQL would wait for the end of the statement until decoding is done, and nothing would overlap.
         """
-        prepared = Prepared()
+        prepared = Prepared(generation=self._generation if generation is None else generation)
         decoded = 0
         for tp, records in batch.items():
             for record in records:
+                value = record.value or b""
                 try:
                     prepared.rows.append(self.decode(record))
+                    prepared.origins.append((record.partition, record.offset, record.key, value))
                 except ValueError as exc:
-                    prepared.dead.append((record.partition, record.offset, str(exc)[:2000], record.value or b""))
+                    prepared.dead.append((record.partition, record.offset, str(exc)[:2000], value, record.key))
                 decoded += 1
                 if decoded % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
@@ -173,66 +269,153 @@ class OffsetConsumer:
         return prepared
 
     async def write(self, prepared: Prepared, sending: asyncio.Event | None = None) -> int:
-        """Rows, dead letters and next offsets in one transaction: all of the batch or nothing.
+        """Rows, dead letters and next offsets in one transaction: all of the batch or nothing. A batch fetched
+        before the assignment changed is dropped: the listener sought its partitions back to their stored positions
+        after it was fetched (a batch fetched across that seek never gets here: ``run`` drops it and seeks again).
 
         ``sending`` is set just before the projection statement goes out; the statement is sent before this
         task first yields, so a caller waiting for the event can do CPU work while PostgreSQL executes it."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            # Safe without waiting for the WAL flush: rows and offsets commit together, so a database crash
-            # that loses this transaction loses both, and the batch is simply read again.
-            await conn.execute("SET LOCAL synchronous_commit = off")
-            if sending is not None:
-                sending.set()
-            await self.project(conn, prepared.rows)
-            if prepared.dead:
-                await record_dead_letters(conn, self.NAME, self.topic, prepared.dead)
-            await save_offsets(conn, self.NAME, self.topic, prepared.offsets)
-        done = len(prepared.rows) + len(prepared.dead)
-        PROJECTED.inc(done)
-        if prepared.dead:
-            DEAD.inc(len(prepared.dead))
-            log.error("%d undecodable records sent to dead_letter", len(prepared.dead))
+        async with self._lock:
+            if prepared.generation != self._generation:
+                if sending is not None:
+                    sending.set()
+                return 0
+            async with self.pool.acquire() as conn, conn.transaction():
+                # Safe without waiting for the WAL flush: rows and offsets commit together, so a database crash
+                # that loses this transaction loses both, and the batch is simply read again.
+                await conn.execute("SET LOCAL synchronous_commit = off")
+                if sending is not None:
+                    sending.set()
+                await self.project(conn, prepared.rows)
+                if prepared.dead:
+                    await record_dead_letters(conn, self.NAME, self.topic, prepared.dead)
+                await save_offsets(conn, self.NAME, self.topic, prepared.offsets)
+        return self._counted(len(prepared.rows), len(prepared.dead))
+
+    async def write_one_by_one(self, prepared: Prepared) -> int:
+        """A batch that failed ``ATTEMPTS`` times: each record in its own transaction, in offset order, so the
+        records that fail go to the dead letters with their error and the partition moves on. A transient
+        failure still raises (the batch is read again)."""
+        items: list[tuple[int, int, Any, tuple[int, int, str, bytes, bytes | None] | None]] = [
+            (p, o, row, None) for row, (p, o, _k, _v) in zip(prepared.rows, prepared.origins, strict=True)
+        ]
+        items += [(d[0], d[1], None, d) for d in prepared.dead]
+        rows = dead = 0
+        async with self._lock:
+            if prepared.generation != self._generation:
+                return 0
+            origins = {(p, o): (k, v) for p, o, k, v in prepared.origins}
+            for partition, offset, row, letter in sorted(items, key=lambda i: (i[0], i[1])):
+                if letter is None:
+                    try:
+                        async with self.pool.acquire() as conn, conn.transaction():
+                            await self.project(conn, [row])
+                            await save_offsets(conn, self.NAME, self.topic, {partition: offset + 1})
+                        rows += 1
+                        continue
+                    except TRANSIENT:
+                        raise
+                    except Exception as exc:  # the poison: set aside with its error, the partition moves on
+                        key, value = origins[(partition, offset)]
+                        letter = (partition, offset, f"{type(exc).__name__}: {exc}"[:2000], value, key)
+                        log.error("%s: record %s/%s failed %d times, sent to dead_letter: %r",
+                                  self.NAME, partition, offset, ATTEMPTS + 1, exc)  # fmt: skip
+                async with self.pool.acquire() as conn, conn.transaction():
+                    await record_dead_letters(conn, self.NAME, self.topic, [letter])
+                    await save_offsets(conn, self.NAME, self.topic, {partition: offset + 1})
+                dead += 1
+        return self._counted(rows, dead)
+
+    def _counted(self, rows: int, dead: int) -> int:
+        PROJECTED.inc(rows + dead)
+        if dead:
+            DEAD.inc(dead)
+            log.error("%s: %d records sent to dead_letter", self.NAME, dead)
+        return rows + dead
+
+    async def _after_failure(self, exc: BaseException, prepared: Prepared) -> int:
+        """A batch's write failed and nothing of it was committed. Transient: read it again from the stored
+        positions. Otherwise the same, up to ``ATTEMPTS`` times; then record by record (``write_one_by_one``).
+        Either way, what was fetched meanwhile is read again."""
+        assert self.consumer is not None
+        done = 0
+        if isinstance(exc, TRANSIENT):
+            log.warning("%s: projection failed (%r); retrying from the stored offsets", self.NAME, exc)
+            self._failures = 0
+            await asyncio.sleep(1.0)
+        else:
+            self._failures += 1
+            log.error("%s: projection failed (attempt %d of %d): %r", self.NAME, self._failures, ATTEMPTS, exc)
+            if self._failures < ATTEMPTS:
+                await asyncio.sleep(1.0)
+            else:
+                self._failures = 0
+                try:
+                    done = await self.write_one_by_one(prepared)
+                except TRANSIENT as again:
+                    log.warning("%s: projection failed (%r); retrying from the stored offsets", self.NAME, again)
+                    await asyncio.sleep(1.0)
+        await self._reseek()
         return done
 
+    async def _reseek(self) -> None:
+        """Back to the stored positions of the partitions this instance owns; anything fetched before is stale."""
+        assert self.consumer is not None
+        async with self._lock:
+            self._generation += 1
+            await self._seek_to_stored(self.consumer, [TopicPartition(self.topic, p) for p in sorted(self.owned)])
+
     async def run(self, stop: asyncio.Event | None = None, until_caught_up: bool = False) -> int:
-        """Project until ``stop`` is set (or, with ``until_caught_up``, until the end offsets seen at start).
+        """Project until ``stop`` is set, as a member of the consumer group; or, with ``until_caught_up`` (replay,
+        tools), alone with every partition until the end offsets seen at start.
 
         Fetching and decoding the next batch overlaps with writing the previous one; batches are still
         written one after the other, in order.
         """
         stop = stop or asyncio.Event()
-        partitions = await self._start()
+        await self._start(group=not until_caught_up)
         assert self.consumer is not None
         consumer = self.consumer
-        targets = await consumer.end_offsets(partitions) if until_caught_up else {}
+        targets = await consumer.end_offsets(await self._partitions(consumer)) if until_caught_up else {}
         total = 0
-        writing: asyncio.Task[int] | None = None
+        writing: tuple[asyncio.Task[int], Prepared] | None = None
         try:
             while not stop.is_set():
+                generation = self._generation
                 batch = await consumer.getmany(timeout_ms=200, max_records=self.settings.projector_batch_size)
-                prepared = await self.prepare(batch) if batch else None
+                # The assignment changed while fetching (the listener sought): whatever came may be from either
+                # side of that seek, so it is not written, and the partitions are read again from their stored
+                # positions (here, between two fetches, so the next batch is clean).
+                stale = bool(batch) and generation != self._generation
+                prepared = await self.prepare(batch, generation) if batch and not stale else None
                 if writing is not None:
-                    try:
-                        total += await writing
-                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                        # Nothing of that batch was committed: go back to the stored positions and retry.
-                        log.exception("projection failed; retrying from the stored offsets")
-                        writing = None
-                        await asyncio.sleep(1.0)
-                        await self._seek_to_stored(consumer, partitions)
-                        continue
+                    task, written = writing
                     writing = None
+                    try:
+                        total += await task
+                        self._failures = 0
+                    except Exception as exc:
+                        total += await self._after_failure(exc, written)
+                        continue
+                if stale:
+                    await self._reseek()
+                    continue
                 if prepared is not None:
                     # Decoding the next batch blocks the event loop, so let this write send its statement first.
                     sending = asyncio.Event()
-                    writing = asyncio.create_task(self.write(prepared, sending))
-                    await asyncio.wait([writing, asyncio.create_task(sending.wait())], return_when="FIRST_COMPLETED")
+                    writing = (asyncio.create_task(self.write(prepared, sending)), prepared)
+                    await asyncio.wait([writing[0], asyncio.create_task(sending.wait())], return_when="FIRST_COMPLETED")
                 # Both conditions: Tansu reports end offsets too low after some batches, so an empty fetch
                 # is the proof that nothing is left.
                 elif until_caught_up and await self._caught_up(targets):
                     break
             if writing is not None:
-                total += await writing
+                try:
+                    total += await writing[0]
+                except Exception as exc:
+                    if until_caught_up:
+                        raise
+                    log.warning("%s: the last batch was not written (%r); it is read again next time", self.NAME, exc)
         finally:
             await consumer.stop()
         return total

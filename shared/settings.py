@@ -34,6 +34,17 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(6, description="Partitions for topics created by `stadtstimme topics create`.")
     topic_replication_factor: int = Field(1, description="Replication factor for created topics.")
+    consumer_session_timeout_ms: int = Field(
+        10_000,
+        ge=1000,
+        description="How long a consumer instance may be silent before its group gives its partitions to the others "
+        "(the longest pause after an instance dies).",
+    )
+    consumer_max_poll_interval_ms: int = Field(
+        300_000,
+        ge=10_000,
+        description="Longest time between two fetches of a consumer instance before it leaves its group.",
+    )
 
     database_url: str = Field(
         "postgresql://stadtstimme@127.0.0.1:5432/stadtstimme",
@@ -72,12 +83,21 @@ class Settings(BaseSettings):
         30_000, description="Accepted submissions per minute for the whole installation before the breaker opens."
     )
     flood_cooldown_s: float = Field(30.0, description="How long the open breaker answers 503 + Retry-After.")
+    limits_sync_s: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="How often each HTTP instance tells PostgreSQL it is alive (the per-client quotas are shared out "
+        "between the live instances of a service) and shares the flood breaker's count with the other instances.",
+    )
     pow_required: bool = Field(
         False, description="Require a proof of work (ALTCHA format) with every submission: switch on under attack."
     )
     pow_max_number: int = Field(100_000, description="Proof-of-work difficulty: numbers a browser tries, at most.")
     pow_hmac_key: SecretStr = Field(
-        SecretStr(""), description="Key signing proof-of-work challenges; empty: random per process (one instance)."
+        SecretStr(""),
+        description="Key signing proof-of-work challenges; empty: a key made once in PostgreSQL, shared by every "
+        "instance.",
     )
     session_ttl_hours: float = Field(8.0, description="How long a staff session lasts after sign-in.")
     session_idle_minutes: float = Field(

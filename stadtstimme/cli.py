@@ -41,6 +41,10 @@ app.add_typer(pageviews_app, name="pageviews")
 notifier_app = typer.Typer(help="Notifier: routed staff alerts (e-mail, webhook, MS Teams, Matrix).")
 app.add_typer(notifier_app, name="notifier")
 routes_app = typer.Typer(help="The notifier's routing tree.")
+dead_app = typer.Typer(
+    help="Records the consumers set aside (undecodable, or failing repeatedly): list, publish again."
+)
+app.add_typer(dead_app, name="dead-letters")
 notifier_app.add_typer(routes_app, name="routes")
 DEMO_CITY = Path(__file__).with_name("musterstadt.yaml")
 T = TypeVar("T")
@@ -588,6 +592,59 @@ def replay() -> None:
             typer.echo(f"replay refused: {exc}", err=True)
             raise typer.Exit(1) from exc
         typer.echo(f"replayed {count} records")
+
+    _run(main)
+
+
+@dead_app.command("list")
+def dead_letters_list(
+    everything: Annotated[bool, typer.Option("--all", help="Also those published again already")] = False,
+) -> None:
+    """Dead letters, oldest first: id, consumer, topic, partition/offset, when, and the error."""
+
+    async def main(settings: Settings) -> None:
+        from shared.dead_letters import listing
+
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                for d in await listing(conn, include_redriven=everything):
+                    again = f"\tpublished again {d.redriven_at.isoformat(timespec='seconds')}" if d.redriven_at else ""
+                    error = (d.error.splitlines() or [""])[0][:200]
+                    typer.echo(f"{d.id}\t{d.consumer}\t{d.topic}\t{d.partition}/{d.offset}"
+                               f"\t{d.recorded_at.isoformat(timespec='seconds')}\t{error}{again}")  # fmt: skip
+
+        await _with_pool(settings, work)
+
+    _run(main)
+
+
+@dead_app.command("redrive")
+def dead_letters_redrive(
+    ids: Annotated[list[int] | None, typer.Argument(help="Dead letters by id (see `list`)")] = None,
+    consumer: Annotated[str | None, typer.Option(help="All dead letters of this consumer")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every dead letter not yet published again")] = False,
+) -> None:
+    """Publish dead letters again to their topic, with their key, once their cause is fixed; every consumer of
+    the topic reads them again (and skips what it applied already). Audited."""
+    if not ids and consumer is None and not everything:
+        raise typer.BadParameter("name dead letters by id, or --consumer NAME, or --all")
+
+    async def main(settings: Settings) -> None:
+        from shared.auth import audit
+        from shared.dead_letters import redrive
+        from shared.kafka import start_producer
+
+        async def work(pool: Any) -> None:
+            producer = await start_producer(settings)
+            try:
+                count = await redrive(pool, producer, settings, ids or None, consumer)
+            finally:
+                await producer.stop()
+            async with pool.acquire() as conn:
+                await audit(conn, _actor(), "dead_letters_redriven", consumer or "", count=count, ids=ids or [])
+            typer.echo(f"published {count} dead letters again")
+
+        await _with_pool(settings, work)
 
     _run(main)
 

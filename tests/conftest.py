@@ -130,6 +130,8 @@ def settings(broker: Any, database_url: str) -> Settings:
         # The tests post thousands of events from one address; the limits have tests of their own.
         rate_limit_burst=1_000_000,
         flood_per_minute=1_000_000_000,
+        # A killed consumer's partitions move on after this (the brokers' smallest allowed session).
+        consumer_session_timeout_ms=6000,
     )
 
 

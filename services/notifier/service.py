@@ -31,7 +31,7 @@ from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
 from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission, phase_due
-from shared.consumer import OffsetConsumer, load_offsets, save_offsets
+from shared.consumer import OffsetConsumer
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.feedback import decode_feedback_event
@@ -70,7 +70,7 @@ class NotifierConsumer(OffsetConsumer):
 
     TOPIC = FEEDBACK
     NAME = "notifier"
-    FROM_START: ClassVar[bool] = False  # True: needs its topic's whole history (still notifies only what is new)
+    START_AT_END: ClassVar[bool] = True  # False: needs its topic's whole history (still notifies only what is new)
     config: NotifierConfig | None = None
     _units: dict[str, str] = field(default_factory=dict)
     _since: datetime | None = None
@@ -91,11 +91,6 @@ class NotifierConsumer(OffsetConsumer):
                 self.clock(),
             )
             self._since = await conn.fetchval("SELECT started_at FROM notifier_start WHERE consumer = $1", self.NAME)
-            stored = await load_offsets(conn, self.NAME, self.topic)
-            if not stored and not self.FROM_START:
-                ends = await consumer.end_offsets(partitions)
-                await save_offsets(conn, self.NAME, self.topic, {tp.partition: ends[tp] for tp in partitions})
-                log.info("%s: first start, beginning at the end of %s", self.NAME, self.topic)
         await super()._seek_to_stored(consumer, partitions)
 
     def _old(self, at: str | datetime) -> bool:
@@ -181,7 +176,7 @@ class SurveyConsumer(EventConsumer):
 
     TOPIC = SURVEYS
     NAME = "notifier.surveys"
-    FROM_START = True
+    START_AT_END = False
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for _, data in rows:
@@ -246,7 +241,7 @@ class HackathonConsumer(EventConsumer):
 
     TOPIC = HACKATHON
     NAME = "notifier.hackathon"
-    FROM_START = True
+    START_AT_END = False
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, data in rows:

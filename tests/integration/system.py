@@ -79,12 +79,23 @@ class System:
         proc = self._spawn("web", "serve", "--services", "ingest,analytics,hackathon")
         wait_for_http(f"{self.base_url}/readyz", proc)
 
-    def start_projector(self) -> None:
-        self._spawn("projector", "worker", "projector")
+    def start_web_replica(self, name: str = "web-2") -> str:
+        """One more web process like ``start_web``'s, on a port of its own, against the same database and broker;
+        its base URL."""
+        port = free_port()
+        proc = self._spawn(name, "serve", "--services", "ingest,analytics,hackathon",
+                           env={"STADTSTIMME_HTTP_PORT": str(port)})  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{url}/readyz", proc)
+        return url
 
-    def start_notifier(self, config: Path, env: dict[str, str]) -> None:
-        """The notifier with a routing file; ``env``: the receivers' secrets."""
-        self._spawn("notifier", "notifier", "run", "--config", str(config), env=env)
+    def start_projector(self, name: str = "projector") -> None:
+        """A projector worker; another ``name`` starts one more instance (they share the partitions)."""
+        self._spawn(name, "worker", "projector")
+
+    def start_notifier(self, config: Path, env: dict[str, str], name: str = "notifier") -> None:
+        """The notifier with a routing file; ``env``: the receivers' secrets; another ``name``: one more instance."""
+        self._spawn(name, "notifier", "run", "--config", str(config), env=env)
 
     def kill(self, name: str) -> None:
         """SIGKILL: the process gets no chance to finish what it was doing."""
