@@ -385,6 +385,19 @@ def test_the_notifier_runs_with_a_valid_routing_file() -> None:
     assert not missing, f"service {name!r}: receivers in {sources[0]} need {missing}, which it does not set"
 
 
+def test_the_scaling_the_comments_show_works() -> None:
+    """`docker compose up --scale NAME=N`, as the file's comments show it, names stream workers (consumer groups
+    share their partitions), which a second instance can join: no fixed container name, no host port."""
+    scaled = re.findall(r"--scale\s+([\w-]+)=(\d+)", COMPOSE_FILE.read_text(encoding="utf-8"))
+    assert any(name == "projector" for name, _ in scaled), "show how to scale the projector (--scale projector=N)"
+    for name, count in scaled:
+        assert name in built_services(), f"--scale {name}={count}: no such service"
+        run = run_of(name)
+        assert run.command == ["worker"] or run.name == "notifier run", f"--scale {name}: {run.name} is no worker"
+        svc = services()[name]
+        assert "container_name" not in svc and not svc.get("ports"), f"service {name!r} cannot run twice"
+
+
 def test_everything_that_sends_mail_has_the_mail_relay() -> None:
     """The notifier's e-mail receivers and the hackathon's registration links both go through the city's relay."""
     for name in built_services():

@@ -619,6 +619,10 @@ def strimzi_validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator({**STRIMZI_SCHEMAS[kind], "$defs": STRIMZI_DEFINITIONS})
 
 
+# kubernetes-validate reads and parses its (large) schema files again for every object: once is enough.
+_schema_contents = cache(kubernetes_schemas.schema_contents)
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Schemas come from the installed package: any attempt to connect anywhere fails the test."""
@@ -628,6 +632,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(kubernetes_schemas, "schema_contents", _schema_contents)
 
 
 @pytest.mark.usefixtures("no_network")
@@ -661,6 +666,7 @@ def test_strimzi_resources_match_their_schemas(path: Path) -> None:
                 pytest.fail(f"{obj['kind']} {obj['metadata']['name']}: {list(exc.absolute_path)}: {exc.message}")
 
 
+@pytest.mark.usefixtures("no_network")
 def test_the_schemas_catch_mistakes() -> None:
     """The validation is not vacuous: a typo and a wrong type fail, for Kubernetes and for Strimzi."""
     deployment = next(o for o in render(BASE) if o["kind"] == "Deployment")
