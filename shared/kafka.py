@@ -71,6 +71,9 @@ async def start_producer(settings: Settings) -> AIOKafkaProducer:
 
 async def ensure_topics(settings: Settings, topics: Iterable[Topic] = TOPICS) -> None:
     """Create missing topics with the partitions, retention and clean-up policy defined in the contracts."""
+    durability = {}
+    if settings.topic_min_insync_replicas > 1:  # 1 is the brokers' default (and all Tansu knows)
+        durability["min.insync.replicas"] = str(settings.topic_min_insync_replicas)
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
@@ -80,7 +83,7 @@ async def ensure_topics(settings: Settings, topics: Iterable[Topic] = TOPICS) ->
                 name=topic_name(t, settings.topic_prefix),
                 num_partitions=settings.topic_partitions,
                 replication_factor=settings.topic_replication_factor,
-                topic_configs=t.config(),
+                topic_configs=t.config() | durability,
             )
             for t in topics
             if topic_name(t, settings.topic_prefix) not in existing

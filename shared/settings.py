@@ -33,7 +33,13 @@ class Settings(BaseSettings):
         "", description="Prefix for every topic name (namespaces several installations on one cluster)."
     )
     topic_partitions: int = Field(6, description="Partitions for topics created by `stadtstimme topics create`.")
-    topic_replication_factor: int = Field(1, description="Replication factor for created topics.")
+    topic_replication_factor: int = Field(1, description="Replication factor for created topics (3 in production).")
+    topic_min_insync_replicas: int = Field(
+        1,
+        ge=1,
+        description="min.insync.replicas of created topics (2 in production with replication factor 3): with acks=all "
+        "an event is acknowledged only when this many replicas have it.",
+    )
     consumer_session_timeout_ms: int = Field(
         10_000,
         ge=1000,

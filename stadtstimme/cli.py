@@ -108,8 +108,7 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
         raise typer.BadParameter("known workers: projector, aggregator")
 
     async def main(settings: Settings) -> None:
-        from services.analytics.worker import run_all
-        from services.hackathon.projector import HackathonProjector
+        from services.registry import run_projections
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -119,8 +118,7 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
         async def both(pool: Any) -> None:
             from stadtstimme.retention import run_forever
 
-            await asyncio.gather(run_all(settings, pool, stop), HackathonProjector(settings, pool).run(stop),
-                                 run_forever(settings, pool, stop))  # fmt: skip
+            await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop))
 
         await _with_pool(settings, both)
 
@@ -667,9 +665,10 @@ def contracts_export(
     check: Annotated[bool, typer.Option(help="Fail if the committed files differ")] = False,
 ) -> None:
     """Write JSON Schemas of all events and the AsyncAPI document next to the contracts."""
+    from services.registry import consumers_by_topic
     from shared.contracts.export import write_all
 
-    changed = write_all(check=check)
+    changed = write_all(consumers_by_topic(), check=check)
     if check and changed:
         typer.echo(f"out of date: {', '.join(changed)}; run `stadtstimme contracts export`", err=True)
         raise typer.Exit(1)

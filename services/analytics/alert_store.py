@@ -145,11 +145,6 @@ async def apply_alerts(conn: asyncpg.Connection, rows: Sequence[AlertRow]) -> in
     return applied
 
 
-async def reset(conn: asyncpg.Connection) -> None:
-    """Empty the alert read models (before a replay of the alerts topic)."""
-    await conn.execute("TRUNCATE satisfaction_alert_event, satisfaction_alert")
-
-
 async def open_alerts(conn: asyncpg.Connection, units: frozenset[str] | None) -> list[asyncpg.Record]:
     """Alerts raised now, newest first (``units``: only those of these org units; None: all)."""
     rows: list[asyncpg.Record] = await conn.fetch(

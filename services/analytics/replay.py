@@ -11,30 +11,9 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.analytics import alert_store, store, survey_store, triage_store
-from services.analytics.worker import (
-    CONSUMER,
-    AlertProjector,
-    ErasureProjector,
-    Projector,
-    SurveyProjector,
-    SurveyResponseProjector,
-    TriageProjector,
-)
-from services.hackathon import store as hackathon_store
-from services.hackathon.projector import HackathonProjector
+from services.registry import PROJECTIONS, reset
 from shared.consumer import load_offsets, save_offsets
-from shared.contracts.topics import (
-    ALERTS,
-    COMMENT_TRIAGE,
-    ERASURES,
-    FEEDBACK,
-    HACKATHON,
-    SURVEY_RESPONSES,
-    SURVEYS,
-    Topic,
-    topic_name,
-)
+from shared.contracts.topics import FEEDBACK, Topic, topic_name
 from shared.kafka import ensure_topics, start_producer
 from shared.settings import Settings
 
@@ -100,10 +79,10 @@ async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
     """How many records lie beyond the projectors' stored positions, over all projected topics (0: everything
     is projected)."""
     behind = 0
-    for which, consumer, _ in ARCHIVES:
+    for p in PROJECTIONS:
         async with pool.acquire() as conn:
-            stored = await load_offsets(conn, consumer, topic_name(which, settings.topic_prefix))
-        behind += sum([1 async for _ in scan(settings, stored, which)])
+            stored = await load_offsets(conn, p.name, topic_name(p.topic, settings.topic_prefix))
+        behind += sum([1 async for _ in scan(settings, stored, p.topic)])
     return behind
 
 
@@ -114,20 +93,14 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     Refuses when an archived event is missing from its topic: the broker lost its log (Tansu restarted) and a
     replay would throw accepted events away. Restore the archive first. The check reads each topic once.
     """
-    tables = {FEEDBACK.name: "feedback_event", SURVEYS.name: "survey_event",
-              SURVEY_RESPONSES.name: "survey_response_event",
-              COMMENT_TRIAGE.name: "comment_triage_event", ALERTS.name: "satisfaction_alert_event",
-              HACKATHON.name: "(SELECT event_id FROM hackathon_event UNION ALL "
-                              "SELECT event_id FROM hackathon_budget_event) AS h",
-              ERASURES.name: "erasure_event"}  # fmt: skip
     missing = 0
-    for which, _, _ in ARCHIVES:
+    for p in PROJECTIONS:
         in_topic: set[str] = set()
-        async for value in scan(settings, which=which):
+        async for value in scan(settings, which=p.topic):
             with contextlib.suppress(ValueError, TypeError, KeyError):
                 in_topic.add(str(orjson.loads(value)["id"]))
         async with pool.acquire() as conn, conn.transaction():
-            async for row in conn.cursor(f"SELECT event_id::text AS id FROM {tables[which.name]}"):
+            async for row in conn.cursor(f"SELECT event_id::text AS id FROM {p.archive}"):
                 missing += row["id"] not in in_topic
     if missing:
         raise ReplayRefused(
@@ -135,43 +108,13 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
             "run `stadtstimme archive restore` into the empty broker first"
         )
     async with pool.acquire() as conn:
-        await store.reset_read_models(conn, CONSUMER)
-        await survey_store.reset(conn)
-        await triage_store.reset(conn)
-        await alert_store.reset(conn)
-        await hackathon_store.reset(conn)
-        for _, consumer, _ in ARCHIVES[1:]:
-            await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
+        await reset(conn)
     processed = 0
-    # Surveys first (ingest reads them to serve and check surveys; the feedback topic takes longest), and
-    # definitions before answers.
-    # Erasures after the texts they erase.
-    for projector in (SurveyProjector, SurveyResponseProjector, Projector, TriageProjector, AlertProjector,
-                      HackathonProjector, ErasureProjector):  # fmt: skip
-        processed += await projector(settings, pool).run(until_caught_up=True)
+    for p in PROJECTIONS:  # in the registry's order: definitions before answers, texts before their erasures
+        processed += await p.consumer(settings, pool).run(until_caught_up=True)
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
     return processed
-
-
-# What each archive table restores: (topic, projector, query of key and envelope in the original order).
-ARCHIVES: tuple[tuple[Topic, str, str], ...] = (
-    (FEEDBACK, CONSUMER,
-     "SELECT page_url AS key, envelope FROM feedback_event ORDER BY received_at, event_id"),
-    (SURVEYS, SurveyProjector.NAME,
-     "SELECT survey_id AS key, envelope FROM survey_event ORDER BY survey_id, sequence"),
-    (SURVEY_RESPONSES, SurveyResponseProjector.NAME,
-     "SELECT response_id::text AS key, envelope FROM survey_response_event ORDER BY received_at, event_id"),
-    (COMMENT_TRIAGE, TriageProjector.NAME,
-     "SELECT response_id::text AS key, envelope FROM comment_triage_event ORDER BY response_id, sequence"),
-    (ALERTS, AlertProjector.NAME,
-     "SELECT scope || '|' || key AS key, envelope FROM satisfaction_alert_event ORDER BY scope, key, sequence, at"),
-    (HACKATHON, HackathonProjector.NAME,
-     "SELECT key, envelope FROM (SELECT hackathon_id AS key, envelope, sequence FROM hackathon_event UNION ALL "
-     "SELECT 'budget-' || year, envelope, sequence FROM hackathon_budget_event) AS h ORDER BY key, sequence"),
-    (ERASURES, ErasureProjector.NAME,
-     "SELECT response_id::text AS key, envelope FROM erasure_event ORDER BY erased_at, event_id"),
-)  # fmt: skip
 
 
 async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:
@@ -182,7 +125,8 @@ async def restore_archive(settings: Settings, pool: asyncpg.Pool) -> int:
     """
     await ensure_topics(settings)
     total = 0
-    for which, consumer, query in ARCHIVES:
+    for p in PROJECTIONS:
+        which, consumer, query = p.topic, p.name, p.restore
         extent = await topic_extent(settings, which)
         if any(end > 0 for _, end in extent.values()):
             continue

@@ -152,15 +152,6 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
     )
 
 
-async def reset_read_models(conn: asyncpg.Connection, consumer: str) -> None:
-    """Empty every feedback read model and the projector's positions (before a replay)."""
-    await conn.execute(
-        "TRUNCATE feedback_event, feedback_response, page_satisfaction, org_unit_satisfaction, comment_item, "
-        "erasure_event"
-    )
-    await conn.execute("DELETE FROM consumer_offset WHERE consumer = $1", consumer)
-
-
 @dataclass(frozen=True)
 class ErasureRow:
     event_id: UUID
@@ -218,7 +209,9 @@ async def _replace_texts(conn: asyncpg.Connection, events: Sequence[ResponseText
     lost = []
     for event in events:
         response = event.response_id
-        key = await conn.fetchrow("SELECT generation, secret FROM data_key WHERE key_id = $1", response)
+        # FOR UPDATE: a replacement still being committed holds the row; this waits for it and reads the new key
+        # (without waiting it would see the old generation and take the new key for one from a restored backup).
+        key = await conn.fetchrow("SELECT generation, secret FROM data_key WHERE key_id = $1 FOR UPDATE", response)
         if key is not None and key["generation"] < event.key_generation:
             await shredding.erase(conn, response, "staff")
             key = None

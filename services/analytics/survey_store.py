@@ -181,13 +181,6 @@ async def project_responses(conn: asyncpg.Connection, rows: Sequence[ResponseRow
     await conn.execute(MARK_COUNTED, list({r.response_id for r in rows}))
 
 
-async def reset(conn: asyncpg.Connection) -> None:
-    """Empty every survey read model (before a replay of the survey topics)."""
-    await conn.execute(
-        "TRUNCATE survey_event, survey, survey_version, survey_response_event, survey_response, survey_answer"
-    )
-
-
 # ---- Reading ----
 
 

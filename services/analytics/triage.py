@@ -15,7 +15,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from services.analytics import triage_store
-from services.analytics.triage_domain import Assign, Command, InvalidCommand, Move, plan
+from services.analytics.triage_domain import AddNote, Assign, Command, InvalidCommand, Move, plan
 from services.analytics.triage_store import TriageRow
 from shared.access import check_units
 from shared.auth import Account
@@ -61,6 +61,11 @@ async def execute(
     Handing a comment over (``Move``) needs the right on the unit it belongs to now; the receiving unit is any
     unit of the city (that is what handing over is for), and from then on only its staff work on the comment."""
     topic = topic_name(COMMENT_TRIAGE, settings.topic_prefix)
+    if isinstance(command, AddNote):
+        # The note's key is committed before its event is published: a projector instance that reads the event
+        # before this command's transaction ends must be able to open it.
+        async with pool.acquire() as conn:
+            await key_for(conn, command.note_id, "note")
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.comment'), hashtext($1))", str(response_id)
@@ -95,8 +100,8 @@ async def execute(
 
 
 async def _sealed(conn: asyncpg.Connection, note: CommentNoteAddedV1) -> CommentNoteAddedV2:
-    """The note as it is published: sealed with a key of its own (made in the command's transaction), which the
-    retention period of notes erases."""
+    """The note as it is published: sealed with a key of its own (made before the command's transaction), which
+    the retention period of notes erases."""
     secret = await key_for(conn, note.note_id, "note")
     assert secret is not None  # a new note's id is new: it has no tombstone
     data = note.model_dump() | {"text": seal(secret, note.note_id, "text", note.text)}

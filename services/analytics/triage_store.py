@@ -127,11 +127,6 @@ async def _note_text(conn: asyncpg.Connection, note: CommentNoteAddedV1 | Commen
     return unseal((await secrets_of(conn, [note.note_id])).get(note.note_id), note.text, "text")
 
 
-async def reset(conn: asyncpg.Connection) -> None:
-    """Empty the triage read models (before a replay of the triage topic)."""
-    await conn.execute("TRUNCATE comment_triage_event, comment_triage, comment_note")
-
-
 # ---- Reading ----
 
 # Comments as staff see them (the view comment_inbox, migration 023): with their triage state and the unit they

@@ -3,12 +3,12 @@
 
 ``Projector`` projects ``FeedbackSubmitted``; ``SurveyProjector``, ``SurveyResponseProjector``,
 ``TriageProjector`` and ``AlertProjector`` are the same loop over the survey, comment-triage and alert topics,
-with their own decoding and statements. ``run_all`` runs them with the satisfaction-alert evaluator.
+with their own decoding and statements. ``services.registry`` lists them (with the hackathon's) for the worker,
+replay and restore.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 from aiokafka import ConsumerRecord
 
-from services.analytics import alert_store, alerting, store, survey_store, triage_store
+from services.analytics import alert_store, store, survey_store, triage_store
 from services.analytics.alert_store import AlertRow
 from services.analytics.store import ErasureRow, FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
@@ -46,7 +46,6 @@ from shared.contracts.topics import (
     Topic,
 )
 from shared.contracts.triage import TRIAGE_EVENT_TYPES
-from shared.settings import Settings
 from shared.shredding import open_texts
 
 log = logging.getLogger(__name__)
@@ -218,19 +217,3 @@ class ErasureProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await store.apply_erasures(conn, rows)
-
-
-PROJECTORS: tuple[type[Projector], ...] = (
-    Projector,
-    SurveyProjector,
-    SurveyResponseProjector,
-    TriageProjector,
-    AlertProjector,
-    ErasureProjector,
-)
-
-
-async def run_all(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
-    """Every projector and the satisfaction-alert evaluator, side by side, until ``stop`` is set; one failing
-    stops the others."""
-    await asyncio.gather(*(p(settings, pool).run(stop) for p in PROJECTORS), alerting.run(settings, pool, stop))

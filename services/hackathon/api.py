@@ -636,7 +636,7 @@ async def evidence_figures(conn: asyncpg.Connection, state: HackathonState) -> d
             """SELECT page_url, sum(responses)::int AS responses, sum(helpful_yes)::int AS yes,
                       sum(helpful_no)::int AS no, sum(rating_sum)::int AS rating_sum,
                       sum(rating_count)::int AS ratings
-               FROM page_satisfaction WHERE page_url = ANY($1::text[]) AND bucket_start >= now() - interval '90 days'
+               FROM page_figures WHERE page_url = ANY($1::text[]) AND hour_start >= now() - interval '90 days'
                GROUP BY page_url""",
             pages,
         )

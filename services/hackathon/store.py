@@ -184,11 +184,6 @@ async def awards(conn: asyncpg.Connection, year: int) -> list[AwardGrantedV1]:
     return [a for a in found if isinstance(a, AwardGrantedV1)]
 
 
-async def reset(conn: asyncpg.Connection) -> None:
-    """Empty what the topic rebuilds (before a replay); personal data and join codes stay."""
-    await conn.execute("TRUNCATE hackathon_event, hackathon_budget_event")
-
-
 # ---- Personal data and secrets (never on the topic) ----
 
 

@@ -126,16 +126,12 @@ class IngestService:
         """The surveys that are not drafts, their versions and counted responses, as served to the widget."""
         assert self.pool is not None
         async with self.pool.acquire() as conn:
+            # The views analytics publishes for serving surveys (migration 028).
             surveys = await conn.fetch(
-                """SELECT s.survey_id, s.status, s.current_version, s.updated_at,
-                          CASE WHEN s.status = 'active' THEN (SELECT count(*) FROM survey_response r
-                                                              WHERE r.survey_id = s.survey_id AND r.counted)
-                               ELSE 0 END AS n
-                   FROM survey s WHERE s.status <> 'draft'"""
+                """SELECT survey_id, status, current_version, updated_at, counted_responses AS n FROM served_survey"""
             )
             versions = await conn.fetch(
-                """SELECT v.survey_id, v.version, v.definition::text AS definition FROM survey_version v
-                   JOIN survey s USING (survey_id) WHERE s.status <> 'draft'"""
+                "SELECT survey_id, version, definition::text AS definition FROM served_survey_version"
             )
         by_survey: dict[str, dict[int, SurveyDefinition]] = {}
         for v in versions:

@@ -33,7 +33,8 @@ def event_schema(event: EventType) -> dict[str, Any]:
     return schema
 
 
-def asyncapi() -> dict[str, Any]:
+def asyncapi(consumers: dict[str, list[str]]) -> dict[str, Any]:
+    """The AsyncAPI document; ``consumers``: topic name -> its consumer groups (``services.registry``)."""
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -62,8 +63,9 @@ def asyncapi() -> dict[str, Any]:
                 }
             },
             "x-partition-key": topic.key,
+            "x-partitions-landwide": topic.landwide_partitions,
             "x-producers": list(topic.producers),
-            "x-consumers": list(topic.consumers),
+            "x-consumer-groups": consumers[topic.name],
         }
         operations[f"publish_{channel_id}"] = {
             "action": "send",
@@ -73,7 +75,7 @@ def asyncapi() -> dict[str, Any]:
         operations[f"consume_{channel_id}"] = {
             "action": "receive",
             "channel": {"$ref": f"#/channels/{channel_id}"},
-            "summary": f"Consumed by {', '.join(topic.consumers)}",
+            "summary": f"Consumed by {', '.join(consumers[topic.name])}",
         }
     return {
         "asyncapi": "3.0.0",
@@ -89,20 +91,20 @@ def asyncapi() -> dict[str, Any]:
     }
 
 
-def rendered() -> dict[Path, str]:
+def rendered(consumers: dict[str, list[str]]) -> dict[Path, str]:
     files = {
         SCHEMAS / f"{e.name}.json": json.dumps(event_schema(e), indent=2, ensure_ascii=False) + "\n"
         for t in TOPICS
         for e in t.events
     }
-    files[ASYNCAPI] = yaml.safe_dump(asyncapi(), sort_keys=False, allow_unicode=True)
+    files[ASYNCAPI] = yaml.safe_dump(asyncapi(consumers), sort_keys=False, allow_unicode=True)
     return files
 
 
-def write_all(check: bool = False) -> list[str]:
+def write_all(consumers: dict[str, list[str]], check: bool = False) -> list[str]:
     """Write (or, with ``check``, only compare) the generated files; returns those that differ."""
     changed = []
-    for path, content in rendered().items():
+    for path, content in rendered(consumers).items():
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             changed.append(str(path.relative_to(HERE.parent.parent)))
             if not check:

@@ -1,4 +1,6 @@
-"""Topics: names, partition keys, retention and who produces and consumes them. Defined here and nowhere else."""
+"""Topics: names, events, partition keys, retention and the modules that produce them. Defined here and nowhere
+else. Who consumes each topic follows from the consumers themselves (``services.registry``); a test checks the
+producers named here against the code."""
 
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ class Topic:
     key: str  # which attribute is the partition key, in words, for docs and producers
     retention_ms: int  # -1: kept forever (the event log is the source of truth)
     cleanup_policy: str
-    producers: tuple[str, ...]
-    consumers: tuple[str, ...]
+    producers: tuple[str, ...]  # the modules that publish to it
     description: str
+    # Partitions for a Land-wide service (hundreds of municipalities, ~1,000 events/s at peak): the most instances
+    # of one consumer that can work at once. A city's installation runs well with `topic_partitions` (6).
+    landwide_partitions: int = 6
 
     def config(self) -> dict[str, str]:
         return {"retention.ms": str(self.retention_ms), "cleanup.policy": self.cleanup_policy}
@@ -40,9 +44,9 @@ FEEDBACK = Topic(
     key="page_url",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("ingest",),
-    consumers=("analytics.projector", "analytics.aggregator", "notifier"),
+    producers=("services.ingest.service", "stadtstimme.embedded"),
     description="Every accepted citizen feedback. Kept forever: read models are rebuilt from it.",
+    landwide_partitions=24,
 )
 
 SATISFACTION_METRICS = Topic(
@@ -51,13 +55,13 @@ SATISFACTION_METRICS = Topic(
     key="scope|key|granularity|bucket_start",
     retention_ms=-1,
     cleanup_policy="compact",
-    producers=("analytics.aggregator",),
-    consumers=("analysts",),
+    producers=("services.analytics.streams",),
     description=(
         "Satisfaction per page and per org unit, per hour and per day. Each message is the full current "
         "state of one bucket: keep the latest per key (compacted). Stream figures, at-least-once: the exact "
         "figures are the PostgreSQL read models."
     ),
+    landwide_partitions=12,
 )
 
 SURVEYS = Topic(
@@ -66,12 +70,12 @@ SURVEYS = Topic(
     key="survey_id",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("analytics.surveys",),
-    consumers=("analytics.survey-projector",),
+    producers=("services.analytics.surveys",),
     description=(
         "Survey definitions (immutable versions) and lifecycle changes, in order per survey. Kept forever: "
         "the survey tables are rebuilt from it."
     ),
+    landwide_partitions=3,
 )
 
 SURVEY_RESPONSES = Topic(
@@ -80,9 +84,9 @@ SURVEY_RESPONSES = Topic(
     key="response_id",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("ingest",),
-    consumers=("analytics.survey-projector",),
+    producers=("services.ingest.service",),
     description="Every accepted survey answer and dismissal. Kept forever: survey results are rebuilt from it.",
+    landwide_partitions=12,
 )
 
 COMMENT_TRIAGE = Topic(
@@ -91,12 +95,12 @@ COMMENT_TRIAGE = Topic(
     key="response_id",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("analytics.console",),
-    consumers=("analytics.triage-projector", "notifier"),
+    producers=("services.analytics.triage",),
     description=(
         "What staff did with each comment (status, assignment, tags, notes, spam verdicts), in order per "
         "comment. Kept forever: the inbox is rebuilt from it and the feedback topic."
     ),
+    landwide_partitions=6,
 )
 
 ALERTS = Topic(
@@ -105,12 +109,12 @@ ALERTS = Topic(
     key="scope|key",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("analytics.alerts",),
-    consumers=("analytics.alert-projector", "notifier"),
+    producers=("services.analytics.alerting",),
     description=(
         "Satisfaction alerts raised and resolved per page and per org unit, in order per scope. Kept forever: "
         "the alert history is rebuilt from it."
     ),
+    landwide_partitions=6,
 )
 
 HACKATHON = Topic(
@@ -119,12 +123,12 @@ HACKATHON = Topic(
     key="hackathon_id (budget-<year> for budget changes)",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("hackathon",),
-    consumers=("hackathon.projector", "notifier"),
+    producers=("services.hackathon.service",),
     description=(
         "Everything that happens in a civic hackathon (phases, challenges, teams, submissions, jury, prizes), in "
         "order per hackathon; no names or e-mail addresses. Kept forever: the hackathon is rebuilt from it."
     ),
+    landwide_partitions=3,
 )
 
 ERASURES = Topic(
@@ -133,13 +137,13 @@ ERASURES = Topic(
     key="response_id",
     retention_ms=-1,
     cleanup_policy="delete",
-    producers=("ingest", "analytics.console"),
-    consumers=("analytics.erasure-projector",),
+    producers=("shared.shredding",),
     description=(
         "Erasures of citizens' free text (by the citizen's deletion code, by staff, by the retention job): the "
         "text's data key is gone already; the read models drop their plain copies. No text, no personal data. "
         "Kept forever: a replay erases again what was erased."
     ),
+    landwide_partitions=6,
 )
 
 TOPICS: tuple[Topic, ...] = (

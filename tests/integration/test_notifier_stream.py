@@ -22,10 +22,11 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.analytics import alert_store, alerting
+from services.analytics import alerting
 from services.analytics.worker import AlertProjector, Projector
 from services.notifier.config import load_config
 from services.notifier.service import CONSUMERS, dispatch_once
+from services.registry import PROJECTIONS, reset
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import (
@@ -357,7 +358,7 @@ async def test_a_stream_gives_exactly_the_expected_notifications(
                 ("org_unit", 1, False),
                 ("page", 1, False),
             ]
-            await alert_store.reset(conn)
+            await reset(conn, tuple(p for p in PROJECTIONS if p.consumer is AlertProjector))
         assert await AlertProjector(settings, pool).run(until_caught_up=True) == 4
         async with pool.acquire() as conn:
             assert [dict(r) for r in await conn.fetch(query)] == left
