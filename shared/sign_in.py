@@ -1,7 +1,8 @@
 """Password sign-in that a flood of attempts can neither guess through nor turn against citizens.
 
 * **Per client:** failed sign-ins use up a small quota per client (``shared.abuse.RateLimiter``: a keyed hash of
-  the address, nothing stored); beyond it the answer is 429 at once, without hashing anything.
+  the address, nothing stored; shared out between the instances that serve the console, so that N of them together
+  allow no more); beyond it the answer is 429 at once, without hashing anything.
 * **Per account name:** after ``LOCK_AFTER`` failures in a row a name is locked for a minute, doubling with every
   further failure up to ``LOCK_MAX`` (a soft lockout, ASVS 2.2.1). Kept in PostgreSQL as the name's SHA-256, for
   names that exist and names that do not alike (so it reveals nothing), shared by every instance; a success
@@ -32,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from shared.abuse import RateLimiter
+from shared.abuse import REPLICAS, RateLimiter
 from shared.auth import (
     Account,
     audit,
@@ -84,13 +85,14 @@ def _lowest_priority() -> None:
 
 
 class SignIn:
-    """One per process (its client quotas and hashing slots are per process; the name locks are shared)."""
+    """One per process (its hashing slots are per process, its client quotas this instance's share of them; the
+    name locks are shared)."""
 
     def __init__(
         self, pool: asyncpg.Pool, per_minute: float = 5.0, burst: float = 10.0, failure_s: float = FAILURE_S
     ) -> None:
         self.pool = pool
-        self.clients = RateLimiter(per_minute, burst)
+        self.clients = RateLimiter(per_minute, burst, replicas=REPLICAS.of("analytics"))
         self.failure_s = failure_s
         self._hashing = ThreadPoolExecutor(CHECKS_AT_ONCE, "argon2", initializer=_lowest_priority)
         self._next_turn = 0.0  # the loop time at which the next check may start

@@ -39,6 +39,7 @@ from services.ingest.form import build_form_router
 from services.ingest.service import IngestService
 from services.ingest.widget import DIST, build_widget_router
 from services.notifier.api import build_notifications_router
+from shared.abuse import REPLICAS
 from shared.access import StaffAccess
 from shared.console_ui import PREFIX as CONSOLE
 from shared.console_ui import console_renderer, refused_page
@@ -131,6 +132,8 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         pool = await create_pool(settings)
         async with pool.acquire() as conn:
             await migrate(conn)
+        # Counted as an instance of its services before serving: their per-client quotas are shared out (abuse).
+        await REPLICAS.start(pool, services, settings.limits_sync_s)
         if ingest is not None:
             await ingest.start(pool)
         access = StaffAccess(settings, pool)  # the one staff check of every route
@@ -149,6 +152,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         finally:
             if ingest is not None:
                 await ingest.stop()
+            await REPLICAS.stop()
             await survey_producer.stop()
             await pool.close()
 

@@ -32,7 +32,7 @@ from services.hackathon import domain, sealing, service, store
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.mail import Letter
 from services.hackathon.store import MAIL_INTERVAL
-from shared.abuse import RateLimiter
+from shared.abuse import REPLICAS, RateLimiter
 from shared.contracts.hackathon import (
     ParticipantErasedV2,
     ParticipantRegisteredV1,
@@ -58,10 +58,13 @@ _SIGNUP_LIMITERS: dict[int, RateLimiter] = {}
 
 def signup_limiter(settings: Settings) -> RateLimiter:
     """The limit of registrations and lost-link requests per client: one per process, shared by the API and the
-    pages, so that a client's quota counts both (a keyed hash of the client's address; no address is kept)."""
+    pages, so that a client's quota counts both (a keyed hash of the client's address; no address is kept), and
+    shared out between the hackathon's instances (``shared.abuse``), so that N of them together allow no more."""
     quota = settings.hackathon_signups_per_client
     if quota not in _SIGNUP_LIMITERS:
-        _SIGNUP_LIMITERS[quota] = RateLimiter(per_minute=quota / SIGNUP_WINDOW_MINUTES, burst=quota)
+        _SIGNUP_LIMITERS[quota] = RateLimiter(
+            per_minute=quota / SIGNUP_WINDOW_MINUTES, burst=quota, replicas=REPLICAS.of("hackathon")
+        )
     return _SIGNUP_LIMITERS[quota]
 
 

@@ -4,8 +4,9 @@ without JavaScript (``/feedback/loeschen``, German or English) and an API endpoi
 the read models); the rating stays in the figures, anonymously.
 
 Nothing about a response is revealed: the answer is the same whether the code belongs to a response, to one
-already erased, or to none. Attempts are limited per client (a keyed hash of the address, as for feedback), so
-codes cannot be guessed in bulk; only the codes' keyed hashes are stored.
+already erased, or to none. Attempts are limited per client (a keyed hash of the address, as for feedback; the
+quota is shared out between the ingest instances, ``shared.abuse``), so codes cannot be guessed in bulk; only the
+codes' keyed hashes are stored.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.ingest.form import citizen_page
 from services.ingest.service import IngestService
-from shared.abuse import RateLimiter
+from shared.abuse import REPLICAS, RateLimiter
 from shared.console_ui import read_form
 from shared.messages import LANGUAGES, pick_language, text
 from shared.problems import request_language
@@ -46,7 +47,7 @@ class ErasureAnswer(BaseModel):
 
 def build_erasure_router(ingest: IngestService) -> APIRouter:
     router = APIRouter(tags=["feedback"])
-    attempts = RateLimiter(ATTEMPTS_PER_MINUTE, ATTEMPTS_BURST)
+    attempts = RateLimiter(ATTEMPTS_PER_MINUTE, ATTEMPTS_BURST, replicas=REPLICAS.of("ingest"))
 
     async def erase_by_code(code: str, client: str) -> None:
         """Erase the text the code belongs to, if any; raises ``Refusal`` (429 too many attempts from this client,

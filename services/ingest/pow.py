@@ -2,13 +2,14 @@
 switches it on under attack (``STADTSTIMME_POW_REQUIRED=true``).
 
 A challenge is ``sha256(salt + number)`` for a secret random ``number`` below ``maxnumber``, signed with an
-HMAC key that lives in this process only. The browser finds the number by trying (about ``maxnumber / 2``
-hashes, a second or so on a phone for the default), then sends the solution with the submission. A solution is
-accepted once: its challenge is remembered until the challenge expires, so it cannot be replayed. Nothing in it
-identifies the citizen, and nobody has to solve a puzzle by hand.
+HMAC key. The browser finds the number by trying (about ``maxnumber / 2`` hashes, a second or so on a phone for
+the default), then sends the solution with the submission. Nothing in it identifies the citizen, and nobody has
+to solve a puzzle by hand.
 
-With several ingest processes, each has its own key: a challenge must be solved for the process that issued it
-(sticky routing), or the key must be shared through ``STADTSTIMME_POW_HMAC_KEY``.
+Several ingest instances work as one: the key is made once in PostgreSQL and shared by all of them
+(``shared_key``; or set by the operator, ``STADTSTIMME_POW_HMAC_KEY``), so any instance accepts a challenge another
+issued; and a solution is accepted once by any of them: ``spend`` records the challenge's signature in PostgreSQL
+until the challenge expires (one round trip per solved submission, only while the operator requires proof of work).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+import asyncpg
 import orjson
 
 ALGORITHM = "SHA-256"
@@ -31,13 +33,19 @@ class InvalidSolution(ValueError):
     pass
 
 
+class Solved(NamedTuple):
+    """A right solution of a challenge of ours: its signature (what ``spend`` records) and its expiry (Unix time)."""
+
+    signature: bytes
+    expires: int
+
+
 @dataclass
 class ProofOfWork:
     max_number: int = 100_000
     ttl_s: float = 600.0
     key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     clock: Callable[[], float] = time.time
-    _used: dict[str, float] = field(default_factory=dict, repr=False)  # challenge -> expiry
 
     def challenge(self) -> dict[str, Any]:
         expires = int(self.clock() + self.ttl_s)
@@ -55,31 +63,51 @@ class ProofOfWork:
     def _sign(self, challenge: str) -> str:
         return hmac.new(self.key, challenge.encode(), hashlib.sha256).hexdigest()
 
-    def verify(self, payload: str) -> None:
-        """Accept a base64 JSON solution once; raises ``InvalidSolution`` with the reason otherwise."""
+    def verify(self, payload: str) -> Solved:
+        """Check a base64 JSON solution: signed with our key, not expired, the right number; raises
+        ``InvalidSolution`` with the reason otherwise. Whether it was used before is ``spend``'s to say."""
         try:
             solution = orjson.loads(base64.b64decode(payload, validate=True))
             algorithm, challenge = solution["algorithm"], str(solution["challenge"])
             number, salt, signature = int(solution["number"]), str(solution["salt"]), str(solution["signature"])
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSolution("malformed") from exc
-        if algorithm != ALGORITHM or not hmac.compare_digest(signature, self._sign(challenge)):
+        if algorithm != ALGORITHM or not hmac.compare_digest(signature.encode(), self._sign(challenge).encode()):
             raise InvalidSolution("not issued here")
         expires = salt.rpartition("?expires=")[2]
         now = self.clock()
-        if not expires.isdigit() or int(expires) < now:
+        if not (expires.isascii() and expires.isdigit()) or int(expires) < now:
             raise InvalidSolution("expired")
         if not 0 <= number <= self.max_number or hashlib.sha256(f"{salt}{number}".encode()).hexdigest() != challenge:
             raise InvalidSolution("wrong number")
-        self._forget_expired(now)
-        if challenge in self._used:
-            raise InvalidSolution("already used")
-        self._used[challenge] = float(expires)
+        return Solved(bytes.fromhex(signature), int(expires))
 
-    def _forget_expired(self, now: float) -> None:
-        if len(self._used) > 1000:
-            for challenge in [c for c, exp in self._used.items() if exp < now]:
-                del self._used[challenge]
+
+async def shared_key(conn: asyncpg.Connection) -> bytes:
+    """The installation's key for signing challenges (made once; the same for every instance)."""
+    await conn.execute(
+        "INSERT INTO installation_secret (name, secret) VALUES ('pow-hmac', $1) ON CONFLICT (name) DO NOTHING",
+        secrets.token_bytes(32),
+    )
+    key: bytes = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = 'pow-hmac'")
+    return bytes(key)
+
+
+async def spend(conn: asyncpg.Connection, solved: Solved) -> None:
+    """Use a solution up, for every instance: raises ``InvalidSolution("already used")`` if one did before."""
+    fresh = await conn.fetchval(
+        """INSERT INTO pow_spent (signature, expires_at) VALUES ($1, to_timestamp($2::float8))
+           ON CONFLICT (signature) DO NOTHING RETURNING true""",
+        solved.signature,
+        float(solved.expires),
+    )
+    if not fresh:
+        raise InvalidSolution("already used")
+
+
+async def forget_expired(conn: asyncpg.Connection) -> None:
+    """Expired challenges are refused as such: their spent signatures need not be kept."""
+    await conn.execute("DELETE FROM pow_spent WHERE expires_at < now()")
 
 
 def solve(challenge: dict[str, Any]) -> str:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,14 +16,14 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from services.ingest.domain import FeedbackRequest, accept_feedback
-from services.ingest.pow import InvalidSolution, ProofOfWork
+from services.ingest.pow import InvalidSolution, ProofOfWork, forget_expired, shared_key, spend
 from services.ingest.surveys import (
     LiveSurvey,
     SurveyCatalogue,
     SurveyResponseRequest,
     accept_survey_response,
 )
-from shared.abuse import FloodBreaker, RateLimiter
+from shared.abuse import REPLICAS, FloodBreaker, RateLimiter, share_flood
 from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.envelope import EventType
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyDefinition
@@ -36,6 +35,7 @@ from shared.shredding import Kind, code_secret, issue_code, seal_texts
 
 log = logging.getLogger(__name__)
 SOURCE = "/stadtstimme/ingest"
+FORGET_SPENT_S = 60.0  # how often expired proof-of-work solutions are deleted
 
 
 class Refused(Exception):
@@ -82,16 +82,25 @@ class IngestService:
         self.surveys = SurveyCatalogue()
         self._refresher: asyncio.Task[None] | None = None
         self._connector: asyncio.Task[None] | None = None
-        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self._sharer: asyncio.Task[None] | None = None
+        # Abuse limits that hold across instances (shared.abuse): a client's quota is shared out between the live
+        # ingest instances, the breaker's count is the installation's, proof of work is signed with the shared key.
+        self.limiter = RateLimiter(
+            settings.rate_limit_per_minute, settings.rate_limit_burst, replicas=REPLICAS.of("ingest")
+        )
         self.breaker = FloodBreaker(settings.flood_per_minute, settings.flood_cooldown_s)
-        pow_key = settings.pow_hmac_key.get_secret_value().encode()
-        self.pow = ProofOfWork(settings.pow_max_number, key=pow_key or secrets.token_bytes(32))
+        self.pow = ProofOfWork(settings.pow_max_number)  # its key: configured, or the installation's (``start``)
 
     async def start(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        configured = self.settings.pow_hmac_key.get_secret_value().encode()
+        async with pool.acquire() as conn:
+            self.pow.key = configured or await shared_key(conn)
+            await share_flood(conn, self.breaker)
         await self.refresh_org()
         await self.refresh_surveys()
         self._refresher = asyncio.create_task(self._refresh_forever())
+        self._sharer = asyncio.create_task(self._share_forever())
         try:
             self.producer = await start_producer(self.settings)
         except (KafkaError, OSError, TimeoutError):
@@ -109,7 +118,7 @@ class IngestService:
                 log.warning("broker still unreachable")
 
     async def stop(self) -> None:
-        for task in (self._refresher, self._connector):
+        for task in (self._refresher, self._connector, self._sharer):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -160,6 +169,22 @@ class IngestService:
             except (OSError, asyncpg.PostgresError, ValueError):
                 log.warning("could not refresh the org model or surveys; keeping the previous", exc_info=True)
 
+    async def _share_forever(self) -> None:
+        """Every ``limits_sync_s``: this instance's acceptances into the installation's flood count (and its state
+        back); every minute, expired proof-of-work solutions out."""
+        forget_due = 0.0
+        while True:
+            await asyncio.sleep(self.settings.limits_sync_s)
+            assert self.pool is not None
+            try:
+                async with self.pool.acquire() as conn:
+                    await share_flood(conn, self.breaker)
+                    if asyncio.get_running_loop().time() >= forget_due:
+                        await forget_expired(conn)
+                        forget_due = asyncio.get_running_loop().time() + FORGET_SPENT_S
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+                log.warning("could not share the flood breaker's count; counting this instance's alone meanwhile")
+
     async def publish(
         self,
         topic: str,
@@ -191,16 +216,21 @@ class IngestService:
         proof_of_work: bool = False,
     ) -> tuple[str, str | None]:
         """Everything after validation, the same for the JSON API and the form: resolve against the org model
-        (raises ``Rejected``), ``admit``, seal the free text, publish with acks=all (raises ``KafkaError`` or
-        ``TimeoutError``), and only then charge the client's quota and the flood breaker. (The page URL, the
-        deletion code of the response's text, if it has text.)"""
+        (raises ``Rejected``), ``admit`` (which charges the client's quota), seal the free text, publish with
+        acks=all (raises ``KafkaError`` or ``TimeoutError``; the quota is refunded), and only then charge the flood
+        breaker. (The page URL, the deletion code of the response's text, if it has text.)"""
         page_url, data = accept_feedback(submission, self.org, origin, received_at, self.keep_names)
-        key = self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
-        sealing = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
-        if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
-            return page_url, None  # only text, to a response whose text its author erased: nothing left to record
-        await self.publish_feedback(submission.event_id, page_url, data, received_at)
-        self.charge(key)
+        key = await self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
+        try:
+            sealing = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
+            if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
+                self.limiter.refund(key)
+                return page_url, None  # only text, to a response whose text its author erased: nothing to record
+            await self.publish_feedback(submission.event_id, page_url, data, received_at)
+        except BaseException:
+            self.limiter.refund(key)
+            raise
+        self.breaker.charge()
         return page_url, await sealing.code()
 
     async def seal(self, data: dict[str, Any], response: UUID, kind: Kind, fields: tuple[str, ...]) -> Sealing:
@@ -229,27 +259,38 @@ class IngestService:
         page_url, data = accept_survey_response(
             submission, self.surveys, self.org, origin, received_at, grace, self.keep_names
         )
-        key = self.admit(client, submission.altcha, True)
-        definition = self.surveys.surveys[submission.survey_id].versions[submission.version]
-        free = {q.id for q in definition.questions if q.type == "text"}
-        data["texts"] = {q: v for q, v in data["answers"].items() if q in free}
-        data["answers"] = {q: v for q, v in data["answers"].items() if q not in free}
-        sealing = await self.seal(data["texts"], submission.response_id, "survey", tuple(data["texts"]))
-        data["texts"] = {q: v for q, v in data["texts"].items() if v is not None}  # erased: not kept
-        if not (data["answers"] or data["texts"] or data["dismissed"]):
-            return None  # only text, to a response whose text its author erased: nothing left to record
-        await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
-                           str(submission.response_id), page_url, data, received_at)  # fmt: skip
-        self.charge(key)
+        key = await self.admit(client, submission.altcha, True)
+        try:
+            definition = self.surveys.surveys[submission.survey_id].versions[submission.version]
+            free = {q.id for q in definition.questions if q.type == "text"}
+            data["texts"] = {q: v for q, v in data["answers"].items() if q in free}
+            data["answers"] = {q: v for q, v in data["answers"].items() if q not in free}
+            sealing = await self.seal(data["texts"], submission.response_id, "survey", tuple(data["texts"]))
+            data["texts"] = {q: v for q, v in data["texts"].items() if v is not None}  # erased: not kept
+            if not (data["answers"] or data["texts"] or data["dismissed"]):
+                self.limiter.refund(key)
+                return None  # only text, to a response whose text its author erased: nothing left to record
+            await self.publish(self.survey_topic, SURVEY_RESPONSE_SUBMITTED, submission.event_id,
+                               str(submission.response_id), page_url, data, received_at)  # fmt: skip
+        except BaseException:
+            self.limiter.refund(key)
+            raise
+        self.breaker.charge()
         return await sealing.code()
 
-    def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
-        """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``), then
-        the flood breaker and the client's quota (raises ``Refused``). The client's key, to ``charge`` later."""
+    async def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
+        """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``; a right
+        solution is used up for every instance), then the flood breaker and the client's quota (raises
+        ``Refused``). The client's quota is charged now, so that submissions at the same moment count too; the
+        caller refunds it (``limiter.refund`` with the returned key) unless the submission is accepted, and
+        charges the flood breaker if it is."""
         if proof_of_work and self.settings.pow_required:
             if not altcha:
                 raise InvalidSolution("missing")
-            self.pow.verify(altcha)
+            solved = self.pow.verify(altcha)
+            assert self.pool is not None
+            async with self.pool.acquire() as conn:
+                await spend(conn, solved)
         key = self.limiter.key(client)
         flood = self.breaker.retry_after()
         if flood:
@@ -257,12 +298,8 @@ class IngestService:
         wait = self.limiter.retry_after(key)
         if wait:
             raise Refused("rate_limited", wait)
-        return key
-
-    def charge(self, key: bytes) -> None:
-        """Count an accepted submission against the client's quota and the flood breaker."""
         self.limiter.charge(key)
-        self.breaker.charge()
+        return key
 
     async def broker_ready(self) -> bool:
         if self.producer is None:

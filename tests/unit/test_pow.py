@@ -1,4 +1,6 @@
-"""Proof-of-work step-up in the ALTCHA format: solvable, checked, accepted once, expiring."""
+"""Proof-of-work step-up in the ALTCHA format: solvable, checked, expiring, the same for every instance with the
+key. That a solution is accepted once, by any instance, is ``spend``'s (PostgreSQL): tests/integration/
+test_ingest_replicas.py."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import base64
 import orjson
 import pytest
 
-from services.ingest.pow import InvalidSolution, ProofOfWork, solve
+from services.ingest.pow import InvalidSolution, ProofOfWork, Solved, solve
 
 
 class Clock:
@@ -17,14 +19,14 @@ class Clock:
         return self.now
 
 
-def test_a_solved_challenge_is_accepted_once() -> None:
+def test_a_solved_challenge_is_checked_alike_by_every_instance_with_the_key() -> None:
     pow_ = ProofOfWork(max_number=2000)
     challenge = pow_.challenge()
     assert set(challenge) == {"algorithm", "challenge", "maxnumber", "salt", "signature"}
     solution = solve(challenge)
-    pow_.verify(solution)
-    with pytest.raises(InvalidSolution, match="already used"):
-        pow_.verify(solution)
+    solved = pow_.verify(solution)
+    assert solved == Solved(bytes.fromhex(challenge["signature"]), int(challenge["salt"].rpartition("=")[2]))
+    assert ProofOfWork(max_number=2000, key=pow_.key).verify(solution) == solved  # what spend records, once
 
 
 def test_forged_wrong_and_expired_solutions_are_refused() -> None:
@@ -42,6 +44,10 @@ def test_forged_wrong_and_expired_solutions_are_refused() -> None:
         ProofOfWork(max_number=500, clock=clock).verify(encoded())  # another key
     with pytest.raises(InvalidSolution, match="malformed"):
         pow_.verify("not base64 at all!")
+    with pytest.raises(InvalidSolution, match="not issued here"):
+        pow_.verify(encoded(signature="ä" * 64))  # compared as bytes: no TypeError
+    with pytest.raises(InvalidSolution, match="expired"):
+        pow_.verify(encoded(salt=solution["salt"].rpartition("=")[0] + "=²"))  # not a number to int()
     clock.now += 61
     with pytest.raises(InvalidSolution, match="expired"):
         pow_.verify(encoded())
