@@ -125,6 +125,14 @@ class RateLimiter:
     def charge(self, key: bytes) -> None:
         self._bucket(key)[0].tokens -= 1
 
+    def take(self, key: bytes) -> float:
+        """``retry_after`` and, if it is 0, ``charge``, in one step."""
+        bucket, rate = self._bucket(key)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) * 60 / rate
+
     def refund(self, key: bytes) -> None:
         """Give back a charge (an attempt counted up front that turned out fine, or was not accepted)."""
         bucket = self._bucket(key)[0]

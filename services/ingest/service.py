@@ -216,11 +216,14 @@ class IngestService:
         proof_of_work: bool = False,
     ) -> tuple[str, str | None]:
         """Everything after validation, the same for the JSON API and the form: resolve against the org model
-        (raises ``Rejected``), ``admit`` (which charges the client's quota), seal the free text, publish with
-        acks=all (raises ``KafkaError`` or ``TimeoutError``; the quota is refunded), and only then charge the flood
-        breaker. (The page URL, the deletion code of the response's text, if it has text.)"""
+        (raises ``Rejected``), ``prove`` (the JSON API, when the operator requires proof of work) and ``admit``
+        (which charges the client's quota), seal the free text, publish with acks=all (raises ``KafkaError`` or
+        ``TimeoutError``; the quota is refunded), and only then charge the flood breaker. (The page URL, the
+        deletion code of the response's text, if it has text.)"""
         page_url, data = accept_feedback(submission, self.org, origin, received_at, self.keep_names)
-        key = await self.admit(client, submission.altcha if proof_of_work else None, proof_of_work)
+        if proof_of_work and self.settings.pow_required:
+            await self.prove(submission.altcha)
+        key = self.admit(client)
         try:
             sealing = await self.seal(data, UUID(data["response_id"]), "feedback", ("comment", "suggestion"))
             if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
@@ -259,7 +262,9 @@ class IngestService:
         page_url, data = accept_survey_response(
             submission, self.surveys, self.org, origin, received_at, grace, self.keep_names
         )
-        key = await self.admit(client, submission.altcha, True)
+        if self.settings.pow_required:
+            await self.prove(submission.altcha)
+        key = self.admit(client)
         try:
             definition = self.surveys.surveys[submission.survey_id].versions[submission.version]
             free = {q.id for q in definition.questions if q.type == "text"}
@@ -278,27 +283,27 @@ class IngestService:
         self.breaker.charge()
         return await sealing.code()
 
-    async def admit(self, client: str, altcha: str | None, proof_of_work: bool) -> bytes:
-        """Check the proof of work if asked to and the operator requires one (raises ``InvalidSolution``; a right
-        solution is used up for every instance), then the flood breaker and the client's quota (raises
-        ``Refused``). The client's quota is charged now, so that submissions at the same moment count too; the
-        caller refunds it (``limiter.refund`` with the returned key) unless the submission is accepted, and
-        charges the flood breaker if it is."""
-        if proof_of_work and self.settings.pow_required:
-            if not altcha:
-                raise InvalidSolution("missing")
-            solved = self.pow.verify(altcha)
-            assert self.pool is not None
-            async with self.pool.acquire() as conn:
-                await spend(conn, solved)
+    async def prove(self, altcha: str | None) -> None:
+        """Check the proof of work the operator requires (raises ``InvalidSolution``); a right solution is used up,
+        for every instance."""
+        if not altcha:
+            raise InvalidSolution("missing")
+        solved = self.pow.verify(altcha)
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            await spend(conn, solved)
+
+    def admit(self, client: str) -> bytes:
+        """Check the flood breaker and the client's quota (raises ``Refused``). The client's quota is charged now,
+        so that submissions at the same moment count too; the caller refunds it (``limiter.refund`` with the
+        returned key) unless the submission is accepted, and charges the flood breaker if it is."""
         key = self.limiter.key(client)
         flood = self.breaker.retry_after()
         if flood:
             raise Refused("flood", flood)
-        wait = self.limiter.retry_after(key)
+        wait = self.limiter.take(key)
         if wait:
             raise Refused("rate_limited", wait)
-        self.limiter.charge(key)
         return key
 
     async def broker_ready(self) -> bool:

@@ -89,6 +89,8 @@ def test_each_of_n_instances_gives_a_client_its_share() -> None:
     limiter.refund(key)
     limiter.refund(key)
     assert limiter.retry_after(key) == 0 and limiter._bucket(key)[0].tokens == 1  # a refund fills the share only
+    assert limiter.take(key) == 0  # checked and charged in one step, as ingest admits
+    assert limiter.take(key) == 40.0 and limiter.retry_after(key) == 40.0  # refused: nothing charged
 
 
 def test_a_quota_smaller_than_the_instances_still_admits_one_per_instance() -> None:
