@@ -179,7 +179,7 @@ class FeedbackEndpoint:
         except Refused as refused:
             self.rejected.labels(refused.kind).inc()
             retry = {"retry-after": refused.retry_after}
-            if refused.kind == "flood":
+            if refused.kind != "rate_limited":  # the breaker is open, or the database away
                 return _problem(
                     503, "service-unavailable", text("problem.unavailable.title", lang), cors, headers=retry
                 )

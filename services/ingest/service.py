@@ -39,11 +39,12 @@ FORGET_SPENT_S = 60.0  # how often expired proof-of-work solutions are deleted
 
 
 class Refused(Exception):
-    """A valid submission not admitted now: the client's quota is used up, or the flood breaker is open."""
+    """A valid submission not admitted now: the client's quota is used up, the flood breaker is open, or its proof
+    of work cannot be checked now (the database is away)."""
 
     def __init__(self, kind: str, wait_s: float) -> None:
         super().__init__(kind)
-        self.kind = kind  # "rate_limited" | "flood"
+        self.kind = kind  # "rate_limited" | "flood" | "unavailable"
         self.retry_after = str(math.ceil(wait_s))
 
 
@@ -290,8 +291,11 @@ class IngestService:
             raise InvalidSolution("missing")
         solved = self.pow.verify(altcha)
         assert self.pool is not None
-        async with self.pool.acquire() as conn:
-            await spend(conn, solved)
+        try:
+            async with self.pool.acquire() as conn:
+                await spend(conn, solved)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise Refused("unavailable", 5) from exc  # 503 + Retry-After: the widget retries
 
     def admit(self, client: str) -> bytes:
         """Check the flood breaker and the client's quota (raises ``Refused``). The client's quota is charged now,

@@ -5,11 +5,15 @@ test_ingest_replicas.py."""
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import orjson
 import pytest
 
 from services.ingest.pow import InvalidSolution, ProofOfWork, Solved, solve
+from services.ingest.service import IngestService, Refused
+from shared.settings import Settings
 
 
 class Clock:
@@ -51,3 +55,19 @@ def test_forged_wrong_and_expired_solutions_are_refused() -> None:
     clock.now += 61
     with pytest.raises(InvalidSolution, match="expired"):
         pow_.verify(encoded())
+
+
+async def test_a_solution_that_cannot_be_recorded_now_is_a_503_not_a_500() -> None:
+    class Away:
+        @asynccontextmanager
+        async def acquire(self) -> AsyncIterator[None]:
+            raise ConnectionRefusedError("the database is restarting")
+            yield
+
+    ingest = IngestService(Settings(pow_required=True, pow_max_number=500))
+    ingest.pool = Away()  # type: ignore[assignment]
+    with pytest.raises(InvalidSolution, match="missing"):
+        await ingest.prove(None)
+    with pytest.raises(Refused) as refused:
+        await ingest.prove(solve(ingest.pow.challenge()))
+    assert refused.value.kind == "unavailable" and refused.value.retry_after == "5"
