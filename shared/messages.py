@@ -444,7 +444,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Der Kommentar wurde an die zuständige Stelle weitergegeben; er liegt jetzt in deren Eingang.",
         "en": "The comment was handed over to the responsible unit; it is now in their inbox.",
     },
-    "console.inbox.handover": {"de": "An zuständige Stelle weitergeben", "en": "Hand over to the responsible unit"},
+    "console.inbox.handover": {"de": "An eine andere Stelle weitergeben", "en": "Hand over to another unit"},
     "console.inbox.handover_hint": {
         "de": "Der Kommentar geht als neu und ohne Zuständigkeit in den Eingang dieser Stelle; die Zahlen der Seite "
         "bleiben bei ihrer Stelle.",
