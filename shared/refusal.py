@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import asyncpg
+from aiokafka.errors import KafkaError
+
 from shared.messages import text
 
 
@@ -65,6 +68,25 @@ def forbidden(key: str = "problem.forbidden.title", field: str | None = None) ->
 def not_found() -> Refusal:
     """Unknown, or another unit's: both look the same, so scoping reveals nothing."""
     return Refusal("problem.not_found.title", 404, slug="not-found")
+
+
+# What "not now" looks like from the code: the broker or the database away or too slow. A request that meets one
+# is refused with 503 and Retry-After (``unavailable``), never a 500: nothing was accepted, and retrying is safe.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    TimeoutError,
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    KafkaError,
+)
+
+
+def unavailable(retry_after_s: int = 5) -> Refusal:
+    """The broker or the database is away (``UNAVAILABLE``): 503, try again after ``retry_after_s``."""
+    return Refusal("problem.unavailable.title", 503, slug="service-unavailable",
+                   headers={"Retry-After": str(retry_after_s)})  # fmt: skip
 
 
 def cross_site() -> Refusal:

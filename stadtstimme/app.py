@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,7 +49,7 @@ from shared.kafka import LazyProducer
 from shared.limits import RequestLimits
 from shared.messages import text
 from shared.problems import problem, refusal_response, request_language
-from shared.refusal import Refusal
+from shared.refusal import UNAVAILABLE, Refusal, unavailable
 from shared.settings import Settings
 
 HTTP_SERVICES = ("ingest", "analytics", "hackathon")
@@ -217,6 +218,14 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         if request.url.path == CONSOLE or request.url.path.startswith(CONSOLE + "/"):
             return refused_page(console_page, request, exc)
         return refusal_response(exc, request_language(request))
+
+    async def away(request: Request, exc: Exception) -> Response:
+        """The broker or the database away while a request needed it: 503 with Retry-After, never a 500."""
+        logging.getLogger(__name__).warning("%s %s: %r; answered 503", request.method, request.url.path, exc)
+        return await refused(request, unavailable())
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, away)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
@@ -24,6 +23,7 @@ from services.ingest.surveys import InvalidAnswer, SurveyResponseRequest
 from shared.limits import TooLarge, has_nul, read_body
 from shared.messages import pick_language, text
 from shared.problems import PROBLEM_JSON, field_errors, problem_body
+from shared.refusal import UNAVAILABLE
 
 PATH = "/api/v1/feedback"
 CHALLENGE_PATH = "/api/v1/challenge"
@@ -184,7 +184,7 @@ class FeedbackEndpoint:
                     503, "service-unavailable", text("problem.unavailable.title", lang), cors, headers=retry
                 )
             return _problem(429, "too-many-requests", text("problem.rate_limited.title", lang), cors, headers=retry)
-        except (KafkaError, TimeoutError):
+        except UNAVAILABLE:
             self.rejected.labels("unavailable").inc()
             title = text("problem.unavailable.title", lang)
             return _problem(503, "service-unavailable", title, cors, headers={"retry-after": RETRY_AFTER_S})

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +23,7 @@ from shared.abuse import REPLICAS, RateLimiter
 from shared.console_ui import read_form
 from shared.messages import LANGUAGES, pick_language, text
 from shared.problems import request_language
-from shared.refusal import Refusal
+from shared.refusal import UNAVAILABLE, Refusal
 from shared.shredding import erase_response, key_of_code
 
 PAGE = "/feedback/loeschen"
@@ -68,7 +67,7 @@ def build_erasure_router(ingest: IngestService) -> APIRouter:
             raise Refusal("problem.unavailable.title", 503, slug="service-unavailable", headers={"Retry-After": "5"})
         try:
             await erase_response(ingest.pool, ingest.producer, ingest.settings, found[0], "citizen", SOURCE)
-        except (KafkaError, TimeoutError) as exc:
+        except UNAVAILABLE as exc:
             raise Refusal("problem.unavailable.title", 503, slug="service-unavailable",
                           headers={"Retry-After": "5"}) from exc  # fmt: skip
 

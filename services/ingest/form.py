@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
@@ -28,6 +27,7 @@ from shared.contracts.feedback import CATEGORIES, COMMENT_MAX_CHARS
 from shared.messages import LANGUAGES, pick_language, text
 from shared.orgmodel import InvalidUrl, split_page_url
 from shared.problems import field_errors
+from shared.refusal import UNAVAILABLE
 from shared.templates import render_page, template_environment
 
 PATH = "/feedback/form"
@@ -149,7 +149,7 @@ def build_form_router(ingest: IngestService) -> APIRouter:
                                                           "problem.rate_limited.title", lang)])  # fmt: skip
             response.headers["Retry-After"] = refused.retry_after
             return response
-        except (KafkaError, TimeoutError):
+        except UNAVAILABLE:
             response = again(503, [text("form.error.unavailable", lang)])
             response.headers["Retry-After"] = "5"
             return response

@@ -173,6 +173,34 @@ async def test_broker_unreachable_answers_503_with_retry_after(settings: Setting
         system.stop_all()
 
 
+async def test_connections_to_the_database_cut_answer_503_never_500(client: httpx.AsyncClient, system: System) -> None:
+    """PostgreSQL restarted (every connection of the web process cut): a comment (its text needs a key from the
+    database), the erasure API, a console page and the staff API answer 503 with Retry-After, or already work
+    again on a fresh connection; never a 500. Then the same comment is accepted."""
+    body = feedback(rating=2, comment="Die Tonne wurde nicht geleert.")
+    sign_in = {"username": "x", "password": "y"}
+    requests = (("POST", "/api/v1/feedback", {"json": body}),
+                ("POST", "/api/v1/feedback/erasure", {"json": {"code": "AAAAA-BBBBB"}}),
+                ("GET", "/api/v1/metrics/pages", {"headers": system.auth}),
+                ("POST", "/console/login", {"data": sign_in, "headers": {"Origin": system.base_url}}))  # fmt: skip
+    admin = await asyncpg.connect(system.settings.database_url)
+    try:
+        for method, path, kwargs in requests:
+            for _ in range(3):  # every pooled connection goes, one after the other
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                answer = await client.request(method, path, **kwargs)
+                assert answer.status_code != 500, (path, answer.text)
+                if answer.status_code == 503:
+                    assert answer.headers["retry-after"], path
+    finally:
+        await admin.close()
+    again = await client.post("/api/v1/feedback", json=body)
+    assert again.status_code == 202 and "deletion_code" in again.json()
+
+
 async def page_totals(client: httpx.AsyncClient, system: System, path: str) -> dict[str, Any]:
     pages = await client.get("/api/v1/metrics/pages", params={"url_prefix": f"{ABFALL}{path}"}, headers=system.auth)
     [item] = pages.json()["items"]
