@@ -305,8 +305,8 @@ def build_hackathon_router(
             async with pool.acquire() as conn:
                 state = await store.state(conn, hackathon_id)
                 if state.created is None:
+                    signups.refund(key)
                     raise Refused("unknown", 404)
-                signups.charge(key)
                 letter = await ask_to_confirm(conn, state, body.name, body.email)
             lang = request_language(request)
             if letter is not None:

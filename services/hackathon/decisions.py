@@ -69,10 +69,10 @@ def signup_limiter(settings: Settings) -> RateLimiter:
 
 
 def admit_signup(limiter: RateLimiter, client: str | None) -> bytes:
-    """The client's key, to ``charge`` once its request is valid; refused (429, ``retry_after``) while its quota is
-    used up."""
+    """Charge the client's quota now (so that requests arriving at the same moment cannot all pass), and its key,
+    to ``refund`` when the request turns out invalid; refused (429, ``retry_after``) while its quota is used up."""
     key = limiter.key(client or "unknown")
-    wait = limiter.retry_after(key)
+    wait = limiter.take(key)
     if wait:
         raise Refused("too_many", 429, retry_after=math.ceil(wait))
     return key

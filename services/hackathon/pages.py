@@ -391,8 +391,8 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
                                   "consent": form.get("consent") == "ja"}  # fmt: skip
         _, errors = validated(RegisterBody, values, "register", "", lang)
         if errors:
+            signups.refund(key)  # invalid input does not count against the client
             return registration(request, state, 422, values, errors)
-        signups.charge(key)
         async with pool.acquire() as conn:
             try:
                 letter = await ask_to_confirm(conn, state, values["name"], values["email"])
@@ -437,11 +437,11 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             lang = language(request)
             email = (await read_form(request)).get("email", "").strip()[:254]
             if not re.fullmatch(EMAIL, email):
+                signups.refund(key)  # invalid input does not count against the client
                 error = {"field": "link-email", "message": text("hackathon.page.resend.invalid", lang)}
                 invalid = {"link-email": error["message"]}
                 return page(request, "hackathon_link.html", 422, title=state.info.title, url=url(state.id),
                             values={"email": email}, errors=[error], field_errors=invalid)  # fmt: skip
-            signups.charge(key)
             letter = await resend_link(conn, state, email)
         if letter is not None:
             send(settings, letter, state.id, state.info.title, lang)
