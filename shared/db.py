@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from importlib import resources
 
 import asyncpg
@@ -83,6 +84,18 @@ class Params:
     def __call__(self, value: object) -> str:
         self.values.append(value)
         return f"${len(self.values)}"
+
+
+async def installation_secret(conn: asyncpg.Connection, name: str) -> bytes:
+    """A secret the installation makes for itself once (32 random bytes), the same for every instance of every
+    service: the deletion codes' keyed hash, the proof-of-work signatures."""
+    await conn.execute(
+        "INSERT INTO installation_secret (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        name,
+        secrets.token_bytes(32),
+    )
+    secret: bytes = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = $1", name)
+    return bytes(secret)
 
 
 def like_prefix(prefix: str) -> str:

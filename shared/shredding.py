@@ -46,6 +46,7 @@ from shared.contracts.envelope import encode_envelope
 from shared.contracts.erasure import RESPONSE_TEXT_ERASED, RESPONSE_TEXT_REPLACED, ResponseTextReplacedV1
 from shared.contracts.sealed import SealedText
 from shared.contracts.topics import ERASURES, topic_name
+from shared.db import installation_secret
 from shared.settings import Settings
 
 Kind = Literal["feedback", "survey"]
@@ -225,12 +226,7 @@ async def erase_older(conn: asyncpg.Connection, kind: KeyKind, before: datetime,
 
 async def code_secret(conn: asyncpg.Connection) -> bytes:
     """The installation's key for the deletion codes' keyed hash (made once; the same for every instance)."""
-    await conn.execute(
-        "INSERT INTO installation_secret (name, secret) VALUES ('deletion-code', $1) ON CONFLICT (name) DO NOTHING",
-        secrets.token_bytes(32),
-    )
-    secret: bytes = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = 'deletion-code'")
-    return bytes(secret)
+    return await installation_secret(conn, "deletion-code")
 
 
 def normalise_code(typed: str) -> str | None:

@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 import asyncpg
 import orjson
 
+from shared.db import installation_secret
+
 ALGORITHM = "SHA-256"
 
 
@@ -85,12 +87,7 @@ class ProofOfWork:
 
 async def shared_key(conn: asyncpg.Connection) -> bytes:
     """The installation's key for signing challenges (made once; the same for every instance)."""
-    await conn.execute(
-        "INSERT INTO installation_secret (name, secret) VALUES ('pow-hmac', $1) ON CONFLICT (name) DO NOTHING",
-        secrets.token_bytes(32),
-    )
-    key: bytes = await conn.fetchval("SELECT secret FROM installation_secret WHERE name = 'pow-hmac'")
-    return bytes(key)
+    return await installation_secret(conn, "pow-hmac")
 
 
 async def spend(conn: asyncpg.Connection, solved: Solved) -> None:
