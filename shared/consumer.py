@@ -146,6 +146,7 @@ class OffsetConsumer:
         self._generation = 0  # counts assignments: a batch fetched under an older one is not written
         self._lock = asyncio.Lock()  # a write and a change of assignment never overlap
         self._failures = 0
+        self._stop = asyncio.Event()  # ``run``'s: ends waiting for the database
 
     @classmethod
     def group_id(cls, settings: Settings) -> str:
@@ -211,9 +212,23 @@ class OffsetConsumer:
         assert self.consumer is not None
         async with self._lock:
             self._generation += 1
-            await self._seek_to_stored(self.consumer, assigned)
+            await self._seek_when_readable(assigned)
             self.owned |= {tp.partition for tp in assigned}
         log.info("%s: projecting partitions %s of %s", self.NAME, sorted(self.owned), self.topic)
+
+    async def _seek_when_readable(self, partitions: list[TopicPartition]) -> None:
+        """``_seek_to_stored``, tried again every second while the database is away (``TRANSIENT``: restarting,
+        unreachable): the positions are there, only not readable yet, and without them nothing can be read."""
+        assert self.consumer is not None
+        while True:
+            try:
+                await self._seek_to_stored(self.consumer, partitions)
+                return
+            except TRANSIENT as exc:
+                if self._stop.is_set():
+                    raise
+                log.warning("%s: stored positions not readable (%r); trying again", self.NAME, exc)
+                await asyncio.sleep(1.0)
 
     async def _seek_to_stored(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         if not partitions:
@@ -363,7 +378,7 @@ class OffsetConsumer:
         assert self.consumer is not None
         async with self._lock:
             self._generation += 1
-            await self._seek_to_stored(self.consumer, [TopicPartition(self.topic, p) for p in sorted(self.owned)])
+            await self._seek_when_readable([TopicPartition(self.topic, p) for p in sorted(self.owned)])
 
     async def run(self, stop: asyncio.Event | None = None, until_caught_up: bool = False) -> int:
         """Project until ``stop`` is set, as a member of the consumer group; or, with ``until_caught_up`` (replay,
@@ -372,7 +387,7 @@ class OffsetConsumer:
         Fetching and decoding the next batch overlaps with writing the previous one; batches are still
         written one after the other, in order.
         """
-        stop = stop or asyncio.Event()
+        stop = self._stop = stop or asyncio.Event()
         await self._start(group=not until_caught_up)
         assert self.consumer is not None
         consumer = self.consumer

@@ -196,3 +196,56 @@ async def test_poison_records_are_set_aside_and_published_again(settings: Settin
             await asyncio.wait_for(task, 30)
         await producer.stop()
         await pool.close()
+
+
+class Away:
+    """A pool whose connections cannot be had while ``away`` is set, as while PostgreSQL restarts (its socket is
+    gone)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool, self.away = pool, False
+
+    def acquire(self) -> Any:
+        if self.away:
+            raise FileNotFoundError(2, "No such file or directory")
+        return self.pool.acquire()
+
+
+async def test_a_consumer_waits_for_the_database_to_come_back(settings: Settings) -> None:
+    """While PostgreSQL restarts, a batch cannot be written nor its stored positions read again: the consumer tries
+    again until the database is back (it used to end, and its worker process with it: found by the chaos suite)."""
+    await migrate_url(settings.database_url)
+    await ensure_topics(settings, [ALERTS])
+    pool = await create_pool(settings)
+    away = Away(pool)
+    producer = await start_producer(settings)
+    stop = asyncio.Event()
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE probe (id int PRIMARY KEY)")
+    topic = topic_name(ALERTS, settings.topic_prefix)
+    task = asyncio.create_task(Probe(settings, away).run(stop))  # type: ignore[arg-type]
+
+    def projected(n: int) -> Any:
+        async def check() -> bool:
+            async with pool.acquire() as conn:
+                return bool(await conn.fetchval("SELECT count(*) = $1 FROM probe", n))
+
+        return check
+
+    try:
+        for n in range(5):
+            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
+        await until(projected(5), timeout=30)
+        away.away = True
+        for n in range(5, 10):
+            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
+        await asyncio.sleep(3.5)  # the write fails, then the positions cannot be read again, twice
+        assert not task.done(), task
+        away.away = False
+        await until(projected(10), timeout=30)
+        assert not task.done()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await producer.stop()
+        await pool.close()
