@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 LINTED := shared services stadtstimme tests bench
 
-.PHONY: install run test lint unit integration integration-kafka integration-tansu bench contracts clean widget browser
+.PHONY: install run test lint unit integration integration-kafka integration-tansu chaos chaos-short bench contracts clean \
+	widget browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +55,15 @@ integration: install
 browser: install
 	$(PYTEST) tests/browser
 
-test: lint unit browser integration
+# Faults under load on a three-node Apache Kafka cluster (tests/chaos): `chaos` runs the full version and prints its
+# table; `chaos-short` (part of `test`) the same faults once each, with short load phases. Own PostgreSQL and brokers.
+chaos: install
+	STADTSTIMME_CHAOS=full STADTSTIMME_TEST_VAR=var/test-chaos $(PYTEST) tests/chaos
+
+chaos-short: install
+	STADTSTIMME_CHAOS=short STADTSTIMME_TEST_VAR=var/test-chaos $(PYTEST) tests/chaos
+
+test: lint unit browser integration chaos-short
 
 bench: install
 	$(PY) bench/run.py
