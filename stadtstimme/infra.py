@@ -156,6 +156,16 @@ def kafka_jars(cache: Path) -> Path:
     return lib
 
 
+def new_cluster_id() -> str:
+    """A cluster id as Kafka makes them: URL-safe base64 of 16 random bytes, but never one starting with "-", which
+    the storage tool would take for an option (one id in 64 did, and the broker did not start)."""
+    for _ in range(1000):
+        made = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not made.startswith("-"):
+            return made
+    raise RuntimeError("no cluster id")
+
+
 # A single node: no replicas, so its internal topics cannot have more than one.
 SINGLE_NODE = {
     "offsets.topic.replication.factor": "1",
@@ -223,7 +233,7 @@ class KafkaBroker:
         self.workdir.mkdir(parents=True, exist_ok=True)
         config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
         if not (self.data / "meta.properties").exists():
-            self.cluster_id = self.cluster_id or base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            self.cluster_id = self.cluster_id or new_cluster_id()
             subprocess.run(
                 self._java("kafka.tools.StorageTool", "format", "-t", self.cluster_id, "-c", str(config)),
                 check=True,
@@ -290,7 +300,7 @@ class KafkaCluster:
     kind: str = "kafka"
 
     def __post_init__(self) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         self.nodes = [
             KafkaBroker(workdir=self.workdir / f"node-{n}", cache=self.cache, node_id=n, port=free_port(),
                         controller_port=free_port(), cluster_id=cluster_id, overrides=CLUSTER | self.overrides)
