@@ -79,6 +79,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.CannotConnectNowError,
     asyncpg.OperatorInterventionError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # a pooled connection cut in the middle of an operation ("cannot switch to state")
     KafkaError,
 )
 
