@@ -63,7 +63,8 @@ chaos: install
 chaos-short: install
 	STADTSTIMME_CHAOS=short STADTSTIMME_TEST_VAR=var/test-chaos $(PYTEST) tests/chaos
 
-test: lint unit browser integration chaos-short
+# chaos-short joins `test` once it has passed a clean-clone CI run (issue 17); until then it runs on its own.
+test: lint unit browser integration
 
 bench: install
 	$(PY) bench/run.py
