@@ -190,6 +190,7 @@ class KafkaBroker:
     voters: str = ""  # controller.quorum.voters; empty: this node alone
     cluster_id: str = ""  # formats the log directory on first start; empty: a new one
     overrides: dict[str, str] = field(default_factory=lambda: dict(SINGLE_NODE))
+    jvm: tuple[str, ...] = ()  # further JVM options
 
     @property
     def bootstrap(self) -> str:
@@ -204,7 +205,7 @@ class KafkaBroker:
         if java is None:
             raise RuntimeError("Java 17+ is needed to run Apache Kafka")
         lib = kafka_jars(self.cache)
-        return [java, "-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-cp", f"{lib}/*", main, *args]
+        return [java, "-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", *self.jvm, "-cp", f"{lib}/*", main, *args]
 
     def properties(self) -> dict[str, str]:
         self.port = self.port or free_port()
@@ -286,6 +287,11 @@ CLUSTER = {
 }
 
 
+# Three JVMs share the machine with the services under test: the client compiler only, so that a node killed and
+# started again serves in seconds, not in the half minute its JIT compilers take when the CPUs are busy.
+CLUSTER_JVM = ("-XX:TieredStopAtLevel=1",)
+
+
 @dataclass
 class KafkaCluster:
     """``size`` Apache Kafka nodes in KRaft mode, each a broker and one of the quorum's voters (``KafkaBroker``s
@@ -303,7 +309,8 @@ class KafkaCluster:
         cluster_id = new_cluster_id()
         self.nodes = [
             KafkaBroker(workdir=self.workdir / f"node-{n}", cache=self.cache, node_id=n, port=free_port(),
-                        controller_port=free_port(), cluster_id=cluster_id, overrides=CLUSTER | self.overrides)
+                        controller_port=free_port(), cluster_id=cluster_id, overrides=CLUSTER | self.overrides,
+                        jvm=CLUSTER_JVM)
             for n in range(1, self.size + 1)
         ]  # fmt: skip
         voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in self.nodes)
