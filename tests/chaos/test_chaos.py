@@ -52,11 +52,14 @@ class Plan:
     steady_s: float  # steady load after each recovery, before the next fault
     postgres_down_s: float  # how long PostgreSQL stays down
     more: bool  # the full version's further faults
+    # A killed broker or service process is started again at once, as an orchestrator would (it is still down for
+    # the seconds a JVM or Python takes to start); otherwise only after the system recovered without it.
+    restart_at_once: bool
 
 
 PLANS = {
-    "short": Plan(rate=15, warm_s=4, steady_s=1, postgres_down_s=1, more=False),
-    "full": Plan(rate=40, warm_s=20, steady_s=15, postgres_down_s=8, more=True),
+    "short": Plan(rate=15, warm_s=4, steady_s=1, postgres_down_s=1, more=False, restart_at_once=True),
+    "full": Plan(rate=40, warm_s=20, steady_s=15, postgres_down_s=8, more=True, restart_at_once=False),
 }
 SESSION_S = 6.0  # consumer_session_timeout_ms below: a killed instance's partitions move after this
 
@@ -148,15 +151,22 @@ class Chaos:
             await admin.close()
 
     async def _kill_node(self, node_id: int) -> float:
-        """kill -9 a node, measure, start it again (on its log directory), measure, and wait until it is back in
-        every partition's ISR, so that the next fault meets a whole cluster."""
+        """kill -9 a node, start it again (on its log directory) at once or once the rest recovered without it,
+        measure, and wait until it is back in every partition's ISR, so that the next fault meets a whole
+        cluster."""
         started = time.monotonic()
         await asyncio.to_thread(self.cluster.kill, node_id)
-        down = await self.recovered(started, observe_s=6)  # the controller fences it after 3 s
-        started = time.monotonic()
+        down = 0.0
+        if not self.plan.restart_at_once:
+            down = await self.recovered(started, observe_s=6)  # the controller fences it after 3 s
+            started = time.monotonic()
+        starting = time.monotonic()
         await asyncio.to_thread(self.cluster.start_node, node_id)
+        self.monitor.say(f"node {node_id} listening again after {time.monotonic() - started:.1f} s (its start took "
+                         f"{time.monotonic() - starting:.1f} s; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
         back = await self.recovered(started, observe_s=time.monotonic() - started + 1)
         await self.full_isr()
+        self.monitor.say(f"every replica in sync again after {time.monotonic() - started:.1f} s")
         return max(down, back)
 
     async def kill_broker(self) -> float:
@@ -176,10 +186,14 @@ class Chaos:
         started = time.monotonic()
         for name in names:
             self.system.kill(name)
-        down = await self.recovered(started, observe_s=SESSION_S + 4)
-        started = time.monotonic()
+        down = 0.0
+        if not self.plan.restart_at_once:
+            down = await self.recovered(started, observe_s=SESSION_S + 4)
+            started = time.monotonic()
         await asyncio.gather(*(self.joined(name, start) for name in names))  # as an orchestrator would
-        back = await self.recovered(started, observe_s=time.monotonic() - started + 1)
+        self.monitor.say(f"{', '.join(names)} up again after {time.monotonic() - started:.1f} s")
+        observe = max(time.monotonic() - started, SESSION_S if self.plan.restart_at_once else 0) + 1
+        back = await self.recovered(started, observe_s=observe)
         return max(down, back)
 
     async def joined(self, name: str, start: Callable[[str], None], timeout: float = 90) -> None:
