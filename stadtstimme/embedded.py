@@ -209,6 +209,10 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         wait_for_port(port, 60, web)
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/readyz", web)
+        # The demo city's figures are there when the user first looks: the projector joins its consumer groups
+        # (a few seconds on Tansu) and projects what the demo published.
+        if not asyncio.run(_drained(settings, timeout=60)):
+            _say("warning: the projector has not caught up yet; figures will appear in a moment")
         _say("Musterstadt is up.")
         print(
             f"""
