@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 from importlib import resources
+from typing import Any
 
 import asyncpg
 
@@ -18,9 +19,20 @@ _MIGRATION_LOCK = 0x5757_0001
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """asyncpg's connect, but a server on a Unix socket that is not there (PostgreSQL stopped or restarting: its
+    socket file is gone) is a refused connection, as on TCP, instead of a FileNotFoundError: the database away, which
+    requests answer with 503 and consumers wait out (``shared.refusal.UNAVAILABLE``, ``shared.consumer.TRANSIENT``)."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except FileNotFoundError as exc:
+        raise ConnectionRefusedError(exc.errno, f"no PostgreSQL at its Unix socket: {exc.strerror}") from exc
+
+
 async def create_pool(settings: Settings, min_size: int = 1) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         settings.database_url,
+        connect=_connect,
         min_size=min_size,
         max_size=settings.database_pool_size,
         # asyncpg prepares every statement; after five runs PostgreSQL may switch to a generic plan that
