@@ -466,8 +466,10 @@ async def audit(
         row.notes_lost += ev.acked_at is not None and token not in ids_of
         row.notes_twice += len(ids_of.get(token, ())) > 1
     rows[phases[-1]].phantom += len(set(ids_of) - set(comments))  # notified, never sent
-    for _phase, _event, _what in load.bad:
-        rows[_phase].bad += 1 if _phase in rows else 0
+    for phase, _event, _what in load.bad:
+        rows[phase].bad += 1
+    for phase, count in load.unavailable.items():
+        rows[phase].unavailable = count
     redelivered = sum(receipts[t] - len(ids_of[t]) for t in ids_of)
     notes = [
         f"{sum(r.acknowledged for r in rows.values())} events acknowledged, {load.duplicates_sent} duplicates sent; "

@@ -19,7 +19,6 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -62,19 +61,6 @@ PLANS = {
     "full": Plan(rate=40, warm_s=20, steady_s=15, postgres_down_s=8, more=True, restart_at_once=False),
 }
 SESSION_S = 6.0  # consumer_session_timeout_ms below: a killed instance's partitions move after this
-
-# Wrong answers the suite found and reported that are not fixed yet, because the fix belongs to code another
-# engineer is changing right now (services/ingest): shown in the table and its notes, not failing the suite.
-# (scenario, status) -> what is wrong. Remove an entry once it is fixed: from then on the suite holds it.
-KNOWN = {
-    ("PostgreSQL restart", "500"): "ingest answers 500 instead of 503 + Retry-After for parts with free text while "
-    "PostgreSQL is away: sealing the text needs the response's key from the database (services/ingest/service.py "
-    "seal), and services/ingest/api.py turns only KafkaError and TimeoutError into 503",
-}
-
-
-def known(phase: str, what: str) -> str | None:
-    return KNOWN.get((phase, what.split(":", 1)[0]))
 
 
 def chaos_settings(cluster: KafkaCluster, database_url: str) -> Settings:
@@ -409,7 +395,6 @@ async def test_chaos(infrastructure: tuple[KafkaCluster, EmbeddedPostgres]) -> N
         except AssertionError as exc:
             chaos.problems.append(f"figures differ from the stored events: {str(exc)[:500]}")
         elapsed = time.monotonic() - began
-        issues = Counter(known(p, w) for p, _, w in load.bad if known(p, w))
         notes += [
             f"{MODE} version: {plan.rate:g} new events/s, 2 ingest replicas, 3 projectors (+1), 2 notifiers, "
             f"3 Kafka nodes (RF 3, min ISR 2); ready after {ready_s:.0f} s; {'; '.join(timings)}; "
@@ -418,7 +403,6 @@ async def test_chaos(infrastructure: tuple[KafkaCluster, EmbeddedPostgres]) -> N
             f"topics, {chaos.set_aside} set aside in dead_letter by the consumers that read them, every partition "
             "past them.",
             *(f"problem: {p}" for p in chaos.problems),
-            *(f"known issue, not failing the suite until fixed ({n} answers): {issue}" for issue, n in issues.items()),
             *(f"bad answer in '{phase}' for {event}: {what}" for phase, event, what in load.bad[:20]),
         ]
         report = table(rows, f"Chaos suite ({MODE}): scenario x outcome", notes)
@@ -427,8 +411,7 @@ async def test_chaos(infrastructure: tuple[KafkaCluster, EmbeddedPostgres]) -> N
         print(report)
 
         assert not chaos.problems, chaos.problems
-        unknown = [b for b in load.bad if not known(b[0], b[2])]
-        assert not unknown, unknown[:20]
+        assert not load.bad, load.bad[:20]
         for r in rows:
             assert (r.lost, r.duplicated, r.phantom, r.notes_lost, r.notes_twice) == (0, 0, 0, 0, 0), r
             assert not math.isinf(r.recovery_s), f"{r.scenario}: not recovered"
