@@ -177,10 +177,15 @@ async def test_poison_records_are_set_aside_and_published_again(settings: Settin
         assert listed.returncode == 0 and listed.stdout.count("test.probe") == 3, listed.stderr
 
         # The cause is fixed; the operator publishes them again: the two poisoned records arrive, the garbage is
-        # set aside once more (it is still garbage).
+        # set aside once more (it is still garbage). The consumer is stopped meanwhile: the garbage set aside again
+        # between the two calls would be a new dead letter, and the second call would rightly publish it.
         Probe.POISONED = False
+        stop.set()
+        await asyncio.wait_for(task, 30)
         assert await redrive(pool, producer, settings, consumer="test.probe") == 3
         assert await redrive(pool, producer, settings, consumer="test.probe") == 0  # each once
+        stop = asyncio.Event()
+        task = asyncio.create_task(Probe(settings, pool).run(stop))
 
         async def recovered() -> bool:
             async with pool.acquire() as conn:
