@@ -280,7 +280,8 @@ SAMPLE_S = 0.25
 class Monitor:
     """Samples every ``SAMPLE_S``: how long since the last 202, how far the read models are behind the oldest
     acknowledged event not yet stored, and the notifications behind the oldest acknowledged comment not yet
-    received. ``recovery`` measures a fault's recovery time from these."""
+    received; a sample while the read models cannot be read at all is unhealthy too. ``recovery`` measures a fault's
+    recovery time from these."""
 
     database_url: str
     progress: Path | None = None  # a line per second: what the monitor sees (for a look during a run)
@@ -339,7 +340,8 @@ class Monitor:
             try:
                 await self._stored()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
-                self._conn = None  # the database is away (restarted): no sample, the lag grows meanwhile
+                self._conn = None  # the database is away (restarting): the read models cannot be read, not healthy
+                self.samples.append((time.monotonic(), False))
             else:
                 now = time.monotonic()
                 self.samples.append((now, self.healthy(now)))
