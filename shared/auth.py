@@ -6,7 +6,10 @@ SHA-256, so a leaked database yields no usable session. Roles:
 
 * ``administrator``: everything, including accounts;
 * ``analyst``: reads every unit's figures and comments;
-* ``unit_staff``: reads and works on the org units listed on the account, nothing else.
+* ``unit_staff``: reads and works on the org units listed on the account, nothing else;
+* ``organiser`` (the Digital Innovation Hub): runs the hackathons (phases, challenges, jurors, budget, ledger) and
+  reads aggregate figures, never a citizen's comment or free-text answer;
+* ``pr_team`` (Team Öffentlichkeitsarbeit, read-only): every unit's figures, reports, comments and surveys.
 
 Scoping is decided here (``Account.units_visible``) and applied by every query on the server.
 """
@@ -30,32 +33,46 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-Role = Literal["administrator", "analyst", "unit_staff"]
-ROLES: tuple[Role, ...] = ("administrator", "analyst", "unit_staff")
+Role = Literal["administrator", "analyst", "unit_staff", "organiser", "pr_team"]
+ROLES: tuple[Role, ...] = ("administrator", "analyst", "unit_staff", "organiser", "pr_team")
 _EVERYONE: frozenset[Role] = frozenset(ROLES)
+# Who may read what citizens wrote (comments, free-text answers, the delivery log that quotes them).
+_TEXT_READERS: frozenset[Role] = frozenset({"administrator", "analyst", "unit_staff", "pr_team"})
 _CHANGERS: frozenset[Role] = frozenset({"administrator", "unit_staff"})
+_ORGANISERS: frozenset[Role] = frozenset({"administrator", "organiser"})
 _ADMINISTRATORS: frozenset[Role] = frozenset({"administrator"})
 # The role matrix: what each role may do. Unit-owned objects are further scoped by ``Account.units_visible``
 # (unit staff: their units; everyone else: all), checked by ``shared.access``. API tokens carry a subset of these
 # permissions as their scopes instead of a role. The README's role table is checked against this.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "figures.read": _EVERYONE,  # dashboards, the metrics API, open data
-    "comments.read": _EVERYONE,  # the inbox, single comments, themes
+    "comments.read": _TEXT_READERS,  # the inbox, single comments, themes
     "comments.triage": _CHANGERS,  # status, assignment, tags, notes, spam verdicts
-    "surveys.read": _EVERYONE,  # surveys and their results, free-text answers included
+    "surveys.read": _TEXT_READERS,  # surveys and their results, free-text answers included
     "surveys.status": _CHANGERS,  # move a survey through its lifecycle
     "surveys.define": _ADMINISTRATORS,  # targeting may reach any unit's pages
-    "notifications.read": _EVERYONE,  # the delivery log
+    "notifications.read": _TEXT_READERS,  # the delivery log (its messages quote comments)
     "notifications.retry": _ADMINISTRATORS,
     "hackathons.read": _EVERYONE,  # the hackathon console
-    "hackathons.challenge": _CHANGERS,  # post and revise a unit's challenges
+    "hackathons.challenge": _CHANGERS | {"organiser"},  # post and revise a unit's challenges
     "hackathons.judge": _EVERYONE,  # score and declare conflicts: only where invited as a juror
-    "hackathons.run": _ADMINISTRATORS,  # create, phases, jury, exclusions, statements, prizes, budgets
+    "hackathons.run": _ORGANISERS,  # create, phases, jury, exclusions, statements, prizes, budgets
     "retention.read": _ADMINISTRATORS,  # what the retention periods will erase when
 }
 READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
 # What an API token may be granted: everything but judging, which is a person's duty.
 TOKEN_SCOPES: tuple[str, ...] = tuple(p for p in PERMISSIONS if p != "hackathons.judge")
+
+
+def role_matrix_markdown() -> str:
+    """The role matrix as the Markdown table README.md and SECURITY.md carry between their ``permissions`` markers
+    (tests/unit/test_security_doc.py keeps them equal to this)."""
+    lines = ["| Permission | " + " | ".join(ROLES) + " |", "|---" * (len(ROLES) + 1) + "|"]
+    lines += [f"| `{p}` | " + " | ".join("yes" if r in granted else "no" for r in ROLES) + " |"
+              for p, granted in PERMISSIONS.items()]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 _HASHER = PasswordHasher()
 # Verified when the username is unknown, so that a wrong username takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -80,7 +97,7 @@ class Account:
         """The org units this account may see; ``None`` means all of them."""
         if self.scopes is not None:
             return None
-        return None if self.role in ("administrator", "analyst") else frozenset(self.org_units)
+        return frozenset(self.org_units) if self.role == "unit_staff" else None
 
     def may_see(self, org_unit: str) -> bool:
         units = self.units_visible()

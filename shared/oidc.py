@@ -21,8 +21,8 @@ a new account or binds an account made for it, and a local (password) account is
   the sign-in is refused (an operator creates accounts: ``stadtstimme staff add NAME --role … --oidc``).
 
 With ``oidc_roles_claim`` set, the role and org units come from that claim at every sign-in
-(``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-unit-<org unit id>``); without a Stadtstimme
-role in it, the sign-in is refused.
+(``stadtstimme-administrator``, ``stadtstimme-analyst``, ``stadtstimme-pr-team``, ``stadtstimme-organiser``,
+``stadtstimme-unit-<org unit id>``); without a Stadtstimme role in it, the sign-in is refused.
 """
 
 from __future__ import annotations
@@ -220,14 +220,13 @@ def check_authorized_party(claims: dict[str, Any], client_id: str) -> None:
 
 
 def roles_from_claim(value: Any) -> tuple[str, tuple[str, ...]] | None:
-    """(role, org units) from the roles claim's values, or None when it grants no Stadtstimme role.
-    Administrator wins over analyst, analyst over unit staff."""
+    """(role, org units) from the roles claim's values, or None when it grants no Stadtstimme role. One account
+    has one role: the first of administrator, analyst, pr-team, organiser, unit staff that is claimed wins."""
     values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
     names = {v.removeprefix("/") for v in values if isinstance(v, str)}  # Keycloak groups come as "/name"
-    if f"{ROLE_PREFIX}administrator" in names:
-        return "administrator", ()
-    if f"{ROLE_PREFIX}analyst" in names:
-        return "analyst", ()
+    for role in ("administrator", "analyst", "pr_team", "organiser"):
+        if f"{ROLE_PREFIX}{role.replace('_', '-')}" in names:
+            return role, ()
     units = tuple(sorted(n.removeprefix(f"{ROLE_PREFIX}unit-") for n in names if n.startswith(f"{ROLE_PREFIX}unit-")))
     return ("unit_staff", units) if units else None
 

@@ -122,7 +122,8 @@ class Settings(BaseSettings):
     oidc_roles_claim: str = Field(
         "",
         description="ID token claim with roles or groups (stadtstimme-administrator, stadtstimme-analyst, "
-        "stadtstimme-unit-<id>); set: accounts follow it at every sign-in; empty: accounts must exist.",
+        "stadtstimme-pr-team, stadtstimme-organiser, stadtstimme-unit-<id>); set: accounts follow it at every "
+        "sign-in; empty: accounts must exist.",
     )
     widget_dist: str = Field(
         "", description="Directory holding the built widget (stadtstimme.js); empty: widget/dist of the source tree."

@@ -153,7 +153,7 @@ def topics_create() -> None:
 @staff_app.command("add")
 def staff_add(
     username: Annotated[str, typer.Argument(help="Login name (stored in lower case)")],
-    role: Annotated[str, typer.Option(help="administrator | analyst | unit_staff")],
+    role: Annotated[str, typer.Option(help="administrator | analyst | unit_staff | organiser | pr_team")],
     unit: Annotated[list[str] | None, typer.Option(help="Org unit id (repeat); required for unit_staff")] = None,
     name: Annotated[str, typer.Option(help="Display name")] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,

@@ -18,7 +18,9 @@ from shared.sign_in import clean_username, lock_for
 ADMIN = Account(uuid.uuid4(), "a", "A", "administrator", ())
 ANALYST = Account(uuid.uuid4(), "b", "B", "analyst", ())
 ABFALL = Account(uuid.uuid4(), "c", "C", "unit_staff", ("abfallwirtschaft",))
-BY_ROLE = {"administrator": ADMIN, "analyst": ANALYST, "unit_staff": ABFALL}
+BY_ROLE = {"administrator": ADMIN, "analyst": ANALYST, "unit_staff": ABFALL,
+           "organiser": Account(uuid.uuid4(), "d", "D", "organiser", ()),
+           "pr_team": Account(uuid.uuid4(), "e", "E", "pr_team", ())}  # fmt: skip
 
 
 @pytest.mark.parametrize("permission", list(PERMISSIONS))

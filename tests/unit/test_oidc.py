@@ -32,6 +32,9 @@ def test_roles_claim() -> None:
     assert roles_from_claim(["stadtstimme-unit-baeder", "/stadtstimme-unit-abfallwirtschaft"]) == (
         "unit_staff", ("abfallwirtschaft", "baeder"))  # fmt: skip
     assert roles_from_claim("stadtstimme-analyst") == ("analyst", ())
+    assert roles_from_claim(["/stadtstimme-organiser", "stadtstimme-unit-baeder"]) == ("organiser", ())
+    assert roles_from_claim(["stadtstimme-organiser", "stadtstimme-pr-team"]) == ("pr_team", ())
+    assert roles_from_claim(["stadtstimme-pr_team"]) is None  # the claim spells it with a hyphen
     for nothing in (None, [], ["admins"], 42, [{"role": "stadtstimme-administrator"}]):
         assert roles_from_claim(nothing) is None
 

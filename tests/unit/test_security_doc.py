@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from shared.auth import PERMISSIONS, ROLES
+import pytest
+
+from shared.auth import PERMISSIONS, ROLES, role_matrix_markdown
 from stadtstimme.infra import REPO
 
 
@@ -30,6 +32,14 @@ def test_the_documented_role_matrix_is_the_enforced_one() -> None:
     for permission, granted in PERMISSIONS.items():
         for role in ROLES:
             assert rows[permission][role] == (role in granted), f"{permission} for {role}"
+
+
+@pytest.mark.parametrize("document", ["README.md", "SECURITY.md"])
+def test_both_documents_carry_the_generated_matrix(document: str) -> None:
+    text = (REPO / document).read_text(encoding="utf-8")
+    block = re.search(r"<!-- permissions:start -->\n(.*?)<!-- permissions:end -->", text, re.S)
+    assert block, f"{document} has no permissions block"
+    assert block.group(1) == role_matrix_markdown(), f"paste shared.auth.role_matrix_markdown() into {document}"
 
 
 def test_the_documented_limits_are_the_enforced_ones() -> None:
