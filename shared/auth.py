@@ -58,6 +58,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hackathons.judge": _EVERYONE,  # score and declare conflicts: only where invited as a juror
     "hackathons.run": _ORGANISERS,  # create, phases, jury, exclusions, statements, prizes, budgets
     "retention.read": _ADMINISTRATORS,  # what the retention periods will erase when
+    # Page views from the web analytics: upload (replaces the period's figures every report uses), the Matomo
+    # import's state. Not the read-only pr_team: like survey definitions, it changes what every unit is shown.
+    "pageviews.import": _ADMINISTRATORS,
 }
 READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
 # What an API token may be granted: everything but judging, which is a person's duty.

@@ -510,6 +510,222 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.retention.due": {"de": "Jetzt fällig", "en": "Due now"},
     "console.retention.next": {"de": "Nächste Löschung", "en": "Next erasure"},
     "console.retention.none": {"de": "–", "en": "–"},
+    # Page views (services/analytics/pageviews_page.py, pageview_domain.py, matomo.py).
+    "console.pageviews.nav": {"de": "Seitenaufrufe", "en": "Page views"},
+    "console.pageviews.title": {"de": "Seitenaufrufe aus der Webanalyse", "en": "Page views from web analytics"},
+    "console.pageviews.intro": {
+        "de": "Stadtstimme zählt selbst keine Seitenaufrufe. Mit den Zahlen der Webanalyse (Matomo) zeigen Berichte"
+        " die Kontaktquote (Rückmeldungen je 1.000 Seitenaufrufe) und Umfragen ihre Reichweite. Wird ein "
+        "Zeitraum erneut importiert, ersetzen die neuen Zahlen die bisherigen dieser Tage; nichts wird "
+        "doppelt gezählt.",
+        "en": "Stadtstimme does not count page views itself. With the figures of the web analytics (Matomo), "
+        "reports show the contact rate (responses per 1,000 page views) and surveys their reach. A period "
+        "imported again replaces the figures of those days; nothing is counted twice.",
+    },
+    "console.pageviews.upload.heading": {"de": "Matomo-Export hochladen", "en": "Upload a Matomo export"},
+    "console.pageviews.upload.how": {
+        "de": "In Matomo unter „Verhalten“ → „Seiten“ den Zeitraum wählen und als CSV exportieren, flach und mit "
+        "der Periode „Tag“ (Spalten date, url, nb_hits). Eine eigene Tabelle mit den Spalten day, page_url "
+        "und views geht auch.",
+        "en": 'In Matomo, choose the period under "Behaviour" → "Pages" and export it as CSV, flat and with the '
+        'period "day" (columns date, url, nb_hits). A table of your own with the columns day, page_url and '
+        "views works too.",
+    },
+    "console.pageviews.field.site": {"de": "Website", "en": "Site"},
+    "console.pageviews.hint.site": {
+        "de": "Zu welcher Website die Seiten gehören. Zeilen mit Adressen anderer Websites werden übersprungen.",
+        "en": "The site the pages belong to. Rows with addresses of other sites are skipped.",
+    },
+    "console.pageviews.choose_site": {"de": "Bitte wählen", "en": "Please choose"},
+    "console.pageviews.field.file": {"de": "CSV-Datei", "en": "CSV file"},
+    "console.pageviews.hint.file": {
+        "de": "Text in UTF-8 oder UTF-16, getrennt durch Komma, Semikolon oder Tabulator; höchstens {limit} MB.",
+        "en": "Text in UTF-8 or UTF-16, separated by commas, semicolons or tabs; at most {limit} MB.",
+    },
+    "console.pageviews.check": {"de": "Datei prüfen", "en": "Check file"},
+    "console.pageviews.preview.title": {"de": "Vorschau des Imports", "en": "Import preview"},
+    "console.pageviews.preview.intro": {
+        "de": "Noch ist nichts importiert. Prüfen Sie die Zahlen und bestätigen Sie dann den Import.",
+        "en": "Nothing is imported yet. Check the figures, then confirm the import.",
+    },
+    "console.pageviews.preview.facts": {"de": "Was importiert wird", "en": "What will be imported"},
+    "console.pageviews.preview.file": {"de": "Datei", "en": "File"},
+    "console.pageviews.preview.period": {"de": "Zeitraum", "en": "Period"},
+    "console.pageviews.preview.period_value": {
+        "de": "{first} bis {last} ({days} Tage)",
+        "en": "{first} to {last} ({days} days)",
+    },
+    "console.pageviews.preview.read": {"de": "Zeilen gelesen", "en": "Rows read"},
+    "console.pageviews.preview.taken": {"de": "Werte je Seite und Tag", "en": "Values per page and day"},
+    "console.pageviews.preview.views": {"de": "Seitenaufrufe insgesamt", "en": "Page views in all"},
+    "console.pageviews.preview.known": {"de": "Seiten aus der Seitenliste", "en": "Pages from the page list"},
+    "console.pageviews.preview.other": {
+        "de": "Weitere Seiten der Website (werden ebenfalls übernommen)",
+        "en": "Other pages of the site (imported as well)",
+    },
+    "console.pageviews.preview.replaced": {
+        "de": "Tage mit bisherigen Zahlen, die ersetzt werden",
+        "en": "Days whose figures are replaced",
+    },
+    "console.pageviews.preview.skipped": {"de": "Übersprungene Zeilen", "en": "Skipped rows"},
+    "console.pageviews.preview.skipped.caption": {"de": "Übersprungene Zeilen und warum", "en": "Skipped rows and why"},
+    "console.pageviews.preview.reason": {"de": "Grund", "en": "Reason"},
+    "console.pageviews.preview.count": {"de": "Zeilen", "en": "Rows"},
+    "console.pageviews.preview.lines": {"de": "Zum Beispiel Zeile", "en": "For example line"},
+    "console.pageviews.preview.none_skipped": {"de": "Keine Zeile wurde übersprungen.", "en": "No row was skipped."},
+    "console.pageviews.preview.pages.caption": {
+        "de": "Seiten mit den meisten Aufrufen",
+        "en": "Pages with the most views",
+    },
+    "console.pageviews.preview.page": {"de": "Seite", "en": "Page"},
+    "console.pageviews.preview.confirm": {"de": "Importieren", "en": "Import"},
+    "console.pageviews.preview.cancel": {"de": "Abbrechen", "en": "Cancel"},
+    "console.pageviews.imported": {
+        "de": "Importiert: {views} Seitenaufrufe für {site} vom {first} bis {last} ({days} Tage); bisherige Zahlen "
+        "von {replaced} Tagen wurden ersetzt.",
+        "en": "Imported: {views} page views for {site} from {first} to {last} ({days} days); earlier figures of "
+        "{replaced} days were replaced.",
+    },
+    "console.pageviews.matomo.heading": {"de": "Automatischer Import aus Matomo", "en": "Scheduled import from Matomo"},
+    "console.pageviews.matomo.off": {
+        "de": "Nicht eingerichtet. Die technische Betreuung richtet ihn mit den Einstellungen "
+        "STADTSTIMME_MATOMO_URL, STADTSTIMME_MATOMO_TOKEN und STADTSTIMME_MATOMO_SITES ein.",
+        "en": "Not set up. The operators set it up with the settings STADTSTIMME_MATOMO_URL, "
+        "STADTSTIMME_MATOMO_TOKEN and STADTSTIMME_MATOMO_SITES.",
+    },
+    "console.pageviews.matomo.on": {
+        "de": "Alle {minutes} Minuten holt Stadtstimme von {host} die Tage, die noch fehlen (jeweils bis gestern).",
+        "en": "Every {minutes} minutes Stadtstimme fetches the days still missing from {host} (up to yesterday).",
+    },
+    "console.pageviews.matomo.caption": {"de": "Letzter Lauf je Matomo-Website", "en": "Last run per Matomo site"},
+    "console.pageviews.matomo.matomo_site": {"de": "Matomo-Website", "en": "Matomo site"},
+    "console.pageviews.matomo.site": {"de": "Website", "en": "Site"},
+    "console.pageviews.matomo.last_run": {"de": "Letzter Lauf", "en": "Last run"},
+    "console.pageviews.matomo.status": {"de": "Ergebnis", "en": "Result"},
+    "console.pageviews.matomo.last_day": {"de": "Importiert bis einschließlich", "en": "Imported up to"},
+    "console.pageviews.matomo.status.never": {"de": "Noch nicht gelaufen", "en": "Not run yet"},
+    "console.pageviews.matomo.status.ok": {
+        "de": "Erfolgreich ({days} Tage, {views} Seitenaufrufe)",
+        "en": "Succeeded ({days} days, {views} page views)",
+    },
+    "console.pageviews.matomo.status.failed": {"de": "Fehlgeschlagen: {error}", "en": "Failed: {error}"},
+    "console.pageviews.recent.caption": {"de": "Zuletzt importiert", "en": "Imported last"},
+    "console.pageviews.recent.when": {"de": "Importiert am", "en": "Imported on"},
+    "console.pageviews.recent.source": {"de": "Quelle", "en": "Source"},
+    "console.pageviews.recent.by": {"de": "Von", "en": "By"},
+    "console.pageviews.recent.none": {
+        "de": "Noch keine Seitenaufrufe importiert.",
+        "en": "No page views imported yet.",
+    },
+    "console.pageviews.source.upload": {"de": "Hochgeladen: {name}", "en": "Uploaded: {name}"},
+    "console.pageviews.source.cli": {"de": "Kommandozeile: {name}", "en": "Command line: {name}"},
+    "console.pageviews.source.matomo": {"de": "{name}", "en": "{name}"},
+    "console.pageviews.source.demo": {"de": "Demodaten", "en": "Demo data"},
+    "pageviews.skip.bad_date": {"de": "Datum fehlt oder ist ungültig", "en": "Date missing or invalid"},
+    "pageviews.skip.future": {"de": "Datum liegt in der Zukunft", "en": "Date in the future"},
+    "pageviews.skip.bad_views": {
+        "de": "Anzahl der Seitenaufrufe fehlt oder ist keine ganze Zahl",
+        "en": "Page views missing or not a whole number",
+    },
+    "pageviews.skip.no_url": {
+        "de": "Keine Seitenadresse (etwa Matomos Sammelzeile „Others“)",
+        "en": "No page address (such as Matomo's “Others” row)",
+    },
+    "pageviews.skip.bad_url": {"de": "Ungültige oder zu lange Seitenadresse", "en": "Invalid or too long page address"},
+    "pageviews.skip.other_site": {"de": "Seite einer anderen Website", "en": "Page of another site"},
+    "pageviews.skip.unknown_origin": {
+        "de": "Adresse gehört zu keiner bekannten Website",
+        "en": "Address of no known site",
+    },
+    "pageviews.error.empty": {"de": "Die Datei ist leer.", "en": "The file is empty."},
+    "pageviews.error.encoding": {
+        "de": "Die Datei ist kein Text in UTF-8 oder UTF-16 (vielleicht eine Excel-Datei?). Bitte als „CSV UTF-8“ "
+        "speichern und erneut hochladen.",
+        "en": 'The file is not text in UTF-8 or UTF-16 (an Excel file, perhaps?). Please save it as "CSV UTF-8" and'
+        " upload it again.",
+    },
+    "pageviews.error.too_large": {
+        "de": "Die Datei ist größer als {limit} MB. Bitte einen kürzeren Zeitraum exportieren.",
+        "en": "The file is larger than {limit} MB. Please export a shorter period.",
+    },
+    "pageviews.error.columns": {
+        "de": "Die Spalten passen nicht: erwartet werden date, url und nb_hits (Matomo) oder day, page_url und "
+        "views. Gefunden: {found}.",
+        "en": "The columns do not fit: expected date, url and nb_hits (Matomo) or day, page_url and views. Found: "
+        "{found}.",
+    },
+    "pageviews.error.date_column": {
+        "de": "Die Datei hat keine Spalte date. Bitte in Matomo mit der Periode „Tag“ über einen Zeitraum "
+        "exportieren, dann trägt jede Zeile ihren Tag. Gefunden: {found}.",
+        "en": 'The file has no date column. Please export from Matomo with the period "day" over a date range, so '
+        "that every row carries its day. Found: {found}.",
+    },
+    "pageviews.error.csv": {
+        "de": "Zeile {line} ist keine gültige CSV-Zeile (zum Beispiel ein nicht geschlossenes Anführungszeichen).",
+        "en": "Line {line} is not a valid CSV line (an unclosed quotation mark, for example).",
+    },
+    "pageviews.error.no_rows": {
+        "de": "Die Datei enthält keine Zeile, die importiert werden kann.",
+        "en": "The file holds no row that can be imported.",
+    },
+    "pageviews.error.too_many_days": {
+        "de": "Die Datei reicht vom {first} bis zum {last}; höchstens {limit} Tage auf einmal.",
+        "en": "The file runs from {first} to {last}; at most {limit} days at once.",
+    },
+    "pageviews.error.matomo_answer": {
+        "de": "Die Antwort von Matomo hat nicht die erwartete Form.",
+        "en": "Matomo's answer does not have the expected form.",
+    },
+    "pageviews.error.site": {"de": "Bitte wählen Sie eine Website.", "en": "Please choose a site."},
+    "pageviews.error.no_file": {"de": "Bitte wählen Sie eine CSV-Datei aus.", "en": "Please choose a CSV file."},
+    "pageviews.error.upload_gone": {
+        "de": "Diese Vorschau ist abgelaufen oder schon importiert. Bitte laden Sie die Datei erneut hoch.",
+        "en": "This preview has expired or was imported already. Please upload the file again.",
+    },
+    "pageviews.error.unavailable": {
+        "de": "Der Import ist gerade nicht möglich, weil ein Dienst nicht erreichbar ist. Bitte versuchen Sie es in"
+        " einigen Minuten erneut; nichts wird doppelt gezählt.",
+        "en": "The import is not possible right now because a service is unreachable. Please try again in a few "
+        "minutes; nothing is counted twice.",
+    },
+    "pageviews.fetch.error.token": {
+        "de": "Matomo hat den Zugangsschlüssel abgelehnt. Bitte STADTSTIMME_MATOMO_TOKEN prüfen: der Schlüssel "
+        "braucht Lesezugriff auf die Website.",
+        "en": "Matomo refused the access token. Please check STADTSTIMME_MATOMO_TOKEN: the token needs view access "
+        "to the site.",
+    },
+    "pageviews.fetch.error.status": {
+        "de": "Matomo antwortete mit dem HTTP-Status {status}.",
+        "en": "Matomo answered HTTP status {status}.",
+    },
+    "pageviews.fetch.error.unreachable": {
+        "de": "Matomo war nicht erreichbar, auch nicht nach mehreren Versuchen.",
+        "en": "Matomo was unreachable, after several attempts.",
+    },
+    "pageviews.fetch.error.not_json": {
+        "de": "Matomos Antwort war kein JSON (stimmt STADTSTIMME_MATOMO_URL?).",
+        "en": "Matomo's answer was not JSON (is STADTSTIMME_MATOMO_URL right?).",
+    },
+    "pageviews.fetch.error.matomo": {
+        "de": "Matomo meldet einen Fehler: {message}",
+        "en": "Matomo reports an error: {message}",
+    },
+    "pageviews.fetch.error.answer": {
+        "de": "Matomos Antwort hat nicht die erwartete Form.",
+        "en": "Matomo's answer does not have the expected form.",
+    },
+    "pageviews.fetch.error.unknown_site": {
+        "de": "Die Website {site} ist in Stadtstimme nicht bekannt (STADTSTIMME_MATOMO_SITES prüfen).",
+        "en": "The site {site} is not known to Stadtstimme (check STADTSTIMME_MATOMO_SITES).",
+    },
+    "pageviews.fetch.error.not_configured": {
+        "de": "Der Matomo-Import ist nicht eingerichtet (STADTSTIMME_MATOMO_URL und STADTSTIMME_MATOMO_TOKEN).",
+        "en": "The Matomo import is not set up (STADTSTIMME_MATOMO_URL and STADTSTIMME_MATOMO_TOKEN).",
+    },
+    "pageviews.fetch.error.broker": {
+        "de": "Die Seitenaufrufe konnten nicht gespeichert werden (Kafka oder Datenbank nicht erreichbar).",
+        "en": "The page views could not be stored (Kafka or the database unreachable).",
+    },
     "console.inbox.erase.title": {"de": "Personenbezug entfernen", "en": "Remove personal data"},
     "console.inbox.erase.hint": {
         "de": "Löscht den Text dieser Rückmeldung überall, auch in allen Kopien der Nachrichten; die Bewertung "

@@ -303,7 +303,7 @@ async def _bind_or_create(
         raise OidcError("account", f"claim {settings.oidc_username_claim!r} missing", "no_username")
     bound = await conn.fetchval(
         """UPDATE staff_account SET oidc_issuer = $1, oidc_subject = $2
-           WHERE username = $3 AND password_hash IS NULL AND oidc_subject IS NULL AND NOT disabled
+           WHERE username = $3 AND password_hash IS NULL AND oidc_subject IS NULL AND NOT disabled AND NOT invited
            RETURNING username""",
         issuer,
         subject,

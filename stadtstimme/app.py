@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
+from services.analytics.pageviews_page import UPLOAD_PATH as PAGE_VIEW_UPLOAD
 from services.analytics.survey_api import build_survey_router
 from services.hackathon.api import build_hackathon_router
 from services.hackathon.console import build_hackathon_console
@@ -237,7 +238,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         return problem(exc.status_code, slug, text(key, lang), headers=getattr(exc, "headers", None))
 
     if ingest is None:
-        return RequestLimits(HotPaths(app, {}))
+        return RequestLimits(HotPaths(app, {}), streamed=(PAGE_VIEW_UPLOAD,))
     feedback = FeedbackEndpoint(ingest)
     hot = HotPaths(
         app,
@@ -249,4 +250,5 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         },
     )
     # The citizens' submissions read and limit their own bodies (16 KB) on the hot path.
-    return RequestLimits(hot, streamed=(FEEDBACK_PATH, SURVEY_RESPONSES_PATH))
+    # So does the console's page-view upload (10 MB, UTF-16 files hold NUL bytes): its errors are German form errors.
+    return RequestLimits(hot, streamed=(FEEDBACK_PATH, SURVEY_RESPONSES_PATH, PAGE_VIEW_UPLOAD))

@@ -29,6 +29,7 @@ from services.analytics import survey_store, surveys
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
+from services.analytics.pageviews_page import add_pageview_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from services.analytics.trends import bar_chart
 from shared import formats, oidc
@@ -384,6 +385,7 @@ def build_console_router(
     add_inbox_routes(router, ui, settings, pool, producer)
     add_theme_routes(router, ui, pool)
     add_notification_routes(router, ui, pool)
+    add_pageview_routes(router, ui, settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

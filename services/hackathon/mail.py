@@ -14,22 +14,14 @@ form's answer never depends on the mail (it must not tell a registered address f
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
 from typing import Literal
 from urllib.parse import quote
 
-import aiosmtplib
-
-from services.notifier.service import smtp_settings
+from shared import mail
 from shared.messages import text
 from shared.settings import Settings
-
-log = logging.getLogger(__name__)
-_SENDING: set[asyncio.Task[None]] = set()  # kept until done (the loop holds tasks only weakly)
 
 
 @dataclass(frozen=True)
@@ -50,42 +42,19 @@ def personal_link(settings: Settings, hackathon_id: str, token: str) -> str:
 
 def letter_message(sender: str, letter: Letter, title: str, link: str, days: int, lang: str = "de") -> EmailMessage:
     """The mail: fixed texts with the hackathon's title, the link and how many days a personal link lasts."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = letter.to
-    message["Subject"] = text(f"hackathon.mail.{letter.kind}.subject", lang, title=title)
-    message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain="stadtstimme")
-    message.set_content(text(f"hackathon.mail.{letter.kind}.body", lang, title=title, link=link, days=days))
-    return message
+    return mail.letter(sender, letter.to, text(f"hackathon.mail.{letter.kind}.subject", lang, title=title),
+                       text(f"hackathon.mail.{letter.kind}.body", lang, title=title, link=link, days=days))  # fmt: skip
 
 
 async def send_now(settings: Settings, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
     """Send one letter; never raises (what the participant did stands without the mail)."""
-    smtp = smtp_settings(settings)
-    if smtp is None:
-        log.warning("no SMTP host configured: hackathon mail (%s) not sent", letter.kind)  # nobody can confirm
-        return
     link = personal_link(settings, hackathon_id, letter.token)
-    try:
-        await aiosmtplib.send(
-            letter_message(smtp.sender, letter, title, link, settings.hackathon_link_days, lang),
-            sender=parseaddr(smtp.sender)[1],
-            recipients=[letter.to],
-            hostname=smtp.host,
-            port=smtp.port,
-            username=smtp.username,
-            password=smtp.password,
-            start_tls=smtp.starttls,
-            timeout=settings.notifier_send_timeout_s,
-        )
-    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:  # its text may name the address: not logged
-        log.warning("hackathon mail (%s) to a participant failed: %s", letter.kind, type(exc).__name__)
+    message = letter_message(settings.smtp_sender, letter, title, link, settings.hackathon_link_days, lang)
+    await mail.send(settings, letter.to, str(message["Subject"]), message.get_content(),
+                    f"hackathon mail ({letter.kind}) to a participant")  # fmt: skip
 
 
 def send(settings: Settings, letter: Letter, hackathon_id: str, title: str, lang: str = "de") -> None:
     """Send a letter in the background: the answer to the form does not wait for the mail server (and so takes
     as long for a registered address as for a new one)."""
-    task = asyncio.get_running_loop().create_task(send_now(settings, letter, hackathon_id, title, lang))
-    _SENDING.add(task)
-    task.add_done_callback(_SENDING.discard)
+    mail.in_background(send_now(settings, letter, hackathon_id, title, lang))

@@ -33,6 +33,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "hackathons.judge": ("GET", f"/console/hackathons/{NOWHERE}/bewertung/{NOWHERE}", None),
     "hackathons.run": ("GET", "/console/hackathons/neu", None),
     "retention.read": ("GET", "/console/datenschutz", None),
+    "pageviews.import": ("GET", "/console/seitenaufrufe", None),
 }
 
 
