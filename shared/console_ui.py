@@ -42,12 +42,19 @@ def console_renderer(settings: Settings, *templates: Path) -> Callable[..., HTML
     csp = ("default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
            f"form-action 'self'{form_targets}; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 
-    def page(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    def page(
+        template: str,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        frame_src: str | None = None,
+        **context: Any,
+    ) -> HTMLResponse:
+        """``frame_src``: what the page may show in an iframe (the survey builder's preview: ``'self'``); none else."""
         context.setdefault("prefix", PREFIX)
         return render_page(
             environment,
             template,
-            csp=csp,
+            csp=csp if frame_src is None else f"{csp}; frame-src {frame_src}",
             status=status,
             headers=frame_headers | (headers or {}),
             t=lambda key, **v: text(key, "de", **v),

@@ -39,6 +39,7 @@ BODY_LIMITS = {
     # The console's page-view upload reads its own body (streamed): files up to 10 MB, a larger one read and dropped
     # up to this much, so that the browser shows the German error instead of a broken connection.
     "/console/seitenaufrufe/vorschau": 40 * 1024 * 1024,
+    "/console/surveys": 256 * 1024,  # the survey builder's form
 }
 _NUL = re.compile(rb"\x00|%00|(?:^|[^\\])(?:\\\\)*\\u0000", re.IGNORECASE)  # raw, percent-encoded, a JSON escape
 

@@ -1,5 +1,6 @@
-"""SQL of the survey read models (migration 005). The projector and the staff commands write through the same
-functions, each inside the caller's transaction, so a replay produces exactly what the commands produced."""
+"""SQL of the survey read models (migration 005) and of the survey builder's previews (031). The projector and the
+staff commands write the read models through the same functions, each inside the caller's transaction, so a replay
+produces exactly what the commands produced."""
 
 from __future__ import annotations
 
@@ -317,3 +318,32 @@ async def result_rows(
         timezone,
     )
     return {"totals": totals, "answered": answered, "values": values, "texts": texts, "days": days}
+
+
+# ---- Previews of the survey builder (migration 031): not domain state, a short-lived capability ----
+
+
+async def save_preview(
+    conn: asyncpg.Connection, token_hash: bytes, definition: SurveyDefinition, version: int, expires_at: datetime
+) -> None:
+    """Keep a definition for its preview until ``expires_at``; previews that expired are dropped on the way."""
+    await conn.execute("DELETE FROM survey_preview WHERE expires_at < now()")
+    await conn.execute(
+        """INSERT INTO survey_preview (token_hash, survey_id, version, definition, expires_at)
+           VALUES ($1, $2, $3, $4::jsonb, $5)""",
+        token_hash,
+        definition.id,
+        version,
+        definition.model_dump_json(),
+        expires_at,
+    )
+
+
+async def load_preview(conn: asyncpg.Connection, token_hash: bytes) -> tuple[SurveyDefinition, int] | None:
+    """The definition and version number of a preview that has not expired."""
+    row = await conn.fetchrow(
+        """SELECT definition::text AS definition, version FROM survey_preview
+           WHERE token_hash = $1 AND expires_at > now()""",
+        token_hash,
+    )
+    return (_definition(row["definition"]), row["version"]) if row is not None else None

@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+import yaml
 from aiokafka import AIOKafkaProducer
 
 from services.analytics import pageviews, survey_store
@@ -40,6 +41,16 @@ class SurveySpec(SurveyDefinition):
 
     def definition(self) -> SurveyDefinition:
         return SurveyDefinition.model_validate(self.model_dump(exclude={"status"}))
+
+
+def spec_yaml(definition: SurveyDefinition, status: str | None) -> str:
+    """A survey as a YAML file for ``stadtstimme surveys apply``: applying it to the survey as it is changes
+    nothing (values left at their defaults are left out; ``load_documents(…, SurveySpec)`` reads them back)."""
+    body = definition.model_dump(mode="json", exclude_defaults=True)
+    ordered = {"id": body.pop("id"), "org_unit": body.pop("org_unit")}
+    if status is not None:
+        ordered["status"] = status
+    return yaml.safe_dump(ordered | body, sort_keys=False, allow_unicode=True, width=110)
 
 
 def org_problems(spec: SurveyDefinition, units: Iterable[str], sites: Iterable[str]) -> list[str]:
