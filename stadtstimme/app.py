@@ -20,6 +20,8 @@ from services.analytics.console import build_console_router
 from services.analytics.pageviews_page import UPLOAD_PATH as PAGE_VIEW_UPLOAD
 from services.analytics.survey_api import build_survey_router
 from services.hackathon.api import build_hackathon_router
+from services.hackathon.budget_api import build_budget_router
+from services.hackathon.budget_console import build_budget_console
 from services.hackathon.console import build_hackathon_console
 from services.hackathon.pages import build_hackathon_pages
 from services.ingest.api import (
@@ -148,6 +150,8 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
             app.include_router(build_hackathon_router(settings, pool, survey_producer.get, access))
             app.include_router(build_hackathon_pages(settings, pool, survey_producer.get))
             app.include_router(build_hackathon_console(settings, pool, survey_producer.get, access))
+            app.include_router(build_budget_router(settings, pool, survey_producer.get, access))
+            app.include_router(build_budget_console(settings, pool, survey_producer.get, access))
         app.state.pool = pool
         try:
             yield

@@ -28,7 +28,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, UrlConstraints
 
-from services.hackathon import domain, service, store
+from services.hackathon import budget, domain, service, store
 from services.hackathon.decisions import (
     NewTeam,
     admit_signup,
@@ -599,8 +599,8 @@ def build_hackathon_router(
                     raise Refused("unknown", 404)
                 if account.units_visible() is not None and account.username not in state.jurors:
                     raise forbidden()
-                budget, _ = await store.budget(conn, state.info.year)
-                ledger = domain.ledger(state.info.year, budget, await store.awards(conn, state.info.year))
+                year = await store.year_budget(conn, state.info.year)
+                ledger = budget.ledger(year, await store.awards(conn, state.info.year))
             return _json(jury_view(state, ledger, account))
 
         return await handler()
@@ -780,6 +780,7 @@ def jury_view(state: HackathonState, ledger: domain.Ledger, account: Account) ->
             "year": ledger.year,
             "budget_cents": ledger.budget_cents,
             "awarded_cents": ledger.awarded_cents,
+            "expenses_cents": ledger.expenses_cents,
             "left_cents": ledger.left_cents,
             "left": domain.euro(ledger.left_cents),
         },

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from services.hackathon import domain, service, store
+from services.hackathon import budget, domain, service, store
 from services.hackathon.api import ChallengeBody, CreateBody, Producer
 from services.hackathon.decisions import simple
 from services.hackathon.domain import HackathonState, Refused
@@ -348,6 +348,7 @@ def overview_context(state: HackathonState, ledger: domain.Ledger, account: Acco
             "year": ledger.year,
             "budget": domain.euro(ledger.budget_cents),
             "awarded": domain.euro(ledger.awarded_cents),
+            "expenses": domain.euro(ledger.expenses_cents),
             "left": domain.euro(ledger.left_cents),
         }
         view["awards"] = [
@@ -378,8 +379,8 @@ def build_hackathon_console(
             state = await store.state(conn, hackathon_id[:64])
             if state.created is None:
                 return None
-            budget, _ = await store.budget(conn, state.info.year)
-            return state, domain.ledger(state.info.year, budget, await store.awards(conn, state.info.year))
+            year = await store.year_budget(conn, state.info.year)
+            return state, budget.ledger(year, await store.awards(conn, state.info.year))
 
     def reason(exc: Refused) -> str:
         values = {k: text(f"hackathon.phase.{v}") if k == "phase" else v for k, v in exc.values.items()}

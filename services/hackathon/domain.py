@@ -13,7 +13,8 @@ register, form teams       Anmeldung offen, Hackathon läuft
 save a submission          Hackathon läuft, before the planned start of "Einreichung geschlossen"
 invite jurors, conflicts   any phase before Ergebnisse veröffentlicht
 score, exclude, statement  Jurierung
-award prizes               Jurierung (never beyond what is left of the year's budget)
+award prizes               Jurierung (never beyond what is left of the year's budget after its
+                           expenses and other prizes: ``budget``)
 community vote             Einreichung geschlossen, Jurierung (if the hackathon has one; never for a team the voter
                            is or ever was in, and such a vote does not count either)
 erase a participant        always (what goes with them: ``erase_participant``)
@@ -514,13 +515,14 @@ def grant_award(
     justification: str,
 ) -> dict[str, Any]:  # fmt: skip
     """A prize for a submission, paid from the hackathon's year; refused if more than ``left_cents`` (what is
-    left of that year's budget, across all its hackathons)."""
+    left of that year's budget, across all its hackathons, after their expenses and prizes)."""
     _phase(state, ("jurierung",))
     _submission(state, submission)
     if amount_cents <= 0:
         raise Refused("amount", 422)
     if amount_cents > left_cents:
-        raise Refused("budget", amount=euro(amount_cents), left=euro(left_cents), year=state.info.year)
+        raise Refused("budget", field="amount_cents", amount=euro(amount_cents), left=euro(max(left_cents, 0)),
+                      year=state.info.year)  # fmt: skip
     return {"award_id": award, "year": state.info.year, "submission_id": submission, "amount_cents": amount_cents,
             "title": title, "justification": justification}  # fmt: skip
 
@@ -586,15 +588,21 @@ def euro(cents: int) -> str:
 
 @dataclass(frozen=True)
 class Ledger:
-    """A year's prize money: the budget, what was awarded (across all the year's hackathons), what is left."""
+    """A year's hackathon budget: the budget, what was awarded (across all the year's hackathons), what the year's
+    expenses come to (``budget.ledger`` folds them), what is left."""
 
     year: int
     budget_cents: int
     awarded_cents: int
+    expenses_cents: int = 0
+
+    @property
+    def spent_cents(self) -> int:
+        return self.awarded_cents + self.expenses_cents
 
     @property
     def left_cents(self) -> int:
-        return self.budget_cents - self.awarded_cents
+        return self.budget_cents - self.awarded_cents - self.expenses_cents
 
 
 def ledger(year: int, budget_cents: int, awards: list[AwardGrantedV1]) -> Ledger:

@@ -17,9 +17,10 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from services.hackathon import domain, store
+from services.hackathon import budget, domain, store
+from services.hackathon.budget import YearBudget
 from services.hackathon.domain import HackathonState, Refused
 from services.hackathon.store import HackathonRow
 from shared.contracts.envelope import EventType, encode_envelope
@@ -67,23 +68,44 @@ async def command(
 
 
 async def left_cents(conn: asyncpg.Connection, year: int) -> int:
-    """What is left of the year's prize budget (call under the year's lock)."""
-    amount, _ = await store.budget(conn, year)
-    return domain.ledger(year, amount, await store.awards(conn, year)).left_cents
+    """What is left of the year's hackathon budget after its expenses and prizes (call under the year's lock)."""
+    state = await store.year_budget(conn, year)
+    return budget.ledger(state, await store.awards(conn, year)).left_cents
+
+
+YearDecide = Callable[[YearBudget, int], tuple[type[BaseModel], dict[str, Any]]]
+
+
+async def year_command(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings, year: int, actor: str, decide: YearDecide
+) -> BaseModel:
+    """Run one command on a year's money (a budget, an expense, a cancellation) under the year's lock, which
+    awards take too: fold the year's money events, decide (``budget``; given the year's prizes in cents), publish
+    keyed ``budget-<year>``, record. Raises ``Refused``."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.budget'), $1)", year)
+        state = await store.year_budget(conn, year)
+        model, data = decide(state, budget.awarded_cents(year, await store.awards(conn, year)))
+        try:
+            event = model.model_validate(
+                {**data, "year": year, "sequence": state.sequence + 1, "at": datetime.now(UTC), "actor": actor}
+            )
+        except ValidationError as exc:
+            fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})) or "(body)"
+            raise Refused("invalid", 422, fields=fields) from exc
+        row = await _publish(producer, settings, event, f"budget-{year}")
+        await store.append(conn, [row])
+    return event
 
 
 async def set_budget(
     pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings, year: int, amount_cents: int, actor: str
 ) -> BudgetSetV1:
-    """Set a year's prize budget; refused below what was already awarded that year."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.budget'), $1)", year)
-        _, sequence = await store.budget(conn, year)
-        awarded = sum(a.amount_cents for a in await store.awards(conn, year))
-        if amount_cents < awarded:
-            raise Refused("budget_below_awards", awarded=domain.euro(awarded), year=year)
-        event = BudgetSetV1(year=year, sequence=sequence + 1, amount_cents=amount_cents, at=datetime.now(UTC),
-                            actor=actor)  # fmt: skip
-        row = await _publish(producer, settings, event, f"budget-{year}")
-        await store.append(conn, [row])
+    """Set a year's hackathon budget; refused below what its expenses and prizes already come to."""
+
+    def decide(state: YearBudget, awarded: int) -> tuple[type[BaseModel], dict[str, Any]]:
+        return BudgetSetV1, budget.set_hackathon_budget(state, awarded, amount_cents)
+
+    event = await year_command(pool, producer, settings, year, actor, decide)
+    assert isinstance(event, BudgetSetV1)
     return event

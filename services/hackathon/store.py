@@ -1,4 +1,4 @@
-"""SQL of the hackathon service (migrations 013, 016, 018 and 021): its events, the year's budget, and the personal
+"""SQL of the hackathon service (migrations 013, 016, 018, 021 and 030): its events, the year's money, and the personal
 data that never goes onto the topic (participants, registrations waiting for confirmation, sign-in links).
 
 Commands and the projector both write events through ``append``, so a replay of the topic leaves exactly what
@@ -27,6 +27,7 @@ import asyncpg
 import orjson
 from pydantic import BaseModel
 
+from services.hackathon import budget as budget_domain
 from services.hackathon import sealing
 from services.hackathon.domain import HackathonState, apply, canonical_email, fold
 from shared.contracts.envelope import decode_envelope
@@ -34,6 +35,7 @@ from shared.contracts.hackathon import (
     DEFAULT_BUDGET_CENTS,
     EVENT_TYPE_OF,
     SUBMISSION_TEXTS,
+    YEAR_EVENTS,
     AwardGrantedV1,
     BudgetSetV1,
     ParticipantErasedV2,
@@ -69,11 +71,13 @@ async def append(conn: asyncpg.Connection, rows: Sequence[HackathonRow]) -> int:
             reason: Reason = "retention" if d.actor == RETENTION_ACTOR else "citizen"
             await sealing.erase(conn, [*d.team_names_erased, *d.submissions_erased], reason)
             await _scrub(conn, d.hackathon_id, set(d.team_names_erased), set(d.submissions_erased))
-        if isinstance(d, BudgetSetV1):
+        if isinstance(d, YEAR_EVENTS):  # a year's money, keyed budget-<year>
             fresh = await conn.fetchval(
-                """INSERT INTO hackathon_budget_event (event_id, year, sequence, amount_cents, at, envelope)
-                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true""",
-                row.event_id, d.year, d.sequence, d.amount_cents, d.at, row.envelope,
+                """INSERT INTO hackathon_budget_event (event_id, year, sequence, event_type, amount_cents, at,
+                                                       envelope)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING true""",
+                row.event_id, d.year, d.sequence, row.event_type,
+                d.amount_cents if isinstance(d, BudgetSetV1) else None, d.at, row.envelope,
             )  # fmt: skip
         else:
             fresh = await conn.fetchval(
@@ -165,12 +169,58 @@ async def hackathons(conn: asyncpg.Connection) -> list[str]:
 
 
 async def budget(conn: asyncpg.Connection, year: int) -> tuple[int, int]:
-    """The year's budget in cents (default 10,000 EUR) and the number of its last change (0: never set)."""
+    """The year's hackathon budget in cents (default 10,000 EUR) and the place of the year's last money event
+    (0: none yet)."""
     row = await conn.fetchrow(
-        "SELECT amount_cents, sequence FROM hackathon_budget_event WHERE year = $1 ORDER BY sequence DESC LIMIT 1",
+        """SELECT amount_cents FROM hackathon_budget_event WHERE year = $1
+           AND event_type = 'de.stadtstimme.hackathon.budget-set' ORDER BY sequence DESC LIMIT 1""",
         year,
     )
-    return (int(row["amount_cents"]), int(row["sequence"])) if row else (DEFAULT_BUDGET_CENTS, 0)
+    last = await conn.fetchval("SELECT max(sequence) FROM hackathon_budget_event WHERE year = $1", year)
+    return (int(row["amount_cents"]) if row else DEFAULT_BUDGET_CENTS), int(last or 0)
+
+
+async def year_budget(conn: asyncpg.Connection, year: int) -> budget_domain.YearBudget:
+    """The year's money events folded (``budget.YearBudget``): its budgets, expenses and cancellations."""
+    rows = await conn.fetch("SELECT envelope FROM hackathon_budget_event WHERE year = $1 ORDER BY sequence", year)
+    return budget_domain.fold(year, _decoded([r["envelope"] for r in rows]))
+
+
+async def budget_years(conn: asyncpg.Connection) -> list[int]:
+    """Every year with money events or a hackathon, in order."""
+    rows = await conn.fetch(
+        """SELECT year FROM hackathon_budget_event UNION
+           SELECT (envelope::jsonb -> 'data' ->> 'year')::int FROM hackathon_event
+           WHERE event_type = 'de.stadtstimme.hackathon.created' ORDER BY 1"""
+    )
+    return [int(r["year"]) for r in rows]
+
+
+async def hackathon_titles(conn: asyncpg.Connection) -> dict[str, str]:
+    """Every hackathon's title by its id (for ledgers that name them)."""
+    rows = await conn.fetch(
+        """SELECT hackathon_id, envelope::jsonb -> 'data' ->> 'title' AS title FROM hackathon_event
+           WHERE event_type = 'de.stadtstimme.hackathon.created'"""
+    )
+    return {r["hackathon_id"]: r["title"] for r in rows}
+
+
+async def year_hackathons(conn: asyncpg.Connection, year: int) -> list[str]:
+    """The ids of the year's hackathons."""
+    rows = await conn.fetch(
+        """SELECT hackathon_id FROM hackathon_event WHERE event_type = 'de.stadtstimme.hackathon.created'
+           AND (envelope::jsonb -> 'data' ->> 'year')::int = $1 ORDER BY hackathon_id""",
+        year,
+    )
+    return [r["hackathon_id"] for r in rows]
+
+
+async def year_awards(conn: asyncpg.Connection, years: Sequence[int]) -> list[AwardGrantedV1]:
+    """Every award of these years, across their hackathons."""
+    found: list[AwardGrantedV1] = []
+    for year in years:
+        found += await awards(conn, year)
+    return found
 
 
 async def awards(conn: asyncpg.Connection, year: int) -> list[AwardGrantedV1]:

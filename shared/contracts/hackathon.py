@@ -13,13 +13,15 @@ an erasure took, so that the projections drop them too. v1 of these events (plai
 are published with the results only where the team agreed (``publish_name``). Jurors are staff accounts, named by
 their user name.
 
-Money is in euro cents (integers). The yearly prize budget (default 10,000 EUR) is kept per calendar year;
-an award that would exceed what is left is refused, so no event for it exists.
+Money is in euro cents (integers). The yearly hackathon budget (default 10,000 EUR) is kept per calendar year and
+pays the year's expenses (venue, catering, material, …) and prizes together; an expense or award that would exceed
+what is left is refused, so no event for it exists. A year's money events (budgets, expenses and their
+cancellations, the programme budgets of the city's measure) are keyed ``budget-<year>``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal, Self, get_args
 from uuid import UUID
 
@@ -335,14 +337,66 @@ class AwardGrantedV1(_HackathonEvent):
 
 
 class BudgetSetV1(_Strict):
-    """Data of ``de.stadtstimme.hackathon.budget-set`` v1: the prize budget of a year (default 10,000 EUR).
-    Keyed ``budget-<year>``; ``sequence`` counts the year's budget changes."""
+    """Data of ``de.stadtstimme.hackathon.budget-set`` v1: the hackathon budget of a year (default 10,000 EUR),
+    which pays the year's events (expenses) and prizes; it is also the hackathons programme's budget for that year.
+    Keyed ``budget-<year>``; ``sequence`` is the place in the year's money events (budgets, expenses,
+    cancellations: ``YEAR_EVENTS``)."""
 
     year: int = Field(ge=2000, le=2100)
     sequence: int = Field(ge=1)
     amount_cents: int = Field(ge=0)
     at: datetime
     actor: str = Field(min_length=1, max_length=200)
+
+
+# Programmes of the city's measure: "feedback" (digital feedback and surveys), "hackathons" (the yearly events and
+# their prizes). The hackathons programme's budget of a year is the year's hackathon budget (``BudgetSet``).
+Programme = Literal["feedback", "hackathons"]
+PROGRAMMES: tuple[Programme, ...] = get_args(Programme)
+# What an expense is for: venue, catering, material, services bought in (e.g. development, moderation), other.
+ExpenseCategory = Literal["venue", "catering", "material", "services", "other"]
+EXPENSE_CATEGORIES: tuple[ExpenseCategory, ...] = get_args(ExpenseCategory)
+Receipt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class _YearEvent(_Strict):
+    """A year's money event: keyed ``budget-<year>``, ``sequence`` its place among the year's money events."""
+
+    year: int = Field(ge=2000, le=2100)
+    sequence: int = Field(ge=1)
+    at: datetime
+    actor: str = Field(min_length=1, max_length=200)
+
+
+class ExpenseBookedV1(_YearEvent):
+    """Data of ``de.stadtstimme.hackathon.expense-booked`` v1: money spent from a programme's budget of ``year``
+    (for the hackathons programme: from the year's hackathon budget, together with the prizes). Never changed: a
+    mistake is corrected by cancelling it (``ExpenseCancelled``) and booking it again."""
+
+    expense_id: UUID
+    programme: Programme
+    category: ExpenseCategory
+    spent_on: date = Field(description="The day of the expense (in ``year``).")
+    amount_cents: int = Field(ge=1, le=100_000_000)
+    description: Short
+    receipt: Receipt = Field(description="The receipt's reference (invoice number, booking number).")
+    hackathon_id: Slug | None = Field(None, description="The hackathon it was for, if one.")
+
+
+class ExpenseCancelledV1(_YearEvent):
+    """Data of ``de.stadtstimme.hackathon.expense-cancelled`` v1: a cancelling entry for an expense of the same
+    year (booked in error or corrected); its amount is available again."""
+
+    expense_id: UUID
+    reason: Short
+
+
+class ProgrammeBudgetSetV1(_YearEvent):
+    """Data of ``de.stadtstimme.hackathon.programme-budget-set`` v1: a programme's budget of ``year``. Only the
+    feedback programme's: the hackathons programme's is the year's hackathon budget (``BudgetSet``)."""
+
+    programme: Literal["feedback"]
+    amount_cents: int = Field(ge=0, le=100_000_000)
 
 
 HackathonEvent = (
@@ -366,6 +420,9 @@ HackathonEvent = (
     | JuryStatementSavedV1
     | AwardGrantedV1
     | BudgetSetV1
+    | ExpenseBookedV1
+    | ExpenseCancelledV1
+    | ProgrammeBudgetSetV1
 )
 
 _PREFIX = "de.stadtstimme.hackathon."
@@ -392,6 +449,11 @@ HACKATHON_EVENT_TYPES: tuple[EventType, ...] = tuple(
         ("jury-statement-saved", 1, JuryStatementSavedV1),
         ("award-granted", 1, AwardGrantedV1),
         ("budget-set", 1, BudgetSetV1),
+        ("expense-booked", 1, ExpenseBookedV1),
+        ("expense-cancelled", 1, ExpenseCancelledV1),
+        ("programme-budget-set", 1, ProgrammeBudgetSetV1),
     )
 )
+# The events keyed ``budget-<year>`` (a year's money, in ``hackathon_budget_event``), not by a hackathon.
+YEAR_EVENTS = (BudgetSetV1, ExpenseBookedV1, ExpenseCancelledV1, ProgrammeBudgetSetV1)
 EVENT_TYPE_OF: dict[type[BaseModel], EventType] = {e.data_model: e for e in HACKATHON_EVENT_TYPES}

@@ -387,26 +387,26 @@ async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inb
     assert await admin.get_by_label("Bezeichnung des Preises").input_value() == "2. Preis"
     assert await grant(S2, "600,00", "2. Preis") == 409
     assert await admin.get_by_role("alert").inner_text() == (
-        "Das übersteigt das Preisbudget 2026: es sind noch 500,00 € übrig."
+        "Das übersteigt das Hackathon-Budget 2026 (Ausgaben und Preise zusammen): es sind noch 500,00 € übrig."
     )
     assert await rows(admin, "Vergebene Preise") == [f"1. Preis\t{S1}\t2.500,00 €"]
     await axe(admin)
     assert await grant(S2, "500", "2. Preis") == 303
     await admin.get_by_text("Der Preis ist vergeben.").wait_for()
     main = await admin.locator("main").inner_text()
-    assert "Vergeben\n3.000,00 €" in main and "Übrig\n0,00 €" in main
+    assert "Preise vergeben\n3.000,00 €" in main and "Übrig\n0,00 €" in main
     assert await rows(admin, "Vergebene Preise") == [f"1. Preis\t{S1}\t2.500,00 €", f"2. Preis\t{S2}\t500,00 €"]
     # The budget: below the 3,000 euros granted refused (what was typed stays), then raised to 4,000.
-    await admin.get_by_label("Preisbudget 2026 in Euro").fill("2.000")
+    await admin.get_by_label("Hackathon-Budget 2026 in Euro").fill("2.000")
     assert await posted(admin, "Budget speichern") == 409
-    below = "Das Budget 2026 kann nicht unter die bereits vergebenen 3.000,00 € sinken."
+    below = "Das Hackathon-Budget 2026 kann nicht unter die bereits ausgegebenen und vergebenen 3.000,00 € sinken."
     assert await admin.get_by_role("alert").inner_text() == below
-    await invalid_field(admin, "Preisbudget 2026 in Euro", below)
-    assert await admin.get_by_label("Preisbudget 2026 in Euro").input_value() == "2.000"
+    await invalid_field(admin, "Hackathon-Budget 2026 in Euro", below)
+    assert await admin.get_by_label("Hackathon-Budget 2026 in Euro").input_value() == "2.000"
     await axe(admin)
-    await admin.get_by_label("Preisbudget 2026 in Euro").fill("4.000")
+    await admin.get_by_label("Hackathon-Budget 2026 in Euro").fill("4.000")
     await admin.get_by_role("button", name="Budget speichern").click()
-    await admin.get_by_text("Das Preisbudget ist gespeichert.").wait_for()
+    await admin.get_by_text("Das Hackathon-Budget ist gespeichert.").wait_for()
     main = await admin.locator("main").inner_text()
     assert "Budget\n4.000,00 €" in main and "Übrig\n1.000,00 €" in main
     # The ranking with its counts: S2 only J1's 5,00 (J2's excluded); S3 none (J1 conflicted, J2 incomplete).
@@ -452,7 +452,7 @@ async def test_staff_run_the_hackathon_in_the_console(mailing: tuple[System, Inb
     await unit.get_by_role("heading", level=1, name=f"{TITLE} (2026)").wait_for()
     assert await unit.get_by_role("heading", name="Rangfolge bisher").count() == 0
     assert await unit.get_by_role("button", name="Preis vergeben").count() == 0
-    assert "Preisgeld" not in await unit.locator("main").inner_text()
+    assert "Hackathon-Budget" not in await unit.locator("main").inner_text()
     await axe(unit)
     answer = await unit.goto(f"{base}{CONSOLE}/bewertung/{submissions[0]}")
     assert answer is not None and answer.status == 403
