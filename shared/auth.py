@@ -63,10 +63,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Page views from the web analytics: upload (replaces the period's figures every report uses), the Matomo
     # import's state. Not the read-only pr_team: like survey definitions, it changes what every unit is shown.
     "pageviews.import": _ADMINISTRATORS,
+    "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
+    "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
 }
 READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
-# What an API token may be granted: everything but judging, which is a person's duty.
-TOKEN_SCOPES: tuple[str, ...] = tuple(p for p in PERMISSIONS if p != "hackathons.judge")
+# What an API token may be granted: everything but judging, which is a person's duty, and managing accounts and
+# tokens, which would let a token make itself more tokens.
+TOKEN_SCOPES: tuple[str, ...] = tuple(p for p in PERMISSIONS if p not in ("hackathons.judge", "accounts.manage"))
 
 
 def role_matrix_markdown() -> str:
@@ -325,13 +328,17 @@ async def end_session(conn: asyncpg.Connection, token: str | None) -> str | None
 
 
 async def audit(conn: asyncpg.Connection, actor: str, action: str, subject: str = "", **detail: Any) -> None:
-    """Append one entry to the audit log (the table refuses updates and deletes)."""
+    """Append one entry to the audit log (the table refuses updates, and deletes but for the retention period's).
+    An entry about an org unit's object names it as ``org_unit=…`` among the details: the audit-log viewer filters
+    by it."""
+    unit = detail.get("org_unit")
     await conn.execute(
-        "INSERT INTO audit_log (actor, action, subject, detail) VALUES ($1, $2, $3, $4::jsonb)",
+        "INSERT INTO audit_log (actor, action, subject, detail, org_unit) VALUES ($1, $2, $3, $4::jsonb, $5)",
         _printable(actor),
         action,
         _printable(subject),
         orjson.dumps(_printable(detail)).decode(),
+        _printable(unit) if isinstance(unit, str) else None,
     )
 
 

@@ -374,388 +374,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Änderung konnte gerade nicht gespeichert werden. Bitte versuchen Sie es gleich noch einmal.",
         "en": "The change could not be saved just now. Please try again in a moment.",
     },
-    # The survey builder (survey_form.py, survey_builder.py, survey_preview.py; console_survey_form.html,
-    # console_survey_preview.html).
-    "console.survey_form.title.new": {"de": "Neue Umfrage", "en": "New survey"},
-    "console.survey_form.title.edit": {"de": "Umfrage bearbeiten: {title}", "en": "Edit survey: {title}"},
-    "console.survey_form.title.copy": {"de": "Umfrage kopieren: {title}", "en": "Copy survey: {title}"},
-    "console.survey_form.title.error": {"de": "Fehler: {title}", "en": "Error: {title}"},
-    "console.survey_form.intro": {
-        "de": "Texte auf Deutsch sind Pflicht, Englisch ist freiwillig: Fehlt ein englischer Text, sehen Besucherinnen "
-        "und Besucher englischer Seiten den deutschen. Die Vorschau zeigt die Umfrage, wie sie auf einer Seite der "
-        "Stadt erscheint, ohne etwas zu speichern.",
-        "en": "German texts are required, English ones optional: where an English text is missing, visitors of "
-        "English pages see the German one. The preview shows the survey as it appears on a page of the city, "
-        "without saving anything.",
-    },
-    "console.survey_form.save_hint.new": {
-        "de": "Speichern legt die Umfrage als Entwurf an. Bürgerinnen und Bürger sehen sie erst, wenn Sie sie danach "
-        "auf ihrer Seite veröffentlichen.",
-        "en": "Saving creates the survey as a draft. Citizens see it only once you publish it on its page afterwards.",
-    },
-    "console.survey_form.save_hint.draft": {
-        "de": "Speichern legt Version {version} an. Die Umfrage bleibt ein Entwurf, bis Sie sie veröffentlichen.",
-        "en": "Saving creates version {version}. The survey stays a draft until you publish it.",
-    },
-    "console.survey_form.save_hint.live": {
-        "de": "Achtung: Die Umfrage ist {status}. Speichern veröffentlicht die Änderungen sofort als Version "
-        "{version}; Antworten auf frühere Versionen bleiben getrennt ausgewertet.",
-        "en": "Note: the survey is {status}. Saving publishes the changes at once as version {version}; answers to "
-        "earlier versions stay in their own results.",
-    },
-    "console.survey_form.closed": {
-        "de": "Diese Umfrage ist beendet und kann nicht mehr geändert werden. Kopieren Sie sie, um daraus eine neue "
-        "Umfrage zu machen.",
-        "en": "This survey is closed and can no longer be changed. Copy it to make a new survey from it.",
-    },
-    "console.survey_form.summary": {
-        "de": "Bitte korrigieren Sie die markierten Angaben:",
-        "en": "Please correct the marked entries:",
-    },
-    "console.survey_form.section.basics": {"de": "Grunddaten", "en": "Basics"},
-    "console.survey_form.section.questions": {"de": "Fragen", "en": "Questions"},
-    "console.survey_form.section.targeting": {
-        "de": "Wo und wann die Umfrage erscheint",
-        "en": "Where and when the survey appears",
-    },
-    "console.survey_form.section.actions": {"de": "Vorschau und Speichern", "en": "Preview and save"},
-    "console.survey_form.field.survey_id": {"de": "Kennung der Umfrage", "en": "Survey id"},
-    "console.survey_form.hint.survey_id": {
-        "de": "Steht in Adressen und Auswertungen, z. B. abfall-online-dienste: Kleinbuchstaben (a–z), Ziffern und "
-        "Bindestriche. Lässt sich später nicht mehr ändern.",
-        "en": "Used in addresses and results, e.g. abfall-online-dienste: lower-case letters (a–z), digits and "
-        "hyphens. Cannot be changed later.",
-    },
-    "console.survey_form.field.org_unit": {"de": "Zuständige Organisationseinheit", "en": "Responsible org unit"},
-    "console.survey_form.hint.org_unit": {
-        "de": "Ihre Mitarbeiterinnen und Mitarbeiter sehen die Ergebnisse.",
-        "en": "Its staff see the results.",
-    },
-    "console.survey_form.field.title_de": {"de": "Titel (Deutsch)", "en": "Title (German)"},
-    "console.survey_form.field.title_en": {"de": "Titel (Englisch, freiwillig)", "en": "Title (English, optional)"},
-    "console.survey_form.field.intro_de": {
-        "de": "Einleitung (Deutsch, freiwillig)",
-        "en": "Introduction (German, optional)",
-    },
-    "console.survey_form.field.intro_en": {
-        "de": "Einleitung (Englisch, freiwillig)",
-        "en": "Introduction (English, optional)",
-    },
-    "console.survey_form.field.thanks_de": {
-        "de": "Dank am Ende (Deutsch, freiwillig)",
-        "en": "Thanks at the end (German, optional)",
-    },
-    "console.survey_form.field.thanks_en": {
-        "de": "Dank am Ende (Englisch, freiwillig)",
-        "en": "Thanks at the end (English, optional)",
-    },
-    "console.survey_form.hint.thanks": {
-        "de": "Leer lassen: „Vielen Dank für Ihre Antworten!“",
-        "en": "Leave empty: “Thank you for your answers!”",
-    },
-    "console.survey_form.question.legend": {"de": "Frage {number}", "en": "Question {number}"},
-    "console.survey_form.field.type": {"de": "Art der Frage", "en": "Kind of question"},
-    "console.survey_form.type.yes_no": {"de": "Ja oder Nein", "en": "Yes or no"},
-    "console.survey_form.type.rating": {"de": "Bewertung von 1 bis 5", "en": "Rating from 1 to 5"},
-    "console.survey_form.type.nps": {
-        "de": "Weiterempfehlung von 0 bis 10 (NPS)",
-        "en": "Recommendation from 0 to 10 (NPS)",
-    },
-    "console.survey_form.type.single": {"de": "Auswahl: eine Antwort", "en": "Choice: one answer"},
-    "console.survey_form.type.multiple": {"de": "Auswahl: mehrere Antworten", "en": "Choice: several answers"},
-    "console.survey_form.type.text": {"de": "Freitext", "en": "Free text"},
-    "console.survey_form.hint.type": {
-        "de": "Nach dem Ändern der Art zeigt „Vorschau anzeigen“ die passenden Felder (z. B. die "
-        "Antwortmöglichkeiten).",
-        "en": "After changing the kind, “Show preview” shows the fields that go with it (e.g. the choices).",
-    },
-    "console.survey_form.field.question_id": {"de": "Kennung der Frage", "en": "Question id"},
-    "console.survey_form.hint.question_id": {
-        "de": "Leer lassen: wird aus dem deutschen Fragetext gebildet. Erscheint in der CSV-Datei der Ergebnisse.",
-        "en": "Leave empty: made from the German question. Appears in the results' CSV file.",
-    },
-    "console.survey_form.field.text_de": {"de": "Fragetext (Deutsch)", "en": "Question (German)"},
-    "console.survey_form.field.text_en": {
-        "de": "Fragetext (Englisch, freiwillig)",
-        "en": "Question (English, optional)",
-    },
-    "console.survey_form.field.required": {
-        "de": "Pflichtfrage: muss beantwortet werden",
-        "en": "Required: must be answered",
-    },
-    "console.survey_form.field.max_chars": {"de": "Höchstzahl der Zeichen", "en": "Maximum number of characters"},
-    "console.survey_form.options.legend": {
-        "de": "Antwortmöglichkeiten zu Frage {number}",
-        "en": "Choices of question {number}",
-    },
-    "console.survey_form.field.option_de": {"de": "Antwort {number} (Deutsch)", "en": "Choice {number} (German)"},
-    "console.survey_form.field.option_en": {
-        "de": "Antwort {number} (Englisch, freiwillig)",
-        "en": "Choice {number} (English, optional)",
-    },
-    "console.survey_form.field.option_id": {"de": "Kennung von Antwort {number}", "en": "Id of choice {number}"},
-    "console.survey_form.button.add_option": {
-        "de": "Antwortmöglichkeit zu Frage {number} hinzufügen",
-        "en": "Add a choice to question {number}",
-    },
-    "console.survey_form.button.remove_option": {
-        "de": "Antwort {option} von Frage {number} entfernen",
-        "en": "Remove choice {option} of question {number}",
-    },
-    "console.survey_form.button.remove_question": {"de": "Frage {number} entfernen", "en": "Remove question {number}"},
-    "console.survey_form.button.up": {"de": "Frage {number} nach oben", "en": "Move question {number} up"},
-    "console.survey_form.button.down": {"de": "Frage {number} nach unten", "en": "Move question {number} down"},
-    "console.survey_form.field.new_type": {"de": "Art der neuen Frage", "en": "Kind of the new question"},
-    "console.survey_form.button.add_question": {"de": "Frage hinzufügen", "en": "Add a question"},
-    "console.survey_form.no_questions": {
-        "de": "Noch keine Fragen. Wählen Sie die Art der ersten Frage und fügen Sie sie hinzu.",
-        "en": "No questions yet. Choose the kind of the first question and add it.",
-    },
-    "console.survey_form.sites.legend": {"de": "Websites", "en": "Sites"},
-    "console.survey_form.hint.sites": {
-        "de": "Auf welchen Websites der Stadt die Umfrage erscheinen kann.",
-        "en": "On which of the city's sites the survey can appear.",
-    },
-    "console.survey_form.field.include": {
-        "de": "Seiten, auf denen sie erscheint (ein Muster je Zeile)",
-        "en": "Pages on which it appears (one pattern per line)",
-    },
-    "console.survey_form.hint.include": {
-        "de": "Der Pfad der Seite, „*“ steht für beliebige Zeichen (auch „/“): „/abfall/*“ sind alle Seiten unter "
-        "/abfall/, „/*“ sind alle Seiten. Leer: alle Seiten.",
-        "en": "The page's path, “*” stands for any characters (“/” too): “/abfall/*” is every page below /abfall/, "
-        "“/*” every page. Empty: every page.",
-    },
-    "console.survey_form.field.exclude": {
-        "de": "Seiten, auf denen sie nicht erscheint (ein Muster je Zeile, freiwillig)",
-        "en": "Pages on which it does not appear (one pattern per line, optional)",
-    },
-    "console.survey_form.field.sampling_percent": {
-        "de": "Stichprobe: Anteil der Seitenaufrufe in Prozent",
-        "en": "Sampling: share of page views in percent",
-    },
-    "console.survey_form.hint.sampling_percent": {
-        "de": "100: bei jedem passenden Seitenaufruf; 20: bei jedem fünften, zufällig ausgewählt.",
-        "en": "100: on every matching page view; 20: on one in five, chosen at random.",
-    },
-    "console.survey_form.trigger.legend": {"de": "Wann sie erscheint", "en": "When it appears"},
-    "console.survey_form.trigger.delay": {"de": "Nach einer Wartezeit", "en": "After a delay"},
-    "console.survey_form.trigger.scroll": {
-        "de": "Wenn ein Teil der Seite gelesen (gescrollt) wurde",
-        "en": "Once part of the page was read (scrolled)",
-    },
-    "console.survey_form.trigger.button": {
-        "de": "Wenn jemand auf einen Knopf der Seite klickt",
-        "en": "When someone clicks a button of the page",
-    },
-    "console.survey_form.hint.trigger_button": {
-        "de": 'Der Knopf steht auf der Seite der Stadt: <button data-stadtstimme-survey="{id}">…</button>. '
-        "Dafür gilt keine Stichprobe.",
-        "en": 'The button is on the city\'s page: <button data-stadtstimme-survey="{id}">…</button>. No sampling '
-        "applies to it.",
-    },
-    "console.survey_form.field.delay_s": {"de": "Wartezeit in Sekunden", "en": "Delay in seconds"},
-    "console.survey_form.field.scroll_percent": {
-        "de": "Gelesener Anteil der Seite in Prozent (nur für „gescrollt“)",
-        "en": "Share of the page read in percent (for “scrolled” only)",
-    },
-    "console.survey_form.field.starts_at": {"de": "Erscheint ab (freiwillig)", "en": "Appears from (optional)"},
-    "console.survey_form.field.ends_at": {"de": "Erscheint bis (freiwillig)", "en": "Appears until (optional)"},
-    "console.survey_form.hint.window": {
-        "de": "Datum und Uhrzeit, z. B. 01.12.2026 09:00, in der Zeitzone {timezone}. Zum Ende-Zeitpunkt ist sie "
-        "schon nicht mehr zu sehen. Leer: keine Grenze.",
-        "en": "Date and time, e.g. 01.12.2026 09:00, in the time zone {timezone}. At the end time it is no longer "
-        "shown. Empty: no limit.",
-    },
-    "console.survey_form.field.quota": {
-        "de": "Höchstzahl der Antworten (freiwillig)",
-        "en": "Maximum number of responses (optional)",
-    },
-    "console.survey_form.hint.quota": {
-        "de": "Danach wird die Umfrage nicht mehr gezeigt. Leer: keine Obergrenze.",
-        "en": "After that, the survey is no longer shown. Empty: no limit.",
-    },
-    "console.survey_form.field.allow_dont_show_again": {
-        "de": "„Nicht mehr anzeigen“ anbieten (gilt, bis der Browser-Tab geschlossen wird)",
-        "en": "Offer “Don't show again” (lasts until the browser tab is closed)",
-    },
-    "console.survey_form.button.preview": {"de": "Vorschau anzeigen", "en": "Show preview"},
-    "console.survey_form.button.preview_en": {"de": "Vorschau auf Englisch", "en": "Preview in English"},
-    "console.survey_form.button.save": {"de": "Speichern", "en": "Save"},
-    "console.survey_form.preview.heading": {"de": "Vorschau", "en": "Preview"},
-    "console.survey_form.preview.hint": {
-        "de": "So erscheint die Umfrage auf einer Seite der Stadt (unten links). In der Vorschau erscheint sie sofort, "
-        "unabhängig von Stichprobe und Wartezeit; Antworten in der Vorschau werden nicht gespeichert. Die Vorschau "
-        "zeigt den Stand, als Sie sie angefordert haben.",
-        "en": "This is how the survey appears on a page of the city (bottom left). In the preview it appears at once, "
-        "whatever the sampling and delay; answers given in the preview are not stored. The preview shows the state "
-        "of the form when you asked for it.",
-    },
-    "console.survey_form.preview.frame": {
-        "de": "Vorschau der Umfrage ({language}), wie Bürgerinnen und Bürger sie sehen",
-        "en": "Preview of the survey ({language}) as citizens see it",
-    },
-    "console.survey_form.preview.language.de": {"de": "Deutsch", "en": "German"},
-    "console.survey_form.preview.language.en": {"de": "Englisch", "en": "English"},
-    "console.survey_form.preview.page_text": {
-        "de": "Eine Seite der Stadt, auf der die Umfrage erscheint. Antworten in dieser Vorschau werden nicht gezählt "
-        "und nirgends gespeichert.",
-        "en": "A page of the city on which the survey appears. Answers given in this preview are not counted and not "
-        "stored anywhere.",
-    },
-    "console.survey_form.preview.page_button": {"de": "An der Umfrage teilnehmen", "en": "Take part in the survey"},
-    "console.survey_form.preview.expired": {
-        "de": "Diese Vorschau ist abgelaufen. Bitte fordern Sie im Formular eine neue an.",
-        "en": "This preview has expired. Please ask for a new one in the form.",
-    },
-    "console.survey_form.link.new": {"de": "Neue Umfrage anlegen", "en": "Create a new survey"},
-    "console.survey_form.link.edit": {"de": "Bearbeiten", "en": "Edit"},
-    "console.survey_form.link.copy": {"de": "Kopieren", "en": "Copy"},
-    "console.survey_form.link.export": {
-        "de": "Definition als YAML-Datei herunterladen",
-        "en": "Download the definition as a YAML file",
-    },
-    "console.survey_form.link.back": {"de": "Zurück zur Umfrage", "en": "Back to the survey"},
-    "console.survey_form.define": {"de": "Umfrage gestalten", "en": "Design the survey"},
-    "console.survey_form.saved": {
-        "de": "Gespeichert als Version {version}.",
-        "en": "Saved as version {version}.",
-    },
-    "console.survey_form.unchanged": {
-        "de": "Nichts geändert: Die Umfrage war schon genau so gespeichert.",
-        "en": "Nothing changed: the survey was already saved exactly like this.",
-    },
-    "console.survey_form.step.question_added": {"de": "Frage {number} hinzugefügt.", "en": "Question {number} added."},
-    "console.survey_form.step.question_removed": {"de": "Frage {number} entfernt.", "en": "Question {number} removed."},
-    "console.survey_form.step.question_moved": {
-        "de": "Die Frage steht jetzt an Stelle {number}.",
-        "en": "The question is now number {number}.",
-    },
-    "console.survey_form.step.option_added": {
-        "de": "Antwortmöglichkeit zu Frage {number} hinzugefügt.",
-        "en": "Choice added to question {number}.",
-    },
-    "console.survey_form.step.option_removed": {
-        "de": "Antwortmöglichkeit von Frage {number} entfernt.",
-        "en": "Choice removed from question {number}.",
-    },
-    "console.survey_form.step.too_many_questions": {
-        "de": "Eine Umfrage hat höchstens {max} Fragen.",
-        "en": "A survey has at most {max} questions.",
-    },
-    "console.survey_form.step.too_many_options": {
-        "de": "Eine Frage hat höchstens {max} Antwortmöglichkeiten.",
-        "en": "A question has at most {max} choices.",
-    },
-    "console.survey_form.error.required": {"de": "Bitte ausfüllen.", "en": "Please fill this in."},
-    "console.survey_form.error.too_long": {"de": "Höchstens {max} Zeichen.", "en": "At most {max} characters."},
-    "console.survey_form.error.invalid": {"de": "Diese Angabe ist ungültig.", "en": "This entry is invalid."},
-    "console.survey_form.error.slug": {
-        "de": "Nur Kleinbuchstaben (a–z), Ziffern und Bindestriche, höchstens 64 Zeichen, ohne Bindestrich am Anfang "
-        "oder Ende.",
-        "en": "Only lower-case letters (a–z), digits and hyphens, at most 64 characters, no hyphen at the start or "
-        "end.",
-    },
-    "console.survey_form.error.reserved": {
-        "de": "Diese Kennung ist für die Konsole reserviert. Bitte wählen Sie eine andere.",
-        "en": "This id is reserved for the console. Please choose another one.",
-    },
-    "console.survey_form.error.taken": {
-        "de": "Eine Umfrage mit dieser Kennung gibt es schon. Bitte wählen Sie eine andere.",
-        "en": "A survey with this id exists already. Please choose another one.",
-    },
-    "console.survey_form.error.duplicate_id": {
-        "de": "Diese Kennung kommt schon einmal vor; jede Kennung darf nur einmal vorkommen.",
-        "en": "This id occurs already; each id may occur once only.",
-    },
-    "console.survey_form.error.integer": {
-        "de": "Bitte eine ganze Zahl eingeben, z. B. 5.",
-        "en": "Please enter a whole number, e.g. 5.",
-    },
-    "console.survey_form.error.decimal": {
-        "de": "Bitte eine Zahl eingeben, z. B. 20 oder 12,5.",
-        "en": "Please enter a number, e.g. 20 or 12.5.",
-    },
-    "console.survey_form.error.moment": {
-        "de": "Bitte Datum und Uhrzeit angeben, z. B. 01.12.2026 09:00.",
-        "en": "Please enter a date and time, e.g. 01.12.2026 09:00.",
-    },
-    "console.survey_form.error.options": {
-        "de": "Eine Auswahlfrage braucht mindestens zwei Antwortmöglichkeiten.",
-        "en": "A choice question needs at least two choices.",
-    },
-    "console.survey_form.error.scroll_percent": {
-        "de": "Bitte angeben, nach wie viel Prozent der Seite die Umfrage erscheint (1 bis 100).",
-        "en": "Please say after how many percent of the page the survey appears (1 to 100).",
-    },
-    "console.survey_form.error.window": {
-        "de": "Das Ende muss nach dem Beginn liegen.",
-        "en": "The end must be after the start.",
-    },
-    "console.survey_form.error.pattern": {
-        "de": "Zeile {line}: Ein Muster beginnt mit „/“ und hat höchstens 200 Zeichen.",
-        "en": "Line {line}: a pattern starts with “/” and has at most 200 characters.",
-    },
-    "console.survey_form.error.questions.too_short": {
-        "de": "Bitte legen Sie mindestens eine Frage an.",
-        "en": "Please add at least one question.",
-    },
-    "console.survey_form.error.questions.too_long": {
-        "de": "Eine Umfrage hat höchstens 20 Fragen.",
-        "en": "A survey has at most 20 questions.",
-    },
-    "console.survey_form.error.options.too_short": {
-        "de": "Eine Auswahlfrage braucht mindestens zwei Antwortmöglichkeiten.",
-        "en": "A choice question needs at least two choices.",
-    },
-    "console.survey_form.error.options.too_long": {
-        "de": "Eine Frage hat höchstens 20 Antwortmöglichkeiten.",
-        "en": "A question has at most 20 choices.",
-    },
-    "console.survey_form.error.sites.too_short": {
-        "de": "Bitte wählen Sie mindestens eine Website.",
-        "en": "Please choose at least one site.",
-    },
-    "console.survey_form.error.sites.too_long": {"de": "Höchstens 50 Websites.", "en": "At most 50 sites."},
-    "console.survey_form.error.patterns.too_short": {
-        "de": "Bitte geben Sie mindestens ein Muster an.",
-        "en": "Please give at least one pattern.",
-    },
-    "console.survey_form.error.patterns.too_long": {"de": "Höchstens 20 Muster.", "en": "At most 20 patterns."},
-    "console.survey_form.error.range.sampling_percent": {
-        "de": "Eine Zahl größer als 0 und höchstens 100.",
-        "en": "A number above 0 and at most 100.",
-    },
-    "console.survey_form.error.range.delay_s": {
-        "de": "Eine ganze Zahl von 0 bis 600 (Sekunden).",
-        "en": "A whole number from 0 to 600 (seconds).",
-    },
-    "console.survey_form.error.range.scroll_percent": {
-        "de": "Eine ganze Zahl von 1 bis 100.",
-        "en": "A whole number from 1 to 100.",
-    },
-    "console.survey_form.error.range.quota": {
-        "de": "Eine ganze Zahl ab 1, oder leer für keine Obergrenze.",
-        "en": "A whole number from 1, or empty for no limit.",
-    },
-    "console.survey_form.error.range.max_chars": {
-        "de": "Eine ganze Zahl von 1 bis 2000.",
-        "en": "A whole number from 1 to 2000.",
-    },
-    "console.survey_form.error.unknown_unit": {
-        "de": "Diese Organisationseinheit gibt es nicht.",
-        "en": "There is no such org unit.",
-    },
-    "console.survey_form.error.unknown_site": {
-        "de": "Eine der gewählten Websites gibt es nicht.",
-        "en": "One of the chosen sites does not exist.",
-    },
-    "console.survey_form.error.changed_meanwhile": {
-        "de": "Die Umfrage wurde inzwischen geändert (jetzt Version {version}). Ihre Eingaben sind nicht gespeichert: "
-        "Bitte öffnen Sie das Formular neu und übertragen Sie Ihre Änderungen.",
-        "en": "The survey was changed meanwhile (now version {version}). Your entries are not saved: please open "
-        "the form again and make your changes there.",
-    },
     "console.nav.inbox": {"de": "Kommentare", "en": "Comments"},
     "console.inbox.title": {"de": "Kommentare und Vorschläge", "en": "Comments and suggestions"},
     "console.inbox.views": {"de": "Ansichten", "en": "Views"},
@@ -878,6 +496,353 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "removed.",
     },
     "console.inbox.note_submit": {"de": "Notiz speichern", "en": "Save the note"},
+    # Administration (services/analytics/admin.py): staff accounts, API tokens, the audit log, setting a password.
+    "permission.accounts.manage": {
+        "de": "Konten und API-Schlüssel verwalten nur Administratorinnen und Administratoren.",
+        "en": "Only administrators manage accounts and API tokens.",
+    },
+    "permission.audit.read": {
+        "de": "Das Protokoll sehen nur Administratorinnen und Administratoren.",
+        "en": "Only administrators see the audit log.",
+    },
+    "console.accounts.nav": {"de": "Konten", "en": "Accounts"},
+    "console.accounts.title": {"de": "Konten der Mitarbeitenden", "en": "Staff accounts"},
+    "console.accounts.caption": {"de": "{count} Konten", "en": "{count} accounts"},
+    "console.accounts.username": {"de": "Benutzername", "en": "Username"},
+    "console.accounts.display_name": {"de": "Name", "en": "Name"},
+    "console.accounts.email": {"de": "Dienstliche E-Mail-Adresse", "en": "Work e-mail address"},
+    "console.accounts.no_email": {"de": "keine hinterlegt", "en": "none on record"},
+    "console.accounts.role": {"de": "Rolle", "en": "Role"},
+    "console.accounts.units": {"de": "Organisationseinheiten", "en": "Org units"},
+    "console.accounts.units_legend": {
+        "de": "Organisationseinheiten (nur für Mitarbeitende einer Einheit)",
+        "en": "Org units (unit staff only)",
+    },
+    "console.accounts.all_units": {"de": "alle", "en": "all"},
+    "console.accounts.kind": {"de": "Anmeldung", "en": "Sign-in"},
+    "console.accounts.state": {"de": "Zustand", "en": "State"},
+    "console.accounts.enabled": {"de": "aktiv", "en": "enabled"},
+    "console.accounts.disabled": {"de": "gesperrt", "en": "disabled"},
+    "console.accounts.created": {"de": "Angelegt", "en": "Created"},
+    "console.accounts.link": {"de": "Offener Link", "en": "Open link"},
+    "console.accounts.link_invite": {"de": "Einladung, gültig bis {until}", "en": "Invitation, valid until {until}"},
+    "console.accounts.link_reset": {
+        "de": "Passwort zurücksetzen, gültig bis {until}",
+        "en": "Password reset, valid until {until}",
+    },
+    "console.accounts.back": {"de": "Zurück zu allen Konten", "en": "Back to all accounts"},
+    "console.accounts.roles.administrator": {"de": "Administration", "en": "Administrator"},
+    "console.accounts.roles.analyst": {"de": "Analyse (alle Einheiten lesen)", "en": "Analyst (reads all units)"},
+    "console.accounts.roles.unit_staff": {"de": "Mitarbeitende einer Einheit", "en": "Unit staff"},
+    "console.accounts.roles.organiser": {
+        "de": "Organisation Hackathon (Digital Innovation Hub)",
+        "en": "Hackathon organiser (Digital Innovation Hub)",
+    },
+    "console.accounts.roles.pr_team": {
+        "de": "Öffentlichkeitsarbeit (nur lesen)",
+        "en": "PR team (read-only)",
+    },
+    "console.accounts.kinds.local": {"de": "Passwort", "en": "Password"},
+    "console.accounts.kinds.invited": {
+        "de": "Eingeladen, Passwort noch nicht gesetzt",
+        "en": "Invited, no password set yet",
+    },
+    "console.accounts.kinds.oidc": {
+        "de": "Städtische Anmeldung (OpenID Connect)",
+        "en": "City sign-in (OpenID Connect)",
+    },
+    "console.accounts.kinds.oidc_unbound": {
+        "de": "Städtische Anmeldung (OpenID Connect), noch nie angemeldet",
+        "en": "City sign-in (OpenID Connect), never signed in yet",
+    },
+    "console.accounts.invite.title": {"de": "Kollegin oder Kollegen einladen", "en": "Invite a colleague"},
+    "console.accounts.invite.username_hint": {
+        "de": "Kleinbuchstaben, Ziffern, Punkt, Bindestrich; bei städtischer Anmeldung der Name dort.",
+        "en": "Lower-case letters, digits, dot, hyphen; for the city sign-in, the name used there.",
+    },
+    "console.accounts.invite.local": {
+        "de": "Mit Passwort: Die Person erhält einen Link per E-Mail und setzt ihr Passwort selbst.",
+        "en": "With a password: the person gets a link by e-mail and sets their password.",
+    },
+    "console.accounts.invite.oidc": {
+        "de": "Über die städtische Anmeldung (OpenID Connect): kein Passwort hier.",
+        "en": "Through the city sign-in (OpenID Connect): no password here.",
+    },
+    "console.accounts.invite.submit": {"de": "Einladen", "en": "Invite"},
+    "console.accounts.invite.no_mail": {
+        "de": "Es ist kein Mailserver eingerichtet (STADTSTIMME_SMTP_HOST): Einladungen können nicht versandt werden.",
+        "en": "No mail server is configured (STADTSTIMME_SMTP_HOST): invitations cannot be sent.",
+    },
+    "console.accounts.one.title": {"de": "Konto {name}", "en": "Account {name}"},
+    "console.accounts.one.role_title": {"de": "Rolle und Einheiten", "en": "Role and units"},
+    "console.accounts.one.role_fixed": {
+        "de": "Rolle und Einheiten kommen bei jeder Anmeldung vom städtischen Identitätsanbieter und werden dort "
+        "geändert.",
+        "en": "Role and units come from the city's identity provider at every sign-in and are changed there.",
+    },
+    "console.accounts.one.itself": {
+        "de": "Das eigene Konto kann man nicht ändern oder sperren: Bitten Sie eine andere Administratorin darum.",
+        "en": "You cannot change or disable your own account: ask another administrator.",
+    },
+    "console.accounts.one.save": {"de": "Rolle speichern", "en": "Save role"},
+    "console.accounts.one.access_title": {"de": "Zugang", "en": "Access"},
+    "console.accounts.one.disable": {"de": "Konto sperren", "en": "Disable account"},
+    "console.accounts.one.enable": {"de": "Konto wieder freigeben", "en": "Enable account"},
+    "console.accounts.one.reset_title": {"de": "Passwort", "en": "Password"},
+    "console.accounts.one.reset_intro_local": {
+        "de": "Ein Link zum Setzen eines neuen Passworts geht an die E-Mail-Adresse; das alte gilt, bis ein neues "
+        "gesetzt ist. Danach enden alle Sitzungen des Kontos.",
+        "en": "A link to set a new password goes to the e-mail address; the old one stands until a new one is set. "
+        "Then all of the account's sessions end.",
+    },
+    "console.accounts.one.reset_intro_invited": {
+        "de": "Die Einladung noch einmal senden (der alte Link gilt dann nicht mehr).",
+        "en": "Send the invitation again (the old link stops working).",
+    },
+    "console.accounts.one.email_hint": {
+        "de": "Leer lassen, um die hinterlegte Adresse zu nutzen.",
+        "en": "Leave empty to use the address on record.",
+    },
+    "console.accounts.one.reset_local": {"de": "Link zum Zurücksetzen senden", "en": "Send reset link"},
+    "console.accounts.one.reset_invited": {"de": "Einladung erneut senden", "en": "Send invitation again"},
+    "console.accounts.done.invited": {
+        "de": "Das Konto ist angelegt; die Einladung ist unterwegs.",
+        "en": "The account was created; the invitation is on its way.",
+    },
+    "console.accounts.done.invited_unsent": {
+        "de": "Das Konto ist angelegt, aber die Einladung konnte nicht versandt werden. Senden Sie sie unten erneut.",
+        "en": "The account was created, but the invitation could not be sent. Send it again below.",
+    },
+    "console.accounts.done.role": {"de": "Rolle und Einheiten sind gespeichert.", "en": "Role and units saved."},
+    "console.accounts.done.disable": {
+        "de": "Das Konto ist gesperrt; seine Sitzungen sind beendet.",
+        "en": "The account is disabled; its sessions have ended.",
+    },
+    "console.accounts.done.enable": {"de": "Das Konto ist wieder freigegeben.", "en": "The account is enabled again."},
+    "console.accounts.done.link_sent": {"de": "Der Link ist unterwegs.", "en": "The link is on its way."},
+    "console.accounts.done.link_unsent": {
+        "de": "Der Link konnte nicht versandt werden (Mailserver). Bitte später erneut versuchen.",
+        "en": "The link could not be sent (mail server). Please try again later.",
+    },
+    "console.accounts.error.role": {
+        "de": "Bitte eine Rolle aus der Liste wählen.",
+        "en": "Choose a role from the list.",
+    },
+    "console.accounts.error.units_needed": {
+        "de": "Mitarbeitende einer Einheit brauchen mindestens eine Organisationseinheit.",
+        "en": "Unit staff need at least one org unit.",
+    },
+    "console.accounts.error.unknown_units": {
+        "de": "Diese Organisationseinheiten gibt es nicht: {units}.",
+        "en": "These org units do not exist: {units}.",
+    },
+    "console.accounts.error.self": {
+        "de": "Das eigene Konto kann man nicht sperren oder in Rolle und Einheiten ändern.",
+        "en": "You cannot disable your own account or change its role and units.",
+    },
+    "console.accounts.error.last_admin": {
+        "de": "Das ist die letzte aktive Administration: Sie bleibt, damit niemand ausgesperrt wird.",
+        "en": "This is the last enabled administrator: it stays, so that nobody is locked out.",
+    },
+    "console.accounts.error.username": {
+        "de": "Der Benutzername besteht aus 1 bis 64 Kleinbuchstaben, Ziffern, Punkten, Bindestrichen oder @.",
+        "en": "The username has 1 to 64 lower-case letters, digits, dots, hyphens or @.",
+    },
+    "console.accounts.error.username_taken": {
+        "de": "Diesen Benutzernamen gibt es schon.",
+        "en": "This username exists already.",
+    },
+    "console.accounts.error.email": {
+        "de": "Bitte eine gültige E-Mail-Adresse angeben (name@beispiel.de).",
+        "en": "Enter a valid e-mail address (name@example.org).",
+    },
+    "console.accounts.error.role_from_provider": {
+        "de": "Die Rolle dieses Kontos kommt vom städtischen Identitätsanbieter und wird dort geändert.",
+        "en": "This account's role comes from the city's identity provider and is changed there.",
+    },
+    "console.accounts.error.reset_oidc": {
+        "de": "Dieses Konto meldet sich über die städtische Anmeldung an und hat hier kein Passwort.",
+        "en": "This account signs in through the city sign-in and has no password here.",
+    },
+    "console.accounts.error.reset_disabled": {
+        "de": "Ein gesperrtes Konto erhält keinen Link. Bitte zuerst freigeben.",
+        "en": "A disabled account gets no link. Enable it first.",
+    },
+    "console.accounts.error.password_short": {
+        "de": "Das Passwort braucht mindestens {chars} Zeichen.",
+        "en": "The password needs at least {chars} characters.",
+    },
+    "console.accounts.error.password_long": {
+        "de": "Das Passwort darf höchstens 1.024 Zeichen haben.",
+        "en": "The password may have at most 1,024 characters.",
+    },
+    "console.accounts.error.password_repeat": {
+        "de": "Die beiden Passwörter stimmen nicht überein.",
+        "en": "The two passwords differ.",
+    },
+    "console.accounts.error.token_name": {"de": "Bitte einen Namen angeben.", "en": "Enter a name."},
+    "console.accounts.error.token_taken": {
+        "de": "Einen Schlüssel mit diesem Namen gibt es schon.",
+        "en": "A token with this name exists already.",
+    },
+    "console.accounts.error.token_scopes": {
+        "de": "Bitte mindestens eine Berechtigung wählen.",
+        "en": "Choose at least one permission.",
+    },
+    "console.accounts.error.token_days": {
+        "de": "Die Gültigkeit ist eine Zahl von 1 bis 3650 Tagen, oder leer für unbefristet.",
+        "en": "The validity is a number of days from 1 to 3650, or empty for no expiry.",
+    },
+    "console.accounts.mail.invite.subject": {
+        "de": "Ihr Zugang zu Stadtstimme",
+        "en": "Your access to Stadtstimme",
+    },
+    "console.accounts.mail.invite.body": {
+        "de": "Guten Tag,\n\n{by} hat für Sie einen Zugang zur Stadtstimme-Konsole angelegt. Setzen Sie Ihr Passwort "
+        "über diesen Link (gültig {hours} Stunden, nur einmal verwendbar):\n\n{link}\n\nWenn Sie diese Einladung "
+        "nicht erwartet haben, ignorieren Sie diese E-Mail.\n",
+        "en": "Hello,\n\n{by} created an account for you in the Stadtstimme console. Set your password with this link "
+        "(valid for {hours} hours, usable once):\n\n{link}\n\nIf you did not expect this invitation, ignore this "
+        "e-mail.\n",
+    },
+    "console.accounts.mail.reset.subject": {
+        "de": "Neues Passwort für Stadtstimme",
+        "en": "New password for Stadtstimme",
+    },
+    "console.accounts.mail.reset.body": {
+        "de": "Guten Tag,\n\n{by} hat für Ihr Stadtstimme-Konto ein neues Passwort veranlasst. Setzen Sie es über "
+        "diesen Link (gültig {hours} Stunden, nur einmal verwendbar):\n\n{link}\n\nIhr bisheriges Passwort gilt, "
+        "bis Sie ein neues gesetzt haben.\n",
+        "en": "Hello,\n\n{by} asked for a new password for your Stadtstimme account. Set it with this link (valid "
+        "for {hours} hours, usable once):\n\n{link}\n\nYour current password stands until you set a new one.\n",
+    },
+    "console.password.title": {"de": "Passwort setzen", "en": "Set your password"},
+    "console.password.intro_invite": {
+        "de": "Willkommen bei Stadtstimme. Ihr Benutzername ist {name}. Wählen Sie Ihr Passwort.",
+        "en": "Welcome to Stadtstimme. Your username is {name}. Choose your password.",
+    },
+    "console.password.intro_reset": {
+        "de": "Neues Passwort für das Konto {name}.",
+        "en": "New password for the account {name}.",
+    },
+    "console.password.new": {"de": "Neues Passwort", "en": "New password"},
+    "console.password.hint": {
+        "de": "Mindestens 12 Zeichen; ein Satz aus mehreren Wörtern ist sicher und gut zu merken.",
+        "en": "At least 12 characters; a sentence of several words is safe and easy to remember.",
+    },
+    "console.password.repeat": {"de": "Passwort wiederholen", "en": "Repeat the password"},
+    "console.password.submit": {"de": "Passwort speichern", "en": "Save password"},
+    "console.password.gone": {
+        "de": "Dieser Link ist abgelaufen oder wurde schon verwendet. Bitten Sie die Administration um einen neuen.",
+        "en": "This link has expired or was used already. Ask an administrator for a new one.",
+    },
+    "console.password.to_login": {"de": "Zur Anmeldung", "en": "To the sign-in"},
+    "console.password.done": {
+        "de": "Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.",
+        "en": "Your password is saved. You can sign in now.",
+    },
+    "console.tokens.nav": {"de": "API-Schlüssel", "en": "API tokens"},
+    "console.tokens.title": {"de": "API-Schlüssel", "en": "API tokens"},
+    "console.tokens.intro": {
+        "de": "Schlüssel für Programme (z. B. das Stadtportal, das Kennzahlen abruft): Sie dürfen genau die gewählten "
+        "Berechtigungen. Das Geheimnis wird nur einmal angezeigt.",
+        "en": "Tokens for programs (e.g. the city portal reading figures): they hold exactly the chosen permissions. "
+        "The secret is shown once.",
+    },
+    "console.tokens.caption": {"de": "Alle Schlüssel", "en": "All tokens"},
+    "console.tokens.name": {"de": "Name", "en": "Name"},
+    "console.tokens.scopes": {"de": "Berechtigungen", "en": "Permissions"},
+    "console.tokens.made": {"de": "Angelegt", "en": "Created"},
+    "console.tokens.expires": {"de": "Gültig bis", "en": "Expires"},
+    "console.tokens.used": {"de": "Zuletzt benutzt", "en": "Last used"},
+    "console.tokens.state": {"de": "Zustand", "en": "State"},
+    "console.tokens.never": {"de": "unbefristet", "en": "never"},
+    "console.tokens.unused": {"de": "nie", "en": "never"},
+    "console.tokens.revoked": {"de": "widerrufen am {at}", "en": "revoked on {at}"},
+    "console.tokens.revoke": {"de": "Widerrufen", "en": "Revoke"},
+    "console.tokens.revoke_named": {"de": "Schlüssel {name} widerrufen", "en": "Revoke token {name}"},
+    "console.tokens.none": {"de": "Noch keine Schlüssel.", "en": "No tokens yet."},
+    "console.tokens.new": {"de": "Neuer Schlüssel", "en": "New token"},
+    "console.tokens.days": {"de": "Gültigkeit in Tagen", "en": "Valid for days"},
+    "console.tokens.days_hint": {"de": "Leer lassen für unbefristet.", "en": "Leave empty for no expiry."},
+    "console.tokens.create": {"de": "Schlüssel anlegen", "en": "Create token"},
+    "console.tokens.created": {
+        "de": "Der Schlüssel {name} ist angelegt. Kopieren Sie das Geheimnis jetzt: Es wird nie wieder angezeigt.",
+        "en": "The token {name} was created. Copy the secret now: it is never shown again.",
+    },
+    "console.tokens.secret": {"de": "Geheimnis", "en": "Secret"},
+    "console.tokens.done.revoked": {"de": "Der Schlüssel ist widerrufen.", "en": "The token is revoked."},
+    "console.audit.nav": {"de": "Protokoll", "en": "Audit log"},
+    "console.audit.title": {"de": "Protokoll", "en": "Audit log"},
+    "console.audit.intro": {
+        "de": "Wer wann was getan hat: Anmeldungen, Einsicht in Kommentare, Exporte und jede Änderung. Neueste zuerst.",
+        "en": "Who did what when: sign-ins, views of comments, exports and every change. Newest first.",
+    },
+    "console.audit.who": {"de": "Wer", "en": "Who"},
+    "console.audit.what": {"de": "Was", "en": "What"},
+    "console.audit.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.audit.from": {"de": "Von", "en": "From"},
+    "console.audit.to": {"de": "Bis", "en": "To"},
+    "console.audit.any": {"de": "alle", "en": "any"},
+    "console.audit.filter": {"de": "Filtern", "en": "Filter"},
+    "console.audit.csv": {"de": "Als CSV herunterladen", "en": "Download as CSV"},
+    "console.audit.caption": {"de": "Einträge", "en": "Entries"},
+    "console.audit.when": {"de": "Wann", "en": "When"},
+    "console.audit.subject": {"de": "Betrifft", "en": "Subject"},
+    "console.audit.detail": {"de": "Einzelheiten", "en": "Details"},
+    "console.audit.none": {"de": "Keine Einträge für diese Auswahl.", "en": "No entries for this selection."},
+    "console.audit.older": {"de": "Ältere Einträge", "en": "Older entries"},
+    "console.audit.error.date": {
+        "de": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+        "en": "Enter a date as YYYY-MM-DD.",
+    },
+    # Labels of the audit log's actions (an action without one shows its code).
+    "console.audit.action.login": {"de": "Anmeldung", "en": "Sign-in"},
+    "console.audit.action.login_failed": {"de": "Anmeldung abgelehnt", "en": "Sign-in refused"},
+    "console.audit.action.logout": {"de": "Abmeldung", "en": "Sign-out"},
+    "console.audit.action.view_comment": {"de": "Kommentar angesehen", "en": "Comment viewed"},
+    "console.audit.action.view_comments": {"de": "Kommentare angesehen", "en": "Comments viewed"},
+    "console.audit.action.view_themes": {"de": "Themen angesehen", "en": "Themes viewed"},
+    "console.audit.action.view_survey_answers": {"de": "Freitextantworten angesehen", "en": "Free-text answers viewed"},
+    "console.audit.action.export": {"de": "Export", "en": "Export"},
+    "console.audit.action.comment_changed": {"de": "Kommentar bearbeitet", "en": "Comment changed"},
+    "console.audit.action.survey_changed": {"de": "Umfrage geändert", "en": "Survey changed"},
+    "console.audit.action.account_created": {"de": "Konto angelegt", "en": "Account created"},
+    "console.audit.action.account_invited": {"de": "Konto eingeladen", "en": "Account invited"},
+    "console.audit.action.account_bound": {
+        "de": "Konto an städtische Anmeldung gebunden",
+        "en": "Account bound to the city sign-in",
+    },
+    "console.audit.action.account_role": {"de": "Rolle geändert", "en": "Role changed"},
+    "console.audit.action.account_disable": {"de": "Konto gesperrt", "en": "Account disabled"},
+    "console.audit.action.account_enable": {"de": "Konto freigegeben", "en": "Account enabled"},
+    "console.audit.action.account_invite_link": {"de": "Einladung erneut gesendet", "en": "Invitation sent again"},
+    "console.audit.action.account_reset_link": {"de": "Link zum Zurücksetzen gesendet", "en": "Reset link sent"},
+    "console.audit.action.password_set_invite": {
+        "de": "Passwort gesetzt (Einladung)",
+        "en": "Password set (invitation)",
+    },
+    "console.audit.action.password_set_reset": {"de": "Passwort neu gesetzt", "en": "Password reset"},
+    "console.audit.action.token_created": {"de": "API-Schlüssel angelegt", "en": "API token created"},
+    "console.audit.action.token_revoked": {"de": "API-Schlüssel widerrufen", "en": "API token revoked"},
+    "console.audit.action.token_rotated": {"de": "API-Schlüssel erneuert", "en": "API token rotated"},
+    "console.audit.action.notification_retry": {"de": "Benachrichtigung erneut gesendet", "en": "Notification retried"},
+    "console.audit.action.retention_run": {"de": "Löschfristen angewandt", "en": "Retention applied"},
+    "console.audit.action.dead_letters_redriven": {
+        "de": "Zurückgestellte Ereignisse erneut verarbeitet",
+        "en": "Dead letters re-driven",
+    },
+    "console.audit.action.hackathon_created": {"de": "Hackathon angelegt", "en": "Hackathon created"},
+    "console.audit.action.hackathon_phase": {"de": "Hackathon-Phase geändert", "en": "Hackathon phase changed"},
+    "console.audit.action.hackathon_challenge": {"de": "Challenge eingestellt", "en": "Challenge posted"},
+    "console.audit.action.hackathon_budget": {"de": "Hackathon-Budget gesetzt", "en": "Hackathon budget set"},
+    "console.audit.action.pageviews_imported": {"de": "Seitenaufrufe importiert", "en": "Page views imported"},
+    "console.audit.csv.at": {"de": "Zeitpunkt", "en": "Time"},
+    "console.audit.csv.actor": {"de": "Wer", "en": "Who"},
+    "console.audit.csv.action": {"de": "Was", "en": "What"},
+    "console.audit.csv.subject": {"de": "Betrifft", "en": "Subject"},
+    "console.audit.csv.unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.audit.csv.detail": {"de": "Einzelheiten", "en": "Details"},
     "console.retention.nav": {"de": "Datenschutz", "en": "Data protection"},
     "console.retention.title": {"de": "Aufbewahrung und Löschung", "en": "Retention and erasure"},
     "console.retention.intro": {

@@ -26,13 +26,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import survey_store, surveys
+from services.analytics.admin import add_admin_routes
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
 from services.analytics.pageviews_page import add_pageview_routes
-from services.analytics.survey_builder import add_survey_builder_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
-from services.analytics.survey_preview import add_survey_preview_routes
 from services.analytics.trends import bar_chart
 from shared import formats, oidc
 from shared.access import StaffAccess, check_units
@@ -156,8 +155,9 @@ def build_console_router(
         return ui.access.from_our_pages(request)
 
     @router.get("/login")
-    async def login_form() -> HTMLResponse:
-        return page("console_login.html")
+    async def login_form(request: Request) -> HTMLResponse:
+        done = request.query_params.get("done")
+        return page("console_login.html", done=done if done == "password" else None)
 
     @router.post("/login")
     async def login(request: Request) -> Response:
@@ -266,10 +266,6 @@ def build_console_router(
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
 
-    # The survey builder and its preview: before /surveys/{survey_id}, so that /surveys/neu is the new form.
-    add_survey_builder_routes(router, ui, settings, pool, producer)
-    add_survey_preview_routes(router, ui, settings, pool)
-
     @router.get("/surveys")
     async def survey_list(request: Request) -> Response:
         """The surveys the account may see: unit staff their units' surveys, analysts and administrators all."""
@@ -299,7 +295,6 @@ def build_console_router(
         status: int = 200,
         error: str | None = None,
         changed: str | None = None,
-        saved: str | None = None,
     ) -> HTMLResponse:
         """One survey version's results. Another unit's survey, an unknown survey and an unknown version answer
         404, all alike. Showing free-text answers goes to the audit log."""
@@ -362,8 +357,6 @@ def build_console_router(
             moves=moves,
             error=error,
             changed=changed if changed in STATUSES else None,
-            saved=saved if saved == "0" or (saved and _VERSION.fullmatch(saved)) else None,
-            may_define=account.may_act_on("surveys.define", state.definition.org_unit),
             timezone=settings.timezone,
         )
 
@@ -371,8 +364,7 @@ def build_console_router(
     async def survey(survey_id: str, request: Request) -> Response:
         account = await ui.require(request, "surveys.read")
         params = request.query_params
-        return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"),
-                                 saved=params.get("saved"))  # fmt: skip
+        return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
 
     @router.get("/datenschutz")
     async def retention_page(request: Request) -> Response:
@@ -396,6 +388,7 @@ def build_console_router(
     add_theme_routes(router, ui, pool)
     add_notification_routes(router, ui, pool)
     add_pageview_routes(router, ui, settings, pool, producer)
+    add_admin_routes(router, ui, settings, pool)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

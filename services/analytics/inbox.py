@@ -268,7 +268,7 @@ def add_inbox_routes(
             history = await triage_store.history(conn, response_id)
             colleagues = await triage.assignable(conn, row["org_unit_id"])
             units = await conn.fetch("SELECT id, name FROM org_unit WHERE id <> $1 ORDER BY name", row["org_unit_id"])
-            await audit(conn, account.username, "view_comment", str(response_id))
+            await audit(conn, account.username, "view_comment", str(response_id), org_unit=row["org_unit_id"])
         state = triage_store.state_of(row)
         moves = [s for s in TRIAGE_STATUSES if s in TRIAGE_MOVES[state.status]]
         return ui.page(
@@ -348,6 +348,8 @@ def add_inbox_routes(
         form = await read_form(request)
         if action == "personenbezug":
             return await remove_personal_data(account, rid, form)
+        async with pool.acquire() as conn:  # the unit owning it before the change, for the audit log
+            unit = await conn.fetchval("SELECT org_unit_id FROM comment_inbox WHERE response_id = $1", rid)
         try:
             command = to_command(action, form, account)
             events = await triage.execute(pool, await producer.get(), settings, rid, command, account)
@@ -359,7 +361,7 @@ def add_inbox_routes(
             moved = {"to": command.org_unit} if isinstance(command, Move) else {}
             async with pool.acquire() as conn:
                 await audit(conn, account.username, "comment_changed", str(rid), change=action,
-                            events=[e.sequence for e in events], **moved)  # fmt: skip
+                            events=[e.sequence for e in events], org_unit=unit, **moved)  # fmt: skip
         if isinstance(command, Move) and events and not account.may_see(command.org_unit):
             return RedirectResponse(f"{prefix}/inbox?done=moved", status_code=303)  # out of the account's sight
         if form.get("next") == "suspected":

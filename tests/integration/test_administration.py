@@ -11,9 +11,11 @@ import io
 import re
 from email.message import EmailMessage
 
+import asyncpg
 import httpx
 from playwright.async_api import Browser, Page
 
+from shared.auth import audit
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
@@ -138,6 +140,15 @@ async def test_invite_set_password_change_disable_reset_and_audit(mailing: tuple
     assert log.status_code == 200 and ">carla.berg</td>" in log.text and ">dora</td>" in log.text
     by_second = await admin.get("/console/protokoll", params={"wer": "zweite"})
     assert ">Rolle geändert</td>" in by_second.text and ">Konto eingeladen</td>" not in by_second.text
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:  # an entry about a unit's object, as the inbox writes one when a comment is viewed
+        await audit(conn, "carla.berg", "view_comment", "a-comment", org_unit="baeder")
+    finally:
+        await conn.close()
+    baeder = await admin.get("/console/protokoll", params={"einheit": "baeder"})
+    assert ">Kommentar angesehen</td>" in baeder.text and ">Konto eingeladen</td>" not in baeder.text
+    abfall = await admin.get("/console/protokoll", params={"einheit": "abfallwirtschaft"})
+    assert ">Kommentar angesehen</td>" not in abfall.text
     bad = await admin.get("/console/protokoll", params={"von": "gestern"})
     assert bad.status_code == 400 and "JJJJ-MM-TT" in bad.text
     exported = await admin.get("/console/protokoll.csv", params={"wer": "chefin"})
