@@ -20,6 +20,7 @@ from services.analytics import alerting, streams
 from services.analytics.worker import (
     AlertProjector,
     ErasureProjector,
+    PageViewProjector,
     Projector,
     SurveyProjector,
     SurveyResponseProjector,
@@ -91,6 +92,12 @@ PROJECTIONS: tuple[Projection, ...] = (
         "erasure_event",
         "SELECT response_id::text AS key, envelope FROM erasure_event ORDER BY erased_at, event_id",
         ("erasure_event",),
+    ),
+    Projection(
+        PageViewProjector,
+        "page_view_event",
+        "SELECT site_id || '|' || day AS key, envelope FROM page_view_event ORDER BY sequence",
+        ("page_view_event", "page_view_day", "page_view_daily"),
     ),
 )
 

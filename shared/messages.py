@@ -374,6 +374,388 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Änderung konnte gerade nicht gespeichert werden. Bitte versuchen Sie es gleich noch einmal.",
         "en": "The change could not be saved just now. Please try again in a moment.",
     },
+    # The survey builder (survey_form.py, survey_builder.py, survey_preview.py; console_survey_form.html,
+    # console_survey_preview.html).
+    "console.survey_form.title.new": {"de": "Neue Umfrage", "en": "New survey"},
+    "console.survey_form.title.edit": {"de": "Umfrage bearbeiten: {title}", "en": "Edit survey: {title}"},
+    "console.survey_form.title.copy": {"de": "Umfrage kopieren: {title}", "en": "Copy survey: {title}"},
+    "console.survey_form.title.error": {"de": "Fehler: {title}", "en": "Error: {title}"},
+    "console.survey_form.intro": {
+        "de": "Texte auf Deutsch sind Pflicht, Englisch ist freiwillig: Fehlt ein englischer Text, sehen Besucherinnen "
+        "und Besucher englischer Seiten den deutschen. Die Vorschau zeigt die Umfrage, wie sie auf einer Seite der "
+        "Stadt erscheint, ohne etwas zu speichern.",
+        "en": "German texts are required, English ones optional: where an English text is missing, visitors of "
+        "English pages see the German one. The preview shows the survey as it appears on a page of the city, "
+        "without saving anything.",
+    },
+    "console.survey_form.save_hint.new": {
+        "de": "Speichern legt die Umfrage als Entwurf an. Bürgerinnen und Bürger sehen sie erst, wenn Sie sie danach "
+        "auf ihrer Seite veröffentlichen.",
+        "en": "Saving creates the survey as a draft. Citizens see it only once you publish it on its page afterwards.",
+    },
+    "console.survey_form.save_hint.draft": {
+        "de": "Speichern legt Version {version} an. Die Umfrage bleibt ein Entwurf, bis Sie sie veröffentlichen.",
+        "en": "Saving creates version {version}. The survey stays a draft until you publish it.",
+    },
+    "console.survey_form.save_hint.live": {
+        "de": "Achtung: Die Umfrage ist {status}. Speichern veröffentlicht die Änderungen sofort als Version "
+        "{version}; Antworten auf frühere Versionen bleiben getrennt ausgewertet.",
+        "en": "Note: the survey is {status}. Saving publishes the changes at once as version {version}; answers to "
+        "earlier versions stay in their own results.",
+    },
+    "console.survey_form.closed": {
+        "de": "Diese Umfrage ist beendet und kann nicht mehr geändert werden. Kopieren Sie sie, um daraus eine neue "
+        "Umfrage zu machen.",
+        "en": "This survey is closed and can no longer be changed. Copy it to make a new survey from it.",
+    },
+    "console.survey_form.summary": {
+        "de": "Bitte korrigieren Sie die markierten Angaben:",
+        "en": "Please correct the marked entries:",
+    },
+    "console.survey_form.section.basics": {"de": "Grunddaten", "en": "Basics"},
+    "console.survey_form.section.questions": {"de": "Fragen", "en": "Questions"},
+    "console.survey_form.section.targeting": {
+        "de": "Wo und wann die Umfrage erscheint",
+        "en": "Where and when the survey appears",
+    },
+    "console.survey_form.section.actions": {"de": "Vorschau und Speichern", "en": "Preview and save"},
+    "console.survey_form.field.survey_id": {"de": "Kennung der Umfrage", "en": "Survey id"},
+    "console.survey_form.hint.survey_id": {
+        "de": "Steht in Adressen und Auswertungen, z. B. abfall-online-dienste: Kleinbuchstaben (a–z), Ziffern und "
+        "Bindestriche. Lässt sich später nicht mehr ändern.",
+        "en": "Used in addresses and results, e.g. abfall-online-dienste: lower-case letters (a–z), digits and "
+        "hyphens. Cannot be changed later.",
+    },
+    "console.survey_form.field.org_unit": {"de": "Zuständige Organisationseinheit", "en": "Responsible org unit"},
+    "console.survey_form.hint.org_unit": {
+        "de": "Ihre Mitarbeiterinnen und Mitarbeiter sehen die Ergebnisse.",
+        "en": "Its staff see the results.",
+    },
+    "console.survey_form.field.title_de": {"de": "Titel (Deutsch)", "en": "Title (German)"},
+    "console.survey_form.field.title_en": {"de": "Titel (Englisch, freiwillig)", "en": "Title (English, optional)"},
+    "console.survey_form.field.intro_de": {
+        "de": "Einleitung (Deutsch, freiwillig)",
+        "en": "Introduction (German, optional)",
+    },
+    "console.survey_form.field.intro_en": {
+        "de": "Einleitung (Englisch, freiwillig)",
+        "en": "Introduction (English, optional)",
+    },
+    "console.survey_form.field.thanks_de": {
+        "de": "Dank am Ende (Deutsch, freiwillig)",
+        "en": "Thanks at the end (German, optional)",
+    },
+    "console.survey_form.field.thanks_en": {
+        "de": "Dank am Ende (Englisch, freiwillig)",
+        "en": "Thanks at the end (English, optional)",
+    },
+    "console.survey_form.hint.thanks": {
+        "de": "Leer lassen: „Vielen Dank für Ihre Antworten!“",
+        "en": "Leave empty: “Thank you for your answers!”",
+    },
+    "console.survey_form.question.legend": {"de": "Frage {number}", "en": "Question {number}"},
+    "console.survey_form.field.type": {"de": "Art der Frage", "en": "Kind of question"},
+    "console.survey_form.type.yes_no": {"de": "Ja oder Nein", "en": "Yes or no"},
+    "console.survey_form.type.rating": {"de": "Bewertung von 1 bis 5", "en": "Rating from 1 to 5"},
+    "console.survey_form.type.nps": {
+        "de": "Weiterempfehlung von 0 bis 10 (NPS)",
+        "en": "Recommendation from 0 to 10 (NPS)",
+    },
+    "console.survey_form.type.single": {"de": "Auswahl: eine Antwort", "en": "Choice: one answer"},
+    "console.survey_form.type.multiple": {"de": "Auswahl: mehrere Antworten", "en": "Choice: several answers"},
+    "console.survey_form.type.text": {"de": "Freitext", "en": "Free text"},
+    "console.survey_form.hint.type": {
+        "de": "Nach dem Ändern der Art zeigt „Vorschau anzeigen“ die passenden Felder (z. B. die "
+        "Antwortmöglichkeiten).",
+        "en": "After changing the kind, “Show preview” shows the fields that go with it (e.g. the choices).",
+    },
+    "console.survey_form.field.question_id": {"de": "Kennung der Frage", "en": "Question id"},
+    "console.survey_form.hint.question_id": {
+        "de": "Leer lassen: wird aus dem deutschen Fragetext gebildet. Erscheint in der CSV-Datei der Ergebnisse.",
+        "en": "Leave empty: made from the German question. Appears in the results' CSV file.",
+    },
+    "console.survey_form.field.text_de": {"de": "Fragetext (Deutsch)", "en": "Question (German)"},
+    "console.survey_form.field.text_en": {
+        "de": "Fragetext (Englisch, freiwillig)",
+        "en": "Question (English, optional)",
+    },
+    "console.survey_form.field.required": {
+        "de": "Pflichtfrage: muss beantwortet werden",
+        "en": "Required: must be answered",
+    },
+    "console.survey_form.field.max_chars": {"de": "Höchstzahl der Zeichen", "en": "Maximum number of characters"},
+    "console.survey_form.options.legend": {
+        "de": "Antwortmöglichkeiten zu Frage {number}",
+        "en": "Choices of question {number}",
+    },
+    "console.survey_form.field.option_de": {"de": "Antwort {number} (Deutsch)", "en": "Choice {number} (German)"},
+    "console.survey_form.field.option_en": {
+        "de": "Antwort {number} (Englisch, freiwillig)",
+        "en": "Choice {number} (English, optional)",
+    },
+    "console.survey_form.field.option_id": {"de": "Kennung von Antwort {number}", "en": "Id of choice {number}"},
+    "console.survey_form.button.add_option": {
+        "de": "Antwortmöglichkeit zu Frage {number} hinzufügen",
+        "en": "Add a choice to question {number}",
+    },
+    "console.survey_form.button.remove_option": {
+        "de": "Antwort {option} von Frage {number} entfernen",
+        "en": "Remove choice {option} of question {number}",
+    },
+    "console.survey_form.button.remove_question": {"de": "Frage {number} entfernen", "en": "Remove question {number}"},
+    "console.survey_form.button.up": {"de": "Frage {number} nach oben", "en": "Move question {number} up"},
+    "console.survey_form.button.down": {"de": "Frage {number} nach unten", "en": "Move question {number} down"},
+    "console.survey_form.field.new_type": {"de": "Art der neuen Frage", "en": "Kind of the new question"},
+    "console.survey_form.button.add_question": {"de": "Frage hinzufügen", "en": "Add a question"},
+    "console.survey_form.no_questions": {
+        "de": "Noch keine Fragen. Wählen Sie die Art der ersten Frage und fügen Sie sie hinzu.",
+        "en": "No questions yet. Choose the kind of the first question and add it.",
+    },
+    "console.survey_form.sites.legend": {"de": "Websites", "en": "Sites"},
+    "console.survey_form.hint.sites": {
+        "de": "Auf welchen Websites der Stadt die Umfrage erscheinen kann.",
+        "en": "On which of the city's sites the survey can appear.",
+    },
+    "console.survey_form.field.include": {
+        "de": "Seiten, auf denen sie erscheint (ein Muster je Zeile)",
+        "en": "Pages on which it appears (one pattern per line)",
+    },
+    "console.survey_form.hint.include": {
+        "de": "Der Pfad der Seite, „*“ steht für beliebige Zeichen (auch „/“): „/abfall/*“ sind alle Seiten unter "
+        "/abfall/, „/*“ sind alle Seiten. Leer: alle Seiten.",
+        "en": "The page's path, “*” stands for any characters (“/” too): “/abfall/*” is every page below /abfall/, "
+        "“/*” every page. Empty: every page.",
+    },
+    "console.survey_form.field.exclude": {
+        "de": "Seiten, auf denen sie nicht erscheint (ein Muster je Zeile, freiwillig)",
+        "en": "Pages on which it does not appear (one pattern per line, optional)",
+    },
+    "console.survey_form.field.sampling_percent": {
+        "de": "Stichprobe: Anteil der Seitenaufrufe in Prozent",
+        "en": "Sampling: share of page views in percent",
+    },
+    "console.survey_form.hint.sampling_percent": {
+        "de": "100: bei jedem passenden Seitenaufruf; 20: bei jedem fünften, zufällig ausgewählt.",
+        "en": "100: on every matching page view; 20: on one in five, chosen at random.",
+    },
+    "console.survey_form.trigger.legend": {"de": "Wann sie erscheint", "en": "When it appears"},
+    "console.survey_form.trigger.delay": {"de": "Nach einer Wartezeit", "en": "After a delay"},
+    "console.survey_form.trigger.scroll": {
+        "de": "Wenn ein Teil der Seite gelesen (gescrollt) wurde",
+        "en": "Once part of the page was read (scrolled)",
+    },
+    "console.survey_form.trigger.button": {
+        "de": "Wenn jemand auf einen Knopf der Seite klickt",
+        "en": "When someone clicks a button of the page",
+    },
+    "console.survey_form.hint.trigger_button": {
+        "de": 'Der Knopf steht auf der Seite der Stadt: <button data-stadtstimme-survey="{id}">…</button>. '
+        "Dafür gilt keine Stichprobe.",
+        "en": 'The button is on the city\'s page: <button data-stadtstimme-survey="{id}">…</button>. No sampling '
+        "applies to it.",
+    },
+    "console.survey_form.field.delay_s": {"de": "Wartezeit in Sekunden", "en": "Delay in seconds"},
+    "console.survey_form.field.scroll_percent": {
+        "de": "Gelesener Anteil der Seite in Prozent (nur für „gescrollt“)",
+        "en": "Share of the page read in percent (for “scrolled” only)",
+    },
+    "console.survey_form.field.starts_at": {"de": "Erscheint ab (freiwillig)", "en": "Appears from (optional)"},
+    "console.survey_form.field.ends_at": {"de": "Erscheint bis (freiwillig)", "en": "Appears until (optional)"},
+    "console.survey_form.hint.window": {
+        "de": "Datum und Uhrzeit, z. B. 01.12.2026 09:00, in der Zeitzone {timezone}. Zum Ende-Zeitpunkt ist sie "
+        "schon nicht mehr zu sehen. Leer: keine Grenze.",
+        "en": "Date and time, e.g. 01.12.2026 09:00, in the time zone {timezone}. At the end time it is no longer "
+        "shown. Empty: no limit.",
+    },
+    "console.survey_form.field.quota": {
+        "de": "Höchstzahl der Antworten (freiwillig)",
+        "en": "Maximum number of responses (optional)",
+    },
+    "console.survey_form.hint.quota": {
+        "de": "Danach wird die Umfrage nicht mehr gezeigt. Leer: keine Obergrenze.",
+        "en": "After that, the survey is no longer shown. Empty: no limit.",
+    },
+    "console.survey_form.field.allow_dont_show_again": {
+        "de": "„Nicht mehr anzeigen“ anbieten (gilt, bis der Browser-Tab geschlossen wird)",
+        "en": "Offer “Don't show again” (lasts until the browser tab is closed)",
+    },
+    "console.survey_form.button.preview": {"de": "Vorschau anzeigen", "en": "Show preview"},
+    "console.survey_form.button.preview_en": {"de": "Vorschau auf Englisch", "en": "Preview in English"},
+    "console.survey_form.button.save": {"de": "Speichern", "en": "Save"},
+    "console.survey_form.preview.heading": {"de": "Vorschau", "en": "Preview"},
+    "console.survey_form.preview.hint": {
+        "de": "So erscheint die Umfrage auf einer Seite der Stadt (unten links). In der Vorschau erscheint sie sofort, "
+        "unabhängig von Stichprobe und Wartezeit; Antworten in der Vorschau werden nicht gespeichert. Die Vorschau "
+        "zeigt den Stand, als Sie sie angefordert haben.",
+        "en": "This is how the survey appears on a page of the city (bottom left). In the preview it appears at once, "
+        "whatever the sampling and delay; answers given in the preview are not stored. The preview shows the state "
+        "of the form when you asked for it.",
+    },
+    "console.survey_form.preview.frame": {
+        "de": "Vorschau der Umfrage ({language}), wie Bürgerinnen und Bürger sie sehen",
+        "en": "Preview of the survey ({language}) as citizens see it",
+    },
+    "console.survey_form.preview.language.de": {"de": "Deutsch", "en": "German"},
+    "console.survey_form.preview.language.en": {"de": "Englisch", "en": "English"},
+    "console.survey_form.preview.page_text": {
+        "de": "Eine Seite der Stadt, auf der die Umfrage erscheint. Antworten in dieser Vorschau werden nicht gezählt "
+        "und nirgends gespeichert.",
+        "en": "A page of the city on which the survey appears. Answers given in this preview are not counted and not "
+        "stored anywhere.",
+    },
+    "console.survey_form.preview.page_button": {"de": "An der Umfrage teilnehmen", "en": "Take part in the survey"},
+    "console.survey_form.preview.expired": {
+        "de": "Diese Vorschau ist abgelaufen. Bitte fordern Sie im Formular eine neue an.",
+        "en": "This preview has expired. Please ask for a new one in the form.",
+    },
+    "console.survey_form.link.new": {"de": "Neue Umfrage anlegen", "en": "Create a new survey"},
+    "console.survey_form.link.edit": {"de": "Bearbeiten", "en": "Edit"},
+    "console.survey_form.link.copy": {"de": "Kopieren", "en": "Copy"},
+    "console.survey_form.link.export": {
+        "de": "Definition als YAML-Datei herunterladen",
+        "en": "Download the definition as a YAML file",
+    },
+    "console.survey_form.link.back": {"de": "Zurück zur Umfrage", "en": "Back to the survey"},
+    "console.survey_form.define": {"de": "Umfrage gestalten", "en": "Design the survey"},
+    "console.survey_form.saved": {
+        "de": "Gespeichert als Version {version}.",
+        "en": "Saved as version {version}.",
+    },
+    "console.survey_form.unchanged": {
+        "de": "Nichts geändert: Die Umfrage war schon genau so gespeichert.",
+        "en": "Nothing changed: the survey was already saved exactly like this.",
+    },
+    "console.survey_form.step.question_added": {"de": "Frage {number} hinzugefügt.", "en": "Question {number} added."},
+    "console.survey_form.step.question_removed": {"de": "Frage {number} entfernt.", "en": "Question {number} removed."},
+    "console.survey_form.step.question_moved": {
+        "de": "Die Frage steht jetzt an Stelle {number}.",
+        "en": "The question is now number {number}.",
+    },
+    "console.survey_form.step.option_added": {
+        "de": "Antwortmöglichkeit zu Frage {number} hinzugefügt.",
+        "en": "Choice added to question {number}.",
+    },
+    "console.survey_form.step.option_removed": {
+        "de": "Antwortmöglichkeit von Frage {number} entfernt.",
+        "en": "Choice removed from question {number}.",
+    },
+    "console.survey_form.step.too_many_questions": {
+        "de": "Eine Umfrage hat höchstens {max} Fragen.",
+        "en": "A survey has at most {max} questions.",
+    },
+    "console.survey_form.step.too_many_options": {
+        "de": "Eine Frage hat höchstens {max} Antwortmöglichkeiten.",
+        "en": "A question has at most {max} choices.",
+    },
+    "console.survey_form.error.required": {"de": "Bitte ausfüllen.", "en": "Please fill this in."},
+    "console.survey_form.error.too_long": {"de": "Höchstens {max} Zeichen.", "en": "At most {max} characters."},
+    "console.survey_form.error.invalid": {"de": "Diese Angabe ist ungültig.", "en": "This entry is invalid."},
+    "console.survey_form.error.slug": {
+        "de": "Nur Kleinbuchstaben (a–z), Ziffern und Bindestriche, höchstens 64 Zeichen, ohne Bindestrich am Anfang "
+        "oder Ende.",
+        "en": "Only lower-case letters (a–z), digits and hyphens, at most 64 characters, no hyphen at the start or "
+        "end.",
+    },
+    "console.survey_form.error.reserved": {
+        "de": "Diese Kennung ist für die Konsole reserviert. Bitte wählen Sie eine andere.",
+        "en": "This id is reserved for the console. Please choose another one.",
+    },
+    "console.survey_form.error.taken": {
+        "de": "Eine Umfrage mit dieser Kennung gibt es schon. Bitte wählen Sie eine andere.",
+        "en": "A survey with this id exists already. Please choose another one.",
+    },
+    "console.survey_form.error.duplicate_id": {
+        "de": "Diese Kennung kommt schon einmal vor; jede Kennung darf nur einmal vorkommen.",
+        "en": "This id occurs already; each id may occur once only.",
+    },
+    "console.survey_form.error.integer": {
+        "de": "Bitte eine ganze Zahl eingeben, z. B. 5.",
+        "en": "Please enter a whole number, e.g. 5.",
+    },
+    "console.survey_form.error.decimal": {
+        "de": "Bitte eine Zahl eingeben, z. B. 20 oder 12,5.",
+        "en": "Please enter a number, e.g. 20 or 12.5.",
+    },
+    "console.survey_form.error.moment": {
+        "de": "Bitte Datum und Uhrzeit angeben, z. B. 01.12.2026 09:00.",
+        "en": "Please enter a date and time, e.g. 01.12.2026 09:00.",
+    },
+    "console.survey_form.error.options": {
+        "de": "Eine Auswahlfrage braucht mindestens zwei Antwortmöglichkeiten.",
+        "en": "A choice question needs at least two choices.",
+    },
+    "console.survey_form.error.scroll_percent": {
+        "de": "Bitte angeben, nach wie viel Prozent der Seite die Umfrage erscheint (1 bis 100).",
+        "en": "Please say after how many percent of the page the survey appears (1 to 100).",
+    },
+    "console.survey_form.error.window": {
+        "de": "Das Ende muss nach dem Beginn liegen.",
+        "en": "The end must be after the start.",
+    },
+    "console.survey_form.error.pattern": {
+        "de": "Zeile {line}: Ein Muster beginnt mit „/“ und hat höchstens 200 Zeichen.",
+        "en": "Line {line}: a pattern starts with “/” and has at most 200 characters.",
+    },
+    "console.survey_form.error.questions.too_short": {
+        "de": "Bitte legen Sie mindestens eine Frage an.",
+        "en": "Please add at least one question.",
+    },
+    "console.survey_form.error.questions.too_long": {
+        "de": "Eine Umfrage hat höchstens 20 Fragen.",
+        "en": "A survey has at most 20 questions.",
+    },
+    "console.survey_form.error.options.too_short": {
+        "de": "Eine Auswahlfrage braucht mindestens zwei Antwortmöglichkeiten.",
+        "en": "A choice question needs at least two choices.",
+    },
+    "console.survey_form.error.options.too_long": {
+        "de": "Eine Frage hat höchstens 20 Antwortmöglichkeiten.",
+        "en": "A question has at most 20 choices.",
+    },
+    "console.survey_form.error.sites.too_short": {
+        "de": "Bitte wählen Sie mindestens eine Website.",
+        "en": "Please choose at least one site.",
+    },
+    "console.survey_form.error.sites.too_long": {"de": "Höchstens 50 Websites.", "en": "At most 50 sites."},
+    "console.survey_form.error.patterns.too_short": {
+        "de": "Bitte geben Sie mindestens ein Muster an.",
+        "en": "Please give at least one pattern.",
+    },
+    "console.survey_form.error.patterns.too_long": {"de": "Höchstens 20 Muster.", "en": "At most 20 patterns."},
+    "console.survey_form.error.range.sampling_percent": {
+        "de": "Eine Zahl größer als 0 und höchstens 100.",
+        "en": "A number above 0 and at most 100.",
+    },
+    "console.survey_form.error.range.delay_s": {
+        "de": "Eine ganze Zahl von 0 bis 600 (Sekunden).",
+        "en": "A whole number from 0 to 600 (seconds).",
+    },
+    "console.survey_form.error.range.scroll_percent": {
+        "de": "Eine ganze Zahl von 1 bis 100.",
+        "en": "A whole number from 1 to 100.",
+    },
+    "console.survey_form.error.range.quota": {
+        "de": "Eine ganze Zahl ab 1, oder leer für keine Obergrenze.",
+        "en": "A whole number from 1, or empty for no limit.",
+    },
+    "console.survey_form.error.range.max_chars": {
+        "de": "Eine ganze Zahl von 1 bis 2000.",
+        "en": "A whole number from 1 to 2000.",
+    },
+    "console.survey_form.error.unknown_unit": {
+        "de": "Diese Organisationseinheit gibt es nicht.",
+        "en": "There is no such org unit.",
+    },
+    "console.survey_form.error.unknown_site": {
+        "de": "Eine der gewählten Websites gibt es nicht.",
+        "en": "One of the chosen sites does not exist.",
+    },
+    "console.survey_form.error.changed_meanwhile": {
+        "de": "Die Umfrage wurde inzwischen geändert (jetzt Version {version}). Ihre Eingaben sind nicht gespeichert: "
+        "Bitte öffnen Sie das Formular neu und übertragen Sie Ihre Änderungen.",
+        "en": "The survey was changed meanwhile (now version {version}). Your entries are not saved: please open "
+        "the form again and make your changes there.",
+    },
     "console.nav.inbox": {"de": "Kommentare", "en": "Comments"},
     "console.inbox.title": {"de": "Kommentare und Vorschläge", "en": "Comments and suggestions"},
     "console.inbox.views": {"de": "Ansichten", "en": "Views"},

@@ -192,6 +192,31 @@ class Settings(BaseSettings):
     retention_interval_s: float = Field(
         3600.0, gt=0, description="How often the projector worker enforces the retention periods."
     )
+    matomo_url: str = Field(
+        "",
+        description="Base URL of the city's Matomo (e.g. https://statistik.musterstadt.de/) for the scheduled import "
+        "of page views (Actions.getPageUrls); empty: no scheduled import.",
+    )
+    matomo_token: SecretStr = Field(
+        SecretStr(""), description="Matomo token_auth with view access to the sites (sent as POST, never logged)."
+    )
+    matomo_sites: str = Field(
+        "",
+        description="Which Matomo site is which site of Stadtstimme: 'Matomo id=site id', comma-separated, e.g. "
+        "'1=portal,3=abfall'.",
+    )
+    matomo_interval_s: float = Field(
+        3600.0, gt=0, description="How often the projector worker imports the page views of the days not yet imported."
+    )
+    matomo_backfill_days: int = Field(
+        30, ge=1, le=366, description="Days back the first scheduled import fetches (later runs go on from there)."
+    )
+    matomo_settle_hours: float = Field(
+        3.0, ge=0, le=48, description="Hours after a day's end before it is fetched (Matomo's archiving catches up)."
+    )
+    matomo_timeout_s: float = Field(30.0, gt=0, description="Timeout of one request to Matomo.")
+    matomo_attempts: int = Field(3, ge=1, le=10, description="Attempts per request when Matomo is unreachable.")
+    matomo_retry_s: float = Field(5.0, ge=0, description="First wait before another attempt; doubles per attempt.")
     log_level: str = Field("INFO", description="Python log level.")
 
 

@@ -116,9 +116,11 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
             loop.add_signal_handler(sig, stop.set)
 
         async def both(pool: Any) -> None:
+            from services.analytics import matomo
             from stadtstimme.retention import run_forever
 
-            await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop))
+            await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop),
+                                 matomo.run_forever(settings, pool, stop))  # fmt: skip
 
         await _with_pool(settings, both)
 
@@ -543,29 +545,105 @@ def pageviews_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Matomo CSV or plain day/page_url/views")],
     site: Annotated[str, typer.Option(help="Site id the page views belong to")],
 ) -> None:
-    """Import page views per page and day (replacing what was imported before for the same page and day)."""
+    """Import page views per page and day: the file's days replace what was imported for them before (the same
+    import as the console's upload; rows that cannot be taken are skipped and listed)."""
 
     async def main(settings: Settings) -> None:
-        from services.analytics.pageviews import PageViewFileError, parse, store
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from services.analytics.pageview_domain import PageViewFileError, plan, read_csv
+        from services.analytics.pageviews import import_plan
+        from shared.kafka import start_producer
+        from shared.messages import text
         from shared.orgmodel import fetch_org_model
 
         async def work(pool: Any) -> None:
             async with pool.acquire() as conn:
-                known = (await fetch_org_model(conn)).sites.get(site)
-                if known is None:
-                    typer.echo(f"error: unknown site {site!r}", err=True)
-                    raise typer.Exit(2)
-                try:
-                    rows = parse(file.read_bytes(), list(known.origins))  # the first origin is the main one
-                except PageViewFileError as exc:
-                    typer.echo(f"{file}: {exc}", err=True)
-                    raise typer.Exit(2) from exc
-                async with conn.transaction():
-                    await store(conn, site, rows, source=file.name)
-            days = len({r.day for r in rows})
-            typer.echo(f"{site}: {len(rows)} page-days over {days} days, {sum(r.views for r in rows)} page views")
+                model = await fetch_org_model(conn)
+            known = model.sites.get(site)
+            if known is None:
+                typer.echo(f"error: unknown site {site!r}", err=True)
+                raise typer.Exit(2)
+            try:
+                today = datetime.now(ZoneInfo(settings.timezone)).date()
+                checked = plan(read_csv(file.read_bytes()), known, model, today)
+                if not checked.rows:
+                    raise PageViewFileError("no_rows")
+            except PageViewFileError as exc:
+                typer.echo(f"{file}: {exc.reason('en')}", err=True)
+                raise typer.Exit(2) from exc
+            for skipped in checked.skipped:
+                lines = ", ".join(str(n) for n in skipped.lines)
+                typer.echo(f"{file}: skipped {skipped.count} rows ({text(f'pageviews.skip.{skipped.reason}', 'en')}; "
+                           f"e.g. line {lines})", err=True)  # fmt: skip
+            producer = await start_producer(settings)
+            try:
+                done = await import_plan(pool, producer, settings, checked, "cli", file.name, _actor())
+            finally:
+                await producer.stop()
+            typer.echo(f"{site}: {len(checked.rows)} page-days over {done.days} days, {done.views} page views"
+                       + (f" ({done.replaced_days} days replaced)" if done.replaced_days else ""))  # fmt: skip
 
         await _with_pool(settings, work)
+
+    _run(main)
+
+
+@pageviews_app.command("fetch")
+def pageviews_fetch(
+    first: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")],
+    last: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (included)")],
+    matomo_site: Annotated[
+        list[str] | None, typer.Option(help="Matomo site id (repeat); default: every one in STADTSTIMME_MATOMO_SITES")
+    ] = None,
+) -> None:
+    """Fetch page views from Matomo's API for the days from --from to --to, as the scheduled import does (each
+    day fetched replaces the day)."""
+
+    async def main(settings: Settings) -> None:
+        from datetime import UTC, date, datetime
+
+        import httpx
+
+        from services.analytics.matomo import MatomoError, configured_sites, fetch_days
+        from services.analytics.pageview_domain import MAX_DAYS, days_between
+        from shared.kafka import start_producer
+
+        try:
+            days = days_between(date.fromisoformat(first), date.fromisoformat(last))
+            sites = configured_sites(settings)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        if not days or len(days) > MAX_DAYS:
+            typer.echo(f"error: --from must not be after --to, and at most {MAX_DAYS} days", err=True)
+            raise typer.Exit(2)
+        chosen = [s for s in sites if not matomo_site or s.matomo_id in matomo_site]
+        if not settings.matomo_url or not chosen:
+            typer.echo("error: set STADTSTIMME_MATOMO_URL, STADTSTIMME_MATOMO_TOKEN and STADTSTIMME_MATOMO_SITES "
+                       "(or name a configured --matomo-site)", err=True)  # fmt: skip
+            raise typer.Exit(2)
+
+        async def work(pool: Any) -> int:
+            failed = 0
+            producer = await start_producer(settings)
+            try:
+                async with httpx.AsyncClient(timeout=settings.matomo_timeout_s) as client:
+                    for s in chosen:
+                        try:
+                            done, views = await fetch_days(settings, pool, producer, client, s, days, _actor(),
+                                                           datetime.now(UTC))  # fmt: skip
+                            typer.echo(f"Matomo {s.matomo_id} -> {s.site_id}: {done} days, {views} page views")
+                        except MatomoError as exc:
+                            failed += 1
+                            typer.echo(f"Matomo {s.matomo_id} -> {s.site_id}: {exc.reason('en')}", err=True)
+            finally:
+                await producer.stop()
+            return failed
+
+        if await _with_pool(settings, work):
+            raise typer.Exit(1)
 
     _run(main)
 

@@ -69,6 +69,7 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
         restored = await restore_archive(settings, pool)
         await _demo_surveys(settings, pool)
         await _demo_feedback(settings, pool, model)
+        await _demo_pageviews(settings, pool, model)
         await _demo_hackathon(settings, pool)
         return restored
     finally:
@@ -133,6 +134,27 @@ async def _demo_feedback(settings: Settings, pool: Any, model: Any) -> None:
         await producer.stop()
     async with pool.acquire() as conn:
         await audit(conn, "make run", "demo_feedback_published", "feedback", events=len(events))
+
+
+async def _demo_pageviews(settings: Settings, pool: Any, model: Any) -> None:
+    """Page views of the demo feedback's 90 days (the contact rate's base), imported once per installation."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from services.analytics.pageviews import import_plan
+    from shared.kafka import start_producer
+    from stadtstimme.demo_pageviews import demo_plans
+
+    async with pool.acquire() as conn:
+        if await conn.fetchval("SELECT 1 FROM page_view_day WHERE source = 'demo' LIMIT 1"):
+            return
+    today = datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()
+    producer = await start_producer(settings)
+    try:
+        for plan in demo_plans(model, today):
+            await import_plan(pool, producer, settings, plan, "demo", "Musterstadt", "make run")
+    finally:
+        await producer.stop()
 
 
 async def _drained(settings: Settings, timeout: float) -> bool:

@@ -31,7 +31,9 @@ from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
 from services.analytics.pageviews_page import add_pageview_routes
+from services.analytics.survey_builder import add_survey_builder_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
+from services.analytics.survey_preview import add_survey_preview_routes
 from services.analytics.trends import bar_chart
 from shared import formats, oidc
 from shared.access import StaffAccess, check_units
@@ -266,6 +268,10 @@ def build_console_router(
         response.delete_cookie(cookie, path="/", secure=secure, httponly=True, samesite="strict")
         return response
 
+    # The survey builder and its preview: before /surveys/{survey_id}, so that /surveys/neu is the new form.
+    add_survey_builder_routes(router, ui, settings, pool, producer)
+    add_survey_preview_routes(router, ui, settings, pool)
+
     @router.get("/surveys")
     async def survey_list(request: Request) -> Response:
         """The surveys the account may see: unit staff their units' surveys, analysts and administrators all."""
@@ -295,6 +301,7 @@ def build_console_router(
         status: int = 200,
         error: str | None = None,
         changed: str | None = None,
+        saved: str | None = None,
     ) -> HTMLResponse:
         """One survey version's results. Another unit's survey, an unknown survey and an unknown version answer
         404, all alike. Showing free-text answers goes to the audit log."""
@@ -357,6 +364,8 @@ def build_console_router(
             moves=moves,
             error=error,
             changed=changed if changed in STATUSES else None,
+            saved=saved if saved == "0" or (saved and _VERSION.fullmatch(saved)) else None,
+            may_define=account.may_act_on("surveys.define", state.definition.org_unit),
             timezone=settings.timezone,
         )
 
@@ -364,7 +373,8 @@ def build_console_router(
     async def survey(survey_id: str, request: Request) -> Response:
         account = await ui.require(request, "surveys.read")
         params = request.query_params
-        return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"))
+        return await survey_page(account, survey_id, params.get("version"), changed=params.get("changed"),
+                                 saved=params.get("saved"))  # fmt: skip
 
     @router.get("/datenschutz")
     async def retention_page(request: Request) -> Response:

@@ -1,4 +1,11 @@
-"""Page views from the city's web analytics, and the survey exposure estimate built on them.
+"""Page views from the city's web analytics: the one import (console upload, command line, scheduled Matomo import),
+and the survey exposure estimate built on them (the projection and queries: ``pageview_store``).
+
+An import (``import_plan``) publishes ``PageViewsImported`` events (``shared.contracts.pageviews``) with acks=all
+and writes them through to the read model with the projection's own function (``apply_imports``), so staff see
+the page views at once; the topic stays the source of truth and a replay rebuilds ``page_view_daily``. An import
+replaces the site's days it names (a period imported again is replaced, never added). What an import takes is
+decided in ``pageview_domain``.
 
 Without a display beacon Stadtstimme never learns how often a survey was shown. What it knows: the answers and
 explicit dismissals it received. What the city knows: how often each page was viewed per day (its web
@@ -12,36 +19,31 @@ whichever is later; not before the window's start) until the next version, the s
 window, or today. Assumptions, shown with every estimate: every sampled page view stays long enough for the
 trigger (so the estimate is an upper bound on displays and the response rate a lower bound); pauses are not
 subtracted; the analytics count the same page views as Stadtstimme sees (no consent banner hides some of them).
-
-Import formats (``stadtstimme pageviews import FILE --site ID``), detected from the header row:
-
-* Matomo ``Actions.getPageUrls`` as CSV with ``flat=1`` and ``period=day`` over a date range: columns ``date``,
-  ``url`` (or ``label``) and ``nb_hits`` (page views);
-* a plain CSV with ``day``, ``page_url`` and ``views``.
-
-Comma, semicolon or tab separated; UTF-8 (with or without BOM) or UTF-16 with BOM (spreadsheet exports).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from aiokafka import AIOKafkaProducer
 
+from services.analytics.pageview_domain import PageViewFileError, Plan, import_events
+from services.analytics.pageview_store import PageViewRow, apply_imports
+from shared.auth import audit
+from shared.contracts.envelope import encode_envelope
+from shared.contracts.pageviews import PAGE_VIEWS_IMPORTED
 from shared.contracts.surveys import SurveyDefinition, targets_path
-from shared.orgmodel import InvalidUrl, split_page_url
+from shared.contracts.topics import PAGE_VIEWS, topic_name
+from shared.orgmodel import split_page_url
+from shared.settings import Settings
 
-# (day column, URL columns in order of preference, views column) of each known format.
-_FORMATS = (
-    ("date", ("url", "label"), "nb_hits"),  # Matomo Actions.getPageUrls, flat=1, period=day
-    ("day", ("page_url",), "views"),  # plain
-)
+SOURCE = "/stadtstimme/analytics/pageviews"
 ASSUMPTIONS_DE = (
     "Jeder ausgewählte Seitenaufruf hat die Umfrage angezeigt bekommen (Obergrenze der Anzeigen; die "
     "Antwortquote ist daher eine Untergrenze).",
@@ -50,84 +52,62 @@ ASSUMPTIONS_DE = (
 )
 
 
-class PageViewFileError(ValueError):
-    """A page-view file that cannot be read; the message names the line."""
-
-
 @dataclass(frozen=True)
-class PageViews:
-    page_url: str
-    day: date
+class Imported:
+    import_id: uuid.UUID
+    site_id: str
+    first_day: date
+    last_day: date
+    days: int
+    page_days: int
     views: int
+    replaced_days: int  # days that held page views of an earlier import
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PageViewFileError("the file is neither UTF-8 nor UTF-16") from exc
-
-
-def parse(raw: bytes, origins: Sequence[str]) -> list[PageViews]:
-    """Rows of a page-view export. A Matomo ``url`` without scheme or host (``label`` paths) is taken as a path
-    on the site's first origin; URLs of other origins are an error. The same page and day twice are summed."""
-    text = _decode(raw)
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = [h.strip().lower() for h in next(reader, [])]
-    for day_col, url_cols, views_col in _FORMATS:
-        url_col = next((c for c in url_cols if c in header), None)
-        if day_col in header and url_col and views_col in header:
-            break
-    else:
-        raise PageViewFileError(
-            "line 1: unknown columns; expected Matomo (date, url, nb_hits) or plain (day, page_url, views), "
-            f"found {', '.join(header) or 'nothing'}"
+async def import_plan(
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer,
+    settings: Settings,
+    plan: Plan,
+    source: str,
+    source_name: str,
+    actor: str,
+    now: datetime | None = None,
+) -> Imported:
+    """Publish ``plan`` as one import and write it through; audited. Under a per-site lock, so two imports of a
+    site (an upload while the scheduled import runs) reach the topic one after the other. Raises
+    ``PageViewFileError`` for a plan without days, ``KafkaError``/``TimeoutError`` when the broker is away (then
+    nothing is written here; parts already published are replaced by the next import of those days)."""
+    if not plan.days:
+        raise PageViewFileError("no_rows")
+    now = now or datetime.now(UTC)
+    topic = topic_name(PAGE_VIEWS, settings.topic_prefix)
+    events = import_events(plan, source, source_name, actor, now)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.pageviews'), hashtext($1))",
+                           plan.site_id)  # fmt: skip
+        replaced = await conn.fetchval(
+            "SELECT count(*) FROM page_view_day WHERE site_id = $1 AND day = ANY($2::date[])", plan.site_id, plan.days
         )
-    at = {name: header.index(name) for name in (day_col, url_col, views_col)}
-    totals: dict[tuple[str, date], int] = {}
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        try:
-            day = date.fromisoformat(row[at[day_col]].strip()[:10])
-            views = int(float(row[at[views_col]].strip() or 0))
-            url = row[at[url_col]].strip()
-            if url.startswith("/"):
-                url = origins[0] + url
-            elif "://" not in url:
-                url = "https://" + url  # Matomo writes page URLs without the scheme
-            origin, path = split_page_url(url)
-        except (IndexError, ValueError, InvalidUrl) as exc:
-            raise PageViewFileError(f"line {number}: {exc}") from None
-        if origin not in origins:
-            raise PageViewFileError(f"line {number}: {origin} is not an origin of this site ({', '.join(origins)})")
-        if views < 0:
-            raise PageViewFileError(f"line {number}: negative page views")
-        key = (origin + path, day)
-        totals[key] = totals.get(key, 0) + views
-    return [PageViews(url, day, views) for (url, day), views in sorted(totals.items())]
-
-
-async def store(conn: asyncpg.Connection, site_id: str, rows: Sequence[PageViews], source: str) -> int:
-    """Insert or replace the page views of each (page, day) in ``rows``; returns how many."""
-    await conn.execute(
-        """INSERT INTO page_view_daily (page_url, day, site_id, views, source)
-           SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::text[])
-           ON CONFLICT (page_url, day) DO UPDATE SET views = excluded.views, site_id = excluded.site_id,
-               source = excluded.source, imported_at = now()""",
-        [r.page_url for r in rows],
-        [r.day for r in rows],
-        [site_id] * len(rows),
-        [r.views for r in rows],
-        [source] * len(rows),
-    )
-    return len(rows)
+        rows, sent = [], []
+        for event_id, data in events:
+            envelope = encode_envelope(PAGE_VIEWS_IMPORTED, event_id, SOURCE, now, data.model_dump(mode="json"),
+                                       subject=plan.site_id)  # fmt: skip
+            key = f"{plan.site_id}|{data.day.isoformat()}".encode()
+            sent.append(await producer.send(topic, envelope, key=key))
+            rows.append(PageViewRow(event_id, data, envelope.decode()))
+        async with asyncio.timeout(settings.kafka_send_timeout_s * 2):
+            await asyncio.gather(*sent)  # raises if the broker refused any of them
+        await apply_imports(conn, rows)
+        result = Imported(events[0][1].import_id, plan.site_id, plan.days[0], plan.days[-1], len(plan.days),
+                          len(plan.rows), plan.views, replaced)  # fmt: skip
+        await audit(
+            conn, actor, "pageviews_imported", plan.site_id, source=source, source_name=source_name[:200],
+            import_id=str(result.import_id), first_day=result.first_day.isoformat(),
+            last_day=result.last_day.isoformat(), days=result.days, page_days=result.page_days, views=result.views,
+            replaced_days=replaced, skipped_rows=plan.skipped_rows,
+        )  # fmt: skip
+    return result
 
 
 async def exposure(

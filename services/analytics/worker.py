@@ -17,8 +17,9 @@ import asyncpg
 import orjson
 from aiokafka import ConsumerRecord
 
-from services.analytics import alert_store, store, survey_store, triage_store
+from services.analytics import alert_store, pageview_store, store, survey_store, triage_store
 from services.analytics.alert_store import AlertRow
+from services.analytics.pageview_store import PageViewRow
 from services.analytics.store import ErasureRow, FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
@@ -27,6 +28,7 @@ from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES, PageViewsImportedV1
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
     SURVEY_RESPONSE_SUBMITTED_V1,
@@ -41,6 +43,7 @@ from shared.contracts.topics import (
     ERASURES,
     EVENT_TYPES,
     FEEDBACK,
+    PAGE_VIEWS,
     SURVEY_RESPONSES,
     SURVEYS,
     Topic,
@@ -217,3 +220,24 @@ class ErasureProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await store.apply_erasures(conn, rows)
+
+
+def to_page_view_row(record: ConsumerRecord[bytes, bytes]) -> PageViewRow:
+    envelope, data = decode_record(record, PAGE_VIEW_EVENT_TYPES, "a page-view event")
+    assert isinstance(data, PageViewsImportedV1)
+    return PageViewRow(envelope.id, data, (record.value or b"").decode())
+
+
+class PageViewProjector(Projector):
+    """Page views from the web analytics into ``page_view_daily`` and ``page_view_day`` (imports write through
+    the same function; this projection makes them rebuildable by replay)."""
+
+    TOPIC = PAGE_VIEWS
+    NAME = "analytics.pageview-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_page_view_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await pageview_store.apply_imports(conn, rows)

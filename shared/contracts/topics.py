@@ -12,6 +12,7 @@ from shared.contracts.erasure import ERASURE_EVENT_TYPES
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
+from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
     SURVEY_RESPONSE_SUBMITTED_V1,
@@ -146,6 +147,20 @@ ERASURES = Topic(
     landwide_partitions=6,
 )
 
+PAGE_VIEWS = Topic(
+    name="stadtstimme.pageviews.v1",
+    events=PAGE_VIEW_EVENT_TYPES,
+    key="site_id|day",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("services.analytics.pageviews",),
+    description=(
+        "Page views per page and day from the city's web analytics (console upload, command line, scheduled Matomo "
+        "import); an import replaces the site's day. Kept forever: the page views are rebuilt from it."
+    ),
+    landwide_partitions=6,
+)
+
 TOPICS: tuple[Topic, ...] = (
     FEEDBACK,
     SATISFACTION_METRICS,
@@ -155,6 +170,7 @@ TOPICS: tuple[Topic, ...] = (
     ALERTS,
     HACKATHON,
     ERASURES,
+    PAGE_VIEWS,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
