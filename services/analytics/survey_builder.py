@@ -217,7 +217,7 @@ def add_survey_builder_routes(
         if state is None:
             return ui.not_found(account)
         async with pool.acquire() as conn:
-            taken = {r["survey_id"] for r in await conn.fetch("SELECT survey_id FROM survey")}
+            taken = await survey_store.survey_ids(conn)
         draft = survey_form.copy_of(survey_form.draft_from_definition(state.definition, ui.tz), taken)
         return await form_page(account, draft, None, copy_of=state.definition.title.de)
 

@@ -235,6 +235,11 @@ async def list_surveys(
     ]
 
 
+async def survey_ids(conn: asyncpg.Connection) -> set[str]:
+    """Every survey's id (taken for a new one)."""
+    return {r["survey_id"] for r in await conn.fetch("SELECT survey_id FROM survey")}
+
+
 async def version_span(
     conn: asyncpg.Connection, survey_id: str, version: int
 ) -> tuple[datetime | None, datetime | None]:

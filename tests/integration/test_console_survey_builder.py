@@ -179,6 +179,11 @@ async def test_builder_errors_steps_preview_versions_copy_and_yaml_round_trip(sy
         sunk = await anonymous.post(base + "api/v1/survey-responses", json=answer)
         assert sunk.status_code == 202 and sunk.json() == {}
         assert (await anonymous.get(base.replace(base.split("/")[-2], "x" * 43) + "api/v1/surveys")).status_code == 404
+        button = await post(
+            admin, system, "/console/surveys/neu", complete_form(action="preview", trigger_kind="button")
+        )
+        page_src = unescape(re.findall(r'<iframe class="preview-frame" src="([^"]+)"', button.text)[0])
+        assert f'<button type="button" data-stadtstimme-survey="{SURVEY}">' in (await admin.get(page_src)).text
         assert await current(system, SURVEY) is None  # a preview saves nothing
 
         # Save: version 1 as a draft, through the same command as the API (events on Kafka, the read model).
@@ -228,6 +233,20 @@ async def test_builder_errors_steps_preview_versions_copy_and_yaml_round_trip(sy
         assert (await post(admin, system, "/console/surveys/neu", copied)).status_code == 303
         twin = await current(system, f"{SURVEY}-kopie")
         assert twin is not None and twin[0].questions == found[0].questions and twin[1:] == (1, "draft")
+        # A closed survey is final: its form says so and offers no saving; a forged save is the domain's refusal.
+        closing = await post(admin, system, f"/console/surveys/{SURVEY}-kopie/status", {"status": "closed"})
+        assert closing.status_code == 303
+        closed = await admin.get(f"/console/surveys/{SURVEY}-kopie/bearbeiten")
+        assert "Diese Umfrage ist beendet und kann nicht mehr geändert werden." in closed.text
+        assert 'value="save"' not in closed.text
+        assert (
+            f'href="/console/surveys/{SURVEY}-kopie/bearbeiten"'
+            not in (await admin.get(f"/console/surveys/{SURVEY}-kopie")).text
+        )
+        forged = await post(admin, system, f"/console/surveys/{SURVEY}-kopie/bearbeiten",
+                            copied | {"title_de": "Neu", "base_version": "1"})  # fmt: skip
+        assert forged.status_code == 409
+        assert "Eine beendete Umfrage kann nicht mehr geändert werden; legen Sie eine neue Umfrage an." in forged.text
 
         # The YAML export is what `stadtstimme surveys apply` reads; applied again it changes nothing.
         exported = await admin.get(f"/console/surveys/{SURVEY}/definition.yaml")
@@ -262,14 +281,16 @@ async def test_builder_errors_steps_preview_versions_copy_and_yaml_round_trip(sy
     finally:
         await conn.close()
     changes = [(r["actor"], r["subject"]) for r in log if r["action"] == "survey_changed"]
-    assert changes == [("umfragen.admin", SURVEY), ("umfragen.admin", SURVEY), ("umfragen.admin", f"{SURVEY}-kopie")]
+    assert changes == [("umfragen.admin", SURVEY), ("umfragen.admin", SURVEY), ("umfragen.admin", f"{SURVEY}-kopie"),
+                       ("umfragen.admin", f"{SURVEY}-kopie")]  # fmt: skip
     assert all('"via": "console"' in r["d"] for r in log if r["action"] == "survey_changed")
+    assert all('"status"' not in r["d"] for r in log if r["action"] == "survey_changed" and "kopie" not in r["subject"])
     exports = [(r["actor"], r["subject"]) for r in log if r["action"] == "export"]
     assert exports == [
         ("umfragen.admin", f"survey-definition:{SURVEY}"),
         ("buergeramt.staff", f"survey-definition:{SURVEY}"),
     ]
-    assert events == 3 and previews == 1  # three versions published; the one preview publishes nothing
+    assert events == 4 and previews == 2  # three versions and a close; the previews publish nothing
 
 
 E2E = "buergeramt-online-termin"
@@ -401,6 +422,14 @@ async def test_a_survey_built_in_the_console_is_previewed_published_shown_by_the
     assert [(d["value"], d["count"]) for d in channel["distribution"]] == [("am-computer", 1), ("am-telefon", 0)]
 
     await page.reload()
+    await page.get_by_role("link", name="Bearbeiten", exact=True).click()
+    await page.get_by_text("Achtung: Die Umfrage ist aktiv.", exact=False).first.wait_for()  # saving goes live
+    await accessible(page, "form of a live survey")
+    await page.go_back()
+    await page.get_by_role("link", name="Kopieren", exact=True).click()
+    assert await page.get_by_label("Kennung der Umfrage").input_value() == f"{E2E}-kopie"
+    await accessible(page, "form of a copy")
+    await page.go_back()
     facts = page.locator("dl.facts").nth(1)
     await facts.get_by_text("Antworten (gezählt)").wait_for()
     assert "1" in await facts.locator("dd").first.inner_text()
