@@ -412,6 +412,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte korrigieren Sie die markierten Angaben:",
         "en": "Please correct the marked entries:",
     },
+    "console.survey_form.summary.item": {"de": "{field}: {message}", "en": "{field}: {message}"},
+    "console.survey_form.summary.question": {"de": "Frage {number}, {field}", "en": "Question {number}, {field}"},
+    "console.survey_form.section.options": {"de": "Antwortmöglichkeiten", "en": "Choices"},
     "console.survey_form.section.basics": {"de": "Grunddaten", "en": "Basics"},
     "console.survey_form.section.questions": {"de": "Fragen", "en": "Questions"},
     "console.survey_form.section.targeting": {
