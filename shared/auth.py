@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Page views from the web analytics: upload (replaces the period's figures every report uses), the Matomo
     # import's state. Not the read-only pr_team: like survey definitions, it changes what every unit is shown.
     "pageviews.import": _ADMINISTRATORS,
+    # Org units, sites (origins, sections) and pages: which origins may send feedback and who answers for a page.
+    "org.manage": _ADMINISTRATORS,
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
 }

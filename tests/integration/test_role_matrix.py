@@ -37,6 +37,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     # An empty form: past the check the route refuses it (422), before it a 403.
     "budgets.manage": ("POST", "/console/budgets/budget", {}),
     "pageviews.import": ("GET", "/console/seitenaufrufe", None),
+    "org.manage": ("GET", "/console/organisation", None),
     "accounts.manage": ("GET", "/console/konten", None),
     "audit.read": ("GET", "/console/protokoll", None),
 }
