@@ -412,9 +412,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte korrigieren Sie die markierten Angaben:",
         "en": "Please correct the marked entries:",
     },
-    "console.survey_form.summary.item": {"de": "{field}: {message}", "en": "{field}: {message}"},
-    "console.survey_form.summary.question": {"de": "Frage {number}, {field}", "en": "Question {number}, {field}"},
-    "console.survey_form.section.options": {"de": "Antwortmöglichkeiten", "en": "Choices"},
     "console.survey_form.section.basics": {"de": "Grunddaten", "en": "Basics"},
     "console.survey_form.section.questions": {"de": "Fragen", "en": "Questions"},
     "console.survey_form.section.targeting": {
@@ -881,6 +878,84 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "removed.",
     },
     "console.inbox.note_submit": {"de": "Notiz speichern", "en": "Save the note"},
+    # Monthly reports (services/analytics/reports.py, reports_page.py).
+    "permission.reports.read": {
+        "de": "Berichte sehen Administration, Analyse, Öffentlichkeitsarbeit und die Mitarbeitenden einer Einheit.",
+        "en": "Reports are for administrators, analysts, the PR team and a unit's staff.",
+    },
+    "console.reports.nav": {"de": "Berichte", "en": "Reports"},
+    "console.reports.title": {"de": "Monatsberichte", "en": "Monthly reports"},
+    "console.reports.intro": {
+        "de": "Ein Bericht je Organisationseinheit und einer für die ganze Stadt, zum Drucken, als PDF und als CSV. "
+        "Abonnierte Empfänger erhalten ihn zu Monatsbeginn per E-Mail.",
+        "en": "A report per org unit and one for the whole city, to print, as PDF and as CSV. Subscribed receivers "
+        "get it by e-mail at the start of each month.",
+    },
+    "console.reports.month": {"de": "Monat", "en": "Month"},
+    "console.reports.show": {"de": "Anzeigen", "en": "Show"},
+    "console.reports.whole_city": {"de": "Ganze Stadt", "en": "Whole city"},
+    "console.reports.city": {"de": "{city} (ganze Stadt)", "en": "{city} (whole city)"},
+    "console.reports.error.month": {
+        "de": "Bitte einen Monat im Format JJJJ-MM angeben.",
+        "en": "Enter a month as YYYY-MM.",
+    },
+    "console.reports.report_title": {"de": "Bericht {month}: {scope}", "en": "Report {month}: {scope}"},
+    "console.reports.back": {"de": "Zurück zu allen Berichten", "en": "Back to all reports"},
+    "console.reports.small_rule": {
+        "de": "Zahlen aus weniger als fünf Rückmeldungen werden als „< 5“ gezeigt, Anteile und Mittelwerte daraus "
+        "gar nicht.",
+        "en": "Figures from fewer than five responses show as “< 5”, shares and means of them not at all.",
+    },
+    "console.reports.pdf": {"de": "Als PDF herunterladen", "en": "Download as PDF"},
+    "console.reports.csv": {"de": "Als CSV herunterladen", "en": "Download as CSV"},
+    "console.reports.key_figures": {"de": "Kennzahlen", "en": "Key figures"},
+    "console.reports.key_caption": {
+        "de": "{month} im Vergleich zum Vormonat",
+        "en": "{month} compared with the month before",
+    },
+    "console.reports.figure": {"de": "Kennzahl", "en": "Figure"},
+    "console.reports.change": {"de": "Veränderung zum Vormonat", "en": "Change on the month before"},
+    "console.reports.responses": {"de": "Rückmeldungen", "en": "Responses"},
+    "console.reports.helpful": {"de": "Anteil „hilfreich“", "en": "Share “helpful”"},
+    "console.reports.rating": {"de": "Mittlere Bewertung (1–5 Sterne)", "en": "Mean rating (1–5 stars)"},
+    "console.reports.dissatisfied": {
+        "de": "Seiten mit der meisten Unzufriedenheit",
+        "en": "Pages with the most dissatisfaction",
+    },
+    "console.reports.dissatisfied_caption": {
+        "de": "Die meisten Antworten „nicht hilfreich“",
+        "en": "The most “not helpful” answers",
+    },
+    "console.reports.pages": {"de": "Alle Seiten", "en": "All pages"},
+    "console.reports.pages_caption": {
+        "de": "Seiten mit Rückmeldungen im Monat",
+        "en": "Pages with responses in the month",
+    },
+    "console.reports.contact_rate_hint": {
+        "de": "Kontaktquote: Rückmeldungen je 1.000 Seitenaufrufe (nur wo Seitenaufrufe importiert sind).",
+        "en": "Contact rate: responses per 1,000 page views (only where page views were imported).",
+    },
+    "console.reports.col.page": {"de": "Seite", "en": "Page"},
+    "console.reports.col.url": {"de": "Adresse", "en": "URL"},
+    "console.reports.col.responses": {"de": "Rückmeldungen", "en": "Responses"},
+    "console.reports.col.helpful": {"de": "Anteil hilfreich", "en": "Share helpful"},
+    "console.reports.col.rating": {"de": "Mittlere Bewertung", "en": "Mean rating"},
+    "console.reports.col.views": {"de": "Seitenaufrufe", "en": "Page views"},
+    "console.reports.col.contact_rate": {"de": "Kontaktquote", "en": "Contact rate"},
+    "console.reports.col.not_helpful": {"de": "„Nicht hilfreich“", "en": "“Not helpful”"},
+    "console.reports.col.survey": {"de": "Umfrage", "en": "Survey"},
+    "console.reports.col.answered": {"de": "Beantwortet", "en": "Answered"},
+    "console.reports.col.dismissed": {"de": "Weggeklickt", "en": "Dismissed"},
+    "console.reports.themes": {"de": "Themen der Kommentare", "en": "Themes of the comments"},
+    "console.reports.theme_comments": {"de": "{n} Kommentare", "en": "{n} comments"},
+    "console.reports.surveys": {"de": "Umfragen", "en": "Surveys"},
+    "console.reports.surveys_caption": {"de": "Antworten im Monat", "en": "Answers in the month"},
+    "console.reports.open": {"de": "Offene Kommentare", "en": "Open comments"},
+    "console.reports.open_items": {
+        "de": "Neu: {new}, in Bearbeitung: {working} (Stand heute).",
+        "en": "New: {new}, in progress: {working} (as of today).",
+    },
+    "console.reports.none": {"de": "Keine in diesem Monat.", "en": "None this month."},
     # Administration (services/analytics/admin.py): staff accounts, API tokens, the audit log, setting a password.
     "permission.accounts.manage": {
         "de": "Konten und API-Schlüssel verwalten nur Administratorinnen und Administratoren.",
@@ -889,170 +964,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "permission.audit.read": {
         "de": "Das Protokoll sehen nur Administratorinnen und Administratoren.",
         "en": "Only administrators see the audit log.",
-    },
-    # The organisation model: its rules (shared.orgmodel, for the YAML file and the console) and its console pages.
-    "org.error.id": {
-        "de": "Nur Kleinbuchstaben, Ziffern und Bindestriche (höchstens 64 Zeichen, am Anfang kein Bindestrich).",
-        "en": "Only lower-case letters, digits and hyphens (at most 64 characters, not starting with a hyphen).",
-    },
-    "org.error.path": {"de": "Ein Pfad beginnt mit „/“.", "en": "A path starts with '/'."},
-    "org.error.origin": {
-        "de": "„{value}“ ist keine Herkunft: nur http(s), Rechnername und gegebenenfalls Port, ohne Pfad "
-        "(z. B. https://www.musterstadt.de).",
-        "en": "'{value}' is not an origin: only http(s), host name and port if any, no path "
-        "(e.g. https://www.musterstadt.de).",
-    },
-    "org.error.missing": {"de": "Bitte ausfüllen.", "en": "This field is required."},
-    "org.error.too_long": {"de": "Höchstens {max} Zeichen.", "en": "At most {max} characters."},
-    "org.error.no_origin": {
-        "de": "Bitte mindestens eine Herkunft angeben.",
-        "en": "Please give at least one origin.",
-    },
-    "org.error.no_unit": {
-        "de": "Es muss mindestens eine Organisationseinheit geben.",
-        "en": "There must be at least one org unit.",
-    },
-    "org.error.kind": {
-        "de": "Bitte eine Art wählen: Fachbereich, Eigenbetrieb oder Stadt.",
-        "en": "Please choose a kind: department, eigenbetrieb or city.",
-    },
-    "org.error.unknown_field": {"de": "Unbekanntes Feld „{name}“.", "en": "Unknown field '{name}'."},
-    "org.error.invalid": {"de": "Dieser Wert ist ungültig.", "en": "This value is not valid."},
-    "org.error.duplicate_unit": {
-        "de": "Die Kennung „{id}“ hat schon eine andere Organisationseinheit.",
-        "en": "Another org unit has the id '{id}' already.",
-    },
-    "org.error.duplicate_site": {
-        "de": "Die Kennung „{id}“ hat schon eine andere Website.",
-        "en": "Another site has the id '{id}' already.",
-    },
-    "org.error.unknown_unit": {
-        "de": "Eine Organisationseinheit „{id}“ gibt es nicht.",
-        "en": "There is no org unit '{id}'.",
-    },
-    "org.error.unknown_site": {"de": "Eine Website „{id}“ gibt es nicht.", "en": "There is no site '{id}'."},
-    "org.error.parent_cycle": {
-        "de": "„{id}“ gehört selbst (mittelbar) zu dieser Einheit; eine Einheit kann nicht zu sich selbst gehören.",
-        "en": "'{id}' itself belongs (indirectly) to this unit; a unit cannot belong to itself.",
-    },
-    "org.error.duplicate_origin": {
-        "de": "Die Herkunft {value} steht zweimal da.",
-        "en": "The origin {value} is given twice.",
-    },
-    "org.error.duplicate_section": {
-        "de": "Für den Pfad {value} gibt es schon einen Abschnitt.",
-        "en": "There is a section for the path {value} already.",
-    },
-    "org.error.page_origin": {
-        "de": "Die Seite liegt nicht unter einer Herkunft ihrer Website ({value}).",
-        "en": "The page is not on one of its site's origins ({value}).",
-    },
-    "org.error.origin_in_use": {
-        "de": "Unter {value} sind Seiten eingetragen; diese Herkunft muss bleiben.",
-        "en": "Pages are registered under {value}; this origin has to stay.",
-    },
-    "org.error.duplicate_page": {
-        "de": "Die Seite {value} ist schon eingetragen.",
-        "en": "The page {value} is registered already.",
-    },
-    "org.error.url": {
-        "de": "Bitte die vollständige Adresse der Seite angeben, beginnend mit https:// oder http://.",
-        "en": "Please give the page's full address, starting with https:// or http://.",
-    },
-    "console.org.nav": {"de": "Organisation", "en": "Organisation"},
-    "console.org.title": {"de": "Organisation, Websites und Seiten", "en": "Organisation, sites and pages"},
-    "console.org.intro": {
-        "de": "Hier legen Sie fest, welche Organisationseinheiten es gibt, von welchen Websites (Herkünften) "
-        "Feedback angenommen wird, welche Einheit für welchen Bereich einer Website zuständig ist und welche "
-        "Seiten einen Titel haben. Eine neue Website nimmt nach wenigen Sekunden Feedback an. Gelöscht wird "
-        "nichts: frühere Rückmeldungen verweisen weiter darauf.",
-        "en": "Here you set which org units there are, from which sites (origins) feedback is accepted, which unit "
-        "is responsible for which part of a site and which pages have a title. A new site takes feedback after a "
-        "few seconds. Nothing is deleted: earlier feedback keeps referring to it.",
-    },
-    "console.org.done.saved": {"de": "„{what}“ ist gespeichert.", "en": "'{what}' is saved."},
-    "console.org.done.unchanged": {
-        "de": "„{what}“ war schon so gespeichert; nichts geändert.",
-        "en": "'{what}' was saved like this already; nothing changed.",
-    },
-    "console.org.export": {
-        "de": "Als YAML-Datei herunterladen (für „stadtstimme org apply“)",
-        "en": "Download as a YAML file (for 'stadtstimme org apply')",
-    },
-    "console.org.back": {"de": "Zurück zur Übersicht", "en": "Back to the overview"},
-    "console.org.save": {"de": "Speichern", "en": "Save"},
-    "console.org.none": {"de": "keine (oberste Ebene)", "en": "none (top level)"},
-    "console.org.choose": {"de": "Bitte wählen", "en": "Please choose"},
-    "console.org.units.title": {"de": "Organisationseinheiten", "en": "Org units"},
-    "console.org.units.caption": {"de": "{count} Organisationseinheiten", "en": "{count} org units"},
-    "console.org.units.new": {"de": "Neue Organisationseinheit", "en": "New org unit"},
-    "console.org.units.edit": {"de": "Organisationseinheit „{name}“", "en": "Org unit '{name}'"},
-    "console.org.sites.title": {"de": "Websites", "en": "Sites"},
-    "console.org.sites.caption": {"de": "{count} Websites", "en": "{count} sites"},
-    "console.org.sites.new": {"de": "Neue Website", "en": "New site"},
-    "console.org.sites.edit": {"de": "Website „{name}“", "en": "Site '{name}'"},
-    "console.org.sections.title": {"de": "Abschnitte anderer Einheiten", "en": "Sections of other units"},
-    "console.org.sections.more": {"de": "Weitere Abschnitte", "en": "More sections"},
-    "console.org.pages.title": {"de": "Seiten", "en": "Pages"},
-    "console.org.pages.caption": {"de": "{count} Seiten mit Titel", "en": "{count} pages with a title"},
-    "console.org.pages.new": {"de": "Neue Seite", "en": "New page"},
-    "console.org.pages.new_on_site": {"de": "Neue Seite dieser Website", "en": "New page of this site"},
-    "console.org.pages.edit": {"de": "Seite bearbeiten", "en": "Edit page"},
-    "console.org.field.name": {"de": "Name", "en": "Name"},
-    "console.org.field.unit_id": {"de": "Kennung", "en": "Id"},
-    "console.org.field.site_id": {"de": "Website", "en": "Site"},
-    "console.org.field.kind": {"de": "Art", "en": "Kind"},
-    "console.org.field.parent": {"de": "Gehört zu", "en": "Belongs to"},
-    "console.org.field.org_unit": {"de": "Zuständige Einheit", "en": "Responsible unit"},
-    "console.org.field.origins": {"de": "Herkünfte", "en": "Origins"},
-    "console.org.field.url": {"de": "Adresse der Seite", "en": "Page address"},
-    "console.org.field.title": {"de": "Titel", "en": "Title"},
-    "console.org.field.path_prefix": {"de": "Abschnitt {n}: Pfad", "en": "Section {n}: path"},
-    "console.org.field.section_unit": {
-        "de": "Abschnitt {n}: zuständige Einheit",
-        "en": "Section {n}: responsible unit",
-    },
-    "console.org.kind.department": {"de": "Fachbereich", "en": "Department"},
-    "console.org.kind.eigenbetrieb": {"de": "Eigenbetrieb", "en": "Eigenbetrieb"},
-    "console.org.kind.city": {"de": "Stadt", "en": "City"},
-    "console.org.hint.id": {
-        "de": "Kurz und dauerhaft, z. B. „buergeramt“: Kleinbuchstaben, Ziffern, Bindestriche. Sie lässt sich "
-        "später nicht ändern.",
-        "en": "Short and lasting, e.g. 'buergeramt': lower-case letters, digits, hyphens. It cannot be changed later.",
-    },
-    "console.org.hint.site_id": {
-        "de": "Kurz und dauerhaft, z. B. „abfall“: steht im Einbettungscode des Widgets (data-site) und lässt sich "
-        "später nicht ändern.",
-        "en": "Short and lasting, e.g. 'abfall': it is in the widget's embed code (data-site) and cannot be changed "
-        "later.",
-    },
-    "console.org.hint.id_fixed": {"de": "Die Kennung bleibt, wie sie ist.", "en": "The id stays as it is."},
-    "console.org.hint.origins": {
-        "de": "Eine Herkunft je Zeile, z. B. https://www.musterstadt.de; nur von diesen Adressen nimmt die Website "
-        "Feedback an. Die erste ist die Hauptadresse.",
-        "en": "One origin per line, e.g. https://www.musterstadt.de; the site takes feedback from these addresses "
-        "only. The first is its main address.",
-    },
-    "console.org.hint.sections": {
-        "de": "Bereiche der Website, für die eine andere Einheit zuständig ist (z. B. /buergeramt). Der längste "
-        "passende Pfad gilt. Leere Zeilen zählen nicht; eine geleerte Zeile entfernt den Abschnitt.",
-        "en": "Parts of the site another unit is responsible for (e.g. /buergeramt). The longest matching path "
-        "wins. Empty rows do not count; a row emptied removes the section.",
-    },
-    "console.org.hint.url": {
-        "de": "Die vollständige Adresse, z. B. https://www.musterstadt.de/buergeramt/termine, unter einer Herkunft "
-        "der gewählten Website.",
-        "en": "The full address, e.g. https://www.musterstadt.de/buergeramt/termine, on an origin of the chosen site.",
-    },
-    "console.org.hint.url_fixed": {"de": "Die Adresse bleibt, wie sie ist.", "en": "The address stays as it is."},
-    "console.org.error.changed_meanwhile": {
-        "de": "Jemand anderes hat das inzwischen geändert. Bitte laden Sie die Seite neu und prüfen Sie die Angaben.",
-        "en": "Someone else changed this in the meantime. Please reload the page and check the values.",
-    },
-    "console.org.error.unavailable": {
-        "de": "Gerade nicht gespeichert: der Ereignisdienst antwortet nicht. Bitte versuchen Sie es gleich noch "
-        "einmal.",
-        "en": "Not saved just now: the event service does not answer. Please try again in a moment.",
     },
     "console.accounts.nav": {"de": "Konten", "en": "Accounts"},
     "console.accounts.title": {"de": "Konten der Mitarbeitenden", "en": "Staff accounts"},
@@ -1903,6 +1814,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "notifier.share_against": {"de": "{share} (üblich {baseline})", "en": "{share} (usually {baseline})"},
     "notifier.mean_against": {"de": "{mean} (üblich {baseline})", "en": "{mean} (usually {baseline})"},
     "notifier.too_few": {"de": "zu wenige Antworten", "en": "too few answers"},
+    "notifier.fact.month": {"de": "Monat", "en": "Month"},
+    "notifier.fact.responses": {"de": "Rückmeldungen (zum Vormonat)", "en": "Responses (on the month before)"},
+    "notifier.fact.helpful_share": {"de": "Anteil hilfreich", "en": "Share helpful"},
+    "notifier.fact.open_comments": {"de": "Offene Kommentare", "en": "Open comments"},
+    "notifier.summary.report.monthly": {
+        "de": "Der Monatsbericht {month} für {scope}: die Kennzahlen unten, alle Seiten im Anhang (CSV) und im "
+        "Bericht.",
+        "en": "The monthly report {month} for {scope}: key figures below, every page in the attachment (CSV) and "
+        "in the report.",
+    },
     "notifier.subject.survey.quota_reached": {
         "de": "Umfrage vollständig: {title}",
         "en": "Survey complete: {title}",

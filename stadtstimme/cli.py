@@ -33,6 +33,8 @@ app.add_typer(staff_app, name="staff")
 tokens_app = typer.Typer(help="Scoped API tokens for services and scripts (shown once, stored as a hash).")
 app.add_typer(tokens_app, name="tokens")
 retention_app = typer.Typer(help="Retention periods of personal data (shared/retention.py).")
+reports_app = typer.Typer(help="Monthly reports per org unit and for the city (services/analytics/reports.py).")
+app.add_typer(reports_app, name="reports")
 app.add_typer(retention_app, name="retention")
 surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
 app.add_typer(surveys_app, name="surveys")
@@ -116,11 +118,12 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
             loop.add_signal_handler(sig, stop.set)
 
         async def both(pool: Any) -> None:
-            from services.analytics import matomo
+            from services.analytics import matomo, reports
             from stadtstimme.retention import run_forever
 
             await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop),
-                                 matomo.run_forever(settings, pool, stop))  # fmt: skip
+                                 matomo.run_forever(settings, pool, stop),
+                                 reports.run_forever(settings, pool, stop))  # fmt: skip
 
         await _with_pool(settings, both)
 
@@ -213,9 +216,8 @@ def staff_add(
 
 @org_app.command("apply")
 def org_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Load units, sites and pages from a YAML file: an event for each one that is new or differs (the same
-    command as the console's forms); what the file does not name stays; applying it again publishes nothing."""
-    from shared.orgmodel import OrgConfigError, load_org_yaml
+    """Load units, sites and pages from a YAML file (upsert)."""
+    from shared.orgmodel import OrgConfigError, load_org_yaml, store_org_model
 
     try:
         city, model = load_org_yaml(file)
@@ -224,48 +226,12 @@ def org_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]
         raise typer.Exit(2) from exc
 
     async def main(settings: Settings) -> None:
-        from services.analytics.org import OrgInvalid, execute
-        from services.analytics.org_domain import merge
-        from shared.kafka import ensure_topics, start_producer
+        async def work(pool: object) -> None:
+            async with pool.acquire() as conn:  # type: ignore[attr-defined]
+                await store_org_model(conn, model)
 
-        async def work(pool: Any) -> int:
-            await ensure_topics(settings)
-            producer = await start_producer(settings)
-            try:
-                events = await execute(pool, producer, settings, lambda current: merge(current, model), _actor(),
-                                       "cli")  # fmt: skip
-            finally:
-                await producer.stop()
-            return len(events)
-
-        try:
-            changed = await _with_pool(settings, work)
-        except OrgInvalid as exc:
-            # The file is right on its own; these are rules over the file and the stored model together.
-            typer.echo("\n".join(f"{file}: with the stored model: {p.text('en')}" for p in exc.problems), err=True)
-            raise typer.Exit(2) from exc
-        typer.echo(f"{city}: {len(model.units)} units, {len(model.sites)} sites, {len(model.pages)} pages; "
-                   f"{changed} changed")  # fmt: skip
-
-    _run(main)
-
-
-@org_app.command("export")
-def org_export(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output)")
-    ] = None,
-) -> None:
-    """Write the org model as the YAML file `stadtstimme org apply` reads (applied again, it changes nothing)."""
-
-    async def main(settings: Settings) -> None:
-        from services.analytics.org import export_yaml
-
-        body = await _with_pool(settings, export_yaml)
-        if output is None:
-            typer.echo(body, nl=False)
-        else:
-            output.write_text(body, encoding="utf-8")
+        await _with_pool(settings, work)
+        typer.echo(f"{city}: {len(model.units)} units, {len(model.sites)} sites, {len(model.pages)} pages")
 
     _run(main)
 
@@ -406,6 +372,38 @@ def tokens_scopes() -> None:
 
     for scope in TOKEN_SCOPES:
         typer.echo(f"{scope}\t{', '.join(sorted(PERMISSIONS[scope]))}")
+
+
+@reports_app.command("publish")
+def reports_publish(
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM (default: last month)")] = "",
+) -> None:
+    """Publish a month's reports (every org unit and the city) for the notifier to mail, as the projector worker
+    does on the 1st of each month; a month published before goes out again (the notifier sends each report once)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from services.analytics import reports
+    from shared.kafka import start_producer
+
+    async def main(settings: Settings) -> None:
+        now = datetime.now(ZoneInfo(settings.timezone))
+        chosen = reports.parse_month(month) if month else reports.month_bounds(now.date())[0]
+        if chosen is None:
+            raise typer.BadParameter("the month is YYYY-MM")
+
+        async def publish(pool: Any) -> None:
+            producer = await start_producer(settings)
+            try:
+                done = await reports.publish_month(pool, producer, settings, chosen, "(cli)", again=True)
+            finally:
+                await producer.stop()
+            for event in done:
+                typer.echo(f"{event.month} {event.scope}: {event.responses if event.responses is not None else '< 5'}")
+
+        await _with_pool(settings, publish)
+
+    _run(main)
 
 
 @retention_app.command("run")

@@ -185,6 +185,7 @@ class Message:
     items: tuple[str, ...] = ()  # optional lines: citizen comments (where the receiver allows) or digest entries
     event_type: str = ""  # e.g. "comment.new", the webhook payload's "type"
     occurred_at: datetime | None = None
+    attachments: tuple[tuple[str, str], ...] = ()  # (file name, CSV text): e-mail only, the others link instead
 
 
 @dataclass(frozen=True)
@@ -578,6 +579,8 @@ def build_email(receiver: EmailReceiver, message: Message, sender: str) -> Email
     email["X-Auto-Response-Suppress"] = "All"
     email.set_content(render_text(message), charset="utf-8")
     email.add_alternative(render_html(message), subtype="html", charset="utf-8")
+    for name, content in message.attachments:  # a BOM, so that spreadsheets read the CSV as UTF-8
+        email.add_attachment("\ufeff" + content, subtype="csv", charset="utf-8", filename=name)
     email["Content-Language"] = "de"  # after the content: set_content() clears every Content-* header
     return email
 

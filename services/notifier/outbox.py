@@ -59,6 +59,7 @@ def message_of(signal: Signal, with_text: bool) -> dict[str, Any]:
         "texts": list(signal.texts) if with_text else [],
         "type": signal.labels.get("type", ""),
         "unit": dict(signal.facts).get(text("notifier.fact.unit"), signal.labels.get("unit", "")),
+        "attachments": [list(a) for a in signal.attachments],
     }
 
 
@@ -162,6 +163,7 @@ def compose(messages: list[dict[str, Any]]) -> dict[str, Any]:
         "items": items,
         "type": first["type"],
         "unit": first["unit"],
+        "attachments": [a for m in messages for a in m.get("attachments", [])],
     }
 
 

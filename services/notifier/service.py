@@ -30,7 +30,15 @@ from pydantic import BaseModel
 from services.notifier import followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
-from services.notifier.signals import Signal, from_alert, from_feedback, from_quota, from_submission, phase_due
+from services.notifier.signals import (
+    Signal,
+    from_alert,
+    from_feedback,
+    from_quota,
+    from_report,
+    from_submission,
+    phase_due,
+)
 from shared.consumer import OffsetConsumer
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
 from shared.contracts.envelope import decode_envelope
@@ -43,8 +51,18 @@ from shared.contracts.hackathon import (
     SubmissionSavedV1,
     SubmissionSavedV2,
 )
+from shared.contracts.reports import ReportPublishedV1
 from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyResponseSubmittedV2, SurveyVersionPublishedV1
-from shared.contracts.topics import ALERTS, COMMENT_TRIAGE, EVENT_TYPES, FEEDBACK, HACKATHON, SURVEY_RESPONSES, SURVEYS
+from shared.contracts.topics import (
+    ALERTS,
+    COMMENT_TRIAGE,
+    EVENT_TYPES,
+    FEEDBACK,
+    HACKATHON,
+    REPORTS,
+    SURVEY_RESPONSES,
+    SURVEYS,
+)
 from shared.contracts.triage import CommentAssignedV1, CommentSpamReviewedV1, CommentStatusChangedV1
 from shared.settings import Settings
 from shared.shredding import open_texts, secrets_of, unseal
@@ -314,6 +332,20 @@ def handled_by(event: Any) -> str | None:
     return None
 
 
+@dataclass
+class ReportConsumer(EventConsumer):
+    """Monthly reports: each is mailed (with its CSV) to the receivers whose routes match it."""
+
+    TOPIC = REPORTS
+    NAME = "notifier.reports"
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for event_id, event in rows:
+            if isinstance(event, ReportPublishedV1) and not self._old(event.at):
+                signal = from_report(event_id, event.model_dump(mode="json"), self.settings.public_base_url)
+                await self._notify(conn, signal, None, repeat=False)
+
+
 CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     NotifierConsumer,
     AlertConsumer,
@@ -321,6 +353,7 @@ CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     SurveyConsumer,
     SurveyResponseConsumer,
     HackathonConsumer,
+    ReportConsumer,
 )
 
 
@@ -348,6 +381,7 @@ def to_message(claimed: outbox.Claimed) -> Message:
         items=tuple(m.get("items", [])) + tuple(m.get("texts", [])),
         event_type=m.get("type", ""),
         occurred_at=claimed.created_at,
+        attachments=tuple((name, content) for name, content in m.get("attachments", [])),
     )
 
 

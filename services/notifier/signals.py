@@ -11,6 +11,8 @@
   sent as a reminder at that time (see ``followups``).
 * A satisfaction alert raised or resolved (analytics' burst rule): ``satisfaction.alert``, severity warning for
   both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
+* A monthly report of an org unit (label ``unit``) or of the whole city (``unit`` = ``stadt``): ``report.monthly``
+  (severity info), with the report's CSV attached for e-mail receivers.
 
 By default a channel message carries no citizen free text (only facts and a link to the console); a receiver with
 ``include_text`` also gets the comment, already redacted at ingest.
@@ -38,6 +40,7 @@ class Signal:
     facts: tuple[tuple[str, str], ...]
     link: str
     texts: tuple[str, ...]  # citizen text, sent only to receivers that allow it
+    attachments: tuple[tuple[str, str], ...] = ()  # (file name, CSV text): attached to e-mails
 
 
 def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_url: str) -> Signal | None:
@@ -180,4 +183,33 @@ def phase_due(hackathon_id: str, hackathon_title: str, phase: str, starts_at: st
         facts=((text("notifier.fact.hackathon"), hackathon_title), (text("notifier.fact.phase"), name)),
         link=f"{public_url.rstrip('/')}/hackathons/{quote(hackathon_id, safe='')}",
         texts=(),
+    )
+
+
+def from_report(event_id: UUID, data: dict[str, Any], console_url: str) -> Signal:
+    """The notification of a ``ReportPublished`` v1: the key figures (as published, "< 5" where withheld), the link
+    to the report's page and its CSV."""
+
+    def shown(value: int | None) -> str:
+        return "< 5" if value is None else formats.number(value)
+
+    change = data["responses_change"]
+    facts = (
+        (text("notifier.fact.unit"), str(data["scope_name"])),
+        (text("notifier.fact.month"), str(data["month"])),
+        (text("notifier.fact.responses"), shown(data["responses"])
+         + ("" if change is None else f" ({formats.signed(change * 100)} %)")),
+        (text("notifier.fact.helpful_share"), formats.percent(data["helpful_share"])),
+        (text("notifier.fact.mean_rating"), formats.number(data["rating_mean"], 2)),
+        (text("notifier.fact.open_comments"), shown(data["open_comments"])),
+    )  # fmt: skip
+    return Signal(
+        event_id=event_id,
+        labels={"type": "report.monthly", "unit": str(data["scope"]), "severity": "info"},
+        subject=str(data["title"]),
+        summary=text("notifier.summary.report.monthly", month=data["month"], scope=data["scope_name"]),
+        facts=facts,
+        link=f"{console_url.rstrip('/')}{data['path']}",
+        texts=(),
+        attachments=((f"stadtstimme-bericht-{data['scope']}-{data['month']}.csv", str(data["csv"])),),
     )

@@ -245,8 +245,7 @@ def test_awards_never_exceed_what_is_left_of_the_years_budget() -> None:
     error = refused("budget", domain.grant_award, h.state, earlier.left_cents, uuid.uuid4(), submission, 200_001,
                     "Preis", "Zu viel.")  # fmt: skip
     assert text("hackathon.refused.budget", **error.values) == (
-        "Das übersteigt das Hackathon-Budget 2026 (Ausgaben und Preise zusammen): es sind noch 2.000,00 € "
-        "übrig."
+        "Das übersteigt das Hackathon-Budget 2026 (Ausgaben und Preise zusammen): es sind noch 2.000,00 € übrig."
     )
     refused("amount", domain.grant_award, h.state, earlier.left_cents, uuid.uuid4(), submission, 0, "Preis", "Null.")
     h.apply(AwardGrantedV1, domain.grant_award(h.state, 200_000, uuid.uuid4(), submission, 200_000, "Rest", "Passt."))
