@@ -20,6 +20,7 @@ from services.analytics import alerting, streams
 from services.analytics.worker import (
     AlertProjector,
     ErasureProjector,
+    OrgProjector,
     PageViewProjector,
     Projector,
     SurveyProjector,
@@ -50,6 +51,12 @@ class Projection:
 
 
 PROJECTIONS: tuple[Projection, ...] = (
+    Projection(  # first: feedback, surveys and page views name its units, sites and pages
+        OrgProjector,
+        "org_event",
+        "SELECT 'org' AS key, envelope FROM org_event ORDER BY sequence",
+        ("org_event", "org_unit", "site", "site_section", "page"),
+    ),
     Projection(
         SurveyProjector,
         "survey_event",

@@ -58,11 +58,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hackathons.judge": _EVERYONE,  # score and declare conflicts: only where invited as a juror
     "hackathons.run": _ORGANISERS,  # create, phases, jury, exclusions, statements, prizes, budgets
     "retention.read": _ADMINISTRATORS,  # what the retention periods will erase when
+    "budgets.read": _ORGANISERS | {"analyst", "pr_team"},  # the measure's programme budgets, spent and left
+    "budgets.manage": _ORGANISERS,  # enter programme budgets, book and cancel the feedback programme's expenses
     # Page views from the web analytics: upload (replaces the period's figures every report uses), the Matomo
     # import's state. Not the read-only pr_team: like survey definitions, it changes what every unit is shown.
     "pageviews.import": _ADMINISTRATORS,
-    "budgets.read": _ORGANISERS | {"analyst", "pr_team"},  # the measure's programme budgets, spent and left
-    "budgets.manage": _ORGANISERS,  # enter programme budgets, book and cancel the feedback programme's expenses
+    # Org units, sites (origins, sections) and pages: which origins may send feedback and who answers for a page.
+    "org.manage": _ADMINISTRATORS,
     "reports.read": _TEXT_READERS,  # monthly reports (their themes come from comments), for the units in sight
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV

@@ -412,6 +412,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Bitte korrigieren Sie die markierten Angaben:",
         "en": "Please correct the marked entries:",
     },
+    "console.survey_form.summary.item": {"de": "{field}: {message}", "en": "{field}: {message}"},
+    "console.survey_form.summary.question": {"de": "Frage {number}, {field}", "en": "Question {number}, {field}"},
+    "console.survey_form.section.options": {"de": "Antwortmöglichkeiten", "en": "Choices"},
     "console.survey_form.section.basics": {"de": "Grunddaten", "en": "Basics"},
     "console.survey_form.section.questions": {"de": "Fragen", "en": "Questions"},
     "console.survey_form.section.targeting": {
@@ -964,6 +967,170 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "permission.audit.read": {
         "de": "Das Protokoll sehen nur Administratorinnen und Administratoren.",
         "en": "Only administrators see the audit log.",
+    },
+    # The organisation model: its rules (shared.orgmodel, for the YAML file and the console) and its console pages.
+    "org.error.id": {
+        "de": "Nur Kleinbuchstaben, Ziffern und Bindestriche (höchstens 64 Zeichen, am Anfang kein Bindestrich).",
+        "en": "Only lower-case letters, digits and hyphens (at most 64 characters, not starting with a hyphen).",
+    },
+    "org.error.path": {"de": "Ein Pfad beginnt mit „/“.", "en": "A path starts with '/'."},
+    "org.error.origin": {
+        "de": "„{value}“ ist keine Herkunft: nur http(s), Rechnername und gegebenenfalls Port, ohne Pfad "
+        "(z. B. https://www.musterstadt.de).",
+        "en": "'{value}' is not an origin: only http(s), host name and port if any, no path "
+        "(e.g. https://www.musterstadt.de).",
+    },
+    "org.error.missing": {"de": "Bitte ausfüllen.", "en": "This field is required."},
+    "org.error.too_long": {"de": "Höchstens {max} Zeichen.", "en": "At most {max} characters."},
+    "org.error.no_origin": {
+        "de": "Bitte mindestens eine Herkunft angeben.",
+        "en": "Please give at least one origin.",
+    },
+    "org.error.no_unit": {
+        "de": "Es muss mindestens eine Organisationseinheit geben.",
+        "en": "There must be at least one org unit.",
+    },
+    "org.error.kind": {
+        "de": "Bitte eine Art wählen: Fachbereich, Eigenbetrieb oder Stadt.",
+        "en": "Please choose a kind: department, eigenbetrieb or city.",
+    },
+    "org.error.unknown_field": {"de": "Unbekanntes Feld „{name}“.", "en": "Unknown field '{name}'."},
+    "org.error.invalid": {"de": "Dieser Wert ist ungültig.", "en": "This value is not valid."},
+    "org.error.duplicate_unit": {
+        "de": "Die Kennung „{id}“ hat schon eine andere Organisationseinheit.",
+        "en": "Another org unit has the id '{id}' already.",
+    },
+    "org.error.duplicate_site": {
+        "de": "Die Kennung „{id}“ hat schon eine andere Website.",
+        "en": "Another site has the id '{id}' already.",
+    },
+    "org.error.unknown_unit": {
+        "de": "Eine Organisationseinheit „{id}“ gibt es nicht.",
+        "en": "There is no org unit '{id}'.",
+    },
+    "org.error.unknown_site": {"de": "Eine Website „{id}“ gibt es nicht.", "en": "There is no site '{id}'."},
+    "org.error.parent_cycle": {
+        "de": "„{id}“ gehört selbst (mittelbar) zu dieser Einheit; eine Einheit kann nicht zu sich selbst gehören.",
+        "en": "'{id}' itself belongs (indirectly) to this unit; a unit cannot belong to itself.",
+    },
+    "org.error.duplicate_origin": {
+        "de": "Die Herkunft {value} steht zweimal da.",
+        "en": "The origin {value} is given twice.",
+    },
+    "org.error.duplicate_section": {
+        "de": "Für den Pfad {value} gibt es schon einen Abschnitt.",
+        "en": "There is a section for the path {value} already.",
+    },
+    "org.error.page_origin": {
+        "de": "Die Seite liegt nicht unter einer Herkunft ihrer Website ({value}).",
+        "en": "The page is not on one of its site's origins ({value}).",
+    },
+    "org.error.origin_in_use": {
+        "de": "Unter {value} sind Seiten eingetragen; diese Herkunft muss bleiben.",
+        "en": "Pages are registered under {value}; this origin has to stay.",
+    },
+    "org.error.duplicate_page": {
+        "de": "Die Seite {value} ist schon eingetragen.",
+        "en": "The page {value} is registered already.",
+    },
+    "org.error.url": {
+        "de": "Bitte die vollständige Adresse der Seite angeben, beginnend mit https:// oder http://.",
+        "en": "Please give the page's full address, starting with https:// or http://.",
+    },
+    "console.org.nav": {"de": "Organisation", "en": "Organisation"},
+    "console.org.title": {"de": "Organisation, Websites und Seiten", "en": "Organisation, sites and pages"},
+    "console.org.intro": {
+        "de": "Hier legen Sie fest, welche Organisationseinheiten es gibt, von welchen Websites (Herkünften) "
+        "Feedback angenommen wird, welche Einheit für welchen Bereich einer Website zuständig ist und welche "
+        "Seiten einen Titel haben. Eine neue Website nimmt nach wenigen Sekunden Feedback an. Gelöscht wird "
+        "nichts: frühere Rückmeldungen verweisen weiter darauf.",
+        "en": "Here you set which org units there are, from which sites (origins) feedback is accepted, which unit "
+        "is responsible for which part of a site and which pages have a title. A new site takes feedback after a "
+        "few seconds. Nothing is deleted: earlier feedback keeps referring to it.",
+    },
+    "console.org.done.saved": {"de": "„{what}“ ist gespeichert.", "en": "'{what}' is saved."},
+    "console.org.done.unchanged": {
+        "de": "„{what}“ war schon so gespeichert; nichts geändert.",
+        "en": "'{what}' was saved like this already; nothing changed.",
+    },
+    "console.org.export": {
+        "de": "Als YAML-Datei herunterladen (für „stadtstimme org apply“)",
+        "en": "Download as a YAML file (for 'stadtstimme org apply')",
+    },
+    "console.org.back": {"de": "Zurück zur Übersicht", "en": "Back to the overview"},
+    "console.org.save": {"de": "Speichern", "en": "Save"},
+    "console.org.none": {"de": "keine (oberste Ebene)", "en": "none (top level)"},
+    "console.org.choose": {"de": "Bitte wählen", "en": "Please choose"},
+    "console.org.units.title": {"de": "Organisationseinheiten", "en": "Org units"},
+    "console.org.units.caption": {"de": "{count} Organisationseinheiten", "en": "{count} org units"},
+    "console.org.units.new": {"de": "Neue Organisationseinheit", "en": "New org unit"},
+    "console.org.units.edit": {"de": "Organisationseinheit „{name}“", "en": "Org unit '{name}'"},
+    "console.org.sites.title": {"de": "Websites", "en": "Sites"},
+    "console.org.sites.caption": {"de": "{count} Websites", "en": "{count} sites"},
+    "console.org.sites.new": {"de": "Neue Website", "en": "New site"},
+    "console.org.sites.edit": {"de": "Website „{name}“", "en": "Site '{name}'"},
+    "console.org.sections.title": {"de": "Abschnitte anderer Einheiten", "en": "Sections of other units"},
+    "console.org.sections.more": {"de": "Weitere Abschnitte", "en": "More sections"},
+    "console.org.pages.title": {"de": "Seiten", "en": "Pages"},
+    "console.org.pages.caption": {"de": "{count} Seiten mit Titel", "en": "{count} pages with a title"},
+    "console.org.pages.new": {"de": "Neue Seite", "en": "New page"},
+    "console.org.pages.new_on_site": {"de": "Neue Seite dieser Website", "en": "New page of this site"},
+    "console.org.pages.edit": {"de": "Seite bearbeiten", "en": "Edit page"},
+    "console.org.field.name": {"de": "Name", "en": "Name"},
+    "console.org.field.unit_id": {"de": "Kennung", "en": "Id"},
+    "console.org.field.site_id": {"de": "Website", "en": "Site"},
+    "console.org.field.kind": {"de": "Art", "en": "Kind"},
+    "console.org.field.parent": {"de": "Gehört zu", "en": "Belongs to"},
+    "console.org.field.org_unit": {"de": "Zuständige Einheit", "en": "Responsible unit"},
+    "console.org.field.origins": {"de": "Herkünfte", "en": "Origins"},
+    "console.org.field.url": {"de": "Adresse der Seite", "en": "Page address"},
+    "console.org.field.title": {"de": "Titel", "en": "Title"},
+    "console.org.field.path_prefix": {"de": "Abschnitt {n}: Pfad", "en": "Section {n}: path"},
+    "console.org.field.section_unit": {
+        "de": "Abschnitt {n}: zuständige Einheit",
+        "en": "Section {n}: responsible unit",
+    },
+    "console.org.kind.department": {"de": "Fachbereich", "en": "Department"},
+    "console.org.kind.eigenbetrieb": {"de": "Eigenbetrieb", "en": "Eigenbetrieb"},
+    "console.org.kind.city": {"de": "Stadt", "en": "City"},
+    "console.org.hint.id": {
+        "de": "Kurz und dauerhaft, z. B. „buergeramt“: Kleinbuchstaben, Ziffern, Bindestriche. Sie lässt sich "
+        "später nicht ändern.",
+        "en": "Short and lasting, e.g. 'buergeramt': lower-case letters, digits, hyphens. It cannot be changed later.",
+    },
+    "console.org.hint.site_id": {
+        "de": "Kurz und dauerhaft, z. B. „abfall“: steht im Einbettungscode des Widgets (data-site) und lässt sich "
+        "später nicht ändern.",
+        "en": "Short and lasting, e.g. 'abfall': it is in the widget's embed code (data-site) and cannot be changed "
+        "later.",
+    },
+    "console.org.hint.id_fixed": {"de": "Die Kennung bleibt, wie sie ist.", "en": "The id stays as it is."},
+    "console.org.hint.origins": {
+        "de": "Eine Herkunft je Zeile, z. B. https://www.musterstadt.de; nur von diesen Adressen nimmt die Website "
+        "Feedback an. Die erste ist die Hauptadresse.",
+        "en": "One origin per line, e.g. https://www.musterstadt.de; the site takes feedback from these addresses "
+        "only. The first is its main address.",
+    },
+    "console.org.hint.sections": {
+        "de": "Bereiche der Website, für die eine andere Einheit zuständig ist (z. B. /buergeramt). Der längste "
+        "passende Pfad gilt. Leere Zeilen zählen nicht; eine geleerte Zeile entfernt den Abschnitt.",
+        "en": "Parts of the site another unit is responsible for (e.g. /buergeramt). The longest matching path "
+        "wins. Empty rows do not count; a row emptied removes the section.",
+    },
+    "console.org.hint.url": {
+        "de": "Die vollständige Adresse, z. B. https://www.musterstadt.de/buergeramt/termine, unter einer Herkunft "
+        "der gewählten Website.",
+        "en": "The full address, e.g. https://www.musterstadt.de/buergeramt/termine, on an origin of the chosen site.",
+    },
+    "console.org.hint.url_fixed": {"de": "Die Adresse bleibt, wie sie ist.", "en": "The address stays as it is."},
+    "console.org.error.changed_meanwhile": {
+        "de": "Jemand anderes hat das inzwischen geändert. Bitte laden Sie die Seite neu und prüfen Sie die Angaben.",
+        "en": "Someone else changed this in the meantime. Please reload the page and check the values.",
+    },
+    "console.org.error.unavailable": {
+        "de": "Gerade nicht gespeichert: der Ereignisdienst antwortet nicht. Bitte versuchen Sie es gleich noch "
+        "einmal.",
+        "en": "Not saved just now: the event service does not answer. Please try again in a moment.",
     },
     "console.accounts.nav": {"de": "Konten", "en": "Accounts"},
     "console.accounts.title": {"de": "Konten der Mitarbeitenden", "en": "Staff accounts"},

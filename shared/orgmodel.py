@@ -1,6 +1,7 @@
 """The city's organisation model: units, the sites (web origins) they own, sections and pages.
 
-Pure functions and dataclasses here; loading from YAML and storing in PostgreSQL are at the bottom.
+Pure functions and dataclasses here; the rules of a model and its YAML form (read and written) next, reading it
+from PostgreSQL at the bottom.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import asyncpg
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from shared.messages import text
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _EMAIL_IN_PATH = re.compile(r"[^/@]+@[^/@]+")
@@ -118,6 +121,10 @@ class OrgModel:
 
 
 # --- YAML -------------------------------------------------------------------------------------------------
+# The rules a model keeps, whichever way it comes (``stadtstimme org apply``, the console's forms): the field rules
+# of these models, then ``reference_problems`` over the whole model. Both give ``OrgProblem``s, located in the
+# YAML's structure, with a catalogue key (``org.error.*``, German and English), so the command line names the file
+# and field and the console shows the German message at its field.
 
 
 class _UnitIn(BaseModel):
@@ -130,14 +137,20 @@ class _UnitIn(BaseModel):
 
 class _SectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    path_prefix: str = Field(pattern=r"^/")
+    path_prefix: str = Field(pattern=r"^/", max_length=2000)
     org_unit: str
 
 
 class _PageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    path: str = Field(pattern=r"^/")
-    title: str = ""
+    path: str = Field(pattern=r"^/", max_length=2000)
+    title: str = Field("", max_length=300)
+    origin: str | None = None  # one of the site's origins; left out: its first
+
+    @field_validator("origin")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_origin(value)
 
 
 class _SiteIn(BaseModel):
@@ -145,14 +158,9 @@ class _SiteIn(BaseModel):
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1, max_length=200)
     org_unit: str
-    origins: list[str] = Field(min_length=1)
+    origins: list[Annotated[str, AfterValidator(normalise_origin)]] = Field(min_length=1)  # each: errors by index
     sections: list[_SectionIn] = []
     pages: list[_PageIn] = []
-
-    @field_validator("origins")
-    @classmethod
-    def _origins(cls, value: list[str]) -> list[str]:
-        return [normalise_origin(o) for o in value]
 
 
 class _CityIn(BaseModel):
@@ -161,19 +169,136 @@ class _CityIn(BaseModel):
     org_units: list[_UnitIn] = Field(min_length=1)
     sites: list[_SiteIn] = []
 
-    @model_validator(mode="after")
-    def _references(self) -> _CityIn:
-        units = {u.id for u in self.org_units}
-        if len(units) != len(self.org_units):
-            raise ValueError("org unit ids must be unique")
-        if len({s.id for s in self.sites}) != len(self.sites):
-            raise ValueError("site ids must be unique")
-        refs = [u.parent for u in self.org_units if u.parent] + [s.org_unit for s in self.sites]
-        refs += [sec.org_unit for s in self.sites for sec in s.sections]
-        missing = sorted({r for r in refs if r not in units})
-        if missing:
-            raise ValueError(f"unknown org units referenced: {', '.join(missing)}")
-        return self
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class OrgProblem:
+    """One broken rule: where (the path in the YAML's structure), which rule (``org.error.<rule>``) and the
+    values its text names."""
+
+    loc: Loc
+    rule: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"org.error.{self.rule}"
+
+    def text(self, lang: str = "de") -> str:
+        return text(self.key, lang, **self.values)
+
+    def line(self, source: str) -> str:
+        """The problem for the command line: ``file: org_units.0.kind: reason``."""
+        return f"{source}: {'.'.join(str(p) for p in self.loc) or '(top)'}: {self.text('en')}"
+
+
+_ID_FIELDS = ("id", "parent", "org_unit")
+
+
+def _field_problem(error: Any) -> OrgProblem:
+    """A pydantic error of the field rules as an ``OrgProblem``."""
+    loc: Loc = tuple(error["loc"])
+    kind, last = error["type"], next((p for p in reversed(loc) if isinstance(p, str)), "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        return OrgProblem(loc, "id" if last in _ID_FIELDS else "path")
+    if kind == "value_error" and last in ("origins", "origin"):
+        return OrgProblem(loc, "origin", {"value": str(error.get("input", ""))[:200]})
+    if kind in ("missing", "string_too_short"):
+        return OrgProblem(loc, "missing")
+    if kind == "string_too_long":
+        return OrgProblem(loc, "too_long", {"max": ctx.get("max_length", "")})
+    if kind == "too_short" and last == "origins":
+        return OrgProblem(loc, "no_origin")
+    if kind == "too_short" and last == "org_units":
+        return OrgProblem(loc, "no_unit")
+    if kind == "literal_error" and last == "kind":
+        return OrgProblem(loc, "kind")
+    if kind == "extra_forbidden":
+        return OrgProblem(loc, "unknown_field", {"name": last})
+    return OrgProblem(loc, "invalid")
+
+
+def reference_problems(city: _CityIn) -> list[OrgProblem]:
+    """The rules over the whole model: ids unique, every unit named is known, no unit is its own ancestor,
+    origins and section prefixes once per site, and every page once, on one of its site's origins."""
+    problems: list[OrgProblem] = []
+    units: dict[str, _UnitIn] = {}
+    for i, u in enumerate(city.org_units):
+        if u.id in units:
+            problems.append(OrgProblem(("org_units", i, "id"), "duplicate_unit", {"id": u.id}))
+        units.setdefault(u.id, u)
+    for i, u in enumerate(city.org_units):
+        if u.parent is None:
+            continue
+        if u.parent not in units:
+            problems.append(OrgProblem(("org_units", i, "parent"), "unknown_unit", {"id": u.parent}))
+            continue
+        seen, step = {u.id}, units[u.parent]
+        while True:
+            if step.id in seen:
+                problems.append(OrgProblem(("org_units", i, "parent"), "parent_cycle", {"id": u.parent}))
+                break
+            seen.add(step.id)
+            if step.parent is None or step.parent not in units:
+                break
+            step = units[step.parent]
+    site_ids: set[str] = set()
+    pages: set[str] = set()
+    for i, s in enumerate(city.sites):
+        if s.id in site_ids:
+            problems.append(OrgProblem(("sites", i, "id"), "duplicate_site", {"id": s.id}))
+        site_ids.add(s.id)
+        if s.org_unit not in units:
+            problems.append(OrgProblem(("sites", i, "org_unit"), "unknown_unit", {"id": s.org_unit}))
+        for k, origin in enumerate(s.origins):
+            if origin in s.origins[:k]:
+                problems.append(OrgProblem(("sites", i, "origins", k), "duplicate_origin", {"value": origin}))
+        prefixes: set[str] = set()
+        for j, sec in enumerate(s.sections):
+            if sec.org_unit not in units:
+                problems.append(OrgProblem(("sites", i, "sections", j, "org_unit"), "unknown_unit",
+                                           {"id": sec.org_unit}))  # fmt: skip
+            stem = sec.path_prefix.rstrip("/") or "/"
+            if stem in prefixes:
+                problems.append(OrgProblem(("sites", i, "sections", j, "path_prefix"), "duplicate_section",
+                                           {"value": sec.path_prefix}))  # fmt: skip
+            prefixes.add(stem)
+        for j, p in enumerate(s.pages):
+            origin = p.origin or s.origins[0]
+            if origin not in s.origins:
+                problems.append(OrgProblem(("sites", i, "pages", j, "origin"), "page_origin", {"value": origin}))
+                continue
+            url = normalise_page_url(origin + p.path)
+            if url in pages:
+                problems.append(OrgProblem(("sites", i, "pages", j, "path"), "duplicate_page", {"value": url}))
+            pages.add(url)
+    return problems
+
+
+def check_document(raw: Any) -> tuple[str, OrgModel] | list[OrgProblem]:
+    """(city name, model) of a document in the YAML's structure, or every problem it has (the field rules first:
+    the model-wide rules are checked once the fields are right)."""
+    try:
+        city = _CityIn.model_validate(raw)
+    except ValidationError as exc:
+        return [_field_problem(e) for e in exc.errors()]
+    problems = reference_problems(city)
+    if problems:
+        return problems
+    model = OrgModel()
+    for u in city.org_units:
+        model.units[u.id] = OrgUnit(u.id, u.name, u.kind, u.parent)
+    for s in city.sites:
+        model.sites[s.id] = Site(
+            s.id, s.name, s.org_unit, tuple(s.origins), tuple((x.path_prefix, x.org_unit) for x in s.sections)
+        )
+        for p in s.pages:
+            url = normalise_page_url((p.origin or s.origins[0]) + p.path)
+            model.pages[url] = Page(url, s.id, p.title)
+    return city.city, model
 
 
 class OrgConfigError(ValueError):
@@ -184,61 +309,63 @@ def parse_org_yaml(text: str, source: str = "<yaml>") -> tuple[str, OrgModel]:
     """(city name, model) from the YAML text; errors name the file and the field."""
     try:
         raw: Any = yaml.safe_load(text)
-        city = _CityIn.model_validate(raw)
     except yaml.YAMLError as exc:
         raise OrgConfigError(f"{source}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        lines = [f"{source}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()]
-        raise OrgConfigError("\n".join(lines)) from exc
-    model = OrgModel()
-    for u in city.org_units:
-        model.units[u.id] = OrgUnit(u.id, u.name, u.kind, u.parent)
-    for s in city.sites:
-        model.sites[s.id] = Site(
-            s.id, s.name, s.org_unit, tuple(s.origins), tuple((x.path_prefix, x.org_unit) for x in s.sections)
-        )
-        for p in s.pages:
-            url = normalise_page_url(s.origins[0] + p.path)
-            model.pages[url] = Page(url, s.id, p.title)
-    return city.city, model
+    checked = check_document(raw)
+    if isinstance(checked, list):
+        raise OrgConfigError("\n".join(p.line(source) for p in checked))
+    return checked
 
 
 def load_org_yaml(path: Path) -> tuple[str, OrgModel]:
     return parse_org_yaml(path.read_text(encoding="utf-8"), str(path))
 
 
+def city_name(model: OrgModel) -> str:
+    """The name the YAML's ``city`` carries: it is not stored, so the unit of kind ``city`` names it."""
+    cities = sorted((u for u in model.units.values() if u.kind == "city"), key=lambda u: u.id)
+    return cities[0].name if cities else "Stadt"
+
+
+def document(model: OrgModel, city: str | None = None) -> dict[str, Any]:
+    """The model in the YAML's structure (what ``stadtstimme org apply`` reads): ``check_document`` of it gives
+    the same model back. Values at their defaults are left out; a page on its site's first origin has no
+    ``origin``."""
+    units = []
+    for u in sorted(model.units.values(), key=lambda u: u.id):
+        entry: dict[str, Any] = {"id": u.id, "name": u.name, "kind": u.kind}
+        if u.parent:
+            entry["parent"] = u.parent
+        units.append(entry)
+    sites = []
+    for s in sorted(model.sites.values(), key=lambda s: s.id):
+        site: dict[str, Any] = {"id": s.id, "name": s.name, "org_unit": s.org_unit, "origins": list(s.origins)}
+        if s.sections:
+            site["sections"] = [{"path_prefix": p, "org_unit": u} for p, u in s.sections]
+        pages = []
+        for p in sorted((p for p in model.pages.values() if p.site == s.id), key=lambda p: p.url):
+            origin, path = split_origin(p.url)
+            page: dict[str, Any] = {"path": path}
+            if p.title:
+                page["title"] = p.title
+            if origin != s.origins[0]:
+                page["origin"] = origin
+            pages.append(page)
+        if pages:
+            site["pages"] = pages
+        sites.append(site)
+    return {"city": city or city_name(model), "org_units": units, "sites": sites}
+
+
+def dump_org_yaml(model: OrgModel, city: str | None = None) -> str:
+    """The model as the file ``stadtstimme org apply`` reads (applied to the model as it is, it changes nothing)."""
+    head = "# Organisation model of Stadtstimme: `stadtstimme org apply FILE` loads it (nothing is ever deleted).\n"
+    return head + yaml.safe_dump(document(model, city), sort_keys=False, allow_unicode=True, width=110)
+
+
 # --- PostgreSQL -------------------------------------------------------------------------------------------
-
-
-async def store_org_model(conn: asyncpg.Connection, model: OrgModel) -> None:
-    """Upsert units, sites, sections and pages (nothing is deleted: old feedback keeps its references)."""
-    async with conn.transaction():
-        # Parents first: insert all units without parent, then set parents.
-        await conn.executemany(
-            """INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, $3)
-               ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind""",
-            [(u.id, u.name, u.kind) for u in model.units.values()],
-        )
-        await conn.executemany(
-            "UPDATE org_unit SET parent_id = $2 WHERE id = $1",
-            [(u.id, u.parent) for u in model.units.values()],
-        )
-        await conn.executemany(
-            """INSERT INTO site (id, name, org_unit_id, origins) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (id) DO UPDATE SET name = excluded.name, org_unit_id = excluded.org_unit_id,
-                   origins = excluded.origins""",
-            [(s.id, s.name, s.org_unit, list(s.origins)) for s in model.sites.values()],
-        )
-        await conn.execute("DELETE FROM site_section WHERE site_id = ANY($1::text[])", list(model.sites))
-        await conn.executemany(
-            "INSERT INTO site_section (site_id, path_prefix, org_unit_id) VALUES ($1, $2, $3)",
-            [(s.id, prefix, unit) for s in model.sites.values() for prefix, unit in s.sections],
-        )
-        await conn.executemany(
-            """INSERT INTO page (url, site_id, title) VALUES ($1, $2, $3)
-               ON CONFLICT (url) DO UPDATE SET site_id = excluded.site_id, title = excluded.title""",
-            [(p.url, p.site, p.title) for p in model.pages.values()],
-        )
+# The tables are a projection of ``stadtstimme.org.v1`` (``services.analytics.org_store`` writes them); every
+# service reads them here.
 
 
 async def fetch_org_model(conn: asyncpg.Connection) -> OrgModel:
@@ -255,3 +382,8 @@ async def fetch_org_model(conn: asyncpg.Connection) -> OrgModel:
     for r in await conn.fetch("SELECT url, site_id, title FROM page"):
         model.pages[r["url"]] = Page(r["url"], r["site_id"], r["title"])
     return model
+
+
+async def org_revision(conn: asyncpg.Connection) -> int:
+    """A number that changes whenever the org model's tables do (for readers that keep the model in memory)."""
+    return int(await conn.fetchval("SELECT revision FROM org_model_revision") or 0)

@@ -67,7 +67,11 @@ class Settings(BaseSettings):
     public_base_url: str = Field("http://127.0.0.1:8080", description="Base URL the services are reached at.")
     http_host: str = Field("127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(8080, description="Port the HTTP server binds.")
-    org_refresh_s: float = Field(30.0, description="How often ingest re-reads sites and org units.")
+    org_refresh_s: float = Field(
+        30.0,
+        description="How often ingest re-reads sites and org units in any case; a change it notices sooner (checked "
+        "every survey_refresh_s).",
+    )
     survey_refresh_s: float = Field(
         5.0, gt=0, description="How often ingest re-reads the surveys (status, versions, responses for quotas)."
     )

@@ -216,8 +216,9 @@ def staff_add(
 
 @org_app.command("apply")
 def org_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Load units, sites and pages from a YAML file (upsert)."""
-    from shared.orgmodel import OrgConfigError, load_org_yaml, store_org_model
+    """Load units, sites and pages from a YAML file: an event for each one that is new or differs (the same
+    command as the console's forms); what the file does not name stays; applying it again publishes nothing."""
+    from shared.orgmodel import OrgConfigError, load_org_yaml
 
     try:
         city, model = load_org_yaml(file)
@@ -226,12 +227,48 @@ def org_apply(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]
         raise typer.Exit(2) from exc
 
     async def main(settings: Settings) -> None:
-        async def work(pool: object) -> None:
-            async with pool.acquire() as conn:  # type: ignore[attr-defined]
-                await store_org_model(conn, model)
+        from services.analytics.org import OrgInvalid, execute
+        from services.analytics.org_domain import merge
+        from shared.kafka import ensure_topics, start_producer
 
-        await _with_pool(settings, work)
-        typer.echo(f"{city}: {len(model.units)} units, {len(model.sites)} sites, {len(model.pages)} pages")
+        async def work(pool: Any) -> int:
+            await ensure_topics(settings)
+            producer = await start_producer(settings)
+            try:
+                events = await execute(pool, producer, settings, lambda current: merge(current, model), _actor(),
+                                       "cli")  # fmt: skip
+            finally:
+                await producer.stop()
+            return len(events)
+
+        try:
+            changed = await _with_pool(settings, work)
+        except OrgInvalid as exc:
+            # The file is right on its own; these are rules over the file and the stored model together.
+            typer.echo("\n".join(f"{file}: with the stored model: {p.text('en')}" for p in exc.problems), err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(f"{city}: {len(model.units)} units, {len(model.sites)} sites, {len(model.pages)} pages; "
+                   f"{changed} changed")  # fmt: skip
+
+    _run(main)
+
+
+@org_app.command("export")
+def org_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output)")
+    ] = None,
+) -> None:
+    """Write the org model as the YAML file `stadtstimme org apply` reads (applied again, it changes nothing)."""
+
+    async def main(settings: Settings) -> None:
+        from services.analytics.org import export_yaml
+
+        body = await _with_pool(settings, export_yaml)
+        if output is None:
+            typer.echo(body, nl=False)
+        else:
+            output.write_text(body, encoding="utf-8")
 
     _run(main)
 

@@ -49,24 +49,32 @@ DEMO_ADMIN = "demo-admin"
 
 
 async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> int:
+    from services.analytics.org import execute
+    from services.analytics.org_domain import merge
     from services.analytics.replay import restore_archive
     from shared.auth import audit, create_account
     from shared.db import create_pool, migrate
-    from shared.kafka import ensure_topics
-    from shared.orgmodel import load_org_yaml, store_org_model
+    from shared.kafka import ensure_topics, start_producer
+    from shared.orgmodel import load_org_yaml
 
     await ensure_topics(settings)
     pool = await create_pool(settings)
     try:
         async with pool.acquire() as conn:
             await migrate(conn)
-            _, model = load_org_yaml(demo_city)
-            await store_org_model(conn, model)
             if not await conn.fetchval("SELECT 1 FROM staff_account WHERE username = $1", DEMO_ADMIN):
                 account = await create_account(conn, DEMO_ADMIN, "Demo-Administration", "administrator", (),
                                                admin_password)  # fmt: skip
                 await audit(conn, "make run", "account_created", account.username, role="administrator")
         restored = await restore_archive(settings, pool)
+        # After the restore: the org model's events go onto a topic that has its archive back (none again once
+        # the demo city is there).
+        _, model = load_org_yaml(demo_city)
+        producer = await start_producer(settings)
+        try:
+            await execute(pool, producer, settings, lambda current: merge(current, model), "make run", "demo")
+        finally:
+            await producer.stop()
         await _demo_surveys(settings, pool)
         await _demo_feedback(settings, pool, model)
         await _demo_pageviews(settings, pool, model)

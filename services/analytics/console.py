@@ -30,6 +30,7 @@ from services.analytics.admin import add_admin_routes
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
+from services.analytics.org_page import add_org_routes
 from services.analytics.pageviews_page import add_pageview_routes
 from services.analytics.reports_page import add_report_routes
 from services.analytics.survey_builder import add_survey_builder_routes
@@ -401,6 +402,7 @@ def build_console_router(
     add_pageview_routes(router, ui, settings, pool, producer)
     add_admin_routes(router, ui, settings, pool)
     add_report_routes(router, ui, settings, pool)
+    add_org_routes(router, ui, settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

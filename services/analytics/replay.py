@@ -11,6 +11,7 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.analytics.org import adopt_before_replay
 from services.registry import PROJECTIONS, reset
 from shared.consumer import load_offsets, save_offsets
 from shared.contracts.topics import FEEDBACK, Topic, topic_name
@@ -93,6 +94,7 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
     Refuses when an archived event is missing from its topic: the broker lost its log (Tansu restarted) and a
     replay would throw accepted events away. Restore the archive first. The check reads each topic once.
     """
+    await adopt_before_replay(settings, pool)  # org tables from before the org topic: onto it, not emptied away
     missing = 0
     for p in PROJECTIONS:
         in_topic: set[str] = set()

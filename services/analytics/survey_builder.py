@@ -92,7 +92,7 @@ def add_survey_builder_routes(
             action, back = f"{ui.prefix}/surveys/neu", f"{ui.prefix}/surveys"
             save_hint = text("console.survey_form.save_hint.new")
         errors = errors or {}
-        summary = [(f, m) for f, m in errors.items()]
+        summary = survey_form.summary(errors)
         return ui.page(
             "console_survey_form.html",
             status,

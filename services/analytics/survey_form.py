@@ -570,6 +570,34 @@ def org_errors(problems: Iterable[str]) -> dict[str, str]:
     return errors
 
 
+_GROUPS = {"questions": "console.survey_form.section.questions", "sites": "console.survey_form.sites.legend",
+           "trigger_kind": "console.survey_form.trigger.legend"}  # fmt: skip
+_QUESTION_FIELDS = {"type": "type", "id": "question_id", "text_de": "text_de", "text_en": "text_en",
+                    "max_chars": "max_chars"}  # fmt: skip
+
+
+def field_label(field_id: str) -> str:
+    """What the form calls a field, for the error summary: "Titel (Deutsch)", "Frage 2, Antwort 1 (Deutsch)"."""
+    if field_id in _GROUPS:
+        return text(_GROUPS[field_id])
+    found = re.fullmatch(r"q(\d+)_(?:o(\d+)_(de|en|id)|(options|type|id|text_de|text_en|max_chars))", field_id)
+    if found is None:
+        return text(f"console.survey_form.field.{field_id}")
+    number = int(found[1]) + 1
+    if found[2] is not None:
+        part = text(f"console.survey_form.field.option_{found[3]}", number=int(found[2]) + 1)
+    elif found[4] == "options":
+        part = text("console.survey_form.section.options")
+    else:
+        part = text(f"console.survey_form.field.{_QUESTION_FIELDS[found[4]]}")
+    return text("console.survey_form.summary.question", number=number, field=part)
+
+
+def summary(errors: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The error summary: (field id, "<what the field is called>: <message>"), in form order."""
+    return [(f, text("console.survey_form.summary.item", field=field_label(f), message=m)) for f, m in errors.items()]
+
+
 def field_order(draft: SurveyDraft) -> list[str]:
     """Every field id of the form in the order the page shows them (for the error summary)."""
     ids = ["survey_id", "org_unit", "title_de", "title_en", "intro_de", "intro_en", "thanks_de", "thanks_en",

@@ -17,8 +17,9 @@ import asyncpg
 import orjson
 from aiokafka import ConsumerRecord
 
-from services.analytics import alert_store, pageview_store, store, survey_store, triage_store
+from services.analytics import alert_store, org_store, pageview_store, store, survey_store, triage_store
 from services.analytics.alert_store import AlertRow
+from services.analytics.org_store import OrgRow
 from services.analytics.pageview_store import PageViewRow
 from services.analytics.store import ErasureRow, FeedbackRow
 from services.analytics.survey_store import LifecycleRow, ResponseRow
@@ -28,6 +29,7 @@ from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.org import ORG_EVENT_TYPES
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES, PageViewsImportedV1
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
@@ -43,6 +45,7 @@ from shared.contracts.topics import (
     ERASURES,
     EVENT_TYPES,
     FEEDBACK,
+    ORG,
     PAGE_VIEWS,
     SURVEY_RESPONSES,
     SURVEYS,
@@ -241,3 +244,23 @@ class PageViewProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await pageview_store.apply_imports(conn, rows)
+
+
+def to_org_row(record: ConsumerRecord[bytes, bytes]) -> OrgRow:
+    envelope, data = decode_record(record, ORG_EVENT_TYPES, "an org model event")
+    return OrgRow(envelope.id, envelope.type, data, (record.value or b"").decode())  # type: ignore[arg-type]
+
+
+class OrgProjector(Projector):
+    """The organisation model (units, sites with sections, pages) into its tables (the commands write through the
+    same function; this projection makes them rebuildable by replay)."""
+
+    TOPIC = ORG
+    NAME = "analytics.org-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_org_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await org_store.apply_events(conn, rows)

@@ -29,7 +29,7 @@ from shared.contracts.envelope import EventType
 from shared.contracts.surveys import SURVEY_RESPONSE_SUBMITTED, SurveyDefinition
 from shared.contracts.topics import FEEDBACK, SURVEY_RESPONSES, topic_name
 from shared.kafka import start_producer
-from shared.orgmodel import OrgModel, fetch_org_model
+from shared.orgmodel import OrgModel, fetch_org_model, org_revision
 from shared.settings import Settings
 from shared.shredding import Kind, code_secret, issue_code, seal_texts
 
@@ -77,6 +77,7 @@ class IngestService:
         # Staff names the city wants kept in citizens' texts (one frozenset for the process: redaction caches it).
         self.keep_names = settings.keep_names
         self.org = OrgModel()
+        self.org_revision: int | None = None  # the model's revision when it was read
         self.producer: AIOKafkaProducer | None = None
         self.topic = topic_name(FEEDBACK, settings.topic_prefix)
         self.survey_topic = topic_name(SURVEY_RESPONSES, settings.topic_prefix)
@@ -129,8 +130,17 @@ class IngestService:
 
     async def refresh_org(self) -> None:
         assert self.pool is not None
-        async with self.pool.acquire() as conn:
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            revision = await org_revision(conn)
             self.org = await fetch_org_model(conn)
+        self.org_revision = revision
+
+    async def org_changed(self) -> bool:
+        """Whether the org model changed since it was read (one small query: checked with every survey refresh, so
+        a site saved in the console takes feedback within ``survey_refresh_s``)."""
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            return await org_revision(conn) != self.org_revision
 
     async def refresh_surveys(self) -> None:
         """The surveys that are not drafts, their versions and counted responses, as served to the widget."""
@@ -163,7 +173,7 @@ class IngestService:
             await asyncio.sleep(self.settings.survey_refresh_s)
             loop_time = asyncio.get_running_loop().time()
             try:
-                if loop_time >= org_due:
+                if loop_time >= org_due or await self.org_changed():
                     await self.refresh_org()
                     org_due = loop_time + self.settings.org_refresh_s
                 await self.refresh_surveys()

@@ -12,6 +12,7 @@ from shared.contracts.erasure import ERASURE_EVENT_TYPES
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
+from shared.contracts.org import ORG_EVENT_TYPES
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES
 from shared.contracts.reports import REPORT_EVENT_TYPES
 from shared.contracts.surveys import (
@@ -162,6 +163,21 @@ PAGE_VIEWS = Topic(
     landwide_partitions=6,
 )
 
+ORG = Topic(
+    name="stadtstimme.org.v1",
+    events=ORG_EVENT_TYPES,
+    key="org",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("services.analytics.org",),
+    description=(
+        "The organisation model: org units, sites with their origins and sections, pages with their titles, each "
+        "event the whole state of one of them, as staff saved it in the console or `stadtstimme org apply` loaded "
+        "it. Nothing is deleted. Kept forever: the org tables are rebuilt from it."
+    ),
+    landwide_partitions=1,
+)
+
 REPORTS = Topic(
     name="stadtstimme.reports.v1",
     events=REPORT_EVENT_TYPES,
@@ -186,6 +202,7 @@ TOPICS: tuple[Topic, ...] = (
     HACKATHON,
     ERASURES,
     PAGE_VIEWS,
+    ORG,
     REPORTS,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}

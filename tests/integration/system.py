@@ -16,8 +16,8 @@ import asyncpg
 from shared.access import create_token
 from shared.auth import TOKEN_SCOPES
 from shared.db import migrate_url
-from shared.kafka import ensure_topics
-from shared.orgmodel import load_org_yaml, store_org_model
+from shared.kafka import ensure_topics, start_producer
+from shared.orgmodel import load_org_yaml
 from shared.settings import Settings
 from stadtstimme.infra import REPO, free_port, settings_env, wait_for_http
 
@@ -59,9 +59,9 @@ class System:
     async def prepare(self) -> None:
         await migrate_url(self.settings.database_url)
         await ensure_topics(self.settings)
+        await load_org(self.settings, DEMO)
         conn = await asyncpg.connect(self.settings.database_url)
         try:
-            await store_org_model(conn, load_org_yaml(DEMO)[1])
             _, self.admin_token = await create_token(conn, "test-admin", TOKEN_SCOPES, "tests")
         finally:
             await conn.close()
@@ -133,6 +133,22 @@ class System:
                 return
             await asyncio.sleep(poll)
         raise AssertionError(f"only {count} of {expected} distinct events projected after {timeout} s")
+
+
+async def load_org(settings: Settings, path: Path) -> None:
+    """``stadtstimme org apply``'s command, in process: the org model as events, then its tables."""
+    from services.analytics.org import execute
+    from services.analytics.org_domain import merge
+    from shared.db import create_pool
+
+    model = load_org_yaml(path)[1]
+    pool = await create_pool(settings)
+    producer = await start_producer(settings)
+    try:
+        await execute(pool, producer, settings, lambda current: merge(current, model), "tests", "tests")
+    finally:
+        await producer.stop()
+        await pool.close()
 
 
 def with_http_port(settings: Settings) -> Settings:

@@ -142,7 +142,9 @@ async def test_builder_errors_steps_preview_versions_copy_and_yaml_round_trip(sy
         }
         assert "<title>Fehler: Neue Umfrage – Stadtstimme</title>" in refused.text
         assert 'aria-describedby="title_de-error" aria-invalid="true"' in refused.text
-        assert '<li><a href="#survey_id">' in refused.text and 'role="alert" id="error-summary"' in refused.text
+        assert 'role="alert" id="error-summary"' in refused.text
+        assert '<li><a href="#survey_id">Kennung der Umfrage: Nur Kleinbuchstaben' in refused.text
+        assert '<li><a href="#q1_o1_de">Frage 2, Antwort 2 (Deutsch): Bitte ausfüllen.</a></li>' in refused.text
         assert 'value="viel"' in refused.text and 'value="Umfrage 1"' in refused.text  # as typed
         assert await current(system, "umfrage-1") is None and await current(system, SURVEY) is None
         # The contract's own rules (its model validators) at the fields they concern.
@@ -353,12 +355,12 @@ async def test_a_survey_built_in_the_console_is_previewed_published_shown_by_the
     # A mistake: the second choice has no text. The form comes back with the error at its field and a summary.
     await page.get_by_role("button", name="Speichern").first.click()
     summary = page.get_by_role("alert")
-    await summary.get_by_role("link", name="Bitte ausfüllen.").wait_for()
+    await summary.get_by_role("link", name="Frage 2, Antwort 2 (Deutsch): Bitte ausfüllen.").wait_for()
     second = choices.get_by_label("Antwort 2 (Deutsch)")
     assert await second.get_attribute("aria-invalid") == "true"
     assert await page.title() == "Fehler: Neue Umfrage – Stadtstimme"
     await accessible(page, "form with an error")
-    await summary.get_by_role("link", name="Bitte ausfüllen.").click()
+    await summary.get_by_role("link", name="Frage 2, Antwort 2 (Deutsch): Bitte ausfüllen.").click()
     assert await second.evaluate("(e) => e === document.activeElement")
     await second.fill("Am Telefon")
 

@@ -20,6 +20,7 @@ import pytest
 from shared.orgmodel import load_org_yaml
 from shared.shredding import NewKeys
 from stadtstimme.demo_feedback import demo_events
+from stadtstimme.demo_pageviews import demo_plans
 from stadtstimme.infra import REPO, free_port
 from tests.conftest import VAR
 from tests.integration.system import CLI
@@ -148,12 +149,10 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
 
     assert supervisor.start() == token  # the token is kept under var/
     # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer,
-    # and the demo hackathon's six events (created, two phases, three challenges)
-    archived = len(
-        demo_events(
-            load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1], date.today(), "UTC", NewKeys("feedback")
-        )
-    )
+    # the demo hackathon's six events (created, two phases, three challenges), and the demo page views (a day a site)
+    model = load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1]
+    archived = len(demo_events(model, date.today(), "UTC", NewKeys("feedback")))
+    archived += sum(len(p.days) for p in demo_plans(model, date.today()))
     assert f"refilled the empty broker with {archived + 55 + 6} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
     # The printed metrics token reads figures only; the survey's answers are read signed in as the demo administrator.
@@ -163,6 +162,8 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
                                headers={"Origin": base})  # fmt: skip
         assert signed_in.status_code == 303, signed_in.text
         results = staff.get(f"/api/v1/staff/surveys/{survey['id']}/results").json()
+        views = staff.get("/console/seitenaufrufe").text  # the demo's page views, the contact rate's base
+        assert views.count("Demodaten") == 5 and "Noch keine Seitenaufrufe" not in views
     forbidden = httpx.get(
         f"{base}/api/v1/staff/surveys/{survey['id']}/results", headers={"Authorization": f"Bearer {token}"}
     )

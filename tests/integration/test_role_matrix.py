@@ -33,10 +33,11 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "hackathons.judge": ("GET", f"/console/hackathons/{NOWHERE}/bewertung/{NOWHERE}", None),
     "hackathons.run": ("GET", "/console/hackathons/neu", None),
     "retention.read": ("GET", "/console/datenschutz", None),
-    "pageviews.import": ("GET", "/console/seitenaufrufe", None),
     "budgets.read": ("GET", "/console/budgets", None),
     # An empty form: past the check the route refuses it (422), before it a 403.
     "budgets.manage": ("POST", "/console/budgets/budget", {}),
+    "pageviews.import": ("GET", "/console/seitenaufrufe", None),
+    "org.manage": ("GET", "/console/organisation", None),
     "reports.read": ("GET", "/console/berichte", None),
     "accounts.manage": ("GET", "/console/konten", None),
     "audit.read": ("GET", "/console/protokoll", None),

@@ -81,7 +81,7 @@ sites: [{id: s, name: S, org_unit: missing, origins: ["https://x.de"]}]
 
 
 def test_yaml_unknown_unit_reference_is_an_error() -> None:
-    with pytest.raises(OrgConfigError, match="unknown org units referenced: missing"):
+    with pytest.raises(OrgConfigError, match=r"sites\.0\.org_unit: There is no org unit 'missing'"):
         parse_org_yaml(
             "city: T\norg_units: [{id: a, name: A, kind: city}]\n"
             'sites: [{id: s, name: S, org_unit: missing, origins: ["https://x.de"]}]\n'

@@ -24,6 +24,7 @@ from services.analytics.survey_form import (
     german_decimal,
     local_time,
     org_errors,
+    summary,
 )
 from services.analytics.surveys import SurveySpec, org_problems, spec_yaml
 from shared.contracts.surveys import SurveyDefinition
@@ -251,3 +252,15 @@ def test_a_copy_has_a_free_id_and_everything_else() -> None:
     draft = draft_from_definition(every_kind(), BERLIN)
     copied = copy_of(draft, {"alles", "alles-kopie"})
     assert copied.survey_id == "alles-kopie-2" and copied.questions == draft.questions
+
+
+def test_the_error_summary_names_each_field_as_the_form_does() -> None:
+    errors = {"title_de": "Bitte ausfüllen.", "q1_o0_de": "Bitte ausfüllen.", "q0_options": "Zu viele.",
+              "sites": "Keine.", "q2_max_chars": "Zu groß."}  # fmt: skip
+    assert summary(errors) == [
+        ("title_de", "Titel (Deutsch): Bitte ausfüllen."),
+        ("q1_o0_de", "Frage 2, Antwort 1 (Deutsch): Bitte ausfüllen."),
+        ("q0_options", "Frage 1, Antwortmöglichkeiten: Zu viele."),
+        ("sites", "Websites: Keine."),
+        ("q2_max_chars", "Frage 3, Höchstzahl der Zeichen: Zu groß."),
+    ]
