@@ -1038,6 +1038,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Please give the page's full address, starting with https:// or http://.",
     },
     "console.org.nav": {"de": "Organisation", "en": "Organisation"},
+    "console.audit.action.org_unit_saved": {"de": "Organisationseinheit gespeichert", "en": "Org unit saved"},
+    "console.audit.action.org_site_saved": {"de": "Website gespeichert", "en": "Site saved"},
+    "console.audit.action.org_page_saved": {"de": "Seite gespeichert", "en": "Page saved"},
+    "console.audit.action.org_exported": {"de": "Organisation exportiert", "en": "Organisation exported"},
     "console.org.title": {"de": "Organisation, Websites und Seiten", "en": "Organisation, sites and pages"},
     "console.org.intro": {
         "de": "Hier legen Sie fest, welche Organisationseinheiten es gibt, von welchen Websites (Herkünften) "
