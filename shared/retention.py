@@ -92,6 +92,13 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
             "Die Anmeldung und ihr Link werden gelöscht.",
         ),
         Rule(
+            "staff_links",
+            "Einladungs- und Passwort-Links für Konten der Mitarbeitenden (als Hash)",
+            timedelta(hours=72),
+            "Eine Einladung gilt 72 Stunden, ein Link zum Zurücksetzen 24; danach dient er keinem Zweck.",
+            "Abgelaufene Links werden gelöscht; ein benutzter Link ist sofort weg.",
+        ),
+        Rule(
             "sign_in_throttle",
             "Zähler fehlgeschlagener Anmeldungen je Kontoname (als Hash)",
             timedelta(days=1),
@@ -120,6 +127,7 @@ _DUE = {
     "pending_registrations": (
         "SELECT count(*) FILTER (WHERE requested_at < $1), min(requested_at) FROM hackathon_pending_registration"
     ),
+    "staff_links": "SELECT count(*) FILTER (WHERE created_at < $1), min(created_at) FROM staff_link",
     "sign_in_throttle": "SELECT count(*) FILTER (WHERE last_failed < $1), min(last_failed) FROM sign_in_throttle",
 }
 

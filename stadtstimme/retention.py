@@ -97,6 +97,8 @@ async def _enforce(
             return (await hackathon_decisions.erase_ended(pool, producer, settings, now, rule.period))["participants"]
         if rule.kind == "pending_registrations":
             return sum((await hackathon_store.purge_expired(conn, now)).values())
+        if rule.kind == "staff_links":
+            return _deleted(await conn.execute("DELETE FROM staff_link WHERE created_at < $1", cutoff))
         if rule.kind == "sign_in_throttle":
             return _deleted(await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < $1", cutoff))
     raise ValueError(f"no enforcement for {rule.kind!r}")
