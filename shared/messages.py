@@ -1468,6 +1468,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.audit.action.hackathon_challenge": {"de": "Challenge eingestellt", "en": "Challenge posted"},
     "console.audit.action.hackathon_budget": {"de": "Hackathon-Budget gesetzt", "en": "Hackathon budget set"},
     "console.audit.action.pageviews_imported": {"de": "Seitenaufrufe importiert", "en": "Page views imported"},
+    "console.audit.action.view_report": {"de": "Bericht angesehen", "en": "Report viewed"},
+    "console.audit.action.reports_published": {"de": "Monatsberichte versandt", "en": "Monthly reports published"},
     "console.audit.csv.at": {"de": "Zeitpunkt", "en": "Time"},
     "console.audit.csv.actor": {"de": "Wer", "en": "Who"},
     "console.audit.csv.action": {"de": "Was", "en": "What"},
