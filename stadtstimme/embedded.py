@@ -15,8 +15,10 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.settings import Settings
 from stadtstimme.infra import (
@@ -89,27 +91,59 @@ DEMO_NOTIFIER = Path(__file__).with_name("demo-notifier.yaml")
 
 
 async def _demo_surveys(settings: Settings, pool: Any) -> None:
-    """The demo city's surveys, published unless already there (applying again publishes nothing)."""
+    """The demo city's surveys, published unless already there (applying again publishes nothing), as if they had
+    been running for weeks, with their citizens' answers (``demo_surveys``); and a survey that ran before and is
+    closed. Each survey's answers once per installation."""
+    from services.analytics import survey_store
     from services.analytics.surveys import SurveySpec, execute
     from shared.kafka import start_producer
     from shared.yamlconfig import load_documents
+    from stadtstimme.demo_surveys import CLOSED_SURVEY_DAYS, RUNNING_DAYS, closed_survey, local, publish_answers
 
     specs = load_documents(DEMO_SURVEYS.read_text(encoding="utf-8"), SurveySpec, str(DEMO_SURVEYS))
+    tz = settings.timezone
+    today = datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+    started, midnight = local(today - timedelta(days=RUNNING_DAYS), 9, tz), local(today, 0, tz)
+    closed = closed_survey()
+    opened, ended = (local(today - timedelta(days=CLOSED_SURVEY_DAYS[0]), 9, tz),
+                     local(today - timedelta(days=CLOSED_SURVEY_DAYS[1]), 17, tz))  # fmt: skip
     producer = await start_producer(settings)
     try:
         for spec, _ in specs:
-            await execute(pool, producer, settings, spec.id, spec.definition(), spec.status, "make run")
+            await execute(pool, producer, settings, spec.id, spec.definition(), spec.status, "make run", at=started)
+        async with pool.acquire() as conn:
+            before = await survey_store.load_state(conn, closed.id)
+        if before is None:
+            await execute(pool, producer, settings, closed.id, closed, "active", "make run", at=opened)
+        if before is None or before.status == "active":
+            await publish_answers(settings, pool, closed.id, opened, ended)
+            await execute(pool, producer, settings, closed.id, None, "closed", "make run", at=ended)
     finally:
         await producer.stop()
+    for spec, _ in specs:
+        if spec.status != "active":
+            continue
+        async with pool.acquire() as conn:
+            state = await survey_store.load_state(conn, spec.id)
+            since, _ = await survey_store.version_span(conn, spec.id, state.current_version if state else 1)
+        # Since it went live (weeks ago, unless an earlier `make run` published it later) until last night.
+        first = since if since is not None and since < midnight - timedelta(days=7) else started
+        await publish_answers(settings, pool, spec.id, first, midnight)
 
 
 async def _demo_hackathon(settings: Settings, pool: Any) -> None:
-    """The demo city's hackathon, open for registration (created once; a restart finds it)."""
+    """The measure's programme budgets, last year's hackathon with its results and ledger, and this year's, open
+    for registration (each once; a restart finds them)."""
     from shared.kafka import start_producer
+    from stadtstimme.demo_budgets import publish_budgets
     from stadtstimme.demo_hackathon import publish_demo_hackathon
+    from stadtstimme.demo_past_hackathon import publish_past_hackathon
 
+    today = datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()
     producer = await start_producer(settings)
     try:
+        await publish_budgets(settings, pool, producer, today.year, today, "make run")
+        await publish_past_hackathon(settings, pool, producer, today.year - 1, "make run")
         await publish_demo_hackathon(settings, pool, producer)
     finally:
         await producer.stop()
@@ -117,9 +151,6 @@ async def _demo_hackathon(settings: Settings, pool: Any) -> None:
 
 async def _demo_feedback(settings: Settings, pool: Any, model: Any) -> None:
     """90 days of demo feedback, published once per installation (the audit log remembers it)."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
     from shared.auth import audit
     from shared.contracts.topics import FEEDBACK, topic_name
     from shared.kafka import start_producer
@@ -146,9 +177,6 @@ async def _demo_feedback(settings: Settings, pool: Any, model: Any) -> None:
 
 async def _demo_pageviews(settings: Settings, pool: Any, model: Any) -> None:
     """Page views of the demo feedback's 90 days (the contact rate's base), imported once per installation."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
     from services.analytics.pageviews import import_plan
     from shared.kafka import start_producer
     from stadtstimme.demo_pageviews import demo_plans

@@ -72,8 +72,10 @@ async def execute(
     status: str | None,
     actor: str,
     account: Account | None = None,
+    at: datetime | None = None,
 ) -> list[PlannedEvent]:
     """Bring survey ``survey_id`` to ``definition`` and ``status`` (None: unchanged); the events published.
+    ``at``: when it happened, if not now (the demo city's surveys have been running for weeks).
 
     ``account``: the staff member asking, checked under the survey's lock against the survey as it is and as it
     will be (``surveys.define`` for a definition, else ``surveys.status``); None for the operator's command line.
@@ -87,7 +89,7 @@ async def execute(
             permission = "surveys.define" if definition is not None else "surveys.status"
             check_units(account, permission, current.definition.org_unit if current else None,
                         definition.org_unit if definition else None)  # fmt: skip
-        events = plan(current, definition, status, datetime.now(UTC), actor)
+        events = plan(current, definition, status, at or datetime.now(UTC), actor)
         rows = []
         for event in events:
             data = event.data.model_dump(mode="json")

@@ -51,8 +51,10 @@ async def command(
     decide: Decide,
     *,
     year_lock: bool = False,
+    at: datetime | None = None,
 ) -> BaseModel:
-    """Run one command on a hackathon; the event published. Raises ``Refused``."""
+    """Run one command on a hackathon; the event published. Raises ``Refused``. ``at``: when it happened, if not
+    now (the demo city replays a past hackathon as it went)."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.hackathon'), hashtext($1))", hackathon_id
@@ -61,7 +63,7 @@ async def command(
         if year_lock and state.created is not None:
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.budget'), $1)", state.created.year)
         model, data = await decide(state, conn)
-        event = domain.next_event(state, model, data, datetime.now(UTC), actor)
+        event = domain.next_event(state, model, data, at or datetime.now(UTC), actor)
         row = await _publish(producer, settings, event, hackathon_id)
         await store.append(conn, [row])
     return event
