@@ -41,7 +41,7 @@ pytestmark = pytest.mark.skipif(
 
 PICTURES = Path(os.environ.get("STADTSTIMME_HANDBOOK_DIR", REPO / "docs" / "handbuch"))
 VIEWPORT = {"width": 1280, "height": 800}
-MAX_HEIGHT = 1000  # a picture of a stretch of a page is at most this high (CSS pixels)
+MAX_HEIGHT = 1250  # a picture of a stretch of a page is at most this high (CSS pixels)
 COLOURS = 128  # the console's few colours and their anti-aliasing; a third of the size of full colour
 # An element's box in page coordinates (not the viewport's), wherever the page is scrolled.
 BOX = """(e) => { const r = e.getBoundingClientRect();
@@ -337,8 +337,14 @@ async def hackathons(page: Page, system: System, year: int, today: str) -> None:
     await button(page, "In die Jury einladen").click()
     await done(page, "Die Einladung in die Jury ist gespeichert.")
     await picture(page, "32-hackathon", button(page, "Weiter zu „Anmeldung offen“"))
-    await picture(page, "33-hackathon-budget-jury", button(page, "In die Jury einladen"),
+    await picture(page, "34-hackathon-budget-jury", button(page, "In die Jury einladen"),
                   since=h2(page, f"Hackathon-Budget {year + 1}"))  # fmt: skip
+
+    await nav(page, "Hackathons").click()
+    await page.get_by_role("link", name=f"Musterstadt hackt {year - 1}").click()  # last year's, with its results
+    await heading(page, f"Musterstadt hackt {year - 1} ({year - 1})")
+    await picture(page, "33-hackathon-ergebnisse", page.get_by_role("table", name="Vergebene Preise"),
+                  since=h2(page, "Rangfolge bisher"))  # fmt: skip
 
     await nav(page, "Hackathons").click()
     await page.get_by_role("link", name=f"Musterstadt hackt {year}").click()
@@ -349,24 +355,25 @@ async def hackathons(page: Page, system: System, year: int, today: str) -> None:
     await page.get_by_label("Betrag in Euro").fill("1.250")
     await page.get_by_label("Beschreibung", exact=True).fill("Saalmiete Ratssaal")
     await page.get_by_label("Belegnummer").fill(f"RE-{year}-0815")
+    await page.get_by_label("Hackathon (freiwillig)").select_option(label=f"Musterstadt hackt {year}")
     await button(page, "Ausgabe buchen").click()
     await done(page, "Die Ausgabe ist gebucht.")
-    await picture(page, "34-kassenbuch", button(page, "Ausgabe buchen"))
+    await picture(page, "35-kassenbuch", button(page, "Ausgabe buchen"))
 
     await nav(page, "Budgets").click()
     await heading(page, "Budgets der Maßnahme")
     await page.get_by_label("Programm", exact=True).select_option(label="Digitales Feedback")
     await page.get_by_label("Jahr", exact=True).fill(str(year))
-    await page.get_by_label("Budget in Euro").fill("50.000")
+    await page.get_by_label("Budget in Euro").fill("10.000")
     await button(page, "Budget speichern").click()
     await done(page, "Das Budget ist gespeichert.")
-    await picture(page, "35-budgets", button(page, "Budget speichern"))
+    await picture(page, "36-budgets", button(page, "Budget speichern"))
 
 
 async def erasure_by_code(page: Page, system: System) -> None:
     await page.goto(f"{system.base_url}/feedback/loeschen")
     await heading(page, "Ihren Text löschen")
-    await picture(page, "36-loeschcode")
+    await picture(page, "37-loeschcode")
 
 
 async def test_the_handbooks_pictures(musterstadt: tuple[System, Inbox], browser: Browser, tmp_path: Path) -> None:
