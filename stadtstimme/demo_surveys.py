@@ -244,6 +244,11 @@ async def publish_answers(
         page = next(p for p in sorted(ingest.org.pages.values(), key=lambda p: p.url)
                     if p.site == site.id and _targeted(definition, split_origin(p.url)[1]))  # fmt: skip
         origin, _ = split_origin(page.url)
+        # Only inside the survey's own window (a demo file whose window has passed gets no answers, and no error).
+        window = definition.targeting
+        first, last = max(first, window.starts_at or first), min(last, window.ends_at or last)
+        if last - first < timedelta(days=1):
+            return 0
         answered = demo_answers(definition)
         times = receive_times(len(answered), first, last, f"stadtstimme-demo-times-{survey_id}", settings.timezone)
         gate = asyncio.Semaphore(CONCURRENCY)
