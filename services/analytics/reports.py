@@ -27,6 +27,7 @@ from services.analytics import dashboards, themes, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published
 from shared import formats
 from shared.auth import audit
+from shared.consumer import load_offsets
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.reports import REPORT_PUBLISHED, ReportPublishedV1
 from shared.contracts.topics import REPORTS, topic_name
@@ -330,6 +331,7 @@ def open_text(report: Report) -> str:
 
 SOURCE = "/stadtstimme/analytics/reports"
 DUE_HOUR = 6  # last month's reports go out on the 1st at 6:00 in the city's time zone
+REPORT_RETRY_S = 30.0  # while the projections catch up with a due month
 _NAMESPACE = uuid.UUID("0b6a3a52-52a4-4b1e-9f0e-2f1c4c0b7d11")
 
 
@@ -392,21 +394,59 @@ async def publish_month(
     return published
 
 
+async def projected_to(settings: Settings) -> dict[str, dict[int, int]]:
+    """Where each projection's topic ends now (projection → partition → end offset)."""
+    from services.analytics.replay import topic_extent
+    from services.registry import PROJECTIONS
+
+    return {p.name: {part: end for part, (_, end) in (await topic_extent(settings, p.topic)).items()}
+            for p in PROJECTIONS}  # fmt: skip
+
+
+async def caught_up(settings: Settings, pool: asyncpg.Pool, targets: dict[str, dict[int, int]]) -> bool:
+    """Whether every projection has stored a position at or beyond ``targets`` (``projected_to`` taken when the
+    month became due: everything received in that month was on its topic by then)."""
+    from services.registry import PROJECTIONS
+
+    async with pool.acquire() as conn:
+        for p in PROJECTIONS:
+            stored = await load_offsets(conn, p.name, topic_name(p.topic, settings.topic_prefix))
+            if any(stored.get(part, 0) < end for part, end in targets.get(p.name, {}).items() if end > 0):
+                return False
+    return True
+
+
+async def month_done(pool: asyncpg.Pool, month: date) -> bool:
+    async with pool.acquire() as conn:
+        return bool(await conn.fetchval("SELECT 1 FROM report_run WHERE month = $1", month))
+
+
 async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
     """Publish last month's reports when they are due, checking every ``retention_interval_s`` (in the projector
-    worker); a failed attempt is tried again at the next check."""
+    worker). Due, the reports wait until the projections have read everything that was on their topics when the
+    month became due (after a restart with a backlog, a report would otherwise miss part of its month), checking
+    every ``REPORT_RETRY_S`` meanwhile; a failed attempt is tried again at the next check."""
     producer = await start_producer(settings)
     zone = ZoneInfo(settings.timezone)
+    targets: tuple[date, dict[str, dict[int, int]]] | None = None
     try:
         while not stop.is_set():
+            wait = settings.retention_interval_s
             month = due_month(datetime.now(zone))
             try:
-                if month is not None and await publish_month(pool, producer, settings, month, "(reports)"):
-                    log.info("monthly reports of %s published", month.strftime("%Y-%m"))
+                if month is not None and not await month_done(pool, month):
+                    if targets is None or targets[0] != month:
+                        targets = (month, await projected_to(settings))
+                    if await caught_up(settings, pool, targets[1]):
+                        if await publish_month(pool, producer, settings, month, "(reports)"):
+                            log.info("monthly reports of %s published", month.strftime("%Y-%m"))
+                    else:
+                        wait = min(wait, REPORT_RETRY_S)
             except (OSError, TimeoutError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("monthly reports failed (%r); trying again at the next check", exc)
+                wait = min(wait, REPORT_RETRY_S)
             try:
-                await asyncio.wait_for(stop.wait(), settings.retention_interval_s)
+                await asyncio.wait_for(stop.wait(), wait)
             except TimeoutError:
                 pass
     finally:
