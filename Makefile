@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 LINTED := shared services stadtstimme tests bench
 
-.PHONY: install run test lint unit integration integration-kafka integration-tansu chaos chaos-short bench contracts clean \
+.PHONY: install run test lint unit integration integration-kafka integration-tansu chaos chaos-short handbook bench contracts clean \
 	widget browser
 
 $(STAMP): pyproject.toml constraints.txt
@@ -50,6 +50,10 @@ integration-tansu: install
 
 integration: install
 	$(MAKE) -j2 --output-sync=target integration-kafka integration-tansu
+
+# The staff handbook's pictures (docs/handbuch/), taken by its browser test against make run's demo city.
+handbook: install
+	STADTSTIMME_HANDBOOK=1 STADTSTIMME_HANDBOOK_DIR=docs/handbuch STADTSTIMME_TEST_VAR=var/test-handbook $(PYTEST) tests/integration/test_handbook.py
 
 # The widget in headless Chromium (/usr/bin/chromium): flow, keyboard, axe-core, CSP, privacy, hostile pages.
 browser: install

@@ -6,11 +6,12 @@ audit log; the Hub sets its password through the mailed link, signs in as organi
 its phase, invites a juror, books an expense in the ledger and enters a programme budget; a citizen's erasure page.
 Every page's heading (and each step's confirmation) is asserted before its picture is taken.
 
-The pictures go to ``docs/handbuch/`` (``STADTSTIMME_HANDBOOK_DIR``: elsewhere): a fixed viewport, fixed names,
-128 colours, so a run renews the handbook's pictures in place; commit them with the handbook
-(``tests/unit/test_handbook.py`` checks that each picture the handbook shows exists and each one is shown). Run
-once, in the Apache Kafka pass, as the other console pages in a browser (they do not depend on the broker);
-``STADTSTIMME_HANDBOOK=1`` takes them on any broker, e.g. on Tansu."""
+The pictures go to ``var/handbuch/`` (a test run leaves the source tree alone); ``make handbook`` takes them into
+``docs/handbuch/`` (``STADTSTIMME_HANDBOOK_DIR``): a fixed viewport, fixed names, 128 colours, so a run renews the
+handbook's pictures in place; commit them with the handbook (``tests/unit/test_handbook.py`` checks that each
+picture the handbook shows exists and each one is shown). Run once, in the Apache Kafka pass, as the other console
+pages in a browser (they do not depend on the broker); ``STADTSTIMME_HANDBOOK=1`` takes them on any broker, e.g. on
+Tansu."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.skipif(
     reason="the handbook's pictures do not depend on the broker; taken once, in the Apache Kafka pass",
 )
 
-PICTURES = Path(os.environ.get("STADTSTIMME_HANDBOOK_DIR", REPO / "docs" / "handbuch"))
+PICTURES = Path(os.environ.get("STADTSTIMME_HANDBOOK_DIR", REPO / "var" / "handbuch"))
 VIEWPORT = {"width": 1280, "height": 800}
 MAX_HEIGHT = 1250  # a picture of a stretch of a page is at most this high (CSS pixels)
 COLOURS = 128  # the console's few colours and their anti-aliasing; a third of the size of full colour
