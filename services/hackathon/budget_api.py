@@ -53,6 +53,13 @@ READ: dict[str, str] = {"hackathons": "hackathons.run", "feedback": "budgets.rea
 WRITE: dict[str, str] = {"hackathons": "hackathons.run", "feedback": "budgets.manage"}
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The ledger or the summary as CSV (semicolons)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -219,11 +226,11 @@ def build_budget_router(settings: Settings, pool: asyncpg.Pool, producer: Produc
         body = budget.ledger_csv(view.entries, view.titles) if what == "ledger" else budget.summary_csv(view.summary)
         return csv_download(body, csv_name(view, "kassenbuch" if what == "ledger" else "zusammenfassung"))
 
-    @router.get("/{programme}/{year}/ledger.csv")
+    @router.get("/{programme}/{year}/ledger.csv", response_class=Response, responses=CSV)
     async def ledger_csv(programme: Programme, year: Year, request: Request) -> Response:
         return await export(request, programme, year, "ledger")
 
-    @router.get("/{programme}/{year}/summary.csv")
+    @router.get("/{programme}/{year}/summary.csv", response_class=Response, responses=CSV)
     async def summary_csv(programme: Programme, year: Year, request: Request) -> Response:
         return await export(request, programme, year, "summary")
 

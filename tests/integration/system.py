@@ -153,3 +153,13 @@ async def load_org(settings: Settings, path: Path) -> None:
 
 def with_http_port(settings: Settings) -> Settings:
     return settings.model_copy(update={"http_port": free_port()})
+
+
+async def org_events(settings: Settings) -> int:
+    """The org model's events (stadtstimme.org.v1) that preparing the test system published: a replay or a restore
+    counts them with everything else."""
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM org_event"))
+    finally:
+        await conn.close()

@@ -25,7 +25,7 @@ from services.hackathon import store
 from shared.db import create_pool
 from shared.settings import Settings
 from tests.integration.conftest import running
-from tests.integration.system import System
+from tests.integration.system import System, org_events
 from tests.integration.test_console import add_staff, sign_in
 from tests.unit.test_hackathon_mail import Inbox, catching_mail, token_in
 from tests.unit.test_hackathon_mail import body as mail_text
@@ -361,7 +361,9 @@ async def test_a_whole_hackathon(mailing: tuple[System, Inbox]) -> None:
             before = await store.state(conn, HACKATHON)
             events = await conn.fetchval("SELECT count(*) FROM hackathon_event")
         system.stop("projector")
-        assert await replay(system.settings, pool) == events + 5  # every hackathon event and the five comments
+        org = await org_events(system.settings)
+        # every hackathon event, the five comments and the org model's events
+        assert await replay(system.settings, pool) == events + 5 + org
         async with pool.acquire() as conn:
             after = await store.state(conn, HACKATHON)
             assert await conn.fetchval("SELECT count(*) FROM hackathon_event") == events

@@ -19,7 +19,7 @@ from shared.contracts.topics import COMMENT_TRIAGE
 from shared.db import create_pool
 from shared.kafka import start_producer
 from stadtstimme import retention
-from tests.integration.system import System
+from tests.integration.system import System, org_events
 from tests.integration.test_console import add_staff, sign_in
 
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
@@ -185,7 +185,8 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
     pool = await create_pool(system.settings)
     producer = await start_producer(system.settings)
     try:
-        assert await replay(system.settings, pool) == 5 + 7  # feedback parts and triage events
+        org = await org_events(system.settings)
+        assert await replay(system.settings, pool) == 5 + 7 + org  # feedback parts, triage and org events
         async with pool.acquire() as conn:
             assert await conn.fetch("SELECT * FROM comment_triage ORDER BY response_id") == before
             assert await conn.fetch("SELECT * FROM comment_note ORDER BY note_id") == notes
@@ -197,7 +198,7 @@ async def test_triage_workflow_scoping_search_export_and_replay(system: System) 
         later = datetime.now(UTC) + timedelta(days=system.settings.retention_triage_notes_days + 1)
         expired = await retention.run(system.settings, pool, producer, later)
         assert (expired["triage_notes"], expired["free_text"]) == (1, 4)  # the comments' texts ran out too
-        assert await replay(system.settings, pool) == 5 + 7 + 4  # and the four erasure events
+        assert await replay(system.settings, pool) == 5 + 7 + 4 + org  # and the four erasure events
         async with pool.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM comment_note") == 0
             assert await conn.fetchval("SELECT count(*) FROM data_key WHERE kind = 'note'") == 0

@@ -24,7 +24,7 @@ from services.analytics.replay import replay
 from shared.db import create_pool
 from stadtstimme.embedded import DEMO_SURVEYS
 from stadtstimme.infra import settings_env
-from tests.integration.system import System
+from tests.integration.system import System, org_events
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
 
 SURVEY = "buergeramt-termine"
@@ -294,7 +294,8 @@ async def test_replay_rebuilds_the_survey_read_models(system: System) -> None:
     system.stop("projector")
     pool = await create_pool(system.settings)
     try:
-        assert await replay(system.settings, pool) == 3 + 8  # lifecycle events and answer parts; no feedback
+        # lifecycle events, answer parts and the org model's events; no feedback
+        assert await replay(system.settings, pool) == 3 + 8 + await org_events(system.settings)
     finally:
         await pool.close()
     async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as client:
