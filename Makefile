@@ -67,8 +67,7 @@ chaos: install
 chaos-short: install
 	STADTSTIMME_CHAOS=short STADTSTIMME_TEST_VAR=var/test-chaos $(PYTEST) tests/chaos
 
-# chaos-short joins `test` once it has passed a clean-clone CI run (issue 17); until then it runs on its own.
-test: lint unit browser integration
+test: lint unit browser integration chaos-short
 
 bench: install
 	$(PY) bench/run.py
