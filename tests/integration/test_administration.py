@@ -19,7 +19,7 @@ from shared.auth import audit
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff, sign_in
+from tests.integration.test_console import PASSWORD, add_staff, sign_in, sign_in_page
 from tests.unit.test_hackathon_mail import Inbox, body
 
 NEW_PASSWORD = "Sieben-Brücken-über-die-Weser"
@@ -173,11 +173,7 @@ async def test_administration_pages_are_accessible(mailing: tuple[System, Inbox]
     add_staff(system, "barrierefrei", "administrator")
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
     page = await context.new_page()
-    await page.goto(f"{system.base_url}/console/login")
-    await page.get_by_label("Benutzername").fill("barrierefrei")
-    await page.get_by_label("Passwort").fill(PASSWORD)
-    await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await sign_in_page(page, system, "barrierefrei")
     await page.get_by_role("link", name="Konten").click()
     await page.get_by_role("heading", name="Konten der Mitarbeitenden").wait_for()
     await axe(page)

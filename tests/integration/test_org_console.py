@@ -27,7 +27,7 @@ from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS, running
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff, sign_in
+from tests.integration.test_console import add_staff, sign_in, sign_in_page
 
 # Only a change of the model may make ingest re-read it here: its periodic re-read is an hour away.
 TIMING = {"survey_refresh_s": 0.2, "org_refresh_s": 3600}
@@ -206,11 +206,7 @@ async def test_org_pages_are_accessible(system: System, browser: Browser) -> Non
     add_staff(system, "barrierefrei", "administrator")
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
     page = await context.new_page()
-    await page.goto(f"{system.base_url}/console/login")
-    await page.get_by_label("Benutzername").fill("barrierefrei")
-    await page.get_by_label("Passwort").fill(PASSWORD)
-    await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await sign_in_page(page, system, "barrierefrei")
 
     async def axe() -> None:
         await page.add_script_tag(path=str(AXE))

@@ -25,7 +25,7 @@ from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
-from tests.integration.test_console import PASSWORD, add_staff, sign_in
+from tests.integration.test_console import add_staff, sign_in, sign_in_page
 from tests.integration.test_inbox import SPERRMUELL, feedback
 from tests.unit.test_hackathon_mail import Inbox
 
@@ -119,11 +119,7 @@ async def test_the_report_page_is_accessible(system: System, browser: Browser) -
     add_staff(system, "barrierefrei", "analyst")
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
     page = await context.new_page()
-    await page.goto(f"{system.base_url}/console/login")
-    await page.get_by_label("Benutzername").fill("barrierefrei")
-    await page.get_by_label("Passwort").fill(PASSWORD)
-    await page.get_by_role("button", name="Anmelden").click()
-    await page.get_by_role("heading", name="Zufriedenheit im Überblick").wait_for()
+    await sign_in_page(page, system, "barrierefrei")
     await page.get_by_role("link", name="Berichte").click()
     await page.get_by_role("heading", name="Monatsberichte").wait_for()
     await page.add_script_tag(path=str(AXE))
