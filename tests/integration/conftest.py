@@ -42,12 +42,17 @@ async def mailing(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[Sys
             yield s, inbox
 
 
-# Pages tested in a browser whose behaviour does not depend on the broker: run once, in the Apache Kafka pass (the
-# same flows run against Tansu through the API tests); keeps the suite within its time budget.
-BROWSER_ONCE = pytest.mark.skipif(
-    os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
-    reason="browser pages do not depend on the broker; run once, in the Apache Kafka pass",
-)
+def once(subject: str) -> pytest.MarkDecorator:
+    """Run a test only in the Apache Kafka pass: for tests whose subject does not depend on the broker (pages in a
+    browser, sign-in, staff access rules, the HTTP contract). The flows they drive run against Tansu through the
+    API, pipeline and end-to-end tests; running them twice would only spend the suite's time budget."""
+    return pytest.mark.skipif(
+        os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
+        reason=f"{subject} does not depend on the broker: run once, in the Apache Kafka pass",
+    )
+
+
+BROWSER_ONCE = once("a page in a browser")
 
 # Surveys under test: ingest re-reads them every 0.2 s (default 5 s), browsers may cache them for 1 s (default 60).
 SURVEY_TIMING = {"survey_refresh_s": 0.2, "survey_cache_s": 1}

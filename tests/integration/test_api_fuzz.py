@@ -4,7 +4,6 @@ content type or body that the document does not describe. Fails listing every di
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from shared.db import create_pool
 from shared.kafka import start_producer
 from stadtstimme.demo_hackathon import publish_demo_hackathon
 from stadtstimme.infra import REPO, settings_env
+from tests.integration.conftest import once
 from tests.integration.fuzzing import Finding, Identity, Tally, fuzz, report, server_exceptions
 from tests.integration.system import System
 
@@ -37,10 +37,7 @@ MIN_CASES_PER_IDENTITY = 2000
 MIN_STAFF_OPERATIONS_ALLOWED = 3
 STAFF_PREFIXES = ("GET /api/v1/staff/", "GET /api/v1/metrics/")
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
-    reason="the HTTP contract does not depend on the broker; fuzzed once, in the Apache Kafka pass (time budget)",
-)
+pytestmark = once("the HTTP contract")
 
 
 async def _seed(system: System) -> None:

@@ -19,9 +19,11 @@ import pytest
 
 from services.notifier import outbox
 from shared.settings import Settings
-from tests.integration.conftest import running
+from tests.integration.conftest import once, running
 from tests.integration.system import System
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
+
+pytestmark = once("staff access and the HTTP layer")
 
 HACKATHON = "sicher-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"

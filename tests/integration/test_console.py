@@ -14,8 +14,10 @@ from playwright.async_api import Browser, Page
 
 from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import SERIOUS
+from tests.integration.conftest import SERIOUS, once
 from tests.integration.system import System
+
+pytestmark = once("the console's access rules")
 
 PASSWORD = "Korrekt-Pferd-Batterie-9"
 UNITS = {"abfallwirtschaft": "Abfallwirtschaftsbetrieb Musterstadt", "baeder": "Bäderbetrieb Musterstadt"}

@@ -10,10 +10,12 @@ import httpx
 from playwright.async_api import Browser, Page
 
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import SERIOUS
+from tests.integration.conftest import SERIOUS, once
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in_page
 from tests.integration.test_dashboards import raise_alert
+
+pytestmark = once("a page in a browser")
 
 SPERRMUELL = "https://abfall.musterstadt.de/sperrmuell"
 

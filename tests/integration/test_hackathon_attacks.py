@@ -20,10 +20,13 @@ from typing import Any
 
 import httpx
 
+from tests.integration.conftest import once
 from tests.integration.system import System
 from tests.integration.test_console import add_staff
 from tests.integration.test_hackathon import minutes_pass, register_by_mail, sql
 from tests.unit.test_hackathon_mail import Inbox, body, token_in
+
+pytestmark = once("the hackathon's access rules")
 
 HACKATHON = "stadt-hackt-2026"
 API = f"/api/v1/hackathons/{HACKATHON}"

@@ -30,15 +30,13 @@ from playwright.async_api import Browser, BrowserContext, Locator, Page
 from shared.settings import Settings
 from stadtstimme.embedded import DEMO_ADMIN, _prepare
 from stadtstimme.infra import REPO
+from tests.integration.conftest import once
 from tests.integration.system import DEMO, System, with_http_port
 from tests.integration.test_administration import link_in
 from tests.integration.test_console import PASSWORD
 from tests.unit.test_hackathon_mail import Inbox, catching_mail
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka" and os.environ.get("STADTSTIMME_HANDBOOK") != "1",
-    reason="the handbook's pictures do not depend on the broker; taken once, in the Apache Kafka pass",
-)
+pytestmark = once("the handbook's pictures")
 
 PICTURES = Path(os.environ.get("STADTSTIMME_HANDBOOK_DIR", REPO / "var" / "handbuch"))
 VIEWPORT = {"width": 1280, "height": 800}

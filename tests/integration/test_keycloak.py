@@ -10,7 +10,6 @@ Sign-in does not depend on the broker, so the module runs in the Apache Kafka pa
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,7 +22,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Response
 from shared.oidc import pkce_challenge
 from shared.settings import Settings
 from stadtstimme.infra import free_port
-from tests.integration.conftest import running
+from tests.integration.conftest import once, running
 from tests.integration.keycloak import (
     CLIENT_ID,
     KEYCLOAK_VERSION,
@@ -40,10 +39,7 @@ from tests.integration.test_console import add_staff
 JAVA21_HOME, JAVA21_FOUND = find_java21()  # here, so that a skip does not wait for the broker and PostgreSQL
 
 pytestmark = [
-    pytest.mark.skipif(
-        os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
-        reason="OpenID Connect sign-in does not depend on the broker: Keycloak runs in the Apache Kafka pass only",
-    ),
+    once("OpenID Connect sign-in at Keycloak"),
     pytest.mark.skipif(JAVA21_HOME is None, reason=JAVA21_FOUND),
 ]
 

@@ -26,10 +26,12 @@ from playwright.async_api import Browser
 from shared.settings import Settings
 from stadtstimme.infra import free_port, settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import SERIOUS, running
+from tests.integration.conftest import SERIOUS, once, running
 from tests.integration.system import CLI, System
 from tests.integration.test_console import add_staff
 from tests.integration.test_console import sign_in as console_sign_in
+
+pytestmark = once("OpenID Connect sign-in")
 
 
 @pytest.fixture

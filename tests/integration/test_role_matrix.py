@@ -12,9 +12,12 @@ from typing import Any
 import httpx
 
 from shared.auth import PERMISSIONS, ROLES
+from tests.integration.conftest import once
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in
 from tests.integration.test_surveys import SURVEY, definition
+
+pytestmark = once("the role matrix")
 
 NOWHERE = str(uuid.uuid4())  # an object that does not exist: past the check, a route answers 404
 # One route per permission: (method, path, JSON body or form). State-changing requests carry our Origin.
