@@ -1486,6 +1486,93 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.audit.csv.subject": {"de": "Betrifft", "en": "Subject"},
     "console.audit.csv.unit": {"de": "Organisationseinheit", "en": "Org unit"},
     "console.audit.csv.detail": {"de": "Einzelheiten", "en": "Details"},
+    # Measures ("Maßnahmen") and their effect: the console (services/analytics/measures_page.py), the public page
+    # /wirkung (services/analytics/impact_page.py) and the rules of a measure (services/analytics/measure_domain.py).
+    "permission.measures.manage": {
+        "de": "Maßnahmen erfassen und veröffentlichen dürfen die Mitarbeitenden der Einheit und die Administration.",
+        "en": "Only the unit's staff and administrators record and publish measures.",
+    },
+    "measures.error.org_unit": {
+        "de": "Bitte wählen Sie die Organisationseinheit, die die Maßnahme verantwortet.",
+        "en": "Please choose the org unit responsible for the measure.",
+    },
+    "measures.error.title_de": {
+        "de": "Bitte geben Sie einen deutschen Titel an (höchstens 200 Zeichen).",
+        "en": "Please give a German title (at most 200 characters).",
+    },
+    "measures.error.title_en": {
+        "de": "Der englische Titel darf höchstens 200 Zeichen lang sein.",
+        "en": "The English title may have at most 200 characters.",
+    },
+    "measures.error.description_de": {
+        "de": "Bitte beschreiben Sie auf Deutsch, was sich geändert hat (höchstens 4.000 Zeichen).",
+        "en": "Please describe in German what changed (at most 4,000 characters).",
+    },
+    "measures.error.description_en": {
+        "de": "Die englische Beschreibung darf höchstens 4.000 Zeichen lang sein.",
+        "en": "The English description may have at most 4,000 characters.",
+    },
+    "measures.error.live_on": {
+        "de": "Bitte geben Sie das Datum an, an dem die Änderung online ging (TT.MM.JJJJ, höchstens ein Jahr voraus).",
+        "en": "Please give the date the change went live (at most a year ahead).",
+    },
+    "measures.error.window_days": {
+        "de": "Bitte geben Sie die Länge der Vergleichszeiträume in Tagen an ({low} bis {high}).",
+        "en": "Please give the length of the comparison windows in days ({low} to {high}).",
+    },
+    "measures.error.page_url": {
+        "de": "„{url}“ ist keine vollständige Adresse einer Seite (https://…).",
+        "en": "“{url}” is not a complete page address (https://…).",
+    },
+    "measures.error.no_pages": {
+        "de": "Bitte nennen Sie die betroffenen Seiten oder eine Website mit Pfadanfang.",
+        "en": "Please name the pages concerned or a site with a path prefix.",
+    },
+    "measures.error.too_many_pages": {
+        "de": "Höchstens {most} Seiten; fassen Sie mehr Seiten über eine Website und einen Pfadanfang zusammen.",
+        "en": "At most {most} pages; cover more pages with a site and a path prefix.",
+    },
+    "measures.error.site": {"de": "Bitte wählen Sie eine bekannte Website.", "en": "Please choose a known site."},
+    "measures.error.path_prefix": {
+        "de": "Ein Pfadanfang beginnt mit „/“ und gehört zu einer gewählten Website.",
+        "en": "A path prefix starts with “/” and belongs to a chosen site.",
+    },
+    "measures.error.theme": {
+        "de": "Das Thema darf höchstens 100 Zeichen lang sein.",
+        "en": "The theme may have at most 100 characters.",
+    },
+    "measures.error.comment_id": {
+        "de": "„{id}“ ist keine Kennung einer Rückmeldung aus dem Posteingang.",
+        "en": "“{id}” is not the id of a comment in the inbox.",
+    },
+    "measures.error.unknown_comment": {
+        "de": "Diese Rückmeldungen gibt es im Posteingang Ihrer Einheiten nicht: {ids}.",
+        "en": "These comments are not in your units' inbox: {ids}.",
+    },
+    "measures.error.too_many_comments": {
+        "de": "Höchstens {most} Rückmeldungen.",
+        "en": "At most {most} comments.",
+    },
+    "measures.error.hackathon_id": {
+        "de": "Bitte geben Sie die Kennung des Hackathons an (Kleinbuchstaben, Ziffern, Bindestriche).",
+        "en": "Please give the hackathon's id (lower-case letters, digits, hyphens).",
+    },
+    "measures.error.challenge_id": {
+        "de": "Eine Challenge gehört zu einem Hackathon: bitte beide Kennungen angeben.",
+        "en": "A challenge belongs to a hackathon: please give both ids.",
+    },
+    "measures.error.submission_id": {
+        "de": "Die Einreichung braucht ihre Kennung (UUID) und den Hackathon, zu dem sie gehört.",
+        "en": "The submission needs its id (UUID) and the hackathon it belongs to.",
+    },
+    "measures.error.changed_meanwhile": {
+        "de": "Die Maßnahme wurde inzwischen von jemand anderem geändert. Bitte laden Sie sie neu.",
+        "en": "Someone else changed the measure meanwhile. Please reload it.",
+    },
+    "measures.error.unavailable": {
+        "de": "Die Maßnahme konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einer Minute erneut.",
+        "en": "The measure could not be saved just now. Please try again in a minute.",
+    },
     "console.retention.nav": {"de": "Datenschutz", "en": "Data protection"},
     "console.retention.title": {"de": "Aufbewahrung und Löschung", "en": "Retention and erasure"},
     "console.retention.intro": {
