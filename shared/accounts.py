@@ -242,6 +242,18 @@ async def apply_change(conn: asyncpg.Connection, target: StaffAccount, change: C
         await conn.execute("DELETE FROM staff_link WHERE account_id = $1", target.id)
 
 
+async def erase_disabled_accounts(conn: asyncpg.Connection, cutoff: datetime) -> int:
+    """Erase the personal data of accounts disabled before ``cutoff`` (the retention period's): display name,
+    e-mail address, password hash and OpenID Connect binding. The username stays for the audit log's entries."""
+    erased = await conn.fetch(
+        """UPDATE staff_account SET display_name = username, email = NULL, password_hash = NULL, invited = false,
+                  oidc_issuer = NULL, oidc_subject = NULL, erased_at = now()
+           WHERE disabled AND erased_at IS NULL AND disabled_at < $1 RETURNING id""",
+        cutoff,
+    )
+    return len(erased)
+
+
 async def set_email(conn: asyncpg.Connection, target: StaffAccount, email: str) -> str:
     email = email.strip().lower()
     if not EMAIL.fullmatch(email) or len(email) > 254:

@@ -99,6 +99,16 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
             "Abgelaufene Links werden gelöscht; ein benutzter Link ist sofort weg.",
         ),
         Rule(
+            "staff_accounts",
+            "Deaktivierte Konten von Mitarbeitenden: Anzeigename, E-Mail-Adresse, Passwort-Hash, Bindung an das "
+            "Dienstkonto der Stadt",
+            settings.retention_staff_accounts_days * days,
+            "Ein halbes Jahr nach der Deaktivierung sind Rückfragen zu den Vorgängen des Kontos erledigt. Der "
+            "Kontoname bleibt, solange das Protokoll Einträge mit ihm aufbewahrt.",
+            "Die Angaben werden aus dem Konto gelöscht; es bleibt deaktiviert. Wird es wieder aktiviert, setzt die "
+            "Person ihr Passwort über einen neuen Link.",
+        ),
+        Rule(
             "sign_in_throttle",
             "Zähler fehlgeschlagener Anmeldungen je Kontoname (als Hash)",
             timedelta(days=1),
@@ -128,6 +138,10 @@ _DUE = {
         "SELECT count(*) FILTER (WHERE requested_at < $1), min(requested_at) FROM hackathon_pending_registration"
     ),
     "staff_links": "SELECT count(*) FILTER (WHERE created_at < $1), min(created_at) FROM staff_link",
+    "staff_accounts": (
+        "SELECT count(*) FILTER (WHERE disabled_at < $1), min(disabled_at) FROM staff_account "
+        "WHERE disabled AND erased_at IS NULL"
+    ),
     "sign_in_throttle": "SELECT count(*) FILTER (WHERE last_failed < $1), min(last_failed) FROM sign_in_throttle",
 }
 

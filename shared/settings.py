@@ -193,6 +193,9 @@ class Settings(BaseSettings):
     retention_delivery_log_days: int = Field(
         90, ge=1, description="Days staff notifications and their delivery log are kept."
     )
+    retention_staff_accounts_days: int = Field(
+        180, ge=1, description="Days a disabled staff account keeps its name, e-mail address and sign-in binding."
+    )
     retention_interval_s: float = Field(
         3600.0, gt=0, description="How often the projector worker enforces the retention periods."
     )

@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError
 
 from services.hackathon import decisions as hackathon_decisions
 from services.hackathon import store as hackathon_store
+from shared.accounts import erase_disabled_accounts
 from shared.auth import audit
 from shared.retention import Rule, policy, preview
 from shared.settings import Settings
@@ -99,6 +100,8 @@ async def _enforce(
             return sum((await hackathon_store.purge_expired(conn, now)).values())
         if rule.kind == "staff_links":
             return _deleted(await conn.execute("DELETE FROM staff_link WHERE created_at < $1", cutoff))
+        if rule.kind == "staff_accounts":
+            return await erase_disabled_accounts(conn, cutoff)
         if rule.kind == "sign_in_throttle":
             return _deleted(await conn.execute("DELETE FROM sign_in_throttle WHERE last_failed < $1", cutoff))
     raise ValueError(f"no enforcement for {rule.kind!r}")
