@@ -20,6 +20,7 @@ from services.analytics import alerting, streams
 from services.analytics.worker import (
     AlertProjector,
     ErasureProjector,
+    MeasureProjector,
     OrgProjector,
     PageViewProjector,
     Projector,
@@ -105,6 +106,12 @@ PROJECTIONS: tuple[Projection, ...] = (
         "page_view_event",
         "SELECT site_id || '|' || day AS key, envelope FROM page_view_event ORDER BY sequence",
         ("page_view_event", "page_view_day", "page_view_daily"),
+    ),
+    Projection(  # after feedback: the effects it keeps for the published view count the feedback of the pages
+        MeasureProjector,
+        "measure_event",
+        "SELECT measure_id::text AS key, envelope FROM measure_event ORDER BY sequence",
+        ("measure_event", "measure", "measure_effect"),
     ),
 )
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from services.analytics.domain import SMALL_NUMBER
 from shared.orgmodel import InvalidUrl, normalise_page_url
@@ -395,3 +395,41 @@ def season_note(w: Windows) -> SeasonNote | None:
     if not differ and year_end is None:
         return None
     return SeasonNote(_months(before), _months(after), differ, year_end)
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _pair(interval: Interval | None) -> list[float] | None:
+    return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
+
+
+def published(e: Effect) -> dict[str, Any]:
+    """The effect as open data and the published view carry it: figures withheld by the "< 5" rule are ``None``."""
+    w = e.windows
+
+    def window(f: WindowFigures, start: date, end: date) -> dict[str, Any]:
+        return {
+            "from": start.isoformat(),
+            "to": (end - timedelta(days=1)).isoformat() if w.days else None,
+            "responses": f.responses,
+            "suppressed": f.suppressed,
+            "helpful_share": _rounded(f.helpful_share),
+            "helpful_share_ci95": _pair(f.helpful_interval),
+            "rating_mean": _rounded(f.rating_mean),
+            "rating_mean_ci95": _pair(f.rating_interval),
+        }
+
+    return {
+        "window_days": w.days,
+        "before": window(e.before, w.before_start, w.live_on),
+        "after": window(e.after, w.live_on, w.after_end),
+        "responses": e.responses_total if e.responses_total >= SMALL_NUMBER else None,
+        "helpful_share_difference": _rounded(e.share_difference),
+        "helpful_share_difference_ci95": _pair(e.share_interval),
+        "rating_mean_difference": _rounded(e.mean_difference),
+        "rating_mean_difference_ci95": _pair(e.mean_interval),
+        "verdict": e.verdict,
+        "seasonality_note": e.season is not None,
+    }

@@ -19,6 +19,8 @@ from aiokafka import ConsumerRecord
 
 from services.analytics import alert_store, org_store, pageview_store, store, survey_store, triage_store
 from services.analytics.alert_store import AlertRow
+from services.analytics.measure_store import MeasureRow
+from services.analytics.measure_store import apply_events as apply_measure_events
 from services.analytics.org_store import OrgRow
 from services.analytics.pageview_store import PageViewRow
 from services.analytics.store import ErasureRow, FeedbackRow
@@ -29,6 +31,7 @@ from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.measures import MEASURE_EVENT_TYPES
 from shared.contracts.org import ORG_EVENT_TYPES
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES, PageViewsImportedV1
 from shared.contracts.surveys import (
@@ -45,6 +48,7 @@ from shared.contracts.topics import (
     ERASURES,
     EVENT_TYPES,
     FEEDBACK,
+    MEASURES,
     ORG,
     PAGE_VIEWS,
     SURVEY_RESPONSES,
@@ -264,3 +268,23 @@ class OrgProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await org_store.apply_events(conn, rows)
+
+
+def to_measure_row(record: ConsumerRecord[bytes, bytes]) -> MeasureRow:
+    envelope, data = decode_record(record, MEASURE_EVENT_TYPES, "a measure event")
+    return MeasureRow(envelope.id, envelope.type, data, (record.value or b"").decode())  # type: ignore[arg-type]
+
+
+class MeasureProjector(Projector):
+    """Measures and their publication into ``measure`` (the commands write through the same function; this
+    projection makes them rebuildable by replay)."""
+
+    TOPIC = MEASURES
+    NAME = "analytics.measure-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_measure_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await apply_measure_events(conn, rows)

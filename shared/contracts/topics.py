@@ -11,6 +11,7 @@ from shared.contracts.envelope import EventType
 from shared.contracts.erasure import ERASURE_EVENT_TYPES
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
 from shared.contracts.hackathon import HACKATHON_EVENT_TYPES
+from shared.contracts.measures import MEASURE_EVENT_TYPES
 from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 from shared.contracts.org import ORG_EVENT_TYPES
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES
@@ -192,6 +193,21 @@ REPORTS = Topic(
     landwide_partitions=3,
 )
 
+MEASURES = Topic(
+    name="stadtstimme.measures.v1",
+    events=MEASURE_EVENT_TYPES,
+    key="measure_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("services.analytics.measures",),
+    description=(
+        "Measures staff recorded (what changed on which pages, when it went live, where it came from), each saved "
+        "event the whole measure with its revision, and their publication on the public page /wirkung. Kept "
+        "forever: the measures are rebuilt from it."
+    ),
+    landwide_partitions=3,
+)
+
 TOPICS: tuple[Topic, ...] = (
     FEEDBACK,
     SATISFACTION_METRICS,
@@ -204,6 +220,7 @@ TOPICS: tuple[Topic, ...] = (
     PAGE_VIEWS,
     ORG,
     REPORTS,
+    MEASURES,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
