@@ -21,12 +21,12 @@ from pydantic import ValidationError
 
 from shared.contracts.surveys import MAX_OPTIONS, MAX_QUESTIONS, QUESTION_TYPES, SurveyDefinition
 from shared.messages import text
+from shared.slugs import slug
 
 CHOICE_TYPES = ("single", "multiple")
 TRIGGER_KINDS = ("delay", "scroll", "button")
 RESERVED_IDS = frozenset({"neu"})  # /console/surveys/neu is the form for a new survey
 _SCAN_LIMIT = 50  # rows read from a posted form at most (the contract allows 20; more is refused by it)
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass
@@ -378,31 +378,15 @@ def _with_ids(draft: SurveyDraft) -> SurveyDraft:
     questions = []
     taken_questions = {q.id for q in draft.questions if q.id}
     for n, q in enumerate(draft.questions, start=1):
-        qid = q.id or _slug(q.text_de, taken_questions, f"frage-{n}")
+        qid = q.id or slug(q.text_de, taken_questions, f"frage-{n}", limit=40)
         taken_questions.add(qid)
         options, taken = [], {o.id for o in q.options if o.id}
         for m, o in enumerate(q.options, start=1):
-            oid = o.id or _slug(o.de, taken, f"antwort-{m}")
+            oid = o.id or slug(o.de, taken, f"antwort-{m}", limit=40)
             taken.add(oid)
             options.append(replace(o, id=oid))
         questions.append(replace(q, id=qid, options=options))
     return replace(draft, questions=questions)
-
-
-def _slug(words: str, taken: Collection[str], fallback: str) -> str:
-    """An id from a text: "Wie zufrieden sind Sie?" → ``wie-zufrieden-sind-sie`` (at most 40 characters, whole
-    words; ``-2``, ``-3`` … when taken)."""
-    base = ""
-    for word in re.findall(r"[a-z0-9]+", words.lower().translate(_UMLAUTS)):
-        if base and len(base) + 1 + len(word) > 40:
-            break
-        base = f"{base}-{word}" if base else word[:40]
-    base = base or fallback
-    found, n = base, 1
-    while found in taken:
-        n += 1
-        found = f"{base}-{n}"
-    return found
 
 
 def _unique(ids: Iterable[tuple[str, str]], errors: dict[str, str]) -> None:

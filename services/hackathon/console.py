@@ -49,6 +49,7 @@ from shared.contracts.hackathon import (
 from shared.messages import text
 from shared.refusal import Refusal, forbidden
 from shared.settings import Settings
+from shared.slugs import slug
 
 CONSOLE = "/console"
 PREFIX = f"{CONSOLE}/hackathons"
@@ -91,24 +92,6 @@ class Failed:
     @property
     def by_field(self) -> dict[str, str]:
         return {f: m for f, m in self.errors if f}
-
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def slug(name: str, taken: Collection[str], fallback: str, year: str = "") -> str:
-    """An id from a name (a challenge's title, a criterion's name): "Termine ohne Warten" → ``termine-ohne-warten``
-    (``-2``, ``-3`` … when taken); ``fallback`` for a name without letters or digits. A hackathon's id ends in its
-    ``year``, once: "Stadt hackt 2027" and "Stadt hackt" of 2027 are both ``stadt-hackt-2027``."""
-    words = [w for w in re.findall(r"[a-z0-9]+", name.lower().translate(_UMLAUTS)) if w != year]
-    base = "-".join(words)[:50].strip("-") or fallback
-    if year:
-        base = f"{base}-{year}"
-    found, n = base, 1
-    while found in taken:
-        n += 1
-        found = f"{base}-{n}"
-    return found
 
 
 def lines(value: str) -> list[str]:
@@ -221,7 +204,9 @@ def hackathon_form(
             rows.append(n)
     title, year = values.get("title", "").strip(), values.get("year", "").strip()
     body = {
-        "id": slug(title, taken, "hackathon", year if year.isascii() and year.isdigit() and len(year) == 4 else ""),
+        "id": slug(
+            title, taken, "hackathon", suffix=year if year.isascii() and year.isdigit() and len(year) == 4 else ""
+        ),
         "year": year,
         "title": title,
         "description": values.get("description", "").strip(),
