@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from shared.contracts.org import SDG_PROCEDURE_PATTERN, SERVICE_KEY_PATTERN, SdgKind
 from shared.messages import text
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -69,6 +70,40 @@ def normalise_origin(origin: str) -> str:
 
 
 @dataclass(frozen=True)
+class PageAttributes:
+    """The administrative service a page belongs to and its role for the EU Single Digital Gateway (all None: no
+    service known, not SDG-relevant). ``sdg_procedure`` (the Annex II procedure) is set for kind procedure."""
+
+    service_key: str | None = None  # LeiKa key (14 digits) or the city's own "stadt:<slug>"
+    sdg_kind: SdgKind | None = None
+    sdg_procedure: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.service_key, self.sdg_kind, self.sdg_procedure))
+
+
+NO_ATTRIBUTES = PageAttributes()
+
+
+def _prefix(entry: tuple[str, Any]) -> str:
+    return entry[0]
+
+
+_T = TypeVar("_T")
+
+
+def _longest_prefix(entries: tuple[tuple[str, _T], ...], path: str) -> _T | None:
+    """The value of the longest prefix in ``entries`` that ``path`` is at or under (None: none is)."""
+    best: _T | None = None
+    best_len = -1
+    for prefix, value in entries:
+        stem = prefix.rstrip("/")
+        if (path == stem or path.startswith(stem + "/")) and len(stem) > best_len:
+            best, best_len = value, len(stem)
+    return best
+
+
+@dataclass(frozen=True)
 class OrgUnit:
     id: str
     name: str
@@ -83,14 +118,15 @@ class Site:
     org_unit: str
     origins: tuple[str, ...]
     sections: tuple[tuple[str, str], ...] = ()  # (path prefix, org unit), longest prefix wins
+    # (path prefix, attributes) of the sections that carry a service (each also in ``sections``), sorted
+    section_attributes: tuple[tuple[str, PageAttributes], ...] = ()
 
     def org_unit_for(self, path: str) -> str:
-        best, best_len = self.org_unit, -1
-        for prefix, unit in self.sections:
-            stem = prefix.rstrip("/")
-            if (path == stem or path.startswith(stem + "/")) and len(stem) > best_len:
-                best, best_len = unit, len(stem)
-        return best
+        return _longest_prefix(self.sections, path) or self.org_unit
+
+    def attributes_for(self, path: str) -> PageAttributes:
+        """The attributes of the longest section prefix carrying any that ``path`` is under."""
+        return _longest_prefix(self.section_attributes, path) or NO_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -98,6 +134,7 @@ class Page:
     url: str
     site: str
     title: str = ""
+    attributes: PageAttributes = NO_ATTRIBUTES
 
 
 @dataclass
@@ -113,6 +150,22 @@ class OrgModel:
             return None
         _, path = split_origin(page_url)
         return site, site.org_unit_for(path)
+
+    def attributes(self, site_id: str, page_url: str) -> PageAttributes:
+        """The service and SDG role of a normalised page URL: the page's own if it carries any, else those of the
+        longest section prefix of its site carrying any, else none. A page takes all its attributes from one
+        place (never its service from itself and its SDG kind from a section)."""
+        page = self.pages.get(page_url)
+        if page is not None and page.attributes:
+            return page.attributes
+        site = self.sites.get(site_id)
+        if site is None:
+            return NO_ATTRIBUTES
+        try:
+            _, path = split_page_url(page_url)
+        except InvalidUrl:
+            return NO_ATTRIBUTES
+        return site.attributes_for(path)
 
     @cached_property
     def all_origins(self) -> frozenset[str]:
@@ -135,14 +188,30 @@ class _UnitIn(BaseModel):
     parent: str | None = None
 
 
-class _SectionIn(BaseModel):
+class _SdgIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    kind: SdgKind
+    procedure: str | None = Field(None, pattern=SDG_PROCEDURE_PATTERN)  # required for kind procedure (see below)
+
+
+class _ServiceIn(BaseModel):
+    """What a page or a section may say about its service: a LeiKa key or the city's own id, and its SDG role."""
+
+    model_config = ConfigDict(extra="forbid")
+    service_key: str | None = Field(None, pattern=SERVICE_KEY_PATTERN)
+    sdg: _SdgIn | None = None
+
+    def attributes(self) -> PageAttributes:
+        sdg = self.sdg
+        return PageAttributes(self.service_key, sdg.kind if sdg else None, sdg.procedure if sdg else None)
+
+
+class _SectionIn(_ServiceIn):
     path_prefix: str = Field(pattern=r"^/", max_length=2000)
     org_unit: str
 
 
-class _PageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _PageIn(_ServiceIn):
     path: str = Field(pattern=r"^/", max_length=2000)
     title: str = Field("", max_length=300)
     origin: str | None = None  # one of the site's origins; left out: its first
@@ -202,6 +271,8 @@ def _field_problem(error: Any) -> OrgProblem:
     loc: Loc = tuple(error["loc"])
     kind, last = error["type"], next((p for p in reversed(loc) if isinstance(p, str)), "")
     ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and last in ("service_key", "procedure"):
+        return OrgProblem(loc, "service_key" if last == "service_key" else "sdg_procedure")
     if kind == "string_pattern_mismatch":
         return OrgProblem(loc, "id" if last in _ID_FIELDS else "path")
     if kind == "value_error" and last in ("origins", "origin"):
@@ -215,7 +286,7 @@ def _field_problem(error: Any) -> OrgProblem:
     if kind == "too_short" and last == "org_units":
         return OrgProblem(loc, "no_unit")
     if kind == "literal_error" and last == "kind":
-        return OrgProblem(loc, "kind")
+        return OrgProblem(loc, "sdg_kind" if "sdg" in loc else "kind")
     if kind == "extra_forbidden":
         return OrgProblem(loc, "unknown_field", {"name": last})
     return OrgProblem(loc, "invalid")
@@ -247,6 +318,11 @@ def reference_problems(city: _CityIn) -> list[OrgProblem]:
             step = units[step.parent]
     site_ids: set[str] = set()
     pages: set[str] = set()
+
+    def procedure_named(at: Loc, service: _ServiceIn) -> None:
+        if service.sdg is not None and service.sdg.kind == "procedure" and service.sdg.procedure is None:
+            problems.append(OrgProblem((*at, "sdg", "procedure"), "sdg_procedure_missing"))
+
     for i, s in enumerate(city.sites):
         if s.id in site_ids:
             problems.append(OrgProblem(("sites", i, "id"), "duplicate_site", {"id": s.id}))
@@ -266,7 +342,9 @@ def reference_problems(city: _CityIn) -> list[OrgProblem]:
                 problems.append(OrgProblem(("sites", i, "sections", j, "path_prefix"), "duplicate_section",
                                            {"value": sec.path_prefix}))  # fmt: skip
             prefixes.add(stem)
+            procedure_named(("sites", i, "sections", j), sec)
         for j, p in enumerate(s.pages):
+            procedure_named(("sites", i, "pages", j), p)
             origin = p.origin or s.origins[0]
             if origin not in s.origins:
                 problems.append(OrgProblem(("sites", i, "pages", j, "origin"), "page_origin", {"value": origin}))
@@ -292,12 +370,13 @@ def check_document(raw: Any) -> tuple[str, OrgModel] | list[OrgProblem]:
     for u in city.org_units:
         model.units[u.id] = OrgUnit(u.id, u.name, u.kind, u.parent)
     for s in city.sites:
+        marked = tuple(sorted(((x.path_prefix, x.attributes()) for x in s.sections if x.attributes()), key=_prefix))
         model.sites[s.id] = Site(
-            s.id, s.name, s.org_unit, tuple(s.origins), tuple((x.path_prefix, x.org_unit) for x in s.sections)
+            s.id, s.name, s.org_unit, tuple(s.origins), tuple((x.path_prefix, x.org_unit) for x in s.sections), marked
         )
         for p in s.pages:
             url = normalise_page_url((p.origin or s.origins[0]) + p.path)
-            model.pages[url] = Page(url, s.id, p.title)
+            model.pages[url] = Page(url, s.id, p.title, p.attributes())
     return city.city, model
 
 
@@ -341,13 +420,16 @@ def document(model: OrgModel, city: str | None = None) -> dict[str, Any]:
     for s in sorted(model.sites.values(), key=lambda s: s.id):
         site: dict[str, Any] = {"id": s.id, "name": s.name, "org_unit": s.org_unit, "origins": list(s.origins)}
         if s.sections:
-            site["sections"] = [{"path_prefix": p, "org_unit": u} for p, u in s.sections]
+            marked = dict(s.section_attributes)
+            site["sections"] = [{"path_prefix": p, "org_unit": u} | _service_entry(marked.get(p, NO_ATTRIBUTES))
+                                for p, u in s.sections]  # fmt: skip
         pages = []
         for p in sorted((p for p in model.pages.values() if p.site == s.id), key=lambda p: p.url):
             origin, path = split_origin(p.url)
             page: dict[str, Any] = {"path": path}
             if p.title:
                 page["title"] = p.title
+            page |= _service_entry(p.attributes)
             if origin != s.origins[0]:
                 page["origin"] = origin
             pages.append(page)
@@ -355,6 +437,18 @@ def document(model: OrgModel, city: str | None = None) -> dict[str, Any]:
             site["pages"] = pages
         sites.append(site)
     return {"city": city or city_name(model), "org_units": units, "sites": sites}
+
+
+def _service_entry(attributes: PageAttributes) -> dict[str, Any]:
+    """A page's or section's attributes in the YAML's structure (none: nothing)."""
+    entry: dict[str, Any] = {}
+    if attributes.service_key:
+        entry["service_key"] = attributes.service_key
+    if attributes.sdg_kind:
+        entry["sdg"] = {"kind": attributes.sdg_kind}
+        if attributes.sdg_procedure:
+            entry["sdg"]["procedure"] = attributes.sdg_procedure
+    return entry
 
 
 def dump_org_yaml(model: OrgModel, city: str | None = None) -> str:
@@ -373,15 +467,28 @@ async def fetch_org_model(conn: asyncpg.Connection) -> OrgModel:
     for r in await conn.fetch("SELECT id, name, kind, parent_id FROM org_unit"):
         model.units[r["id"]] = OrgUnit(r["id"], r["name"], r["kind"], r["parent_id"])
     sections: dict[str, list[tuple[str, str]]] = {}
-    for r in await conn.fetch("SELECT site_id, path_prefix, org_unit_id FROM site_section"):
+    marked: dict[str, list[tuple[str, PageAttributes]]] = {}
+    for r in await conn.fetch(
+        "SELECT site_id, path_prefix, org_unit_id, service_key, sdg_kind, sdg_procedure FROM site_section"
+    ):
         sections.setdefault(r["site_id"], []).append((r["path_prefix"], r["org_unit_id"]))
+        if attributes := attributes_of_row(r):
+            marked.setdefault(r["site_id"], []).append((r["path_prefix"], attributes))
     for r in await conn.fetch("SELECT id, name, org_unit_id, origins FROM site"):
-        model.sites[r["id"]] = Site(
-            r["id"], r["name"], r["org_unit_id"], tuple(r["origins"]), tuple(sections.get(r["id"], ()))
-        )
-    for r in await conn.fetch("SELECT url, site_id, title FROM page"):
-        model.pages[r["url"]] = Page(r["url"], r["site_id"], r["title"])
+        site_marked = tuple(sorted(marked.get(r["id"], ()), key=_prefix))
+        model.sites[r["id"]] = Site(r["id"], r["name"], r["org_unit_id"], tuple(r["origins"]),
+                                    tuple(sections.get(r["id"], ())), site_marked)  # fmt: skip
+    for r in await conn.fetch("SELECT url, site_id, title, service_key, sdg_kind, sdg_procedure FROM page"):
+        model.pages[r["url"]] = Page(r["url"], r["site_id"], r["title"], attributes_of_row(r))
     return model
+
+
+def attributes_of_row(row: asyncpg.Record) -> PageAttributes:
+    """The attributes in a row of ``page`` or ``site_section`` (columns ``service_key``, ``sdg_kind``,
+    ``sdg_procedure``)."""
+    if row["service_key"] is None and row["sdg_kind"] is None:
+        return NO_ATTRIBUTES
+    return PageAttributes(row["service_key"], row["sdg_kind"], row["sdg_procedure"])
 
 
 async def org_revision(conn: asyncpg.Connection) -> int:

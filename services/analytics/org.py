@@ -25,7 +25,7 @@ from services.analytics.org_domain import PlannedEvent, Subject, check, plan
 from services.analytics.org_store import OrgRow
 from shared.auth import audit
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.org import KEY, OrgUnitSavedV1, SiteSavedV1
+from shared.contracts.org import KEY, OrgUnitSavedV1, SiteSavedV2
 from shared.contracts.topics import ORG, topic_name
 from shared.kafka import start_producer
 from shared.orgmodel import OrgModel, OrgProblem, dump_org_yaml, fetch_org_model
@@ -82,7 +82,7 @@ async def execute(
         for event in events:
             kind, key = event.subject
             d = event.data
-            unit = d.unit_id if isinstance(d, OrgUnitSavedV1) else d.org_unit if isinstance(d, SiteSavedV1) else None
+            unit = d.unit_id if isinstance(d, OrgUnitSavedV1) else d.org_unit if isinstance(d, SiteSavedV2) else None
             details = {"revision": d.revision, "via": via} | ({"org_unit": unit} if unit else {})
             await audit(conn, actor, f"org_{kind}_saved", key, **details)
     return events

@@ -21,11 +21,22 @@ from shared.contracts.org import (
     SITE_SAVED,
     OrgEvent,
     OrgUnitSavedV1,
-    PageSavedV1,
-    SectionV1,
-    SiteSavedV1,
+    PageSavedV2,
+    SdgV2,
+    SectionV2,
+    SiteSavedV2,
 )
-from shared.orgmodel import OrgModel, OrgProblem, OrgUnit, Page, Site, check_document, document
+from shared.orgmodel import (
+    NO_ATTRIBUTES,
+    OrgModel,
+    OrgProblem,
+    OrgUnit,
+    Page,
+    PageAttributes,
+    Site,
+    check_document,
+    document,
+)
 
 Subject = tuple[str, str]  # ("unit" | "site" | "page", id or URL)
 
@@ -44,7 +55,7 @@ class PlannedEvent:
 def subject_of(data: OrgEvent) -> Subject:
     if isinstance(data, OrgUnitSavedV1):
         return ("unit", data.unit_id)
-    if isinstance(data, SiteSavedV1):
+    if isinstance(data, SiteSavedV2):
         return ("site", data.site_id)
     return ("page", data.url)
 
@@ -92,7 +103,26 @@ def _sections(site: Site) -> tuple[tuple[str, str], ...]:
 
 
 def same_site(a: Site, b: Site) -> bool:
-    return replace(a, sections=_sections(a)) == replace(b, sections=_sections(b))
+    def ordered(s: Site) -> Site:
+        return replace(s, sections=_sections(s), section_attributes=tuple(sorted(s.section_attributes, key=_first)))
+
+    return ordered(a) == ordered(b)
+
+
+def _first(entry: tuple[str, object]) -> str:
+    return entry[0]
+
+
+def _sdg(attributes: PageAttributes) -> SdgV2 | None:
+    if attributes.sdg_kind is None:
+        return None
+    return SdgV2(kind=attributes.sdg_kind, procedure=attributes.sdg_procedure)
+
+
+def _attributes(service_key: str | None, sdg: SdgV2 | None) -> PageAttributes:
+    if service_key is None and sdg is None:
+        return NO_ATTRIBUTES
+    return PageAttributes(service_key, sdg.kind if sdg else None, sdg.procedure if sdg else None)
 
 
 def plan(
@@ -123,16 +153,19 @@ def plan(
         known = current.sites.get(s.id)
         if known is not None and same_site(known, s):
             continue
-        sections = [SectionV1(path_prefix=p, org_unit=u) for p, u in _sections(s)]
-        site = SiteSavedV1(site_id=s.id, name=s.name, org_unit=s.org_unit, origins=list(s.origins),
+        marked = dict(s.section_attributes)
+        sections = [SectionV2(path_prefix=p, org_unit=u, service_key=marked.get(p, NO_ATTRIBUTES).service_key,
+                              sdg=_sdg(marked.get(p, NO_ATTRIBUTES))) for p, u in _sections(s)]  # fmt: skip
+        site = SiteSavedV2(site_id=s.id, name=s.name, org_unit=s.org_unit, origins=list(s.origins),
                            sections=sections, revision=revision("site", s.id), saved_by=actor,
                            saved_at=now)  # fmt: skip
         events.append(PlannedEvent(SITE_SAVED, uuid.uuid4(), site))
     for p in sorted(desired.pages.values(), key=lambda p: p.url):
         if current.pages.get(p.url) == p:
             continue
-        page = PageSavedV1(url=p.url, site_id=p.site, title=p.title, revision=revision("page", p.url),
-                           saved_by=actor, saved_at=now)  # fmt: skip
+        page = PageSavedV2(url=p.url, site_id=p.site, title=p.title, service_key=p.attributes.service_key,
+                           sdg=_sdg(p.attributes), revision=revision("page", p.url), saved_by=actor,
+                           saved_at=now)  # fmt: skip
         events.append(PlannedEvent(PAGE_SAVED, uuid.uuid4(), page))
     return events
 
@@ -151,10 +184,12 @@ def unit_of(data: OrgUnitSavedV1) -> OrgUnit:
     return OrgUnit(data.unit_id, data.name, data.kind, data.parent)
 
 
-def site_of(data: SiteSavedV1) -> Site:
+def site_of(data: SiteSavedV2) -> Site:
+    marked = ((s.path_prefix, _attributes(s.service_key, s.sdg)) for s in data.sections)
     return Site(data.site_id, data.name, data.org_unit, tuple(data.origins),
-                tuple(sorted((s.path_prefix, s.org_unit) for s in data.sections)))  # fmt: skip
+                tuple(sorted((s.path_prefix, s.org_unit) for s in data.sections)),
+                tuple(sorted(((p, a) for p, a in marked if a), key=_first)))  # fmt: skip
 
 
-def page_of(data: PageSavedV1) -> Page:
-    return Page(data.url, data.site_id, data.title)
+def page_of(data: PageSavedV2) -> Page:
+    return Page(data.url, data.site_id, data.title, _attributes(data.service_key, data.sdg))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import asyncpg
 
 from services.analytics.org_domain import Subject, applies, page_of, site_of, subject_of, unit_of
-from shared.contracts.org import OrgEvent, OrgUnitSavedV1, PageSavedV1, SiteSavedV1
-from shared.orgmodel import Page, Site
+from shared.contracts.org import OrgEvent, OrgUnitSavedV1, PageSavedV2, SiteSavedV2
+from shared.orgmodel import NO_ATTRIBUTES, Page, PageAttributes, Site, attributes_of_row
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ async def apply_events(conn: asyncpg.Connection, rows: Sequence[OrgRow]) -> int:
         )  # fmt: skip
         if isinstance(d, OrgUnitSavedV1):
             changed += await _unit(conn, d)
-        elif isinstance(d, SiteSavedV1):
+        elif isinstance(d, SiteSavedV2):
             changed += await _site(conn, d)
         else:
             changed += await _page(conn, d)
@@ -78,15 +78,20 @@ async def _unit(conn: asyncpg.Connection, d: OrgUnitSavedV1) -> bool:
     return True
 
 
-async def _site(conn: asyncpg.Connection, d: SiteSavedV1) -> bool:
+async def _site(conn: asyncpg.Connection, d: SiteSavedV2) -> bool:
     stored = await conn.fetchrow("SELECT name, org_unit_id, origins, revision FROM site WHERE id = $1 FOR UPDATE",
                                  d.site_id)  # fmt: skip
     site = site_of(d)
     state = None
     if stored is not None:
-        sections = await conn.fetch("SELECT path_prefix, org_unit_id FROM site_section WHERE site_id = $1", d.site_id)
+        sections = await conn.fetch(
+            """SELECT path_prefix, org_unit_id, service_key, sdg_kind, sdg_procedure FROM site_section
+               WHERE site_id = $1 ORDER BY path_prefix""",
+            d.site_id,
+        )
+        marked = tuple((s["path_prefix"], a) for s in sections if (a := attributes_of_row(s)))
         state = Site(d.site_id, stored["name"], stored["org_unit_id"], tuple(stored["origins"]),
-                     tuple(sorted((s["path_prefix"], s["org_unit_id"]) for s in sections)))  # fmt: skip
+                     tuple(sorted((s["path_prefix"], s["org_unit_id"]) for s in sections)), marked)  # fmt: skip
     if not applies(stored["revision"] if stored else None, state, d.revision, site):
         return False
     await conn.execute(
@@ -96,23 +101,35 @@ async def _site(conn: asyncpg.Connection, d: SiteSavedV1) -> bool:
         site.id, site.name, site.org_unit, list(site.origins), d.revision,
     )  # fmt: skip
     await conn.execute("DELETE FROM site_section WHERE site_id = $1", site.id)
+    attributes = dict(site.section_attributes)
     await conn.executemany(
-        "INSERT INTO site_section (site_id, path_prefix, org_unit_id) VALUES ($1, $2, $3)",
-        [(site.id, prefix, unit) for prefix, unit in site.sections],
+        """INSERT INTO site_section (site_id, path_prefix, org_unit_id, service_key, sdg_kind, sdg_procedure)
+           VALUES ($1, $2, $3, $4, $5, $6)""",
+        [(site.id, prefix, unit, *_columns(attributes.get(prefix, NO_ATTRIBUTES))) for prefix, unit in site.sections],
     )
     return True
 
 
-async def _page(conn: asyncpg.Connection, d: PageSavedV1) -> bool:
-    stored = await conn.fetchrow("SELECT site_id, title, revision FROM page WHERE url = $1 FOR UPDATE", d.url)
+def _columns(a: PageAttributes) -> tuple[str | None, str | None, str | None]:
+    return a.service_key, a.sdg_kind, a.sdg_procedure
+
+
+async def _page(conn: asyncpg.Connection, d: PageSavedV2) -> bool:
+    stored = await conn.fetchrow(
+        """SELECT site_id, title, service_key, sdg_kind, sdg_procedure, revision FROM page WHERE url = $1
+           FOR UPDATE""",
+        d.url,
+    )
     page = page_of(d)
-    state = Page(d.url, stored["site_id"], stored["title"]) if stored else None
+    state = Page(d.url, stored["site_id"], stored["title"], attributes_of_row(stored)) if stored else None
     if not applies(stored["revision"] if stored else None, state, d.revision, page):
         return False
     await conn.execute(
-        """INSERT INTO page (url, site_id, title, revision) VALUES ($1, $2, $3, $4)
+        """INSERT INTO page (url, site_id, title, revision, service_key, sdg_kind, sdg_procedure)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (url) DO UPDATE SET site_id = excluded.site_id, title = excluded.title,
-               revision = excluded.revision""",
-        page.url, page.site, page.title, d.revision,
+               revision = excluded.revision, service_key = excluded.service_key, sdg_kind = excluded.sdg_kind,
+               sdg_procedure = excluded.sdg_procedure""",
+        page.url, page.site, page.title, d.revision, *_columns(page.attributes),
     )  # fmt: skip
     return True

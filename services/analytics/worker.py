@@ -32,7 +32,7 @@ from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
 from shared.contracts.measures import MEASURE_EVENT_TYPES
-from shared.contracts.org import ORG_EVENT_TYPES
+from shared.contracts.org import ORG_EVENT_TYPES, upcast_org
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES, PageViewsImportedV1
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
@@ -252,7 +252,7 @@ class PageViewProjector(Projector):
 
 def to_org_row(record: ConsumerRecord[bytes, bytes]) -> OrgRow:
     envelope, data = decode_record(record, ORG_EVENT_TYPES, "an org model event")
-    return OrgRow(envelope.id, envelope.type, data, (record.value or b"").decode())  # type: ignore[arg-type]
+    return OrgRow(envelope.id, envelope.type, upcast_org(data), (record.value or b"").decode())
 
 
 class OrgProjector(Projector):

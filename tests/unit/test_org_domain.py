@@ -22,7 +22,7 @@ from services.analytics.org_domain import (
     with_site,
     with_unit,
 )
-from shared.contracts.org import OrgUnitSavedV1, PageSavedV1, SiteSavedV1
+from shared.contracts.org import OrgUnitSavedV1, PageSavedV2, SiteSavedV2
 from shared.orgmodel import OrgModel, OrgProblem, OrgUnit, Page, Site, dump_org_yaml, load_org_yaml, parse_org_yaml
 
 DEMO = Path(__file__).parents[2] / "stadtstimme" / "musterstadt.yaml"
@@ -62,7 +62,7 @@ def test_new_and_changed_things_become_events_with_the_next_revision_units_first
     renamed = OrgUnit("bauamt", "Bauaufsicht", "department", "stadtverwaltung")
     desired = with_page(with_site(with_unit(with_unit(CITY, unit), renamed), site), page)
     events = plan(CITY, {("unit", "bauamt"): 3}, desired, "anna", NOW)
-    assert [type(e.data) for e in events] == [OrgUnitSavedV1, OrgUnitSavedV1, SiteSavedV1, PageSavedV1]
+    assert [type(e.data) for e in events] == [OrgUnitSavedV1, OrgUnitSavedV1, SiteSavedV2, PageSavedV2]
     assert [(e.subject, e.data.revision) for e in events] == [
         (("unit", "bauamt"), 4), (("unit", "kultur"), 1), (("site", "kultur"), 1),
         (("page", "https://kultur.musterstadt.de/museen"), 1),
@@ -84,10 +84,10 @@ def test_the_events_rebuild_the_model() -> None:
         d = e.data
         if isinstance(d, OrgUnitSavedV1):
             rebuilt.units[d.unit_id] = unit_of(d)
-        elif isinstance(d, SiteSavedV1):
+        elif isinstance(d, SiteSavedV2):
             rebuilt.sites[d.site_id] = site_of(d)
         else:
-            assert isinstance(d, PageSavedV1)
+            assert isinstance(d, PageSavedV2)
             rebuilt.pages[d.url] = page_of(d)
     assert plan(rebuilt, {}, CITY, "t", NOW) == [] and plan(CITY, {}, rebuilt, "t", NOW) == []
 
