@@ -1033,26 +1033,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Seite {value} ist schon eingetragen.",
         "en": "The page {value} is registered already.",
     },
-    "org.error.service_key": {
-        "de": "Ein Leistungsschlüssel hat 14 Ziffern (LeiKa) oder lautet „stadt:“ und eine eigene Kennung aus "
-        "Kleinbuchstaben, Ziffern und Bindestrichen (z. B. stadt:parkausweis).",
-        "en": "A service key has 14 digits (LeiKa) or is 'stadt:' and an own id of lower-case letters, digits and "
-        "hyphens (e.g. stadt:parkausweis).",
-    },
-    "org.error.sdg_kind": {
-        "de": "Bitte eine SDG-Art wählen: Information, Verfahren oder Hilfe.",
-        "en": "Please choose an SDG kind: information, procedure or assistance.",
-    },
-    "org.error.sdg_procedure": {
-        "de": "Die Kennung des Verfahrens (Anhang II) besteht aus Buchstaben, Ziffern, Punkten, Doppelpunkten und "
-        "Bindestrichen (höchstens 64 Zeichen).",
-        "en": "The procedure's id (Annex II) consists of letters, digits, dots, colons and hyphens (at most 64 "
-        "characters).",
-    },
-    "org.error.sdg_procedure_missing": {
-        "de": "Für ein Verfahren bitte das Verfahren aus Anhang II der SDG-Verordnung angeben.",
-        "en": "For a procedure, please name the procedure of Annex II of the SDG Regulation.",
-    },
     "org.error.url": {
         "de": "Bitte die vollständige Adresse der Seite angeben, beginnend mit https:// oder http://.",
         "en": "Please give the page's full address, starting with https:// or http://.",
@@ -2105,6 +2085,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "notifier.mean_against": {"de": "{mean} (üblich {baseline})", "en": "{mean} (usually {baseline})"},
     "notifier.too_few": {"de": "zu wenige Antworten", "en": "too few answers"},
     "notifier.fact.month": {"de": "Monat", "en": "Month"},
+    "notifier.fact.attempts": {"de": "Versuche", "en": "Attempts"},
+    "notifier.fact.last_answer": {"de": "Letzte Antwort", "en": "Last answer"},
+    "notifier.fact.due": {"de": "Fällig bis", "en": "Due by"},
+    "notifier.sdg.no_answer": {"de": "keine Antwort", "en": "no answer"},
+    "notifier.subject.sdg.transfer_failed": {
+        "de": "SDG-Übermittlung {month} an die NFK fehlgeschlagen",
+        "en": "SDG transfer {month} to the NFK failed",
+    },
+    "notifier.summary.sdg.transfer_failed": {
+        "de": "Die Monatsübermittlung {month} des SDG-Feedbacks an die Nationale Feedback-Komponente ist "
+        "nach allen Versuchen fehlgeschlagen. Bitte die Ursache prüfen und erneut senden: "
+        "stadtstimme sdg resend {month}.",
+        "en": "The monthly transfer {month} of SDG feedback to the national feedback component failed after every "
+        "attempt. Please check the cause and send it again: stadtstimme sdg resend {month}.",
+    },
+    "console.audit.action.sdg_transfer_stored": {
+        "de": "SDG-Übermittlung erstellt",
+        "en": "SDG transfer built",
+    },
+    "console.audit.action.sdg_transfer_delivered": {
+        "de": "SDG-Übermittlung zugestellt",
+        "en": "SDG transfer delivered",
+    },
+    "console.audit.action.sdg_transfer_failed": {
+        "de": "SDG-Übermittlung fehlgeschlagen",
+        "en": "SDG transfer failed",
+    },
     "notifier.fact.responses": {"de": "Rückmeldungen (zum Vormonat)", "en": "Responses (on the month before)"},
     "notifier.fact.helpful_share": {"de": "Anteil hilfreich", "en": "Share helpful"},
     "notifier.fact.open_comments": {"de": "Offene Kommentare", "en": "Open comments"},

@@ -224,6 +224,19 @@ class Settings(BaseSettings):
     matomo_timeout_s: float = Field(30.0, gt=0, description="Timeout of one request to Matomo.")
     matomo_attempts: int = Field(3, ge=1, le=10, description="Attempts per request when Matomo is unreachable.")
     matomo_retry_s: float = Field(5.0, ge=0, description="First wait before another attempt; doubles per attempt.")
+    sdg_upload_url: str = Field(
+        "",
+        description="HTTPS endpoint of the NFK upload interface that takes the monthly SDG transfer (JSON, POST); "
+        "empty: no monthly transfer.",
+    )
+    sdg_upload_token: SecretStr = Field(
+        SecretStr(""), description="Bearer token for the NFK upload interface (never logged, never stored)."
+    )
+    sdg_upload_timeout_s: float = Field(60.0, gt=0, description="Timeout of one upload attempt.")
+    sdg_upload_attempts: int = Field(5, ge=1, le=20, description="Attempts per delivery run before it has failed.")
+    sdg_upload_retry_s: float = Field(
+        60.0, ge=0, description="First wait before another upload attempt; doubles per attempt (at most an hour)."
+    )
     log_level: str = Field("INFO", description="Python log level.")
 
 

@@ -35,6 +35,8 @@ app.add_typer(tokens_app, name="tokens")
 retention_app = typer.Typer(help="Retention periods of personal data (shared/retention.py).")
 reports_app = typer.Typer(help="Monthly reports per org unit and for the city (services/analytics/reports.py).")
 app.add_typer(reports_app, name="reports")
+sdg_app = typer.Typer(help="The monthly SDG/NFK transfer of SDG-relevant feedback (services/analytics/sdg.py).")
+app.add_typer(sdg_app, name="sdg")
 app.add_typer(retention_app, name="retention")
 surveys_app = typer.Typer(help="On-site surveys: define from YAML, change status, list.")
 app.add_typer(surveys_app, name="surveys")
@@ -118,12 +120,13 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
             loop.add_signal_handler(sig, stop.set)
 
         async def both(pool: Any) -> None:
-            from services.analytics import matomo, reports
+            from services.analytics import matomo, reports, sdg
             from stadtstimme.retention import run_forever
 
             await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop),
                                  matomo.run_forever(settings, pool, stop),
-                                 reports.run_forever(settings, pool, stop))  # fmt: skip
+                                 reports.run_forever(settings, pool, stop),
+                                 sdg.run_forever(settings, pool, stop))  # fmt: skip
 
         await _with_pool(settings, both)
 
@@ -439,6 +442,94 @@ def reports_publish(
                 typer.echo(f"{event.month} {event.scope}: {event.responses if event.responses is not None else '< 5'}")
 
         await _with_pool(settings, publish)
+
+    _run(main)
+
+
+def _sdg_month(settings: Settings, month: str) -> Any:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from services.analytics import reports
+
+    chosen = reports.parse_month(month) if month else reports.month_bounds(datetime.now(ZoneInfo(settings.timezone))
+                                                                           .date())[0]  # fmt: skip
+    if chosen is None:
+        raise typer.BadParameter("the month is YYYY-MM")
+    return chosen
+
+
+def _sdg_deliver(month: str, *, again: bool) -> None:
+    """Deliver a month's transfer: build and store it first if needed (``again``: it must be stored already)."""
+    from services.analytics import sdg
+    from shared.kafka import start_producer
+
+    async def main(settings: Settings) -> int:
+        chosen = _sdg_month(settings, month)
+
+        async def work(pool: Any) -> int:
+            producer = await start_producer(settings)
+            try:
+                stored = await sdg.load(pool, chosen)
+                if stored is None and again:
+                    typer.echo(f"{chosen:%Y-%m}: no transfer stored (stadtstimme sdg send --month {chosen:%Y-%m})",
+                               err=True)  # fmt: skip
+                    return 2
+                if stored is None:
+                    stored = await sdg.store_month(pool, producer, settings, chosen, "(cli)")
+                if stored is None:
+                    typer.echo("another instance is building the transfer; try again in a minute", err=True)
+                    return 1
+                typer.echo(f"{chosen:%Y-%m}: transfer {stored.transfer_id}, {stored.records} records, sha256 "
+                           f"{stored.content_hash}, due {stored.due.isoformat()}")  # fmt: skip
+                if not again and await sdg.delivered_or_tried(pool, stored.transfer_id):
+                    typer.echo("delivered or tried before: stadtstimme sdg resend sends it again")
+                    return 0
+                async with sdg.delivering(pool) as mine:
+                    if not mine:
+                        typer.echo("another instance is delivering a transfer; try again later", err=True)
+                        return 1
+                    done = await sdg.deliver(pool, producer, settings, stored, "(cli)")
+            finally:
+                await producer.stop()
+            outcome = "delivered" if done.delivered else f"FAILED ({done.error or done.status_code})"
+            typer.echo(f"run {done.run}: {outcome} after {done.attempts} attempt(s)")
+            return 0 if done.delivered else 1
+
+        return await _with_pool(settings, work)
+
+    raise typer.Exit(_run(main))
+
+
+@sdg_app.command("send")
+def sdg_send(
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM (default: last month)")] = "",
+) -> None:
+    """Build, store and deliver a month's transfer, as the projector worker does once the month is over (a month
+    stored before is not built again; one delivered or tried before is not sent again)."""
+    _sdg_deliver(month, again=False)
+
+
+@sdg_app.command("resend")
+def sdg_resend(month: Annotated[str, typer.Argument(help="The month, YYYY-MM")]) -> None:
+    """Deliver a stored transfer again, byte for byte (the receiver deduplicates by its transfer id), e.g. after
+    the notifier reported a failed transfer; exits 1 if this run failed too."""
+    _sdg_deliver(month, again=True)
+
+
+@sdg_app.command("list")
+def sdg_list() -> None:
+    """Every stored transfer: month, records, status, attempts, due date, content hash."""
+
+    async def main(settings: Settings) -> None:
+        async def work(pool: Any) -> None:
+            async with pool.acquire() as conn:
+                rows = await conn.fetch("SELECT * FROM sdg_transfer_status ORDER BY month DESC")
+            for r in rows:
+                typer.echo(f"{r['month']:%Y-%m}\t{r['records']}\t{r['status']}\t{r['attempts']} attempts in "
+                           f"{r['runs']} runs\tdue {r['due_on']}\t{r['content_hash']}")  # fmt: skip
+
+        await _with_pool(settings, work)
 
     _run(main)
 

@@ -36,6 +36,7 @@ from services.notifier.signals import (
     from_feedback,
     from_quota,
     from_report,
+    from_sdg_failure,
     from_submission,
     phase_due,
 )
@@ -52,6 +53,7 @@ from shared.contracts.hackathon import (
     SubmissionSavedV2,
 )
 from shared.contracts.reports import ReportPublishedV1
+from shared.contracts.sdg import SdgTransferFailedV1
 from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyResponseSubmittedV2, SurveyVersionPublishedV1
 from shared.contracts.topics import (
     ALERTS,
@@ -60,6 +62,7 @@ from shared.contracts.topics import (
     FEEDBACK,
     HACKATHON,
     REPORTS,
+    SDG,
     SURVEY_RESPONSES,
     SURVEYS,
 )
@@ -346,6 +349,20 @@ class ReportConsumer(EventConsumer):
                 await self._notify(conn, signal, None, repeat=False)
 
 
+@dataclass
+class SdgConsumer(EventConsumer):
+    """The monthly SDG/NFK transfer: a delivery run that finally failed alerts the routes matching it."""
+
+    TOPIC = SDG
+    NAME = "notifier.sdg"
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for event_id, event in rows:
+            if isinstance(event, SdgTransferFailedV1) and not self._old(event.at):
+                signal = from_sdg_failure(event_id, event.model_dump(mode="json"), self.settings.public_base_url)
+                await self._notify(conn, signal, None, repeat=False)
+
+
 CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     NotifierConsumer,
     AlertConsumer,
@@ -354,6 +371,7 @@ CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     SurveyResponseConsumer,
     HackathonConsumer,
     ReportConsumer,
+    SdgConsumer,
 )
 
 

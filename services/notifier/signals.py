@@ -13,6 +13,8 @@
   both, so the resolution reaches whoever heard of the alert (the routing labels are the same).
 * A monthly report of an org unit (label ``unit``) or of the whole city (``unit`` = ``stadt``): ``report.monthly``
   (severity info), with the report's CSV attached for e-mail receivers.
+* A monthly SDG/NFK transfer whose delivery run finally failed: ``sdg.transfer_failed`` (severity warning), with the
+  month, the attempts, the last answer and the due date; resent with ``stadtstimme sdg resend <month>``.
 
 By default a channel message carries no citizen free text (only facts and a link to the console); a receiver with
 ``include_text`` also gets the comment, already redacted at ingest.
@@ -21,6 +23,7 @@ By default a channel message carries no citizen free text (only facts and a link
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -212,4 +215,25 @@ def from_report(event_id: UUID, data: dict[str, Any], console_url: str) -> Signa
         link=f"{console_url.rstrip('/')}{data['path']}",
         texts=(),
         attachments=((f"stadtstimme-bericht-{data['scope']}-{data['month']}.csv", str(data["csv"])),),
+    )
+
+
+def from_sdg_failure(event_id: UUID, data: dict[str, Any], console_url: str) -> Signal:
+    """The alert of an ``SdgTransferFailed`` v1: which month, how often it was tried, the last answer, the due date
+    and how to send it again."""
+    answer = f"HTTP {data['status_code']}" if data["status_code"] is not None else text("notifier.sdg.no_answer")
+    facts = (
+        (text("notifier.fact.month"), str(data["month"])),
+        (text("notifier.fact.attempts"), str(data["attempts"])),
+        (text("notifier.fact.last_answer"), f"{answer} {data['error']}".strip()),
+        (text("notifier.fact.due"), date.fromisoformat(str(data["due"])).strftime("%d.%m.%Y")),
+    )
+    return Signal(
+        event_id=event_id,
+        labels={"type": "sdg.transfer_failed", "severity": "warning"},
+        subject=text("notifier.subject.sdg.transfer_failed", month=data["month"]),
+        summary=text("notifier.summary.sdg.transfer_failed", month=data["month"]),
+        facts=facts,
+        link=f"{console_url.rstrip('/')}/console/sdg",
+        texts=(),
     )

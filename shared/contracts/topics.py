@@ -16,6 +16,7 @@ from shared.contracts.metrics import SATISFACTION_AGGREGATE_UPDATED
 from shared.contracts.org import ORG_EVENT_TYPES
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES
 from shared.contracts.reports import REPORT_EVENT_TYPES
+from shared.contracts.sdg import SDG_EVENT_TYPES
 from shared.contracts.surveys import (
     SURVEY_RESPONSE_SUBMITTED,
     SURVEY_RESPONSE_SUBMITTED_V1,
@@ -208,6 +209,21 @@ MEASURES = Topic(
     landwide_partitions=3,
 )
 
+SDG = Topic(
+    name="stadtstimme.sdg.v1",
+    events=SDG_EVENT_TYPES,
+    key="month",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("services.analytics.sdg",),
+    description=(
+        "The monthly SDG/NFK transfer of SDG-relevant feedback: each month's transfer stored (its id, record count "
+        "and content hash; the records are in sdg_transfer), then each delivery run delivered or failed. Kept "
+        "forever: it is the record of a legal duty."
+    ),
+    landwide_partitions=1,
+)
+
 TOPICS: tuple[Topic, ...] = (
     FEEDBACK,
     SATISFACTION_METRICS,
@@ -221,6 +237,7 @@ TOPICS: tuple[Topic, ...] = (
     ORG,
     REPORTS,
     MEASURES,
+    SDG,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 
