@@ -1033,6 +1033,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Seite {value} ist schon eingetragen.",
         "en": "The page {value} is registered already.",
     },
+    "org.error.service_key": {
+        "de": "Ein Leistungsschlüssel hat 14 Ziffern (LeiKa) oder lautet „stadt:“ und eine eigene Kennung aus "
+        "Kleinbuchstaben, Ziffern und Bindestrichen (z. B. stadt:parkausweis).",
+        "en": "A service key has 14 digits (LeiKa) or is 'stadt:' and an own id of lower-case letters, digits and "
+        "hyphens (e.g. stadt:parkausweis).",
+    },
+    "org.error.sdg_kind": {
+        "de": "Bitte eine SDG-Art wählen: Information, Verfahren oder Hilfe.",
+        "en": "Please choose an SDG kind: information, procedure or assistance.",
+    },
+    "org.error.sdg_procedure": {
+        "de": "Die Kennung des Verfahrens (Anhang II) besteht aus Buchstaben, Ziffern, Punkten, Doppelpunkten und "
+        "Bindestrichen (höchstens 64 Zeichen).",
+        "en": "The procedure's id (Annex II) consists of letters, digits, dots, colons and hyphens (at most 64 "
+        "characters).",
+    },
+    "org.error.sdg_procedure_missing": {
+        "de": "Für ein Verfahren bitte das Verfahren aus Anhang II der SDG-Verordnung angeben.",
+        "en": "For a procedure, please name the procedure of Annex II of the SDG Regulation.",
+    },
     "org.error.url": {
         "de": "Bitte die vollständige Adresse der Seite angeben, beginnend mit https:// oder http://.",
         "en": "Please give the page's full address, starting with https:// or http://.",
