@@ -19,6 +19,7 @@ import asyncpg
 from services.analytics import alerting, streams
 from services.analytics.worker import (
     AlertProjector,
+    BarrierProjector,
     ErasureProjector,
     MeasureProjector,
     OrgProjector,
@@ -100,6 +101,12 @@ PROJECTIONS: tuple[Projection, ...] = (
         "erasure_event",
         "SELECT response_id::text AS key, envelope FROM erasure_event ORDER BY erased_at, event_id",
         ("erasure_event",),
+    ),
+    Projection(
+        BarrierProjector,
+        "barrier_answer",
+        "SELECT response_id::text AS key, envelope FROM barrier_answer ORDER BY answered_at, event_id",
+        ("barrier_answer",),
     ),
     Projection(
         PageViewProjector,

@@ -9,7 +9,9 @@ SHA-256, so a leaked database yields no usable session. Roles:
 * ``unit_staff``: reads and works on the org units listed on the account, nothing else;
 * ``organiser`` (the Digital Innovation Hub): runs the hackathons (phases, challenges, jurors, budget, ledger) and
   reads aggregate figures, never a citizen's comment or free-text answer;
-* ``pr_team`` (Team Öffentlichkeitsarbeit, read-only): every unit's figures, reports, comments and surveys.
+* ``pr_team`` (Team Öffentlichkeitsarbeit, read-only): every unit's figures, reports, comments and surveys;
+* ``accessibility_officer`` (the accessibility officer's team): answers barrier reports, the only role that sees a
+  reporter's contact address; reads aggregate figures.
 
 Scoping is decided here (``Account.units_visible``) and applied by every query on the server.
 """
@@ -33,8 +35,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-Role = Literal["administrator", "analyst", "unit_staff", "organiser", "pr_team"]
-ROLES: tuple[Role, ...] = ("administrator", "analyst", "unit_staff", "organiser", "pr_team")
+Role = Literal["administrator", "analyst", "unit_staff", "organiser", "pr_team", "accessibility_officer"]
+ROLES: tuple[Role, ...] = ("administrator", "analyst", "unit_staff", "organiser", "pr_team", "accessibility_officer")
 _EVERYONE: frozenset[Role] = frozenset(ROLES)
 # Who may read what citizens wrote (comments, free-text answers, the delivery log that quotes them).
 _TEXT_READERS: frozenset[Role] = frozenset({"administrator", "analyst", "unit_staff", "pr_team"})
@@ -68,11 +70,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports.read": _TEXT_READERS,  # monthly reports (their themes come from comments), for the units in sight
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
+    # Barrier reports with the reporter's contact address, and answering them by mail: the accessibility officer's
+    # team only (the address is personal data given for this purpose alone).
+    "barriers.answer": frozenset({"accessibility_officer"}),
 }
 READ_ONLY = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
-# What an API token may be granted: everything but judging, which is a person's duty, and managing accounts and
-# tokens, which would let a token make itself more tokens.
-TOKEN_SCOPES: tuple[str, ...] = tuple(p for p in PERMISSIONS if p not in ("hackathons.judge", "accounts.manage"))
+# What an API token may be granted: everything but judging, which is a person's duty, managing accounts and
+# tokens, which would let a token make itself more tokens, and reporters' contact addresses, given for one team.
+TOKEN_SCOPES: tuple[str, ...] = tuple(
+    p for p in PERMISSIONS if p not in ("hackathons.judge", "accounts.manage", "barriers.answer")
+)
 
 
 def role_matrix_markdown() -> str:

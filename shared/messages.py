@@ -1193,6 +1193,108 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Öffentlichkeitsarbeit (nur lesen)",
         "en": "PR team (read-only)",
     },
+    "console.accounts.roles.accessibility_officer": {
+        "de": "Barrierefreiheit (Beauftragte und Team)",
+        "en": "Accessibility officer and team",
+    },
+    # Barrier reports (issue 19): the citizen's contact address, the officer's console pages, the answer's mail.
+    "problem.contact_email": {
+        "de": "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de.",
+        "en": "Please enter a valid e-mail address, for example name@example.org.",
+    },
+    "problem.contact_consent": {
+        "de": "Ihre E-Mail-Adresse speichern wir nur mit Ihrer Einwilligung. Bitte setzen Sie das Häkchen oder lassen "
+        "Sie das Feld für die E-Mail-Adresse leer.",
+        "en": "We store your e-mail address only with your consent. Please tick the box or leave the e-mail address "
+        "empty.",
+    },
+    "problem.contact_not_barrier": {
+        "de": "Eine E-Mail-Adresse für eine Antwort ist nur bei einer beschriebenen Barriere möglich (Kategorie "
+        "„Barriere melden“ mit Beschreibung).",
+        "en": "An e-mail address for an answer can only be given with a described barrier (category 'Report an "
+        "accessibility barrier' with a description).",
+    },
+    "permission.barriers.answer": {
+        "de": "Dafür fehlt Ihnen die Berechtigung. Barrieremeldungen mit Kontaktadressen sieht und beantwortet nur das "
+        "Team der oder des Beauftragten für Barrierefreiheit.",
+        "en": "You are not allowed to do that. Only the accessibility officer's team sees and answers barrier "
+        "reports with contact addresses.",
+    },
+    "barriers.console.nav": {"de": "Barrieren", "en": "Barriers"},
+    "barriers.console.title": {"de": "Gemeldete Barrieren", "en": "Reported barriers"},
+    "barriers.console.intro": {
+        "de": "Meldungen über Barrieren auf den Seiten der Stadt. Jede Meldung soll innerhalb von {days} Tagen "
+        "beantwortet sein; überfällige stehen oben.",
+        "en": "Reports of barriers on the city's pages. Each should be answered within {days} days; overdue ones "
+        "come first.",
+    },
+    "barriers.console.caption": {"de": "Barrieremeldungen, überfällige zuerst", "en": "Barrier reports, overdue first"},
+    "barriers.console.report": {"de": "Meldung", "en": "Report"},
+    "barriers.console.received": {"de": "Eingegangen", "en": "Received"},
+    "barriers.console.age": {"de": "vor {days} Tagen", "en": "{days} days ago"},
+    "barriers.console.deadline": {"de": "Antwort fällig bis", "en": "Answer due by"},
+    "barriers.console.state": {"de": "Stand", "en": "State"},
+    "barriers.console.answered": {"de": "beantwortet am {at}", "en": "answered on {at}"},
+    "barriers.console.overdue": {"de": "überfällig seit {days} Tagen", "en": "overdue for {days} days"},
+    "barriers.console.open": {"de": "offen, noch {days} Tage", "en": "open, {days} days left"},
+    "barriers.console.no_contact": {
+        "de": "keine Kontaktadresse angegeben",
+        "en": "no contact address given",
+    },
+    "barriers.console.empty": {"de": "Keine Barrieremeldungen.", "en": "No barrier reports."},
+    "barriers.console.erased": {"de": "(Text gelöscht)", "en": "(text erased)"},
+    "barriers.console.report_title": {"de": "Barrieremeldung", "en": "Barrier report"},
+    "barriers.console.back": {"de": "Zurück zu allen Barrieremeldungen", "en": "Back to all barrier reports"},
+    "barriers.console.contact": {"de": "Kontaktadresse", "en": "Contact address"},
+    "barriers.console.description": {"de": "Beschreibung der Barriere", "en": "Description of the barrier"},
+    "barriers.console.answers": {"de": "Gesendete Antworten", "en": "Answers sent"},
+    "barriers.console.answer_by": {"de": "{at}, von {actor}", "en": "{at}, by {actor}"},
+    "barriers.console.reply": {"de": "Antworten", "en": "Reply"},
+    "barriers.console.answer": {"de": "Ihre Antwort", "en": "Your answer"},
+    "barriers.console.answer_hint": {
+        "de": "Die Antwort geht per E-Mail an die angegebene Adresse (höchstens {max} Zeichen).",
+        "en": "The answer is mailed to the address given (at most {max} characters).",
+    },
+    "barriers.console.send": {"de": "Antwort senden", "en": "Send answer"},
+    "barriers.console.sent": {
+        "de": "Die Antwort ist gespeichert und wird per E-Mail versandt.",
+        "en": "The answer is saved and will be mailed.",
+    },
+    "barriers.error.answer_empty": {"de": "Bitte schreiben Sie eine Antwort.", "en": "Please write an answer."},
+    "barriers.error.answer_long": {"de": "Die Antwort ist zu lang.", "en": "The answer is too long."},
+    "barriers.error.no_contact": {
+        "de": "Diese Meldung hat keine Kontaktadresse (mehr): Es wurde keine angegeben, oder sie wurde mit der Meldung "
+        "gelöscht.",
+        "en": "This report has no contact address (any more): none was given, or it was erased with the report.",
+    },
+    "barriers.mail.subject": {
+        "de": "Antwort auf Ihre Meldung einer Barriere",
+        "en": "Answer to your accessibility barrier report",
+    },
+    "barriers.mail.body": {
+        "de": "Guten Tag,\n\nvielen Dank für Ihre Meldung einer Barriere auf der Seite\n{page}\n\nUnsere Antwort:\n\n"
+        "{answer}\n\nIhre E-Mail-Adresse haben wir nur für diese Antwort gespeichert. Sie wird mit Ihrer Meldung "
+        "gelöscht, spätestens nach {days} Tagen; mit dem Löschcode Ihrer Meldung können Sie beides sofort löschen "
+        "lassen.\n\nMit freundlichen Grüßen\nIhr Team Barrierefreiheit",
+        "en": "Hello,\n\nthank you for reporting an accessibility barrier on the page\n{page}\n\nOur answer:\n\n"
+        "{answer}\n\nWe stored your e-mail address only for this answer. It is erased with your report, after {days} "
+        "days at the latest; with your report's deletion code you can have both erased at once.\n\nKind regards\n"
+        "The accessibility team",
+    },
+    "notifier.subject.barrier.deadline": {
+        "de": "Erinnerung: Barrieremeldung bis {deadline} beantworten ({unit})",
+        "en": "Reminder: answer the barrier report by {deadline} ({unit})",
+    },
+    "notifier.summary.barrier.deadline": {
+        "de": "Eine Barrieremeldung zu einer Seite von {unit} ist noch nicht beantwortet; die Frist endet am "
+        "{deadline}.",
+        "en": "A barrier report on a page of {unit} is not answered yet; its deadline is {deadline}.",
+    },
+    "console.audit.action.barrier_answered": {"de": "Barrieremeldung beantwortet", "en": "Barrier report answered"},
+    "console.audit.action.barrier_contact_viewed": {
+        "de": "Kontaktadresse einer Barrieremeldung angesehen",
+        "en": "Barrier report's contact address viewed",
+    },
     "console.accounts.kinds.local": {"de": "Passwort", "en": "Password"},
     "console.accounts.kinds.invited": {
         "de": "Eingeladen, Passwort noch nicht gesetzt",

@@ -221,10 +221,11 @@ def check_authorized_party(claims: dict[str, Any], client_id: str) -> None:
 
 def roles_from_claim(value: Any) -> tuple[str, tuple[str, ...]] | None:
     """(role, org units) from the roles claim's values, or None when it grants no Stadtstimme role. One account
-    has one role: the first of administrator, analyst, pr-team, organiser, unit staff that is claimed wins."""
+    has one role: the first of administrator, analyst, pr-team, organiser, accessibility-officer, unit staff that is
+    claimed wins."""
     values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
     names = {v.removeprefix("/") for v in values if isinstance(v, str)}  # Keycloak groups come as "/name"
-    for role in ("administrator", "analyst", "pr_team", "organiser"):
+    for role in ("administrator", "analyst", "pr_team", "organiser", "accessibility_officer"):
         if f"{ROLE_PREFIX}{role.replace('_', '-')}" in names:
             return role, ()
     units = tuple(sorted(n.removeprefix(f"{ROLE_PREFIX}unit-") for n in names if n.startswith(f"{ROLE_PREFIX}unit-")))

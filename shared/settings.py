@@ -144,6 +144,12 @@ class Settings(BaseSettings):
     )
     alert_rating_margin: float = Field(1.0, gt=0, le=4, description="Alert when the mean rating is this much lower.")
     alert_min_count: int = Field(5, ge=1, description="Answers of a kind in the last hour before it is judged.")
+    barrier_response_days: int = Field(
+        42, ge=1, le=365, description="Days the city gives itself to answer a barrier report (default six weeks)."
+    )
+    barrier_reminder_days: int = Field(
+        7, ge=0, le=365, description="Days before a barrier report's deadline the accessibility officer is reminded."
+    )
     notifier_config: str = Field("notifier.yaml", description="Routing and receivers of the notifier (YAML).")
     notifier_poll_s: float = Field(1.0, description="How often the notifier looks for due deliveries.")
     notifier_send_timeout_s: float = Field(10.0, description="Timeout of one delivery attempt over HTTP.")

@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.analytics import survey_store, surveys
 from services.analytics.admin import add_admin_routes
+from services.analytics.barrier_page import add_barrier_routes
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
 from services.analytics.notifications_page import add_notification_routes
@@ -402,6 +403,7 @@ def build_console_router(
     add_pageview_routes(router, ui, settings, pool, producer)
     add_admin_routes(router, ui, settings, pool)
     add_report_routes(router, ui, settings, pool)
+    add_barrier_routes(router, ui, settings, pool, producer)
     add_org_routes(router, ui, settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")

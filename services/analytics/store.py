@@ -11,6 +11,7 @@ import asyncpg
 
 from shared import shredding
 from shared.contracts.erasure import ResponseTextReplacedV1
+from shared.contracts.feedback import BARRIER
 from shared.contracts.sealed import SealedText
 from shared.shredding import open_texts
 
@@ -39,7 +40,8 @@ def _first(column: str) -> str:
 # One statement per batch, in the caller's transaction (data-modifying CTEs all run, referenced or not; all
 # of them see the tables as they were before the statement):
 # 1. archive the batch's events never seen before (dedupe by event id; the first offset wins);
-# 2. group the new unflagged parts by response: first page, unit and time, first helpful and first rating;
+# 2. group the new unflagged parts that count (not a barrier report on its own) by response: first page, unit and
+#    time, first helpful and first rating;
 # 3. merge with what the aggregates already hold of those responses: a response counts once, in the bucket of
 #    its first counted part, and each answer counts from the first part that gave it;
 # 4. add exactly that to pages per hour and org units per hour and per day, in the city's time zone ($16).
@@ -58,12 +60,15 @@ WITH batch AS (
     SELECT DISTINCT ON (event_id) * FROM batch ORDER BY event_id, kafka_partition, kafka_offset
     ON CONFLICT (event_id) DO NOTHING
     RETURNING response_id, kafka_partition, kafka_offset, received_at, site_id, page_url, org_unit_id, helpful,
-              rating, flags
+              rating, flags, category
 ), parts AS (
     SELECT response_id, {_first("page_url")} AS page_url, {_first("org_unit_id")} AS org_unit_id,
            {_first("site_id")} AS site_id, min(received_at) AS first_at, {_first("helpful")} AS helpful,
            {_first("rating")} AS rating
-    FROM fresh WHERE cardinality(flags) = 0 GROUP BY response_id
+    FROM fresh WHERE cardinality(flags) = 0
+        -- shared.contracts.feedback.counts_in_figures: a barrier report on its own is not a response
+        AND NOT (category IS NOT DISTINCT FROM '{BARRIER}' AND helpful IS NULL AND rating IS NULL)
+    GROUP BY response_id
 ), merged AS (
     SELECT p.response_id, coalesce(r.page_url, p.page_url) AS page_url,
            coalesce(r.org_unit_id, p.org_unit_id) AS org_unit_id, coalesce(r.site_id, p.site_id) AS site_id,

@@ -74,7 +74,7 @@ from faust.tables.recovery import Recovery
 from prometheus_client import Counter
 
 from shared.contracts.envelope import encode_envelope
-from shared.contracts.feedback import FeedbackPart, decode_feedback_event
+from shared.contracts.feedback import FeedbackPart, counts_in_figures, decode_feedback_event
 from shared.contracts.metrics import (
     RATINGS,
     SATISFACTION_AGGREGATE_UPDATED,
@@ -230,8 +230,8 @@ class Aggregation:
     ) -> list[tuple[str, dict[str, Any], str]]:
         """Count one part of a response unless counted before; returns key, data and as-of time of each touched
         bucket. As in the projector: a response counts once, in the buckets of its first counted part, each
-        answer from the first part that gave it; flagged parts are not counted."""
-        if data.flags:
+        answer from the first part that gave it; flagged parts and barrier reports on their own are not counted."""
+        if data.flags or not counts_in_figures(data.helpful, data.rating, data.category):
             return []
         heap = self._index(partition)
         marker = SEEN + event_id

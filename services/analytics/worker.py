@@ -17,8 +17,17 @@ import asyncpg
 import orjson
 from aiokafka import ConsumerRecord
 
-from services.analytics import alert_store, org_store, pageview_store, store, survey_store, triage_store
+from services.analytics import (
+    alert_store,
+    barrier_store,
+    org_store,
+    pageview_store,
+    store,
+    survey_store,
+    triage_store,
+)
 from services.analytics.alert_store import AlertRow
+from services.analytics.barrier_store import AnswerRow
 from services.analytics.measure_store import MeasureRow
 from services.analytics.measure_store import apply_events as apply_measure_events
 from services.analytics.org_store import OrgRow
@@ -28,6 +37,7 @@ from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
 from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
+from shared.contracts.barriers import BARRIER_EVENT_TYPES, BarrierAnsweredV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
@@ -44,6 +54,7 @@ from shared.contracts.surveys import SurveyStatusChangedV1 as StatusChanged
 from shared.contracts.surveys import SurveyVersionPublishedV1 as VersionPublished
 from shared.contracts.topics import (
     ALERTS,
+    BARRIERS,
     COMMENT_TRIAGE,
     ERASURES,
     EVENT_TYPES,
@@ -288,3 +299,24 @@ class MeasureProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await apply_measure_events(conn, rows)
+
+
+def to_answer_row(record: ConsumerRecord[bytes, bytes]) -> AnswerRow:
+    envelope, data = decode_record(record, BARRIER_EVENT_TYPES, "a barrier event")
+    assert isinstance(data, BarrierAnsweredV1)
+    return AnswerRow(envelope.id, data, (record.value or b"").decode())
+
+
+class BarrierProjector(Projector):
+    """Answers to barrier reports into ``barrier_answer`` (the console's command writes through the same function;
+    this projection makes them rebuildable by replay)."""
+
+    TOPIC = BARRIERS
+    NAME = "analytics.barrier-projector"
+
+    @staticmethod
+    def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
+        return to_answer_row(record)
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        await barrier_store.apply_answers(conn, rows)

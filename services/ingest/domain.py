@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.contracts.feedback import (
+    BARRIER,
     COMMENT_MAX_CHARS,
     PAGE_URL_MAX_CHARS,
     SUGGESTION_MAX_CHARS,
@@ -41,6 +43,23 @@ ClientUUID = Annotated[
 ]
 
 
+CONTACT_MAX_CHARS = 254  # RFC 5321's longest path
+# Deliberately loose (one @, a dot in the domain, no spaces): the answer's mail is the real check.
+CONTACT_ADDRESS = re.compile(r"[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def contact_refusal(email: str | None, consent: bool | None, category: str | None, comment: str | None) -> str | None:
+    """The catalogue key refusing a contact address (None: acceptable or none given). An address is kept only for a
+    described barrier report, and only with the citizen's explicit consent."""
+    if email is None:
+        return None
+    if consent is not True:
+        return "problem.contact_consent"
+    if category != BARRIER or not comment:
+        return "problem.contact_not_barrier"
+    return None
+
+
 class FeedbackRequest(BaseModel):
     """Body of ``POST /api/v1/feedback``. Strict: wrong types and unknown fields are errors, not coerced."""
 
@@ -58,6 +77,18 @@ class FeedbackRequest(BaseModel):
     suggestion: str | None = Field(None, max_length=SUGGESTION_MAX_CHARS)
     category: Category | None = None
     language: Language = "de"
+    contact_email: str | None = Field(
+        None,
+        max_length=CONTACT_MAX_CHARS,
+        description="Only with a barrier report (category accessibility_barrier, a comment): where the accessibility "
+        "officer may answer. Kept outside the event stream, erased with the report's text.",
+    )
+    contact_consent: bool | None = Field(
+        None,
+        validate_default=True,
+        description="Must be true when contact_email is given: the citizen agreed that the address is stored to "
+        "answer the report.",
+    )
     elapsed_ms: int | None = Field(
         None, ge=0, description="Milliseconds the citizen had this step on screen before sending (time trap)."
     )
@@ -65,6 +96,23 @@ class FeedbackRequest(BaseModel):
     altcha: str | None = Field(
         None, max_length=2000, description="Proof-of-work solution (base64 JSON), when the operator requires one."
     )
+
+    @field_validator("contact_email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and not CONTACT_ADDRESS.fullmatch(value):
+            raise PydanticCustomError("problem.contact_email", "not an e-mail address")
+        return value
+
+    @field_validator("contact_consent")
+    @classmethod
+    def _consent(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        refusal = contact_refusal(
+            info.data.get("contact_email"), value, info.data.get("category"), info.data.get("comment")
+        )
+        if refusal is not None:
+            raise PydanticCustomError(refusal, "a contact address needs consent and a described barrier")
+        return value
 
     @model_validator(mode="after")
     def _some_answer(self) -> Self:

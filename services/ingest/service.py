@@ -240,12 +240,28 @@ class IngestService:
             if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
                 self.limiter.refund(key)
                 return page_url, None  # only text, to a response whose text its author erased: nothing to record
+            if submission.contact_email is not None and sealing.sealed:
+                await self.keep_contact(UUID(data["response_id"]), submission.contact_email, received_at)
             await self.publish_feedback(submission.event_id, page_url, data, received_at)
         except BaseException:
             self.limiter.refund(key)
             raise
         self.breaker.charge()
         return page_url, await sealing.code()
+
+    async def keep_contact(self, response: UUID, email: str, consented_at: datetime) -> None:
+        """A barrier report's contact address, given with consent: kept outside the event stream (migration 037),
+        before the report is published (a retry of the same report replaces it). It goes with the report's data key,
+        whichever way that is erased, so only a report with a key (with text) keeps one."""
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            await conn.execute(
+                """INSERT INTO barrier_contact (response_id, email, consented_at) VALUES ($1, $2, $3)
+                   ON CONFLICT (response_id) DO UPDATE SET email = excluded.email""",
+                response,
+                email,
+                consented_at,
+            )
 
     async def seal(self, data: dict[str, Any], response: UUID, kind: Kind, fields: tuple[str, ...]) -> Sealing:
         """Replace the free text in ``data`` by its sealed form (crypto-shredding: ``shared.shredding``). The

@@ -27,11 +27,12 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter
 from pydantic import BaseModel
 
-from services.notifier import followups, outbox
+from services.notifier import barrier_mail, followups, outbox
 from services.notifier.channels import DeliveryError, Message, SmtpSettings, send
 from services.notifier.config import NotifierConfig
 from services.notifier.signals import (
     Signal,
+    barrier_deadline,
     from_alert,
     from_feedback,
     from_quota,
@@ -40,10 +41,12 @@ from services.notifier.signals import (
     from_submission,
     phase_due,
 )
+from shared.barriers import reminder_at, response_deadline
 from shared.consumer import OffsetConsumer
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
+from shared.contracts.barriers import BarrierAnsweredV1
 from shared.contracts.envelope import decode_envelope
-from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.feedback import BARRIER, decode_feedback_event
 from shared.contracts.hackathon import (
     PHASES,
     ChallengePostedV1,
@@ -57,6 +60,7 @@ from shared.contracts.sdg import SdgTransferFailedV1
 from shared.contracts.surveys import SurveyResponseSubmittedV1, SurveyResponseSubmittedV2, SurveyVersionPublishedV1
 from shared.contracts.topics import (
     ALERTS,
+    BARRIERS,
     COMMENT_TRIAGE,
     EVENT_TYPES,
     FEEDBACK,
@@ -146,6 +150,22 @@ class NotifierConsumer(OffsetConsumer):
             signal = from_feedback(event_id, data, unit, self.settings.public_base_url)
             if signal is not None:
                 await self._notify(conn, signal, str(data.get("response_id") or event_id), repeat=False)
+            if data.get("category") == BARRIER and data.get("comment") and not data.get("flags"):
+                await self._remind_of_deadline(conn, part.response_id, part.received_at, data, unit)
+
+    async def _remind_of_deadline(
+        self, conn: asyncpg.Connection, response_id: UUID, received_at: datetime, data: dict[str, Any], unit: str
+    ) -> None:
+        """A reminder to the accessibility officer before a barrier report's deadline (closed when it is answered:
+        ``BarrierConsumer``)."""
+        assert self.config is not None
+        days, lead = self.settings.barrier_response_days, self.settings.barrier_reminder_days
+        deadline = response_deadline(received_at, days).astimezone(ZoneInfo(self.settings.timezone))
+        signal = barrier_deadline(str(response_id), data, unit, deadline.strftime("%d.%m.%Y"),
+                                  self.settings.public_base_url)  # fmt: skip
+        officer = [d for d in self.config.deliveries(signal.labels) if d.receiver == self.config.accessibility_officer]
+        at = reminder_at(received_at, days, lead)
+        await followups.remind(conn, signal, officer, f"barrier:{response_id}", at, self.clock())
 
 
 @dataclass
@@ -363,6 +383,24 @@ class SdgConsumer(EventConsumer):
                 await self._notify(conn, signal, None, repeat=False)
 
 
+@dataclass
+class BarrierConsumer(EventConsumer):
+    """Answers to barrier reports: each is mailed to the reporter (``barrier_mail``) and ends the report's
+    deadline reminder."""
+
+    TOPIC = BARRIERS
+    NAME = "notifier.barriers"
+
+    async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
+        for event_id, event in rows:
+            if not isinstance(event, BarrierAnsweredV1):
+                continue
+            now = self.clock()
+            await followups.close(conn, f"barrier:{event.response_id}", now, f"answered by {event.actor}")
+            if not self._old(event.answered_at):
+                await barrier_mail.enqueue(conn, event_id, event, now)
+
+
 CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     NotifierConsumer,
     AlertConsumer,
@@ -372,6 +410,7 @@ CONSUMERS: tuple[type[NotifierConsumer], ...] = (
     HackathonConsumer,
     ReportConsumer,
     SdgConsumer,
+    BarrierConsumer,
 )
 
 
@@ -416,6 +455,7 @@ async def dispatch_once(
         await followups.fire_due(conn, config, ZoneInfo(settings.timezone), now)
         await outbox.batch_due(conn, now)
         claimed = await outbox.claim(conn, now, lease=timedelta(seconds=settings.notifier_lease_s))
+    mailed = await barrier_mail.send_due(pool, settings, now)
     for c in claimed:
         spec = config.receiver(c.receiver)
         if spec is not None:
@@ -452,7 +492,7 @@ async def dispatch_once(
                 log.error("delivery %s to %s given up: %s", c.id, c.receiver, error)
             else:
                 log.warning("delivery %s to %s failed (attempt %d): %s", c.id, c.receiver, c.attempts, error)
-    return len(claimed)
+    return len(claimed) + mailed
 
 
 async def run(settings: Settings, pool: asyncpg.Pool, config: NotifierConfig, stop: asyncio.Event) -> None:

@@ -2,7 +2,9 @@
 
 * A feedback part with a comment or a suggestion: ``comment.new`` (``severity`` warning for a rating of 1–2 or
   "not helpful", else info).
-* A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says.
+* A part in the category "Barriere melden": ``accessibility.barrier`` (severity warning), whatever else it says;
+  one with text also gets a reminder to the accessibility officer before its response deadline
+  (``barrier_deadline``), unless it is answered before.
 * Parts flagged as suspected automation never notify.
 * A survey whose counted responses reach its quota: ``survey.quota_reached`` (severity info, label ``survey``).
 * A hackathon team's new submission: ``hackathon.submission`` (severity info), routed by the unit that posted the
@@ -79,6 +81,29 @@ def from_feedback(event_id: UUID, data: dict[str, Any], unit_name: str, console_
         facts=tuple(facts),
         link=f"{console_url.rstrip('/')}/console/inbox/{response}",
         texts=tuple(t for t in (comment, suggestion) if t),
+    )
+
+
+def barrier_deadline(response_id: str, data: dict[str, Any], unit_name: str, deadline: str, console_url: str) -> Signal:
+    """The reminder of an unanswered barrier report before its deadline (``deadline`` as shown), for the
+    accessibility officer; routed like the report (``type = accessibility.barrier``), no citizen text."""
+    labels = {
+        "type": "accessibility.barrier",
+        "unit": str(data["org_unit"]),
+        "site": str(data["site"]),
+        "page": str(data["page_url"]),
+        "category": "accessibility_barrier",
+        "severity": "warning",
+    }
+    facts = ((text("notifier.fact.unit"), unit_name), (text("notifier.fact.page"), str(data["page_url"])))
+    return Signal(
+        event_id=uuid5(SIGNAL_NAMESPACE, f"barrier-deadline|{response_id}"),
+        labels=labels,
+        subject=text("notifier.subject.barrier.deadline", unit=unit_name, deadline=deadline),
+        summary=text("notifier.summary.barrier.deadline", unit=unit_name, deadline=deadline),
+        facts=facts,
+        link=f"{console_url.rstrip('/')}/console/barrieren/{response_id}",
+        texts=(),
     )
 
 

@@ -18,6 +18,10 @@ PAGE_URL_MAX_CHARS = 2048
 # Codes are stable identifiers; their German and English labels live in the UI message catalogue.
 CATEGORIES = ("content", "technical", "accessibility_barrier", "service", "other")
 LANGUAGES = ("de", "en")
+# A barrier report on its own ("Barriere melden" next to the widget's question, or the API without an answer): a
+# part in this category with neither a helpful answer nor a rating. It goes to the accessibility officer and is
+# never counted in satisfaction figures (``counts_in_figures``).
+BARRIER = "accessibility_barrier"
 Category = Literal["content", "technical", "accessibility_barrier", "service", "other"]
 Language = Literal["de", "en"]
 
@@ -134,6 +138,12 @@ class FeedbackSubmittedV3(BaseModel):
         if all(v is None for v in (self.helpful, self.rating, self.comment, self.suggestion, self.category)):
             raise ValueError("at least one of helpful, rating, comment, suggestion or category is required")
         return self
+
+
+def counts_in_figures(helpful: bool | None, rating: int | None, category: str | None) -> bool:
+    """Whether an unflagged part may open a response in the satisfaction figures: not a barrier report on its own
+    (``BARRIER``), which answers no question; the projector's SQL and the aggregator apply the same rule."""
+    return not (category == BARRIER and helpful is None and rating is None)
 
 
 # What consumers get of any version: the answers as they are, the text plain (v1, v2) or sealed (v3).

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.contracts.alerts import ALERT_EVENT_TYPES
+from shared.contracts.barriers import BARRIER_EVENT_TYPES
 from shared.contracts.envelope import EventType
 from shared.contracts.erasure import ERASURE_EVENT_TYPES
 from shared.contracts.feedback import FEEDBACK_SUBMITTED, FEEDBACK_SUBMITTED_V1, FEEDBACK_SUBMITTED_V2
@@ -224,6 +225,21 @@ SDG = Topic(
     landwide_partitions=1,
 )
 
+BARRIERS = Topic(
+    name="stadtstimme.barriers.v1",
+    events=BARRIER_EVENT_TYPES,
+    key="response_id",
+    retention_ms=-1,
+    cleanup_policy="delete",
+    producers=("services.analytics.barriers",),
+    description=(
+        "What the accessibility officer's team did with barrier reports (answers sent), in order per report; the "
+        "answer and the reporter's address only sealed with the report's data key. Kept forever: the answers are "
+        "rebuilt from it, and erasing the report's key makes them unreadable."
+    ),
+    landwide_partitions=3,
+)
+
 TOPICS: tuple[Topic, ...] = (
     FEEDBACK,
     SATISFACTION_METRICS,
@@ -238,6 +254,7 @@ TOPICS: tuple[Topic, ...] = (
     REPORTS,
     MEASURES,
     SDG,
+    BARRIERS,
 )
 EVENT_TYPES: dict[tuple[str, int], EventType] = {(e.type, e.version): e for t in TOPICS for e in t.events}
 

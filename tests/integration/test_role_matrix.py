@@ -44,6 +44,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "reports.read": ("GET", "/console/berichte", None),
     "accounts.manage": ("GET", "/console/konten", None),
     "audit.read": ("GET", "/console/protokoll", None),
+    "barriers.answer": ("GET", "/console/barrieren", None),
 }
 
 

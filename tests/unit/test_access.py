@@ -20,7 +20,8 @@ ANALYST = Account(uuid.uuid4(), "b", "B", "analyst", ())
 ABFALL = Account(uuid.uuid4(), "c", "C", "unit_staff", ("abfallwirtschaft",))
 BY_ROLE = {"administrator": ADMIN, "analyst": ANALYST, "unit_staff": ABFALL,
            "organiser": Account(uuid.uuid4(), "d", "D", "organiser", ()),
-           "pr_team": Account(uuid.uuid4(), "e", "E", "pr_team", ())}  # fmt: skip
+           "pr_team": Account(uuid.uuid4(), "e", "E", "pr_team", ()),
+           "accessibility_officer": Account(uuid.uuid4(), "f", "F", "accessibility_officer", ())}  # fmt: skip
 
 
 @pytest.mark.parametrize("permission", list(PERMISSIONS))
@@ -39,6 +40,7 @@ def test_a_token_has_its_scopes_on_every_unit_and_nothing_else() -> None:
     assert [p for p in PERMISSIONS if token.may(p)] == ["figures.read"]
     assert token.units_visible() is None and token.may_act_on("figures.read", "buergeramt")
     assert "hackathons.judge" not in TOKEN_SCOPES
+    assert "barriers.answer" not in TOKEN_SCOPES  # reporters' addresses: the officer's team, in person
 
 
 def refused(call: object) -> tuple[int, str | None]:

@@ -80,8 +80,15 @@ OWNED = {
     "analytics": {t for p in PROJECTIONS if p.consumer.__module__.startswith("services.analytics") for t in p.owns}
     - ORG_MODEL,
     "hackathon": {"hackathon_event", "hackathon_budget_event", "hackathon_person", "hackathon_pending_registration"},
+    "ingest": {"barrier_contact"},
 }
-PUBLISHED = {"comment_inbox", "served_survey", "served_survey_version", "page_figures"} | ORG_MODEL
+PUBLISHED = {
+    "comment_inbox",
+    "served_survey",
+    "served_survey_version",
+    "page_figures",
+    "barrier_contact_address",
+} | ORG_MODEL
 
 
 def test_no_service_reads_another_services_tables() -> None:

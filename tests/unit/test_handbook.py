@@ -39,6 +39,7 @@ TASKS = {
     "Monatsberichte lesen": "reports.read",
     "Konten und API-Schlüssel verwalten": "accounts.manage",
     "Protokoll lesen": "audit.read",
+    "Barrieremeldungen mit Kontaktadresse sehen und beantworten": "barriers.answer",
 }
 
 
