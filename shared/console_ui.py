@@ -110,16 +110,3 @@ async def read_form(request: Request, limit: int = 16384) -> dict[str, str]:
     """An urlencoded form body (first value per field; anything beyond ``limit`` bytes is ignored)."""
     body = (await request.body())[:limit].decode(errors="replace")
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-
-
-def csv_download(body: str, filename: str) -> Response:
-    """A CSV file for spreadsheets (``body`` from ``shared.spreadsheet.to_csv``), with a UTF-8 BOM for Excel."""
-    return Response(
-        "\ufeff" + body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )

@@ -18,12 +18,13 @@ from urllib.parse import quote, urlencode
 
 import asyncpg
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 
 from shared import accounts, mail
 from shared.access import create_token, list_tokens, revoke_token
 from shared.auth import ROLES, TOKEN_SCOPES, Account, audit, hash_password
 from shared.console_ui import ConsoleUI, read_form
+from shared.downloads import csv_download
 from shared.messages import CATALOGUE, text
 from shared.refusal import Refusal
 from shared.settings import Settings
@@ -327,7 +328,7 @@ def add_admin_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool:
             )
 
         async def rows() -> AsyncIterator[str]:
-            yield "\ufeff" + to_csv([[text(f"console.audit.csv.{c}") for c in ("at", "actor", "action", "subject",
+            yield to_csv([[text(f"console.audit.csv.{c}") for c in ("at", "actor", "action", "subject",
                                                                                   "unit", "detail")]])  # fmt: skip
             async with pool.acquire() as conn, conn.transaction():
                 batch: list[list[str]] = []
@@ -345,9 +346,7 @@ def add_admin_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool:
                 if batch:
                     yield to_csv(batch)
 
-        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": 'attachment; filename="stadtstimme-protokoll.csv"', "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        return csv_download(rows(), "stadtstimme-protokoll.csv")
 
 
 def action_label(code: str) -> str:

@@ -18,6 +18,7 @@ from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
 from shared.access import StaffAccess
 from shared.auth import audit
+from shared.downloads import JSON, csv_download, download
 from shared.refusal import Refusal
 from shared.settings import Settings
 
@@ -237,10 +238,8 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
             items = await opendata.monthly(conn, start, end, settings.timezone, scope)
             await audit(conn, account.username, "export", f"open-data:{first}..{last}.{fmt}")
         name = f"stadtstimme-zufriedenheit-{first}-bis-{last}.{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
         if fmt == "csv":
-            return Response(opendata.as_csv(items), media_type="text/csv; charset=utf-8", headers=headers)
-        body = orjson.dumps(opendata.as_json(items, start, end, settings.timezone))
-        return Response(body, media_type="application/json", headers=headers)
+            return csv_download(opendata.as_csv(items), name)
+        return download(orjson.dumps(opendata.as_json(items, start, end, settings.timezone)), name, JSON)
 
     return router

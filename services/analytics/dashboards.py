@@ -27,9 +27,10 @@ from services.analytics.domain import COUNTERS, SMALL_NUMBER, published, stats
 from shared import formats
 from shared.access import check_units
 from shared.auth import Account, audit
-from shared.console_ui import ConsoleUI, csv_download
+from shared.console_ui import ConsoleUI
 from shared.contracts.feedback import CATEGORIES
 from shared.db import Params, like_prefix
+from shared.downloads import csv_download
 from shared.messages import text
 from shared.refusal import Refusal
 from shared.settings import Settings
@@ -361,9 +362,7 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
                                     period.end)  # fmt: skip
             await audit(conn, account.username, "export", "trend.csv", **query_of(period, filters, unit=True))
         series = trends.daily_series(rows, period.start, period.end)
-        return Response(trends.trend_csv(series), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": 'attachment; filename="stadtstimme-verlauf.csv"', "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        return csv_download(trends.trend_csv(series), "stadtstimme-verlauf.csv")
 
     @router.get("/units/{unit_id}")
     async def unit(unit_id: str, request: Request) -> Response:

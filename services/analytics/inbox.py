@@ -41,9 +41,10 @@ from services.analytics.triage_domain import parse_tags as parse_tag_field
 from services.analytics.triage_store import InboxFilter
 from shared.access import check_units
 from shared.auth import Account, audit
-from shared.console_ui import ConsoleUI, csv_download, read_form
+from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.feedback import CATEGORIES
 from shared.contracts.triage import TRIAGE_MOVES, TRIAGE_STATUSES
+from shared.downloads import csv_download
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.refusal import Refusal

@@ -74,4 +74,4 @@ def as_csv(items: list[dict[str, Any]]) -> str:
             formats.spreadsheet(None if share is None else share * 100, 1),
             formats.spreadsheet(mean, 2),
         ])  # fmt: skip
-    return "\ufeff" + to_csv(rows)
+    return to_csv(rows)

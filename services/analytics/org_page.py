@@ -22,6 +22,7 @@ from services.analytics.org_domain import Subject, with_page, with_site, with_un
 from services.analytics.org_form import FormErrors
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, read_form
+from shared.downloads import YAML, download
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.orgmodel import OrgModel, dump_org_yaml, fetch_org_model
@@ -61,12 +62,7 @@ def add_org_routes(
         async with pool.acquire() as conn:
             await audit(conn, account.username, "org_exported", "organisation.yaml", units=len(model.units),
                         sites=len(model.sites), pages=len(model.pages))  # fmt: skip
-        return Response(
-            dump_org_yaml(model),
-            media_type="application/yaml; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="organisation.yaml"', "Cache-Control": "no-store",
-                     "X-Content-Type-Options": "nosniff"},
-        )  # fmt: skip
+        return download(dump_org_yaml(model), "organisation.yaml", YAML)
 
     def form_page(template: str, account: Account, model: OrgModel, values: dict[str, str], *, editing: bool,
                   status: int = 200, errors: FormErrors | None = None, **context: Any) -> Response:  # fmt: skip

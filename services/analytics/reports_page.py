@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from services.analytics import reports
 from shared.access import check_units
 from shared.auth import Account, audit
-from shared.console_ui import ConsoleUI, csv_download
+from shared.console_ui import ConsoleUI
+from shared.downloads import PDF, csv_download, download
 from shared.refusal import not_found
 from shared.settings import Settings
 
@@ -69,9 +70,7 @@ def add_report_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool
     @router.get("/berichte/{scope}/{month}.pdf")
     async def as_pdf(scope: str, month: str, request: Request) -> Response:
         _, report = await built(request, scope, month)
-        return Response(reports.pdf(report), media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="stadtstimme-bericht-{report.scope}-{month}.pdf"',
-            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        return download(reports.pdf(report), f"stadtstimme-bericht-{report.scope}-{month}.pdf", PDF)
 
     @router.get("/berichte/{scope}/{month}")
     async def as_page(scope: str, month: str, request: Request) -> Response:

@@ -22,6 +22,7 @@ from services.analytics import survey_store, surveys
 from shared.access import StaffAccess, check_units
 from shared.auth import Account, audit
 from shared.contracts.surveys import Status, SurveyDefinition
+from shared.downloads import csv_download
 from shared.kafka import LazyProducer
 from shared.refusal import Refusal, not_found
 from shared.settings import Settings
@@ -156,10 +157,6 @@ def build_survey_router(
             await audit(conn, account.username, "export", f"survey-results:{survey_id}:v{result['version']}")
         assert definition is not None
         filename = f"umfrage-{survey_id}-v{result['version']}.csv"
-        return Response(
-            surveys.results_csv(result, definition),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-        )
+        return csv_download(surveys.results_csv(result, definition), filename)
 
     return router

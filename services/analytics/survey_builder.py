@@ -28,6 +28,7 @@ from shared.access import check_units
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.surveys import QUESTION_TYPES
+from shared.downloads import YAML, download
 from shared.kafka import LazyProducer
 from shared.messages import text
 from shared.orgmodel import fetch_org_model
@@ -232,12 +233,4 @@ def add_survey_builder_routes(
             check_units(account, "surveys.read", state.definition.org_unit)
             await audit(conn, account.username, "export", f"survey-definition:{state.survey_id}",
                         version=state.current_version)  # fmt: skip
-        return Response(
-            surveys.spec_yaml(state.definition, state.status),
-            media_type="application/yaml; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="umfrage-{state.survey_id}.yaml"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return download(surveys.spec_yaml(state.definition, state.status), f"umfrage-{state.survey_id}.yaml", YAML)

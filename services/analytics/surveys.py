@@ -163,4 +163,4 @@ def results_csv(result: dict[str, Any], definition: SurveyDefinition) -> str:
             question = definition.question(q["id"])
             label = answer_label(question, entry["value"]) if question else str(entry["value"])
             rows.append([q["id"], q["text"]["de"], label, str(entry["count"]), formats.spreadsheet(share, 4)])
-    return "\ufeff" + to_csv(rows)
+    return to_csv(rows)

@@ -33,7 +33,6 @@ from services.hackathon.budget import YearBudget
 from services.hackathon.domain import Refused
 from shared.access import StaffAccess
 from shared.auth import audit
-from shared.console_ui import csv_download
 from shared.contracts.hackathon import (
     BudgetSetV1,
     ExpenseBookedV1,
@@ -45,6 +44,7 @@ from shared.contracts.hackathon import (
     Short,
 )
 from shared.contracts.surveys import Slug
+from shared.downloads import csv_download
 from shared.settings import Settings
 
 PREFIX = "/api/v1/budgets"

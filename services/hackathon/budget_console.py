@@ -30,8 +30,9 @@ from services.hackathon.console import Failed, cents, german_day
 from services.hackathon.domain import Refused, euro
 from shared.access import StaffAccess
 from shared.auth import Account, audit
-from shared.console_ui import ConsoleUI, csv_download, read_form
+from shared.console_ui import ConsoleUI, read_form
 from shared.contracts.hackathon import EXPENSE_CATEGORIES, PROGRAMMES
+from shared.downloads import csv_download
 from shared.messages import text
 from shared.settings import Settings
 

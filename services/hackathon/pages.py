@@ -66,6 +66,7 @@ from shared import formats
 from shared.access import same_origin
 from shared.console_ui import read_form
 from shared.contracts.hackathon import LICENCES
+from shared.downloads import JSON, download
 from shared.messages import LANGUAGES, pick_language, text
 from shared.settings import Settings
 from shared.templates import render_page, template_environment
@@ -634,7 +635,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         return await act(request, hackathon_id, "vote", "vote-", values, VoteBody, vote, "stimme")
 
     @router.get("/{hackathon_id}/mitmachen/daten")
-    async def download(hackathon_id: str, request: Request) -> Response:
+    async def own_data_download(hackathon_id: str, request: Request) -> Response:
         """Everything stored about the participant as a JSON file (DSGVO Art. 15 and 20)."""
         found = await participant(request, hackathon_id)
         if isinstance(found, Response):
@@ -642,15 +643,7 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
         state, person = found
         async with pool.acquire() as conn:
             data = await own_data(conn, state, person)
-        return Response(
-            orjson.dumps(data, option=orjson.OPT_INDENT_2),
-            media_type="application/json",
-            headers={
-                "Content-Disposition": f'attachment; filename="hackathon-{state.id}-meine-daten.json"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return download(orjson.dumps(data, option=orjson.OPT_INDENT_2), f"hackathon-{state.id}-meine-daten.json", JSON)
 
     @router.get("/{hackathon_id}/mitmachen/loeschen")
     async def erase_confirmation(hackathon_id: str, request: Request) -> Response:
