@@ -1147,6 +1147,55 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The full address, e.g. https://www.musterstadt.de/buergeramt/termine, on an origin of the chosen site.",
     },
     "console.org.hint.url_fixed": {"de": "Die Adresse bleibt, wie sie ist.", "en": "The address stays as it is."},
+    "console.org.service.legend": {
+        "de": "Verwaltungsleistung und Single Digital Gateway",
+        "en": "Administrative service and Single Digital Gateway",
+    },
+    "console.org.field.service_key": {
+        "de": "Leistungsschlüssel (LeiKa) oder eigene Kennung",
+        "en": "Service key (LeiKa) or own id",
+    },
+    "console.org.field.sdg_kind": {"de": "Rolle im SDG", "en": "Role in the SDG"},
+    "console.org.field.sdg_procedure": {"de": "Verfahren nach Anhang II", "en": "Procedure of Annex II"},
+    "console.org.section_field.service_key": {
+        "de": "Abschnitt {n}: Leistungsschlüssel",
+        "en": "Section {n}: service key",
+    },
+    "console.org.section_field.sdg_kind": {"de": "Abschnitt {n}: Rolle im SDG", "en": "Section {n}: role in the SDG"},
+    "console.org.section_field.sdg_procedure": {
+        "de": "Abschnitt {n}: Verfahren nach Anhang II",
+        "en": "Section {n}: procedure of Annex II",
+    },
+    "console.org.sdg.none": {"de": "nicht SDG-relevant", "en": "not relevant for the SDG"},
+    "console.org.sdg.information": {"de": "Information (Anhang I)", "en": "Information (Annex I)"},
+    "console.org.sdg.procedure": {"de": "Verfahren (Anhang II)", "en": "Procedure (Annex II)"},
+    "console.org.sdg.assistance": {
+        "de": "Hilfe- und Problemlösungsdienst (Anhang III)",
+        "en": "Assistance and problem-solving service (Annex III)",
+    },
+    "console.org.hint.service_key": {
+        "de": "14 Ziffern aus dem Leistungskatalog (LeiKa) oder „stadt:“ und eine eigene Kennung, z. B. "
+        "stadt:bewohnerparkausweis. Seiten mit demselben Schlüssel zählen als eine Leistung, auch auf "
+        "verschiedenen Websites.",
+        "en": "14 digits from the service catalogue (LeiKa) or 'stadt:' and an own id, e.g. "
+        "stadt:bewohnerparkausweis. Pages with the same key count as one service, even on different sites.",
+    },
+    "console.org.hint.sdg_procedure": {
+        "de": "Nur für Verfahren: die Kennung des Verfahrens aus Anhang II der SDG-Verordnung.",
+        "en": "Only for procedures: the id of the procedure of Annex II of the SDG Regulation.",
+    },
+    "console.org.hint.page_service": {
+        "de": "Leer gelassen gelten die Angaben des Abschnitts, zu dem die Seite gehört. Sobald hier etwas steht, "
+        "gelten nur die Angaben dieser Seite.",
+        "en": "Left empty, the values of the section the page belongs to apply. Once anything is filled in here, "
+        "only this page's values apply.",
+    },
+    "console.org.hint.section_services": {
+        "de": "Ein Abschnitt kann auch eine Verwaltungsleistung tragen: Sie gilt für seine Seiten ohne eigene "
+        "Angaben (als Einheit die der Website wählen, wenn keine andere zuständig ist).",
+        "en": "A section can also carry an administrative service: it applies to its pages without values of their "
+        "own (choose the site's unit if no other one is responsible).",
+    },
     "console.org.error.changed_meanwhile": {
         "de": "Jemand anderes hat das inzwischen geändert. Bitte laden Sie die Seite neu und prüfen Sie die Angaben.",
         "en": "Someone else changed this in the meantime. Please reload the page and check the values.",

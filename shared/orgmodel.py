@@ -444,8 +444,8 @@ def _service_entry(attributes: PageAttributes) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     if attributes.service_key:
         entry["service_key"] = attributes.service_key
-    if attributes.sdg_kind:
-        entry["sdg"] = {"kind": attributes.sdg_kind}
+    if attributes.sdg_kind or attributes.sdg_procedure:  # a procedure without a kind: the rules name what is missing
+        entry["sdg"] = {"kind": attributes.sdg_kind} if attributes.sdg_kind else {}
         if attributes.sdg_procedure:
             entry["sdg"]["procedure"] = attributes.sdg_procedure
     return entry

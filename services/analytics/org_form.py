@@ -1,8 +1,10 @@
 """The console's forms of the organisation model, without I/O: posted fields → a unit, site or page, and the rules'
 problems (``shared.orgmodel``, located in the model's YAML structure) → the form field they concern, in German.
 
-A site's sections are rows of the form (``sec<n>_prefix``, ``sec<n>_unit``); a row left empty is no section, and
-``rows`` remembers which row each section came from, so that a problem lands at its row.
+A site's sections are rows of the form (``sec<n>_prefix``, ``sec<n>_unit``, and the service of its pages:
+``sec<n>_service_key``, ``sec<n>_sdg_kind``, ``sec<n>_sdg_procedure``); a row left empty is no section, and ``rows``
+remembers which row each section came from, so that a problem lands at its row. A page has the same three service
+fields without the prefix.
 """
 
 from __future__ import annotations
@@ -12,10 +14,24 @@ from dataclasses import dataclass
 
 from services.analytics.org_domain import Subject
 from shared.messages import text
-from shared.orgmodel import InvalidUrl, OrgModel, OrgProblem, OrgUnit, Page, Site, document, normalise_page_url
+from shared.orgmodel import (
+    NO_ATTRIBUTES,
+    InvalidUrl,
+    Loc,
+    OrgModel,
+    OrgProblem,
+    OrgUnit,
+    Page,
+    PageAttributes,
+    Site,
+    document,
+    normalise_page_url,
+)
 
 MAX_SECTION_ROWS = 100
 BLANK_ROWS = 2  # empty section rows a site's form offers (more with "Weitere Abschnitte")
+SERVICE_FIELDS = ("service_key", "sdg_kind", "sdg_procedure")
+SECTION_FIELDS = ("prefix", "unit", *SERVICE_FIELDS)
 
 
 @dataclass
@@ -48,14 +64,29 @@ def section_rows(form: Mapping[str, str]) -> int:
     return n
 
 
+def attributes_from_form(form: Mapping[str, str], stem: str = "") -> PageAttributes:
+    """The service fields (``<stem>service_key`` and so on) as attributes, empty ones None; checked by the rules."""
+    key, kind, procedure = (form.get(f"{stem}{name}", "").strip() or None for name in SERVICE_FIELDS)
+    if key is None and kind is None and procedure is None:
+        return NO_ATTRIBUTES
+    return PageAttributes(key, kind, procedure)  # type: ignore[arg-type]  # the kind: checked by the rules
+
+
+def attribute_values(attributes: PageAttributes, stem: str = "") -> dict[str, str]:
+    return {f"{stem}{name}": getattr(attributes, name) or "" for name in SERVICE_FIELDS}
+
+
 def site_from_form(form: Mapping[str, str], site_id: str | None = None) -> tuple[Site, list[int]]:
     """The site, and for each of its sections the form row it came from."""
-    sections, rows = [], []
+    sections, rows, marked = [], [], []
     for n in range(section_rows(form)):
         prefix, unit = form.get(f"sec{n}_prefix", "").strip(), form.get(f"sec{n}_unit", "").strip()
-        if prefix or unit:
+        attributes = attributes_from_form(form, f"sec{n}_")
+        if prefix or unit or attributes:
             sections.append((prefix, unit))
             rows.append(n)
+            if attributes:
+                marked.append((prefix, attributes))
     origins = tuple(line.strip() for line in form.get("origins", "").splitlines() if line.strip())
     site = Site(
         id=site_id if site_id is not None else form.get("site_id", "").strip(),
@@ -63,6 +94,7 @@ def site_from_form(form: Mapping[str, str], site_id: str | None = None) -> tuple
         org_unit=form.get("org_unit", "").strip(),
         origins=origins,
         sections=tuple(sections),
+        section_attributes=tuple(sorted(marked, key=lambda entry: entry[0])),
     )
     return site, rows
 
@@ -75,17 +107,28 @@ def page_from_form(form: Mapping[str, str], url: str | None = None) -> Page:
         normalised = normalise_page_url(typed)
     except InvalidUrl:
         raise FormErrors({"url": text("org.error.url")}, []) from None
-    return Page(normalised, form.get("site_id", "").strip(), form.get("title", "").strip())
+    return Page(normalised, form.get("site_id", "").strip(), form.get("title", "").strip(),
+                attributes_from_form(form))  # fmt: skip
 
 
 def site_form_values(site: Site, rows: int) -> dict[str, str]:
     """A saved site as its form shows it, with ``rows`` section rows at least."""
     values = {"site_id": site.id, "name": site.name, "org_unit": site.org_unit, "origins": "\n".join(site.origins)}
+    marked = dict(site.section_attributes)
     for n, (prefix, unit) in enumerate(site.sections):
         values |= {f"sec{n}_prefix": prefix, f"sec{n}_unit": unit}
+        values |= attribute_values(marked.get(prefix, NO_ATTRIBUTES), f"sec{n}_")
     for n in range(len(site.sections), max(rows, len(site.sections) + BLANK_ROWS)):
-        values |= {f"sec{n}_prefix": "", f"sec{n}_unit": ""}
+        values |= blank_section(n)
     return values
+
+
+def blank_section(n: int) -> dict[str, str]:
+    return {f"sec{n}_{part}": "" for part in SECTION_FIELDS}
+
+
+def page_form_values(page: Page) -> dict[str, str]:
+    return {"url": page.url, "site_id": page.site, "title": page.title} | attribute_values(page.attributes)
 
 
 _UNIT_FIELDS = {"id": "unit_id", "name": "name", "kind": "kind", "parent": "parent"}
@@ -130,7 +173,7 @@ def _field(problem: OrgProblem, doc: Mapping[str, list[dict[str, object]]], subj
     part = str(rest[0]) if rest else "id"
     if kind == "site" and site["id"] == key:
         if part == "sections" and len(rest) >= 3 and isinstance(rest[1], int) and rest[1] < len(rows):
-            return f"sec{rows[rest[1]]}_{'prefix' if rest[2] == 'path_prefix' else 'unit'}"
+            return f"sec{rows[rest[1]]}_{_section_field(rest[2:])}"
         if part == "pages":
             return "origins"  # a page left without its origin
         return _SITE_FIELDS.get(part, "site_id")
@@ -141,5 +184,18 @@ def _field(problem: OrgProblem, doc: Mapping[str, list[dict[str, object]]], subj
             page = pages[rest[1]]
             origin = page.get("origin") or site["origins"][0]  # type: ignore[index]
             if normalise_page_url(f"{origin}{page['path']}") == key:
-                return "url"
+                return _service_field(rest[2:]) or "url"
     return None
+
+
+def _service_field(rest: Loc) -> str | None:
+    """The service field a problem within a page or section concerns (None: another one)."""
+    if rest[:1] == ("service_key",):
+        return "service_key"
+    if rest[:1] == ("sdg",):
+        return "sdg_procedure" if rest[1:2] == ("procedure",) else "sdg_kind"
+    return None
+
+
+def _section_field(rest: Loc) -> str:
+    return _service_field(rest) or ("prefix" if rest[:1] == ("path_prefix",) else "unit")

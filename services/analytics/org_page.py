@@ -22,6 +22,7 @@ from services.analytics.org_domain import Subject, with_page, with_site, with_un
 from services.analytics.org_form import FormErrors
 from shared.auth import Account, audit
 from shared.console_ui import ConsoleUI, read_form
+from shared.contracts.org import SDG_KINDS
 from shared.downloads import YAML, download
 from shared.kafka import LazyProducer
 from shared.messages import text
@@ -69,7 +70,7 @@ def add_org_routes(
         units = sorted(model.units.values(), key=lambda u: u.name.casefold())
         sites = sorted(model.sites.values(), key=lambda s: s.name.casefold())
         return ui.page(template, status, account=account, values=values, editing=editing, units=units, sites=sites,
-                       kinds=UNIT_KINDS, field_errors=errors.fields if errors else {},
+                       kinds=UNIT_KINDS, sdg_kinds=SDG_KINDS, field_errors=errors.fields if errors else {},
                        errors=errors.summary() if errors else [], **context)  # fmt: skip
 
     Refused = Callable[[int, FormErrors], Awaitable[Response]]
@@ -156,7 +157,7 @@ def add_org_routes(
     async def new_site(request: Request) -> Response:
         account = await ui.require(request, "org.manage")
         model, _ = await load()
-        values = {f"sec{n}_{part}": "" for n in range(org_form.BLANK_ROWS) for part in ("prefix", "unit")}
+        values = {k: v for n in range(org_form.BLANK_ROWS) for k, v in org_form.blank_section(n).items()}
         return site_page(account, model, values, editing=False)
 
     @router.get("/organisation/websites/{site_id}")
@@ -177,8 +178,8 @@ def add_org_routes(
         if form.get("action") == "more_sections":  # a form without JavaScript grows by a submit button
             model, _ = await load()
             had = org_form.section_rows(form)
-            grown = form | {f"sec{n}_{part}": "" for n in range(had, min(had + 3, org_form.MAX_SECTION_ROWS))
-                            for part in ("prefix", "unit")}  # fmt: skip
+            grown = form | {k: v for n in range(had, min(had + 3, org_form.MAX_SECTION_ROWS))
+                            for k, v in org_form.blank_section(n).items()}  # fmt: skip
             return site_page(account, model, grown, editing=site_id is not None)
         site, rows = org_form.site_from_form(form, site_id)
 
@@ -218,8 +219,7 @@ def add_org_routes(
         page = model.pages.get(request.query_params.get("url", "")[:2000])
         if page is None:
             return ui.not_found(account)
-        values = {"url": page.url, "site_id": page.site, "title": page.title,
-                  "revision": str(revisions.get(("page", page.url), 0))}  # fmt: skip
+        values = org_form.page_form_values(page) | {"revision": str(revisions.get(("page", page.url), 0))}
         return form_page("console_org_page.html", account, model, values, editing=True)
 
     async def post_page(request: Request, editing: bool) -> Response:

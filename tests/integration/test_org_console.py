@@ -231,11 +231,20 @@ async def test_org_pages_are_accessible(system: System, browser: Browser) -> Non
     await page.get_by_text("„kultur“ ist gespeichert.").wait_for()
     await axe()
     for path in ("/console/organisation/einheiten/neu", "/console/organisation/einheiten/baeder",
-                 "/console/organisation/websites/portal", "/console/organisation/seiten/neu"):  # fmt: skip
+                 "/console/organisation/websites/portal", "/console/organisation/websites/serviceportal",
+                 "/console/organisation/seiten/neu"):  # fmt: skip
         await page.goto(f"{system.base_url}{path}")
         await axe()
     await page.get_by_label("Adresse der Seite").fill("https://abfall.musterstadt.de/x")
     await page.get_by_label("Website", exact=True).select_option("kultur")
+    # A page's service (issue 19): a key that is no LeiKa key is refused at its field, then the address.
+    await page.get_by_label("Leistungsschlüssel (LeiKa) oder eigene Kennung").fill("12345")
+    await page.get_by_label("Rolle im SDG").select_option("procedure")
+    await page.get_by_role("button", name="Speichern").click()
+    await page.locator("#service_key-error").wait_for()
+    await axe()
+    await page.get_by_label("Leistungsschlüssel (LeiKa) oder eigene Kennung").fill("99115001018000")
+    await page.get_by_label("Verfahren nach Anhang II").fill("moving-address-change")
     await page.get_by_role("button", name="Speichern").click()
     await page.locator("#url-error").wait_for()
     await axe()

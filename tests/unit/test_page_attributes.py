@@ -11,7 +11,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from services.analytics.org_domain import check, page_of, plan, site_of, with_page
+from services.analytics import org_form
+from services.analytics.org_domain import check, page_of, plan, site_of, with_page, with_site
 from shared.contracts.org import PageSavedV1, PageSavedV2, SdgV2, SectionV1, SiteSavedV1, SiteSavedV2, upcast_org
 from shared.orgmodel import (
     NO_ATTRIBUTES,
@@ -164,3 +165,39 @@ def test_marking_a_page_is_a_change_and_unmarking_it_one_more() -> None:
     events = plan(model, {}, marked, "t", NOW)
     assert [(e.subject, getattr(e.data, "service_key", None)) for e in events] == [(("page", url), "stadt:termine")]
     assert len(plan(marked, {}, model, "t", NOW)) == 1
+
+
+def test_form_service_fields_become_attributes_and_their_problems_land_at_their_fields() -> None:
+    _, model = load_org_yaml(DEMO)
+    url = "https://www.musterstadt.de/buergeramt/termine"
+    typed = {"url": url, "site_id": "portal", "title": "Termine", "service_key": " 123 ", "sdg_kind": "procedure",
+             "sdg_procedure": ""}  # fmt: skip
+    page = org_form.page_from_form(typed)
+    assert page.attributes == PageAttributes("123", "procedure", None)
+    wanted = with_page(model, page)
+    errors = org_form.errors_at_fields(check(wanted), wanted, ("page", url))  # type: ignore[arg-type]
+    assert errors.fields.keys() == {"service_key"} and "14 Ziffern" in errors.fields["service_key"]
+    wanted = with_page(model, org_form.page_from_form(typed | {"service_key": "stadt:termine"}))
+    errors = org_form.errors_at_fields(check(wanted), wanted, ("page", url))  # type: ignore[arg-type]
+    assert errors.fields.keys() == {"sdg_procedure"} and "Anhang II" in errors.fields["sdg_procedure"]
+    assert not errors.general
+    no_kind = with_page(model, org_form.page_from_form({"url": url, "site_id": "portal", "sdg_procedure": "x"}))
+    errors = org_form.errors_at_fields(check(no_kind), no_kind, ("page", url))  # type: ignore[arg-type]
+    assert errors.fields == {"sdg_kind": "Bitte ausfüllen."}
+    assert org_form.page_from_form({"url": url, "site_id": "portal"}).attributes == NO_ATTRIBUTES
+    saved = model.pages["https://www.musterstadt.de/buergeramt/ummelden"]
+    assert org_form.page_from_form(org_form.page_form_values(saved)) == saved  # the form shows what it saves
+
+
+def test_form_a_sections_service_is_kept_and_its_problems_land_at_its_row() -> None:
+    _, model = load_org_yaml(DEMO)
+    portal = model.sites["serviceportal"]
+    values = org_form.site_form_values(portal, 0)
+    assert values["sec0_service_key"] == "99115001018000" and values["sec1_service_key"] == ""
+    site, rows = org_form.site_from_form(values, portal.id)
+    assert site == portal and rows == [0]
+    broken = values | {"sec1_prefix": "/hilfe", "sec1_unit": "buergeramt", "sec1_sdg_kind": "beratung"}
+    site, rows = org_form.site_from_form(broken, portal.id)
+    wanted = with_site(model, site)
+    errors = org_form.errors_at_fields(check(wanted), wanted, ("site", portal.id), rows)  # type: ignore[arg-type]
+    assert errors.fields == {"sec1_sdg_kind": "Bitte eine SDG-Art wählen: Information, Verfahren oder Hilfe."}
