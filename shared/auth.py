@@ -68,6 +68,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Org units, sites (origins, sections) and pages: which origins may send feedback and who answers for a page.
     "org.manage": _ADMINISTRATORS,
     "reports.read": _TEXT_READERS,  # monthly reports (their themes come from comments), for the units in sight
+    # Measures and their effect before and after go-live (staff's texts and aggregate figures, no citizen text);
+    # unit staff record, change and publish on /wirkung their units' measures.
+    "measures.read": _EVERYONE,
+    "measures.manage": _CHANGERS,
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
     # Barrier reports with the reporter's contact address, and answering them by mail: the accessibility officer's

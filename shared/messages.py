@@ -1744,6 +1744,211 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Maßnahme konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einer Minute erneut.",
         "en": "The measure could not be saved just now. Please try again in a minute.",
     },
+    "permission.measures.read": {
+        "de": "Maßnahmen sehen nur angemeldete Mitarbeitende.",
+        "en": "Only signed-in staff see measures.",
+    },
+    "console.measures.nav": {"de": "Maßnahmen", "en": "Measures"},
+    "console.measures.title": {"de": "Maßnahmen und ihre Wirkung", "en": "Measures and their effect"},
+    "console.measures.intro": {
+        "de": "Was wurde auf welchen Seiten geändert, und hat es die Zufriedenheit verbessert? Jede Maßnahme zeigt "
+        "die Rückmeldungen vor und nach ihrem Start. Veröffentlichte Maßnahmen stehen auf der öffentlichen Seite "
+        "„Wirkung“.",
+        "en": "What changed on which pages, and did it improve satisfaction? Each measure shows the feedback before "
+        "and after it went live. Published measures appear on the public page “Impact”.",
+    },
+    "console.measures.new": {"de": "Neue Maßnahme erfassen", "en": "Record a new measure"},
+    "console.measures.edit": {"de": "Maßnahme bearbeiten", "en": "Edit the measure"},
+    "console.measures.back": {"de": "Zurück zu den Maßnahmen", "en": "Back to the measures"},
+    "console.measures.caption": {"de": "{count} Maßnahmen, neueste zuerst", "en": "{count} measures, newest first"},
+    "console.measures.empty": {"de": "Noch keine Maßnahmen erfasst.", "en": "No measures recorded yet."},
+    "console.measures.error_prefix": {"de": "Fehler:", "en": "Error:"},
+    "console.measures.state": {"de": "Status", "en": "Status"},
+    "console.measures.state.published": {"de": "veröffentlicht", "en": "published"},
+    "console.measures.state.published_at": {"de": "veröffentlicht am {when}", "en": "published on {when}"},
+    "console.measures.state.internal": {"de": "nur intern", "en": "internal only"},
+    "console.measures.choose": {"de": "Bitte wählen", "en": "Please choose"},
+    "console.measures.none": {"de": "keine", "en": "none"},
+    "console.measures.save": {"de": "Speichern", "en": "Save"},
+    "console.measures.publish": {"de": "Auf der Seite „Wirkung“ veröffentlichen", "en": "Publish on the “Impact” page"},
+    "console.measures.unpublish": {"de": "Veröffentlichung zurückziehen", "en": "Withdraw the publication"},
+    "console.measures.done.saved": {"de": "Die Maßnahme ist gespeichert.", "en": "The measure is saved."},
+    "console.measures.done.unchanged": {"de": "Nichts geändert.", "en": "Nothing changed."},
+    "console.measures.done.published": {
+        "de": "Die Maßnahme steht jetzt auf der öffentlichen Seite „Wirkung“.",
+        "en": "The measure is now on the public “Impact” page.",
+    },
+    "console.measures.done.unpublished": {
+        "de": "Die Maßnahme steht nicht mehr auf der öffentlichen Seite.",
+        "en": "The measure is no longer on the public page.",
+    },
+    "console.measures.field.org_unit": {"de": "Organisationseinheit", "en": "Org unit"},
+    "console.measures.field.title_de": {"de": "Titel (deutsch)", "en": "Title (German)"},
+    "console.measures.field.title_en": {"de": "Titel (englisch, optional)", "en": "Title (English, optional)"},
+    "console.measures.field.description_de": {
+        "de": "Was wurde geändert? (deutsch, öffentlich lesbar)",
+        "en": "What changed? (German, publicly readable)",
+    },
+    "console.measures.field.description_en": {
+        "de": "Was wurde geändert? (englisch, optional)",
+        "en": "What changed? (English, optional)",
+    },
+    "console.measures.field.live_on": {"de": "Online seit", "en": "Live since"},
+    "console.measures.field.window_days": {"de": "Vergleichszeitraum in Tagen", "en": "Comparison window in days"},
+    "console.measures.hint.window_days": {
+        "de": "So viele Tage vor und nach dem Start werden verglichen (üblich: 90), höchstens so viele, wie seit dem "
+        "Start vergangen sind.",
+        "en": "This many days before and after the start are compared (usually 90), at most as many as have passed "
+        "since the start.",
+    },
+    "console.measures.pages": {"de": "Betroffene Seiten", "en": "Pages concerned"},
+    "console.measures.field.pages": {"de": "Adressen der Seiten", "en": "Page addresses"},
+    "console.measures.hint.pages": {
+        "de": "Eine vollständige Adresse je Zeile, zum Beispiel https://abfall.musterstadt.de/abfallkalender.",
+        "en": "One complete address per line, e.g. https://abfall.musterstadt.de/abfallkalender.",
+    },
+    "console.measures.field.site": {"de": "oder alle Seiten einer Website", "en": "or every page of a site"},
+    "console.measures.field.path_prefix": {"de": "unter dem Pfad", "en": "under the path"},
+    "console.measures.hint.path_prefix": {
+        "de": "Zum Beispiel /buergeramt; leer oder „/“ für die ganze Website.",
+        "en": "E.g. /buergeramt; empty or “/” for the whole site.",
+    },
+    "console.measures.field.theme": {"de": "Thema", "en": "Theme"},
+    "console.measures.hint.theme": {
+        "de": "Wie die öffentliche Seite es nennt: „aus 143 Rückmeldungen zum Abfallkalender“ (optional).",
+        "en": "How the public page names it: “from 143 responses on the waste calendar” (optional).",
+    },
+    "console.measures.origins": {"de": "Woher die Maßnahme kommt (optional)", "en": "Where it came from (optional)"},
+    "console.measures.field.comment_ids": {
+        "de": "Rückmeldungen aus dem Posteingang",
+        "en": "Comments from the inbox",
+    },
+    "console.measures.hint.comment_ids": {
+        "de": "Die Kennungen der Rückmeldungen (aus der Adresse ihrer Seite im Posteingang), eine je Zeile.",
+        "en": "The comments' ids (from the address of their page in the inbox), one per line.",
+    },
+    "console.measures.field.hackathon_id": {"de": "Hackathon (Kennung)", "en": "Hackathon (id)"},
+    "console.measures.field.challenge_id": {"de": "Challenge (Kennung)", "en": "Challenge (id)"},
+    "console.measures.field.submission_id": {
+        "de": "Umgesetzte Einreichung (Kennung)",
+        "en": "Implemented submission (id)",
+    },
+    "console.measures.site_prefix": {"de": "Website {site} unter {prefix}", "en": "site {site} under {prefix}"},
+    "console.measures.effect": {"de": "Wirkung", "en": "Effect"},
+    "console.measures.verdict": {"de": "Ergebnis", "en": "Result"},
+    "console.measures.effect_caption": {
+        "de": "Rückmeldungen je {days} Tage vor und nach dem Start",
+        "en": "Feedback in the {days} days before and after the start",
+    },
+    "console.measures.figure": {"de": "Kennzahl", "en": "Figure"},
+    "console.measures.before": {"de": "Vorher ({period})", "en": "Before ({period})"},
+    "console.measures.after": {"de": "Nachher ({period})", "en": "After ({period})"},
+    "console.measures.responses": {"de": "Rückmeldungen", "en": "Responses"},
+    "console.measures.helpful_share": {"de": "Anteil „hilfreich“", "en": "Share “helpful”"},
+    "console.measures.rating_mean": {"de": "Mittlere Bewertung (1–5)", "en": "Mean rating (1–5)"},
+    "console.measures.method": {
+        "de": "In Klammern: 95-%-Konfidenzintervalle (Wilson für Anteile, t-Verteilung für Mittelwerte; für die "
+        "Differenzen Newcombe und Welch). „Deutlich“ heißt: das Intervall der Differenz schließt 0 aus. Ein Urteil "
+        "gibt es erst ab 20 Antworten je Zeitraum; Zeiträume mit weniger als 5 Rückmeldungen zeigen keine Zahlen. "
+        "Gemeldete Barrieren und verdächtige Rückmeldungen zählen nicht mit.",
+        "en": "In brackets: 95 % confidence intervals (Wilson for shares, Student's t for means; Newcombe and Welch "
+        "for the differences). “Clearly” means the difference's interval excludes 0. A verdict needs at least 20 "
+        "answers in each window; windows with fewer than 5 responses show no figures. Barrier reports and "
+        "suspected automated responses are not counted.",
+    },
+    "measures.interval": {"de": "({low} bis {high})", "en": "({low} to {high})"},
+    "measures.period": {"de": "{start} bis {end}", "en": "{start} to {end}"},
+    "measures.difference.share": {
+        "de": "Anteil „hilfreich“: {value} Prozentpunkte (95-%-KI {low} bis {high})",
+        "en": "Share “helpful”: {value} percentage points (95 % CI {low} to {high})",
+    },
+    "measures.difference.mean": {
+        "de": "Mittlere Bewertung: {value} (95-%-KI {low} bis {high})",
+        "en": "Mean rating: {value} (95 % CI {low} to {high})",
+    },
+    "measures.verdict.better": {"de": "deutlich besser", "en": "clearly better"},
+    "measures.verdict.worse": {"de": "deutlich schlechter", "en": "clearly worse"},
+    "measures.verdict.none": {"de": "kein messbarer Unterschied", "en": "no measurable difference"},
+    "measures.verdict.mixed": {
+        "de": "uneinheitlich: Anteil „hilfreich“ und Bewertung zeigen in verschiedene Richtungen",
+        "en": "mixed: the share “helpful” and the rating point in different directions",
+    },
+    "measures.verdict.too_few": {"de": "zu wenige Rückmeldungen", "en": "too few responses"},
+    "measures.verdict.pending": {
+        "de": "noch nicht messbar: die Maßnahme ist noch keinen ganzen Tag online",
+        "en": "not measurable yet: the measure has not been live for a whole day",
+    },
+    "measures.season.seasons": {
+        "de": "Hinweis: Die Zeiträume liegen in verschiedenen Jahreszeiten (vorher {before}, nachher {after}); ein "
+        "Teil des Unterschieds kann jahreszeitlich bedingt sein.",
+        "en": "Note: the windows fall into different seasons (before {before}, after {after}); part of the difference "
+        "may be seasonal.",
+    },
+    "measures.season.year_end_before": {
+        "de": "Hinweis: Nur der Zeitraum vorher enthält den Jahreswechsel (20. Dezember bis 6. Januar), in dem viele "
+        "Seiten anders genutzt werden.",
+        "en": "Note: only the window before includes the turn of the year (20 December to 6 January), when many "
+        "pages are used differently.",
+    },
+    "measures.season.year_end_after": {
+        "de": "Hinweis: Nur der Zeitraum nachher enthält den Jahreswechsel (20. Dezember bis 6. Januar), in dem viele "
+        "Seiten anders genutzt werden.",
+        "en": "Note: only the window after includes the turn of the year (20 December to 6 January), when many pages "
+        "are used differently.",
+    },
+    "measures.origin.responses": {
+        "de": "aus {count} Rückmeldungen zu „{about}“",
+        "en": "from {count} responses on “{about}”",
+    },
+    "measures.origin.comments": {
+        "de": "angeregt durch {count} Kommentare aus dem Posteingang",
+        "en": "prompted by {count} comments from the inbox",
+    },
+    "measures.origin.hackathon": {
+        "de": "aus einer Lösung des Hackathons „{hackathon}“",
+        "en": "from a solution of the hackathon “{hackathon}”",
+    },
+    "impact.title": {
+        "de": "Sie haben es gesagt – wir haben gehandelt",
+        "en": "You told us – we acted",
+    },
+    "impact.intro": {
+        "de": "Was die Stadt auf ihren Webseiten geändert hat, nachdem Bürgerinnen und Bürger Rückmeldung gegeben "
+        "haben, und wie zufrieden die Besucherinnen und Besucher vorher und nachher waren. Neueste zuerst.",
+        "en": "What the city changed on its web pages after citizens gave feedback, and how satisfied visitors were "
+        "before and after. Newest first.",
+    },
+    "impact.other_language": {"de": "English", "en": "Deutsch"},
+    "impact.filter": {"de": "Nur Maßnahmen von", "en": "Only measures of"},
+    "impact.filter.all": {"de": "allen Stellen der Stadt", "en": "every part of the city"},
+    "impact.filter.show": {"de": "Anzeigen", "en": "Show"},
+    "impact.meta": {"de": "{unit} · online seit {day}", "en": "{unit} · live since {day}"},
+    "impact.verdict": {"de": "Ergebnis", "en": "Result"},
+    "impact.caption": {
+        "de": "Rückmeldungen je {days} Tage vor und nach der Änderung",
+        "en": "Feedback in the {days} days before and after the change",
+    },
+    "impact.empty": {"de": "Noch keine Maßnahmen veröffentlicht.", "en": "No measures published yet."},
+    "impact.how": {"de": "So rechnen wir", "en": "How we count"},
+    "impact.method": {
+        "de": "Wir vergleichen die Rückmeldungen („War diese Seite hilfreich?“ und die Bewertung von 1 bis 5) in zwei "
+        "gleich langen Zeiträumen vor und nach der Änderung. In Klammern stehen 95-%-Konfidenzintervalle. "
+        "„Deutlich besser“ oder „deutlich schlechter“ schreiben wir nur, wenn der Unterschied über den Zufall "
+        "hinausgeht; bei wenigen Antworten sagen wir, dass es zu wenige sind. Zeiträume mit weniger als {small} "
+        "Rückmeldungen zeigen keine Zahlen. Gemeldete Barrieren zählen nicht mit: sie werden einzeln beantwortet.",
+        "en": "We compare the feedback (“Was this page helpful?” and the rating from 1 to 5) in two windows of equal "
+        "length before and after the change. In brackets: 95 % confidence intervals. We write “clearly better” or "
+        "“clearly worse” only where the difference goes beyond chance; with few answers we say there are too few. "
+        "Windows with fewer than {small} responses show no figures. Barrier reports are not counted: each one is "
+        "answered on its own.",
+    },
+    "impact.feed": {"de": "Neue Maßnahmen als Feed (Atom)", "en": "New measures as a feed (Atom)"},
+    "impact.open_data.csv": {"de": "Offene Daten als CSV", "en": "Open data as CSV"},
+    "impact.open_data.json": {"de": "Offene Daten als JSON", "en": "Open data as JSON"},
+    "impact.licence": {
+        "de": "Die Daten stehen unter der Datenlizenz Deutschland – Namensnennung – Version 2.0:",
+        "en": "The data is licensed under the Data licence Germany – attribution – version 2.0:",
+    },
     "console.retention.nav": {"de": "Datenschutz", "en": "Data protection"},
     "console.retention.title": {"de": "Aufbewahrung und Löschung", "en": "Retention and erasure"},
     "console.retention.intro": {

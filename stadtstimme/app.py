@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.analytics.api import build_router as analytics_router
 from services.analytics.console import build_console_router
+from services.analytics.impact_page import build_impact_router
 from services.analytics.pageviews_page import UPLOAD_PATH as PAGE_VIEW_UPLOAD
 from services.analytics.survey_api import build_survey_router
 from services.hackathon.api import build_hackathon_router
@@ -144,6 +145,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
         if "analytics" in services:
             app.include_router(analytics_router(settings, pool, access))
             app.include_router(build_console_router(settings, pool, survey_producer, access))
+            app.include_router(build_impact_router(settings, pool))
             app.include_router(build_survey_router(settings, pool, survey_producer, access))
             app.include_router(build_notifications_router(settings, pool, access))
         if "hackathon" in services:

@@ -30,6 +30,7 @@ from services.analytics.admin import add_admin_routes
 from services.analytics.barrier_page import add_barrier_routes
 from services.analytics.dashboards import add_dashboard_routes
 from services.analytics.inbox import add_inbox_routes, add_theme_routes
+from services.analytics.measures_page import add_measure_routes
 from services.analytics.notifications_page import add_notification_routes
 from services.analytics.org_page import add_org_routes
 from services.analytics.pageviews_page import add_pageview_routes
@@ -405,6 +406,7 @@ def build_console_router(
     add_report_routes(router, ui, settings, pool)
     add_barrier_routes(router, ui, settings, pool, producer)
     add_org_routes(router, ui, settings, pool, producer)
+    add_measure_routes(router, ui, settings, pool, producer)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

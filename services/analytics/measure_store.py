@@ -156,10 +156,12 @@ async def counts(conn: asyncpg.Connection, m: Measure, w: Windows, timezone: str
 
 
 async def store_effect(conn: asyncpg.Connection, measure_id: uuid.UUID, figures: dict[str, Any]) -> None:
-    """The effect as last computed, for the published view ``measure_outcome``."""
+    """The effect as last computed, for the published view ``measure_outcome`` (written only when it changed: the
+    public page computes it on every request)."""
     await conn.execute(
         """INSERT INTO measure_effect (measure_id, computed_at, figures) VALUES ($1, now(), $2::jsonb)
-           ON CONFLICT (measure_id) DO UPDATE SET computed_at = now(), figures = excluded.figures""",
+           ON CONFLICT (measure_id) DO UPDATE SET computed_at = now(), figures = excluded.figures
+           WHERE measure_effect.figures IS DISTINCT FROM excluded.figures""",
         measure_id, orjson.dumps(figures).decode(),
     )  # fmt: skip
 

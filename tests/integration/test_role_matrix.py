@@ -42,6 +42,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "pageviews.import": ("GET", "/console/seitenaufrufe", None),
     "org.manage": ("GET", "/console/organisation", None),
     "reports.read": ("GET", "/console/berichte", None),
+    "measures.read": ("GET", "/console/massnahmen", None),
+    "measures.manage": ("GET", "/console/massnahmen/neu", None),
     "accounts.manage": ("GET", "/console/konten", None),
     "audit.read": ("GET", "/console/protokoll", None),
     "barriers.answer": ("GET", "/console/barrieren", None),

@@ -37,6 +37,8 @@ TASKS = {
     "Seitenaufrufe importieren": "pageviews.import",
     "Organisation bearbeiten": "org.manage",
     "Monatsberichte lesen": "reports.read",
+    "Maßnahmen und ihre Wirkung ansehen": "measures.read",
+    "Maßnahmen erfassen, ändern und veröffentlichen": "measures.manage",
     "Konten und API-Schlüssel verwalten": "accounts.manage",
     "Protokoll lesen": "audit.read",
     "Barrieremeldungen mit Kontaktadresse sehen und beantworten": "barriers.answer",
