@@ -62,6 +62,7 @@ def add_barrier_routes(
 
     async def report_page(request: Request, response_id: str, status: int = 200, **context: Any) -> Response:
         account = await ui.require(request, "barriers.answer")
+        context.setdefault("field_errors", {})  # the form macros read it
         try:
             rid = uuid.UUID(response_id)
         except ValueError:
