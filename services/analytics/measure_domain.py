@@ -76,9 +76,9 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in re.split(r"[\s,]+", value) if line.strip()]
 
 
-def measure_from_form(form: Mapping[str, str], measure_id: uuid.UUID) -> tuple[Measure | None, list[Refusal]]:
-    """The measure a posted form describes, or the refusals of what could not be read at all (a date, a number, an
-    address, an id). The measure's rules are ``check``'s."""
+def measure_from_form(form: Mapping[str, str], measure_id: uuid.UUID) -> tuple[Measure, list[Refusal]]:
+    """The measure a posted form describes, and the refusals of what could not be read at all (a date, a number, an
+    address, an id: left out of the measure, which must then not be saved). The measure's rules are ``check``'s."""
     problems: list[Refusal] = []
     raw_day = form.get("live_on", "").strip()
     live_on = date(1, 1, 1)
@@ -108,8 +108,6 @@ def measure_from_form(form: Mapping[str, str], measure_id: uuid.UUID) -> tuple[M
             submission = uuid.UUID(typed)
         except ValueError:
             problems.append(refusal("submission_id", "submission_id"))
-    if problems:
-        return None, problems
     prefix = form.get("path_prefix", "").strip()
     site = form.get("site", "").strip()
     return Measure(
@@ -129,7 +127,7 @@ def measure_from_form(form: Mapping[str, str], measure_id: uuid.UUID) -> tuple[M
         hackathon_id=form.get("hackathon_id", "").strip() or None,
         challenge_id=form.get("challenge_id", "").strip() or None,
         submission_id=submission,
-    ), []
+    ), problems
 
 
 def check(m: Measure, units: Sequence[str], sites: Sequence[str], today: date) -> list[Refusal]:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.analytics import measure_store, measures
-from services.analytics.measure_domain import DEFAULT_WINDOW_DAYS, measure_from_form
+from services.analytics.measure_domain import DEFAULT_WINDOW_DAYS, check, measure_from_form
 from services.analytics.measure_store import StoredMeasure
 from services.analytics.measure_view import day, description, effect_view, origin_lines, title
 from shared.access import check_units
@@ -108,7 +108,12 @@ def add_measure_routes(
         expect = int(typed) if typed.isdigit() and len(typed) < 10 else -1
         measure, problems = measure_from_form(form, measure_id)
         editing_id = measure_id if editing else None
-        if measure is None:
+        if problems:  # what could not be read, and the rules the rest breaks, all at once
+            async with pool.acquire() as conn:
+                units = [r["id"] for r in await conn.fetch("SELECT id FROM org_unit")]
+                sites = [r["id"] for r in await conn.fetch("SELECT id FROM site")]
+            unread = {p.field for p in problems}
+            problems += [p for p in check(measure, units, sites, measures.today(settings)) if p.field not in unread]
             return await form_page(account, form, editing_id, 422, problems)
         try:
             await measures.save(pool, await producer.get(), settings, account, measure, expect if editing else 0)

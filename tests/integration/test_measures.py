@@ -160,7 +160,8 @@ async def test_a_measure_with_seeded_feedback_gives_the_hand_computed_effect_and
 @BROWSER_ONCE
 async def test_the_measure_pages_in_chromium_with_axe(system: System, browser: Browser) -> None:
     add_staff(system, "abfall.axe", "unit_staff", "abfallwirtschaft")
-    page = await browser.new_page()
+    context = await browser.new_context(locale="de-DE", bypass_csp=True)  # bypass: to inject axe
+    page = await context.new_page()
     try:
         await page.goto(f"{system.base_url}/wirkung")
         await page.add_script_tag(path=str(AXE))
@@ -192,4 +193,4 @@ async def test_the_measure_pages_in_chromium_with_axe(system: System, browser: B
         await page.goto(f"{system.base_url}/wirkung")
         assert "zu wenige Rückmeldungen" in await page.content()
     finally:
-        await page.close()
+        await context.close()
