@@ -1196,6 +1196,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "A section can also carry an administrative service: it applies to its pages without values of their "
         "own (choose the site's unit if no other one is responsible).",
     },
+    "console.services.nav": {"de": "Leistungen", "en": "Services"},
+    "console.services.title": {"de": "Rückmeldungen je Verwaltungsleistung", "en": "Feedback per service"},
+    "console.services.intro": {
+        "de": "Alle Seiten mit demselben Leistungsschlüssel zählen als eine Leistung, auf welcher Website sie auch "
+        "stehen. Sie sehen die Seiten Ihrer Einheiten.",
+        "en": "All pages with the same service key count as one service, whichever site they are on. You see the "
+        "pages of your units.",
+    },
+    "console.services.caption": {
+        "de": "Verwaltungsleistungen, die meisten Rückmeldungen zuerst",
+        "en": "Administrative services, most responses first",
+    },
+    "console.services.service": {"de": "Leistung", "en": "Service"},
+    "console.services.pages": {"de": "Seiten", "en": "Pages"},
+    "console.services.pages_on_sites": {"de": "{pages} auf {sites}", "en": "{pages} on {sites}"},
+    "console.services.empty": {
+        "de": "Im Zeitraum keine Rückmeldungen zu Seiten mit Leistungsschlüssel.",
+        "en": "No feedback on pages with a service key in this period.",
+    },
+    "console.services.quiet": {
+        "de": "Leistungen ohne Rückmeldungen im Zeitraum",
+        "en": "Services without feedback in this period",
+    },
+    "console.services.back": {"de": "Zurück zu den Leistungen", "en": "Back to the services"},
+    "console.services.key": {"de": "Leistungsschlüssel {service}", "en": "Service key {service}"},
+    "console.services.unit": {"de": "Einheit", "en": "Unit"},
+    "console.services.page_caption": {
+        "de": "Seiten dieser Leistung im Zeitraum, die meisten Rückmeldungen zuerst",
+        "en": "Pages of this service in the period, most responses first",
+    },
     "console.org.error.changed_meanwhile": {
         "de": "Jemand anderes hat das inzwischen geändert. Bitte laden Sie die Seite neu und prüfen Sie die Angaben.",
         "en": "Someone else changed this in the meantime. Please reload the page and check the values.",

@@ -13,12 +13,14 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from services.analytics import opendata
+from services.analytics import opendata, service_figures
 from services.analytics.domain import COUNTERS, stats
 from services.analytics.store import SUMS
 from shared.access import StaffAccess
 from shared.auth import audit
+from shared.contracts.org import SERVICE_KEY_PATTERN
 from shared.downloads import JSON, csv_download, download
+from shared.orgmodel import fetch_org_model
 from shared.refusal import Refusal
 from shared.settings import Settings
 
@@ -218,6 +220,29 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
             items.append(item)
         items.sort(key=lambda i: (-i["totals"]["responses"], i["org_unit"]))
         return f.envelope(items)
+
+    @router.get("/services")
+    async def services(
+        f: MetricsFilter = visible,
+        service_key: Annotated[
+            str | None,
+            Query(pattern=SERVICE_KEY_PATTERN, description="Only this service: LeiKa key or the city's stadt:<slug>"),
+        ] = None,
+    ) -> Response:
+        """Administrative services (issue 19) with totals and series of buckets whose start lies in [from, to):
+        every page of a service summed across sites and units (the pages the caller may see; pages of no service
+        are left out), most responses first. The other filters narrow the pages summed."""
+        where, args = f.where_pages("p", settings.timezone)
+        bucket = f.page_bucket("p", f"${len(args) + 1}")
+        async with pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id, {bucket} AS bucket_start, {SUMS}
+                    FROM page_satisfaction p WHERE {where} GROUP BY p.page_url, p.org_unit_id, 4""",
+                *args,
+                settings.timezone,
+            )
+            model = await fetch_org_model(conn)
+        return f.envelope(service_figures.api_items(rows, model, service_key, f.series))
 
     @router.get("/open-data/satisfaction.{fmt}", response_class=Response, responses=OPEN_DATA)
     async def open_data(

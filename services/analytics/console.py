@@ -35,6 +35,7 @@ from services.analytics.notifications_page import add_notification_routes
 from services.analytics.org_page import add_org_routes
 from services.analytics.pageviews_page import add_pageview_routes
 from services.analytics.reports_page import add_report_routes
+from services.analytics.services_page import add_service_routes
 from services.analytics.survey_builder import add_survey_builder_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
 from services.analytics.survey_preview import add_survey_preview_routes
@@ -275,6 +276,7 @@ def build_console_router(
     # The survey builder and its preview: before /surveys/{survey_id}, so that /surveys/neu is the new form.
     add_survey_builder_routes(router, ui, settings, pool, producer)
     add_survey_preview_routes(router, ui, settings, pool)
+    add_service_routes(router, ui, settings, pool)
 
     @router.get("/surveys")
     async def survey_list(request: Request) -> Response:

@@ -1,0 +1,140 @@
+"""Feedback per administrative service (issue 19): the figures of all pages that belong to one service (a LeiKa key
+or the city's own id, ``shared.orgmodel.OrgModel.attributes``), across the city's sites and units, so that
+"Wohnsitz ummelden" is one figure whether it is asked on the portal or on the service portal.
+
+Read from the page aggregates (``page_satisfaction``: one row per page and hour), never from the events: the
+query sums a period's hours per page (and, for series, per bucket), and the pages are grouped by their service in
+Python with the org model's one lookup, so a page marked today counts for its service with its whole history and
+the rule that decides a page's service exists once. Scoped like every figure: only pages of the units the caller
+may see are summed, so unit staff see a service only through their own pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from services.analytics.domain import COUNTERS, stats
+from shared.orgmodel import OrgModel, PageAttributes
+
+Lookup = Callable[[str, str], PageAttributes]  # (site id, page URL) → attributes: ``OrgModel.attributes``
+_SUMS = ", ".join(f"sum(p.{c})::bigint AS {c}" for c in COUNTERS)
+
+
+@dataclass
+class ServiceGroup:
+    """One service's pages and their counters summed (``counters``), and per bucket (``buckets``: any key the
+    rows carry, e.g. a day or a period's name)."""
+
+    key: str
+    pages: set[str] = field(default_factory=set)
+    sites: set[str] = field(default_factory=set)
+    units: set[str] = field(default_factory=set)
+    counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
+    buckets: dict[Any, dict[str, int]] = field(default_factory=dict)
+    page_responses: dict[str, int] = field(default_factory=dict)
+
+    def add(self, row: Mapping[str, Any], bucket: Any = None) -> None:
+        self.pages.add(row["page_url"])
+        self.sites.add(row["site_id"])
+        self.units.add(row["org_unit_id"])
+        self.page_responses[row["page_url"]] = self.page_responses.get(row["page_url"], 0) + row["responses"]
+        for c in COUNTERS:
+            self.counters[c] += row[c] or 0
+        if bucket is not None:
+            sums = self.buckets.setdefault(bucket, dict.fromkeys(COUNTERS, 0))
+            for c in COUNTERS:
+                sums[c] += row[c] or 0
+
+    def label(self, titles: Mapping[str, str]) -> str:
+        """What staff call the service: the title of its page with the most responses (the model names pages,
+        not services), else its key."""
+        ranked = sorted(self.pages, key=lambda url: (-self.page_responses.get(url, 0), url))
+        return next((titles[url] for url in ranked if titles.get(url)), self.key)
+
+
+def group_by_service(
+    rows: Iterable[Mapping[str, Any]], lookup: Lookup, bucket: str | None = None, only: str | None = None
+) -> dict[str, ServiceGroup]:
+    """Page rows (``page_url``, ``site_id``, ``org_unit_id`` and the counters; ``bucket``: the column that tells
+    their bucket, if any) grouped by the service of their page; pages of no service are left out, and with
+    ``only`` every service but that one."""
+    groups: dict[str, ServiceGroup] = {}
+    for row in rows:
+        key = lookup(row["site_id"], row["page_url"]).service_key
+        if key is None or (only is not None and key != only):
+            continue
+        group = groups.setdefault(key, ServiceGroup(key))
+        group.add(row, None if bucket is None else row[bucket])
+    return groups
+
+
+def ranked(groups: Mapping[str, ServiceGroup]) -> list[ServiceGroup]:
+    """Most responses first, then by key."""
+    return sorted(groups.values(), key=lambda g: (-g.counters["responses"], g.key))
+
+
+def service_keys(model: OrgModel, visible: Callable[[str], bool]) -> set[str]:
+    """The services of the registered pages and sections of units ``visible`` says the caller may see (a service
+    exists for staff before its first feedback)."""
+    keys = set()
+    for page in model.pages.values():
+        resolved = model.resolve(page.site, page.url)
+        key = model.attributes(page.site, page.url).service_key
+        if key and resolved and visible(resolved[1]):
+            keys.add(key)
+    for site in model.sites.values():
+        for prefix, attributes in site.section_attributes:
+            if attributes.service_key and visible(site.org_unit_for(prefix)):
+                keys.add(attributes.service_key)
+    return keys
+
+
+async def page_rows(
+    conn: asyncpg.Connection,
+    start: datetime,
+    end: datetime,
+    units: Sequence[str] | None,
+    bucket: str | None = None,
+    args: Sequence[Any] = (),
+) -> list[asyncpg.Record]:
+    """Counters per page (and org unit) of the hours in [start, end), for ``units`` (None: all). ``bucket``: an SQL
+    expression over ``p.bucket_start`` to group by as well (its extra parameters ``args`` from $4 on)."""
+    by = f", {bucket}" if bucket else ""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id{f"{by} AS bucket" if bucket else ""}, {_SUMS}
+            FROM page_satisfaction p
+            WHERE p.bucket_start >= $1 AND p.bucket_start < $2 AND ($3::text[] IS NULL OR p.org_unit_id = ANY($3))
+            GROUP BY p.page_url, p.org_unit_id{by}""",
+        start,
+        end,
+        None if units is None else list(units),
+        *args,
+    )
+    return rows
+
+
+def api_items(
+    rows: Iterable[Mapping[str, Any]], model: OrgModel, only: str | None, series: bool
+) -> list[dict[str, Any]]:
+    """The metrics API's services: page rows with their ``bucket_start`` grouped by service, most responses first,
+    each with its pages, sites and units, totals and (``series``) buckets."""
+    titles = {url: p.title for url, p in model.pages.items()}
+    items = []
+    for group in ranked(group_by_service(rows, model.attributes, "bucket_start", only)):
+        item: dict[str, Any] = {
+            "service_key": group.key,
+            "name": group.label(titles),
+            "pages": sorted(group.pages),
+            "sites": sorted(group.sites),
+            "org_units": sorted(group.units),
+            "totals": stats(group.counters),
+        }
+        if series:
+            item["series"] = [{"bucket_start": b, **stats(c)} for b, c in sorted(group.buckets.items())]
+        items.append(item)
+    return items
