@@ -18,7 +18,7 @@ from typing import Any
 from services.analytics.domain import COUNTERS, stats
 from shared import formats
 from shared.messages import text
-from shared.spreadsheet import BOM, to_csv
+from shared.spreadsheet import to_csv
 
 PERIODS = (7, 30, 90)
 
@@ -376,7 +376,7 @@ CSV_HEADER = [
 
 def trend_csv(series: list[dict[str, Any]]) -> str:
     """A daily series as CSV for German spreadsheets (``shared.spreadsheet.to_csv``: semicolons, cells
-    neutralised) with a UTF-8 BOM. Days as ISO dates (YYYY-MM-DD, which no spreadsheet misreads), the helpful
+    neutralised; the download adds the BOM). Days as ISO dates (YYYY-MM-DD, which no spreadsheet misreads), the helpful
     share in percent with one decimal (like the overview's CSV, percent without the sign), the mean rating with
     two, both with a decimal comma; empty cells where there is no figure."""
     rows = [CSV_HEADER]
@@ -394,7 +394,7 @@ def trend_csv(series: list[dict[str, Any]]) -> str:
                 *(str(entry["rating_distribution"][str(s)]) for s in range(1, 6)),
             ]
         )
-    return BOM + to_csv(rows)
+    return to_csv(rows)
 
 
 def bar_chart(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -222,11 +222,11 @@ def test_distribution_rows_with_german_shares() -> None:
     assert {r["share_text"] for r in distribution(counters(NOV))} == {"–"}
 
 
-def test_trend_csv_is_german_excel_with_bom() -> None:
+def test_trend_csv_is_for_german_excel() -> None:
     rows = [rated(day_of(0), 4, 4, 5), counters(day_of(0), responses=1, helpful_yes=2, helpful_no=1)]
     csv = trend_csv(daily_series(rows, NOV, day_of(2)))
-    assert csv.startswith("\ufeffTag;Antworten;Hilfreich ja;Hilfreich nein;Anteil hilfreich;Bewertungen;")
-    lines = csv.removeprefix("\ufeff").split("\r\n")
+    assert csv.startswith("Tag;Antworten;Hilfreich ja;Hilfreich nein;Anteil hilfreich;Bewertungen;")
+    lines = csv.split("\r\n")
     assert lines[0].endswith("Mittlere Bewertung;1 Stern;2 Sterne;3 Sterne;4 Sterne;5 Sterne")
     assert lines[1] == "2024-11-01;4;2;1;66,7;3;4,33;0;0;0;2;1"
     assert lines[2] == "2024-11-02;0;0;0;;0;;0;0;0;0;0"
