@@ -1979,6 +1979,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Daten stehen unter der Datenlizenz Deutschland – Namensnennung – Version 2.0:",
         "en": "The data is licensed under the Data licence Germany – attribution – version 2.0:",
     },
+    "hackathon.page.results.measure": {"de": "Umgesetzt", "en": "Implemented"},
+    "hackathon.page.results.measure_since": {"de": "online seit {day}", "en": "live since {day}"},
+    "hackathon.page.results.measure_effect": {
+        "de": "Wirkung: {verdict} (Anteil „hilfreich“ vorher {before}, nachher {after})",
+        "en": "Effect: {verdict} (share “helpful” before {before}, after {after})",
+    },
+    "console.audit.action.measure_saved": {"de": "Maßnahme gespeichert", "en": "Measure saved"},
+    "console.audit.action.measure_published": {"de": "Maßnahme veröffentlicht", "en": "Measure published"},
+    "console.audit.action.measure_unpublished": {
+        "de": "Veröffentlichung einer Maßnahme zurückgezogen",
+        "en": "Measure withdrawn from publication",
+    },
     "console.retention.nav": {"de": "Datenschutz", "en": "Data protection"},
     "console.retention.title": {"de": "Aufbewahrung und Löschung", "en": "Retention and erasure"},
     "console.retention.intro": {

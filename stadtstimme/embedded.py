@@ -132,11 +132,14 @@ async def _demo_surveys(settings: Settings, pool: Any) -> None:
 
 
 async def _demo_hackathon(settings: Settings, pool: Any) -> None:
-    """The measure's programme budgets, last year's hackathon with its results and ledger, and this year's, open
-    for registration (each once; a restart finds them)."""
+    """The measure's programme budgets, last year's hackathon with its results and ledger, the measure that implements
+    its winning solution (on /wirkung), and this year's hackathon, open for registration (each once; a restart finds
+    them)."""
+    from shared.contracts.topics import FEEDBACK, topic_name
     from shared.kafka import start_producer
     from stadtstimme.demo_budgets import publish_budgets
     from stadtstimme.demo_hackathon import publish_demo_hackathon
+    from stadtstimme.demo_measures import publish_demo_measure
     from stadtstimme.demo_past_hackathon import publish_past_hackathon
 
     today = datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()
@@ -144,6 +147,7 @@ async def _demo_hackathon(settings: Settings, pool: Any) -> None:
     try:
         await publish_budgets(settings, pool, producer, today.year, today, "make run")
         await publish_past_hackathon(settings, pool, producer, today.year - 1, "make run")
+        await publish_demo_measure(settings, pool, producer, today, topic_name(FEEDBACK, settings.topic_prefix))
         await publish_demo_hackathon(settings, pool, producer)
     finally:
         await producer.stop()
@@ -191,6 +195,19 @@ async def _demo_pageviews(settings: Settings, pool: Any, model: Any) -> None:
             await import_plan(pool, producer, settings, plan, "demo", "Musterstadt", "make run")
     finally:
         await producer.stop()
+
+
+async def _measure_effects(settings: Settings) -> None:
+    """The published measures' effects as of the projected feedback, stored for the hackathon's results page (the
+    public page /wirkung computes and stores them on every request; this is for whoever looks there first)."""
+    from services.analytics.measures import published_effects
+    from shared.db import create_pool
+
+    pool = await create_pool(settings)
+    try:
+        await published_effects(pool, settings)
+    finally:
+        await pool.close()
 
 
 async def _drained(settings: Settings, timeout: float) -> bool:
@@ -271,6 +288,7 @@ def run_embedded(var: Path, port: int, kafka_port: int, demo_city: Path) -> None
         # (a few seconds on Tansu) and projects what the demo published.
         if not asyncio.run(_drained(settings, timeout=60)):
             _say("warning: the projector has not caught up yet; figures will appear in a moment")
+        asyncio.run(_measure_effects(settings))
         _say("Musterstadt is up.")
         print(
             f"""

@@ -625,6 +625,22 @@ def _figures(responses: int, yes: int, no: int, rating_sum: int, ratings: int) -
     }
 
 
+async def measure_outcomes(conn: asyncpg.Connection, hackathon_id: str) -> dict[str, dict[str, Any]]:
+    """What the hackathon's solutions achieved: the measures the city published that implement one of its
+    submissions, by submission id, with their effect as analytics computed it last (its published view
+    ``measure_outcome``; ``figures`` None until analytics first computed it)."""
+    rows = await conn.fetch(
+        """SELECT measure_id, title_de, title_en, live_on, submission_id, figures FROM measure_outcome
+           WHERE hackathon_id = $1 AND submission_id IS NOT NULL ORDER BY live_on""",
+        hackathon_id,
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        figures = orjson.loads(r["figures"]) if r["figures"] is not None else None
+        found[str(r["submission_id"])] = dict(r) | {"figures": figures}
+    return found
+
+
 async def evidence_figures(conn: asyncpg.Connection, state: HackathonState) -> dict[str, dict[str, Any]]:
     """Figures of what challenges cite, over the last 90 days: a page's satisfaction; for a theme, the comments on
     the challenge unit's pages that mention it (German full-text search, spam and suspected spam left out)."""

@@ -40,6 +40,7 @@ from services.hackathon.api import (
     TeamBody,
     VoteBody,
     evidence_figures,
+    measure_outcomes,
     public_view,
 )
 from services.hackathon.decisions import (
@@ -126,8 +127,33 @@ def licence_label(licence: str, lang: str) -> str:
     return text(f"hackathon.page.licence.{licence}", lang)
 
 
-def public_context(view: dict[str, Any], tz: ZoneInfo, lang: str) -> dict[str, Any]:
-    """What the public page shows of ``api.public_view``: dates, figures and names as citizens read them."""
+def achieved(outcome: dict[str, Any] | None, lang: str) -> dict[str, str] | None:
+    """What a submission achieved as a measure of the city (``api.measure_outcomes``): its title, a link to it on
+    ``/wirkung``, the verdict and the helpful share before and after ("< 5" where withheld)."""
+    if outcome is None:
+        return None
+    title = outcome["title_en"] if lang == "en" and outcome["title_en"] else outcome["title_de"]
+    shown = {"title": title, "link": f"/wirkung?lang={lang}#m-{outcome['measure_id']}",
+             "live_on": outcome["live_on"].strftime("%d.%m.%Y"), "effect": ""}  # fmt: skip
+    figures = outcome["figures"]
+    if figures is not None:
+
+        def share(window: dict[str, Any]) -> str:
+            if window["suppressed"]:
+                return "< 5"
+            return formats.percent(window["helpful_share"], 0, lang)
+
+        shown["effect"] = text("hackathon.page.results.measure_effect", lang,
+                               verdict=text(f"measures.verdict.{figures['verdict']}", lang),
+                               before=share(figures["before"]), after=share(figures["after"]))  # fmt: skip
+    return shown
+
+
+def public_context(
+    view: dict[str, Any], tz: ZoneInfo, lang: str, outcomes: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """What the public page shows of ``api.public_view``: dates, figures and names as citizens read them;
+    ``outcomes``: the measures that implement its submissions (``api.measure_outcomes``)."""
     titles = {c["challenge_id"]: c["title"] for c in view["challenges"]}
     schedule = [
         {"phase": p["phase"], "iso": p["starts_at"], "when": when(datetime.fromisoformat(p["starts_at"]), tz, lang)}
@@ -157,6 +183,7 @@ def public_context(view: dict[str, Any], tz: ZoneInfo, lang: str) -> dict[str, A
                 "title": e["title"] if e["title"] is not None else text("hackathon.erased", lang),
                 "challenge": titles.get(e["challenge_id"], e["challenge_id"]),
                 "licence_label": licence_label(e["licence"], lang),
+                "measure": achieved((outcomes or {}).get(str(e["submission_id"])), lang),
             }
             for e in view["results"]["ranking"]
         ]
@@ -329,12 +356,13 @@ def build_hackathon_pages(settings: Settings, pool: asyncpg.Pool, producer: Prod
             if state is None:
                 return not_found(request)
             view = public_view(state, await evidence_figures(conn, state))
+            outcomes = await measure_outcomes(conn, state.id) if view["results"] is not None else {}
         lang = language(request)
         ok = request.query_params.get("ok")
         return page(
             request,
             "hackathon_public.html",
-            **public_context(view, tz, lang),
+            **public_context(view, tz, lang, outcomes),
             notice=ok if ok in PUBLIC_NOTICES else None,
             registration_open=state.phase in TEAM_PHASES,
             url=url(state.id),

@@ -28,7 +28,7 @@ from shared.formats import euro
 from shared.orgmodel import load_org_yaml
 from shared.shredding import NewKeys
 from shared.yamlconfig import load_documents
-from stadtstimme import demo_budgets, demo_past_hackathon
+from stadtstimme import demo_budgets, demo_measures, demo_past_hackathon
 from stadtstimme.demo_feedback import demo_events
 from stadtstimme.demo_pageviews import demo_plans
 from stadtstimme.demo_surveys import closed_survey, demo_answers
@@ -174,6 +174,14 @@ def assert_console_shows_the_demo(staff: httpx.Client, year: int) -> None:
     assert page_text(staff, "/console/budgets").count(f"Summe {measure}") == 2  # 50,000 EUR each programme
     assert " Storno " in page_text(staff, f"/console/budgets/feedback/{year + 1}")
 
+    # The measure that implements last year's winning solution: its effect in the console, on the public page
+    # /wirkung, and on the hackathon's results page (through analytics' published view).
+    assert "Ergebnis: deutlich besser" in page_text(staff, f"/console/massnahmen/{demo_measures.MEASURE_ID}")
+    public = page_text(staff, "/wirkung")
+    assert "Wartezeit im Bürgeramt auf der Terminseite" in public and "Ergebnis: deutlich besser" in public
+    results = page_text(staff, f"/hackathons/{demo_past_hackathon.hackathon_id(year)}")
+    assert "Umgesetzt Wartezeit im Bürgeramt auf der Terminseite" in results and "Wirkung: deutlich besser" in results
+
     # Last month's report of the Bürgeramt: feedback, page views (the contact rate) and the survey's answers.
     month = last_month(datetime.now(ZoneInfo("Europe/Berlin")))
     report = page_text(staff, f"/console/berichte/buergeramt/{month}")
@@ -252,14 +260,15 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
     # The demo feedback, 52 feedback events (one a comment), the survey's two lifecycle events and the one answer,
     # the demo hackathon's six events (created, two phases, three challenges), the demo page views (a day a site),
     # the org model (an event per unit, site and page), the demo surveys' answers (a part each) and the closed
-    # survey's three lifecycle events, last year's hackathon with its expenses, and the measure's budgets: each once,
-    # though `make run` started twice.
+    # survey's three lifecycle events, last year's hackathon with its expenses, the measure's budgets, and the demo
+    # measure with its feedback: each once, though `make run` started twice.
     model = load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1]
     archived = len(demo_events(model, date.today(), "UTC", NewKeys("feedback")))
     archived += sum(len(p.days) for p in demo_plans(model, date.today()))
     archived += len(model.units) + len(model.sites) + len(model.pages)
     archived += sum(len(answers) for _, answers in demo_surveys()) + 3
     archived += demo_past_hackathon.event_count() + len(demo_past_hackathon.EXPENSES) + demo_budgets.event_count()
+    archived += demo_measures.event_count(date.today())
     assert f"refilled the empty broker with {archived + 55 + 6} archived events" in supervisor.output()
     assert visible_responses(base, token, page) == demo + 51
     # The printed metrics token reads figures only; the survey's answers are read signed in as the demo administrator.

@@ -87,6 +87,7 @@ PUBLISHED = {
     "served_survey",
     "served_survey_version",
     "page_figures",
+    "measure_outcome",
     "barrier_contact_address",
 } | ORG_MODEL
 

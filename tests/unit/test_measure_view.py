@@ -1,0 +1,52 @@
+"""A measure's effect as the console, /wirkung and the hackathon's results page show it: formats, "< 5", origins."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from services.analytics.measure_domain import Counts, Measure, effect, published, windows
+from services.analytics.measure_view import effect_view, origin_lines
+from services.hackathon.pages import achieved
+
+LIVE = date(2026, 10, 1)
+MEASURE = Measure(uuid.UUID(int=3), "abfallwirtschaft", "Abfallkalender als Liste", "Jetzt als Liste.", LIVE,
+                  title_en="Waste calendar as a list", theme="Abfallkalender",
+                  comment_ids=(uuid.UUID(int=1), uuid.UUID(int=2)), hackathon_id="hack-2025")  # fmt: skip
+
+
+def test_figures_in_german_and_english_with_intervals() -> None:
+    shown = effect(windows(LIVE, date(2026, 12, 7)), Counts(30, 15, 15), Counts(30, 26, 4))
+    de, en = effect_view(shown, "de"), effect_view(shown, "en")
+    assert de["before"] | {"period": ""} == {"period": "", "responses": "30", "share": "50 %",
+                                             "share_ci": "(33 % bis 67 %)", "mean": "–", "mean_ci": ""}  # fmt: skip
+    assert de["before"]["period"] == "26.07.2026 bis 30.09.2026" and en["after"]["period"] == "2026-10-01 to 2026-12-06"
+    assert de["verdict_text"] == "deutlich besser" and en["verdict_text"] == "clearly better"
+    assert de["share_difference"] == "Anteil „hilfreich“: +37 Prozentpunkte (95-%-KI +13 bis +55)"
+    assert de["seasonality"] == [
+        "Hinweis: Die Zeiträume liegen in verschiedenen Jahreszeiten (vorher Juli–September, nachher "
+        "Oktober–Dezember); ein Teil des Unterschieds kann jahreszeitlich bedingt sein."
+    ]
+
+
+def test_small_numbers_are_shown_as_fewer_than_five() -> None:
+    shown = effect_view(effect(windows(LIVE, date(2026, 12, 7)), Counts(4, 4, 0), Counts(3, 1, 2)), "de")
+    assert (shown["before"]["responses"], shown["before"]["share"], shown["verdict"]) == ("< 5", "–", "too_few")
+    assert origin_lines(MEASURE, 7, "de") == [
+        "aus 7 Rückmeldungen zu „Abfallkalender“",
+        "angeregt durch < 5 Kommentare aus dem Posteingang",
+        "aus einer Lösung des Hackathons „hack-2025“",
+    ]
+
+
+def test_the_hackathon_page_shows_what_a_solution_achieved() -> None:
+    figures = published(effect(windows(LIVE, date(2026, 12, 7)), Counts(4, 4, 0), Counts(30, 26, 4)))
+    outcome = {"measure_id": MEASURE.measure_id, "title_de": MEASURE.title_de, "title_en": MEASURE.title_en,
+               "live_on": LIVE, "figures": figures}  # fmt: skip
+    assert achieved(outcome, "en") == {
+        "title": "Waste calendar as a list", "link": f"/wirkung?lang=en#m-{MEASURE.measure_id}",
+        "live_on": "01.10.2026",
+        "effect": "Effect: too few responses (share “helpful” before < 5, after 87%)",
+    }  # fmt: skip
+    assert achieved(outcome | {"figures": None}, "de")["effect"] == ""  # type: ignore[index]
+    assert achieved(None, "de") is None
