@@ -1,7 +1,8 @@
 """The monthly report, per org unit and for the whole city: responses, helpful share and mean rating against the
-month before, each page with its contact rate (responses per 1,000 page views), the pages with the most
-dissatisfaction, the month's themes, the surveys' answers and the comments still open. Everything follows the
-"< 5" rule of publication (``domain.published``): no figure describes fewer than five people.
+month before, each page with its contact rate (responses per 1,000 page views), each administrative service
+(``service_figures``: its pages on every site summed), the pages with the most dissatisfaction, the month's themes,
+the surveys' answers and the comments still open. Everything follows the "< 5" rule of publication
+(``domain.published``): no figure describes fewer than five people.
 
 ``build`` reads the read models (the same queries as the dashboards: ``dashboards.daily_rows``); ``rows_csv`` and
 ``pdf`` render a built report; the console shows it as a print-ready page (``reports_page``), the notifier mails
@@ -23,7 +24,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from fpdf import FPDF
 
-from services.analytics import dashboards, themes, trends
+from services.analytics import dashboards, service_figures, themes, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published
 from shared import formats
 from shared.auth import audit
@@ -33,6 +34,7 @@ from shared.contracts.reports import REPORT_PUBLISHED, ReportPublishedV1
 from shared.contracts.topics import REPORTS, topic_name
 from shared.kafka import start_producer
 from shared.messages import text
+from shared.orgmodel import fetch_org_model
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
 
@@ -81,6 +83,16 @@ class PageLine:
 
 
 @dataclass(frozen=True)
+class ServiceLine:
+    key: str  # LeiKa key or the city's own id
+    name: str
+    sites: int  # on how many sites its pages with feedback are
+    responses: int | None  # None: fewer than five ("< 5")
+    helpful_share: float | None
+    rating_mean: float | None
+
+
+@dataclass(frozen=True)
 class SurveyLine:
     survey_id: str
     title: str
@@ -101,6 +113,7 @@ class Report:
     themes: tuple[tuple[str, int], ...]  # (label, comments), each at least five comments
     surveys: tuple[SurveyLine, ...]
     open_items: dict[str, int]  # triage status → comments still open now
+    services: tuple[ServiceLine, ...] = ()  # the month's services of the scope's pages, most responses first
 
     @property
     def title(self) -> str:
@@ -139,6 +152,7 @@ async def build(conn: asyncpg.Connection, tz: str, scope: str, month: date) -> R
         scope, name, first, shown, shown_before, _published_change(shown, shown_before), tuple(pages),
         tuple(dissatisfied[:TOP_PAGES]), await _themes(conn, units, start, end),
         await _surveys(conn, units, start, end), await _open_items(conn, units),
+        await _services(conn, units, start, end),
     )  # fmt: skip
 
 
@@ -175,6 +189,21 @@ async def _pages(
                               shown["rating_mean"], _small(r["helpful_no"]) if not shown["suppressed"] else None,
                               views, rate))  # fmt: skip
     return lines
+
+
+async def _services(
+    conn: asyncpg.Connection, units: frozenset[str] | None, start: datetime, end: datetime
+) -> tuple[ServiceLine, ...]:
+    """The month's services: the scope's pages grouped by their service (``service_figures``), published."""
+    rows = await service_figures.page_rows(conn, start, end, sorted(units) if units is not None else None)
+    model = await fetch_org_model(conn)
+    titles = {url: page.title for url, page in model.pages.items()}
+    lines = []
+    for group in service_figures.ranked(service_figures.group_by_service(rows, model.attributes)):
+        figures = published(group.counters)
+        lines.append(ServiceLine(group.key, group.label(titles), len(group.sites), figures["responses"],
+                                 figures["helpful_share"], figures["rating_mean"]))  # fmt: skip
+    return tuple(lines)
 
 
 async def _themes(
@@ -246,6 +275,12 @@ def page_cells(p: PageLine) -> list[str]:
 
 
 PAGE_COLUMNS = ("page", "url", "responses", "helpful", "rating", "views", "contact_rate")
+SERVICE_COLUMNS = ("service", "service_key", "sites", "responses", "helpful", "rating")
+
+
+def service_cells(s: ServiceLine) -> list[str]:
+    return [s.name, s.key, formats.number(s.sites), shown(s.responses), formats.percent(s.helpful_share),
+            formats.number(s.rating_mean, 2)]  # fmt: skip
 
 
 def rows_csv(report: Report) -> str:
@@ -253,6 +288,9 @@ def rows_csv(report: Report) -> str:
     rows: list[list[str]] = [[report.title], [text("console.reports.figure"), text("console.reports.month"),
                                               text("console.reports.change")]]  # fmt: skip
     rows += [list(k) for k in key_figures(report)]
+    if report.services:
+        rows += [[], [text(f"console.reports.col.{c}") for c in SERVICE_COLUMNS]]
+        rows += [service_cells(s) for s in report.services]
     rows += [[], [text(f"console.reports.col.{c}") for c in PAGE_COLUMNS]]
     rows += [page_cells(p) for p in report.pages]
     return to_csv(rows)
@@ -307,6 +345,11 @@ def pdf(report: Report) -> bytes:
         table([text(f"console.reports.col.{c}") for c in cols], body, (5, 2, 2, 2, 2, 2))
     else:
         doc.multi_cell(0, 5, _latin(text("console.reports.none")), new_x="LMARGIN", new_y="NEXT")
+    if report.services:
+        heading("console.reports.services")
+        table([text(f"console.reports.col.{c}") for c in SERVICE_COLUMNS if c != "service_key"],
+              [[c for i, c in enumerate(service_cells(s)) if i != 1] for s in report.services],
+              (5, 1, 2, 2, 2))  # fmt: skip
     heading("console.reports.themes")
     doc.multi_cell(0, 5, _latin(", ".join(f"{label} ({n})" for label, n in report.themes)
                                 or text("console.reports.none")), new_x="LMARGIN", new_y="NEXT")  # fmt: skip

@@ -77,4 +77,5 @@ def add_report_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, pool
         account, report = await built(request, scope, month)
         return ui.page("console_report.html", account=account, report=report, month=month,
                        key_figures=reports.key_figures(report), page_cells=reports.page_cells, shown=reports.shown,
+                       service_cells=reports.service_cells,
                        open_text=reports.open_text(report), month_name=reports.month_name(report.month))  # fmt: skip

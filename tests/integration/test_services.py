@@ -106,6 +106,10 @@ async def test_one_service_on_two_sites_is_one_figure_for_whom_may_see_it(system
         csv = await buergeramt.get(f"/console/leistungen/{UMMELDEN}/verlauf.csv", params={"days": "7"})
         yesterday = (datetime.now(BERLIN).date() - timedelta(days=1)).isoformat()
         assert f"{yesterday};3;2;1;66,7;3;3,67;0;1;0;1;1" in csv.content.decode("utf-8-sig").splitlines()
+        # The monthly report of the unit has the service, its three answers shown as "< 5" (published figures).
+        month = (datetime.now(BERLIN).date() - timedelta(days=1)).strftime("%Y-%m")
+        exported = await buergeramt.get(f"/console/berichte/buergeramt/{month}.csv")
+        assert f"Wohnsitz ummelden;{UMMELDEN};2;< 5;–;–" in exported.content.decode("utf-8-sig").splitlines()
         # Another unit's service answers as if it did not exist.
         assert (await ordnung.get(f"/console/leistungen/{UMMELDEN}")).status_code == 404
         assert UMMELDEN not in (await ordnung.get("/console/leistungen")).text

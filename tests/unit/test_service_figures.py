@@ -3,13 +3,17 @@ service shows, and which services exist for whom."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from services.analytics import reports
 from services.analytics.domain import COUNTERS
+from services.analytics.reports import ServiceLine
 from services.analytics.service_figures import api_items, group_by_service, ranked, service_keys
 from shared.orgmodel import load_org_yaml
+from tests.unit.test_reports import figures, report
 
 _, CITY = load_org_yaml(Path(__file__).parents[2] / "stadtstimme" / "musterstadt.yaml")
 UMMELDEN = "99115001018000"
@@ -67,3 +71,18 @@ def test_api_items_carry_pages_sites_units_totals_and_series_on_request() -> Non
     assert items[0]["sites"] == ["portal", "serviceportal"] and items[0]["org_units"] == ["buergeramt"]
     assert [b["responses"] for b in items[0]["series"]] == [4, 4] and items[0]["totals"]["helpful_share"] == 0.625
     assert "series" not in api_items(rows, CITY, UMMELDEN, series=False)[0]
+
+
+def test_the_monthly_report_lists_services_between_the_key_figures_and_the_pages() -> None:
+    built = report(figures(10, 8, 2, [5] * 10), figures(6, 3, 3, [2] * 6))
+    with_services = replace(built, services=(ServiceLine(UMMELDEN, "Wohnsitz ummelden", 2, 12, 0.75, 4.25),
+                                             ServiceLine("stadt:parken", "=Parken", 1, None, None, None)))  # fmt: skip
+    lines = reports.rows_csv(with_services).splitlines()
+    assert lines[:5] == reports.rows_csv(built).splitlines()[:5]  # title, head and key figures as before
+    assert lines[6:9] == [
+        "Leistung;Leistungsschlüssel;Websites;Rückmeldungen;Anteil hilfreich;Mittlere Bewertung",
+        f"Wohnsitz ummelden;{UMMELDEN};2;12;75 %;4,25",
+        "'=Parken;stadt:parken;1;< 5;–;–",
+    ]
+    assert lines[-2:] == reports.rows_csv(built).splitlines()[-2:]  # the pages last, as before
+    assert reports.pdf(with_services).startswith(b"%PDF-")
