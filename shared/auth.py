@@ -18,6 +18,7 @@ Scoping is decided here (``Account.units_visible``) and applied by every query o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -96,8 +97,15 @@ def role_matrix_markdown() -> str:
 
 
 _HASHER = PasswordHasher()
-# Verified when the username is unknown, so that a wrong username takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a wrong username takes as long as a wrong password. Made at
+    the first sign-in, not at import: every process and command imports this module, few sign anyone in."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
 MIN_PASSWORD_CHARS = 12
 
 
@@ -223,7 +231,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     then, so that an unknown or password-less account takes as long as a wrong password). CPU- and memory-hard:
     run it in a worker thread (``shared.sign_in``), never on the event loop."""
     try:
-        _HASHER.verify(stored or _DUMMY_HASH, password)
+        _HASHER.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return stored is not None
