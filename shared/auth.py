@@ -75,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "measures.manage": _CHANGERS,
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
+    "sdg.read": _ADMINISTRATORS,  # the monthly SDG/NFK transfers, the JSON sent and their delivery log
     # Barrier reports with the reporter's contact address, and answering them by mail: the accessibility officer's
     # team only (the address is personal data given for this purpose alone).
     "barriers.answer": frozenset({"accessibility_officer"}),
