@@ -1,5 +1,6 @@
 // Builds the two bundles of the widget, each one minified classic script (IIFE) with its CSS and texts inlined:
-//  - dist/survey.js, also as dist/survey-<sha256 prefix>.js: the on-site survey, loaded only when one is shown;
+//  - dist/survey.js, also as dist/survey-<sha256 prefix>.js: the on-site survey, loaded only when one is shown,
+//    and the barrier report's form (src/barrier.js), loaded only when a citizen follows "Barriere melden";
 //  - dist/stadtstimme.js: the feedback widget, which knows the survey bundle's content-addressed name and its
 //    integrity (esbuild `define`), so the survey bundle is built first.
 // Fails when a bundle's gzipped size exceeds its budget. The main budget is everything a citizen's browser
@@ -31,12 +32,16 @@ const cssAsText = {
 
 // `import M from "catalogue:main"`: the texts of shared/widget_messages.json each bundle needs, so the one
 // catalogue (shared with the server) grows without growing the main bundle.
-//  - main: every "widget.…" key except "widget.survey.…", keyed by its name in data-text-<name> (without
-//    "widget.", dots as hyphens: "widget.error.final" -> "error-final"), in an object without prototype, so the
-//    widget's for…in sees these texts only, never what a page added to Object.prototype;
+//  - main: every "widget.…" key except "widget.survey.…" and "widget.barrier.…", keyed by its name in
+//    data-text-<name> (without "widget.", dots as hyphens: "widget.error.final" -> "error-final"), in an object
+//    without prototype, so the widget's for…in sees these texts only, never what a page added to
+//    Object.prototype;
 //  - survey: "widget.survey.…" plus the few texts it shares (yes, no, rating.N, honeypot, privacy, code, erase),
-//    keys without "widget." and "survey." ("widget.survey.nps.low" -> "nps.low", "widget.yes" -> "yes").
-const SURVEY_KEY = /^widget\.(survey\.|yes$|no$|rating\.\d$|honeypot$|privacy$|code$|erase$)/;
+//    keys without "widget." and "survey." ("widget.survey.nps.low" -> "nps.low", "widget.yes" -> "yes"); and
+//    the barrier report's form, which this bundle also carries (barrier.js): "widget.barrier.…" as "barrier.…",
+//    and "sending".
+const SURVEY_KEY = /^widget\.(survey\.|barrier\.|yes$|no$|rating\.\d$|honeypot$|privacy$|code$|erase$|sending$)/;
+const LAZY = /^widget\.(survey|barrier)\./; // texts only the lazily loaded bundle needs
 const catalogue = {
   name: "catalogue",
   setup(b) {
@@ -45,7 +50,7 @@ const catalogue = {
       const texts = {};
       for (const [key, value] of Object.entries(JSON.parse(readFileSync(MESSAGES, "utf8")))) {
         const name = key.slice(7).replaceAll(".", "-"); // "widget.error.final" -> "error-final"
-        if (args.path == "main" && !key.startsWith("widget.survey.")) texts[name] = value;
+        if (args.path == "main" && !LAZY.test(key)) texts[name] = value;
         if (args.path == "survey" && SURVEY_KEY.test(key)) texts[key.replace(/^widget\.(survey\.)?/, "")] = value;
       }
       if (args.path == "survey") return { contents: JSON.stringify(texts), loader: "json", watchFiles: [MESSAGES] };

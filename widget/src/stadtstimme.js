@@ -95,10 +95,8 @@ const any = (patterns, path) => {
  * draw: the citizen asked for it, and needs its button on the page). Its trigger then loads the survey code, a
  * second bundle; nothing else is loaded, stored or sent here. Any failure: no survey, silently.
  */
-const surveys = async (site, lang, page, path) => {
+const surveys = async (site, path, lazy) => {
   try {
-    // SURVEY_FILE ("survey-<sha256 prefix>.js") and SURVEY_INTEGRITY: put here by build.mjs (esbuild define).
-    const src = new URL(SURVEY_FILE, SCRIPT.src).href;
     const definitions = new URL("../../api/v1/surveys?site=" + encodeURIComponent(site), SCRIPT.src).href;
     const response = await F(definitions, { __proto__: null, credentials: "omit", referrerPolicy: "no-referrer" });
     const list = (await R(BODY, response, [])).surveys;
@@ -127,14 +125,7 @@ const surveys = async (site, lang, page, path) => {
         const go = () => {
           if (due && wanted && !done) {
             done = 1;
-            // The survey bundle, content-addressed (and with its integrity: a page pinning this script with SRI
-            // gets a pinned survey bundle too), told what it needs on its script tag.
-            const script = h("script", [
-              "src", src, "integrity", SURVEY_INTEGRITY, "crossorigin", "anonymous", "referrerpolicy", "no-referrer",
-              "data-site", site, "data-lang", lang, "data-page-url", page, "data-survey", s.id, "data-version", s.version,
-            ]); // prettier-ignore
-            script.nonce = SCRIPT.nonce;
-            R(APPEND, D.body, [script]);
+            lazy("data-survey", s.id, "data-version", s.version);
           }
         };
         const check = () => {
@@ -203,7 +194,12 @@ const init = () => {
   const yes = button(T.yes);
   const no = button(T.no);
   const choices = h("div", ["class", "yn", "role", "group", "aria-labelledby", "q"], yes, no);
-  const step1 = h("div", ["class", "v"], question, choices);
+  // When sending has failed for good, or without JavaScript: the same feedback as a plain form, served by
+  // Stadtstimme. "Barriere melden" links there too, and opens the report's form (in the lazily loaded bundle).
+  const query = "?site=" + encodeURIComponent(site) + "&page=" + encodeURIComponent(page) + "&lang=" + lang;
+  const formUrl = new URL("../../feedback/form" + query, SCRIPT.src).href;
+  const barrier = h("a", ["href", formUrl, "class", "bl"], T["category-accessibility_barrier"]);
+  const step1 = h("div", ["class", "v"], question, choices, barrier);
 
   const more = h("p", ["id", "m", "tabindex", "-1"], T.more);
   const ratings = h("div", ["class", "r"]);
@@ -247,9 +243,7 @@ const init = () => {
   const alert = h("p", ["role", "alert", "class", "e"]);
   const retry = h("button", ["type", "button", "hidden", ""], T.retry);
 
-  // When sending has failed for good: the same feedback as a plain form, served by Stadtstimme (no JavaScript).
-  const query = "?site=" + encodeURIComponent(site) + "&page=" + encodeURIComponent(page) + "&lang=" + lang;
-  const form = h("a", ["href", new URL("../../feedback/form" + query, SCRIPT.src).href, "hidden", ""], T.form);
+  const form = h("a", ["href", formUrl, "hidden", ""], T.form);
   const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, erase, alert, retry, form);
   const wrapper = h("div", ["class", floating ? "f" : "", "lang", lang], panel);
   let launcher;
@@ -394,9 +388,27 @@ const init = () => {
       seen.observe(host);
     } catch (_) {}
   }
+  // The lazily loaded bundle (SURVEY_FILE, "survey-<sha256 prefix>.js", and SURVEY_INTEGRITY: put here by
+  // build.mjs), content-addressed and with its integrity (a page pinning this script with SRI gets it pinned too),
+  // told on its script tag what it needs: a survey (data-survey, data-version) or the barrier report's form.
+  const lazy = (name, value, name2, value2) => {
+    const script = h("script", [
+      "src", new URL(SURVEY_FILE, SCRIPT.src).href, "integrity", SURVEY_INTEGRITY, "crossorigin", "anonymous",
+      "referrerpolicy", "no-referrer", "data-site", site, "data-lang", lang, "data-page-url", page, name, value,
+      name2, value2,
+    ]); // prettier-ignore
+    script.nonce = SCRIPT.nonce;
+    R(APPEND, D.body, [script]);
+  };
+  // Returning false keeps the link from navigating (to the no-JavaScript form); the bundle shows one form at a
+  // time (a second click focuses the open one).
+  barrier.onclick = () => {
+    lazy("data-barrier", 1, "data-barrier", 1);
+    return false;
+  };
   root.append(wrapper);
   if (floating) D.body.append(host);
-  if (attr("surveys") != "off") surveys(site, lang, page, pageUrl.pathname);
+  if (attr("surveys") != "off") surveys(site, pageUrl.pathname, lazy);
 };
 
 // A deferred script runs after parsing; an async or injected one may run earlier.

@@ -3,7 +3,9 @@
  *
  * Never embedded by a page: stadtstimme.js injects this script (content-addressed, with its integrity and the
  * page's nonce) once it has chosen a survey for this page view and its trigger fired, and says on the tag what
- * this needs: data-site, data-lang, data-page-url (origin + path), data-survey and data-version. This script
+ * this needs: data-site, data-lang, data-page-url (origin + path), data-survey and data-version. With
+ * data-barrier instead, the citizen followed "Barriere melden": this bundle then shows that form (barrier.js),
+ * in the same kind of panel, and nothing of a survey. This script
  * fetches the site's survey definitions again (the same URL: from the HTTP cache) and shows that survey; if it
  * is gone (another version, ended), nothing happens.
  *
@@ -17,7 +19,8 @@
  * script runs (common.js is copied into each bundle). Since the DOM is built after the definitions arrive,
  * every DOM function used from then on was taken at load, too (h() in common.js, ATTACH, REMOVE below).
  */
-import M from "catalogue:survey"; // widget.survey.* and a few shared texts, keys shortened (see build.mjs)
+import M from "catalogue:survey"; // widget.survey.*, widget.barrier.* and a few shared texts (see build.mjs)
+import { report } from "./barrier.js";
 import CSS from "./survey.css";
 import {
   APPEND,
@@ -29,6 +32,7 @@ import {
   NOW,
   QUERY_ALL,
   R,
+  SET_ATTRIBUTE,
   SET_TIMEOUT,
   W,
   backoff,
@@ -119,6 +123,11 @@ const run = async () => {
   const live = h("p", ["class", "sr", "role", "status"]);
   const wrapper = h("div", ["lang", lang], live);
   R(ADD, root, [wrapper]);
+  if (attr("barrier")) {
+    R(SET_ATTRIBUTE, host, ["data-stadtstimme-barrier-host", ""]); // stadtstimme.js opens one at a time
+    R(APPEND, D.body, [host]);
+    return report(SCRIPT, t, trim, host, wrapper, (e) => R(REMOVE, e, []), erasure);
+  }
   R(APPEND, D.body, [host]);
 
   // ---- Sending: the parts in order, one request at a time; the citizen goes on meanwhile ----
