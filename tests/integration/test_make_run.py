@@ -190,9 +190,11 @@ def assert_console_shows_the_demo(staff: httpx.Client, year: int) -> None:
     assert int(views[2].replace(".", "")) > 1000
     assert "Kurze Umfrage zur Online-Terminvergabe" in report.split("Umfragen", 1)[1]
     views_page = page_text(staff, "/console/seitenaufrufe")  # the demo's page views, the contact rate's base
-    assert views_page.count("Demodaten") == 5 and "Noch keine Seitenaufrufe" not in views_page
+    demo_city = load_org_yaml(REPO / "stadtstimme" / "musterstadt.yaml")[1]  # a page-view import per site
+    assert views_page.count("Demodaten") == len(demo_city.sites) and "Noch keine Seitenaufrufe" not in views_page
     org = page_text(staff, "/console/organisation")
-    assert "8 Organisationseinheiten" in org and "5 Websites" in org and "17 Seiten" in org
+    assert "8 Organisationseinheiten" in org and f"{len(demo_city.sites)} Websites" in org
+    assert f"{len(demo_city.pages)} Seiten" in org
     accounts = page_text(staff, "/console/konten")
     assert f"{1 + len(demo_past_hackathon.STAFF)} Konten" in accounts and "jury-becker" in accounts
     log = page_text(staff, "/console/protokoll")
@@ -279,7 +281,7 @@ def test_demo_city_comes_up_and_survives_a_restart(supervisor: Supervisor) -> No
         assert signed_in.status_code == 303, signed_in.text
         results = staff.get(f"/api/v1/staff/surveys/{survey['id']}/results").json()
         views = staff.get("/console/seitenaufrufe").text  # the demo's page views, the contact rate's base
-        assert views.count("Demodaten") == 5 and "Noch keine Seitenaufrufe" not in views
+        assert views.count("Demodaten") == len(model.sites) and "Noch keine Seitenaufrufe" not in views
     forbidden = httpx.get(
         f"{base}/api/v1/staff/surveys/{survey['id']}/results", headers={"Authorization": f"Bearer {token}"}
     )
