@@ -1,15 +1,20 @@
-"""A measure's effect as the console, /wirkung and the hackathon's results page show it: formats, "< 5", origins."""
+"""A measure's effect as the console, /wirkung and the hackathon's results page show it: formats, "< 5", origins,
+staff texts kept text in the CSV and the feed."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
+from services.analytics.impact_page import as_csv, atom, item, open_data_row
 from services.analytics.measure_domain import Counts, Measure, effect, published, windows
+from services.analytics.measure_store import StoredMeasure
 from services.analytics.measure_view import effect_view, origin_lines
 from services.hackathon.pages import achieved
 
 LIVE = date(2026, 10, 1)
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 MEASURE = Measure(uuid.UUID(int=3), "abfallwirtschaft", "Abfallkalender als Liste", "Jetzt als Liste.", LIVE,
                   title_en="Waste calendar as a list", theme="Abfallkalender",
                   comment_ids=(uuid.UUID(int=1), uuid.UUID(int=2)), hackathon_id="hack-2025")  # fmt: skip
@@ -50,3 +55,14 @@ def test_the_hackathon_page_shows_what_a_solution_achieved() -> None:
     }  # fmt: skip
     assert achieved(outcome | {"figures": None}, "de")["effect"] == ""  # type: ignore[index]
     assert achieved(None, "de") is None
+
+
+def test_staff_texts_stay_text_in_the_csv_and_the_feed() -> None:
+    hostile = replace(MEASURE, title_de='=HYPERLINK("https://evil.example")', description_de="<b>fett</b> & mehr")
+    stored = StoredMeasure(hostile, 1, NOW, "t", NOW, NOW, "t")
+    found = effect(windows(LIVE, date(2026, 12, 7)), Counts(30, 15, 15), Counts(30, 26, 4))
+    row = open_data_row(stored, found, "Abfallwirtschaft")
+    assert as_csv([row]).splitlines()[1].split(";")[2] == '"\'=HYPERLINK(""https://evil.example"")"'
+    feed = atom([(stored, item(stored, found, "Abfallwirtschaft", "de"))], "https://stadt.example", "de")
+    assert b"&lt;b&gt;fett&lt;/b&gt; &amp; mehr" in feed and b"<b>" not in feed
+    assert feed.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
