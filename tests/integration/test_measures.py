@@ -1,6 +1,6 @@
 """Measures on the real system: feedback seeded before and after a measure's go-live gives the hand-computed figures
 and intervals in the console; published, the measure appears on /wirkung, in its Atom feed and in the open data;
-audited with its unit, scoped to it, and in the view the hackathon reads. The pages in Chromium with axe."""
+audited with its unit, scoped to it, and rebuilt as it was by its projection. The pages in Chromium with axe."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ import asyncpg
 import httpx
 from playwright.async_api import Browser
 
+from services.analytics.worker import MeasureProjector
+from services.registry import PROJECTIONS, reset
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.feedback import FEEDBACK_SUBMITTED
 from shared.contracts.topics import FEEDBACK, topic_name
+from shared.db import create_pool
 from shared.kafka import start_producer
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
@@ -106,6 +109,12 @@ async def test_a_measure_with_seeded_feedback_gives_the_hand_computed_effect_and
         assert "Ergebnis: deutlich besser" in detail.text
         assert "Anteil „hilfreich“: +37 Prozentpunkte (95-%-KI +13 bis +55)" in detail.text
         assert (await other.get(detail_path)).status_code == 404  # another unit's measure does not exist for them
+        edit = f"{detail_path}/bearbeiten"
+        moved = await staff.post(edit, data=form(today - timedelta(days=30)) | {"org_unit": "baeder", "revision": "1"},
+                                 headers=origin)  # fmt: skip
+        assert moved.status_code == 403 and 'id="org_unit-error"' in moved.text  # not to a unit not one's own
+        stale = await staff.post(edit, data=form(today - timedelta(days=30)) | {"theme": "Kalender"}, headers=origin)
+        assert stale.status_code == 409 and "inzwischen von jemand anderem geändert" in stale.text  # revision 0
         assert (await staff.get("/wirkung")).text.count("Abfallkalender als Liste") == 0  # not published yet
 
         published = await staff.post(f"{detail_path}/veroeffentlichen", data={"revision": "1"}, headers=origin)
@@ -155,6 +164,24 @@ async def test_a_measure_with_seeded_feedback_gives_the_hand_computed_effect_and
                                            ("abfall.staff", "measure_published", "abfallwirtschaft")]  # fmt: skip
     assert outcome is None  # the view shows measures that came from a hackathon only
     assert archived == 2
+
+    # The measures' projection, emptied and replayed as `stadtstimme replay` does it (after the feedback's), rebuilds
+    # the measure as it was and the stored effect of the published one. (The whole replay takes 25 s here.)
+    [projection] = [p for p in PROJECTIONS if p.consumer is MeasureProjector]
+    pool = await create_pool(system.settings)
+    try:
+        async with pool.acquire() as conn:
+            before = [dict(r) for r in await conn.fetch("SELECT * FROM measure")]
+            effect = await conn.fetchval("SELECT figures FROM measure_effect")
+            system.stop("projector")
+            await reset(conn, (projection,))
+            assert await conn.fetchval("SELECT count(*) FROM measure") == 0
+        assert await MeasureProjector(system.settings, pool).run(until_caught_up=True) == 2
+        async with pool.acquire() as conn:
+            assert [dict(r) for r in await conn.fetch("SELECT * FROM measure")] == before
+            assert await conn.fetchval("SELECT figures FROM measure_effect") == effect
+    finally:
+        await pool.close()
 
 
 @BROWSER_ONCE
