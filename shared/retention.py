@@ -46,13 +46,15 @@ def policy(settings: Settings) -> tuple[Rule, ...]:
     return (
         Rule(
             "free_text",
-            "Freitexte von Bürgerinnen und Bürgern: Kommentare, Vorschläge und freie Antworten in Umfragen",
+            "Freitexte von Bürgerinnen und Bürgern: Kommentare, Vorschläge und freie Antworten in Umfragen; die "
+            "E-Mail-Adresse, die jemand mit Einwilligung zu einer Barrieremeldung angegeben hat",
             settings.retention_free_text_days * days,
             "Zwei Jahre decken die Bearbeitung und den Vergleich über ein Vorjahr ab; danach dienen die Texte keinem "
             "Zweck mehr. Bewertungen und Kennzahlen bleiben ohne Text erhalten.",
             "Der Datenschlüssel der Rückmeldung wird gelöscht (Krypto-Shredding): jede Kopie des Textes in den "
             "Nachrichten, im Archiv und in Sicherungen der Nachrichten wird unlesbar; die Lesemodelle verwerfen ihre "
-            "Kopien.",
+            "Kopien. Die E-Mail-Adresse einer Barrieremeldung wird mit dem Schlüssel gelöscht (auch die "
+            "versiegelte Kopie in der Antwort ist dann unlesbar).",
         ),
         Rule(
             "triage_notes",
