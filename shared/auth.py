@@ -18,6 +18,7 @@ Scoping is decided here (``Account.units_visible``) and applied by every query o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -74,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "measures.manage": _CHANGERS,
     "accounts.manage": _ADMINISTRATORS,  # staff accounts (invite, role, units, disable, reset) and API tokens
     "audit.read": _ADMINISTRATORS,  # the audit log and its CSV
+    "sdg.read": _ADMINISTRATORS,  # the monthly SDG/NFK transfers, the JSON sent and their delivery log
     # Barrier reports with the reporter's contact address, and answering them by mail: the accessibility officer's
     # team only (the address is personal data given for this purpose alone).
     "barriers.answer": frozenset({"accessibility_officer"}),
@@ -96,8 +98,15 @@ def role_matrix_markdown() -> str:
 
 
 _HASHER = PasswordHasher()
-# Verified when the username is unknown, so that a wrong username takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a wrong username takes as long as a wrong password. Made at
+    the first sign-in, not at import: every process and command imports this module, few sign anyone in."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
 MIN_PASSWORD_CHARS = 12
 
 
@@ -223,7 +232,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     then, so that an unknown or password-less account takes as long as a wrong password). CPU- and memory-hard:
     run it in a worker thread (``shared.sign_in``), never on the event loop."""
     try:
-        _HASHER.verify(stored or _DUMMY_HASH, password)
+        _HASHER.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return stored is not None

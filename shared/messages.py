@@ -1613,6 +1613,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "console.tokens.secret": {"de": "Geheimnis", "en": "Secret"},
     "console.tokens.done.revoked": {"de": "Der Schlüssel ist widerrufen.", "en": "The token is revoked."},
     "console.audit.nav": {"de": "Protokoll", "en": "Audit log"},
+    "console.sdg.nav": {"de": "SDG-Übermittlung", "en": "SDG transfer"},
+    "console.sdg.title": {"de": "SDG-Übermittlung an die NFK", "en": "SDG transfer to the NFK"},
+    "console.sdg.intro": {
+        "de": "Für Seiten des Single Digital Gateway (SDG) übermittelt Stadtstimme jeden Kalendermonat die "
+        "Bewertungen an die Nationale Feedback-Komponente (NFK): Frage, Antwort, Seitenadresse, Datum, Sprache, "
+        "SDG-Art, Verfahren und Leistungsschlüssel, niemals Freitext. Fällig ist sie bis zum fünften Arbeitstag "
+        "nach Monatsende. Eine gespeicherte Übermittlung wird nie verändert; fehlgeschlagene sendet die IT mit "
+        "„stadtstimme sdg resend MONAT“ erneut.",
+        "en": "For pages of the Single Digital Gateway (SDG), Stadtstimme transfers each calendar month's ratings to "
+        "the national feedback component (NFK): question, answer, page address, date, language, SDG kind, "
+        "procedure and service key, never free text. It is due by the fifth working day after the month ends. A "
+        "stored transfer is never changed; IT sends a failed one again with 'stadtstimme sdg resend MONTH'.",
+    },
+    "console.sdg.configured": {
+        "de": "Die Übermittlung ist eingerichtet: der Monatsauftrag sendet nach Monatsende von selbst.",
+        "en": "The transfer is set up: the monthly job sends after each month's end by itself.",
+    },
+    "console.sdg.not_configured": {
+        "de": "Die Übermittlung ist nicht eingerichtet (STADTSTIMME_SDG_UPLOAD_URL fehlt): es wird nichts gesendet.",
+        "en": "The transfer is not set up (STADTSTIMME_SDG_UPLOAD_URL is missing): nothing is sent.",
+    },
+    "console.sdg.caption": {"de": "Übermittlungen je Monat", "en": "Transfers per month"},
+    "console.sdg.none": {"de": "Noch keine Übermittlung gespeichert.", "en": "No transfer stored yet."},
+    "console.sdg.month": {"de": "Monat", "en": "Month"},
+    "console.sdg.records": {"de": "Bewertungen", "en": "Ratings"},
+    "console.sdg.state": {"de": "Stand", "en": "State"},
+    "console.sdg.state.pending": {"de": "noch nicht gesendet", "en": "not sent yet"},
+    "console.sdg.state.delivered": {"de": "zugestellt", "en": "delivered"},
+    "console.sdg.state.failed": {"de": "fehlgeschlagen", "en": "failed"},
+    "console.sdg.state.overdue": {"de": "überfällig", "en": "overdue"},
+    "console.sdg.due": {"de": "Fällig bis", "en": "Due by"},
+    "console.sdg.delivered_at": {"de": "Zugestellt am", "en": "Delivered on"},
+    "console.sdg.attempts": {"de": "Versuche", "en": "Attempts"},
+    "console.sdg.attempts_runs": {"de": "{attempts} in {runs} Läufen", "en": "{attempts} in {runs} runs"},
+    "console.sdg.hash": {"de": "Prüfsumme (SHA-256)", "en": "Checksum (SHA-256)"},
+    "console.sdg.sent": {"de": "Gesendete Daten", "en": "Data sent"},
+    "console.sdg.json": {"de": "{month} als JSON", "en": "{month} as JSON"},
+    "console.sdg.log": {"de": "Zustellprotokoll", "en": "Delivery log"},
+    "console.sdg.when": {"de": "Zeitpunkt", "en": "Time"},
+    "console.sdg.run": {"de": "Lauf", "en": "Run"},
+    "console.sdg.attempt": {"de": "Versuch", "en": "Attempt"},
+    "console.sdg.outcome": {"de": "Ergebnis", "en": "Outcome"},
+    "console.sdg.outcome.delivered": {"de": "angenommen", "en": "accepted"},
+    "console.sdg.outcome.retry": {"de": "vorübergehend gescheitert", "en": "failed for now"},
+    "console.sdg.outcome.refused": {"de": "abgelehnt", "en": "refused"},
+    "console.sdg.status_code": {"de": "HTTP-Status", "en": "HTTP status"},
+    "console.sdg.by": {"de": "Ausgelöst von", "en": "Started by"},
+    "console.sdg.no_attempts": {"de": "Noch kein Versuch.", "en": "No attempt yet."},
     "console.audit.title": {"de": "Protokoll", "en": "Audit log"},
     "console.audit.intro": {
         "de": "Wer wann was getan hat: Anmeldungen, Einsicht in Kommentare, Exporte und jede Änderung. Neueste zuerst.",

@@ -35,6 +35,7 @@ from services.analytics.notifications_page import add_notification_routes
 from services.analytics.org_page import add_org_routes
 from services.analytics.pageviews_page import add_pageview_routes
 from services.analytics.reports_page import add_report_routes
+from services.analytics.sdg_page import add_sdg_routes
 from services.analytics.services_page import add_service_routes
 from services.analytics.survey_builder import add_survey_builder_routes
 from services.analytics.survey_domain import InvalidCommand, answer_label
@@ -409,6 +410,7 @@ def build_console_router(
     add_barrier_routes(router, ui, settings, pool, producer)
     add_org_routes(router, ui, settings, pool, producer)
     add_measure_routes(router, ui, settings, pool, producer)
+    add_sdg_routes(router, ui, settings, pool)
 
     @router.post("/surveys/{survey_id}/status")
     async def change_survey_status(survey_id: str, request: Request) -> Response:

@@ -166,6 +166,15 @@ async def refresh_effect(conn: asyncpg.Connection, settings: Settings, stored: S
     return found
 
 
+async def refresh_effects(conn: asyncpg.Connection, settings: Settings, measure_ids: set[uuid.UUID]) -> None:
+    """Store the effects of those of ``measure_ids`` that are published, for the published view: the projection
+    does it after applying their events, so a replay (feedback before measures) leaves the view filled."""
+    for measure_id in sorted(measure_ids):
+        stored = await measure_store.fetch(conn, measure_id)
+        if stored is not None and stored.published_at is not None:
+            await refresh_effect(conn, settings, stored)
+
+
 async def published_effects(
     pool: asyncpg.Pool, settings: Settings, unit: str | None = None
 ) -> list[tuple[StoredMeasure, Effect]]:

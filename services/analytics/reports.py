@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from fpdf import FPDF
 
 from services.analytics import dashboards, service_figures, themes, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published
@@ -305,6 +304,8 @@ def _latin(value: str) -> str:
 
 def pdf(report: Report) -> bytes:
     """The report as a PDF (A4, tagged with title and language), made with fpdf2."""
+    from fpdf import FPDF  # here: fpdf2 and its font tools take a while to import, and few processes print
+
     doc = FPDF(format="A4")
     doc.set_title(_latin(report.title))
     doc.set_lang("de-DE")

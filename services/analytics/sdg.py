@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -81,11 +80,7 @@ async def facts_of_month(conn: asyncpg.Connection, tz: str, month: date) -> list
 
 async def org_lookup(conn: asyncpg.Connection) -> Lookup:
     """Each page's SDG attributes from the org model (``OrgModel.attributes``)."""
-    model = await fetch_org_model(conn)
-    attributes = getattr(model, "attributes", None)  # the org model's page attributes (issue 19)
-    if attributes is None:
-        return lambda site_id, page_url: None
-    return cast(Lookup, attributes)
+    return (await fetch_org_model(conn)).attributes
 
 
 def _stored(row: asyncpg.Record, created: bool) -> Stored:

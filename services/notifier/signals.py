@@ -250,7 +250,7 @@ def from_sdg_failure(event_id: UUID, data: dict[str, Any], console_url: str) -> 
     facts = (
         (text("notifier.fact.month"), str(data["month"])),
         (text("notifier.fact.attempts"), str(data["attempts"])),
-        (text("notifier.fact.last_answer"), f"{answer} {data['error']}".strip()),
+        (text("notifier.fact.last_answer"), answer if data["error"] in ("", answer) else f"{answer} ({data['error']})"),
         (text("notifier.fact.due"), date.fromisoformat(str(data["due"])).strftime("%d.%m.%Y")),
     )
     return Signal(

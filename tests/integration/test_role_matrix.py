@@ -46,6 +46,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "measures.manage": ("GET", "/console/massnahmen/neu", None),
     "accounts.manage": ("GET", "/console/konten", None),
     "audit.read": ("GET", "/console/protokoll", None),
+    "sdg.read": ("GET", "/console/sdg", None),
     "barriers.answer": ("GET", "/console/barrieren", None),
 }
 

@@ -41,6 +41,7 @@ TASKS = {
     "Maßnahmen erfassen, ändern und veröffentlichen": "measures.manage",
     "Konten und API-Schlüssel verwalten": "accounts.manage",
     "Protokoll lesen": "audit.read",
+    "SDG-Übermittlungen an die NFK einsehen": "sdg.read",
     "Barrieremeldungen mit Kontaktadresse sehen und beantworten": "barriers.answer",
 }
 

@@ -11,7 +11,9 @@ import orjson
 import pytest
 
 from services.analytics import sdg_domain
+from services.analytics.sdg import endpoint_allowed
 from services.analytics.sdg_domain import FeedbackFact, build, due_date, easter_sunday, outcome, retry_delays
+from services.notifier.signals import from_sdg_failure
 
 TZ = "Europe/Berlin"
 SDG_PAGE = "https://www.musterstadt.de/buergeramt/ummelden"
@@ -124,3 +126,26 @@ def test_retry_delays_double_up_to_a_cap() -> None:
                                               (409, "refused"), (301, "refused")])  # fmt: skip
 def test_outcome_of_an_attempt(status: int | None, expected: str) -> None:
     assert outcome(status) == expected
+
+
+@pytest.mark.parametrize("url, allowed", [("https://nfk.example.de/upload", True), ("http://127.0.0.1:8080/u", True),
+                                          ("http://localhost/u", True), ("http://[::1]:9/u", True),
+                                          ("http://nfk.example.de/upload", False), ("ftp://127.0.0.1/u", False),
+                                          ("", False), ("https:///nohost", False)])  # fmt: skip
+def test_the_upload_goes_over_https_or_to_this_machine(url: str, allowed: bool) -> None:
+    assert endpoint_allowed(url) is allowed
+
+
+def test_a_failed_transfer_alerts_with_month_attempts_answer_and_due_date() -> None:
+    event_id = uuid.uuid4()
+    data = {"transfer_id": str(uuid.uuid4()), "month": "2026-11", "run": 1, "attempts": 5, "status_code": 503,
+            "error": "HTTP 503", "due": "2026-12-07", "at": "2026-12-01T06:00:00Z"}  # fmt: skip
+    signal = from_sdg_failure(event_id, data, "https://stadtstimme.musterstadt.de/")
+    assert signal.event_id == event_id and signal.labels == {"type": "sdg.transfer_failed", "severity": "warning"}
+    assert signal.subject == "SDG-Übermittlung 2026-11 an die NFK fehlgeschlagen"
+    assert "stadtstimme sdg resend 2026-11" in signal.summary
+    assert dict(signal.facts) == {"Monat": "2026-11", "Versuche": "5", "Letzte Antwort": "HTTP 503",
+                                  "Fällig bis": "07.12.2026"}  # fmt: skip
+    assert signal.texts == () and signal.link == "https://stadtstimme.musterstadt.de/console/sdg"
+    unanswered = from_sdg_failure(event_id, data | {"status_code": None, "error": "ConnectError"}, "http://x")
+    assert dict(unanswered.facts)["Letzte Antwort"] == "keine Antwort (ConnectError)"
