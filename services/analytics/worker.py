@@ -31,7 +31,6 @@ from services.analytics.barrier_store import AnswerRow
 from services.analytics.measure_store import MeasureRow
 from services.analytics.measure_store import apply_events as apply_measure_events
 from services.analytics.measures import refresh_effects
-from services.analytics.measures import refresh_effects
 from services.analytics.org_store import OrgRow
 from services.analytics.pageview_store import PageViewRow
 from services.analytics.store import ErasureRow, FeedbackRow
@@ -301,7 +300,6 @@ class MeasureProjector(Projector):
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         await apply_measure_events(conn, rows)
-        await refresh_effects(conn, self.settings, {r.data.measure_id for r in rows})
         await refresh_effects(conn, self.settings, {r.data.measure_id for r in rows})
 
 
