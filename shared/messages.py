@@ -1234,6 +1234,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Seiten dieser Leistung im Zeitraum, die meisten Rückmeldungen zuerst",
         "en": "Pages of this service in the period, most responses first",
     },
+    "console.org.pages.service": {
+        "de": "Leistung und SDG (eigene oder vom Abschnitt)",
+        "en": "Service and SDG (own or from the section)",
+    },
     "console.org.error.changed_meanwhile": {
         "de": "Jemand anderes hat das inzwischen geändert. Bitte laden Sie die Seite neu und prüfen Sie die Angaben.",
         "en": "Someone else changed this in the meantime. Please reload the page and check the values.",

@@ -62,6 +62,8 @@ async def test_a_site_saved_in_the_console_takes_feedback_and_mistakes_are_refus
         overview = await admin.get("/console/organisation")
         assert overview.status_code == 200 and "Abfallwirtschaftsbetrieb Musterstadt" in overview.text
         assert "https://www.musterstadt.de" in overview.text and "Personalausweis beantragen" in overview.text
+        # Each page with its service and SDG role, a section's for a page without its own (issue 19).
+        assert overview.text.count("99115001018000<br>Verfahren (Anhang II)") == 3  # the portal's and two of a section
         refused = await feedback(system, KULTUR, "kultur", f"{KULTUR}/museen")
         assert refused.status_code == 422 and refused.json()["type"].endswith("unknown-site")
 
