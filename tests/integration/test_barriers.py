@@ -1,8 +1,8 @@
 """Barrier reports on the real system: a report with a contact address and consent through the public API reaches
 the accessibility officer's console (time since receipt, deadline), is answered from there and mailed to the
 reporter through the notifier; other staff do not see the address; the satisfaction figures do not change; the
-deadline reminder ends with the answer; a missing consent is refused as problem+json at its field; the console
-pages pass axe."""
+deadline reminder ends with the answer; a missing consent is refused as problem+json at its field; the deletion
+code erases the address with the report; the console pages pass axe."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
         accepted = await send(system, category="accessibility_barrier", comment=description,
                               contact_email=REPORTER, contact_consent=True)  # fmt: skip
         assert accepted.status_code == 202 and accepted.json()["deletion_code"]
-        report = accepted.json()["event_id"]
+        report, code = accepted.json()["event_id"], accepted.json()["deletion_code"]
         await system.wait_projected(2, timeout=30)
         await until(
             lambda: conn.fetchval("SELECT count(*) = 1 FROM comment_item WHERE category = 'accessibility_barrier'")
@@ -126,6 +126,12 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
             )
             == 1
         )
+        # The citizen's deletion code erases the address with the report's text (its row goes with the data key).
+        async with httpx.AsyncClient(base_url=system.base_url) as client:
+            assert (await client.post("/api/v1/feedback/erasure", json={"code": code})).status_code == 200
+        assert await conn.fetchval("SELECT count(*) FROM barrier_contact") == 0
+        erased = await officer.get(f"/console/barrieren/{report}")
+        assert REPORTER not in erased.text and "keine Kontaktadresse angegeben" in erased.text
         await officer.aclose()
         await analyst.aclose()
     finally:
