@@ -234,14 +234,25 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         are left out), most responses first. The other filters narrow the pages summed."""
         where, args = f.where_pages("p", settings.timezone)
         bucket = f.page_bucket("p", f"${len(args) + 1}")
+        only = f"${len(args) + 2}"
         async with pool.acquire() as conn:
+            model = await fetch_org_model(conn)
+            pages = None
+            if service_key is not None:  # the service's own pages: their rows only, not every page's
+                found = await conn.fetch(
+                    f"SELECT p.page_url, min(p.site_id) AS site_id FROM page_satisfaction p WHERE {where} GROUP BY 1",
+                    *args,
+                )
+                pages = [r["page_url"] for r in found
+                         if model.attributes(r["site_id"], r["page_url"]).service_key == service_key]  # fmt: skip
             rows = await conn.fetch(
                 f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id, {bucket} AS bucket_start, {SUMS}
-                    FROM page_satisfaction p WHERE {where} GROUP BY p.page_url, p.org_unit_id, 4""",
+                    FROM page_satisfaction p WHERE {where} AND ({only}::text[] IS NULL OR p.page_url = ANY({only}))
+                    GROUP BY p.page_url, p.org_unit_id, 4""",
                 *args,
                 settings.timezone,
+                pages,
             )
-            model = await fetch_org_model(conn)
         return f.envelope(service_figures.api_items(rows, model, service_key, f.series))
 
     @router.get("/open-data/satisfaction.{fmt}", response_class=Response, responses=OPEN_DATA)

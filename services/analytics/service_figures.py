@@ -101,21 +101,41 @@ async def page_rows(
     units: Sequence[str] | None,
     bucket: str | None = None,
     args: Sequence[Any] = (),
+    pages: Sequence[str] | None = None,
 ) -> list[asyncpg.Record]:
-    """Counters per page (and org unit) of the hours in [start, end), for ``units`` (None: all). ``bucket``: an SQL
-    expression over ``p.bucket_start`` to group by as well (its extra parameters ``args`` from $4 on)."""
+    """Counters per page (and org unit) of the hours in [start, end), for ``units`` (None: all) and ``pages`` (None:
+    all). ``bucket``: an SQL expression over ``p.bucket_start`` to group by as well (its parameters ``args`` from
+    $5 on)."""
     by = f", {bucket}" if bucket else ""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id{f"{by} AS bucket" if bucket else ""}, {_SUMS}
             FROM page_satisfaction p
             WHERE p.bucket_start >= $1 AND p.bucket_start < $2 AND ($3::text[] IS NULL OR p.org_unit_id = ANY($3))
+              AND ($4::text[] IS NULL OR p.page_url = ANY($4))
             GROUP BY p.page_url, p.org_unit_id{by}""",
         start,
         end,
         None if units is None else list(units),
+        None if pages is None else list(pages),
         *args,
     )
     return rows
+
+
+async def pages_of(
+    conn: asyncpg.Connection, lookup: Lookup, key: str, start: datetime, end: datetime, units: Sequence[str] | None
+) -> list[str]:
+    """The pages with feedback in [start, end) (of ``units``; None: all) that belong to the service ``key``: a
+    service's figures then read only its own pages' rows."""
+    rows = await conn.fetch(
+        """SELECT p.page_url, min(p.site_id) AS site_id FROM page_satisfaction p
+           WHERE p.bucket_start >= $1 AND p.bucket_start < $2 AND ($3::text[] IS NULL OR p.org_unit_id = ANY($3))
+           GROUP BY p.page_url""",
+        start,
+        end,
+        None if units is None else list(units),
+    )
+    return [r["page_url"] for r in rows if lookup(r["site_id"], r["page_url"]).service_key == key]
 
 
 def api_items(

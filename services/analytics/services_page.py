@@ -60,14 +60,22 @@ def add_service_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, poo
     Groups = dict[str, ServiceGroup]
 
     async def groups(account: Account, period: Period, only: str | None = None) -> tuple[Groups, OrgModel]:
-        """The services of the pages the account may see, their counters per local day of both periods."""
+        """The services of the pages the account may see with their counters in both periods: per local day for
+        one service (``only``: its pages only), per period for the list (rows a period's first day stands for)."""
         units = account.units_visible()
-        start, end = (datetime.combine(d, time(), ui.tz) for d in (period.previous, period.end))
-        local_day = "(p.bucket_start AT TIME ZONE $4)::date"
+        scope = None if units is None else sorted(units)
+        start, current, end = (datetime.combine(d, time(), ui.tz) for d in (period.previous, period.start, period.end))
         async with pool.acquire() as conn:
             model = await fetch_org_model(conn)
-            rows = await service_figures.page_rows(conn, start, end, None if units is None else sorted(units),
-                                                   local_day, (settings.timezone,))  # fmt: skip
+            if only is None:
+                bucket = "CASE WHEN p.bucket_start >= $5 THEN $6::date ELSE $7::date END"
+                rows = await service_figures.page_rows(conn, start, end, scope, bucket,
+                                                       (current, period.start, period.previous))  # fmt: skip
+            else:
+                pages = await service_figures.pages_of(conn, model.attributes, only, start, end, scope)
+                local_day = "(p.bucket_start AT TIME ZONE $5)::date"
+                rows = await service_figures.page_rows(conn, start, end, scope, local_day, (settings.timezone,),
+                                                       pages) if pages else []  # fmt: skip
         return service_figures.group_by_service(rows, model.attributes, "bucket", only), model
 
     def period_links(period: Period, base: str) -> list[dict[str, Any]]:
@@ -145,7 +153,8 @@ async def page_figures(conn: asyncpg.Connection, group: ServiceGroup, period: Pe
     if not group.pages:
         return []
     start, end = (datetime.combine(d, time(), ui.tz) for d in (period.start, period.end))
-    rows = await service_figures.page_rows(conn, start, end, None if units is None else sorted(units))
+    rows = await service_figures.page_rows(conn, start, end, None if units is None else sorted(units),
+                                           pages=sorted(group.pages))  # fmt: skip
     names = {u.id: u.name for u in model.units.values()}
     out = []
     for r in rows:
