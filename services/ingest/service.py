@@ -240,7 +240,7 @@ class IngestService:
             if all(data[f] is None for f in ("helpful", "rating", "comment", "suggestion", "category")):
                 self.limiter.refund(key)
                 return page_url, None  # only text, to a response whose text its author erased: nothing to record
-            if submission.contact_email is not None and sealing.sealed:
+            if submission.contact_email is not None and sealing.made is not None:
                 await self.keep_contact(UUID(data["response_id"]), submission.contact_email, received_at)
             await self.publish_feedback(submission.event_id, page_url, data, received_at)
         except BaseException:
@@ -251,13 +251,15 @@ class IngestService:
 
     async def keep_contact(self, response: UUID, email: str, consented_at: datetime) -> None:
         """A barrier report's contact address, given with consent: kept outside the event stream (migration 037),
-        before the report is published (a retry of the same report replaces it). It goes with the report's data key,
-        whichever way that is erased, so only a report with a key (with text) keeps one."""
+        before the report is published. It goes with the report's data key, whichever way that is erased, so only a
+        report with a key (with text) keeps one. Only the part that made the key gives it, and never replaces it:
+        anyone who learns a response id (staff see them in the console's addresses) can send a later part of that
+        response, and must not point the officer's answer, with the report's text, at an address of their own."""
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             await conn.execute(
                 """INSERT INTO barrier_contact (response_id, email, consented_at) VALUES ($1, $2, $3)
-                   ON CONFLICT (response_id) DO UPDATE SET email = excluded.email""",
+                   ON CONFLICT (response_id) DO NOTHING""",
                 response,
                 email,
                 consented_at,

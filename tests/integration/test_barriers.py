@@ -132,6 +132,20 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
         assert await conn.fetchval("SELECT count(*) FROM barrier_contact") == 0
         erased = await officer.get(f"/console/barrieren/{report}")
         assert REPORTER not in erased.text and "keine Kontaktadresse angegeben" in erased.text
+
+        # A later part of someone else's report (its response id is in the console's addresses) cannot point the
+        # answer at another address: neither replace the reporter's nor add one to a report left without.
+        with_address = await send(system, category="accessibility_barrier", comment="Formular ohne Labels",
+                                  contact_email=REPORTER, contact_consent=True)  # fmt: skip
+        without = await send(system, category="accessibility_barrier", comment="Kein Fokusrahmen")
+        thief = "dieb@example.net"
+        for victim in (with_address, without):
+            assert victim.status_code == 202
+            later = await send(system, response_id=victim.json()["event_id"], category="accessibility_barrier",
+                               comment="Nachtrag", contact_email=thief, contact_consent=True)  # fmt: skip
+            assert later.status_code == 202
+        kept = await conn.fetch("SELECT response_id::text, email FROM barrier_contact")
+        assert [tuple(r) for r in kept] == [(with_address.json()["event_id"], REPORTER)]
         await officer.aclose()
         await analyst.aclose()
     finally:
