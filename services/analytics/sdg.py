@@ -249,10 +249,15 @@ async def delivering(pool: asyncpg.Pool) -> AsyncIterator[bool]:
 async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
     """Once last month is over (from the 1st at ``reports.DUE_HOUR``, city time) and the projections have read
     everything that was on their topics then, build, store and deliver its transfer, checking every
-    ``retention_interval_s``; off while ``sdg_upload_url`` is empty. A run that failed is not repeated by itself
+    ``retention_interval_s``; off while ``sdg_upload_url`` is empty or not allowed (``endpoint_allowed``: logged as
+    an error, and the projector worker's other tasks go on). A run that failed is not repeated by itself
     (the notifier has alerted staff; ``stadtstimme sdg resend``), one that could not start is tried at the next
     check."""
     if not settings.sdg_upload_url:
+        return
+    if not endpoint_allowed(settings.sdg_upload_url):  # deliver would raise, ending the worker's other tasks too
+        # Never the URL itself in the log: it may hold credentials.
+        log.error("STADTSTIMME_SDG_UPLOAD_URL is not https:// (plain http only to this machine): no SDG transfer")
         return
     producer = await start_producer(settings)
     zone = ZoneInfo(settings.timezone)

@@ -3,6 +3,7 @@ how delivery attempts are spaced and judged."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -11,9 +12,10 @@ import orjson
 import pytest
 
 from services.analytics import sdg_domain
-from services.analytics.sdg import endpoint_allowed
+from services.analytics.sdg import endpoint_allowed, run_forever
 from services.analytics.sdg_domain import FeedbackFact, build, due_date, easter_sunday, outcome, retry_delays
 from services.notifier.signals import from_sdg_failure
+from shared.settings import Settings
 
 TZ = "Europe/Berlin"
 SDG_PAGE = "https://www.musterstadt.de/buergeramt/ummelden"
@@ -149,3 +151,14 @@ def test_a_failed_transfer_alerts_with_month_attempts_answer_and_due_date() -> N
     assert signal.texts == () and signal.link == "https://stadtstimme.musterstadt.de/console/sdg"
     unanswered = from_sdg_failure(event_id, data | {"status_code": None, "error": "ConnectError"}, "http://x")
     assert dict(unanswered.facts)["Letzte Antwort"] == "keine Antwort (ConnectError)"
+
+
+async def test_a_plain_http_endpoint_stops_the_monthly_job_alone(caplog: pytest.LogCaptureFixture) -> None:
+    """The projector worker runs the monthly job beside the projections, retention and reports (one gather):
+    a misconfigured endpoint is logged, without the URL, and ends only this job, before it touches the broker or
+    the database (no pool here)."""
+    url = "http://nfk-user:geheim@nfk.example.de/upload"
+    settings = Settings(sdg_upload_url=url, kafka_bootstrap_servers="127.0.0.1:9")
+    async with asyncio.timeout(5):
+        await run_forever(settings, None, asyncio.Event())  # type: ignore[arg-type]
+    assert "STADTSTIMME_SDG_UPLOAD_URL is not https://" in caplog.text and "geheim" not in caplog.text
