@@ -20,7 +20,9 @@ from shared.contracts.measures import MeasureEvent, MeasurePublishedV1, MeasureS
 
 # A response is counted for a measure where its page is one of the measure's pages, or on the measure's site under
 # its path prefix (as the org model's sections match: the prefix itself or below it, "/" for the whole site).
-# Flagged parts never reach feedback_response; barrier reports are not satisfaction and are left out.
+# Flagged parts and barrier reports on their own never reach feedback_response (the projector applies
+# shared.contracts.feedback.counts_in_figures, like every other figure); a response that answered the question and
+# also chose the category "Barriere melden" counts here as it does on the dashboards, in reports and open data.
 _COUNT = """
 SELECT r.first_at >= $4 AS after, count(*) AS responses, count(*) FILTER (WHERE r.helpful) AS helpful_yes,
        count(*) FILTER (WHERE NOT r.helpful) AS helpful_no, count(r.rating) AS rating_count,
@@ -32,8 +34,6 @@ WHERE r.first_at >= $3 AND r.first_at < $5
            rtrim($6::text, '/') = ''
            OR substring(r.page_url FROM '^[a-z]+://[^/]+(/.*)?$') = rtrim($6::text, '/')
            OR starts_with(substring(r.page_url FROM '^[a-z]+://[^/]+(/.*)?$'), rtrim($6::text, '/') || '/'))))
-  AND NOT EXISTS (SELECT 1 FROM feedback_event e
-                  WHERE e.response_id = r.response_id AND e.category = 'accessibility_barrier')
 GROUP BY 1
 """
 

@@ -41,16 +41,19 @@ def part(at: datetime, helpful: bool | None, rating: int | None, **extra: Any) -
 
 def seeded(today: date, tz: ZoneInfo) -> list[tuple[bytes, bytes]]:
     """Go-live 30 days ago (window 90 days, cut to 30). Before (45 days ago): 30 responses, 15 helpful, ten rated
-    2,3,3,2,4,3,2,3,3,5. After (10 days ago): 30 responses, 26 helpful, ten rated 4,5,4,5,5,4,3,5,4,5. Not counted:
-    a barrier report and a flagged response after, another page, and a response before the before window."""
+    2,3,3,2,4,3,2,3,3,5. After (10 days ago): 30 responses, 26 helpful, ten rated 4,5,4,5,5,4,3,5,4,5, the last one
+    answered "not helpful" in the category "Barriere melden" (counted, as on the dashboards: counts_in_figures). Not
+    counted: a barrier report on its own and a flagged response after, another page, and a response before the
+    before window."""
     before = datetime.combine(today - timedelta(days=45), time(12), tz).astimezone(UTC)
     after = datetime.combine(today - timedelta(days=10), time(12), tz).astimezone(UTC)
     ratings_before = [2, 3, 3, 2, 4, 3, 2, 3, 3, 5]
     ratings_after = [4, 5, 4, 5, 5, 4, 3, 5, 4, 5]
     events = [part(before, i < 15, ratings_before[i] if i < 10 else None) for i in range(30)]
-    events += [part(after, i < 26, ratings_after[i] if i < 10 else None) for i in range(30)]
+    events += [part(after, i < 26, ratings_after[i] if i < 10 else None) for i in range(29)]
+    events += [part(after, False, None, category="accessibility_barrier")]
     events += [
-        part(after, False, 1, category="accessibility_barrier"),
+        part(after, None, None, category="accessibility_barrier"),
         part(after, False, 1, flags=["honeypot"]),
         part(after, False, 1, page_url="https://abfall.musterstadt.de/sperrmuell"),
         part(datetime.combine(today - timedelta(days=61), time(12), tz).astimezone(UTC), False, 1),
