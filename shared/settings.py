@@ -243,6 +243,12 @@ class Settings(BaseSettings):
     sdg_upload_retry_s: float = Field(
         60.0, ge=0, description="First wait before another upload attempt; doubles per attempt (at most an hour)."
     )
+    sdg_survey_url: str = Field(
+        "",
+        pattern=r"^(https://\S+)?$",
+        description="Address of the detailed survey of the EU's common user feedback tool: the widget links it after "
+        "an answer on SDG pages (docs/sdg-nfk.md); empty: no link, and ingest warns at start.",
+    )
     log_level: str = Field("INFO", description="Python log level.")
 
 

@@ -32,7 +32,9 @@ const cssAsText = {
 
 // `import M from "catalogue:main"`: the texts of shared/widget_messages.json each bundle needs, so the one
 // catalogue (shared with the server) grows without growing the main bundle.
-//  - main: every "widget.…" key except "widget.survey.…" and "widget.barrier.…", keyed by its name in
+//  - main: every "widget.…" key except "widget.survey.…", "widget.barrier.…", "widget.sdg.…" (delivered with
+//    the site's document by the server: services/ingest/surveys.py) and the deletion code's two texts (shown by
+//    the lazily loaded bundle), keyed by its name in
 //    data-text-<name> (without "widget.", dots as hyphens: "widget.error.final" -> "error-final"), in an object
 //    without prototype, so the widget's for…in sees these texts only, never what a page added to
 //    Object.prototype;
@@ -41,7 +43,7 @@ const cssAsText = {
 //    the barrier report's form, which this bundle also carries (barrier.js): "widget.barrier.…" as "barrier.…",
 //    and "sending".
 const SURVEY_KEY = /^widget\.(survey\.|barrier\.|yes$|no$|rating\.\d$|honeypot$|privacy$|code$|erase$|sending$)/;
-const LAZY = /^widget\.(survey|barrier)\./; // texts only the lazily loaded bundle needs
+const LAZY = /^widget\.(survey\.|barrier\.|sdg\.|code$|erase$)/; // texts the main bundle does without
 const catalogue = {
   name: "catalogue",
   setup(b) {

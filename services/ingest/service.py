@@ -95,6 +95,11 @@ class IngestService:
 
     async def start(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        if not self.settings.sdg_survey_url:
+            log.warning(
+                "STADTSTIMME_SDG_SURVEY_URL is not set: on SDG pages the widget shows no link to the common feedback "
+                "tool's detailed survey (Implementing Regulation (EU) 2020/1121, Art. 7; docs/sdg-nfk.md)"
+            )
         configured = self.settings.pow_hmac_key.get_secret_value().encode()
         async with pool.acquire() as conn:
             self.pow.key = configured or await shared_key(conn)
@@ -165,7 +170,9 @@ class IngestService:
             for s in surveys
             if s["current_version"] in by_survey.get(s["survey_id"], {})
         ]
-        self.surveys = SurveyCatalogue.build(live, self.org.sites, datetime.now(UTC))
+        self.surveys = SurveyCatalogue.build(
+            live, self.org.sites, datetime.now(UTC), self.org, self.settings.sdg_survey_url
+        )
 
     async def _refresh_forever(self) -> None:
         org_due = 0.0

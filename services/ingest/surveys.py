@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.ingest.domain import MIN_MS_ONE_CLICK, MIN_MS_WITH_TEXT, ClientUUID, Rejected, resolve_page
 from shared.contracts.feedback import PAGE_URL_MAX_CHARS, Language
 from shared.contracts.surveys import MAX_QUESTIONS, AnswerValue, Question, Slug, SurveyDefinition
-from shared.orgmodel import OrgModel
+from shared.messages import text
+from shared.orgmodel import OrgModel, split_page_url
 from shared.redaction import redact
 
 
@@ -101,6 +102,45 @@ def delivery(survey: LiveSurvey) -> dict[str, Any]:
     }
 
 
+def sdg_paths(model: OrgModel, site_id: str) -> list[tuple[str, bool]]:
+    """The site's SDG marks as the widget decides them for the page it shows, without telling the server which:
+    ``(pattern, SDG-relevant)`` pairs in the widget's path patterns (``*`` any characters, the whole path must
+    match), **the last matching pair deciding**. First each site section that carries attributes, from the shortest
+    prefix to the longest (the section itself and everything below it), then each page of the site that carries
+    attributes (itself, also with a trailing slash): so ``OrgModel.attributes``' rules hold, a page's own
+    attributes win over any section's (also when they make it not SDG-relevant) and the longest section prefix
+    wins over a shorter one. Empty when no page or section of the site is SDG-relevant."""
+    site = model.sites.get(site_id)
+    if site is None:
+        return []
+    pairs: list[tuple[str, bool]] = []
+    for prefix, attributes in sorted(site.section_attributes, key=lambda entry: len(entry[0].rstrip("/"))):
+        stem = prefix.rstrip("/")
+        relevant = attributes.sdg_kind is not None
+        pairs += [(stem, relevant), (stem + "/*", relevant)] if stem else [("/*", relevant)]
+    for page in sorted(model.pages.values(), key=lambda p: p.url):
+        if page.site == site_id and page.attributes:
+            _, path = split_page_url(page.url)
+            relevant = page.attributes.sdg_kind is not None
+            pairs += [(path, relevant)] + ([(path + "/", relevant)] if path != "/" else [])
+    return pairs if any(relevant for _, relevant in pairs) else []
+
+
+def sdg_delivery(model: OrgModel, site_id: str, survey_url: str) -> dict[str, Any] | None:
+    """The SDG part of a site's document: its SDG paths, the SDG-comparable question and the invitation to the
+    common feedback tool's detailed survey (its address ``survey_url``: the setting ``sdg_survey_url``; none when
+    empty, and then no link), texts in German and English. None for a site without SDG pages."""
+    paths = sdg_paths(model, site_id)
+    if not paths:
+        return None
+    return {
+        "paths": paths,
+        "question": {lang: text("widget.sdg.question", lang) for lang in ("de", "en")},
+        "link": {lang: text("widget.sdg.link", lang) for lang in ("de", "en")},
+        "url": survey_url or None,
+    }
+
+
 @dataclass
 class SurveyCatalogue:
     """All known surveys, with the delivery document of each site precomputed (bytes, served as they are)."""
@@ -110,7 +150,16 @@ class SurveyCatalogue:
     computed_at: datetime | None = None
 
     @classmethod
-    def build(cls, surveys: Iterable[LiveSurvey], sites: Iterable[str], now: datetime) -> SurveyCatalogue:
+    def build(
+        cls,
+        surveys: Iterable[LiveSurvey],
+        sites: Iterable[str],
+        now: datetime,
+        model: OrgModel | None = None,
+        sdg_survey_url: str = "",
+    ) -> SurveyCatalogue:
+        """Each site's document: ``{"surveys": [...]}``, plus ``"sdg"`` (``sdg_delivery``) for a site of ``model``
+        with SDG pages."""
         known = {s.survey_id: s for s in surveys}
         per_site: dict[str, list[dict[str, Any]]] = {site: [] for site in sites}
         for survey in sorted(known.values(), key=lambda s: s.survey_id):
@@ -120,7 +169,11 @@ class SurveyCatalogue:
                         per_site[site].append(delivery(survey))
         documents = {}
         for site, entries in per_site.items():
-            body = orjson.dumps({"surveys": entries})
+            document: dict[str, Any] = {"surveys": entries}
+            sdg = sdg_delivery(model, site, sdg_survey_url) if model is not None else None
+            if sdg is not None:
+                document["sdg"] = sdg
+            body = orjson.dumps(document)
             documents[site] = (body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
         return cls(surveys=known, by_site=documents, computed_at=now)
 

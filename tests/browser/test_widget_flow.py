@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.browser.conftest import PAGE, FakeFeedback, WidgetServer
@@ -145,7 +146,10 @@ def test_nothing_but_the_script_before_interaction_and_no_storage_ever(
     assert city.widget_requests(server) == [server.script, definitions] and fake.bodies() == []
 
     answer_yes_then_follow_up(page, comment="Danke.")
-    assert city.widget_requests(server) == [server.script, definitions] + [f"{server.url}/api/v1/feedback"] * 2
+    page.locator("[data-stadtstimme-host] .c").wait_for()  # the deletion code, shown by the lazily loaded bundle
+    *sent, bundle = city.widget_requests(server)
+    assert sent == [server.script, definitions] + [f"{server.url}/api/v1/feedback"] * 2
+    assert re.fullmatch(re.escape(server.url) + r"/widget/v1/survey-[0-9a-f]{16}\.js", bundle)
     storage = page.evaluate(
         "async () => ({cookie: document.cookie, local: localStorage.length, session: sessionStorage.length,"
         " idb: indexedDB.databases ? (await indexedDB.databases()).length : 0})"

@@ -27,6 +27,7 @@ import {
   post,
   refused,
   since,
+  solve,
   uuid,
 } from "./common.js";
 
@@ -113,7 +114,7 @@ export const report = (script, t, trim, host, wrapper, remove, erasure) => {
     if (busy || !job) return;
     busy = 1;
     status.textContent = t("sending");
-    const { c, r, d } = await post(api, job);
+    const { c, r, d } = await post(api, job, solve);
     busy = 0;
     status.textContent = "";
     if (c > 199 && c < 300) {

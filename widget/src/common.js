@@ -19,7 +19,6 @@ export const DATE_PARSE = Date.parse;
 export const RANDOM = Math.random;
 export const IS_ARRAY = Array.isArray;
 const C = W.crypto;
-const RANDOM_UUID = C.randomUUID; // only in secure contexts (https, localhost)
 const RANDOM_VALUES = C.getRandomValues;
 // Proof of work, only when the operator switched it on under attack (services/ingest/pow.py): SHA-256 of
 // salt + number, tried until it matches the server's challenge. crypto.subtle exists in secure contexts only.
@@ -75,9 +74,9 @@ export const json = (v) => {
   return "{" + out + "}";
 };
 
-/** A random (version 4) UUID: crypto.randomUUID where available, else built from getRandomValues. */
+/** A random (version 4) UUID, built from getRandomValues (crypto.randomUUID is missing on plain-http pages: one
+ * way for all is smaller). */
 export const uuid = () => {
-  if (RANDOM_UUID) return R(RANDOM_UUID, C, []);
   const b = new Uint8Array(16);
   R(RANDOM_VALUES, C, [b]);
   b[6] = (b[6] & 15) | 64;
@@ -89,8 +88,9 @@ export const uuid = () => {
   return s;
 };
 
-/** Solve a proof-of-work challenge (ALTCHA format); the base64 solution, or undefined if none is found. */
-const solve = async (url) => {
+/** Solve a proof-of-work challenge (ALTCHA format); the base64 solution, or undefined if none is found. Not in
+ * the main bundle: stadtstimme.js has the lazily loaded bundle solve it (see `pow` there). */
+export const solve = async (url) => {
   const response = await F(url, { __proto__: null, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" });
   const c = await R(BODY, response, []);
   for (let n = 0; n <= c.maxnumber; n++) {
@@ -106,11 +106,11 @@ const solve = async (url) => {
 
 /**
  * One try at sending a job's JSON body (job.b) to api. Under attack the operator asks every browser for a little
- * work first (403 + Stadtstimme-Challenge): that is done once per job, then the same body is sent again with
- * the solution in "altcha". Resolves to {c: HTTP status (0: network or CORS error), r: Retry-After in ms,
+ * work first (403 + Stadtstimme-Challenge): that is done once per job (``work``: solve() above, or what stands
+ * for it), then the same body is sent again with the solution in "altcha". Resolves to {c: HTTP status (0: network or CORS error), r: Retry-After in ms,
  * d: the deletion code of an accepted part with free text, else undefined}.
  */
-export const post = async (api, job) => {
+export const post = async (api, job, work) => {
   let c = 0;
   let r;
   let d;
@@ -136,18 +136,18 @@ export const post = async (api, job) => {
   if (c == 403 && challenge && DIGEST && !job.p) {
     job.p = 1;
     try {
-      const solution = await solve(new URL(challenge, api).href);
+      const solution = await work(new URL(challenge, api).href);
       if (solution) {
         let b = "";
         for (let i = 0; i < job.b.length - 1; i++) b += job.b[i]; // the body without its closing brace
         job.b = b + ',"altcha":' + str(solution) + "}";
-        return post(api, job);
+        return post(api, job, work);
       }
     } catch (_) {
       // no challenge to be had: a refusal like any other
     }
   }
-  return { __proto__: null, c, r, d };
+  return { c, r, d }; // own properties all three: what a page added to Object.prototype is not read
 };
 
 /** A final refusal: a 4xx other than 408 and 429. Retrying the same body can't help. */

@@ -5,9 +5,10 @@
  *   <div data-stadtstimme-feedback></div>   (optional: inline in the page flow instead of a floating button)
  *
  * Plain JavaScript, no framework, rendered into an open Shadow DOM. Loaded before the citizen interacts: this
- * one file and one request for the site's survey definitions (the same URL for every page and visitor; see
- * surveys() below), nothing else (no cookie, nothing stored). The survey code itself (survey.js, a second
- * bundle) is loaded only when a survey is shown.
+ * one file and one request for the site's document, its survey definitions and SDG pages (the same URL for every
+ * page and visitor; see init() below), nothing else (no cookie, nothing stored). The second bundle (survey.js) is
+ * loaded only when needed: a survey is shown, the barrier form opened, a deletion code shown, a proof of work
+ * asked for. It follows client-side route changes (History API): see moved() below.
  *
  * Hostile host pages. A city page may carry scripts that replace built-ins with broken versions, before or
  * after this script runs. The defence, in order of strength:
@@ -18,8 +19,8 @@
  *     load), no String.prototype methods after load. Objects whose keys are enumerated or read by the browser
  *     (request bodies, fetch options) have a null prototype, so polluting Object.prototype changes nothing.
  *  2. Whatever must be called after load (fetch, timers, Date.now, crypto, focus, setAttribute, createElement,
- *     append, querySelectorAll) is taken once when the script runs (common.js), so replacing it later changes
- *     nothing.
+ *     append, querySelectorAll, encodeURIComponent) is taken once when the script runs (common.js), so replacing
+ *     it later changes nothing. The page's address is read from location, which a page can't patch.
  *  3. The whole feedback DOM is built at load, so later patches to createElement/append/attachShadow don't
  *     matter (the survey's script tag, built later, uses the functions taken at load).
  * What it can't do: if DOM or platform functions themselves (document.createElement, attachShadow, fetch,
@@ -55,9 +56,11 @@ import {
   uuid,
 } from "./common.js"; // the built-ins, taken now, and helpers shared with the survey bundle
 
-// Must be read now: document.currentScript is only set while this script runs.
-const SCRIPT = D.currentScript || D.querySelector('script[src*="/widget/v1/stadtstimme"]');
+// Must be read now: document.currentScript is only set while this script runs (always, for a classic script in
+// the document; inside a shadow root it is null, and the widget stays off).
+const SCRIPT = D.currentScript;
 
+const E = encodeURIComponent; // taken now, used after load too
 const CATEGORIES = ["content", "technical", "accessibility_barrier", "service", "other"];
 
 /** Whether the whole path matches a pattern of the survey's targeting: "*" is any run of characters, "/" too.
@@ -88,18 +91,19 @@ const any = (patterns, path) => {
 };
 
 /**
- * On-site surveys (widget/README.md): the site's definitions (one cacheable document, the same for everyone: the
- * request names the site only, no page, no visitor), the targeting evaluated here on the page's path. At most
- * one survey per page view: the first in the document's order that targets this path, is inside its time window,
- * wasn't dismissed for this tab and wins its draw (sampling_percent, per page view; a button trigger skips the
- * draw: the citizen asked for it, and needs its button on the page). Its trigger then loads the survey code, a
- * second bundle; nothing else is loaded, stored or sent here. Any failure: no survey, silently.
+ * On-site surveys (widget/README.md): the site's definitions arrive with the site's document (init below: one
+ * cacheable document, the same for everyone: the request names the site only, no page, no visitor); the targeting
+ * is evaluated here on the path of the page now shown. At most one survey per page view (a client-side route
+ * change is a new one: an earlier view's trigger then does nothing): the first in the document's order that
+ * targets this path, is inside its time window, wasn't dismissed for this tab and wins its draw
+ * (sampling_percent, per page view; a button trigger skips the draw: the citizen asked for it, and needs its
+ * button on the page). Its trigger then loads the survey code, a second bundle; nothing else is loaded, stored or
+ * sent here. Any failure: no survey, silently.
  */
-const surveys = async (site, path, lazy) => {
+let views = 0; // page views so far
+const surveys = (list, path, lazy) => {
+  const view = ++views;
   try {
-    const definitions = new URL("../../api/v1/surveys?site=" + encodeURIComponent(site), SCRIPT.src).href;
-    const response = await F(definitions, { __proto__: null, credentials: "omit", referrerPolicy: "no-referrer" });
-    const list = (await R(BODY, response, [])).surveys;
     const now = NOW();
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
@@ -123,7 +127,7 @@ const surveys = async (site, path, lazy) => {
         let wanted = kind == "delay";
         let done;
         const go = () => {
-          if (due && wanted && !done) {
+          if (due && wanted && !done && view == views) {
             done = 1;
             lazy("data-survey", s.id, "data-version", s.version);
           }
@@ -137,7 +141,7 @@ const surveys = async (site, path, lazy) => {
           wanted = 1; // a click during delay_s opens it once delay_s is over
           go();
         };
-        if (kind == "scroll") R(LISTEN, W, ["scroll", check]);
+        if (kind == "scroll") R(LISTEN, W, ["scroll", check]); // after a route change: a check that does nothing
         for (let j = 0; j < buttons.length; j++) R(LISTEN, buttons[j], ["click", ask]);
         SET_TIMEOUT(() => {
           due = 1;
@@ -169,9 +173,12 @@ const init = () => {
 
   // The API lives next to the script (/widget/v1/… -> /api/v1/feedback), also behind a path prefix.
   const api = new URL("../../api/v1/feedback", SCRIPT.src).href;
-  // Only origin and path of the page: no query, no fragment (they may hold personal data).
-  const pageUrl = new URL(attr("page-url") || location.href, location.href);
-  const page = pageUrl.origin + pageUrl.pathname;
+  // Only origin and path of the page: no query, no fragment (they may hold personal data). The page is the one
+  // the citizen sees now: a single-page application changes it with the History API (see moved() below), so it
+  // is read from location (unforgeable: a page can't patch it), unless data-page-url fixes it.
+  const at = attr("page-url") ? new URL(attr("page-url"), location) : location;
+  const here = () => at.origin + at.pathname;
+  let page = here();
 
   const floating = !container;
   const host = container || h("div", ["data-stadtstimme-host", ""]);
@@ -196,9 +203,9 @@ const init = () => {
   const choices = h("div", ["class", "yn", "role", "group", "aria-labelledby", "q"], yes, no);
   // When sending has failed for good, or without JavaScript: the same feedback as a plain form, served by
   // Stadtstimme. "Barriere melden" links there too, and opens the report's form (in the lazily loaded bundle).
-  const query = "?site=" + encodeURIComponent(site) + "&page=" + encodeURIComponent(page) + "&lang=" + lang;
-  const formUrl = new URL("../../feedback/form" + query, SCRIPT.src).href;
-  const barrier = h("a", ["href", formUrl, "class", "bl"], T["category-accessibility_barrier"]);
+  const formBase = new URL("../../feedback/form?site=" + E(site) + "&page=", SCRIPT.src).href;
+  const formUrl = () => formBase + E(page) + "&lang=" + lang; // of the page now shown
+  const barrier = h("a", ["href", formUrl(), "class", "bl"], T["category-accessibility_barrier"]);
   const step1 = h("div", ["class", "v"], question, choices, barrier);
 
   const more = h("p", ["id", "m", "tabindex", "-1"], T.more);
@@ -231,20 +238,17 @@ const init = () => {
   );
   const thanks = h("p", ["class", "q", "tabindex", "-1", "hidden", ""], T.thanks);
   // Live regions exist from the start (a region inserted together with its text is often not announced).
-  const status = h("p", ["role", "status", "class", "h"]);
   // A part with free text is answered with its deletion code: shown in the status region (announced politely),
-  // selectable in one go, with a link to the page that erases the text with it (no JavaScript, on our host).
-  const code = h("strong", ["class", "c"]);
-  const erase = h(
-    "a",
-    ["href", new URL("../../feedback/loeschen?lang=" + lang, SCRIPT.src).href, "hidden", ""],
-    T.erase,
-  );
+  // selectable in one go, with a link to the page that erases the text with it (no JavaScript, on our host),
+  // both put there by the lazily loaded bundle (see attempt()): only needed once a text was sent.
+  const status = h("p", ["role", "status", "class", "h"]);
   const alert = h("p", ["role", "alert", "class", "e"]);
   const retry = h("button", ["type", "button", "hidden", ""], T.retry);
 
-  const form = h("a", ["href", formUrl, "hidden", ""], T.form);
-  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, status, erase, alert, retry, form);
+  const form = h("a", ["href", formUrl(), "hidden", ""], T.form);
+  // On an SDG page, after the first answer: the invitation to the EU's common feedback tool (the site's document).
+  const sdgLink = h("a", ["hidden", ""]);
+  const panel = h("div", ["class", "p v", "id", "p"], step1, step2, thanks, sdgLink, status, alert, retry, form);
   const wrapper = h("div", ["class", floating ? "f" : "", "lang", lang], panel);
   let launcher;
 
@@ -257,12 +261,12 @@ const init = () => {
   let busy;
   let timer;
 
-  const goTo = (step, target) => {
+  const goTo = (step, target, quiet) => {
     step1.hidden = step2.hidden = thanks.hidden = true;
     step.hidden = false;
     shown = NOW();
     current = target;
-    if (!panel.hidden) focus(target); // never steal focus into a closed panel
+    if (!panel.hidden && !quiet) focus(target); // never steal focus into a closed panel
   };
 
   const attempt = async () => {
@@ -272,19 +276,18 @@ const init = () => {
     retry.hidden = true;
     alert.textContent = "";
     status.textContent = T.sending;
-    const { c, r, d } = await post(api, job);
+    const j = job;
+    const { c, r, d } = await post(api, j, pow);
+    if (j != job) return; // the citizen moved on to another page meanwhile: that page has a fresh response
     busy = 0;
     status.textContent = "";
     if (c > 199 && c < 300) {
       const done = job.d;
       job = 0;
       done();
-      if (d) {
-        // After the step's focus moved: the code is announced after the step's text.
-        code.textContent = d;
-        R(APPEND, status, [T.code + " ", code]);
-        erase.hidden = false;
-      }
+      // After the step's focus moved: the code is announced after the step's text. Handed over as properties of
+      // the bundle's tag, not as attributes: the code is not written into the page.
+      if (d) lazy("data-code", 1, "data-code", 1).c = [status, d];
     } else if (refused(c)) {
       job = 0; // the server said no for good: retrying the same body can't help
       alert.textContent = T["error-rejected"];
@@ -309,6 +312,7 @@ const init = () => {
   };
 
   const answer = (helpful) => {
+    moved();
     if (responseId) return;
     responseId = uuid();
     const body = {
@@ -321,7 +325,10 @@ const init = () => {
       language: lang,
       elapsed_ms: since(shown),
     };
-    send(body, () => goTo(step2, more));
+    send(body, () => {
+      goTo(step2, more);
+      sdgLink.hidden = !sdg;
+    });
   };
   yes.onclick = () => answer(true);
   no.onclick = () => answer(false);
@@ -331,6 +338,7 @@ const init = () => {
     for (let i = 0; i < v.length; i++) if (v[i] > " ") return v;
   };
   submit.onclick = () => {
+    if (moved()) return;
     if (job) return attempt(); // still sending: try again now, with the body already on its way
     let rating;
     for (let i = 1; i < 6; i++) if (radios[i].checked) rating = i;
@@ -399,7 +407,15 @@ const init = () => {
     ]); // prettier-ignore
     script.nonce = SCRIPT.nonce;
     R(APPEND, D.body, [script]);
+    return script;
   };
+  // Proof of work, asked for by the server under attack only (common.js post()): solved by the lazily loaded
+  // bundle, which puts the solution (a promise) on its tag; no solution if it can't be loaded.
+  const pow = (url) =>
+    new Promise((ok) => {
+      const script = lazy("data-pow", url, "data-pow", url);
+      script.onload = script.onerror = () => ok(script.pow);
+    });
   // Returning false keeps the link from navigating (to the no-JavaScript form); the bundle shows one form at a
   // time (a second click focuses the open one).
   barrier.onclick = () => {
@@ -408,7 +424,58 @@ const init = () => {
   };
   root.append(wrapper);
   if (floating) D.body.append(host);
-  if (attr("surveys") != "off") surveys(site, pageUrl.pathname, lazy);
+
+  // The site's document (services/ingest/surveys.py): its surveys, and its SDG pages as [pattern, SDG?] pairs
+  // (sections, shortest first, then exact pages: the last match decides), with the SDG question, the
+  // invitation's text and the common feedback tool's address. Decided here, for the page now shown: the server
+  // never learns which page is viewed.
+  let doc = {};
+  let sdg; // the invitation's address, on an SDG page; the link is shown once the first answer was taken
+  const view = () => {
+    let s = doc.sdg;
+    let on;
+    try {
+      for (let i = 0; i < s.paths.length; i++) if (glob(s.paths[i][0], at.pathname)) on = s.paths[i][1];
+    } catch (_) {}
+    question.textContent = on ? s.question[lang] : T.question;
+    sdg = on && s.url;
+    if (sdg) {
+      sdgLink.href = sdg;
+      sdgLink.textContent = s.link[lang];
+    }
+    if (doc.surveys) surveys(doc.surveys, at.pathname, lazy);
+  };
+  // A client-side route change (History API: pushState, replaceState, popstate; not a change of the fragment
+  // only) is a new page view: checked twice a second and before each of the citizen's steps (a timer, not a
+  // wrapped history.pushState: nothing of the page is patched, and nothing the page patches is relied on). The
+  // new page gets a fresh response (what was half filled in is dropped; a part still being sent for the old page
+  // is not retried), its own form links, SDG question and survey.
+  const moved = () => {
+    if (here() == page) return;
+    page = here();
+    job = busy = responseId = 0; // a retry still due finds no job
+    comment.value = suggestion.value = category.value = honeypot.value = alert.textContent = status.textContent = "";
+    for (let i = 1; i < 6; i++) radios[i].checked = false;
+    retry.hidden = form.hidden = sdgLink.hidden = true; // the code's link goes with its bundle (survey.js)
+    barrier.href = form.href = formUrl();
+    goTo(step1, question, 1); // focus stays where it is: the citizen followed a link of the page
+    view();
+    return 1;
+  };
+  const watch = () => {
+    moved();
+    SET_TIMEOUT(watch, 500);
+  };
+  watch();
+  if (attr("surveys") != "off") {
+    (async () => {
+      try {
+        const url = new URL("../../api/v1/surveys?site=" + E(site), SCRIPT.src).href;
+        doc = await R(BODY, await F(url, { __proto__: null, credentials: "omit", referrerPolicy: "no-referrer" }), []);
+        view();
+      } catch (_) {}
+    })();
+  }
 };
 
 // A deferred script runs after parsing; an async or injected one may run earlier.

@@ -5,7 +5,11 @@
  * page's nonce) once it has chosen a survey for this page view and its trigger fired, and says on the tag what
  * this needs: data-site, data-lang, data-page-url (origin + path), data-survey and data-version. With
  * data-barrier instead, the citizen followed "Barriere melden": this bundle then shows that form (barrier.js),
- * in the same kind of panel, and nothing of a survey. This script
+ * in the same kind of panel, and nothing of a survey. With data-code, it shows the feedback widget's deletion
+ * code (in the widget's status region, handed over as the tag's property `c`); with data-pow, it solves the
+ * proof of work at that address for the widget (the solution, a promise, as the tag's property `pow`): code the
+ * main bundle leaves out to stay within its budget. What it shows goes when the page's path changes (a
+ * single-page application's route change). Otherwise this script
  * fetches the site's survey definitions again (the same URL: from the HTTP cache) and shows that survey; if it
  * is gone (another version, ended), nothing happens.
  *
@@ -41,12 +45,14 @@ import {
   post,
   refused,
   since,
+  solve,
   uuid,
 } from "./common.js";
 
 const SCRIPT = D.currentScript; // only set while this script runs
 const ATTACH = Element.prototype.attachShadow;
 const REMOVE = Element.prototype.remove;
+const AFTER = Element.prototype.after;
 const ADD = Node.prototype.appendChild; // for the shadow root, which is no Element
 const SHEET = CSSStyleSheet;
 const REPLACE = SHEET.prototype.replaceSync;
@@ -92,6 +98,8 @@ const fill = (text, values) => {
 
 const run = async () => {
   const attr = (name) => SCRIPT.getAttribute("data-" + name);
+  // Proof of work for stadtstimme.js, whose bundle leaves that code out: the solution (a promise) on our tag.
+  if (attr("pow")) return (SCRIPT.pow = solve(attr("pow")));
   const site = attr("site");
   const lang = attr("lang") == "en" ? "en" : "de";
   const page = attr("page-url");
@@ -104,6 +112,21 @@ const run = async () => {
   const definitions = new U("../../api/v1/surveys?site=" + ENCODE_COMPONENT(site), SCRIPT.src).href;
   const erasure = new U("../../feedback/loeschen?lang=" + lang, SCRIPT.src).href; // erases a text by its code
   const focus = (e) => R(FOCUS, e, []);
+  // What this bundle shows belongs to the page view it was loaded for: a client-side route change (the path
+  // changes; see stadtstimme.js) removes it. A part already being sent goes on (for the page it was about).
+  const path = location.pathname;
+  const leave = (e) => {
+    const watch = () => (location.pathname == path ? SET_TIMEOUT(watch, 500) : R(REMOVE, e, []));
+    watch();
+  };
+  if (attr("code")) {
+    // The feedback widget's deletion code (see stadtstimme.js attempt()): in its status region, then the link.
+    const given = SCRIPT.c; // [the region, the code]
+    const link = h("a", ["href", erasure], t("erase"));
+    R(APPEND, given[0], [t("code") + " ", h("strong", ["class", "c"], given[1])]);
+    R(AFTER, given[0], [link]);
+    return leave(link);
+  }
 
   // The host, its styles and the live region exist before the panel: a region inserted together with its text
   // is often not announced.
@@ -126,9 +149,11 @@ const run = async () => {
   if (attr("barrier")) {
     R(SET_ATTRIBUTE, host, ["data-stadtstimme-barrier-host", ""]); // stadtstimme.js opens one at a time
     R(APPEND, D.body, [host]);
+    leave(host);
     return report(SCRIPT, t, trim, host, wrapper, (e) => R(REMOVE, e, []), erasure);
   }
   R(APPEND, D.body, [host]);
+  leave(host);
 
   // ---- Sending: the parts in order, one request at a time; the citizen goes on meanwhile ----
   const queue = [];
@@ -139,7 +164,7 @@ const run = async () => {
     if (busy || head == queue.length) return;
     busy = 1;
     const job = queue[head];
-    const { c, r, d } = await post(api, job);
+    const { c, r, d } = await post(api, job, solve);
     if (d) job.k(d); // accepted, with free text: its deletion code
     let wait = 0;
     if ((c < 200 || c > 299) && (refused(c) || !(wait = backoff(job, r))) && status) {
