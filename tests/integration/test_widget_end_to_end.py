@@ -14,10 +14,12 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser
 
+from services.ingest.surveys import sdg_paths
+from shared.orgmodel import load_org_yaml
 from shared.settings import Settings
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
-from tests.integration.system import System, with_http_port
+from tests.integration.system import DEMO, System, with_http_port
 
 PAGE = "https://abfall.musterstadt.de/abfuhrkalender"
 
@@ -50,6 +52,13 @@ async def test_widget_on_the_demo_page_lands_in_the_read_model(system: System, b
     totals = await page_totals(system)
     assert totals is not None
     assert (totals["responses"], totals["helpful_yes"], totals["rating_sum"]) == (1, 1, 4)
+
+    # The site's widget document carries its SDG pages (the demo's serviceportal: /ummelden, /hilfe), for the widget
+    # to decide in the browser; without STADTSTIMME_SDG_SURVEY_URL no invitation, and ingest said so at start.
+    async with httpx.AsyncClient(base_url=system.base_url) as citizen:
+        sdg = (await citizen.get("/api/v1/surveys", params={"site": "serviceportal"})).json()["sdg"]
+    assert [tuple(p) for p in sdg["paths"]] == sdg_paths(load_org_yaml(DEMO)[1], "serviceportal") != []
+    assert sdg["url"] is None and "STADTSTIMME_SDG_SURVEY_URL is not set" in (system.logdir / "web.log").read_text()
 
 
 async def test_without_javascript_the_form_lands_in_the_read_model(system: System, browser: Browser) -> None:
