@@ -372,6 +372,7 @@ const init = () => {
     panel.hidden = true;
     wrapper.prepend(launcher);
     const open = (yes) => {
+      moved(); // opened right after a route change: the new page's question, not the old page's step
       panel.hidden = !yes;
       R(SET_ATTRIBUTE, launcher, ["aria-expanded", yes ? "true" : "false"]);
       if (yes) {

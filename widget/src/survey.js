@@ -115,8 +115,13 @@ const run = async () => {
   // What this bundle shows belongs to the page view it was loaded for: a client-side route change (the path
   // changes; see stadtstimme.js) removes it. A part already being sent goes on (for the page it was about).
   const path = location.pathname;
+  let gone; // the page view is over: the page's survey button no longer opens this survey
   const leave = (e) => {
-    const watch = () => (location.pathname == path ? SET_TIMEOUT(watch, 500) : R(REMOVE, e, []));
+    const watch = () => {
+      if (location.pathname == path) return SET_TIMEOUT(watch, 500);
+      gone = 1;
+      R(REMOVE, e, []);
+    };
     watch();
   };
   if (attr("code")) {
@@ -381,7 +386,7 @@ const run = async () => {
       R(LISTEN, buttons[i], [
         "click",
         () => {
-          if (!shut) open();
+          if (!shut && !gone) open();
         },
       ]);
     }
