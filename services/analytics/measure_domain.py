@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from services.analytics.domain import SMALL_NUMBER
-from shared.orgmodel import InvalidUrl, normalise_page_url
+from shared.orgmodel import InvalidUrl, OrgModel, normalise_page_url, split_origin
 from shared.refusal import Refusal
 
 DEFAULT_WINDOW_DAYS = 90
@@ -166,6 +166,25 @@ def check(m: Measure, units: Sequence[str], sites: Sequence[str], today: date) -
         found.append(refusal("challenge_id", "challenge_id"))
     if m.submission_id is not None and m.hackathon_id is None:
         found.append(refusal("submission_id", "submission_id"))
+    return found
+
+
+def scope_units(m: Measure, model: OrgModel) -> dict[str, frozenset[str]]:
+    """The org units whose feedback the measure would count, by form field: ``pages`` (each page's unit, as ingest
+    resolves it: its site by origin, then the longest section), ``site`` (the unit at the path prefix and that of
+    every section below it). A page of no known site has no feedback and no unit."""
+    found: dict[str, frozenset[str]] = {}
+    if m.pages:
+        units = set()
+        for url in m.pages:
+            origin, path = split_origin(url)
+            units |= {s.org_unit_for(path) for s in model.sites.values() if origin in s.origins}
+        found["pages"] = frozenset(units)
+    site = model.sites.get(m.site or "")
+    if site is not None:
+        stem = (m.path_prefix or "/").rstrip("/")
+        below = {unit for prefix, unit in site.sections if prefix.rstrip("/") == stem or prefix.startswith(stem + "/")}
+        found["site"] = frozenset({site.org_unit_for(m.path_prefix or "/"), *below})
     return found
 
 

@@ -20,7 +20,16 @@ from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
 from services.analytics import measure_store
-from services.analytics.measure_domain import Effect, Measure, check, effect, published, refusal, windows
+from services.analytics.measure_domain import (
+    Effect,
+    Measure,
+    check,
+    effect,
+    published,
+    refusal,
+    scope_units,
+    windows,
+)
 from services.analytics.measure_store import MeasureRow, StoredMeasure
 from shared.access import check_units
 from shared.auth import Account, audit
@@ -34,6 +43,7 @@ from shared.contracts.measures import (
     MeasureUnpublishedV1,
 )
 from shared.contracts.topics import MEASURES, topic_name
+from shared.orgmodel import fetch_org_model
 from shared.refusal import Refusal, not_found
 from shared.settings import Settings
 
@@ -101,6 +111,7 @@ async def save(
             unknown = [str(c) for c in m.comment_ids if c not in known]
             if unknown:
                 problems.append(refusal("unknown_comment", "comment_ids", ids=", ".join(unknown)))
+        problems += await foreign_pages(conn, account, m)
         if problems:
             raise MeasureInvalid(problems)
         if stored is not None and _same(stored, m):
@@ -121,6 +132,16 @@ async def save(
         if stored is not None and stored.published_at is not None:
             await refresh_effect(conn, settings, (await measure_store.fetch(conn, m.measure_id)) or stored)
         return revision
+
+
+async def foreign_pages(conn: asyncpg.Connection, account: Account, m: Measure) -> list[Refusal]:
+    """The measure's pages and site may count only feedback the account may see: else unit staff would read
+    another unit's satisfaction through a measure of their own (and publish it)."""
+    visible = account.units_visible()
+    if visible is None:
+        return []
+    found = scope_units(m, await fetch_org_model(conn))
+    return [refusal("foreign_pages", field) for field, units in found.items() if units - visible]
 
 
 async def set_published(
