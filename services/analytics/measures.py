@@ -101,6 +101,8 @@ async def save(
     async with pool.acquire() as conn, conn.transaction():
         stored = await _lock(conn, m.measure_id)
         check_units(account, MANAGE, stored.measure.org_unit if stored else None, m.org_unit)
+        if stored is not None and _same(stored, m):
+            return stored.revision  # nothing to change: also a form sent again after it was saved
         if (stored.revision if stored else 0) != expect:
             raise changed_meanwhile()
         units = [r["id"] for r in await conn.fetch("SELECT id FROM org_unit")]
@@ -114,8 +116,6 @@ async def save(
         problems += await foreign_pages(conn, account, m)
         if problems:
             raise MeasureInvalid(problems)
-        if stored is not None and _same(stored, m):
-            return stored.revision
         revision = (stored.revision if stored else 0) + 1
         now = datetime.now(UTC)
         data = MeasureSavedV1(

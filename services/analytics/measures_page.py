@@ -98,12 +98,22 @@ def add_measure_routes(
     async def new(request: Request) -> Response:
         account = await ui.require(request, measures.MANAGE)
         units, _ = await units_and_sites(account)
-        values = {"window_days": str(DEFAULT_WINDOW_DAYS), "org_unit": units[0]["id"] if len(units) == 1 else ""}
+        # The new measure's id is chosen here, so that sending the form twice (a double click, a retry after a lost
+        # answer) saves one measure, not two.
+        values = {"window_days": str(DEFAULT_WINDOW_DAYS), "org_unit": units[0]["id"] if len(units) == 1 else "",
+                  "measure_id": str(uuid.uuid4())}  # fmt: skip
         return await form_page(account, values, None)
 
-    async def post(request: Request, measure_id: uuid.UUID, editing: bool) -> Response:
+    async def post(request: Request, measure_id: uuid.UUID | None, editing: bool) -> Response:
+        """``measure_id`` None: a new measure, under the id its form carries (a new one if it carries none)."""
         account = await ui.require(request, measures.MANAGE)
         form = await read_form(request, limit=FORM_LIMIT)
+        if measure_id is None:
+            try:
+                measure_id = uuid.UUID(form.get("measure_id", "")[:36])
+            except ValueError:
+                measure_id = uuid.uuid4()
+            form["measure_id"] = str(measure_id)
         typed = form.get("revision", "0")
         expect = int(typed) if typed.isdigit() and len(typed) < 10 else -1
         measure, problems = measure_from_form(form, measure_id)
@@ -129,7 +139,7 @@ def add_measure_routes(
 
     @router.post("/massnahmen/neu")
     async def create(request: Request) -> Response:
-        return await post(request, uuid.uuid4(), False)
+        return await post(request, None, False)
 
     @router.get("/massnahmen/{measure_id}/bearbeiten")
     async def edit(measure_id: str, request: Request) -> Response:

@@ -1,8 +1,9 @@
 """Measures' rules on the real system, found in review: unit staff cannot name another unit's pages or site (they
-would read and publish that unit's satisfaction)."""
+would read and publish that unit's satisfaction), and a new measure's form sent twice saves one measure."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from tests.integration.test_measures import form
 
 
 @once("the measures' access rules")
-async def test_unit_staff_cannot_name_another_units_pages(settings: Settings, tmp_path: Path) -> None:
+async def test_foreign_pages_refused_and_a_form_sent_twice_saves_once(settings: Settings, tmp_path: Path) -> None:
     async with running(settings, tmp_path / "logs") as system:
         tz = ZoneInfo(system.settings.timezone)
         live_on = datetime.now(tz).date() - timedelta(days=30)
@@ -32,6 +33,18 @@ async def test_unit_staff_cannot_name_another_units_pages(settings: Settings, tm
             portal = form(live_on, pages="", site="portal", path_prefix="/")  # the city portal and its sections
             refused = await staff.post("/console/massnahmen/neu", data=portal, headers=origin)
             assert refused.status_code == 422 and 'id="site-error"' in refused.text
+
+            new = (await staff.get("/console/massnahmen/neu")).text
+            [measure_id] = re.findall(r'name="measure_id" value="([0-9a-f-]{36})"', new)
+            sent = form(live_on, title_de="Zweimal abgeschickt", measure_id=measure_id)
+            first = await staff.post("/console/massnahmen/neu", data=sent, headers=origin)
+            again = await staff.post("/console/massnahmen/neu", data=sent, headers=origin)  # a double click
+            assert (first.status_code, again.status_code) == (303, 303), again.text
+            done = f"/console/massnahmen/{measure_id}?done=saved"
+            assert first.headers["location"] == again.headers["location"] == done
+            saved = await conn.fetch("SELECT measure_id::text, revision FROM measure WHERE title_de = $1",
+                                     sent["title_de"])  # fmt: skip
+            assert [tuple(r) for r in saved] == [(measure_id, 1)]
         finally:
             await conn.close()
             await staff.aclose()
