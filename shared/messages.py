@@ -1381,6 +1381,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{deadline}.",
         "en": "A barrier report on a page of {unit} is not answered yet; its deadline is {deadline}.",
     },
+    "notifier.subject.barrier.mail_failed": {
+        "de": "Antwort auf Barrieremeldung nicht zugestellt ({unit})",
+        "en": "Answer to a barrier report not delivered ({unit})",
+    },
+    "notifier.summary.barrier.mail_failed": {
+        "de": "Ihre Antwort auf eine Barrieremeldung zu einer Seite von {unit} konnte nicht per E-Mail zugestellt "
+        "werden: Der Mailserver hat die angegebene Adresse abgewiesen oder die Mail nach allen Versuchen nicht "
+        "angenommen. Die meldende Person hat die Antwort nicht erhalten.",
+        "en": "Your answer to a barrier report on a page of {unit} could not be delivered by e-mail: the mail server "
+        "refused the address given or did not take the mail after every attempt. The reporter has not received "
+        "the answer.",
+    },
     "console.audit.action.barrier_answered": {"de": "Barrieremeldung beantwortet", "en": "Barrier report answered"},
     "console.audit.action.barrier_contact_viewed": {
         "de": "Kontaktadresse einer Barrieremeldung angesehen",
@@ -1825,12 +1837,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "measures.error.submission_id": {
         "de": "Die Einreichung braucht ihre Kennung (UUID) und den Hackathon, zu dem sie gehört.",
         "en": "The submission needs its id (UUID) and the hackathon it belongs to.",
-    },
-    "measures.error.foreign_pages": {
-        "de": "Darunter sind Seiten einer Organisationseinheit, deren Rückmeldungen Sie nicht sehen. Bitte nennen Sie "
-        "nur Seiten Ihrer Einheiten.",
-        "en": "Some of these pages belong to an organisational unit whose feedback you do not see. Please name only "
-        "pages of your units.",
     },
     "measures.error.changed_meanwhile": {
         "de": "Die Maßnahme wurde inzwischen von jemand anderem geändert. Bitte laden Sie sie neu.",

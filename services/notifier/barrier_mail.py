@@ -8,11 +8,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import orjson
 
+from services.notifier import outbox
+from services.notifier.config import NotifierConfig
 from services.notifier.outbox import backoff
+from services.notifier.signals import barrier_mail_failed
 from shared import mail
 from shared.contracts.barriers import BarrierAnsweredV1
 from shared.messages import text
@@ -40,8 +44,23 @@ def letter(event: BarrierAnsweredV1, answer: str, retention_days: int) -> tuple[
     return text("barriers.mail.subject", lang), body
 
 
-async def send_due(pool: asyncpg.Pool, settings: Settings, now: datetime) -> int:
-    """Send the mails that are due; how many were attempted."""
+async def tell_officer(
+    conn: asyncpg.Connection, config: NotifierConfig, settings: Settings, event_id: UUID, event: BarrierAnsweredV1,
+    attempts: int, now: datetime,
+) -> None:  # fmt: skip
+    """An answer given up: the accessibility officer (only them) is told, through the outbox, without the address
+    or the answer; the console shows the report as answered, and the reporter never got it."""
+    unit = await conn.fetchval("SELECT name FROM org_unit WHERE id = $1", event.org_unit) or event.org_unit
+    signal = barrier_mail_failed(event_id, str(event.response_id), event.org_unit, event.page_url, unit, attempts,
+                                 settings.public_base_url)  # fmt: skip
+    officer = [d for d in config.deliveries(signal.labels) if d.receiver == config.accessibility_officer]
+    include = {r.name: r.include_text for r in config.receivers}
+    await outbox.enqueue(conn, signal, officer, include, ZoneInfo(settings.timezone), now)
+
+
+async def send_due(pool: asyncpg.Pool, settings: Settings, now: datetime, config: NotifierConfig | None = None) -> int:
+    """Send the mails that are due; how many were attempted. One given up is told to the accessibility officer
+    (``config``'s receiver)."""
     lease = timedelta(seconds=settings.notifier_lease_s)
     async with pool.acquire() as conn:
         rows = await conn.fetch(
@@ -72,9 +91,12 @@ async def send_due(pool: asyncpg.Pool, settings: Settings, now: datetime) -> int
                                    r["event_id"], now)  # fmt: skip
             elif r["attempts"] >= settings.notifier_max_attempts:
                 log.error("barrier answer %s given up after %d attempts", r["event_id"], r["attempts"])
-                await conn.execute(
-                    "UPDATE notifier_barrier_mail SET dropped = 'failed' WHERE event_id = $1", r["event_id"]
-                )
+                async with conn.transaction():
+                    await conn.execute(
+                        "UPDATE notifier_barrier_mail SET dropped = 'failed' WHERE event_id = $1", r["event_id"]
+                    )
+                    if config is not None:
+                        await tell_officer(conn, config, settings, r["event_id"], event, r["attempts"], now)
             else:
                 wait = timedelta(seconds=backoff(r["attempts"], None, base_s=settings.notifier_backoff_s))
                 await conn.execute("UPDATE notifier_barrier_mail SET next_at = $2 WHERE event_id = $1",

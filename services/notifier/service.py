@@ -455,7 +455,7 @@ async def dispatch_once(
         await followups.fire_due(conn, config, ZoneInfo(settings.timezone), now)
         await outbox.batch_due(conn, now)
         claimed = await outbox.claim(conn, now, lease=timedelta(seconds=settings.notifier_lease_s))
-    mailed = await barrier_mail.send_due(pool, settings, now)
+    mailed = await barrier_mail.send_due(pool, settings, now, config)
     for c in claimed:
         spec = config.receiver(c.receiver)
         if spec is not None:

@@ -107,6 +107,34 @@ def barrier_deadline(response_id: str, data: dict[str, Any], unit_name: str, dea
     )
 
 
+def barrier_mail_failed(event_id: UUID, response_id: str, org_unit: str, page_url: str, unit_name: str,
+                        attempts: int, console_url: str) -> Signal:  # fmt: skip
+    """The answer to a barrier report (answer event ``event_id``) that could not be mailed: the mail server refused
+    the reporter's address or did not take the mail after ``attempts`` attempts. For the accessibility officer,
+    who otherwise takes the report for answered; never the address or the answer, only where to look."""
+    labels = {
+        "type": "accessibility.barrier",
+        "unit": org_unit,
+        "page": page_url,
+        "category": "accessibility_barrier",
+        "severity": "warning",
+    }
+    facts = (
+        (text("notifier.fact.unit"), unit_name),
+        (text("notifier.fact.page"), page_url),
+        (text("notifier.fact.attempts"), str(attempts)),
+    )
+    return Signal(
+        event_id=uuid5(SIGNAL_NAMESPACE, f"barrier-mail-failed|{event_id}"),
+        labels=labels,
+        subject=text("notifier.subject.barrier.mail_failed", unit=unit_name),
+        summary=text("notifier.summary.barrier.mail_failed", unit=unit_name),
+        facts=facts,
+        link=f"{console_url.rstrip('/')}/console/barrieren/{response_id}",
+        texts=(),
+    )
+
+
 def _percent(value: float | None) -> str:
     return formats.percent(value, missing=text("notifier.too_few"))
 

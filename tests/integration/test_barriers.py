@@ -24,13 +24,15 @@ from tests.unit.test_hackathon_mail import Inbox, body
 
 FREIBAD = "https://www.baeder-musterstadt.de/freibad"
 REPORTER = "leser@example.org"
+UNKNOWN = "unbekannt@example.org"  # the test's mail server refuses it, as a mail server refuses an unknown user
+OFFICE = "barrierefreiheit@musterstadt.de"
 FIGURES = """SELECT coalesce(sum(responses), 0), coalesce(sum(helpful_yes), 0), coalesce(sum(helpful_no), 0),
                     coalesce(sum(rating_count), 0), coalesce(sum(rating_sum), 0)
              FROM org_unit_satisfaction WHERE granularity = 'day'"""
 
 
 def routing() -> str:
-    mail = {"type": "email", "to": ["barrierefreiheit@musterstadt.de"]}
+    mail = {"type": "email", "to": [OFFICE]}
     return json.dumps(
         {
             "accessibility_officer": "barrierefreiheit",
@@ -55,7 +57,15 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
     system, inbox = mailing
     config = tmp_path / "notifier.yaml"
     config.write_text(routing())
-    system.settings = system.settings.model_copy(update={"notifier_poll_s": 0.2})
+    system.settings = system.settings.model_copy(update={"notifier_poll_s": 0.2, "notifier_max_attempts": 1})
+
+    async def refuse_unknown(server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address == UNKNOWN:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    inbox.handle_RCPT = refuse_unknown  # type: ignore[attr-defined]  (aiosmtpd reads it per connection)
     system.start_notifier(config, {})
     add_staff(system, "barriere-beauftragt", "accessibility_officer")
     add_staff(system, "barriere-analyse", "analyst")
@@ -149,6 +159,25 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
             assert later.status_code == 202
         kept = await conn.fetch("SELECT response_id::text, email FROM barrier_contact")
         assert [tuple(r) for r in kept] == [(with_address.json()["event_id"], REPORTER)]
+
+        # An address the mail server refuses: the answer is given up (here after one attempt), and the officer, who
+        # sees the report as answered, is told by the notifier; no one else, and without the address or the answer.
+        bounced = await send(system, category="accessibility_barrier", comment="Captcha ohne Alternative",
+                             contact_email=UNKNOWN, contact_consent=True)  # fmt: skip
+        bounced_id = bounced.json()["event_id"]
+        await until(lambda: conn.fetchval("SELECT count(*) = 1 FROM comment_item WHERE response_id = $1",
+                                          uuid.UUID(bounced_id)))  # fmt: skip
+        refused_answer = "Wir bauen eine Alternative zum Captcha."
+        sent = await officer.post(f"/console/barrieren/{bounced_id}/antwort", data={"answer": refused_answer},
+                                  headers={"Origin": system.base_url})  # fmt: skip
+        assert sent.status_code == 303
+        not_delivered = "Antwort auf Barrieremeldung nicht zugestellt (Bäderbetrieb Musterstadt)"
+        told = "SELECT receiver, message::text FROM notification WHERE message->>'subject' = $1"
+        await until(lambda: conn.fetchval(f"SELECT count(*) > 0 FROM ({told}) t", not_delivered))
+        ((receiver, message),) = await conn.fetch(told, not_delivered)  # the officer's alone, not the PR team's
+        assert receiver == "barrierefreiheit" and f"/console/barrieren/{bounced_id}" in message
+        assert UNKNOWN not in message and refused_answer not in message
+        assert not inbox.to(UNKNOWN)
         await officer.aclose()
         await analyst.aclose()
     finally:
