@@ -1838,6 +1838,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Einreichung braucht ihre Kennung (UUID) und den Hackathon, zu dem sie gehört.",
         "en": "The submission needs its id (UUID) and the hackathon it belongs to.",
     },
+    "measures.error.foreign_pages": {
+        "de": "Darunter sind Seiten einer Organisationseinheit, deren Rückmeldungen Sie nicht sehen. Bitte nennen Sie "
+        "nur Seiten Ihrer Einheiten.",
+        "en": "Some of these pages belong to an organisational unit whose feedback you do not see. Please name only "
+        "pages of your units.",
+    },
     "measures.error.changed_meanwhile": {
         "de": "Die Maßnahme wurde inzwischen von jemand anderem geändert. Bitte laden Sie sie neu.",
         "en": "Someone else changed the measure meanwhile. Please reload it.",
