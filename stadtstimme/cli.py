@@ -120,13 +120,14 @@ def worker(name: Annotated[str, typer.Argument(help="projector | aggregator")]) 
             loop.add_signal_handler(sig, stop.set)
 
         async def both(pool: Any) -> None:
-            from services.analytics import matomo, reports, sdg
+            from services.analytics import matomo, measures, reports, sdg
             from stadtstimme.retention import run_forever
 
             await asyncio.gather(run_projections(settings, pool, stop), run_forever(settings, pool, stop),
                                  matomo.run_forever(settings, pool, stop),
                                  reports.run_forever(settings, pool, stop),
-                                 sdg.run_forever(settings, pool, stop))  # fmt: skip
+                                 sdg.run_forever(settings, pool, stop),
+                                 measures.run_forever(settings, pool, stop))  # fmt: skip
 
         await _with_pool(settings, both)
 

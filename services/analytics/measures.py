@@ -10,6 +10,7 @@ projection's own function, and audit it. The topic stays the source of truth (a 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -46,6 +47,8 @@ from shared.contracts.topics import MEASURES, topic_name
 from shared.orgmodel import fetch_org_model
 from shared.refusal import Refusal, not_found
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 SOURCE = "/stadtstimme/analytics/measures"
 MANAGE = "measures.manage"
@@ -206,3 +209,30 @@ async def published_effects(
         for stored in await measure_store.listed(conn, None, published=True, unit=unit):
             found.append((stored, await refresh_effect(conn, settings, stored)))
         return found
+
+
+async def refresh_published(pool: asyncpg.Pool, settings: Settings) -> bool:
+    """Store the effect of every published measure as of today (False: another worker is doing it now)."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext('stadtstimme.measure-effects'))"):
+            return False
+        ids = await conn.fetch("SELECT measure_id FROM measure WHERE published_at IS NOT NULL")
+        await refresh_effects(conn, settings, {r["measure_id"] for r in ids})
+    return True
+
+
+async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+    """Keep the stored effects current every ``retention_interval_s`` (in the projector worker): they change with
+    new feedback, erasures and every day of a window that is still growing, and the hackathon's results page reads
+    them through ``measure_outcome`` without computing them."""
+    while not stop.is_set():
+        try:
+            await refresh_published(pool, settings)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("measures' effects not refreshed (%r); trying again at the next interval", exc)
+        except Exception:  # never take the worker's other tasks down with it
+            log.exception("measures' effects not refreshed; trying again at the next interval")
+        try:
+            await asyncio.wait_for(stop.wait(), settings.retention_interval_s)
+        except TimeoutError:
+            pass
