@@ -5,9 +5,10 @@ NFK upload interface, and the monthly job in the projector worker that does both
 never a text column), keeps those on SDG pages (``sdg_domain.build`` with the org model's page attributes), writes
 the JSON and its SHA-256 to ``sdg_transfer`` (the table refuses updates) and publishes
 ``de.stadtstimme.sdg.transfer-stored``. ``deliver`` POSTs exactly those bytes (bearer token, ``Idempotency-Key`` =
-the transfer id, so the receiver can deduplicate a re-send) up to ``sdg_upload_attempts`` times with doubling pauses,
-logs every attempt in ``sdg_delivery_attempt`` and ends the run with ``transfer-delivered`` or ``transfer-failed``
-(the notifier alerts on the latter). ``stadtstimme sdg resend <month>`` runs ``deliver`` again.
+the transfer id, so the receiver can deduplicate a re-send) up to ``sdg_upload_attempts`` times with doubling pauses
+(longer when the receiver's Retry-After asks for it), logs every attempt in ``sdg_delivery_attempt`` and ends the
+run with ``transfer-delivered`` or ``transfer-failed`` (the notifier alerts on the latter). ``stadtstimme sdg resend
+<month>`` runs ``deliver`` again.
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ class Delivery:
     error: str
 
 
-async def _attempt(client: httpx.AsyncClient, settings: Settings, stored: Stored) -> tuple[int | None, str]:
+async def _attempt(client: httpx.AsyncClient, settings: Settings, stored: Stored) -> tuple[int | None, str, str | None]:
+    """(HTTP status or None, what went wrong, the answer's Retry-After)."""
     headers = {
         "Content-Type": "application/json",
         "Authorization": f"Bearer {settings.sdg_upload_token.get_secret_value()}",
@@ -170,8 +172,9 @@ async def _attempt(client: httpx.AsyncClient, settings: Settings, stored: Stored
     try:
         answer = await client.post(settings.sdg_upload_url, content=stored.payload, headers=headers)
     except httpx.HTTPError as exc:  # never the request in the message: its headers hold the token
-        return None, type(exc).__name__
-    return answer.status_code, "" if answer.is_success else f"HTTP {answer.status_code}"
+        return None, type(exc).__name__, None
+    error = "" if answer.is_success else f"HTTP {answer.status_code}"
+    return answer.status_code, error, answer.headers.get("retry-after")
 
 
 async def deliver(
@@ -192,7 +195,7 @@ async def deliver(
     http = client or httpx.AsyncClient(timeout=settings.sdg_upload_timeout_s)
     try:
         for attempt in range(1, settings.sdg_upload_attempts + 1):
-            status, error = await _attempt(http, settings, stored)
+            status, error, retry_after = await _attempt(http, settings, stored)
             verdict = sdg_domain.outcome(status)
             async with pool.acquire() as conn:
                 await conn.execute(
@@ -205,7 +208,7 @@ async def deliver(
             log.warning("SDG transfer %s: attempt %d of %d failed (%s)", f"{stored.month:%Y-%m}", attempt,
                         settings.sdg_upload_attempts, error)  # fmt: skip
             if attempt < settings.sdg_upload_attempts:
-                await sleep(delays[attempt - 1])
+                await sleep(sdg_domain.pause(delays[attempt - 1], retry_after, datetime.now(UTC)))
     finally:
         if own:
             await http.aclose()

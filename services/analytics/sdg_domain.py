@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -221,6 +222,21 @@ def due_date(month: date) -> date:
 def retry_delays(attempts: int, first_s: float, cap_s: float = 3600.0) -> list[float]:
     """The pauses between ``attempts`` attempts: ``first_s``, doubled each time, at most ``cap_s`` each."""
     return [min(first_s * 2**n, cap_s) for n in range(max(attempts - 1, 0))]
+
+
+def pause(planned_s: float, retry_after: str | None, now: datetime, cap_s: float = 3600.0) -> float:
+    """The pause before the next attempt: the planned one (``retry_delays``), or longer when the receiver asked for
+    it in ``Retry-After`` (seconds or an HTTP date, RFC 9110 10.2.3; with 429 and 503 an interface says when it
+    takes uploads again), at most ``cap_s``. A value that cannot be read is ignored."""
+    wanted = 0.0
+    if retry_after is not None and retry_after.strip().isdigit():
+        wanted = float(retry_after.strip())
+    elif retry_after:
+        try:
+            wanted = (parsedate_to_datetime(retry_after) - now).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            wanted = 0.0
+    return max(planned_s, min(wanted, cap_s))
 
 
 def outcome(status: int | None) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from services.analytics import sdg_domain
 from services.analytics.sdg import endpoint_allowed, run_forever
-from services.analytics.sdg_domain import FeedbackFact, build, due_date, easter_sunday, outcome, retry_delays
+from services.analytics.sdg_domain import FeedbackFact, build, due_date, easter_sunday, outcome, pause, retry_delays
 from services.notifier.signals import from_sdg_failure
 from shared.settings import Settings
 
@@ -120,6 +120,16 @@ def test_retry_delays_double_up_to_a_cap() -> None:
     assert retry_delays(1, 30) == []
     assert retry_delays(5, 30) == [30, 60, 120, 240]
     assert retry_delays(4, 1000, cap_s=1500) == [1000, 1500, 1500]
+
+
+@pytest.mark.parametrize("retry_after, expected", [(None, 60.0), ("", 60.0), ("120", 120.0), (" 30 ", 60.0),
+                                                  ("86400", 3600.0), ("-5", 60.0), ("soon", 60.0),
+                                                  ("Tue, 01 Dec 2026 06:10:00 GMT", 600.0),
+                                                  ("Tue, 01 Dec 2026 05:00:00 GMT", 60.0)])  # fmt: skip
+def test_a_receivers_retry_after_lengthens_the_pause(retry_after: str | None, expected: float) -> None:
+    """An upload interface that answers 429 or 503 with Retry-After is not asked again sooner (up to an hour)."""
+    now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    assert pause(60.0, retry_after, now) == expected
 
 
 @pytest.mark.parametrize("status, expected", [(None, "retry"), (200, "delivered"), (201, "delivered"),
