@@ -1,17 +1,19 @@
 """The pictures of the staff handbook (``docs/handbuch.md``), taken in headless Chromium against the real system
-with `make run`'s demo city Musterstadt: the administration signs in, reads the overview and a unit's dashboard,
-works a comment through, builds, previews and publishes a survey, opens a monthly report, checks and imports a
-page-view file, opens a website's settings, invites the Digital Innovation Hub, creates an API key and reads the
-audit log; the Hub sets its password through the mailed link, signs in as organiser, creates a hackathon, moves
-its phase, invites a juror, books an expense in the ledger and enters a programme budget; a citizen's erasure page.
-Every page's heading (and each step's confirmation) is asserted before its picture is taken.
+with `make run`'s demo city Musterstadt: the administration signs in, reads the overview, a unit's dashboard and the
+feedback per administrative service, works a comment through, builds, previews and publishes a survey, opens a
+monthly report, checks and imports a page-view file, opens a website's settings and a page's service fields, reads
+the demo measure's before/after figures and the public page /wirkung, checks the SDG transfer the projector's
+monthly job delivered, invites the Digital Innovation Hub, creates an API key and reads the audit log; the Hub sets
+its password through the mailed link, signs in as organiser, creates a hackathon, moves its phase, invites a juror,
+books an expense in the ledger and enters a programme budget; the accessibility officer reads two barrier reports
+sent through the public API and answers one; a citizen's erasure page. Every page's heading (and each step's
+confirmation) is asserted before its picture is taken.
 
 The pictures go to ``var/handbuch/`` (a test run leaves the source tree alone); ``make handbook`` takes them into
-``docs/handbuch/`` (``STADTSTIMME_HANDBOOK_DIR``): a fixed viewport, fixed names, 128 colours, so a run renews the
-handbook's pictures in place; commit them with the handbook (``tests/unit/test_handbook.py`` checks that each
-picture the handbook shows exists and each one is shown). Run once, in the Apache Kafka pass, as the other console
-pages in a browser (they do not depend on the broker); ``STADTSTIMME_HANDBOOK=1`` takes them on any broker, e.g. on
-Tansu."""
+``docs/handbuch/`` (``STADTSTIMME_HANDBOOK_DIR``): a fixed viewport, fixed names, 128 colours, German date fields,
+so a run renews the handbook's pictures in place; commit them with the handbook (``tests/unit/test_handbook.py``
+checks that each picture the handbook shows exists and each one is shown). Run once, in the Apache Kafka pass, as
+the other console pages in a browser (they do not depend on the broker)."""
 
 from __future__ import annotations
 
@@ -25,15 +27,22 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 from PIL import Image
-from playwright.async_api import Browser, BrowserContext, Locator, Page
+from playwright.async_api import Browser, BrowserContext, Locator, Page, async_playwright
+from pydantic import SecretStr
 
+from services.analytics.reports import due_month
+from shared.auth import create_account
 from shared.settings import Settings
+from stadtstimme.demo_measures import after_events
 from stadtstimme.embedded import DEMO_ADMIN, _prepare
 from stadtstimme.infra import REPO
+from tests.browser.conftest import CHROMIUM
 from tests.integration.conftest import once
 from tests.integration.system import DEMO, System, with_http_port
 from tests.integration.test_administration import link_in
+from tests.integration.test_barriers import send as report_barrier
 from tests.integration.test_console import PASSWORD
+from tests.integration.test_sdg import TOKEN, Receiver, wait_status
 from tests.unit.test_hackathon_mail import Inbox, catching_mail
 
 pytestmark = once("the handbook's pictures")
@@ -55,15 +64,45 @@ QUESTIONS = (
     ("Freitext", "Was sollen wir am Abfallkalender verbessern?"),
 )
 DEMO_SURVEY_TITLE = "Kurze Umfrage zur Online-Terminvergabe"  # stadtstimme/demo-surveys.yaml
+MEASURE = "Wartezeit im Bürgeramt auf der Terminseite"  # stadtstimme/demo_measures.py
+OFFICER, OFFICER_NAME = "barrierefreiheit", "Beauftragte für Barrierefreiheit"
+BARRIERS = (  # (description, contact address or None): what citizens report through the widget's link
+    (
+        "Die Öffnungszeiten des Freibads stehen nur in einem Bild, mein Vorleseprogramm liest sie nicht vor.",
+        "leser@example.org",
+    ),
+    ("Das Video zum Freibad hat keine Untertitel.", None),
+)
+ANSWER = ("Vielen Dank für Ihren Hinweis. Die Öffnungszeiten stehen seit heute als Text auf der Seite; "
+          "das Bild haben wir entfernt.")  # fmt: skip
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Chromium whose date fields follow the page's language (the console's lang="de": TT.MM.JJJJ). Without the
+    feature they follow the browser's own language, which is American English here (only its en-US locale is
+    installed), whatever the context's locale."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless=new", "--disable-gpu",
+                  "--enable-blink-features=LangAttributeAwareFormControlUI"],
+        )  # fmt: skip
+        yield chromium
+        await chromium.close()
 
 
 @pytest.fixture
 async def musterstadt(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[System, Inbox]]:
     """The running system with `make run`'s demo city (``stadtstimme.embedded``: org model, surveys, 90 days of
-    feedback, page views, the hackathon, the account demo-admin) projected, its mail going to an in-process SMTP
-    server."""
-    with catching_mail() as (inbox, smtp):
-        system = System(with_http_port(settings).model_copy(update=smtp), tmp_path / "logs")
+    feedback, page views, the hackathon, the measure, the account demo-admin) projected, its mail going to an
+    in-process SMTP server; the SDG transfer set up against a local upload interface that fails twice before it
+    accepts, so the projector's monthly job delivers last month's ratings on the demo city's SDG pages by itself
+    (checking every few seconds, not hourly)."""
+    with catching_mail() as (inbox, smtp), Receiver().serving() as nfk:
+        sdg = {"sdg_upload_url": nfk.url, "sdg_upload_token": SecretStr(TOKEN), "sdg_upload_retry_s": 0.05,
+               "retention_interval_s": 3}  # fmt: skip
+        system = System(with_http_port(settings).model_copy(update=smtp | sdg), tmp_path / "logs")
         await system.prepare()
         await _prepare(system.settings, DEMO, PASSWORD)
         system.start_projector()
@@ -76,7 +115,9 @@ async def musterstadt(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple
                 )
             finally:
                 await conn.close()
-            await system.wait_projected(int(published), timeout=120)
+            today = datetime.now(ZoneInfo(system.settings.timezone)).date()
+            measure = len(after_events(today, system.settings.timezone))  # the demo measure's own feedback
+            await system.wait_projected(int(published) + measure, timeout=120)
             yield system, inbox
         finally:
             system.stop_all()
@@ -145,6 +186,17 @@ async def dashboards(page: Page) -> None:
     await page.get_by_role("link", name="Abfallwirtschaftsbetrieb Musterstadt").first.click()
     await heading(page, "Abfallwirtschaftsbetrieb Musterstadt")
     await picture(page, "03-einheit", page.locator("figure").nth(1), since=h2(page, "Kennzahlen im Zeitraum"))
+
+
+async def services(page: Page) -> None:
+    await nav(page, "Leistungen").click()
+    await heading(page, "Rückmeldungen je Verwaltungsleistung")
+    table = page.get_by_role("table", name="Verwaltungsleistungen, die meisten Rückmeldungen zuerst")
+    await picture(page, "38-leistungen", table)
+    await table.get_by_role("link", name="Wohnsitz ummelden", exact=False).first.click()
+    await h2(page, "Kennzahlen im Zeitraum").wait_for()
+    hint = page.get_by_text("Veränderung gegenüber dem gleich langen Zeitraum davor", exact=False).first
+    await picture(page, "39-leistung", hint)  # name, key, SDG role, key figures (its pages: in the text)
 
 
 async def comments(page: Page) -> None:
@@ -268,6 +320,34 @@ async def organisation(page: Page) -> None:
     await page.get_by_role("link", name="abfall-musterstadt.de", exact=True).first.click()
     await heading(page, "Website „abfall-musterstadt.de“")
     await picture(page, "23-organisation-website", page.get_by_label("Abschnitt 1: zuständige Einheit"))
+    await nav(page, "Organisation").click()
+    await page.get_by_role("link", name="https://www.musterstadt.de/buergeramt/ummelden", exact=True).click()
+    await heading(page, "Seite bearbeiten")
+    service = page.get_by_role("group", name="Verwaltungsleistung und Single Digital Gateway")
+    await picture(page, "40-organisation-seite", service)
+
+
+async def measures(page: Page, system: System) -> None:
+    await nav(page, "Maßnahmen").click()
+    await heading(page, "Maßnahmen und ihre Wirkung")
+    await page.get_by_role("link", name=MEASURE).click()
+    await heading(page, MEASURE)
+    await picture(page, "41-massnahme", page.locator("main table").last)
+    await page.goto(f"{system.base_url}/wirkung")
+    await heading(page, "Sie haben es gesagt – wir haben gehandelt")
+    await picture(page, "42-wirkung", page.locator("main table").first)
+    await page.go_back()  # back in the console
+    await heading(page, MEASURE)
+
+
+async def sdg_transfer(page: Page, system: System) -> None:
+    month = due_month(datetime.now(ZoneInfo(system.settings.timezone)))
+    assert month is not None
+    await wait_status(system, month, "delivered")  # the projector's monthly job, after two failed attempts
+    await nav(page, "SDG-Übermittlung").click()
+    await heading(page, "SDG-Übermittlung an die NFK")
+    await page.get_by_role("table", name="Übermittlungen je Monat").get_by_role("cell", name="zugestellt").wait_for()
+    await picture(page, "43-sdg", page.locator("main table").last)
 
 
 async def administration(page: Page, inbox: Inbox) -> str:
@@ -368,6 +448,31 @@ async def hackathons(page: Page, system: System, year: int, today: str) -> None:
     await picture(page, "36-budgets", button(page, "Budget speichern"))
 
 
+async def barriers(page: Page, system: System) -> None:
+    """Citizens report two barriers (one with a contact address); the officer reads the list and answers."""
+    before = await system.projected_count()
+    for description, email in BARRIERS:
+        contact = {"contact_email": email, "contact_consent": True} if email else {}
+        sent = await report_barrier(system, category="accessibility_barrier", comment=description, **contact)
+        assert sent.status_code == 202, sent.text
+    await system.wait_projected(before + len(BARRIERS), timeout=30)
+    conn = await asyncpg.connect(system.settings.database_url)
+    try:
+        await create_account(conn, OFFICER, OFFICER_NAME, "accessibility_officer", (), PASSWORD)
+    finally:
+        await conn.close()
+    await sign_in(page, system, OFFICER, PASSWORD, OFFICER_NAME)
+    await nav(page, "Barrieren").click()
+    await heading(page, "Gemeldete Barrieren")
+    await picture(page, "44-barrieren", page.locator("main table"))
+    await page.get_by_role("link", name=BARRIERS[0][0]).click()
+    await heading(page, "Barrieremeldung")
+    await page.get_by_label("Ihre Antwort").fill(ANSWER)
+    await button(page, "Antwort senden").click()
+    await page.get_by_text(ANSWER).first.wait_for()
+    await picture(page, "45-barriere", button(page, "Antwort senden"))
+
+
 async def erasure_by_code(page: Page, system: System) -> None:
     await page.goto(f"{system.base_url}/feedback/loeschen")
     await heading(page, "Ihren Text löschen")
@@ -380,11 +485,14 @@ async def test_the_handbooks_pictures(musterstadt: tuple[System, Inbox], browser
     context, page = await new_page(browser)
     await sign_in(page, system, DEMO_ADMIN, PASSWORD, "Demo-Administration")
     await dashboards(page)
+    await services(page)
     await comments(page)
     await surveys(page)
     await reports(page)
     await page_views(page, tmp_path, (now - timedelta(days=1)).date().isoformat())
     await organisation(page)
+    await measures(page, system)
+    await sdg_transfer(page, system)
     link = await administration(page, inbox)
     await context.close()
 
@@ -392,6 +500,10 @@ async def test_the_handbooks_pictures(musterstadt: tuple[System, Inbox], browser
     await password(page, system, link)
     await sign_in(page, system, HUB, HUB_PASSWORD, HUB_NAME)
     await hackathons(page, system, now.year, now.strftime("%d.%m.%Y"))
+    await context.close()
+
+    context, page = await new_page(browser)  # the accessibility officer
+    await barriers(page, system)
     await context.close()
 
     context, page = await new_page(browser)  # a citizen

@@ -1,7 +1,8 @@
 """docs/handbuch.md, the handbook for the PR team and the organisers, stays in step with the code: every picture it
 shows is in docs/handbuch/ and is one the browser test (tests/integration/test_handbook.py) takes, every picture
 there is shown, each with a description (alt text); its table of who may do what is the role matrix of
-``shared.auth.PERMISSIONS``; and the pictures stay small enough to keep in the repository."""
+``shared.auth.PERMISSIONS`` and each role is explained; and the pictures stay small enough to keep in the
+repository."""
 
 from __future__ import annotations
 
@@ -89,6 +90,14 @@ def test_the_table_of_who_may_do_what_is_the_role_matrix() -> None:
     for task, permission in TASKS.items():
         expected = tuple("ja" if role in PERMISSIONS[permission] else "–" for role in ROLES)
         assert rows[task] == expected, f"{task} ({permission})"
+
+
+def test_every_role_is_explained_in_words() -> None:
+    """Section 1 explains each role under the name the console gives it (a new role needs its paragraph too)."""
+    section = re.search(r"^## 1\. (.*?)^## 2\. ", text(), re.S | re.M)
+    assert section, "docs/handbuch.md has no section 1"
+    missing = [role for role in ROLES if f"- **{message(f'console.accounts.roles.{role}')}**" not in section.group(1)]
+    assert not missing, f"roles without their paragraph in section 1: {missing}"
 
 
 def slug(heading: str) -> str:
