@@ -2008,6 +2008,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "aus {count} Rückmeldungen zu „{about}“",
         "en": "from {count} responses on “{about}”",
     },
+    "measures.at_least": {"de": "mindestens {count}", "en": "at least {count}"},
     "measures.origin.comments": {
         "de": "angeregt durch {count} Kommentare aus dem Posteingang",
         "en": "prompted by {count} comments from the inbox",

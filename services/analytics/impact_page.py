@@ -53,7 +53,7 @@ def item(stored: StoredMeasure, found: Effect, unit_name: str, lang: str) -> dic
         "unit": unit_name,
         "live_on": day(m.live_on, lang),
         "effect": effect_view(found, lang),
-        "origins": origin_lines(m, found.responses_total, lang),
+        "origins": origin_lines(m, found, lang),
         "hackathon": m.hackathon_id,
     }
 

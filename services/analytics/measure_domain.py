@@ -414,6 +414,12 @@ def season_note(w: Windows) -> SeasonNote | None:
     return SeasonNote(_months(before), _months(after), differ, year_end)
 
 
+def responses_shown(e: Effect) -> int | None:
+    """Both windows' responses together, or None where a window's count is withheld: with the other window's count
+    shown next to it (or with both withheld, 8 = 4 + 4) the sum would give the withheld one away."""
+    return None if e.before.suppressed or e.after.suppressed else e.responses_total
+
+
 def _rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -442,7 +448,7 @@ def published(e: Effect) -> dict[str, Any]:
         "window_days": w.days,
         "before": window(e.before, w.before_start, w.live_on),
         "after": window(e.after, w.live_on, w.after_end),
-        "responses": e.responses_total if e.responses_total >= SMALL_NUMBER else None,
+        "responses": responses_shown(e),
         "helpful_share_difference": _rounded(e.share_difference),
         "helpful_share_difference_ci95": _pair(e.share_interval),
         "rating_mean_difference": _rounded(e.mean_difference),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.analytics.domain import SMALL_NUMBER
-from services.analytics.measure_domain import Effect, Interval, Measure, SeasonNote, WindowFigures
+from services.analytics.measure_domain import Effect, Interval, Measure, SeasonNote, WindowFigures, responses_shown
 from shared import formats
 from shared.messages import text
 
@@ -91,7 +91,7 @@ def effect_view(e: Effect, lang: str) -> dict[str, Any]:
         "share_difference": share_d,
         "mean_difference": mean_d,
         "seasonality": _season(e.season, lang),
-        "responses": e.responses_total,
+        "responses": responses_shown(e),
     }
 
 
@@ -103,10 +103,22 @@ def description(m: Measure, lang: str) -> str:
     return m.description_en if lang == "en" and m.description_en else m.description_de
 
 
-def origin_lines(m: Measure, responses: int, lang: str) -> list[str]:
+def responses_text(e: Effect, lang: str) -> str:
+    """Both windows' responses in words without giving a withheld window's count away: the sum where no window is
+    withheld, "mindestens N" (the shown window's) where one is, and below where both are."""
+    total = responses_shown(e)
+    if total is not None:
+        return formats.number(total, 0, lang)
+    shown = [f.responses or 0 for f in (e.before, e.after) if not f.suppressed]
+    if shown:
+        return text("measures.at_least", lang, count=formats.number(shown[0], 0, lang))
+    return f"< {SMALL_NUMBER if e.responses_total < SMALL_NUMBER else 2 * SMALL_NUMBER}"
+
+
+def origin_lines(m: Measure, e: Effect, lang: str) -> list[str]:
     """Where the measure came from, in words ("aus 143 Rückmeldungen zum Abfallkalender"); small numbers as "< 5"."""
     about = m.theme or title(m, lang)
-    count = f"< {SMALL_NUMBER}" if responses < SMALL_NUMBER else formats.number(responses, 0, lang)
+    count = responses_text(e, lang)
     lines = [text("measures.origin.responses", lang, count=count, about=about)]
     if m.comment_ids:
         n = len(m.comment_ids)

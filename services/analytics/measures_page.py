@@ -177,7 +177,7 @@ def add_measure_routes(
         done = request.query_params.get("done")
         return ui.page("console_measure.html", account=account, stored=stored, m=m, title=title(m, "de"),
                        description=description(m, "de"), effect=effect_view(found, "de"), facts=facts,
-                       origins=origin_lines(m, found.responses_total, "de"), done=done if done in DONE else None,
+                       origins=origin_lines(m, found, "de"), done=done if done in DONE else None,
                        may_manage=account.may_act_on(measures.MANAGE, m.org_unit),
                        published=None if stored.published_at is None else
                        stored.published_at.astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"))  # fmt: skip

@@ -37,11 +37,30 @@ def test_figures_in_german_and_english_with_intervals() -> None:
 def test_small_numbers_are_shown_as_fewer_than_five() -> None:
     shown = effect_view(effect(windows(LIVE, date(2026, 12, 7)), Counts(4, 4, 0), Counts(3, 1, 2)), "de")
     assert (shown["before"]["responses"], shown["before"]["share"], shown["verdict"]) == ("< 5", "–", "too_few")
-    assert origin_lines(MEASURE, 7, "de") == [
-        "aus 7 Rückmeldungen zu „Abfallkalender“",
+    both_small = effect(windows(LIVE, date(2026, 12, 7)), Counts(4, 4, 0), Counts(3, 1, 2))
+    assert origin_lines(MEASURE, both_small, "de") == [
+        "aus < 10 Rückmeldungen zu „Abfallkalender“",  # 7 with both windows withheld; 8 would be 4 + 4
         "angeregt durch < 5 Kommentare aus dem Posteingang",
         "aus einer Lösung des Hackathons „hack-2025“",
     ]
+
+
+def test_the_total_gives_no_withheld_window_away() -> None:
+    """Found in review: "aus 103 Rückmeldungen" next to "nachher 100" told that 3 responses came before."""
+    one_small = effect(windows(LIVE, date(2026, 12, 7)), Counts(3, 2, 1), Counts(100, 80, 20))
+    assert effect_view(one_small, "de")["before"]["responses"] == "< 5"
+    assert origin_lines(MEASURE, one_small, "de")[0] == "aus mindestens 100 Rückmeldungen zu „Abfallkalender“"
+    assert origin_lines(MEASURE, one_small, "en")[0] == "from at least 100 responses on “Abfallkalender”"
+    assert published(one_small)["responses"] is None and effect_view(one_small, "de")["responses"] is None
+    stored = StoredMeasure(MEASURE, 1, NOW, "t", NOW, NOW, "t")
+    assert open_data_row(stored, one_small, "Abfallwirtschaft")["responses"] is None
+    page = item(stored, one_small, "Abfallwirtschaft", "de")
+    assert "103" not in repr(page)
+    nothing = effect(windows(LIVE, LIVE), Counts(), Counts())  # go-live today
+    assert origin_lines(MEASURE, nothing, "de")[0] == "aus < 5 Rückmeldungen zu „Abfallkalender“"
+    both = effect(windows(LIVE, date(2026, 12, 7)), Counts(30, 15, 15), Counts(30, 26, 4))
+    assert origin_lines(MEASURE, both, "de")[0] == "aus 60 Rückmeldungen zu „Abfallkalender“"
+    assert published(both)["responses"] == 60
 
 
 def test_the_hackathon_page_shows_what_a_solution_achieved() -> None:
