@@ -53,7 +53,7 @@ integration: install
 
 # The staff handbook's pictures (docs/handbuch/), taken by its browser test against make run's demo city.
 handbook: install
-	STADTSTIMME_HANDBOOK=1 STADTSTIMME_HANDBOOK_DIR=docs/handbuch STADTSTIMME_TEST_VAR=var/test-handbook $(PYTEST) tests/integration/test_handbook.py
+	STADTSTIMME_TEST_BROKER=kafka STADTSTIMME_HANDBOOK_DIR=docs/handbuch STADTSTIMME_TEST_VAR=var/test-handbook $(PYTEST) tests/integration/test_handbook.py
 
 # The widget in headless Chromium (/usr/bin/chromium): flow, keyboard, axe-core, CSP, privacy, hostile pages.
 browser: install
