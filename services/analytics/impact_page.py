@@ -26,6 +26,7 @@ from services.analytics.measure_store import StoredMeasure
 from services.analytics.measure_view import day, description, effect_view, origin_lines, title
 from services.analytics.opendata import LICENCE
 from shared import formats
+from shared.downloads import JSON, csv_download, download
 from shared.messages import LANGUAGES, pick_language, text
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
@@ -105,7 +106,7 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
         cells += [_pct(r["helpful_share_difference"]), _pct(d_ci[0]), _pct(d_ci[1]),
                   text(f"measures.verdict.{r['verdict']}", "de")]  # fmt: skip
         lines.append(cells)
-    return "\ufeff" + to_csv(lines)
+    return to_csv(lines)  # the byte order mark comes with the download (shared.downloads.csv_download)
 
 
 def atom(entries: list[tuple[StoredMeasure, dict[str, Any]]], base_url: str, lang: str) -> bytes:
@@ -179,9 +180,8 @@ def build_impact_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
         names = await unit_names()
         rows = [open_data_row(s, e, names.get(s.measure.org_unit, "")) for s, e in
                 await measures.published_effects(pool, settings)]  # fmt: skip
-        headers = PUBLIC | {"Content-Disposition": f'attachment; filename="massnahmen.{fmt}"'}
         if fmt == "csv":
-            return Response(as_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+            return csv_download(as_csv(rows), "massnahmen.csv")
         document = {
             "title": "Maßnahmen der Stadt und ihre Wirkung auf die Zufriedenheit mit ihren Webseiten",
             "description": (
@@ -194,6 +194,6 @@ def build_impact_router(settings: Settings, pool: asyncpg.Pool) -> APIRouter:
             "generated_at": datetime.now(UTC),
             "items": rows,
         }
-        return Response(orjson.dumps(document), media_type="application/json", headers=headers)
+        return download(orjson.dumps(document), "massnahmen.json", JSON)
 
     return router

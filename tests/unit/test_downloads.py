@@ -33,3 +33,14 @@ async def test_a_streamed_csv_has_one_bom_before_its_chunks() -> None:
     body = [chunk async for chunk in response.body_iterator]
     assert "".join(str(c) for c in body) == "\ufeffa;b\r\n1;2\r\n"
     assert response.headers["content-disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_every_download_goes_through_this_module() -> None:
+    """Found in review: /wirkung's open data answered with headers of its own (cached, its own byte order mark)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for folder in ("services", "shared", "stadtstimme") for p in (root / folder).rglob("*.py")]
+    own = [str(p.relative_to(root)) for p in sources
+           if "Content-Disposition" in p.read_text(encoding="utf-8") and p.name != "downloads.py"]  # fmt: skip
+    assert own == []
