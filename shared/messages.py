@@ -2038,6 +2038,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Feedback in the {days} days before and after the change",
     },
     "impact.empty": {"de": "Noch keine Maßnahmen veröffentlicht.", "en": "No measures published yet."},
+    "impact.empty_unit": {
+        "de": "Von dieser Stelle sind noch keine Maßnahmen veröffentlicht.",
+        "en": "No measures of this part of the city published yet.",
+    },
     "impact.how": {"de": "So rechnen wir", "en": "How we count"},
     "impact.method": {
         "de": "Wir vergleichen die Rückmeldungen („War diese Seite hilfreich?“ und die Bewertung von 1 bis 5) in zwei "

@@ -197,7 +197,9 @@ async def test_the_measure_pages_in_chromium_with_axe(system: System, browser: B
         await page.add_script_tag(path=str(AXE))
         assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
         await sign_in_page(page, system, "abfall.axe")
-        await page.goto(f"{system.base_url}/console/massnahmen")
+        await page.goto(f"{system.base_url}/console/massnahmen")  # no measure yet
+        await page.add_script_tag(path=str(AXE))
+        assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
         await page.get_by_role("link", name="Neue Maßnahme erfassen").click()
         await page.get_by_role("heading", name="Neue Maßnahme erfassen").wait_for()
         await page.get_by_role("button", name="Speichern").click()  # nothing filled in: errors at the fields
@@ -215,11 +217,15 @@ async def test_the_measure_pages_in_chromium_with_axe(system: System, browser: B
         await page.get_by_text("Die Maßnahme steht jetzt auf der öffentlichen Seite").wait_for()
         await page.add_script_tag(path=str(AXE))
         assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
-        for path in ("/console/massnahmen", "/wirkung", "/wirkung?lang=en"):
+        for path in ("/console/massnahmen", "/wirkung", "/wirkung?lang=en", "/wirkung?einheit=abfallwirtschaft"):
             await page.goto(f"{system.base_url}{path}")
             await page.get_by_text("Abfallkalender als Liste").first.wait_for()
             await page.add_script_tag(path=str(AXE))
             assert await page.evaluate(SERIOUS, WCAG_TAGS) == [], path
+        await page.goto(f"{system.base_url}/wirkung?einheit=baeder&lang=en")  # filtered to a unit without any
+        await page.get_by_text("No measures of this part of the city published yet.").wait_for()
+        await page.add_script_tag(path=str(AXE))
+        assert await page.evaluate(SERIOUS, WCAG_TAGS) == []
         await page.goto(f"{system.base_url}/wirkung")
         assert "zu wenige Rückmeldungen" in await page.content()
     finally:
