@@ -1986,6 +1986,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "noch nicht messbar: die Maßnahme ist noch keinen ganzen Tag online",
         "en": "not measurable yet: the measure has not been live for a whole day",
     },
+    "measures.verdict.early": {
+        "de": "noch nicht messbar: ein Ergebnis gibt es, sobald die Maßnahme eine ganze Woche online ist",
+        "en": "not measurable yet: there is a result once the measure has been live for a whole week",
+    },
     "measures.season.seasons": {
         "de": "Hinweis: Die Zeiträume liegen in verschiedenen Jahreszeiten (vorher {before}, nachher {after}); ein "
         "Teil des Unterschieds kann jahreszeitlich bedingt sein.",

@@ -28,6 +28,9 @@ from shared.refusal import Refusal
 DEFAULT_WINDOW_DAYS = 90
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 7, 365
 MIN_FOR_VERDICT = 20  # answers per window (helpful or rating) before any verdict is given
+# Whole days per window before any verdict is given: pages are used differently on each weekday (a Monday's
+# visitors are not a Sunday's), so windows shorter than a week compare weekdays, not the measure.
+MIN_DAYS_FOR_VERDICT = 7
 MAX_PAGES = 50
 MAX_COMMENTS = 50
 Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
@@ -311,7 +314,7 @@ def window_figures(c: Counts) -> WindowFigures:
     return WindowFigures(c.responses, False, share, interval, mean, mean_ci)
 
 
-Verdict = Literal["better", "worse", "none", "mixed", "too_few", "pending"]
+Verdict = Literal["better", "worse", "none", "mixed", "too_few", "pending", "early"]
 
 
 @dataclass(frozen=True)
@@ -339,10 +342,12 @@ def effect(w: Windows, before: Counts, after: Counts) -> Effect:
     """The before/after comparison. "deutlich besser/schlechter" where an interval of a difference excludes 0
     (the other one not pointing the other way), "kein messbarer Unterschied" where every difference that has
     enough answers includes 0, "uneinheitlich" where share and mean point in opposite directions, "zu wenige
-    Rückmeldungen" below ``MIN_FOR_VERDICT`` answers of either kind in either window."""
+    Rückmeldungen" below ``MIN_FOR_VERDICT`` answers of either kind in either window; none before the windows
+    are ``MIN_DAYS_FOR_VERDICT`` days long ("pending" on the go-live day, "early" after)."""
     total = before.responses + after.responses
-    if w.days == 0:
-        return Effect(w, window_figures(before), window_figures(after), total, verdict="pending")
+    if w.days < MIN_DAYS_FOR_VERDICT:
+        verdict: Verdict = "pending" if w.days == 0 else "early"
+        return Effect(w, window_figures(before), window_figures(after), total, verdict=verdict)
     share_d = share_i = mean_d = mean_i = None
     signs = []
     if min(before.helpful_answers, after.helpful_answers) >= MIN_FOR_VERDICT:
@@ -353,7 +358,6 @@ def effect(w: Windows, before: Counts, after: Counts) -> Effect:
         mean_d = after.rating_sum / after.rating_count - before.rating_sum / before.rating_count
         mean_i = welch(before, after)
         signs.append(_sign(mean_i))
-    verdict: Verdict
     if not signs:
         verdict = "too_few"
     elif 1 in signs and -1 in signs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -91,6 +91,16 @@ def test_the_verdicts() -> None:
     mixed = effect(w, Counts(80, 48, 32, 30, 150, 750), Counts(70, 56, 14, 30, 90, 270))
     assert mixed.verdict == "mixed" and mixed.mean_interval == (-2.0, -2.0)
     assert effect(windows(TODAY, TODAY), Counts(80, 48, 32), Counts()).verdict == "pending"
+
+
+def test_no_verdict_before_a_whole_week() -> None:
+    """Found in review: a day before against a day after go-live gave 'deutlich besser' with enough answers, though
+    the difference may be that of a Sunday's visitors and a Monday's."""
+    strong = (Counts(200, 60, 140), Counts(200, 180, 20))
+    found = {d: effect(windows(TODAY - timedelta(days=d), TODAY), *strong) for d in (0, 1, 6, 7)}
+    assert {d: e.verdict for d, e in found.items()} == {0: "pending", 1: "early", 6: "early", 7: "better"}
+    assert found[6].share_interval is None and found[6].after.helpful_share == 0.9  # the figures are shown
+    assert set(CATALOGUE["measures.verdict.early"]) == {"de", "en"}
 
 
 def test_fewer_than_five_responses_show_no_figures() -> None:
