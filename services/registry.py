@@ -104,9 +104,11 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Projection(
         BarrierProjector,
-        "barrier_answer",
-        "SELECT response_id::text AS key, envelope FROM barrier_answer ORDER BY answered_at, event_id",
-        ("barrier_answer",),
+        "(SELECT event_id FROM barrier_answer UNION ALL SELECT event_id FROM barrier_closing) AS b",
+        "SELECT key, envelope FROM (SELECT response_id::text AS key, envelope, answered_at AS at, event_id FROM "
+        "barrier_answer UNION ALL SELECT response_id::text, envelope, closed_at, event_id FROM barrier_closing) AS b "
+        "ORDER BY at, event_id",
+        ("barrier_answer", "barrier_closing"),
     ),
     Projection(
         PageViewProjector,

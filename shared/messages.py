@@ -1351,6 +1351,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "de": "Die Antwort ist gespeichert und wird per E-Mail versandt.",
         "en": "The answer is saved and will be mailed.",
     },
+    "barriers.console.closed_notice": {
+        "de": "Die Meldung ist abgeschlossen. Sie ist nicht mehr offen, und es kommt keine Erinnerung mehr.",
+        "en": "The report is closed. It is no longer open, and no reminder will come.",
+    },
+    "barriers.console.closed": {"de": "abgeschlossen am {at}: {reason}", "en": "closed on {at}: {reason}"},
+    "barriers.console.close_title": {"de": "Ohne Antwort abschließen", "en": "Close without an answer"},
+    "barriers.console.close_hint": {
+        "de": "Wenn Sie nicht per E-Mail antworten können oder müssen: Die Meldung gilt dann als erledigt und wird "
+        "nicht mehr überfällig. Die Person, die sie gemeldet hat, erfährt davon nichts.",
+        "en": "When you cannot or need not answer by e-mail: the report then counts as dealt with and no longer "
+        "becomes overdue. The person who reported it is not told.",
+    },
+    "barriers.console.close_reason": {"de": "Grund", "en": "Reason"},
+    "barriers.console.close": {"de": "Meldung abschließen", "en": "Close the report"},
+    "barriers.close.reason.fixed": {"de": "Barriere behoben", "en": "barrier removed"},
+    "barriers.close.reason.no_action": {"de": "kein Handlungsbedarf", "en": "nothing to do"},
+    "barriers.close.reason.unreachable": {
+        "de": "keine Antwort möglich (keine Kontaktadresse)",
+        "en": "no answer possible (no contact address)",
+    },
+    "barriers.error.close_reason": {"de": "Bitte wählen Sie einen Grund.", "en": "Please choose a reason."},
     "barriers.error.answer_empty": {"de": "Bitte schreiben Sie eine Antwort.", "en": "Please write an answer."},
     "barriers.error.answer_long": {"de": "Die Antwort ist zu lang.", "en": "The answer is too long."},
     "barriers.error.no_contact": {
@@ -1394,6 +1415,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "the answer.",
     },
     "console.audit.action.barrier_answered": {"de": "Barrieremeldung beantwortet", "en": "Barrier report answered"},
+    "console.audit.action.barrier_closed": {
+        "de": "Barrieremeldung ohne Antwort abgeschlossen",
+        "en": "Barrier report closed without an answer",
+    },
     "console.audit.action.barrier_contact_viewed": {
         "de": "Kontaktadresse einer Barrieremeldung angesehen",
         "en": "Barrier report's contact address viewed",

@@ -1,7 +1,8 @@
 """The accessibility officer's barrier reports in the console (``/console/barrieren``): the list with the time
 since receipt and the response deadline, overdue first; a report's page with its description, the reporter's
 address (only this team sees it: ``barriers.answer``; each view is audited) and the answers sent; answering from
-the page (``barriers.answer``), which the notifier mails."""
+the page (``barriers.answer``), which the notifier mails, or closing it without an answer by mail. Each form carries
+the id of its action (``action_id``), so that a form sent twice acts once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from services.analytics import barrier_store, barriers
 from services.analytics.barrier_domain import ANSWER_MAX_CHARS, Report, days_between, ordered, standing
 from shared.auth import audit
 from shared.console_ui import ConsoleUI, read_form
+from shared.contracts.barriers import CLOSE_REASONS
 from shared.contracts.sealed import SealedText
 from shared.kafka import LazyProducer
 from shared.refusal import UNAVAILABLE, Refusal
@@ -28,7 +30,14 @@ PATH = "/barrieren"
 
 
 def _report(row: asyncpg.Record) -> Report:
-    return Report(str(row["response_id"]), row["received_at"], row["answered_at"])
+    return Report(str(row["response_id"]), row["received_at"], row["answered_at"], row["closed_at"])
+
+
+def _action_id(form: dict[str, str]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(form.get("action_id", ""))
+    except ValueError:
+        return None  # a form without its id still acts, just not protected against being sent twice
 
 
 def add_barrier_routes(
@@ -49,6 +58,7 @@ def add_barrier_routes(
             "days_left": days_between(now, place.deadline),
             "overdue": place.overdue,
             "answered": when(row["answered_at"]) if row["answered_at"] else "",
+            "closed": when(row["closed_at"]) if row["closed_at"] else "",
         }
 
     @router.get(PATH)
@@ -85,8 +95,8 @@ def add_barrier_routes(
             for a in sent
         ]
         return ui.page("console_barrier.html", status, account=account, report=item(row, datetime.now(UTC)),
-                       email=email, answers=answers, max_chars=ANSWER_MAX_CHARS,
-                       done=request.query_params.get("done") == "1", **context)  # fmt: skip
+                       email=email, answers=answers, max_chars=ANSWER_MAX_CHARS, reasons=CLOSE_REASONS,
+                       action_id=uuid.uuid4(), done=request.query_params.get("done", ""), **context)  # fmt: skip
 
     @router.get(PATH + "/{response_id}")
     async def barrier_report(response_id: str, request: Request) -> Response:
@@ -102,7 +112,7 @@ def add_barrier_routes(
             return ui.not_found(account)
         typed = form.get("answer", "")
         try:
-            await barriers.answer(pool, await producer.get(), settings, account, rid, typed)
+            await barriers.answer(pool, await producer.get(), settings, account, rid, typed, _action_id(form))
         except Refusal as exc:
             if exc.status == 404:
                 return ui.not_found(account)
@@ -111,4 +121,24 @@ def add_barrier_routes(
         except UNAVAILABLE:
             away = Refusal("problem.unavailable.title").reason("de")
             return await report_page(request, response_id, 503, typed=typed, field_errors={"answer": away})
-        return RedirectResponse(f"{ui.prefix}{PATH}/{rid}?done=1", status_code=303)
+        return RedirectResponse(f"{ui.prefix}{PATH}/{rid}?done=sent", status_code=303)
+
+    @router.post(PATH + "/{response_id}/abschluss")
+    async def barrier_close(response_id: str, request: Request) -> Response:
+        account = await ui.require(request, "barriers.answer")
+        form = await read_form(request)
+        try:
+            rid = uuid.UUID(response_id)
+        except ValueError:
+            return ui.not_found(account)
+        try:
+            await barriers.close(pool, await producer.get(), settings, account, rid, form.get("reason", ""),
+                                 _action_id(form))  # fmt: skip
+        except Refusal as exc:
+            if exc.status == 404:
+                return ui.not_found(account)
+            return await report_page(request, response_id, exc.status, field_errors={"reason": exc.reason("de")})
+        except UNAVAILABLE:
+            away = Refusal("problem.unavailable.title").reason("de")
+            return await report_page(request, response_id, 503, field_errors={"reason": away})
+        return RedirectResponse(f"{ui.prefix}{PATH}/{rid}?done=closed", status_code=303)

@@ -27,7 +27,7 @@ from services.analytics import (
     triage_store,
 )
 from services.analytics.alert_store import AlertRow
-from services.analytics.barrier_store import AnswerRow
+from services.analytics.barrier_store import AnswerRow, ClosingRow
 from services.analytics.measure_store import MeasureRow
 from services.analytics.measure_store import apply_events as apply_measure_events
 from services.analytics.measures import refresh_effects
@@ -38,7 +38,7 @@ from services.analytics.survey_store import LifecycleRow, ResponseRow
 from services.analytics.triage_store import TriageRow
 from shared.consumer import OffsetConsumer, decode_record
 from shared.contracts.alerts import ALERT_EVENT_TYPES
-from shared.contracts.barriers import BARRIER_EVENT_TYPES, BarrierAnsweredV1
+from shared.contracts.barriers import BARRIER_EVENT_TYPES, BarrierAnsweredV1, BarrierClosedV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
 from shared.contracts.feedback import decode_feedback_event
@@ -303,22 +303,24 @@ class MeasureProjector(Projector):
         await refresh_effects(conn, self.settings, {r.data.measure_id for r in rows})
 
 
-def to_answer_row(record: ConsumerRecord[bytes, bytes]) -> AnswerRow:
+def to_barrier_row(record: ConsumerRecord[bytes, bytes]) -> AnswerRow | ClosingRow:
     envelope, data = decode_record(record, BARRIER_EVENT_TYPES, "a barrier event")
+    if isinstance(data, BarrierClosedV1):
+        return ClosingRow(envelope.id, data, (record.value or b"").decode())
     assert isinstance(data, BarrierAnsweredV1)
     return AnswerRow(envelope.id, data, (record.value or b"").decode())
 
 
 class BarrierProjector(Projector):
-    """Answers to barrier reports into ``barrier_answer`` (the console's command writes through the same function;
-    this projection makes them rebuildable by replay)."""
+    """Answers to barrier reports into ``barrier_answer``, closings into ``barrier_closing`` (the console's commands
+    write through the same functions; this projection makes them rebuildable by replay)."""
 
     TOPIC = BARRIERS
     NAME = "analytics.barrier-projector"
 
     @staticmethod
     def decode(record: ConsumerRecord[bytes, bytes]) -> Any:
-        return to_answer_row(record)
+        return to_barrier_row(record)
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
-        await barrier_store.apply_answers(conn, rows)
+        await barrier_store.apply(conn, rows)

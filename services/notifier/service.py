@@ -44,7 +44,7 @@ from services.notifier.signals import (
 from shared.barriers import reminder_at, response_deadline
 from shared.consumer import OffsetConsumer
 from shared.contracts.alerts import SatisfactionAlertRaisedV1, SatisfactionAlertResolvedV1
-from shared.contracts.barriers import BarrierAnsweredV1
+from shared.contracts.barriers import BarrierAnsweredV1, BarrierClosedV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.feedback import BARRIER, decode_feedback_event
 from shared.contracts.hackathon import (
@@ -386,13 +386,16 @@ class SdgConsumer(EventConsumer):
 @dataclass
 class BarrierConsumer(EventConsumer):
     """Answers to barrier reports: each is mailed to the reporter (``barrier_mail``) and ends the report's
-    deadline reminder."""
+    deadline reminder; so does closing a report without an answer."""
 
     TOPIC = BARRIERS
     NAME = "notifier.barriers"
 
     async def project(self, conn: asyncpg.Connection, rows: list[Any]) -> None:
         for event_id, event in rows:
+            if isinstance(event, BarrierClosedV1):
+                await followups.close(conn, f"barrier:{event.response_id}", self.clock(), f"closed by {event.actor}")
+                continue
             if not isinstance(event, BarrierAnsweredV1):
                 continue
             now = self.clock()

@@ -1,6 +1,9 @@
 """Barrier events on ``stadtstimme.barriers.v1``: what the accessibility officer's team did with a barrier report
 (a ``FeedbackSubmitted`` part in the category ``accessibility_barrier``), keyed by the report's response id.
 
+``BarrierClosed``: the team closed the report without (another) answer by mail: the barrier was removed, nothing
+needs doing, or the reporter cannot be reached. No text, no address.
+
 ``BarrierAnswered``: the team answered the reporter. The answer and the reporter's address travel sealed with the
 report's data key (``shared.shredding``): erasing the report's text (deletion code, staff, retention) makes both
 unreadable on the topic and in every archive; the notifier opens them when it sends the mail.
@@ -35,5 +38,25 @@ class BarrierAnsweredV1(BaseModel):
     answered_at: datetime
 
 
+CloseReason = Literal["fixed", "no_action", "unreachable"]
+CLOSE_REASONS: tuple[CloseReason, ...] = ("fixed", "no_action", "unreachable")
+
+
+class BarrierClosedV1(BaseModel):
+    """Data of ``de.stadtstimme.barrier.closed`` v1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    response_id: UUID = Field(description="The barrier report (its response id).")
+    org_unit: str = Field(min_length=1, max_length=64, description="The report's org unit.")
+    reason: CloseReason = Field(
+        description="fixed: the barrier was removed; no_action: nothing needs doing; unreachable: no address to answer."
+    )
+    actor: str = Field(min_length=1, max_length=200, description="Who closed it (staff username).")
+    closed_at: datetime
+
+
 BARRIER_ANSWERED = EventType("de.stadtstimme.barrier.answered", 1, BarrierAnsweredV1)
-BARRIER_EVENT_TYPES = (BARRIER_ANSWERED,)
+BARRIER_CLOSED = EventType("de.stadtstimme.barrier.closed", 1, BarrierClosedV1)
+BARRIER_EVENT_TYPES = (BARRIER_ANSWERED, BARRIER_CLOSED)
+BarrierEvent = BarrierAnsweredV1 | BarrierClosedV1

@@ -119,9 +119,13 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
                                    headers={"Origin": system.base_url})  # fmt: skip
         assert empty.status_code == 422 and "Bitte schreiben Sie eine Antwort." in empty.text
         answer = "Danke! Wir ergänzen die Untertitel bis Ende des Monats."
-        sent = await officer.post(f"/console/barrieren/{report}/antwort", data={"answer": answer},
-                                  headers={"Origin": system.base_url})  # fmt: skip
-        assert sent.status_code == 303
+        action = page.text.split('name="action_id" value="')[1].split('"')[0]
+        for _ in range(2):  # a double click sends the form twice: it acts once
+            sent = await officer.post(f"/console/barrieren/{report}/antwort", data={"answer": answer,
+                                      "action_id": action}, headers={"Origin": system.base_url})  # fmt: skip
+            assert sent.status_code == 303
+        answered = "SELECT count(*) FROM barrier_answer WHERE response_id = $1"
+        assert await conn.fetchval(answered, uuid.UUID(report)) == 1
         shown = await officer.get(sent.headers["location"])
         assert answer in shown.text and "beantwortet am" in shown.text
 
@@ -159,6 +163,30 @@ async def test_a_barrier_report_is_answered_by_mail_and_counts_in_no_figure(
             assert later.status_code == 202
         kept = await conn.fetch("SELECT response_id::text, email FROM barrier_contact")
         assert [tuple(r) for r in kept] == [(with_address.json()["event_id"], REPORTER)]
+
+        # A report without an address cannot be answered by mail: the officer closes it, and it is neither open nor
+        # overdue any more, nor reminded of. Sent twice, the form closes it once; a reason is required.
+        lone = without.json()["event_id"]
+        await until(lambda: conn.fetchval(reminder, f"barrier:{lone}"))
+        lone_page = await officer.get(f"/console/barrieren/{lone}")
+        assert "Ohne Antwort abschließen" in lone_page.text and 'value="unreachable" selected' in lone_page.text
+        no_reason = await officer.post(f"/console/barrieren/{lone}/abschluss", data={"reason": "egal"},
+                                       headers={"Origin": system.base_url})  # fmt: skip
+        assert no_reason.status_code == 422 and "Bitte wählen Sie einen Grund." in no_reason.text
+        action = lone_page.text.split('name="action_id" value="')[1].split('"')[0]
+        for _ in range(2):
+            closing = await officer.post(f"/console/barrieren/{lone}/abschluss", data={"reason": "unreachable",
+                                         "action_id": action}, headers={"Origin": system.base_url})  # fmt: skip
+            assert closing.status_code == 303
+        shown = await officer.get(closing.headers["location"])
+        assert "abgeschlossen am" in shown.text and "keine Antwort möglich" in shown.text
+        assert "Ohne Antwort abschließen" not in shown.text
+        assert await conn.fetchval("SELECT count(*) FROM barrier_closing WHERE response_id = $1", uuid.UUID(lone)) == 1
+        audited = "SELECT count(*) FROM audit_log WHERE action = 'barrier_closed' AND subject = $1"
+        assert await conn.fetchval(audited, lone) == 1
+        await until(lambda: conn.fetchval(closed.replace("answered by", "closed by"), f"barrier:{lone}"))
+        assert (await analyst.post(f"/console/barrieren/{lone}/abschluss", data={"reason": "fixed"},
+                                   headers={"Origin": system.base_url})).status_code == 403  # fmt: skip
 
         # An address the mail server refuses: the answer is given up (here after one attempt), and the officer, who
         # sees the report as answered, is told by the notifier; no one else, and without the address or the answer.

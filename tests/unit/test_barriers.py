@@ -69,8 +69,20 @@ def test_the_list_puts_overdue_reports_first_and_answered_ones_last() -> None:
     placed = ordered([new, done, old, older], 42, now)
     assert [r.response_id for r, _ in placed] == ["older", "old", "new", "done"]
     assert [s.overdue for _, s in placed] == [True, True, False, False]
-    assert standing(done, 42, now).answered and not standing(done, 42, now).overdue
+    assert standing(done, 42, now).done and not standing(done, 42, now).overdue
     assert days_between(AT, now) == 50 and days_between(now, AT + timedelta(days=42)) == -8
+
+
+def test_a_closed_report_is_done_like_an_answered_one() -> None:
+    now = AT + timedelta(days=50)
+    closed = Report("closed", AT, None, AT + timedelta(days=3))  # past its deadline, but closed: not overdue
+    answered = Report("answered", AT, AT + timedelta(days=1))
+    waiting = Report("waiting", AT + timedelta(days=45), None)
+    placed = ordered([closed, answered, waiting], 42, now)
+    assert [r.response_id for r, _ in placed] == ["waiting", "closed", "answered"]  # the latest dealt with first
+    assert standing(closed, 42, now).done and not standing(closed, 42, now).overdue
+    both = Report("both", AT, AT + timedelta(days=5), AT + timedelta(days=2))
+    assert both.done_at == AT + timedelta(days=5)
 
 
 def test_an_answer_must_say_something_and_not_too_much() -> None:
