@@ -5,7 +5,7 @@ lists."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +23,18 @@ class PageViewRow:
     envelope: str
 
 
+async def lock_sites(conn: asyncpg.Connection, sites: Iterable[str]) -> None:
+    """Hold the page views of these sites until the transaction ends, taken in one order: an import writing through
+    and the projector applying the same events wait for each other instead of deadlocking on their rows."""
+    for site in sorted(set(sites)):
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.pageviews'), hashtext($1))", site)
+
+
 async def apply_imports(conn: asyncpg.Connection, rows: Sequence[PageViewRow]) -> None:
     """Project ``PageViewsImported`` events, in topic order: the first part of an import empties the site's day,
-    every part adds its pages. Idempotent by event id (the archive ``page_view_event``)."""
+    every part adds its pages. Idempotent by event id (the archive ``page_view_event``). In a transaction: the
+    sites' locks (``lock_sites``) are held until it ends."""
+    await lock_sites(conn, (row.data.site_id for row in rows))
     for row in rows:
         d = row.data
         new = await conn.fetchval(

@@ -34,7 +34,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from services.analytics.pageview_domain import PageViewFileError, Plan, import_events
-from services.analytics.pageview_store import PageViewRow, apply_imports
+from services.analytics.pageview_store import PageViewRow, apply_imports, lock_sites
 from shared.auth import audit
 from shared.contracts.envelope import encode_envelope
 from shared.contracts.pageviews import PAGE_VIEWS_IMPORTED
@@ -84,8 +84,7 @@ async def import_plan(
     topic = topic_name(PAGE_VIEWS, settings.topic_prefix)
     events = import_events(plan, source, source_name, actor, now)
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.pageviews'), hashtext($1))",
-                           plan.site_id)  # fmt: skip
+        await lock_sites(conn, [plan.site_id])
         replaced = await conn.fetchval(
             "SELECT count(*) FROM page_view_day WHERE site_id = $1 AND day = ANY($2::date[])", plan.site_id, plan.days
         )
