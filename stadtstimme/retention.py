@@ -14,12 +14,12 @@ from datetime import datetime
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 
 from services.hackathon import decisions as hackathon_decisions
 from services.hackathon import store as hackathon_store
 from shared.accounts import erase_disabled_accounts
 from shared.auth import audit
+from shared.periodic import every
 from shared.retention import Rule, policy, preview
 from shared.settings import Settings
 from shared.shredding import erase_older, erase_response
@@ -118,17 +118,13 @@ async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Even
     from shared.kafka import start_producer
 
     producer = await start_producer(settings)
+
+    async def step() -> None:
+        counts = await run(settings, pool, producer, datetime.now(UTC))
+        if any(counts.values()):
+            log.info("retention: erased %s", counts)
+
     try:
-        while not stop.is_set():
-            try:
-                counts = await run(settings, pool, producer, datetime.now(UTC))
-                if any(counts.values()):
-                    log.info("retention: erased %s", counts)
-            except (OSError, asyncpg.PostgresError, KafkaError, RuntimeError, TimeoutError):
-                log.exception("retention run failed; trying again at the next interval")
-            try:
-                await asyncio.wait_for(stop.wait(), settings.retention_interval_s)
-            except TimeoutError:
-                pass
+        await every(settings.retention_interval_s, stop, "the retention run", step)
     finally:
         await producer.stop()

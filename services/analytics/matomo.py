@@ -31,6 +31,7 @@ from services.analytics.pageview_domain import PageViewFileError, days_between, 
 from services.analytics.pageviews import import_plan
 from shared.messages import text
 from shared.orgmodel import fetch_org_model
+from shared.periodic import every
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -237,14 +238,10 @@ async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Even
     producer = await start_producer(settings)
     try:
         async with httpx.AsyncClient(timeout=settings.matomo_timeout_s) as client:
-            while not stop.is_set():
-                try:
-                    await run(settings, pool, producer, datetime.now(UTC), client)
-                except (OSError, asyncpg.PostgresError, KafkaError, TimeoutError):
-                    log.exception("Matomo import failed; trying again at the next interval")
-                try:
-                    await asyncio.wait_for(stop.wait(), settings.matomo_interval_s)
-                except TimeoutError:
-                    pass
+
+            async def step() -> None:
+                await run(settings, pool, producer, datetime.now(UTC), client)
+
+            await every(settings.matomo_interval_s, stop, "the Matomo import", step)
     finally:
         await producer.stop()

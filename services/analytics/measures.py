@@ -45,6 +45,7 @@ from shared.contracts.measures import (
 )
 from shared.contracts.topics import MEASURES, topic_name
 from shared.orgmodel import fetch_org_model
+from shared.periodic import every
 from shared.refusal import Refusal, not_found
 from shared.settings import Settings
 
@@ -225,14 +226,8 @@ async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Even
     """Keep the stored effects current every ``retention_interval_s`` (in the projector worker): they change with
     new feedback, erasures and every day of a window that is still growing, and the hackathon's results page reads
     them through ``measure_outcome`` without computing them."""
-    while not stop.is_set():
-        try:
-            await refresh_published(pool, settings)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            log.warning("measures' effects not refreshed (%r); trying again at the next interval", exc)
-        except Exception:  # never take the worker's other tasks down with it
-            log.exception("measures' effects not refreshed; trying again at the next interval")
-        try:
-            await asyncio.wait_for(stop.wait(), settings.retention_interval_s)
-        except TimeoutError:
-            pass
+
+    async def step() -> None:
+        await refresh_published(pool, settings)
+
+    await every(settings.retention_interval_s, stop, "refreshing the measures' effects", step)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 
 from services.analytics import dashboards, service_figures, themes, trends
 from services.analytics.domain import COUNTERS, SMALL_NUMBER, published
@@ -34,6 +33,7 @@ from shared.contracts.topics import REPORTS, topic_name
 from shared.kafka import start_producer
 from shared.messages import text
 from shared.orgmodel import fetch_org_model
+from shared.periodic import every
 from shared.settings import Settings
 from shared.spreadsheet import to_csv
 
@@ -465,33 +465,41 @@ async def month_done(pool: asyncpg.Pool, month: date) -> bool:
         return bool(await conn.fetchval("SELECT 1 FROM report_run WHERE month = $1", month))
 
 
+class MonthGate:
+    """Whether a due month may be worked on yet: once the projections have read everything that was on their topics
+    when the month became due (everything received in that month was there by then; after a restart with a backlog,
+    a month's report or transfer would otherwise miss part of it). The monthly reports and the SDG transfer wait
+    for it."""
+
+    def __init__(self, settings: Settings, pool: asyncpg.Pool) -> None:
+        self.settings, self.pool = settings, pool
+        self.targets: tuple[date, dict[str, dict[int, int]]] | None = None
+
+    async def ready(self, month: date) -> bool:
+        if self.targets is None or self.targets[0] != month:
+            self.targets = (month, await projected_to(self.settings))
+        return await caught_up(self.settings, self.pool, self.targets[1])
+
+
 async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
     """Publish last month's reports when they are due, checking every ``retention_interval_s`` (in the projector
-    worker). Due, the reports wait until the projections have read everything that was on their topics when the
-    month became due (after a restart with a backlog, a report would otherwise miss part of its month), checking
-    every ``REPORT_RETRY_S`` meanwhile; a failed attempt is tried again at the next check."""
+    worker). Due, the reports wait for the projections (``MonthGate``), checking every ``REPORT_RETRY_S``
+    meanwhile; a failed attempt is tried again at the next check."""
     producer = await start_producer(settings)
     zone = ZoneInfo(settings.timezone)
-    targets: tuple[date, dict[str, dict[int, int]]] | None = None
+    gate = MonthGate(settings, pool)
+
+    async def step() -> float | None:
+        month = due_month(datetime.now(zone))
+        if month is None or await month_done(pool, month):
+            return None
+        if not await gate.ready(month):
+            return REPORT_RETRY_S
+        if await publish_month(pool, producer, settings, month, "(reports)"):
+            log.info("monthly reports of %s published", month.strftime("%Y-%m"))
+        return None
+
     try:
-        while not stop.is_set():
-            wait = settings.retention_interval_s
-            month = due_month(datetime.now(zone))
-            try:
-                if month is not None and not await month_done(pool, month):
-                    if targets is None or targets[0] != month:
-                        targets = (month, await projected_to(settings))
-                    if await caught_up(settings, pool, targets[1]):
-                        if await publish_month(pool, producer, settings, month, "(reports)"):
-                            log.info("monthly reports of %s published", month.strftime("%Y-%m"))
-                    else:
-                        wait = min(wait, REPORT_RETRY_S)
-            except (OSError, TimeoutError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("monthly reports failed (%r); trying again at the next check", exc)
-                wait = min(wait, REPORT_RETRY_S)
-            try:
-                await asyncio.wait_for(stop.wait(), wait)
-            except TimeoutError:
-                pass
+        await every(settings.retention_interval_s, stop, "monthly reports", step, retry=REPORT_RETRY_S)
     finally:
         await producer.stop()

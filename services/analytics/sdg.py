@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 from pydantic import BaseModel
 
 from services.analytics import reports, sdg_domain
@@ -45,6 +44,7 @@ from shared.contracts.sdg import (
 from shared.contracts.topics import SDG, topic_name
 from shared.kafka import start_producer
 from shared.orgmodel import fetch_org_model
+from shared.periodic import every
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -264,32 +264,26 @@ async def run_forever(settings: Settings, pool: asyncpg.Pool, stop: asyncio.Even
         return
     producer = await start_producer(settings)
     zone = ZoneInfo(settings.timezone)
-    targets: tuple[date, dict[str, dict[int, int]]] | None = None
+    gate = reports.MonthGate(settings, pool)
+
+    async def step() -> float | None:
+        sooner = None
+        month = reports.due_month(datetime.now(zone))
+        stored = await load(pool, month) if month is not None else None
+        if month is not None and stored is None:
+            if await gate.ready(month):
+                stored = await store_month(pool, producer, settings, month, "(sdg)")
+            else:
+                sooner = reports.REPORT_RETRY_S
+        if stored is not None and not await delivered_or_tried(pool, stored.transfer_id):
+            async with delivering(pool) as mine:
+                if mine and not await delivered_or_tried(pool, stored.transfer_id):
+                    done = await deliver(pool, producer, settings, stored, "(sdg)")
+                    log.info("SDG transfer %s: %s after %d attempts", f"{stored.month:%Y-%m}",
+                             "delivered" if done.delivered else "FAILED", done.attempts)  # fmt: skip
+        return sooner
+
     try:
-        while not stop.is_set():
-            wait = settings.retention_interval_s
-            month = reports.due_month(datetime.now(zone))
-            try:
-                stored = await load(pool, month) if month is not None else None
-                if month is not None and stored is None:
-                    if targets is None or targets[0] != month:
-                        targets = (month, await reports.projected_to(settings))
-                    if await reports.caught_up(settings, pool, targets[1]):
-                        stored = await store_month(pool, producer, settings, month, "(sdg)")
-                    else:
-                        wait = min(wait, reports.REPORT_RETRY_S)
-                if stored is not None and not await delivered_or_tried(pool, stored.transfer_id):
-                    async with delivering(pool) as mine:
-                        if mine and not await delivered_or_tried(pool, stored.transfer_id):
-                            done = await deliver(pool, producer, settings, stored, "(sdg)")
-                            log.info("SDG transfer %s: %s after %d attempts", f"{stored.month:%Y-%m}",
-                                     "delivered" if done.delivered else "FAILED", done.attempts)  # fmt: skip
-            except (OSError, TimeoutError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("SDG transfer failed (%r); trying again at the next check", exc)
-                wait = min(wait, reports.REPORT_RETRY_S)
-            try:
-                await asyncio.wait_for(stop.wait(), wait)
-            except TimeoutError:
-                pass
+        await every(settings.retention_interval_s, stop, "SDG transfer", step, retry=reports.REPORT_RETRY_S)
     finally:
         await producer.stop()
