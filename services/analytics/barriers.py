@@ -53,12 +53,7 @@ async def answer(
     if refusal is not None:
         raise Refusal(refusal, 422, slug="validation-error", field="answer")
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.barrier'), hashtext($1))", str(response_id)
-        )
-        report = await barrier_store.report(conn, response_id)
-        if report is None:
-            raise not_found()
+        report = await _locked(conn, response_id)
         event_id = action_id or uuid.uuid4()
         if await barrier_store.already(conn, event_id):
             return None
@@ -98,12 +93,7 @@ async def close(
     if reason not in CLOSE_REASONS:
         raise Refusal("barriers.error.close_reason", 422, slug="validation-error", field="reason")
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.barrier'), hashtext($1))", str(response_id)
-        )
-        report = await barrier_store.report(conn, response_id)
-        if report is None:
-            raise not_found()
+        report = await _locked(conn, response_id)
         event_id = action_id or uuid.uuid4()
         if await barrier_store.already(conn, event_id):
             return None
@@ -115,6 +105,15 @@ async def close(
         await audit(conn, account.username, "barrier_closed", str(response_id), org_unit=report["org_unit_id"],
                     reason=reason)  # fmt: skip
     return event
+
+
+async def _locked(conn: asyncpg.Connection, response_id: uuid.UUID) -> asyncpg.Record:
+    """The report, held until the transaction ends (one action on a report at a time); 404 when there is none."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.barrier'), hashtext($1))", str(response_id))
+    report = await barrier_store.report(conn, response_id)
+    if report is None:
+        raise not_found()
+    return report
 
 
 async def _publish(
