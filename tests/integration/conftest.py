@@ -42,13 +42,15 @@ async def mailing(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[Sys
             yield s, inbox
 
 
-def once(subject: str) -> pytest.MarkDecorator:
-    """Run a test only in the Apache Kafka pass: for tests whose subject does not depend on the broker (pages in a
-    browser, sign-in, staff access rules, the HTTP contract). The flows they drive run against Tansu through the
-    API, pipeline and end-to-end tests; running them twice would only spend the suite's time budget."""
+def once(subject: str, broker: str = "kafka") -> pytest.MarkDecorator:
+    """Run a test in one broker pass only (``broker``: ``kafka`` or ``tansu``): for tests whose subject does not
+    depend on the broker (pages in a browser, sign-in, staff access rules, the HTTP contract). The flows they drive
+    run against both brokers through the API, pipeline and end-to-end tests; running them twice would only spend the
+    suite's time budget. The two passes run at once, so the longest of these go to the Tansu pass, which has fewer
+    tests (``make integration`` ends when the slower pass does)."""
     return pytest.mark.skipif(
-        os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != "kafka",
-        reason=f"{subject} does not depend on the broker: run once, in the Apache Kafka pass",
+        os.environ.get("STADTSTIMME_TEST_BROKER", "kafka") != broker,
+        reason=f"{subject} does not depend on the broker: run once, in the {broker} pass",
     )
 
 

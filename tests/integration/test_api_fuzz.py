@@ -37,7 +37,7 @@ MIN_CASES_PER_IDENTITY = 2000
 MIN_STAFF_OPERATIONS_ALLOWED = 3
 STAFF_PREFIXES = ("GET /api/v1/staff/", "GET /api/v1/metrics/")
 
-pytestmark = once("the HTTP contract")
+pytestmark = once("the HTTP contract", broker="tansu")
 
 
 async def _seed(system: System) -> None:

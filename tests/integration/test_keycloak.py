@@ -5,7 +5,7 @@ following the group memberships Keycloak puts into the ID token.
 
 Keycloak needs a JDK 21+ (``$STADTSTIMME_JAVA21_HOME`` or ``/usr/lib/jvm/*``); without one the module is skipped.
 It starts once per module (one to four minutes; the first run also downloads 176 MB into ``var/cache/keycloak``).
-Sign-in does not depend on the broker, so the module runs in the Apache Kafka pass of the suite only.
+Sign-in does not depend on the broker, so the module runs in the Tansu pass of the suite only.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from tests.integration.test_console import add_staff
 JAVA21_HOME, JAVA21_FOUND = find_java21()  # here, so that a skip does not wait for the broker and PostgreSQL
 
 pytestmark = [
-    once("OpenID Connect sign-in at Keycloak"),
+    once("OpenID Connect sign-in at Keycloak", broker="tansu"),
     pytest.mark.skipif(JAVA21_HOME is None, reason=JAVA21_FOUND),
 ]
 

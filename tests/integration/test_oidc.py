@@ -31,7 +31,7 @@ from tests.integration.system import CLI, System
 from tests.integration.test_console import add_staff
 from tests.integration.test_console import sign_in as console_sign_in
 
-pytestmark = once("OpenID Connect sign-in")
+pytestmark = once("OpenID Connect sign-in", broker="tansu")
 
 
 @pytest.fixture
