@@ -128,6 +128,7 @@ def prepare(
         return {"reused": True}, password_file.read_text().strip()
     asyncio.run(create_database(admin_uri, DB_NAME, drop=True))
     sup.run_cli("reads-migrate", ["migrate"], settings)
+    sup.run_cli("reads-topics", ["topics", "create"], settings)
     org_file = var / "reads-org.yaml"
     org_file.write_text(org_yaml(DEMO_CITY), encoding="utf-8")
     sup.run_cli("reads-org", ["org", "apply", str(org_file)], settings)
@@ -219,6 +220,13 @@ def rows(result: dict[str, Any], scale: int) -> list[Row]:
     out.append(Row("reads", "server peak RSS before -> after the CSVs", f"{rss['before CSV'] / 1024:,.0f} MB",
                    f"{rss['after CSV'] / 1024:,.0f} MB", "-", "bounded", None))  # fmt: skip
     return out
+
+
+def reads_json(result: dict[str, Any]) -> dict[str, Any]:
+    """The phase's result for ``last-result.json``."""
+    reads = [{"name": r.name, "path": r.path, "status": r.status, "streamed": r.streamed, "times": r.times}
+             for r in result["reads"]]  # fmt: skip
+    return {k: v for k, v in result.items() if k != "reads"} | {"reads": reads}
 
 
 def phase_reads(

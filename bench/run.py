@@ -12,7 +12,9 @@ under var/bench/, prepares a database (migrate, demo city, topics) and measures
    plain consumer that reads and discards the same records; the read models are verified afterwards;
 4. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
    consumer sees it in Kafka;
-5. redaction: personal data out of 10 KB of citizen text, against one regular expression pass.
+5. redaction: personal data out of 10 KB of citizen text, against one regular expression pass;
+6. staff reads: p50 and p95 of the console's and the metrics API's reads on a database of their own filled with
+   ``--scale`` feedback events over 3 years (bench/generate.py, bench/reads.py), CSVs streamed, peak RSS.
 
 Method and caveats: bench/README.md. ``--quick`` runs every phase briefly (a smoke test; figures meaningless).
 """
@@ -39,6 +41,8 @@ from freshness import VISIBLE_TIMEOUT_S, FreshnessResult, measure_freshness
 from loadgen import percentile
 from pipeline import PipelineResult, run_pipeline, topic_event_ids
 from procs import Supervisor
+from reads import QUICK_SCALE, SCALE, phase_reads, reads_json
+from reads import rows as reads_rows
 from redaction import GROWTH, GROWTH_TARGET, TARGET_S, quality_rows, run_quality, run_redaction_bench
 from report import Row, ms, per_s, ratio, table
 
@@ -517,6 +521,9 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     say("redaction: 10 KB inputs, realistic and hostile; names, addresses, dates of birth on their corpus")
     redaction = run_redaction_bench()
     redaction_quality = run_quality()
+    scale = args.scale or (QUICK_SCALE if args.quick else SCALE)
+    reads_settings = settings.model_copy(update={"topic_prefix": f"bench-{run_id}-reads."})
+    reads = phase_reads(sup, pg, reads_settings, scale, VAR, say)
     result_rows = (
         _ingest_rows(ingest, profile)
         + _login_rows(login, profile)
@@ -524,6 +531,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
         + _freshness_rows(fresh)
         + _redaction_rows(redaction)
         + quality_rows(redaction_quality, kinds=("all",))
+        + reads_rows(reads, scale)
     )
     elapsed = time.monotonic() - T0
     print()
@@ -545,6 +553,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
                 "freshness": asdict(fresh),
                 "redaction": redaction,
                 "redaction_quality": redaction_quality,
+                "reads": reads_json(reads),
                 "seconds": elapsed,
             },
             indent=1,
@@ -562,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, help="concurrent connections of the ingest peak phase")
     parser.add_argument("--pipeline-records", type=int, help="records pre-filled for the pipeline phase")
     parser.add_argument("--rounds", type=int, help="interleaved ingest rounds per side (best one reported)")
+    parser.add_argument("--scale", type=int, help=f"feedback events of the staff-reads phase (default {SCALE:,})")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
