@@ -131,9 +131,10 @@ async def _note_text(conn: asyncpg.Connection, note: CommentNoteAddedV1 | Commen
 
 # Comments as staff see them (the view comment_inbox, migration 023): with their triage state and the unit they
 # belong to now (a handed-over comment its new unit's, else its page's).
-_ITEM_COLUMNS = """i.response_id, i.org_unit_id, i.page_org_unit_id, i.site_id, i.page_url, i.received_at,
+_VIEW_COLUMNS = """i.response_id, i.org_unit_id, i.page_org_unit_id, i.site_id, i.page_url, i.received_at,
     i.language, i.helpful, i.rating, i.category, i.comment, i.suggestion, i.flags, i.status, i.assignee, i.tags,
-    i.verdict, i.sequence, i.updated_at, i.updated_by, o.name AS org_unit_name, pg.title AS page_title"""
+    i.verdict, i.sequence, i.updated_at, i.updated_by"""
+_ITEM_COLUMNS = f"{_VIEW_COLUMNS}, o.name AS org_unit_name, pg.title AS page_title"
 _ITEM_FROM = """comment_inbox i JOIN org_unit o ON o.id = i.org_unit_id LEFT JOIN page pg ON pg.url = i.page_url"""
 # Suspected automation waits in its own view until staff confirm or release it.
 SUSPECTED = "(cardinality(i.flags) > 0 AND i.verdict IS NULL AND i.status <> 'spam')"
@@ -192,16 +193,27 @@ async def inbox(
 ) -> tuple[list[asyncpg.Record], int]:
     """One page of the inbox, newest first (best match first when searching), and how many match in all."""
     where, args = _where(f, units)
-    order = "i.received_at DESC, i.response_id"
+    rank = ""
     if f.query:
-        order = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1})) DESC, {order}"
+        rank = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1}))"
     total = await conn.fetchval(f"SELECT count(*) FROM {_ITEM_FROM} WHERE {where}", *args)
-    rows = await conn.fetch(
-        f"SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE {where} ORDER BY {order} "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}",
-        *args,
-    )
+    rows = await conn.fetch(inbox_page_sql(where, rank, limit, offset), *args)
     return rows, total
+
+
+def inbox_page_sql(where: str, rank: str, limit: int, offset: int) -> str:
+    """One page of the inbox (best ``rank`` first if given, then newest first), with the page titles looked up
+    for that page only: the same rows as ``SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE … ORDER BY … LIMIT …``,
+    whose planner joined every matching comment to its page before sorting (380 ms at 200,000 comments)."""
+    order = "received_at DESC, response_id"
+    if rank:
+        order = f"rank DESC, {order}"
+    inner = f"{_VIEW_COLUMNS}, o.name AS org_unit_name" + (f", {rank} AS rank" if rank else "")
+    return f"""SELECT {_VIEW_COLUMNS}, i.org_unit_name, pg.title AS page_title
+        FROM (SELECT {inner} FROM comment_inbox i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}
+              ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}) i
+        LEFT JOIN page pg ON pg.url = i.page_url
+        ORDER BY {", ".join(f"i.{k}" for k in order.split(", "))}"""
 
 
 async def counts(conn: asyncpg.Connection, units: frozenset[str] | None) -> dict[str, int]:
