@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -119,11 +119,20 @@ class FeedbackRow:
 
 async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[FeedbackRow], timezone: str) -> None:
     """Project a batch: the texts opened with their keys (an erased one is gone, the part still counts), then the
-    one statement and the inbox's items."""
+    one statement and the inbox's items. Only the parts that carry text go through ``open_texts`` (most carry
+    none): this runs inside the batch's transaction, while the next batch waits."""
     if not rows:
         return
-    texts = await open_texts(conn, [(r.response_id, {"comment": r.comment, "suggestion": r.suggestion}) for r in rows])
-    rows = [replace(r, comment=t["comment"], suggestion=t["suggestion"]) for r, t in zip(rows, texts, strict=True)]
+    comments = [r.comment for r in rows]
+    suggestions = [r.suggestion for r in rows]
+    texted = [i for i, r in enumerate(rows) if r.comment is not None or r.suggestion is not None]
+    if texted:
+        opened = await open_texts(
+            conn, [(rows[i].response_id, {"comment": comments[i], "suggestion": suggestions[i]}) for i in texted]
+        )
+        for i, texts in zip(texted, opened, strict=True):
+            comments[i], suggestions[i] = texts["comment"], texts["suggestion"]
+    responses = [r.response_id for r in rows]
     await conn.execute(
         PROJECT_FEEDBACK,
         [r.event_id for r in rows],
@@ -138,17 +147,17 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
         [r.rating for r in rows],
         [r.category for r in rows],
         [r.language for r in rows],
-        [r.comment for r in rows],
-        [r.suggestion for r in rows],
+        comments,
+        suggestions,
         [r.envelope for r in rows],
         timezone,
-        [r.response_id for r in rows],
+        responses,
         [r.flags for r in rows],
     )
     # The triage inbox's items: responses of this batch that carry text, and those already in the inbox whose
     # later part may add a rating or category.
-    with_text = list({r.response_id for r in rows if r.comment is not None or r.suggestion is not None})
-    others = list({r.response_id for r in rows} - set(with_text))
+    with_text = list({responses[i] for i in texted if comments[i] is not None or suggestions[i] is not None})
+    others = list(set(responses) - set(with_text))
     await conn.execute(
         """SELECT refresh_comment_items($1::uuid[] || ARRAY(
                SELECT response_id FROM comment_item WHERE response_id = ANY($2::uuid[])))""",

@@ -1,0 +1,180 @@
+"""The feedback projection's read models against straightforward queries over the archive (issue 20).
+
+The projector keeps its read models incrementally, batch by batch, in one statement per batch
+(``services.analytics.store.PROJECT_FEEDBACK``): every shortcut it takes for speed must leave them exactly what a
+plain query over all archived events computes. Randomised streams (several seeds) of responses in one to three
+parts, with duplicates, flagged parts, barrier reports on their own, texts and times around a change of daylight
+saving time, are projected in batches of random size; then ``feedback_response``, ``page_satisfaction``,
+``org_unit_satisfaction`` (hours and days) and ``comment_item`` must equal what the queries below compute from
+``feedback_event`` alone.
+
+As on the topic, the parts of a response are in the order they were received (one key, one partition); a
+duplicate is the same record sent again, later in the stream.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.analytics.store import FeedbackRow, project_feedback
+from shared.contracts.feedback import BARRIER, CATEGORIES
+from shared.db import migrate_url
+from tests.integration.conftest import once
+
+pytestmark = once("the projection's arithmetic (PostgreSQL only, no broker)", broker="tansu")
+
+TOPIC = "exactness.feedback"
+ZONE = "Europe/Berlin"
+PAGES = [  # (site, page, unit)
+    ("abfall", "https://abfall.musterstadt.de/sperrmuell", "abfallwirtschaft"),
+    ("abfall", "https://abfall.musterstadt.de/termine", "abfallwirtschaft"),
+    ("portal", "https://www.musterstadt.de/buergerbuero", "stadtverwaltung"),
+    ("portal", "https://www.musterstadt.de/wohnen", "stadtverwaltung"),
+    ("portal", "https://www.musterstadt.de/bauen", "bauamt"),
+    ("baeder", "https://baeder.musterstadt.de/freibad", "baeder"),
+]
+# Around the end of daylight saving time in Berlin (25 October 2026, 03:00 CEST -> 02:00 CET) and a day either side.
+START = datetime(2026, 10, 24, 0, 0, tzinfo=UTC)
+SPAN_S = 3 * 86400
+
+# What the read models must hold, from the archive alone.
+RESPONSES = f"""
+WITH counted AS (
+    SELECT * FROM feedback_event
+    WHERE cardinality(flags) = 0 AND NOT (category IS NOT DISTINCT FROM '{BARRIER}' AND helpful IS NULL
+                                          AND rating IS NULL)
+)
+SELECT response_id,
+       (array_agg(page_url ORDER BY received_at, kafka_partition, kafka_offset))[1] AS page_url,
+       (array_agg(org_unit_id ORDER BY received_at, kafka_partition, kafka_offset))[1] AS org_unit_id,
+       (array_agg(site_id ORDER BY received_at, kafka_partition, kafka_offset))[1] AS site_id,
+       min(received_at) AS first_at,
+       (array_agg(helpful ORDER BY received_at, kafka_partition, kafka_offset)
+           FILTER (WHERE helpful IS NOT NULL))[1] AS helpful,
+       (array_agg(rating ORDER BY received_at, kafka_partition, kafka_offset)
+           FILTER (WHERE rating IS NOT NULL))[1] AS rating
+FROM counted GROUP BY response_id
+"""
+STATS = """count(*) AS responses, count(*) FILTER (WHERE helpful) AS helpful_yes,
+    count(*) FILTER (WHERE NOT helpful) AS helpful_no, count(rating) AS rating_count,
+    coalesce(sum(rating), 0) AS rating_sum, count(*) FILTER (WHERE rating = 1) AS rating_1,
+    count(*) FILTER (WHERE rating = 2) AS rating_2, count(*) FILTER (WHERE rating = 3) AS rating_3,
+    count(*) FILTER (WHERE rating = 4) AS rating_4, count(*) FILTER (WHERE rating = 5) AS rating_5"""
+COUNTERS = (
+    "responses, helpful_yes, helpful_no, rating_count, rating_sum, rating_1, rating_2, rating_3, rating_4, rating_5"
+)
+EXPECTED = {
+    "feedback_response": (
+        f"SELECT * FROM ({RESPONSES}) r",
+        "SELECT response_id, page_url, org_unit_id, site_id, first_at, helpful, rating FROM feedback_response",
+    ),
+    "page_satisfaction": (
+        f"""SELECT page_url, org_unit_id, min(site_id) AS site_id, date_trunc('hour', first_at, '{ZONE}') AS bucket,
+                   {STATS} FROM ({RESPONSES}) r GROUP BY 1, 2, 4""",
+        f"SELECT page_url, org_unit_id, site_id, bucket_start, {COUNTERS} FROM page_satisfaction",
+    ),
+    "org_unit_satisfaction": (
+        f"""SELECT org_unit_id, g, date_trunc(g, first_at, '{ZONE}') AS bucket, {STATS}
+            FROM ({RESPONSES}) r CROSS JOIN (VALUES ('hour'), ('day')) AS v(g) GROUP BY 1, 2, 3""",
+        f"SELECT org_unit_id, granularity, bucket_start, {COUNTERS} FROM org_unit_satisfaction",
+    ),
+}
+
+
+def stream(rng: random.Random, responses: int) -> list[FeedbackRow]:
+    """The records of a topic with three partitions, in the order a consumer may get them: responses in parts
+    received in time order, some parts flagged or barrier reports on their own, about 5 % sent twice."""
+    parts: list[dict[str, Any]] = []
+    for _ in range(responses):
+        site, page, unit = rng.choice(PAGES)
+        response = uuid.uuid4()
+        at = START + timedelta(seconds=rng.uniform(0, SPAN_S))
+        for n in range(rng.choice((1, 1, 1, 2, 2, 3))):
+            barrier_only = rng.random() < 0.05
+            part = {
+                "event_id": response if n == 0 else uuid.uuid4(),
+                "response_id": response,
+                "received_at": at,
+                "site_id": site,
+                "page_url": page,
+                "org_unit_id": unit,
+                "helpful": None if barrier_only or rng.random() < 0.4 else rng.random() < 0.7,
+                "rating": None if barrier_only or rng.random() < 0.5 else rng.randint(1, 5),
+                "category": BARRIER if barrier_only else rng.choice((None, None, *CATEGORIES)),
+                "comment": f"Kommentar {rng.randrange(10**6)}" if barrier_only or rng.random() < 0.25 else None,
+                "suggestion": f"Vorschlag {rng.randrange(10**6)}" if rng.random() < 0.1 else None,
+                "flags": rng.choice(("",) * 12 + ("honeypot", "too_fast", "honeypot,too_fast")),
+            }
+            parts.append(part)
+            at += timedelta(seconds=rng.choice((0, 1, 30, 600, 3600, 7200)))  # the same second, or hours later
+    parts.sort(key=lambda p: p["received_at"])
+    for i in range(len(parts)):  # re-sent records: the same event again, later in the stream
+        if rng.random() < 0.05:
+            parts.insert(min(len(parts), i + rng.randint(1, 80)), parts[i])
+    offsets = [0, 0, 0]
+    rows = []
+    for p in parts:
+        partition = PAGES.index(next(x for x in PAGES if x[1] == p["page_url"])) % 3  # the key: the page
+        rows.append(
+            FeedbackRow(
+                event_id=p["event_id"], partition=partition, offset=offsets[partition],
+                received_at=p["received_at"], site_id=p["site_id"], page_url=p["page_url"],
+                org_unit_id=p["org_unit_id"], helpful=p["helpful"], rating=p["rating"], category=p["category"],
+                language="de", comment=p["comment"], suggestion=p["suggestion"], envelope="{}",
+                response_id=p["response_id"], flags=p["flags"],
+            )
+        )  # fmt: skip
+        offsets[partition] += 1
+    return rows
+
+
+async def rows_of(conn: asyncpg.Connection, query: str) -> list[tuple[Any, ...]]:
+    return sorted(tuple(r) for r in await conn.fetch(query))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_projection_equals_straightforward_queries_over_the_archive(database_url: str, seed: int) -> None:
+    rng = random.Random(seed)
+    rows = stream(rng, responses=1500)
+    await migrate_url(database_url)
+    conn = await asyncpg.connect(database_url)
+    try:
+        i = 0
+        while i < len(rows):  # batches of random size, each in its own transaction, as the projector writes them
+            size = rng.choice((1, 7, 50, 200, 600))
+            async with conn.transaction():
+                await project_feedback(conn, TOPIC, rows[i : i + size], ZONE)
+            i += size
+
+        # Not vacuous: the stream has what makes the projection hard.
+        facts = await conn.fetchrow(
+            f"""SELECT count(*) AS events, count(DISTINCT response_id) AS responses,
+                       count(*) FILTER (WHERE cardinality(flags) > 0) AS flagged,
+                       count(*) FILTER (WHERE category = '{BARRIER}' AND helpful IS NULL AND rating IS NULL) AS barrier,
+                       (SELECT count(*) FROM (SELECT 1 FROM feedback_event GROUP BY response_id HAVING count(*) > 2) m)
+                           AS three_parts
+                FROM feedback_event"""
+        )
+        assert facts["events"] == len({r.event_id for r in rows}) < len(rows)  # duplicates archived once
+        assert facts["flagged"] > 20 and facts["barrier"] > 10 and facts["three_parts"] > 20, dict(facts)
+
+        for table, (expected, actual) in EXPECTED.items():
+            want, got = await rows_of(conn, expected), await rows_of(conn, actual)
+            assert want, table
+            assert got == want, (table, [r for r in got if r not in want][:3], [r for r in want if r not in got][:3])
+
+        # The inbox: what the batches left equals one refresh over every response with text.
+        items = "SELECT * FROM comment_item"
+        incremental = await rows_of(conn, items)
+        async with conn.transaction():
+            await conn.execute("DELETE FROM comment_item")
+            await conn.execute("SELECT refresh_comment_items(ARRAY(SELECT DISTINCT response_id FROM feedback_event))")
+            assert await rows_of(conn, items) == incremental != []
+    finally:
+        await conn.close()
