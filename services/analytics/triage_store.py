@@ -192,16 +192,24 @@ async def inbox(
     conn: asyncpg.Connection, f: InboxFilter, units: frozenset[str] | None, limit: int, offset: int = 0
 ) -> tuple[list[asyncpg.Record], int]:
     """One page of the inbox, newest first (best match first when searching), and how many match in all."""
+    count_sql, page_sql, args = inbox_statements(f, units, limit, offset)
+    total = await conn.fetchval(count_sql, *args)
+    rows = await conn.fetch(page_sql, *args)
+    return rows, total
+
+
+def inbox_statements(
+    f: InboxFilter, units: frozenset[str] | None, limit: int, offset: int = 0
+) -> tuple[str, str, list[Any]]:
+    """``inbox``'s two statements (how many match, the page) and their arguments, e.g. to read the page through a
+    cursor."""
     where, args = _where(f, units)
     rank = ""
     if f.query:
         rank = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1}))"
     source = _TRIAGED if _triaged_only(f) else "comment_inbox"
-    total = await conn.fetchval(
-        f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}", *args
-    )
-    rows = await conn.fetch(inbox_page_sql(where, rank, limit, offset, source), *args)
-    return rows, total
+    count_sql = f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}"
+    return count_sql, inbox_page_sql(where, rank, limit, offset, source), args
 
 
 # comment_inbox (migration 023) for the comments staff have triaged only: its rows with a comment_triage row, whose
