@@ -50,7 +50,8 @@ class Read:
     name: str
     path: str
     token: bool = False  # the metrics token instead of the console session
-    csv: bool = False
+    csv: bool = False  # a download: checked for being streamed
+    grows: bool = True  # its size grows with the events (must be streamed), not only with units and months
     times: list[float] = field(default_factory=list)
     status: int = 0
     size: int = 0
@@ -86,7 +87,10 @@ def reads_for(prefix_url: str, unit: str, site: str, survey_id: str, today: date
         Read("inbox: page 50", "/console/inbox?status=alle&page=50"),
         Read("inbox CSV (10,000 rows)", "/console/inbox.csv?status=alle", csv=True),
         Read(
-            "open data CSV, a year", f"/api/v1/metrics/open-data/satisfaction.csv?from={year}-01&to={year}-12", csv=True
+            "open data CSV, a year",
+            f"/api/v1/metrics/open-data/satisfaction.csv?from={year}-01&to={year}-12",
+            csv=True,
+            grows=False,  # a row per unit and month
         ),
         Read("survey results page (200,000)", f"/console/surveys/{survey_id}"),
         Read("survey results API", f"/api/v1/staff/surveys/{survey_id}/results"),
@@ -216,7 +220,7 @@ def rows(result: dict[str, Any], scale: int) -> list[Row]:
         ok = r.status == 200 and p95 is not None and p95 < TARGET_S
         out.append(Row("reads", f"{r.name}: p50 / p95 (HTTP {r.status})", "-", f"{ms(p50)} / {ms(p95)}", "-",
                        f"p95 < {TARGET_S * 1000:.0f} ms", ok))  # fmt: skip
-    csvs = [r for r in result["reads"] if r.csv]
+    csvs = [r for r in result["reads"] if r.csv and r.grows]
     rss = result["peak_rss_kb"]
     out.append(Row("reads", "CSV downloads streamed", "-", ", ".join(f"{r.name}: {'yes' if r.streamed else 'no'}"
                    for r in csvs), "-", "streamed", all(r.streamed for r in csvs)))  # fmt: skip
