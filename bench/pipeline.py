@@ -1,8 +1,9 @@
 """Pipeline benchmark: records per second from the feedback topic into the PostgreSQL read models.
 
 The topic is pre-filled with events built exactly as ingest builds them (``accept_feedback`` on the demo city,
-then ``encode_envelope``), spread over the demo sites, their sections and the last 14 days; 1 % of the records
-are re-sent duplicates, as producer retries would cause. Then, on the same records:
+then ``encode_envelope``), spread over the demo sites, their sections and the last 14 days, in the order they were
+received (as ingest appends them to the topic); 1 % of the records are re-sent duplicates, shortly after their
+original, as producer retries would cause. Then, on the same records:
 
 * baseline: a plain aiokafka consumer with the projector's fetch settings reads to the end and discards;
 * measured: ``Projector(settings, pool).run(until_caught_up=True)``, in this process, timed end to end.
@@ -36,7 +37,7 @@ from shared.settings import Settings
 from shared.shredding import NewKeys
 
 DUPLICATE_SHARE = 0.01
-SPREAD_S = 14 * 86400  # two weeks of feedback: one hour bucket per page and hour, as in a replay
+SPREAD_S = 14 * 86400  # two weeks of feedback, as a replay reads it
 COMMENTS = (
     "Termin nicht gefunden",
     "Sehr hilfreich, danke!",
@@ -56,8 +57,8 @@ class Prefill:
 def build_events(
     count: int, demo_city: Path, keys: NewKeys, seed: int = 7, spread_s: float = SPREAD_S
 ) -> tuple[list[tuple[bytes, bytes]], Prefill]:
-    """(key, value) records: ``count`` in total, of which about 1 % repeat an earlier record, received at
-    random times in the last ``spread_s`` seconds."""
+    """(key, value) records: ``count`` in total, of which about 1 % repeat a record shortly before them, received
+    over the last ``spread_s`` seconds in the order of the list."""
     rng = random.Random(seed)
     _, model = load_org_yaml(demo_city)
     paths = [
@@ -72,7 +73,7 @@ def build_events(
     records: list[tuple[bytes, bytes]] = []
     distinct = max(1, round(count * (1 - DUPLICATE_SHARE)))
     rating_sum = helpful_yes = 0
-    for _ in range(distinct):
+    for n in range(distinct):
         site, url = rng.choice(paths)
         rating = rng.randint(1, 5) if rng.random() < 0.9 else None
         helpful = rng.random() < 0.7 if rng.random() < 0.8 or rating is None else None
@@ -81,15 +82,18 @@ def build_events(
             event_id=uuid.uuid4(), site=site, page_url=url, rating=rating, helpful=helpful,
             comment=comment,
         )  # fmt: skip
-        received = now - timedelta(seconds=rng.uniform(0, spread_s))
+        received = now - timedelta(seconds=spread_s * (1 - n / distinct))
         page_url, data = accept_feedback(request, model, None, received)
         data["comment"] = keys.seal(request.event_id, "comment", data["comment"])  # as ingest seals it
         value = encode_envelope(FEEDBACK_SUBMITTED, request.event_id, SOURCE, received, data, subject=page_url)
         records.append((page_url.encode(), value))
         rating_sum += rating or 0
         helpful_yes += helpful is True
-    records += [records[rng.randrange(distinct)] for _ in range(count - distinct)]
-    rng.shuffle(records)
+    again: dict[int, list[tuple[bytes, bytes]]] = {}  # a retry: the same record again, up to 100 records later
+    for _ in range(count - distinct):
+        first = rng.randrange(distinct)
+        again.setdefault(min(distinct - 1, first + rng.randint(1, 100)), []).append(records[first])
+    records = [r for n, record in enumerate(records) for r in (record, *again.get(n, ()))]
     return records, Prefill(len(records), distinct, rating_sum, helpful_yes)
 
 

@@ -37,6 +37,18 @@ def _first(column: str) -> str:
     )
 
 
+# The batch, copied in (binary COPY: encoding 18 arrays element by element cost the projector more CPU than
+# decoding the events), lives in a temporary table of the connection, emptied at the end of each transaction.
+_BATCH_COLUMNS = (
+    "event_id", "kafka_partition", "kafka_offset", "received_at", "site_id", "page_url", "org_unit_id", "helpful",
+    "rating", "category", "language", "comment", "suggestion", "envelope", "response_id", "flags",
+)  # fmt: skip
+BATCH_TABLE = """CREATE TEMPORARY TABLE IF NOT EXISTS feedback_batch (
+    event_id uuid, kafka_partition integer, kafka_offset bigint, received_at timestamptz, site_id text,
+    page_url text COLLATE "C", org_unit_id text, helpful boolean, rating smallint, category text, language text,
+    comment text, suggestion text, envelope text, response_id uuid, flags text
+) ON COMMIT DELETE ROWS"""
+
 # One statement per batch, in the caller's transaction (data-modifying CTEs all run, referenced or not; all
 # of them see the tables as they were before the statement):
 # 1. archive the batch's events never seen before (dedupe by event id; the first offset wins);
@@ -44,17 +56,14 @@ def _first(column: str) -> str:
 #    time, first helpful and first rating;
 # 3. merge with what the aggregates already hold of those responses: a response counts once, in the bucket of
 #    its first counted part, and each answer counts from the first part that gave it;
-# 4. add exactly that to pages per hour and org units per hour and per day, in the city's time zone ($16).
+# 4. add exactly that to pages per hour and org units per hour and per day, in the city's time zone ($2).
+# $1 is the topic.
 PROJECT_FEEDBACK = f"""
 WITH batch AS (
-    SELECT b.event_id, $2::text AS topic, b.kafka_partition, b.kafka_offset, b.received_at, b.site_id,
+    SELECT b.event_id, $1::text AS topic, b.kafka_partition, b.kafka_offset, b.received_at, b.site_id,
            b.page_url, b.org_unit_id, b.helpful, b.rating, b.category, b.language, b.comment, b.suggestion,
            b.envelope, b.response_id, string_to_array(b.flags, ',') AS flags
-    FROM unnest($1::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
-                $9::bool[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                $17::uuid[], $18::text[])
-        AS b(event_id, kafka_partition, kafka_offset, received_at, site_id, page_url, org_unit_id,
-             helpful, rating, category, language, comment, suggestion, envelope, response_id, flags)
+    FROM feedback_batch b
 ), fresh AS (
     INSERT INTO feedback_event AS t
     SELECT DISTINCT ON (event_id) * FROM batch ORDER BY event_id, kafka_partition, kafka_offset
@@ -85,14 +94,14 @@ WITH batch AS (
     SELECT * FROM merged WHERE is_new OR add_helpful IS NOT NULL OR add_rating IS NOT NULL
 ), pages AS (
     INSERT INTO page_satisfaction AS t (page_url, org_unit_id, site_id, bucket_start, {_STATS_COLUMNS})
-    SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', first_at, $16), {_STATS_ADDED}
-    FROM added GROUP BY page_url, org_unit_id, date_trunc('hour', first_at, $16)
+    SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', first_at, $2), {_STATS_ADDED}
+    FROM added GROUP BY page_url, org_unit_id, date_trunc('hour', first_at, $2)
     ON CONFLICT (page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 )
 INSERT INTO org_unit_satisfaction AS t (org_unit_id, granularity, bucket_start, {_STATS_COLUMNS})
-SELECT org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $16), {_STATS_ADDED}
+SELECT org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $2), {_STATS_ADDED}
 FROM added a CROSS JOIN (VALUES ('hour'), ('day')) AS g(granularity)
-GROUP BY org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $16)
+GROUP BY org_unit_id, g.granularity, date_trunc(g.granularity, a.first_at, $2)
 ON CONFLICT (granularity, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 """
 
@@ -123,6 +132,7 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
     none): this runs inside the batch's transaction, while the next batch waits."""
     if not rows:
         return
+    assert conn.is_in_transaction(), "the batch table empties at the end of each transaction"
     comments = [r.comment for r in rows]
     suggestions = [r.suggestion for r in rows]
     texted = [i for i, r in enumerate(rows) if r.comment is not None or r.suggestion is not None]
@@ -132,37 +142,24 @@ async def project_feedback(conn: asyncpg.Connection, topic: str, rows: Sequence[
         )
         for i, texts in zip(texted, opened, strict=True):
             comments[i], suggestions[i] = texts["comment"], texts["suggestion"]
-    responses = [r.response_id for r in rows]
-    await conn.execute(
-        PROJECT_FEEDBACK,
-        [r.event_id for r in rows],
-        topic,
-        [r.partition for r in rows],
-        [r.offset for r in rows],
-        [r.received_at for r in rows],
-        [r.site_id for r in rows],
-        [r.page_url for r in rows],
-        [r.org_unit_id for r in rows],
-        [r.helpful for r in rows],
-        [r.rating for r in rows],
-        [r.category for r in rows],
-        [r.language for r in rows],
-        comments,
-        suggestions,
-        [r.envelope for r in rows],
-        timezone,
-        responses,
-        [r.flags for r in rows],
-    )
+    await conn.execute(BATCH_TABLE)
+    await conn.copy_records_to_table(
+        "feedback_batch",
+        columns=_BATCH_COLUMNS,
+        records=[
+            (r.event_id, r.partition, r.offset, r.received_at, r.site_id, r.page_url, r.org_unit_id, r.helpful,
+             r.rating, r.category, r.language, comment, suggestion, r.envelope, r.response_id, r.flags)
+            for r, comment, suggestion in zip(rows, comments, suggestions, strict=True)
+        ],
+    )  # fmt: skip
+    await conn.execute(PROJECT_FEEDBACK, topic, timezone)
     # The triage inbox's items: responses of this batch that carry text, and those already in the inbox whose
     # later part may add a rating or category.
-    with_text = list({responses[i] for i in texted if comments[i] is not None or suggestions[i] is not None})
-    others = list(set(responses) - set(with_text))
     await conn.execute(
-        """SELECT refresh_comment_items($1::uuid[] || ARRAY(
-               SELECT response_id FROM comment_item WHERE response_id = ANY($2::uuid[])))""",
-        with_text,
-        others,
+        """SELECT refresh_comment_items(ARRAY(
+               SELECT DISTINCT response_id FROM feedback_batch WHERE comment IS NOT NULL OR suggestion IS NOT NULL
+               UNION SELECT response_id FROM comment_item
+                     WHERE response_id IN (SELECT response_id FROM feedback_batch)))"""
     )
 
 
