@@ -69,13 +69,29 @@ PROJECTIONS: tuple[Projection, ...] = (
         SurveyResponseProjector,
         "survey_response_event",
         "SELECT response_id::text AS key, envelope FROM survey_response_event ORDER BY received_at, event_id",
-        ("survey_response_event", "survey_response", "survey_answer"),
+        (
+            "survey_response_event",
+            "survey_response",
+            "survey_answer",
+            # the results' rollups, kept by the same statements (migration 045)
+            "survey_version_count",
+            "survey_question_count",
+            "survey_value_count",
+            "survey_hour_count",
+        ),
     ),
     Projection(
         Projector,
         "feedback_event",
         "SELECT page_url AS key, envelope FROM feedback_event ORDER BY received_at, event_id",
-        ("feedback_event", "feedback_response", "page_satisfaction", "org_unit_satisfaction", "comment_item"),
+        (
+            "feedback_event",
+            "feedback_response",
+            "page_satisfaction",
+            "org_unit_satisfaction",
+            "comment_item",
+            "comment_count",  # the inbox's counts, kept by triggers on comment_item and comment_triage (migration 046)
+        ),
     ),
     Projection(
         TriageProjector,

@@ -208,8 +208,37 @@ def inbox_statements(
     if f.query:
         rank = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1}))"
     source = _TRIAGED if _triaged_only(f) else "comment_inbox"
-    count_sql = f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}"
+    if _counted(f):
+        count_sql = f"SELECT coalesce(sum(i.n), 0)::bigint FROM {_COUNTED} i WHERE {_counted_where(f, units)}"
+    else:
+        count_sql = f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}"
     return count_sql, inbox_page_sql(where, rank, limit, offset, source), args
+
+
+# The rollup comment_count (migration 046): how many comments per unit (now), status and suspected or not, kept by
+# triggers; a key's count is the sum of its rows. Joined to org_unit like the inbox, whose comments of units
+# without an org_unit row do not show.
+_COUNTED = """(SELECT c.org_unit_id, c.status, c.suspected, sum(c.n) AS n FROM comment_count c
+    JOIN org_unit o ON o.id = c.org_unit_id GROUP BY 1, 2, 3)"""
+
+
+def _counted(f: InboxFilter) -> bool:
+    """Whether the rollup answers how many comments pass the filter: it narrows only by view, statuses and unit.
+    Any other filter (site, page, category, tag, assignee, search, time) counts the matching comments."""
+    return not (f.site or f.url_prefix or f.category or f.tag or f.assignee or f.query or f.since or f.until)
+
+
+def _counted_where(f: InboxFilter, units: frozenset[str] | None) -> str:
+    """``_where`` for the rollup's rows: the same conditions with the same placeholders, in the same order."""
+    clauses = ["i.suspected" if f.view == "suspected" else "NOT i.suspected"]
+    arg = Params()
+    if units is not None:
+        clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
+    if f.view != "suspected" and f.statuses:
+        clauses.append(f"i.status = ANY({arg(list(f.statuses))}::text[])")
+    if f.unit:
+        clauses.append(f"i.org_unit_id = {arg(f.unit)}")
+    return " AND ".join(clauses)
 
 
 # comment_inbox (migration 023) for the comments staff have triaged only: its rows with a comment_triage row, whose
@@ -245,10 +274,12 @@ def inbox_page_sql(where: str, rank: str, limit: int, offset: int, source: str =
 
 
 async def counts(conn: asyncpg.Connection, units: frozenset[str] | None) -> dict[str, int]:
-    """How many comments per status in the inbox, and how many wait in the suspected view."""
+    """How many comments per status in the inbox, and how many wait in the suspected view (from the rollup
+    comment_count, migration 046)."""
     rows = await conn.fetch(
-        f"""SELECT CASE WHEN {SUSPECTED} THEN 'suspected' ELSE i.status END AS bucket, count(*)
-            FROM {_ITEM_FROM} WHERE $1::text[] IS NULL OR i.org_unit_id = ANY($1::text[]) GROUP BY 1""",
+        f"""SELECT CASE WHEN i.suspected THEN 'suspected' ELSE i.status END AS bucket, sum(i.n)::bigint AS count
+            FROM {_COUNTED} i WHERE $1::text[] IS NULL OR i.org_unit_id = ANY($1::text[]) GROUP BY 1
+            HAVING sum(i.n) > 0""",
         sorted(units) if units is not None else None,
     )
     return {r["bucket"]: r["count"] for r in rows}

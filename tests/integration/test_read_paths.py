@@ -5,6 +5,7 @@ on comment_inbox's coalesce())."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,14 @@ import asyncpg
 
 from services.analytics import triage_store
 from services.analytics.dashboards import newest_comments
-from services.analytics.triage_store import _ITEM_COLUMNS, _ITEM_FROM, InboxFilter, _where
+from services.analytics.triage_store import _ITEM_COLUMNS, _ITEM_FROM, InboxFilter, TriageRow, _where, apply_triage
+from shared.contracts.triage import (
+    TRIAGE_STATUSES,
+    CommentAssignedV1,
+    CommentMovedV1,
+    CommentSpamReviewedV1,
+    CommentStatusChangedV1,
+)
 from shared.db import migrate
 from shared.settings import Settings
 from tests.integration.conftest import once
@@ -138,4 +146,138 @@ async def test_fast_read_paths_equal_the_straightforward_queries(settings: Setti
                 )
         assert handed_over > 0  # comments handed over to another unit were among those compared
     finally:
+        await conn.close()
+
+
+COUNTS = """SELECT CASE WHEN {suspected} THEN 'suspected' ELSE i.status END AS bucket, i.org_unit_id, count(*) AS n
+            FROM {item_from} GROUP BY 1, 2"""
+
+
+async def rollup_equals_group_by(conn: asyncpg.Connection) -> int:
+    """Whether comment_count gives what a GROUP BY over comment_inbox gives, per unit and bucket and in what
+    counts() and the inbox's unfiltered totals return; the number of comments counted."""
+    expected = {(r["bucket"], r["org_unit_id"]): r["n"] for r in await conn.fetch(
+        COUNTS.format(suspected=triage_store.SUSPECTED, item_from=_ITEM_FROM))}  # fmt: skip
+    rolled = await conn.fetch(
+        f"""SELECT CASE WHEN i.suspected THEN 'suspected' ELSE i.status END AS bucket, i.org_unit_id, sum(i.n) AS n
+            FROM {triage_store._COUNTED} i GROUP BY 1, 2 HAVING sum(i.n) <> 0"""
+    )
+    assert {(r["bucket"], r["org_unit_id"]): r["n"] for r in rolled} == expected
+    for units in (None, frozenset({"amt-a", "amt-c"}), frozenset({"amt-gone"})):
+        wanted: dict[str, int] = {}
+        for (bucket, unit), n in expected.items():
+            if units is None or unit in units:
+                wanted[bucket] = wanted.get(bucket, 0) + n
+        assert await triage_store.counts(conn, units) == wanted
+        for f in (InboxFilter(), InboxFilter(statuses=()), InboxFilter(view="suspected"),
+                  InboxFilter(statuses=("spam", "erledigt"), unit="amt-b")):  # fmt: skip
+            where, args = _where(f, units)
+            count_sql = triage_store.inbox_statements(f, units, 10)[0]
+            assert "comment_count" in count_sql
+            assert await conn.fetchval(count_sql, *args) == await conn.fetchval(
+                f"SELECT count(*) FROM {_ITEM_FROM} WHERE {where}", *args
+            )
+    return sum(expected.values())
+
+
+@once("the inbox's count rollup on PostgreSQL", "tansu")
+async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
+    """Randomised feedback parts through refresh_comment_items (new comments, later parts that add flags or text),
+    triage events through apply_triage (status changes, spam verdicts, hand-overs, assignments), erasures (deletes of
+    comment_item rows), a reset of the triage projection (TRUNCATE), in transactions of several statements: after
+    each, comment_count gives what counting the comments gives. A triage command does not wait for a feedback
+    batch that has not committed yet."""
+    rng = random.Random(46)
+    conn = await asyncpg.connect(settings.database_url)
+    other = await asyncpg.connect(settings.database_url)
+    try:
+        await migrate(conn)
+        await conn.executemany(
+            "INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, 'department')", [(u, u.upper()) for u in UNITS]
+        )
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        responses: list[uuid.UUID] = []
+        sequence: dict[uuid.UUID, int] = {}
+        offset = 0
+
+        def part(response_id: uuid.UUID, unit: str) -> tuple[Any, ...]:
+            nonlocal offset
+            offset += 1
+            text = rng.choice(("Termin kaputt", None, None))
+            return (uuid.uuid4(), offset, start + timedelta(seconds=offset), unit, text,
+                    rng.choice(("Link", None)) if text is None else None, response_id,
+                    ["honeypot"] if rng.random() < 0.3 else [])  # fmt: skip
+
+        async def feedback(c: asyncpg.Connection, n: int) -> None:
+            """A batch of parts: new responses and later parts of earlier ones, then refresh_comment_items."""
+            parts = []
+            for _ in range(n):
+                if responses and rng.random() < 0.3:
+                    parts.append(part(rng.choice(responses), "amt-a"))  # a later part: the first part's unit stays
+                else:
+                    responses.append(uuid.UUID(int=rng.getrandbits(128)))
+                    parts.append(part(responses[-1], rng.choice((*UNITS, "amt-gone"))))
+            await c.executemany(
+                """INSERT INTO feedback_event (event_id, topic, kafka_partition, kafka_offset, received_at, site_id,
+                       page_url, org_unit_id, language, comment, suggestion, envelope, response_id, flags)
+                   VALUES ($1, 't', 0, $2, $3, 's1', 'https://a/x', $4, 'de', $5, $6, '{}', $7, $8)""",
+                parts,
+            )
+            await c.execute("SELECT refresh_comment_items($1::uuid[])", list({p[6] for p in parts}))
+
+        def triage_event(response_id: uuid.UUID) -> TriageRow:
+            sequence[response_id] = sequence.get(response_id, 0) + 1
+            common = {"response_id": response_id, "org_unit": rng.choice(UNITS), "sequence": sequence[response_id],
+                      "at": start + timedelta(days=400), "actor": "anna"}  # fmt: skip
+            kind = rng.choice(("status", "status", "moved", "spam", "assigned"))
+            d: Any
+            if kind == "status":
+                d = CommentStatusChangedV1(**common, status=rng.choice(TRIAGE_STATUSES), previous="neu")
+            elif kind == "moved":
+                d = CommentMovedV1(**common, previous_unit="amt-a")
+            elif kind == "spam":
+                d = CommentSpamReviewedV1(**common, verdict=rng.choice(("confirmed", "released")))
+            else:
+                d = CommentAssignedV1(**common, assignee=rng.choice(("bo", None)))
+            return TriageRow(uuid.uuid4(), kind, d, "{}")
+
+        counted = 0
+        for round_ in range(12):
+            async with conn.transaction():
+                await feedback(conn, rng.randint(20, 120))
+                if responses:  # triage, also of responses without text (no comment_item row)
+                    recent = responses[-150:]  # several events for many comments
+                    await apply_triage(conn, [triage_event(rng.choice(recent)) for _ in range(rng.randint(20, 80))])
+                if rng.random() < 0.5:
+                    await feedback(conn, rng.randint(1, 10))
+                erased = rng.sample(responses, min(len(responses), rng.randint(0, 8)))
+                await conn.execute("DELETE FROM comment_item WHERE response_id = ANY($1::uuid[])", erased)
+                # An edited text: the first erased response's item made anew from its parts.
+                await conn.execute("UPDATE feedback_event SET comment = 'neu' WHERE response_id = ANY($1)", erased[:1])
+                await conn.execute("SELECT refresh_comment_items($1::uuid[])", erased[:1])
+            if round_ == 6:  # the triage projection is rebuilt: its tables emptied, its events applied again
+                await conn.execute("TRUNCATE comment_triage_event, comment_triage, comment_note")
+                sequence.clear()
+                assert await rollup_equals_group_by(conn) > 0
+                await apply_triage(conn, [triage_event(r) for r in rng.sample(responses, 50)])
+            counted = await rollup_equals_group_by(conn)
+        assert counted > 200
+        assert await conn.fetchval("SELECT count(*) FROM comment_triage") > 100
+
+        # A feedback batch not committed yet holds no row a triage command waits for (rows are only added).
+        triaged = next(r for r in responses if r in sequence)
+        async with conn.transaction():
+            await feedback(conn, 30)
+            await asyncio.wait_for(apply_triage(other, [triage_event(triaged)]), timeout=10)
+        counted = await rollup_equals_group_by(conn)
+
+        # A fold leaves one row per key with the same sums; the reset of the feedback projection empties it.
+        await conn.execute("SELECT comment_count_fold()")
+        assert await rollup_equals_group_by(conn) == counted
+        keys = await conn.fetchval("SELECT count(DISTINCT (org_unit_id, status, suspected)) FROM comment_count")
+        assert await conn.fetchval("SELECT count(*) FROM comment_count") == keys
+        await conn.execute("TRUNCATE feedback_event, comment_item")
+        assert await conn.fetchval("SELECT count(*) FROM comment_count") == 0
+    finally:
+        await other.close()
         await conn.close()
