@@ -60,7 +60,7 @@ async def apply_lifecycle(conn: asyncpg.Connection, rows: Sequence[LifecycleRow]
             continue
         applied += 1
         if isinstance(d, SurveyVersionPublishedV1):
-            await conn.execute(
+            status = await conn.execute(
                 """INSERT INTO survey_version (survey_id, version, definition, published_at, published_by)
                    VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT DO NOTHING""",
                 d.survey_id,
@@ -69,6 +69,13 @@ async def apply_lifecycle(conn: asyncpg.Connection, rows: Sequence[LifecycleRow]
                 d.published_at,
                 d.published_by,
             )
+            if status == "INSERT 0 1":  # answers projected before their definition (normally none) are counted now
+                await conn.execute(
+                    "DELETE FROM survey_value_count WHERE survey_id = $1 AND survey_version = $2",
+                    d.survey_id,
+                    d.version,
+                )
+                await conn.execute(COUNT_VALUES, d.survey_id, d.version)
             await conn.execute(
                 """INSERT INTO survey AS s (survey_id, org_unit_id, status, current_version, sequence, created_at,
                                            updated_at)
@@ -122,7 +129,17 @@ class ResponseRow:
 # 2. each question's first answer (by time, flagged or not), only from parts of the response's own survey and
 #    version (a response id reused for another survey adds nothing);
 # 3. a response counts once it has an unflagged answer stored.
-PROJECT_RESPONSES = """
+# Each statement also keeps the rollups of the results (migration 045) from the rows it really inserted or changed:
+# a response that changed leaves the buckets it was in (-1: as it was before the statement, which every part of
+# a statement sees) and enters those it is in now (+1); a first part or dismissal that moved earlier thus moves its
+# response to another hour. Answers to text questions are counted as answered, never by value.
+_ADD_TOTALS = """ON CONFLICT (survey_id, survey_version) DO UPDATE SET responses = t.responses + excluded.responses,
+    dismissals = t.dismissals + excluded.dismissals,
+    dismissed_unanswered = t.dismissed_unanswered + excluded.dismissed_unanswered"""
+_ADD_HOURS = """ON CONFLICT (survey_id, survey_version, hour) DO UPDATE SET
+    responses = h.responses + excluded.responses, answered = h.answered + excluded.answered,
+    dismissed = h.dismissed + excluded.dismissed"""
+PROJECT_RESPONSES = f"""
 WITH batch AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[],
                          $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bool[])
@@ -137,34 +154,110 @@ WITH batch AS (
     RETURNING event_id
 ), parts AS (
     SELECT b.* FROM batch b JOIN fresh USING (event_id)
+), before AS (
+    SELECT response_id, first_at, dismissed_at, counted FROM survey_response
+    WHERE response_id IN (SELECT response_id FROM parts)
+), merged AS (
+    INSERT INTO survey_response AS r (response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+                                      language, first_at, dismissed_at, counted)
+    SELECT DISTINCT ON (response_id) response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
+           language, min(received_at) OVER w, min(received_at) FILTER (WHERE dismissed) OVER w, false
+    FROM parts
+    WINDOW w AS (PARTITION BY response_id)
+    ORDER BY response_id, received_at, kafka_partition, kafka_offset
+    ON CONFLICT (response_id) DO UPDATE SET
+        first_at = least(r.first_at, excluded.first_at),
+        dismissed_at = least(r.dismissed_at, excluded.dismissed_at)
+    WHERE excluded.first_at < r.first_at OR excluded.dismissed_at < r.dismissed_at
+       OR (r.dismissed_at IS NULL AND excluded.dismissed_at IS NOT NULL)
+    RETURNING response_id, survey_id, survey_version, first_at, dismissed_at, counted
+), moved AS (
+    SELECT m.survey_id, m.survey_version, b.first_at, b.dismissed_at, b.counted, -1 AS sign
+    FROM merged m JOIN before b USING (response_id)
+    UNION ALL
+    SELECT survey_id, survey_version, first_at, dismissed_at, counted, 1 FROM merged
+), totals AS (
+    INSERT INTO survey_version_count AS t (survey_id, survey_version, responses, dismissals, dismissed_unanswered)
+    SELECT survey_id, survey_version, coalesce(sum(sign) FILTER (WHERE counted), 0),
+           coalesce(sum(sign) FILTER (WHERE dismissed_at IS NOT NULL), 0),
+           coalesce(sum(sign) FILTER (WHERE dismissed_at IS NOT NULL AND NOT counted), 0)
+    FROM moved GROUP BY 1, 2
+    HAVING sum(sign) FILTER (WHERE dismissed_at IS NOT NULL) <> 0
+    {_ADD_TOTALS}
 )
-INSERT INTO survey_response AS r (response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
-                                  language, first_at, dismissed_at, counted)
-SELECT DISTINCT ON (response_id) response_id, survey_id, survey_version, site_id, page_url, org_unit_id,
-       language, min(received_at) OVER w, min(received_at) FILTER (WHERE dismissed) OVER w, false
-FROM parts
-WINDOW w AS (PARTITION BY response_id)
-ORDER BY response_id, received_at, kafka_partition, kafka_offset
-ON CONFLICT (response_id) DO UPDATE SET
-    first_at = least(r.first_at, excluded.first_at),
-    dismissed_at = least(r.dismissed_at, excluded.dismissed_at)
+INSERT INTO survey_hour_count AS h (survey_id, survey_version, hour, responses, answered, dismissed)
+SELECT survey_id, survey_version, hour, sum(responses), sum(answered), sum(dismissed) FROM (
+    SELECT survey_id, survey_version, date_trunc('hour', first_at, 'UTC') AS hour, sign AS responses,
+           CASE WHEN counted THEN sign ELSE 0 END AS answered, 0 AS dismissed
+    FROM moved
+    UNION ALL
+    SELECT survey_id, survey_version, date_trunc('hour', dismissed_at, 'UTC'), 0, 0, sign
+    FROM moved WHERE dismissed_at IS NOT NULL
+) m
+GROUP BY 1, 2, 3 HAVING sum(responses) <> 0 OR sum(answered) <> 0 OR sum(dismissed) <> 0
+{_ADD_HOURS}
 """
 PROJECT_ANSWERS = """
-INSERT INTO survey_answer (response_id, question_id, survey_id, survey_version, value, answered_at, flagged)
-SELECT DISTINCT ON (p.response_id, a.key) p.response_id, a.key, p.survey_id, p.survey_version, a.value,
-       p.received_at, p.flagged
-FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::int[], $8::bigint[])
-         AS p(response_id, survey_id, survey_version, received_at, flagged, answers, kafka_partition, kafka_offset)
-     JOIN survey_response r ON r.response_id = p.response_id AND r.survey_id = p.survey_id
-                           AND r.survey_version = p.survey_version,
-     jsonb_each(p.answers::jsonb) AS a
-ORDER BY p.response_id, a.key, p.received_at, p.kafka_partition, p.kafka_offset
-ON CONFLICT (response_id, question_id) DO NOTHING
+WITH stored AS (
+    INSERT INTO survey_answer (response_id, question_id, survey_id, survey_version, value, answered_at, flagged)
+    SELECT DISTINCT ON (p.response_id, a.key) p.response_id, a.key, p.survey_id, p.survey_version, a.value,
+           p.received_at, p.flagged
+    FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::int[],
+                $8::bigint[])
+             AS p(response_id, survey_id, survey_version, received_at, flagged, answers, kafka_partition,
+                  kafka_offset)
+         JOIN survey_response r ON r.response_id = p.response_id AND r.survey_id = p.survey_id
+                               AND r.survey_version = p.survey_version,
+         jsonb_each(p.answers::jsonb) AS a
+    ORDER BY p.response_id, a.key, p.received_at, p.kafka_partition, p.kafka_offset
+    ON CONFLICT (response_id, question_id) DO NOTHING
+    RETURNING survey_id, survey_version, question_id, value, flagged
+), counted AS (
+    SELECT * FROM stored WHERE NOT flagged
+), questions AS (
+    INSERT INTO survey_question_count AS c (survey_id, survey_version, question_id, answered)
+    SELECT survey_id, survey_version, question_id, count(*) FROM counted GROUP BY 1, 2, 3
+    ON CONFLICT (survey_id, survey_version, question_id) DO UPDATE SET answered = c.answered + excluded.answered
+), versions AS (  -- answers of a version not known yet are counted by value when it arrives (apply_lifecycle)
+    SELECT survey_id, version, definition FROM survey_version
+    WHERE (survey_id, version) IN (SELECT survey_id, survey_version FROM counted)
+), text_question AS (
+    SELECT v.survey_id, v.version, q ->> 'id' AS question_id
+    FROM versions v, jsonb_array_elements(v.definition -> 'questions') q WHERE q ->> 'type' = 'text'
+)
+INSERT INTO survey_value_count AS c (survey_id, survey_version, question_id, value, n)
+SELECT a.survey_id, a.survey_version, a.question_id, a.value::text, count(*)
+FROM counted a JOIN versions v ON v.survey_id = a.survey_id AND v.version = a.survey_version
+WHERE NOT EXISTS (SELECT 1 FROM text_question t WHERE t.survey_id = a.survey_id AND t.version = a.survey_version
+                                                  AND t.question_id = a.question_id)
+GROUP BY 1, 2, 3, 4
+ON CONFLICT (survey_id, survey_version, question_id, value) DO UPDATE SET n = c.n + excluded.n
 """
-MARK_COUNTED = """
-UPDATE survey_response r SET counted = true
-WHERE r.response_id = ANY($1::uuid[]) AND NOT r.counted
-  AND EXISTS (SELECT 1 FROM survey_answer a WHERE a.response_id = r.response_id AND NOT a.flagged)
+MARK_COUNTED = f"""
+WITH counted AS (
+    UPDATE survey_response r SET counted = true
+    WHERE r.response_id = ANY($1::uuid[]) AND NOT r.counted
+      AND EXISTS (SELECT 1 FROM survey_answer a WHERE a.response_id = r.response_id AND NOT a.flagged)
+    RETURNING survey_id, survey_version, first_at, dismissed_at
+), totals AS (
+    INSERT INTO survey_version_count AS t (survey_id, survey_version, responses, dismissals, dismissed_unanswered)
+    SELECT survey_id, survey_version, count(*), 0, -count(*) FILTER (WHERE dismissed_at IS NOT NULL)
+    FROM counted GROUP BY 1, 2
+    {_ADD_TOTALS}
+)
+INSERT INTO survey_hour_count AS h (survey_id, survey_version, hour, responses, answered, dismissed)
+SELECT survey_id, survey_version, date_trunc('hour', first_at, 'UTC'), 0, count(*), 0 FROM counted GROUP BY 1, 2, 3
+{_ADD_HOURS}
+"""
+# The value counts of one version from its stored answers: when its definition arrives (normally before any answer).
+COUNT_VALUES = """
+INSERT INTO survey_value_count (survey_id, survey_version, question_id, value, n)
+SELECT a.survey_id, a.survey_version, a.question_id, a.value::text, count(*)
+FROM survey_answer a JOIN survey_version v ON v.survey_id = a.survey_id AND v.version = a.survey_version
+WHERE a.survey_id = $1 AND a.survey_version = $2 AND NOT a.flagged
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v.definition -> 'questions') q
+                  WHERE q ->> 'id' = a.question_id AND q ->> 'type' = 'text')
+GROUP BY 1, 2, 3, 4
 """
 
 
@@ -277,26 +370,25 @@ async def result_rows(
     conn: asyncpg.Connection, survey_id: str, version: int, timezone: str, text_questions: Sequence[str]
 ) -> dict[str, Any]:
     """The raw material of a result: response counts, answers per question, answer counts per value of the
-    closed questions, the newest text answers, and answers and dismissals per day in the city's time zone."""
+    closed questions, the newest text answers, and answers and dismissals per day in the city's time zone.
+    Counts come from the rollups the projector keeps (migration 045), the text answers from the answers."""
     key = (survey_id, version)
     totals = await conn.fetchrow(
-        """SELECT count(*) FILTER (WHERE counted) AS responses,
-                  count(*) FILTER (WHERE dismissed_at IS NOT NULL) AS dismissals,
-                  count(*) FILTER (WHERE dismissed_at IS NOT NULL AND NOT counted) AS dismissed_unanswered
-           FROM survey_response WHERE survey_id = $1 AND survey_version = $2""",
+        """SELECT coalesce(sum(responses), 0)::bigint AS responses, coalesce(sum(dismissals), 0)::bigint AS dismissals,
+                  coalesce(sum(dismissed_unanswered), 0)::bigint AS dismissed_unanswered
+           FROM survey_version_count WHERE survey_id = $1 AND survey_version = $2""",
         *key,
     )
     answered = dict(
         await conn.fetch(
-            """SELECT question_id, count(*) FROM survey_answer
-               WHERE survey_id = $1 AND survey_version = $2 AND NOT flagged GROUP BY 1""",
+            """SELECT question_id, answered FROM survey_question_count
+               WHERE survey_id = $1 AND survey_version = $2 AND answered > 0""",
             *key,
         )
     )
     values = await conn.fetch(
-        """SELECT question_id, value::text AS value, count(*) AS n FROM survey_answer
-           WHERE survey_id = $1 AND survey_version = $2 AND NOT flagged AND NOT question_id = ANY($3::text[])
-           GROUP BY 1, 2""",
+        """SELECT question_id, value, n FROM survey_value_count
+           WHERE survey_id = $1 AND survey_version = $2 AND n > 0 AND NOT question_id = ANY($3::text[])""",
         *key,
         list(text_questions),
     )
@@ -309,20 +401,41 @@ async def result_rows(
         *key,
         list(text_questions),
     )
-    days = await conn.fetch(
-        """SELECT d.day, sum(d.answered)::bigint AS answered, sum(d.dismissed)::bigint AS dismissed FROM (
-               SELECT (first_at AT TIME ZONE $3::text)::date AS day,
-                      count(*) FILTER (WHERE counted) AS answered, 0 AS dismissed
-               FROM survey_response WHERE survey_id = $1 AND survey_version = $2 GROUP BY 1
-               UNION ALL
-               SELECT (dismissed_at AT TIME ZONE $3::text)::date, 0, count(*)
-               FROM survey_response WHERE survey_id = $1 AND survey_version = $2 AND dismissed_at IS NOT NULL
-               GROUP BY 1) d
-           GROUP BY d.day ORDER BY d.day""",
-        *key,
+    return {"totals": totals, "answered": answered, "values": values, "texts": texts,
+            "days": await _days(conn, survey_id, version, timezone)}  # fmt: skip
+
+
+async def _days(conn: asyncpg.Connection, survey_id: str, version: int, timezone: str) -> list[asyncpg.Record]:
+    """Answers and dismissals per day in ``timezone``: a day with a response's first part or a dismissal, from the
+    hours the projector counted in UTC. Exact where each hour lies in one day of the zone (whole-hour offsets, as
+    in all of Germany); otherwise (a zone like Asia/Kolkata) counted from the responses themselves."""
+    days: list[asyncpg.Record] = await conn.fetch(
+        """SELECT (hour AT TIME ZONE $3::text)::date AS day, sum(answered)::bigint AS answered,
+                  sum(dismissed)::bigint AS dismissed,
+                  bool_and(((hour + interval '1 hour' - interval '1 microsecond') AT TIME ZONE $3::text)::date
+                           = (hour AT TIME ZONE $3::text)::date) AS whole
+           FROM survey_hour_count WHERE survey_id = $1 AND survey_version = $2
+           GROUP BY 1 HAVING sum(responses) > 0 OR sum(dismissed) > 0 ORDER BY 1""",
+        survey_id,
+        version,
         timezone,
     )
-    return {"totals": totals, "answered": answered, "values": values, "texts": texts, "days": days}
+    if not all(d["whole"] for d in days):
+        days = await conn.fetch(DAYS, survey_id, version, timezone)
+    return days
+
+
+# Answers and dismissals per day straight from the responses (hours that straddle two days of the zone).
+DAYS = """
+SELECT d.day, sum(d.answered)::bigint AS answered, sum(d.dismissed)::bigint AS dismissed FROM (
+    SELECT (first_at AT TIME ZONE $3::text)::date AS day, count(*) FILTER (WHERE counted) AS answered, 0 AS dismissed
+    FROM survey_response WHERE survey_id = $1 AND survey_version = $2 GROUP BY 1
+    UNION ALL
+    SELECT (dismissed_at AT TIME ZONE $3::text)::date, 0, count(*)
+    FROM survey_response WHERE survey_id = $1 AND survey_version = $2 AND dismissed_at IS NOT NULL
+    GROUP BY 1) d
+GROUP BY d.day ORDER BY d.day
+"""
 
 
 # ---- Previews of the survey builder (migration 031): not domain state, a short-lived capability ----
