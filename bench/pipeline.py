@@ -6,17 +6,22 @@ received (as ingest appends them to the topic); 1 % of the records are re-sent d
 original, as producer retries would cause. Then, on the same records:
 
 * baseline: a plain aiokafka consumer with the projector's fetch settings reads to the end and discards;
-* measured: ``Projector(settings, pool).run(until_caught_up=True)``, in this process, timed end to end.
+* measured: ``Projector(settings, pool).run(until_caught_up=True)``, in this process, timed end to end, with the
+  CPU time it took in this process and in PostgreSQL (all its processes) per record;
+* replay: ``stadtstimme replay`` as an operator runs it (``services.analytics.replay.replay``: checks the archive
+  against the topic, empties every read model and projects every topic from its start), timed end to end.
 
-Afterwards the read models are checked against what was produced, so the figure cannot come from skipped work.
+After each, the read models are checked against what was produced, so no figure can come from skipped work.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +31,7 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from services.analytics.replay import replay
 from services.analytics.worker import Projector
 from services.ingest.domain import FeedbackRequest, accept_feedback
 from services.ingest.service import SOURCE
@@ -178,12 +184,31 @@ async def topic_event_ids(settings: Settings) -> list[str]:
     return ids
 
 
-async def run_projector(settings: Settings) -> tuple[int, float]:
-    """Measured: the real projector from the start of the topic until caught up, pool included."""
+def own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+async def run_projector(settings: Settings, postgres_cpu_s: Callable[[], float]) -> tuple[int, float, float, float]:
+    """Measured: the real projector from the start of the topic until caught up, pool included; (records, seconds,
+    CPU seconds of this process, CPU seconds of PostgreSQL)."""
+    pool = await create_pool(settings)
+    try:
+        cpu, pg_cpu = own_cpu_s(), postgres_cpu_s()
+        started = time.perf_counter()
+        total = await Projector(settings, pool).run(until_caught_up=True)
+        elapsed = time.perf_counter() - started
+    finally:
+        await pool.close()  # its connections' CPU time goes to PostgreSQL's account when they end
+    return total, elapsed, own_cpu_s() - cpu, postgres_cpu_s() - pg_cpu
+
+
+async def run_replay(settings: Settings) -> tuple[int, float]:
+    """``stadtstimme replay``: (records projected, seconds)."""
     pool = await create_pool(settings)
     try:
         started = time.perf_counter()
-        total = await Projector(settings, pool).run(until_caught_up=True)
+        total = await replay(settings, pool)
         return total, time.perf_counter() - started
     finally:
         await pool.close()
@@ -229,8 +254,14 @@ class PipelineResult:
     baseline_s: float
     projected: int
     projector_s: float
+    projector_cpu_s: float
+    postgres_cpu_s: float
     verified: bool
     verify_detail: str
+    replayed: int
+    replay_s: float
+    replay_verified: bool
+    replay_detail: str
 
     @property
     def baseline_per_s(self) -> float:
@@ -240,8 +271,14 @@ class PipelineResult:
     def projector_per_s(self) -> float:
         return self.projected / self.projector_s
 
+    @property
+    def replay_per_s(self) -> float:
+        return self.replayed / self.replay_s
 
-async def run_pipeline(settings: Settings, count: int, demo_city: Path, say: Any) -> PipelineResult:
+
+async def run_pipeline(
+    settings: Settings, count: int, demo_city: Path, say: Any, postgres_cpu_s: Callable[[], float]
+) -> PipelineResult:
     say(f"pipeline: building {count:,} events")
     keys = NewKeys("feedback")
     records, expected = build_events(count, demo_city, keys)
@@ -256,9 +293,14 @@ async def run_pipeline(settings: Settings, count: int, demo_city: Path, say: Any
     say(f"pipeline: produced in {prefill_s:.1f} s; baseline plain consumer …")
     seen, baseline_s = await plain_consume(settings, expected.records)
     say(f"pipeline: plain consumer read {seen:,} in {baseline_s:.2f} s; projector …")
-    projected, projector_s = await run_projector(settings)
+    projected, projector_s, cpu_s, pg_cpu_s = await run_projector(settings, postgres_cpu_s)
     say(f"pipeline: projector processed {projected:,} in {projector_s:.2f} s; verifying the read model")
     ok, detail = await verify(settings, expected)
+    say("pipeline: replay (check against the topic, empty the read models, project everything again) …")
+    replayed, replay_s = await run_replay(settings)
+    say(f"pipeline: replayed {replayed:,} in {replay_s:.2f} s; verifying the read model")
+    replay_ok, replay_detail = await verify(settings, expected)
     return PipelineResult(
-        expected.records, expected.distinct, prefill_s, seen, baseline_s, projected, projector_s, ok, detail
-    )
+        expected.records, expected.distinct, prefill_s, seen, baseline_s, projected, projector_s, cpu_s, pg_cpu_s,
+        ok, detail, replayed, replay_s, replay_ok, replay_detail,
+    )  # fmt: skip

@@ -9,7 +9,8 @@ under var/bench/, prepares a database (migrate, demo city, topics) and measures
    passwords (each attempt from its own forwarded address, almost each for its own name), against the same
    without the flood, on one ``stadtstimme serve`` of all HTTP services;
 3. pipeline: records per second from the feedback topic into the read models (the real projector) against a
-   plain consumer that reads and discards the same records; the read models are verified afterwards;
+   plain consumer that reads and discards the same records, with the CPU each side of the projection spends per
+   record; then ``stadtstimme replay`` of the same topic; the read models are verified after each;
 4. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
    consumer sees it in Kafka;
 5. redaction: personal data out of 10 KB of citizen text, against one regular expression pass;
@@ -32,6 +33,7 @@ import signal
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -54,6 +56,7 @@ BENCH = Path(__file__).resolve().parent
 VAR = REPO / "var" / "bench"
 LOGS = VAR / "logs"
 DB_NAME = "bench"
+PIPELINE_DB = "bench_pipeline"
 T0 = time.monotonic()
 LOAD_AT_START = os.getloadavg()[0]
 
@@ -61,7 +64,7 @@ LOAD_AT_START = os.getloadavg()[0]
 # rate, projection at 10,000 events/s or more, 95 % of feedback visible to staff within a second.
 INGEST_RATIO_TARGET = 1.0
 INGEST_P99_TARGET_S = 0.050
-PIPELINE_TARGET_PER_S = 10_000
+PIPELINE_RATIO_TARGET = 0.25  # issue 20: the projector at a quarter of a plain consumer's speed
 FRESHNESS_P95_TARGET_S = 1.0
 # Feedback p99 while the sign-in is flooded at most twice what it is without the flood (the security issue).
 LOGIN_FLOOD_RATIO_TARGET = 2.0
@@ -373,12 +376,20 @@ def _login_rows(login: dict[str, Any], profile: Profile) -> list[Row]:
 
 
 def _pipeline_rows(pipe: PipelineResult) -> list[Row]:
+    rate = pipe.projector_per_s / pipe.baseline_per_s
+    cpu = f"{pipe.projector_cpu_s / pipe.projected * 1e6:.1f} us / {pipe.postgres_cpu_s / pipe.projected * 1e6:.1f} us"
     return [
         Row("pipeline", "records/s topic -> read model", per_s(pipe.baseline_per_s),
             per_s(pipe.projector_per_s), ratio(pipe.projector_per_s, pipe.baseline_per_s),
-            f">= {PIPELINE_TARGET_PER_S:,}/s", pipe.projector_per_s >= PIPELINE_TARGET_PER_S),
+            f">= {PIPELINE_RATIO_TARGET:g}x", rate >= PIPELINE_RATIO_TARGET),
+        Row("pipeline", "CPU per record: projector process / PostgreSQL", "-", cpu, "-", "-", None),
         Row("pipeline", "read model = distinct events", "-", pipe.verify_detail if pipe.verified else "WRONG",
             "-", "exact", pipe.verified),
+        Row("pipeline", f"replay of {pipe.records:,} records (stadtstimme replay)", per_s(pipe.projector_per_s),
+            f"{per_s(pipe.replay_per_s)} in {pipe.replay_s:.1f} s", ratio(pipe.replay_per_s, pipe.projector_per_s),
+            ">= projector", pipe.replay_per_s >= pipe.projector_per_s),
+        Row("pipeline", "read model after replay = distinct events", "-",
+            pipe.replay_detail if pipe.replay_verified else "WRONG", "-", "exact", pipe.replay_verified),
     ]  # fmt: skip
 
 
@@ -492,6 +503,40 @@ def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: Freshn
 # --- main --------------------------------------------------------------------------------------------------
 
 
+def prepare_pipeline(sup: Supervisor, pg: EmbeddedPostgres, settings: Settings) -> Settings:
+    """The pipeline phase's own database (its replay empties every read model and checks every archive against
+    its topics): schema and the demo city's organisation, published on the phase's topics."""
+    asyncio.run(create_database(pg.uri, PIPELINE_DB, drop=True))
+    settings = settings.model_copy(update={"database_url": pg.uri_for(PIPELINE_DB)})
+    sup.run_cli("pipeline-migrate", ["migrate"], settings)
+    sup.run_cli("pipeline-org", ["org", "apply", str(DEMO_CITY)], settings)
+    return settings
+
+
+def postgres_cpu(pg: EmbeddedPostgres) -> Callable[[], float]:
+    """CPU seconds of the benchmark's PostgreSQL so far: the postmaster, its processes, and those that ended."""
+    postmaster = int((Path(pg._server.pgdata) / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds() -> float:
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            pid, parent = int(entry.name), int(fields[1])
+            if pid == postmaster:  # its own time and its ended children's
+                total += sum(int(f) for f in fields[11:15])
+            elif parent == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+
+    return seconds
+
+
 def run(args: argparse.Namespace, sup: Supervisor) -> int:
     profile = QUICK if args.quick else FULL
     overrides = {"connections": args.connections, "pipeline_records": args.pipeline_records, "rounds": args.rounds}
@@ -514,8 +559,8 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
 
     ingest = phase_ingest(sup, settings, broker, profile)
     login = phase_login_flood(sup, settings.model_copy(update={"topic_prefix": prefixes["login"]}), broker, profile)
-    pipe_settings = settings.model_copy(update={"topic_prefix": prefixes["pipeline"]})
-    pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say))
+    pipe_settings = prepare_pipeline(sup, pg, settings.model_copy(update={"topic_prefix": prefixes["pipeline"]}))
+    pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say, postgres_cpu(pg)))
     fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
 
     say("redaction: 10 KB inputs, realistic and hostile; names, addresses, dates of birth on their corpus")
