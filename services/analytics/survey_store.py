@@ -300,13 +300,12 @@ async def list_surveys(
     conn: asyncpg.Connection, units: Sequence[str] | None = None, survey_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Every survey (or those of ``units``, or the one ``survey_id``) with status, current version and counted
-    responses per version."""
+    responses per version (from the rollup, migration 045)."""
     rows = await conn.fetch(
         """SELECT s.survey_id, s.org_unit_id, s.status, s.current_version, s.created_at, s.updated_at,
                   v.definition->'title' AS title,
-                  (SELECT coalesce(jsonb_object_agg(c.survey_version, c.n), '{}')
-                   FROM (SELECT survey_version, count(*) AS n FROM survey_response
-                         WHERE survey_id = s.survey_id AND counted GROUP BY 1) c) AS responses
+                  (SELECT coalesce(jsonb_object_agg(c.survey_version, c.responses), '{}') FROM survey_version_count c
+                   WHERE c.survey_id = s.survey_id AND c.responses > 0) AS responses
            FROM survey s JOIN survey_version v ON v.survey_id = s.survey_id AND v.version = s.current_version
            WHERE ($1::text[] IS NULL OR s.org_unit_id = ANY($1::text[])) AND ($2::text IS NULL OR s.survey_id = $2)
            ORDER BY s.survey_id""",

@@ -214,6 +214,16 @@ async def compare(conn: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch) -> 
         with monkeypatch.context() as m:
             m.setattr(survey_store, "result_rows", straightforward)
             assert result == await surveys.results(conn, survey_id, version, ZONES[0])
+    # Counted responses per version in the survey list, and per survey in the view ingest reads for its quotas.
+    counted = await conn.fetch(
+        "SELECT survey_id, survey_version, count(*) AS n FROM survey_response WHERE counted GROUP BY 1, 2"
+    )
+    for survey_id in {s for s, _ in VERSIONS}:
+        (listed,) = await survey_store.list_surveys(conn, survey_id=survey_id)
+        want = {str(r["survey_version"]): r["n"] for r in counted if r["survey_id"] == survey_id}
+        assert listed["responses_by_version"] == want
+        served = await conn.fetchval("SELECT counted_responses FROM served_survey WHERE survey_id = $1", survey_id)
+        assert served == sum(want.values()) > 0
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
