@@ -41,7 +41,7 @@ from shared.contracts.alerts import ALERT_EVENT_TYPES
 from shared.contracts.barriers import BARRIER_EVENT_TYPES, BarrierAnsweredV1, BarrierClosedV1
 from shared.contracts.envelope import decode_envelope
 from shared.contracts.erasure import ERASURE_EVENT_TYPES, ResponseTextErasedV1, ResponseTextReplacedV1
-from shared.contracts.feedback import decode_feedback_event
+from shared.contracts.feedback import feedback_fields
 from shared.contracts.measures import MEASURE_EVENT_TYPES
 from shared.contracts.org import ORG_EVENT_TYPES, upcast_org
 from shared.contracts.pageviews import PAGE_VIEW_EVENT_TYPES, PageViewsImportedV1
@@ -78,24 +78,24 @@ def to_row(record: ConsumerRecord[bytes, bytes]) -> FeedbackRow:
     """Decode one record; raises ``ValueError`` (pydantic's included) for anything not a valid event."""
     if record.value is None:
         raise ValueError("empty record")
-    envelope, data = decode_feedback_event(record.value)
+    f = feedback_fields(record.value)
     return FeedbackRow(
-        event_id=envelope.id,
+        event_id=f.event_id,
         partition=record.partition,
         offset=record.offset,
-        received_at=data.received_at,
-        site_id=data.site,
-        page_url=data.page_url,
-        org_unit_id=data.org_unit,
-        helpful=data.helpful,
-        rating=data.rating,
-        category=data.category,
-        language=data.language,
-        comment=data.comment,
-        suggestion=data.suggestion,
+        received_at=f.received_at,
+        site_id=f.site,
+        page_url=f.page_url,
+        org_unit_id=f.org_unit,
+        helpful=f.helpful,
+        rating=f.rating,
+        category=f.category,
+        language=f.language,
+        comment=f.comment,
+        suggestion=f.suggestion,
         envelope=record.value.decode(),
-        response_id=data.response_id,
-        flags=",".join(data.flags),
+        response_id=f.response_id,
+        flags=",".join(f.flags),
     )
 
 
