@@ -8,7 +8,8 @@
 -- erasures, the triage projector and the console's commands) is covered without knowing of it: each statement adds
 -- one row per key it changed, +n and -n (the sum over a statement, rows whose keys did not change add nothing).
 -- Rows are only ever added, never updated in place: the feedback projector's batch transaction and a triage command
--- touching the same unit and status never wait for each other or deadlock on a counter row. A key's count is the sum
+-- touching the same unit and status never wait for each other or deadlock on a counter row (on the same comment
+-- they do: each trigger locks the other table's rows of its comments). A key's count is the sum
 -- of its rows; now and then a statement folds all rows into one per key (with a chance of its added rows / 200, so
 -- about every 200 added rows: a feedback batch adding rows for 80 keys folds at every 2nd to 3rd batch, a single
 -- triage event adding 2 rows at every 100th), under a transaction-level advisory lock that others do not wait for
@@ -60,6 +61,13 @@ CREATE FUNCTION comment_count_items() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     added bigint;
 BEGIN
+    -- The triage rows of these comments, locked: a triage statement changing one of them meanwhile is waited for, and
+    -- the next statement here (a new snapshot) sees what it committed (see the triage trigger's lock).
+    IF TG_OP = 'DELETE' THEN
+        PERFORM 1 FROM comment_triage t WHERE t.response_id IN (SELECT response_id FROM old_items) FOR SHARE OF t;
+    ELSE
+        PERFORM 1 FROM comment_triage t WHERE t.response_id IN (SELECT response_id FROM new_items) FOR SHARE OF t;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO comment_count (org_unit_id, status, suspected, n)
         SELECT coalesce(t.org_unit_id, i.org_unit_id), coalesce(t.status, 'neu'),
@@ -98,6 +106,14 @@ CREATE FUNCTION comment_count_triage() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     added bigint;
 BEGIN
+    -- The comments of these triage rows, locked: a feedback batch changing one of them (a later part's flags) is
+    -- waited for, and the next statement here (a new snapshot) sees what it committed. Without it, a triage change and
+    -- a flag change of the same comment in two open transactions would each count the other's side as it was.
+    IF TG_OP = 'DELETE' THEN
+        PERFORM 1 FROM comment_item i WHERE i.response_id IN (SELECT response_id FROM old_triage) FOR SHARE OF i;
+    ELSE
+        PERFORM 1 FROM comment_item i WHERE i.response_id IN (SELECT response_id FROM new_triage) FOR SHARE OF i;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO comment_count (org_unit_id, status, suspected, n)
         SELECT org_unit_id, status, suspected, sum(n) FROM (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -269,6 +270,36 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
         async with conn.transaction():
             await feedback(conn, 30)
             await asyncio.wait_for(apply_triage(other, [triage_event(triaged)]), timeout=10)
+        counted = await rollup_equals_group_by(conn)
+
+        # A later part flags a triaged comment in a batch not committed yet while its triage status changes: the
+        # triage statement waits for the batch (it locks the comment), so neither counts the other's side as it was.
+        flagged = await conn.fetchval(
+            """SELECT i.response_id FROM comment_item i JOIN comment_triage t USING (response_id)
+               WHERE cardinality(i.flags) = 0 AND t.verdict IS NULL LIMIT 1"""
+        )
+        first, then = TRIAGE_STATUSES[1], TRIAGE_STATUSES[2]
+        await other.execute("UPDATE comment_triage SET status = $2 WHERE response_id = $1", flagged, first)
+        await conn.execute("BEGIN")
+        await conn.execute(
+            """INSERT INTO feedback_event (event_id, topic, kafka_partition, kafka_offset, received_at, site_id,
+                   page_url, org_unit_id, language, envelope, response_id, flags)
+               VALUES ($1, 't', 1, 0, $2, 's1', 'https://a/x', 'amt-a', 'de', '{}', $3, '{honeypot}')""",
+            uuid.uuid4(), start + timedelta(days=500), flagged,
+        )  # fmt: skip
+        await conn.execute("SELECT refresh_comment_items($1::uuid[])", [flagged])
+        pid = await other.fetchval("SELECT pg_backend_pid()")
+        changing = asyncio.create_task(
+            other.execute("UPDATE comment_triage SET status = $2 WHERE response_id = $1", flagged, then)
+        )
+        waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1"
+        deadline = time.monotonic() + 10
+        while not changing.done() and not await conn.fetchval(waiting, pid):
+            assert time.monotonic() < deadline, "the triage statement neither waited nor finished"
+            await asyncio.sleep(0.05)
+        assert not changing.done(), "the triage statement did not wait for the batch that flags the comment"
+        await conn.execute("COMMIT")
+        await asyncio.wait_for(changing, timeout=10)
         counted = await rollup_equals_group_by(conn)
 
         # A fold leaves one row per key with the same sums; the reset of the feedback projection empties it.
