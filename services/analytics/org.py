@@ -67,7 +67,7 @@ async def execute(
     not answer (nothing changed then; repeat the command)."""
     topic = topic_name(ORG, settings.topic_prefix)
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.org'))")
+        await conn.execute(org_store.ORG_LOCK)
         await adopt(conn, producer, settings)
         current = await fetch_org_model(conn)
         revisions = await org_store.revisions(conn)
@@ -123,7 +123,7 @@ async def adopt_before_replay(settings: Settings, pool: asyncpg.Pool) -> int:
     producer = await start_producer(settings)
     try:
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('stadtstimme.org'))")
+            await conn.execute(org_store.ORG_LOCK)
             return await adopt(conn, producer, settings)
     finally:
         await producer.stop()

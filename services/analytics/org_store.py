@@ -38,10 +38,21 @@ async def has_events(conn: asyncpg.Connection) -> bool:
     return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM org_event)"))
 
 
+# The org model's transaction-level lock: its commands (``services.analytics.org.execute``) and every application of
+# its events take it first, so they never meet on the tables' rows in different orders.
+ORG_LOCK = "SELECT pg_advisory_xact_lock(hashtext('stadtstimme.org'))"
+
+
 async def apply_events(conn: asyncpg.Connection, rows: Sequence[OrgRow]) -> int:
     """Apply org events in topic order (``org_domain.applies``: a later revision wins, the same state again
     changes nothing); archive each once. Returns how many changed the tables (and then moves the model's
-    revision on, which tells ingest to re-read it)."""
+    revision on, which tells ingest to re-read it).
+
+    Under the org model's lock (``ORG_LOCK``), the one the console's commands hold while they publish and apply:
+    the projector applying an event again would otherwise lock a unit's row and then its site's, while a command
+    holds the site's and needs the unit's for the foreign key, and one of them died of a deadlock (CI saw the
+    console's site form answer 500)."""
+    await conn.execute(ORG_LOCK)
     changed = 0
     for row in rows:
         d = row.data

@@ -17,6 +17,7 @@ import asyncpg
 import httpx
 from playwright.async_api import Browser
 
+from services.analytics import org_store
 from services.analytics.org import adopt_before_replay
 from services.analytics.replay import replay
 from shared.db import create_pool, migrate_url
@@ -25,7 +26,7 @@ from shared.orgmodel import fetch_org_model
 from shared.settings import Settings
 from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import BROWSER_ONCE, SERIOUS, running
+from tests.integration.conftest import BROWSER_ONCE, SERIOUS, once, running
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
 
@@ -251,3 +252,26 @@ async def test_org_pages_are_accessible(system: System, browser: Browser) -> Non
     await page.locator("#url-error").wait_for()
     await axe()
     await context.close()
+
+
+@once("the org model's lock (PostgreSQL only)", broker="tansu")
+async def test_applying_org_events_waits_for_a_command_holding_the_org_lock(database_url: str) -> None:
+    """The projector applies org events under the lock the console's commands hold (``org_store.ORG_LOCK``), so the
+    two never lock a unit's and a site's rows in opposite orders (CI saw a site form answer 500 on that deadlock)."""
+    await migrate_url(database_url)
+    command, projector = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+    try:
+        async with command.transaction():
+            await command.execute(org_store.ORG_LOCK)
+            pid = await projector.fetchval("SELECT pg_backend_pid()")
+            applying = asyncio.create_task(org_store.apply_events(projector, []))
+            waiting = "SELECT wait_event = 'advisory' FROM pg_stat_activity WHERE pid = $1"
+            deadline = time.monotonic() + 10
+            while not applying.done() and not await command.fetchval(waiting, pid):
+                assert time.monotonic() < deadline, "applying neither waited nor finished"
+                await asyncio.sleep(0.05)
+            assert not applying.done(), "applying org events did not wait for the org lock"
+        assert await asyncio.wait_for(applying, timeout=10) == 0
+    finally:
+        await command.close()
+        await projector.close()

@@ -115,6 +115,10 @@ class City:
             await page.close()
         else:
             raise AssertionError("the survey was not drawn in 40 page views at 50 %")
+        answered: list[int] = []  # ingest's answers to the widget's parts
+        page.on(
+            "response", lambda r: r.url.endswith(PARTS) and r.request.method == "POST" and answered.append(r.status)
+        )
         region = page.get_by_role("region", name=TITLE, exact=False)
         await page.wait_for_timeout(1100)  # reading the question (the time trap wants a second)
         await region.get_by_role("radio", name="Ja" if helpful else "Nein", exact=True).check()
@@ -123,7 +127,17 @@ class City:
         await region.get_by_role("radio", name=f"{rating} –", exact=False).check()
         await region.get_by_role("button", name="Absenden", exact=True).click()
         await region.get_by_text("Vielen Dank", exact=False).wait_for()
+        # The widget thanks at once and sends its parts from a queue: the page stays open until ingest has answered
+        # both (closing it earlier cancels a request still queued; CI once lost a part so on a busy machine).
+        deadline = time.monotonic() + 30
+        while len(answered) < 2:
+            assert time.monotonic() < deadline, f"ingest answered {answered} of the two parts"
+            await page.wait_for_timeout(50)
+        assert answered == [202, 202], answered
         await page.close()
+
+
+PARTS = "/api/v1/survey-responses"
 
 
 async def served_versions(client: httpx.AsyncClient) -> list[int]:
