@@ -379,8 +379,9 @@ async def test_chaos(infrastructure: tuple[KafkaCluster, EmbeddedPostgres]) -> N
         with_deadline = time.monotonic()
         try:
             await until(settled, 120, "every acknowledged event stored and notified")
-        except AssertionError as exc:
-            chaos.problems.append(str(exc))
+        except AssertionError as exc:  # with what is missing (event id: kind, acknowledged at), to look them up
+            missing = sorted(monitor.pending.items())[:10], sorted(monitor.pending_notes.items())[:10]
+            chaos.problems.append(f"{exc}\nnot stored: {missing[0]}; not notified: {missing[1]}")
         await asyncio.sleep(3)  # anything applied or sent twice would arrive now
         settle_s = time.monotonic() - with_deadline
         stop_monitor.set()
