@@ -158,8 +158,10 @@ class InboxFilter:
     until: datetime | None = None
 
 
-def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
-    clauses = [SUSPECTED if f.view == "suspected" else f"NOT {SUSPECTED}"]
+def _scope(f: InboxFilter, units: frozenset[str] | None, suspected: str) -> tuple[list[str], Params]:
+    """The conditions of view, statuses and unit (``suspected``: the expression that says a row is suspected), with
+    their placeholders: the start of ``_where``, and all of the rollup's (``_counted_where``)."""
+    clauses = [suspected if f.view == "suspected" else f"NOT {suspected}"]
     arg = Params()
     if units is not None:
         clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
@@ -167,6 +169,11 @@ def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]
         clauses.append(f"i.status = ANY({arg(list(f.statuses))}::text[])")
     if f.unit:
         clauses.append(f"i.org_unit_id = {arg(f.unit)}")
+    return clauses, arg
+
+
+def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
+    clauses, arg = _scope(f, units, SUSPECTED)
     if f.site:
         clauses.append(f"i.site_id = {arg(f.site)}")
     if f.url_prefix:
@@ -230,14 +237,7 @@ def _counted(f: InboxFilter) -> bool:
 
 def _counted_where(f: InboxFilter, units: frozenset[str] | None) -> str:
     """``_where`` for the rollup's rows: the same conditions with the same placeholders, in the same order."""
-    clauses = ["i.suspected" if f.view == "suspected" else "NOT i.suspected"]
-    arg = Params()
-    if units is not None:
-        clauses.append(f"i.org_unit_id = ANY({arg(sorted(units))}::text[])")
-    if f.view != "suspected" and f.statuses:
-        clauses.append(f"i.status = ANY({arg(list(f.statuses))}::text[])")
-    if f.unit:
-        clauses.append(f"i.org_unit_id = {arg(f.unit)}")
+    clauses, _ = _scope(f, units, "i.suspected")
     return " AND ".join(clauses)
 
 
