@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from playwright.async_api import Browser, async_playwright
 
@@ -80,3 +83,16 @@ async def browser() -> AsyncIterator[Browser]:
         )
         yield chromium
         await chromium.close()
+
+
+async def waits_for_a_lock(observer: asyncpg.Connection, pid: int, task: asyncio.Task[Any]) -> bool:
+    """Whether the backend ``pid`` running ``task`` comes to wait for a lock (True) rather than finish (False);
+    ``observer`` is another connection. Fails after 10 s of neither."""
+    waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1"
+    deadline = time.monotonic() + 10
+    while not task.done():
+        if await observer.fetchval(waiting, pid):
+            return True
+        assert time.monotonic() < deadline, "neither waited nor finished"
+        await asyncio.sleep(0.05)
+    return False

@@ -26,7 +26,7 @@ from shared.orgmodel import fetch_org_model
 from shared.settings import Settings
 from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
-from tests.integration.conftest import BROWSER_ONCE, SERIOUS, once, running
+from tests.integration.conftest import BROWSER_ONCE, SERIOUS, once, running, waits_for_a_lock
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
 
@@ -265,12 +265,7 @@ async def test_applying_org_events_waits_for_a_command_holding_the_org_lock(data
             await command.execute(org_store.ORG_LOCK)
             pid = await projector.fetchval("SELECT pg_backend_pid()")
             applying = asyncio.create_task(org_store.apply_events(projector, []))
-            waiting = "SELECT wait_event = 'advisory' FROM pg_stat_activity WHERE pid = $1"
-            deadline = time.monotonic() + 10
-            while not applying.done() and not await command.fetchval(waiting, pid):
-                assert time.monotonic() < deadline, "applying neither waited nor finished"
-                await asyncio.sleep(0.05)
-            assert not applying.done(), "applying org events did not wait for the org lock"
+            assert await waits_for_a_lock(command, pid, applying), "applying org events did not wait for the org lock"
         assert await asyncio.wait_for(applying, timeout=10) == 0
     finally:
         await command.close()

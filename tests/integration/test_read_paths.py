@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from shared.contracts.triage import (
 )
 from shared.db import migrate
 from shared.settings import Settings
-from tests.integration.conftest import once
+from tests.integration.conftest import once, waits_for_a_lock
 
 UNITS = ("amt-a", "amt-b", "amt-c", "amt-d", "amt-e")
 WORDS = "Termin Formular kaputt Link Seite Gebühr Ausweis danke bitte leider nicht gefunden schnell langsam".split()
@@ -292,12 +291,7 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
         changing = asyncio.create_task(
             other.execute("UPDATE comment_triage SET status = $2 WHERE response_id = $1", flagged, then)
         )
-        waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1"
-        deadline = time.monotonic() + 10
-        while not changing.done() and not await conn.fetchval(waiting, pid):
-            assert time.monotonic() < deadline, "the triage statement neither waited nor finished"
-            await asyncio.sleep(0.05)
-        assert not changing.done(), "the triage statement did not wait for the batch that flags the comment"
+        assert await waits_for_a_lock(conn, pid, changing), "the triage statement did not wait for the batch"
         await conn.execute("COMMIT")
         await asyncio.wait_for(changing, timeout=10)
         counted = await rollup_equals_group_by(conn)
