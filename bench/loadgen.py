@@ -35,11 +35,17 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ACCEPTED_IDS: list[bytes] = []  # event ids answered 202, for the check that each one reached the topic
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process (all its threads) from /proc."""
+def stat_fields(pid: int) -> list[bytes]:
+    """The fields of ``/proc/PID/stat`` after the command name (index 1 is the parent's pid)."""
     with open(f"/proc/{pid}/stat", "rb") as f:
-        fields = f.read().rsplit(b")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return f.read().rsplit(b")", 1)[1].split()
+
+
+def cpu_seconds(pid: int, ended_children: bool = False) -> float:
+    """User plus system CPU time of a process (all its threads) from /proc; with ``ended_children``, also that of
+    its children that ended and were waited for."""
+    fields = stat_fields(pid)
+    return sum(int(f) for f in fields[11 : 15 if ended_children else 13]) / CLOCK_TICKS
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float | None:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from freshness import VISIBLE_TIMEOUT_S, FreshnessResult, measure_freshness
-from loadgen import percentile
+from loadgen import cpu_seconds, percentile, stat_fields
 from pipeline import PipelineResult, run_pipeline, topic_event_ids
 from procs import Supervisor
 from reads import QUICK_SCALE, SCALE, phase_reads, reads_json
@@ -516,23 +516,18 @@ def prepare_pipeline(sup: Supervisor, pg: EmbeddedPostgres, settings: Settings) 
 def postgres_cpu(pg: EmbeddedPostgres) -> Callable[[], float]:
     """CPU seconds of the benchmark's PostgreSQL so far: the postmaster, its processes, and those that ended."""
     postmaster = int((Path(pg._server.pgdata) / "postmaster.pid").read_text().split()[0])
-    tick = os.sysconf("SC_CLK_TCK")
 
     def seconds() -> float:
-        total = 0
+        total = cpu_seconds(postmaster, ended_children=True)
         for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
+            if not entry.name.isdigit() or int(entry.name) == postmaster:
                 continue
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat_fields(int(entry.name))[1]) == postmaster:
+                    total += cpu_seconds(int(entry.name))
             except OSError:  # ended meanwhile
                 continue
-            pid, parent = int(entry.name), int(fields[1])
-            if pid == postmaster:  # its own time and its ended children's
-                total += sum(int(f) for f in fields[11:15])
-            elif parent == postmaster:
-                total += int(fields[11]) + int(fields[12])
-        return total / tick
+        return total
 
     return seconds
 
