@@ -13,6 +13,12 @@ fetched before from being written (an assignment generation), so the next owner 
 stopped: no record is applied twice, none is skipped. Replay and tools (``run(until_caught_up=True)``) read every
 partition alone, without a group.
 
+A batch's positions are stored only if the stored ones are still those this instance read or wrote last
+(``advance_offsets``: compare and set). Otherwise a write it was told had committed is gone (PostgreSQL crashed before
+an asynchronous commit reached its WAL, and the pool quietly connected anew), or another instance wrote the
+partition meanwhile: the batch is not written, and the partitions are read again from what is stored. Without this,
+the next batch's positions would skip the lost one's records for good (found by the chaos suite).
+
 A record that cannot be decoded goes to ``dead_letter`` at once. A batch whose write fails for a reason that is not
 transient (``TRANSIENT``: the database or the network away) is tried ``ATTEMPTS`` times, then written record by
 record, and the records that still fail go to ``dead_letter`` with their error; the partition moves on.
@@ -29,6 +35,7 @@ from typing import Any, ClassVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from prometheus_client import Counter
 from pydantic import BaseModel
 
@@ -77,6 +84,42 @@ async def save_offsets(conn: asyncpg.Connection, consumer: str, topic: str, offs
     )
 
 
+class PositionsMoved(Exception):
+    """The stored positions are not those this instance read or wrote last (see the module's docstring)."""
+
+
+async def advance_offsets(
+    conn: asyncpg.Connection, consumer: str, topic: str, offsets: dict[int, int], known: dict[int, int | None]
+) -> None:
+    """Store ``offsets`` where the stored positions are still ``known`` (``None``: none stored); raises
+    ``PositionsMoved`` for any partition where they are not (nothing is stored then: the caller's transaction
+    rolls back). The rows stay locked until it ends."""
+    partitions = list(offsets)
+    moved = await conn.fetchval(
+        """WITH target AS (
+               SELECT * FROM unnest($3::int[], $4::bigint[], $5::bigint[]) AS u(p, was, o)
+           ), updated AS (
+               UPDATE consumer_offset c SET next_offset = t.o FROM target t
+               WHERE c.consumer = $1 AND c.topic = $2 AND c.kafka_partition = t.p AND c.next_offset = t.was
+               RETURNING c.kafka_partition
+           ), inserted AS (
+               INSERT INTO consumer_offset (consumer, topic, kafka_partition, next_offset)
+               SELECT $1, $2, p, o FROM target WHERE was IS NULL
+               ON CONFLICT (consumer, topic, kafka_partition) DO NOTHING
+               RETURNING kafka_partition
+           )
+           SELECT array_agg(p ORDER BY p) FROM target
+           WHERE p NOT IN (SELECT kafka_partition FROM updated UNION ALL SELECT kafka_partition FROM inserted)""",
+        consumer,
+        topic,
+        partitions,
+        [known.get(p) for p in partitions],
+        [offsets[p] for p in partitions],
+    )
+    if moved:
+        raise PositionsMoved(f"{consumer}: stored positions of {topic} partitions {moved} are not where they were")
+
+
 async def record_dead_letters(
     conn: asyncpg.Connection, consumer: str, topic: str, letters: Sequence[tuple[int, int, str, bytes, bytes | None]]
 ) -> None:
@@ -113,6 +156,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.InsufficientResourcesError,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
+    PositionsMoved,
 )
 ATTEMPTS = 3  # a batch failing this often for another reason is written record by record; the poison is set aside
 
@@ -143,6 +187,7 @@ class OffsetConsumer:
         self.topic = topic_name(self.TOPIC, self.settings.topic_prefix)
         self.consumer: AIOKafkaConsumer | None = None
         self.owned: set[int] = set()  # partitions this instance projects now
+        self.known: dict[int, int | None] = {}  # stored positions as this instance read or wrote them last
         self._generation = 0  # counts assignments: a batch fetched under an older one is not written
         self._lock = asyncio.Lock()  # a write and a change of assignment never overlap
         self._failures = 0
@@ -224,7 +269,7 @@ class OffsetConsumer:
             try:
                 await self._seek_to_stored(self.consumer, partitions)
                 return
-            except TRANSIENT as exc:
+            except (*TRANSIENT, KafkaError) as exc:  # the broker's offsets too: a leader may be moving
                 if self._stop.is_set():
                     raise
                 log.warning("%s: stored positions not readable (%r); trying again", self.NAME, exc)
@@ -245,6 +290,7 @@ class OffsetConsumer:
                 log.info("%s: first start on partitions %s, beginning at their end", self.NAME, sorted(fresh))
         for tp in partitions:
             position = stored.get(tp.partition)
+            self.known[tp.partition] = position
             if position is None:
                 consumer.seek(tp, beginnings[tp])
             elif position > ends[tp]:
@@ -304,7 +350,8 @@ class OffsetConsumer:
                 await self.project(conn, prepared.rows)
                 if prepared.dead:
                     await record_dead_letters(conn, self.NAME, self.topic, prepared.dead)
-                await save_offsets(conn, self.NAME, self.topic, prepared.offsets)
+                await advance_offsets(conn, self.NAME, self.topic, prepared.offsets, self.known)
+            self.known.update(prepared.offsets)
         return self._counted(len(prepared.rows), len(prepared.dead))
 
     async def write_one_by_one(self, prepared: Prepared) -> int:
@@ -325,7 +372,8 @@ class OffsetConsumer:
                     try:
                         async with self.pool.acquire() as conn, conn.transaction():
                             await self.project(conn, [row])
-                            await save_offsets(conn, self.NAME, self.topic, {partition: offset + 1})
+                            await advance_offsets(conn, self.NAME, self.topic, {partition: offset + 1}, self.known)
+                        self.known[partition] = offset + 1
                         rows += 1
                         continue
                     except TRANSIENT:
@@ -337,7 +385,8 @@ class OffsetConsumer:
                                   self.NAME, partition, offset, ATTEMPTS + 1, exc)  # fmt: skip
                 async with self.pool.acquire() as conn, conn.transaction():
                     await record_dead_letters(conn, self.NAME, self.topic, [letter])
-                    await save_offsets(conn, self.NAME, self.topic, {partition: offset + 1})
+                    await advance_offsets(conn, self.NAME, self.topic, {partition: offset + 1}, self.known)
+                self.known[partition] = offset + 1
                 dead += 1
         return self._counted(rows, dead)
 
@@ -374,11 +423,15 @@ class OffsetConsumer:
         return done
 
     async def _reseek(self) -> None:
-        """Back to the stored positions of the partitions this instance owns; anything fetched before is stale."""
+        """Back to the stored positions of the partitions assigned to this instance; anything fetched before is
+        stale. (The consumer's assignment, not ``owned``: a partition whose assignment could not be completed is
+        still read, and must not move on past a dropped batch.)"""
         assert self.consumer is not None
         async with self._lock:
             self._generation += 1
-            await self._seek_when_readable([TopicPartition(self.topic, p) for p in sorted(self.owned)])
+            assigned = sorted(tp.partition for tp in self.consumer.assignment() if tp.topic == self.topic)
+            await self._seek_when_readable([TopicPartition(self.topic, p) for p in assigned])
+            self.owned = set(assigned)
 
     async def run(self, stop: asyncio.Event | None = None, until_caught_up: bool = False) -> int:
         """Project until ``stop`` is set, as a member of the consumer group; or, with ``until_caught_up`` (replay,
