@@ -19,6 +19,11 @@ an asynchronous commit reached its WAL, and the pool quietly connected anew), or
 partition meanwhile: the batch is not written, and the partitions are read again from what is stored. Without this,
 the next batch's positions would skip the lost one's records for good (found by the chaos suite).
 
+A batch is also written only while the database's schema is not newer than this code (``SchemaNewer``: fatal, the
+process ends). During a rolling upgrade the new version migrates on start while instances of the old one still
+run; a migration that backfills a new read model from existing ones locks those tables first, so each old batch
+commits either before the backfill (and is in it) or not at all.
+
 A record that cannot be decoded goes to ``dead_letter`` at once. A batch whose write fails for a reason that is not
 transient (``TRANSIENT``: the database or the network away) is tried ``ATTEMPTS`` times, then written record by
 record, and the records that still fail go to ``dead_letter`` with their error; the partition moves on.
@@ -41,6 +46,7 @@ from pydantic import BaseModel
 
 from shared.contracts.envelope import Envelope, EventType, decode_envelope
 from shared.contracts.topics import EVENT_TYPES, Topic, topic_name
+from shared.db import migrations
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,6 +88,22 @@ async def save_offsets(conn: asyncpg.Connection, consumer: str, topic: str, offs
         list(offsets),
         list(offsets.values()),
     )
+
+
+class SchemaNewer(RuntimeError):
+    """The database was migrated by a newer version of Stadtstimme: this process must not write its read models."""
+
+
+KNOWN_SCHEMA = max(version for version, _name, _sql in migrations())  # the newest migration this code ships
+
+
+async def schema_fence(conn: asyncpg.Connection) -> None:
+    """Raise ``SchemaNewer`` if a migration newer than this code has been applied. Called last in a batch's
+    transaction: a migration that locked a table this batch wrote has committed by then, and is seen."""
+    applied = await conn.fetchval("SELECT max(version) FROM schema_migration")
+    if applied is not None and applied > KNOWN_SCHEMA:
+        raise SchemaNewer(f"the database has migration {applied}, this code knows {KNOWN_SCHEMA}: a newer version "
+                          "runs; this instance stops writing")  # fmt: skip
 
 
 class PositionsMoved(Exception):
@@ -159,6 +181,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     PositionsMoved,
 )
 ATTEMPTS = 3  # a batch failing this often for another reason is written record by record; the poison is set aside
+NOT_THE_RECORDS: tuple[type[BaseException], ...] = (*TRANSIENT, SchemaNewer)  # never a record's fault
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -351,6 +374,7 @@ class OffsetConsumer:
                 if prepared.dead:
                     await record_dead_letters(conn, self.NAME, self.topic, prepared.dead)
                 await advance_offsets(conn, self.NAME, self.topic, prepared.offsets, self.known)
+                await schema_fence(conn)
             self.known.update(prepared.offsets)
         return self._counted(len(prepared.rows), len(prepared.dead))
 
@@ -373,10 +397,11 @@ class OffsetConsumer:
                         async with self.pool.acquire() as conn, conn.transaction():
                             await self.project(conn, [row])
                             await advance_offsets(conn, self.NAME, self.topic, {partition: offset + 1}, self.known)
+                            await schema_fence(conn)
                         self.known[partition] = offset + 1
                         rows += 1
                         continue
-                    except TRANSIENT:
+                    except NOT_THE_RECORDS:
                         raise
                     except Exception as exc:  # the poison: set aside with its error, the partition moves on
                         key, value = origins[(partition, offset)]
@@ -386,6 +411,7 @@ class OffsetConsumer:
                 async with self.pool.acquire() as conn, conn.transaction():
                     await record_dead_letters(conn, self.NAME, self.topic, [letter])
                     await advance_offsets(conn, self.NAME, self.topic, {partition: offset + 1}, self.known)
+                    await schema_fence(conn)
                 self.known[partition] = offset + 1
                 dead += 1
         return self._counted(rows, dead)
@@ -403,6 +429,8 @@ class OffsetConsumer:
         Either way, what was fetched meanwhile is read again."""
         assert self.consumer is not None
         done = 0
+        if isinstance(exc, SchemaNewer):
+            raise exc
         if isinstance(exc, TRANSIENT):
             log.warning("%s: projection failed (%r); retrying from the stored offsets", self.NAME, exc)
             self._failures = 0

@@ -9,15 +9,17 @@ import asyncio
 import random
 import subprocess
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import asyncpg
 import httpx
 import orjson
+import pytest
 from aiokafka import ConsumerRecord
 
-from shared.consumer import ATTEMPTS, OffsetConsumer
+from shared.consumer import ATTEMPTS, KNOWN_SCHEMA, OffsetConsumer, SchemaNewer
 from shared.contracts.topics import ALERTS, topic_name
 from shared.db import create_pool, migrate_url
 from shared.dead_letters import listing, redrive
@@ -299,3 +301,45 @@ async def test_a_commit_the_database_lost_is_read_again_not_skipped(settings: Se
         await asyncio.wait_for(task, 30)
         await producer.stop()
         await pool.close()
+
+
+async def test_a_consumer_stops_writing_once_a_newer_version_migrated(settings: Settings) -> None:
+    """A rolling upgrade: the new version's migration is applied while an old instance still runs. The old one
+    writes no further batch (it would not keep what the new migration added) and sets nothing aside: it ends."""
+    await migrate_url(settings.database_url)
+    await ensure_topics(settings, [ALERTS])
+    pool = await create_pool(settings)
+    producer = await start_producer(settings)
+    stop = asyncio.Event()
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE probe (id int PRIMARY KEY)")
+    topic = topic_name(ALERTS, settings.topic_prefix)
+    task = asyncio.create_task(Probe(settings, pool).run(stop))
+
+    async def probed() -> list[int]:
+        async with pool.acquire() as conn:
+            return [r["id"] for r in await conn.fetch("SELECT id FROM probe ORDER BY id")]
+
+    try:
+        await producer.send_and_wait(topic, orjson.dumps({"id": 1}), key=b"k")
+        await until(lambda: _equal(probed(), [1]), timeout=30)
+        async with pool.acquire() as conn:
+            await conn.execute("INSERT INTO schema_migration (version, name) VALUES ($1, 'newer')", KNOWN_SCHEMA + 1)
+        await producer.send_and_wait(topic, orjson.dumps({"id": 2}), key=b"k")
+        with pytest.raises(SchemaNewer):
+            await asyncio.wait_for(task, 30)
+        assert await probed() == [1]
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM dead_letter") == 0
+    finally:
+        stop.set()
+        async with pool.acquire() as conn:
+            await conn.execute("DELETE FROM schema_migration WHERE version > $1", KNOWN_SCHEMA)
+        if not task.done():
+            await asyncio.wait_for(task, 30)
+        await producer.stop()
+        await pool.close()
+
+
+async def _equal(value: Awaitable[Any], expected: Any) -> bool:
+    return await value == expected
