@@ -51,7 +51,7 @@ from shared.messages import text
 from shared.refusal import Refusal
 from shared.settings import Settings
 from shared.shredding import erase_response, replace_response
-from shared.spreadsheet import to_csv
+from shared.spreadsheet import sql_lines, to_csv
 
 PAGE_SIZE = 50
 CSV_LIMIT = 10_000
@@ -128,29 +128,38 @@ def excerpt(value: str | None, limit: int = 240) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def csv_rows(rows: list[asyncpg.Record], ui: ConsoleUI) -> list[list[str]]:
-    header = [text(f"console.inbox.csv.{k}", "de") for k in (
-        "received", "unit", "page", "rating", "helpful", "category", "comment", "suggestion", "status", "assignee",
-        "tags", "suspected")]  # fmt: skip
-    out = [header]
-    for r in rows:
-        out.append(
-            [
-                r["received_at"].astimezone(ui.tz).strftime("%d.%m.%Y %H:%M"),
-                r["org_unit_name"],
-                r["page_url"],
-                "" if r["rating"] is None else str(r["rating"]),
-                "" if r["helpful"] is None else text("console.inbox.yes" if r["helpful"] else "console.inbox.no"),
-                text(f"widget.category.{r['category']}") if r["category"] else "",
-                r["comment"] or "",
-                r["suggestion"] or "",
-                text(f"console.inbox.status.{r['status']}"),
-                r["assignee"] or "",
-                ", ".join(r["tags"]),
-                text("console.inbox.yes") if r["flags"] else "",
-            ]
-        )
-    return out
+CSV_COLUMNS = ("received", "unit", "page", "rating", "helpful", "category", "comment", "suggestion", "status",
+               "assignee", "tags", "suspected")  # fmt: skip
+
+
+def csv_statement(page_sql: str, args: list[Any], ranked: bool, timezone: str) -> tuple[str, list[Any]]:
+    """The inbox page's rows (``triage_store.inbox_statements``) as CSV lines formatted by PostgreSQL
+    (``shared.spreadsheet.sql_lines``): in Python, 10,000 rows took 0.7 s. The columns of ``CSV_COLUMNS``: time in
+    the city's zone, unit, page, rating, helpful, category, texts, status, assignee, tags, suspected; the German
+    words from the catalogue (one JSON argument)."""
+    words = {
+        "yes": text("console.inbox.yes"),
+        "no": text("console.inbox.no"),
+        "category": {c: text(f"widget.category.{c}") for c in CATEGORIES},
+        "status": {s: text(f"console.inbox.status.{s}") for s in TRIAGE_STATUSES},
+    }
+    zone, w = f"${len(args) + 1}::text", f"${len(args) + 2}::jsonb"
+    cells = [
+        f"to_char(r.received_at AT TIME ZONE {zone}, 'DD.MM.YYYY HH24:MI')",
+        "r.org_unit_name",
+        "r.page_url",
+        "r.rating",
+        f"CASE WHEN r.helpful THEN {w} ->> 'yes' WHEN NOT r.helpful THEN {w} ->> 'no' END",
+        f"coalesce({w} -> 'category' ->> r.category, r.category)",
+        "r.comment",
+        "r.suggestion",
+        f"coalesce({w} -> 'status' ->> r.status, r.status)",
+        "r.assignee",
+        "array_to_string(r.tags, ', ')",
+        f"CASE WHEN cardinality(r.flags) > 0 THEN {w} ->> 'yes' END",
+    ]
+    sql = sql_lines(page_sql, cells, triage_store.inbox_order(ranked))
+    return sql, [*args, timezone, orjson.dumps(words).decode()]
 
 
 def add_inbox_routes(
@@ -246,27 +255,29 @@ def add_inbox_routes(
 
     @router.get("/inbox.csv")
     async def inbox_csv(request: Request) -> Response:
-        """The filtered inbox as CSV (up to 10,000 comments), cells neutralised against formula injection; streamed
-        from a cursor, 500 rows at a time."""
+        """The filtered inbox as CSV (up to 10,000 comments), cells neutralised against formula injection; the lines
+        formatted by PostgreSQL and streamed from a cursor, 1,000 at a time."""
         account = await ui.require(request, "comments.read")
         f, clean = parse_filter(dict(request.query_params), account, ui)
-        count_sql, page_sql, args = triage_store.inbox_statements(f, account.units_visible(), CSV_LIMIT)
+        count_sql, page_sql, args = triage_store.inbox_statements(f, account.units_visible(), CSV_LIMIT, ranks=True)
         async with pool.acquire() as conn:
             total = await conn.fetchval(count_sql, *args)
             await audit(conn, account.username, "export", "inbox.csv", rows=min(total, CSV_LIMIT), matched=total,
                         filter=clean)  # fmt: skip
 
+        lines_sql, lines_args = csv_statement(page_sql, args, bool(f.query), settings.timezone)
+
         async def body() -> AsyncIterator[str]:
-            yield to_csv(csv_rows([], ui))
+            yield to_csv([[text(f"console.inbox.csv.{k}") for k in CSV_COLUMNS]])
             async with pool.acquire() as conn, conn.transaction():
-                batch: list[asyncpg.Record] = []
-                async for r in conn.cursor(page_sql, *args):
-                    batch.append(r)
-                    if len(batch) == 500:
-                        yield to_csv(csv_rows(batch, ui)[1:])
+                batch: list[str] = []
+                async for r in conn.cursor(lines_sql, *lines_args, prefetch=1000):
+                    batch.append(r[0])
+                    if len(batch) == 1000:
+                        yield "".join(batch)
                         batch = []
                 if batch:
-                    yield to_csv(csv_rows(batch, ui)[1:])
+                    yield "".join(batch)
 
         return csv_download(body(), "stadtstimme-kommentare.csv")
 

@@ -206,10 +206,10 @@ async def inbox(
 
 
 def inbox_statements(
-    f: InboxFilter, units: frozenset[str] | None, limit: int, offset: int = 0
+    f: InboxFilter, units: frozenset[str] | None, limit: int, offset: int = 0, ranks: bool = False
 ) -> tuple[str, str, list[Any]]:
     """``inbox``'s two statements (how many match, the page) and their arguments, e.g. to read the page through a
-    cursor."""
+    cursor; with ``ranks``, a search's page also has its ``rank`` column (``inbox_order`` orders by it)."""
     where, args = _where(f, units)
     rank = ""
     if f.query:
@@ -219,7 +219,7 @@ def inbox_statements(
         count_sql = f"SELECT coalesce(sum(i.n), 0)::bigint FROM {_COUNTED} i WHERE {_counted_where(f, units)}"
     else:
         count_sql = f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}"
-    return count_sql, inbox_page_sql(where, rank, limit, offset, source), args
+    return count_sql, inbox_page_sql(where, rank, limit, offset, source, ranks), args
 
 
 # The rollup comment_count (migration 046): how many comments per unit (now), status and suspected or not, kept by
@@ -258,15 +258,20 @@ def _triaged_only(f: InboxFilter) -> bool:
     return bool(f.tag or f.assignee not in (None, "-") or statuses)
 
 
-def inbox_page_sql(where: str, rank: str, limit: int, offset: int, source: str = "comment_inbox") -> str:
+def inbox_order(ranked: bool) -> str:
+    """The inbox's order over its page's columns: best search rank first (with a search), then newest first."""
+    return ("rank DESC, " if ranked else "") + "received_at DESC, response_id"
+
+
+def inbox_page_sql(
+    where: str, rank: str, limit: int, offset: int, source: str = "comment_inbox", ranks: bool = False
+) -> str:
     """One page of the inbox (best ``rank`` first if given, then newest first), with the page titles looked up
     for that page only: the same rows as ``SELECT {_ITEM_COLUMNS} FROM {_ITEM_FROM} WHERE … ORDER BY … LIMIT …``,
     whose planner joined every matching comment to its page before sorting (380 ms at 200,000 comments)."""
-    order = "received_at DESC, response_id"
-    if rank:
-        order = f"rank DESC, {order}"
+    order = inbox_order(bool(rank))
     inner = f"{_VIEW_COLUMNS}, o.name AS org_unit_name" + (f", {rank} AS rank" if rank else "")
-    return f"""SELECT {_VIEW_COLUMNS}, i.org_unit_name, pg.title AS page_title
+    return f"""SELECT {_VIEW_COLUMNS}, i.org_unit_name, pg.title AS page_title{", i.rank" if rank and ranks else ""}
         FROM (SELECT {inner} FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}
               ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}) i
         LEFT JOIN page pg ON pg.url = i.page_url

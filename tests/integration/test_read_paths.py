@@ -10,10 +10,11 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.analytics import triage_store
+from services.analytics import inbox, triage_store
 from services.analytics.dashboards import newest_comments
 from services.analytics.triage_store import _ITEM_COLUMNS, _ITEM_FROM, InboxFilter, TriageRow, _where, apply_triage
 from shared.contracts.triage import (
@@ -24,7 +25,9 @@ from shared.contracts.triage import (
     CommentStatusChangedV1,
 )
 from shared.db import migrate
+from shared.messages import text
 from shared.settings import Settings
+from shared.spreadsheet import to_csv
 from tests.integration.conftest import once, waits_for_a_lock
 
 UNITS = ("amt-a", "amt-b", "amt-c", "amt-d", "amt-e")
@@ -178,6 +181,43 @@ async def rollup_equals_group_by(conn: asyncpg.Connection) -> int:
                 f"SELECT count(*) FROM {_ITEM_FROM} WHERE {where}", *args
             )
     return sum(expected.values())
+
+
+def python_csv(rows: list[dict[str, Any]]) -> str:
+    """The inbox CSV's lines as Python formatted them before issue 20 (``to_csv`` over these cells)."""
+    tz = ZoneInfo("Europe/Berlin")
+    return to_csv([[
+        r["received_at"].astimezone(tz).strftime("%d.%m.%Y %H:%M"), r["org_unit_name"], r["page_url"],
+        "" if r["rating"] is None else str(r["rating"]),
+        "" if r["helpful"] is None else text("console.inbox.yes" if r["helpful"] else "console.inbox.no"),
+        text(f"widget.category.{r['category']}") if r["category"] else "", r["comment"] or "", r["suggestion"] or "",
+        text(f"console.inbox.status.{r['status']}"), r["assignee"] or "", ", ".join(r["tags"]),
+        text("console.inbox.yes") if r["flags"] else "",
+    ] for r in rows])  # fmt: skip
+
+
+@once("the inbox CSV on PostgreSQL", "tansu")
+async def test_inbox_csv_lines_equal_the_python_formatting(settings: Settings) -> None:
+    """The inbox CSV's lines, formatted by PostgreSQL, against the straightforward query's rows formatted in
+    Python, for filters with and without a search (ordered by rank)."""
+    rng = random.Random(21)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        await migrate(conn)
+        await fill(conn, rng)
+        compared = 0
+        searched = (InboxFilter(statuses=(), query="Termin Formular"), InboxFilter(tag="link", query="kaputt OR Link"))
+        for f in (InboxFilter(statuses=()), InboxFilter(view="suspected"), *searched):
+            for units in (None, frozenset({"amt-a", "amt-c"})):
+                _, page_sql, args = triage_store.inbox_statements(f, units, 10_000, ranks=True)
+                sql, csv_args = inbox.csv_statement(page_sql, args, bool(f.query), "Europe/Berlin")
+                got = "".join(r["line"] for r in await conn.fetch(sql, *csv_args))
+                rows, _ = await straightforward_inbox(conn, f, units, 10_000, 0)
+                assert got == python_csv(rows), (f, units)
+                compared += len(rows)
+        assert compared > 500
+    finally:
+        await conn.close()
 
 
 @once("the inbox's count rollup on PostgreSQL", "tansu")
