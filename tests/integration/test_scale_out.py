@@ -26,6 +26,7 @@ from shared.dead_letters import listing, redrive
 from shared.kafka import ensure_topics, start_producer
 from shared.settings import Settings
 from stadtstimme.infra import REPO, settings_env
+from tests.integration.conftest import once
 from tests.integration.system import CLI, System
 from tests.integration.test_notifier import SECRET, Receivers, routing, until
 from tests.integration.test_notifier import receivers as receivers
@@ -260,6 +261,7 @@ async def test_a_consumer_waits_for_the_database_to_come_back(settings: Settings
         await pool.close()
 
 
+@once("the stored positions' check in PostgreSQL")
 async def test_a_commit_the_database_lost_is_read_again_not_skipped(settings: Settings) -> None:
     """PostgreSQL crashed after it acknowledged a batch's commit but before the commit reached its WAL (the
     consumers commit asynchronously), and came back while the consumer had nothing to write: its pool connects
@@ -303,6 +305,7 @@ async def test_a_commit_the_database_lost_is_read_again_not_skipped(settings: Se
         await pool.close()
 
 
+@once("the schema check in PostgreSQL")
 async def test_a_consumer_stops_writing_once_a_newer_version_migrated(settings: Settings) -> None:
     """A rolling upgrade: the new version's migration is applied while an old instance still runs. The old one
     writes no further batch (it would not keep what the new migration added) and sets nothing aside: it ends."""
