@@ -88,6 +88,7 @@ PROJECTIONS: tuple[Projection, ...] = (
             "feedback_event",
             "feedback_response",
             "page_satisfaction",
+            "page_satisfaction_day",  # the pages' day rollup, kept by the same statement (migration 047)
             "org_unit_satisfaction",
             "comment_item",
             "comment_count",  # the inbox's counts, kept by triggers on comment_item and comment_triage (migration 046)

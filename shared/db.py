@@ -53,8 +53,11 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(conn: asyncpg.Connection) -> list[int]:
-    """Apply the migrations not applied yet, each in its own transaction; safe to run any number of times."""
+async def migrate(conn: asyncpg.Connection, timezone: str | None = None) -> list[int]:
+    """Apply the migrations not applied yet, each in its own transaction; safe to run any number of times.
+    ``timezone``: the city's (``Settings.timezone``), for migrations that fill day buckets; they read it as
+    ``current_setting('stadtstimme.timezone', true)`` (set for each migration's transaction) and fall back to the
+    settings' default, Europe/Berlin, when it is not given."""
     applied_now: list[int] = []
     await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
@@ -69,6 +72,8 @@ async def migrate(conn: asyncpg.Connection) -> list[int]:
             if version in done:
                 continue
             async with conn.transaction():
+                if timezone is not None:
+                    await conn.execute("SELECT set_config('stadtstimme.timezone', $1, true)", timezone)
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_migration (version, name) VALUES ($1, $2)", version, name)
             log.info("applied migration %03d_%s", version, name)
@@ -78,10 +83,10 @@ async def migrate(conn: asyncpg.Connection) -> list[int]:
     return applied_now
 
 
-async def migrate_url(database_url: str) -> list[int]:
+async def migrate_url(database_url: str, timezone: str | None = None) -> list[int]:
     conn = await asyncpg.connect(database_url)
     try:
-        return await migrate(conn)
+        return await migrate(conn, timezone)
     finally:
         await conn.close()
 

@@ -136,7 +136,7 @@ def create_app(settings: Settings, services: Sequence[str] = HTTP_SERVICES) -> R
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings)
         async with pool.acquire() as conn:
-            await migrate(conn)
+            await migrate(conn, settings.timezone)
         # Counted as an instance of its services before serving: their per-client quotas are shared out (abuse).
         await REPLICAS.start(pool, services, settings.limits_sync_s)
         if ingest is not None:

@@ -74,7 +74,7 @@ async def _with_pool(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
     pool = await create_pool(settings)
     try:
         async with pool.acquire() as conn:
-            await migrate(conn)
+            await migrate(conn, settings.timezone)
         return await work(pool)
     finally:
         await pool.close()
@@ -141,7 +141,7 @@ def migrate() -> None:
     async def main(settings: Settings) -> None:
         from shared.db import migrate_url
 
-        applied = await migrate_url(settings.database_url)
+        applied = await migrate_url(settings.database_url, settings.timezone)
         typer.echo(f"migrations applied: {applied or 'none (up to date)'}")
 
     _run(main)

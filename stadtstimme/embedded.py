@@ -63,7 +63,7 @@ async def _prepare(settings: Settings, demo_city: Path, admin_password: str) -> 
     pool = await create_pool(settings)
     try:
         async with pool.acquire() as conn:
-            await migrate(conn)
+            await migrate(conn, settings.timezone)
             if not await conn.fetchval("SELECT 1 FROM staff_account WHERE username = $1", DEMO_ADMIN):
                 account = await create_account(conn, DEMO_ADMIN, "Demo-Administration", "administrator", (),
                                                admin_password)  # fmt: skip

@@ -50,19 +50,20 @@ class MetricsFilter:
         clauses = [f"{table}.granularity = $1", f"{table}.bucket_start >= $2", f"{table}.bucket_start < $3"]
         return self._narrow(table, clauses, [self.granularity, self.start, self.end])
 
+    @property
+    def pages_table(self) -> str:
+        """The page aggregates at the requested granularity: hours (``page_satisfaction``) or local days
+        (``page_satisfaction_day``, each row the sum of its day's hours)."""
+        return "page_satisfaction_day" if self.granularity == "day" else "page_satisfaction"
+
     def where_pages(self, table: str, timezone: str) -> tuple[str, list[Any]]:
-        """The condition on ``page_satisfaction`` aliased ``table``, whose rows are hours. For days (summed with
-        ``page_bucket``): a day lies in [from, to) exactly when its hours lie in [first midnight at or after
-        from, first midnight at or after to)."""
+        """The condition on ``pages_table`` aliased ``table``. For days: a day lies in [from, to) exactly when it
+        starts in [first midnight at or after from, first midnight at or after to)."""
         start, end = self.start, self.end
         if self.granularity == "day":
             start, end = next_midnight(start, timezone), next_midnight(end, timezone)
         clauses = [f"{table}.bucket_start >= $1", f"{table}.bucket_start < $2"]
         return self._narrow(table, clauses, [start, end])
-
-    def page_bucket(self, table: str, timezone_param: str) -> str:
-        """The bucket of an hourly page row at the requested granularity, in the zone bound to the parameter."""
-        return f"date_trunc('{self.granularity}', {table}.bucket_start, {timezone_param}::text)"
 
     def _narrow(self, table: str, clauses: list[str], args: list[Any]) -> tuple[str, list[Any]]:
         if self.units is not None:
@@ -156,7 +157,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         async with pool.acquire() as conn:
             totals = await conn.fetch(
                 f"""SELECT p.page_url, p.org_unit_id, min(p.site_id) AS site_id, {SUMS}
-                    FROM page_satisfaction p WHERE {where}
+                    FROM {f.pages_table} p WHERE {where}
                     GROUP BY p.page_url, p.org_unit_id
                     ORDER BY responses DESC, p.page_url LIMIT {limit} OFFSET {offset}""",
                 *args,
@@ -165,13 +166,11 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
             series_rows = []
             if f.series:
                 series_rows = await conn.fetch(
-                    f"""SELECT p.page_url, p.org_unit_id, {f.page_bucket("p", f"${len(args) + 2}")} AS bucket_start,
-                               {SUMS}
-                        FROM page_satisfaction p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
+                    f"""SELECT p.page_url, p.org_unit_id, p.bucket_start, {SUMS}
+                        FROM {f.pages_table} p WHERE {where} AND p.page_url = ANY(${len(args) + 1}::text[])
                         GROUP BY 1, 2, 3 ORDER BY 3""",
                     *args,
                     keys,
-                    settings.timezone,
                 )
             titles = dict(await conn.fetch("SELECT url, title FROM page WHERE url = ANY($1::text[])", keys))
         series: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -197,9 +196,7 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         """Org units with totals and series. With a site or URL prefix filter, summed from the page buckets."""
         if f.site or f.url_prefix:
             where, args = f.where_pages("p", settings.timezone)
-            bucket = f.page_bucket("p", f"${len(args) + 1}")
-            args.append(settings.timezone)
-            source = f"""SELECT p.org_unit_id, {bucket} AS bucket_start, {SUMS} FROM page_satisfaction p
+            source = f"""SELECT p.org_unit_id, p.bucket_start, {SUMS} FROM {f.pages_table} p
                          WHERE {where} GROUP BY 1, 2"""
         else:
             where, args = f.where("u")
@@ -233,24 +230,22 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         every page of a service summed across sites and units (the pages the caller may see; pages of no service
         are left out), most responses first. The other filters narrow the pages summed."""
         where, args = f.where_pages("p", settings.timezone)
-        bucket = f.page_bucket("p", f"${len(args) + 1}")
-        only = f"${len(args) + 2}"
+        only = f"${len(args) + 1}"
         async with pool.acquire() as conn:
             model = await fetch_org_model(conn)
             pages = None
             if service_key is not None:  # the service's own pages: their rows only, not every page's
                 found = await conn.fetch(
-                    f"SELECT p.page_url, min(p.site_id) AS site_id FROM page_satisfaction p WHERE {where} GROUP BY 1",
+                    f"SELECT p.page_url, min(p.site_id) AS site_id FROM {f.pages_table} p WHERE {where} GROUP BY 1",
                     *args,
                 )
                 pages = [r["page_url"] for r in found
                          if model.attributes(r["site_id"], r["page_url"]).service_key == service_key]  # fmt: skip
             rows = await conn.fetch(
-                f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id, {bucket} AS bucket_start, {SUMS}
-                    FROM page_satisfaction p WHERE {where} AND ({only}::text[] IS NULL OR p.page_url = ANY({only}))
+                f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id, p.bucket_start, {SUMS}
+                    FROM {f.pages_table} p WHERE {where} AND ({only}::text[] IS NULL OR p.page_url = ANY({only}))
                     GROUP BY p.page_url, p.org_unit_id, 4""",
                 *args,
-                settings.timezone,
                 pages,
             )
         return f.envelope(service_figures.api_items(rows, model, service_key, f.series))

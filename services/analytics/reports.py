@@ -171,7 +171,7 @@ async def _pages(
     rows = await conn.fetch(
         f"""WITH answered AS (
                 SELECT p.page_url, {", ".join(f"sum(p.{c})::bigint AS {c}" for c in COUNTERS)}
-                FROM page_satisfaction p
+                FROM page_satisfaction_day p
                 WHERE ($1::text[] IS NULL OR p.org_unit_id = ANY($1)) AND p.bucket_start >= $2 AND p.bucket_start < $3
                 GROUP BY p.page_url)
             SELECT a.*, pg.title, (SELECT sum(v.views) FROM page_view_daily v

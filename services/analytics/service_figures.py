@@ -2,8 +2,8 @@
 or the city's own id, ``shared.orgmodel.OrgModel.attributes``), across the city's sites and units, so that
 "Wohnsitz ummelden" is one figure whether it is asked on the portal or on the service portal.
 
-Read from the page aggregates (``page_satisfaction``: one row per page and hour), never from the events: the
-query sums a period's hours per page (and, for series, per bucket), and the pages are grouped by their service in
+Read from the page aggregates (``page_satisfaction_day``: one row per page and local day), never from the events:
+the query sums a period's days per page (and, for series, per bucket), and the pages are grouped by their service in
 Python with the org model's one lookup, so a page marked today counts for its service with its whole history and
 the rule that decides a page's service exists once. Scoped like every figure: only pages of the units the caller
 may see are summed, so unit staff see a service only through their own pages.
@@ -64,8 +64,12 @@ def group_by_service(
     their bucket, if any) grouped by the service of their page; pages of no service are left out, and with
     ``only`` every service but that one."""
     groups: dict[str, ServiceGroup] = {}
+    services: dict[tuple[str, str], str | None] = {}  # a page comes in many rows (units, buckets): looked up once
     for row in rows:
-        key = lookup(row["site_id"], row["page_url"]).service_key
+        page = (row["site_id"], row["page_url"])
+        if page not in services:
+            services[page] = lookup(*page).service_key
+        key = services[page]
         if key is None or (only is not None and key != only):
             continue
         group = groups.setdefault(key, ServiceGroup(key))
@@ -103,13 +107,13 @@ async def page_rows(
     args: Sequence[Any] = (),
     pages: Sequence[str] | None = None,
 ) -> list[asyncpg.Record]:
-    """Counters per page (and org unit) of the hours in [start, end), for ``units`` (None: all) and ``pages`` (None:
-    all). ``bucket``: an SQL expression over ``p.bucket_start`` to group by as well (its parameters ``args`` from
-    $5 on)."""
+    """Counters per page (and org unit) of the days in [start, end) (local midnights), for ``units`` (None: all) and
+    ``pages`` (None: all). ``bucket``: an SQL expression over ``p.bucket_start`` to group by as well (its parameters
+    ``args`` from $5 on)."""
     by = f", {bucket}" if bucket else ""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id{f"{by} AS bucket" if bucket else ""}, {_SUMS}
-            FROM page_satisfaction p
+            FROM page_satisfaction_day p
             WHERE p.bucket_start >= $1 AND p.bucket_start < $2 AND ($3::text[] IS NULL OR p.org_unit_id = ANY($3))
               AND ($4::text[] IS NULL OR p.page_url = ANY($4))
             GROUP BY p.page_url, p.org_unit_id{by}""",
@@ -125,10 +129,10 @@ async def page_rows(
 async def pages_of(
     conn: asyncpg.Connection, lookup: Lookup, key: str, start: datetime, end: datetime, units: Sequence[str] | None
 ) -> list[str]:
-    """The pages with feedback in [start, end) (of ``units``; None: all) that belong to the service ``key``: a
-    service's figures then read only its own pages' rows."""
+    """The pages with feedback in [start, end) (local midnights; of ``units``, None: all) that belong to the service
+    ``key``: a service's figures then read only its own pages' rows."""
     rows = await conn.fetch(
-        """SELECT p.page_url, min(p.site_id) AS site_id FROM page_satisfaction p
+        """SELECT p.page_url, min(p.site_id) AS site_id FROM page_satisfaction_day p
            WHERE p.bucket_start >= $1 AND p.bucket_start < $2 AND ($3::text[] IS NULL OR p.org_unit_id = ANY($3))
            GROUP BY p.page_url""",
         start,

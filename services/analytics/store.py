@@ -56,7 +56,8 @@ BATCH_TABLE = """CREATE TEMPORARY TABLE IF NOT EXISTS feedback_batch (
 #    time, first helpful and first rating;
 # 3. merge with what the aggregates already hold of those responses: a response counts once, in the bucket of
 #    its first counted part, and each answer counts from the first part that gave it;
-# 4. add exactly that to pages per hour and org units per hour and per day, in the city's time zone ($2).
+# 4. add exactly that to pages per hour and per day (page_satisfaction_day, migration 047) and org units per hour
+#    and per day, in the city's time zone ($2).
 # $1 is the topic.
 PROJECT_FEEDBACK = f"""
 WITH batch AS (
@@ -96,6 +97,11 @@ WITH batch AS (
     INSERT INTO page_satisfaction AS t (page_url, org_unit_id, site_id, bucket_start, {_STATS_COLUMNS})
     SELECT page_url, org_unit_id, min(site_id), date_trunc('hour', first_at, $2), {_STATS_ADDED}
     FROM added GROUP BY page_url, org_unit_id, date_trunc('hour', first_at, $2)
+    ON CONFLICT (page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
+), page_days AS (
+    INSERT INTO page_satisfaction_day AS t (page_url, org_unit_id, site_id, bucket_start, {_STATS_COLUMNS})
+    SELECT page_url, org_unit_id, min(site_id), date_trunc('day', first_at, $2), {_STATS_ADDED}
+    FROM added GROUP BY page_url, org_unit_id, date_trunc('day', first_at, $2)
     ON CONFLICT (page_url, org_unit_id, bucket_start) DO UPDATE SET {_STATS_ADD}
 )
 INSERT INTO org_unit_satisfaction AS t (org_unit_id, granularity, bucket_start, {_STATS_COLUMNS})

@@ -11,7 +11,7 @@ name carries a German one-sentence summary for screen-reader users.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -61,21 +61,34 @@ def _zero() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
 
 
-def _by_day(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> dict[date, dict[str, int]]:
-    """Counters summed per day within [start, end): a day may come as several rows (several pages of a unit,
-    several buckets), and rows outside the range are ignored."""
-    days: dict[date, dict[str, int]] = {}
+def _within(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> Iterator[tuple[date, Mapping[str, Any]]]:
+    """The rows whose day lies in [start, end), with their day."""
     for row in rows:
         day = row["day"]
         if isinstance(day, datetime):
             # A timestamp's date depends on its time zone; the caller must decide the local day, not us.
             raise TypeError("rows need a local calendar day (date), not a timestamp")
-        if not start <= day < end:
-            continue
-        sums = days.setdefault(day, _zero())
+        if start <= day < end:
+            yield day, row
+
+
+def _by_day(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> dict[date, dict[str, int]]:
+    """Counters summed per day within [start, end): a day may come as several rows (several pages of a unit,
+    several buckets), and rows outside the range are ignored."""
+    days: dict[date, dict[str, int]] = {}
+    for day, row in _within(rows, start, end):
+        sums = days.get(day)
+        if sums is None:
+            sums = days[day] = _zero()
         for counter in COUNTERS:
             sums[counter] += row.get(counter) or 0
     return days
+
+
+def per_day(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> list[dict[str, Any]]:
+    """The rows summed per day within [start, end), one row per day that has any (``{"day": date, **counters}``):
+    for a caller that reads the same many rows more than once (``totals`` of two periods, ``daily_series``)."""
+    return [{"day": day, **counters} for day, counters in _by_day(rows, start, end).items()]
 
 
 def daily_series(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> list[dict[str, Any]]:
@@ -92,9 +105,9 @@ def totals(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> dict[st
     """``stats()`` of the counters summed over [start, end): a period's figures are computed from its counters,
     never averaged from daily means (which would weigh a quiet day like a busy one)."""
     summed = _zero()
-    for counters in _by_day(rows, start, end).values():
+    for _, row in _within(rows, start, end):
         for counter in COUNTERS:
-            summed[counter] += counters[counter]
+            summed[counter] += row.get(counter) or 0
     return stats(summed)
 
 

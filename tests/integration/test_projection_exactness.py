@@ -4,9 +4,10 @@ The projector keeps its read models incrementally, batch by batch, in one statem
 (``services.analytics.store.PROJECT_FEEDBACK``): every shortcut it takes for speed must leave them exactly what a
 plain query over all archived events computes. Randomised streams (several seeds) of responses in one to three
 parts, with duplicates, flagged parts, barrier reports on their own, texts and times around a change of daylight
-saving time, are projected in batches of random size; then ``feedback_response``, ``page_satisfaction``,
-``org_unit_satisfaction`` (hours and days) and ``comment_item`` must equal what the queries below compute from
-``feedback_event`` alone.
+saving time, are projected in batches of random size; then ``feedback_response``, ``page_satisfaction`` (hours),
+``page_satisfaction_day``, ``org_unit_satisfaction`` (hours and days) and ``comment_item`` must equal what the
+queries below compute from ``feedback_event`` alone, the day rollup must equal the hours summed per local day, and the
+reads of whole days that use the rollup must return what they returned when they summed the hours.
 
 As on the topic, the parts of a response are in the order they were received (one key, one partition); a
 duplicate is the same record sent again, later in the stream.
@@ -16,15 +17,20 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
+from services.analytics import dashboards, service_figures
+from services.analytics.api import MetricsFilter
+from services.analytics.dashboards import Filters, Period
+from services.analytics.domain import stats
 from services.analytics.store import FeedbackRow, project_feedback
 from shared.contracts.feedback import BARRIER, CATEGORIES
-from shared.db import migrate_url
+from shared.db import migrate_url, migrations
 from tests.integration.conftest import once
 
 pytestmark = once("the projection's arithmetic (PostgreSQL only, no broker)", broker="tansu")
@@ -78,6 +84,17 @@ EXPECTED = {
         f"""SELECT page_url, org_unit_id, min(site_id) AS site_id, date_trunc('hour', first_at, '{ZONE}') AS bucket,
                    {STATS} FROM ({RESPONSES}) r GROUP BY 1, 2, 4""",
         f"SELECT page_url, org_unit_id, site_id, bucket_start, {COUNTERS} FROM page_satisfaction",
+    ),
+    "page_satisfaction_day": (
+        f"""SELECT page_url, org_unit_id, min(site_id) AS site_id, date_trunc('day', first_at, '{ZONE}') AS bucket,
+                   {STATS} FROM ({RESPONSES}) r GROUP BY 1, 2, 4""",
+        f"SELECT page_url, org_unit_id, site_id, bucket_start, {COUNTERS} FROM page_satisfaction_day",
+    ),
+    "page_satisfaction_day from the hours": (
+        f"""SELECT page_url, org_unit_id, min(site_id), date_trunc('day', bucket_start, '{ZONE}'),
+                   {", ".join(f"sum({c})" for c in COUNTERS.split(", "))}
+            FROM page_satisfaction GROUP BY 1, 2, 4""",
+        f"SELECT page_url, org_unit_id, site_id, bucket_start, {COUNTERS} FROM page_satisfaction_day",
     ),
     "org_unit_satisfaction": (
         f"""SELECT org_unit_id, g, date_trunc(g, first_at, '{ZONE}') AS bucket, {STATS}
@@ -169,6 +186,18 @@ async def test_the_projection_equals_straightforward_queries_over_the_archive(da
             assert want, table
             assert got == want, (table, [r for r in got if r not in want][:3], [r for r in want if r not in got][:3])
 
+        await reads_of_whole_days_equal_the_hours_summed(conn, rng)
+
+        # Migration 047's backfill of the day rollup from the hours gives what the projection kept.
+        days = EXPECTED["page_satisfaction_day"][1]
+        kept = await rows_of(conn, days)
+        backfill = "LOCK TABLE" + next(sql for v, _, sql in migrations() if v == 47).split("LOCK TABLE", 1)[1]
+        async with conn.transaction():
+            await conn.execute("DELETE FROM page_satisfaction_day")
+            await conn.execute("SELECT set_config('stadtstimme.timezone', $1, true)", ZONE)
+            await conn.execute(backfill)
+            assert await rows_of(conn, days) == kept
+
         # The inbox: what the batches left equals one refresh over every response with text.
         items = "SELECT * FROM comment_item"
         incremental = await rows_of(conn, items)
@@ -178,3 +207,55 @@ async def test_the_projection_equals_straightforward_queries_over_the_archive(da
             assert await rows_of(conn, items) == incremental != []
     finally:
         await conn.close()
+
+
+# The reads of whole days as they were when they summed the hours of page_satisfaction (before migration 047).
+_SUMMED = ", ".join(f"sum(p.{c})::bigint AS {c}" for c in COUNTERS.split(", "))
+HOURS_BY_PAGE_DAILY = f"""SELECT org_unit_id, (bucket_start AT TIME ZONE $3)::date AS day, {_SUMMED.replace("p.", "")}
+    FROM page_satisfaction WHERE bucket_start >= $1 AND bucket_start < $2 AND site_id = $4 GROUP BY 1, 2"""
+HOURS_PAGE_TABLE = f"""SELECT p.page_url AS url, {_SUMMED} FROM page_satisfaction p
+    WHERE p.org_unit_id = $1 AND p.bucket_start >= $2 AND p.bucket_start < $3 GROUP BY p.page_url"""
+HOURS_SERVICE_ROWS = f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id,
+           (p.bucket_start AT TIME ZONE $3)::date AS bucket, {_SUMMED}
+    FROM page_satisfaction p WHERE p.bucket_start >= $1 AND p.bucket_start < $2
+    GROUP BY p.page_url, p.org_unit_id, 4"""
+HOURS_METRICS_SERIES = f"""SELECT p.page_url, p.org_unit_id, date_trunc('day', p.bucket_start, $3) AS bucket_start,
+           {_SUMMED} FROM page_satisfaction p WHERE p.bucket_start >= $1 AND p.bucket_start < $2 GROUP BY 1, 2, 3"""
+
+
+async def reads_of_whole_days_equal_the_hours_summed(conn: asyncpg.Connection, rng: random.Random) -> None:
+    """Periods of random whole local days across the stream (and its change of daylight saving time): the by-page
+    dashboards, a unit's page ranking, the services' page rows and the metrics API's day buckets, read from the day
+    rollup, against the same reads summing the hours."""
+    zone = ZoneInfo(ZONE)
+    first = START.astimezone(zone).date()  # the stream's days: 24 to 27 October
+    for _ in range(4):
+        start = first + timedelta(days=rng.randrange(3))
+        end = start + timedelta(days=rng.randint(1, 3))
+        period = Period(start - (end - start), start, end, (end - start).days)
+        since, until = (datetime.combine(d, time(), zone) for d in (start, end))
+        site, unit = rng.choice(PAGES)[0], rng.choice(PAGES)[2]
+
+        got = await dashboards.daily_rows(conn, ZONE, None, Filters(site=site), start, end)
+        want = await conn.fetch(HOURS_BY_PAGE_DAILY, since, until, ZONE, site)
+        assert sorted(map(tuple, (r.values() for r in got))) == sorted(map(tuple, want)) != [], (start, end, site)
+
+        ranking = await dashboards.page_table(conn, ZONE, Filters(unit=unit), period)
+        hours = [{"url": r["url"], **stats(r)} for r in await conn.fetch(HOURS_PAGE_TABLE, unit, since, until)]
+        assert sorted(ranking, key=lambda r: r["url"]) == sorted(
+            ({**r, "title": ""} for r in hours), key=lambda r: r["url"]
+        ), (start, end, unit)
+
+        local_day = "(p.bucket_start AT TIME ZONE $5)::date"
+        rows = await service_figures.page_rows(conn, since, until, None, local_day, (ZONE,))
+        assert sorted(map(tuple, rows)) == sorted(map(tuple, await conn.fetch(HOURS_SERVICE_ROWS, since, until, ZONE)))
+
+        # The metrics API at granularity 'day' (services/analytics/api.py): its condition and table.
+        f = MetricsFilter(None, None, None, since - timedelta(hours=rng.randint(0, 30)), until, "day", True)
+        where, args = f.where_pages("p", ZONE)
+        api = await conn.fetch(
+            f"""SELECT p.page_url, p.org_unit_id, p.bucket_start, {_SUMMED} FROM {f.pages_table} p WHERE {where}
+                GROUP BY 1, 2, 3""",
+            *args,
+        )
+        assert sorted(map(tuple, api)) == sorted(map(tuple, await conn.fetch(HOURS_METRICS_SERIES, *args, ZONE)))
