@@ -170,6 +170,33 @@ async def daily_rows(
     return [dict(r) for r in await conn.fetch(sql, *arg.values)]
 
 
+async def overview_rows(
+    conn: asyncpg.Connection, tz: str, scope: frozenset[str] | None, period: Period
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the overview needs of its units' days, summed in SQL (at 90 days the Python sums over every unit's days
+    were most of its time): per unit and period, the period's first day standing for it (``figures`` without its
+    series reads them like daily rows); and per day, all units together (the total and its series). The same sums
+    as ``daily_rows`` over [previous, end) without filters."""
+    zone = ZoneInfo(tz)
+    previous, start, end = (datetime.combine(d, time(), zone) for d in (period.previous, period.start, period.end))
+    rows = await conn.fetch(
+        f"""SELECT org_unit_id, (bucket_start AT TIME ZONE $3)::date AS day, bucket_start >= $4 AS current, {_SUMMED}
+            FROM org_unit_satisfaction WHERE granularity = 'day' AND bucket_start >= $1 AND bucket_start < $2
+              AND ($5::text[] IS NULL OR org_unit_id = ANY($5::text[]))
+            GROUP BY GROUPING SETS ((org_unit_id, current), (day))""",
+        previous, end, tz, start, sorted(scope) if scope is not None else None,
+    )  # fmt: skip
+    units, days = [], []
+    for r in rows:
+        counters = {c: r[c] for c in COUNTERS}
+        if r["org_unit_id"] is None:
+            days.append({"day": r["day"], **counters})
+        else:
+            first = period.start if r["current"] else period.previous
+            units.append({"org_unit_id": r["org_unit_id"], "day": first, **counters})
+    return units, days
+
+
 def figures(rows: list[dict[str, Any]], period: Period, series: bool = True) -> dict[str, Any]:
     """Totals of the current and the previous period, the change, and the daily series of the current one (empty
     without ``series``). The rows are summed per day once (the overview's total reads every unit's days: three passes
@@ -298,9 +325,9 @@ def add_dashboard_routes(router: APIRouter, ui: ConsoleUI, settings: Settings, p
                 "SELECT id, name, kind FROM org_unit WHERE $1::text[] IS NULL OR id = ANY($1::text[]) ORDER BY name",
                 sorted(units) if units is not None else None,
             )
-            rows = await daily_rows(conn, settings.timezone, units, Filters(), period.previous, period.end)
+            unit_rows, rows = await overview_rows(conn, settings.timezone, units, period)
         by_unit: dict[str, list[dict[str, Any]]] = {}
-        for r in rows:
+        for r in unit_rows:
             by_unit.setdefault(r["org_unit_id"], []).append(r)
         table = []
         for n in names:

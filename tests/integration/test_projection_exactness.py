@@ -226,7 +226,7 @@ HOURS_METRICS_SERIES = f"""SELECT p.page_url, p.org_unit_id, date_trunc('day', p
 async def reads_of_whole_days_equal_the_hours_summed(conn: asyncpg.Connection, rng: random.Random) -> None:
     """Periods of random whole local days across the stream (and its change of daylight saving time): the by-page
     dashboards, a unit's page ranking, the services' page rows and the metrics API's day buckets, read from the day
-    rollup, against the same reads summing the hours."""
+    rollup, against the same reads summing the hours; the overview's sums in SQL against its sums of daily rows."""
     zone = ZoneInfo(ZONE)
     first = START.astimezone(zone).date()  # the stream's days: 24 to 27 October
     for _ in range(4):
@@ -249,6 +249,15 @@ async def reads_of_whole_days_equal_the_hours_summed(conn: asyncpg.Connection, r
         local_day = "(p.bucket_start AT TIME ZONE $5)::date"
         rows = await service_figures.page_rows(conn, since, until, None, local_day, (ZONE,))
         assert sorted(map(tuple, rows)) == sorted(map(tuple, await conn.fetch(HOURS_SERVICE_ROWS, since, until, ZONE)))
+
+        # The overview: its units' and its total figures summed in SQL, as figures() had them from the daily rows.
+        units, days = await dashboards.overview_rows(conn, ZONE, None, period)
+        daily = await dashboards.daily_rows(conn, ZONE, None, Filters(), period.previous, period.end)
+        assert dashboards.figures(days, period) == dashboards.figures(daily, period) != dashboards.figures([], period)
+        for unit in {r["org_unit_id"] for r in daily}:
+            of_unit = [r for r in daily if r["org_unit_id"] == unit]
+            summed = [r for r in units if r["org_unit_id"] == unit]
+            assert dashboards.figures(summed, period, False) == dashboards.figures(of_unit, period, False), unit
 
         # The metrics API at granularity 'day' (services/analytics/api.py): its condition and table.
         f = MetricsFilter(None, None, None, since - timedelta(hours=rng.randint(0, 30)), until, "day", True)
