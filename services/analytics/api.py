@@ -230,25 +230,10 @@ def build_router(settings: Settings, pool: asyncpg.Pool, access: StaffAccess) ->
         every page of a service summed across sites and units (the pages the caller may see; pages of no service
         are left out), most responses first. The other filters narrow the pages summed."""
         where, args = f.where_pages("p", settings.timezone)
-        only = f"${len(args) + 1}"
         async with pool.acquire() as conn:
             model = await fetch_org_model(conn)
-            pages = None
-            if service_key is not None:  # the service's own pages: their rows only, not every page's
-                found = await conn.fetch(
-                    f"SELECT p.page_url, min(p.site_id) AS site_id FROM {f.pages_table} p WHERE {where} GROUP BY 1",
-                    *args,
-                )
-                pages = [r["page_url"] for r in found
-                         if model.attributes(r["site_id"], r["page_url"]).service_key == service_key]  # fmt: skip
-            rows = await conn.fetch(
-                f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id, p.bucket_start, {SUMS}
-                    FROM {f.pages_table} p WHERE {where} AND ({only}::text[] IS NULL OR p.page_url = ANY({only}))
-                    GROUP BY p.page_url, p.org_unit_id, 4""",
-                *args,
-                pages,
-            )
-        return f.envelope(service_figures.api_items(rows, model, service_key, f.series))
+            groups = await service_figures.api_groups(conn, model, f.pages_table, where, args, service_key, f.series)
+        return f.envelope(service_figures.api_items(groups, model, f.series))
 
     @router.get("/open-data/satisfaction.{fmt}", response_class=Response, responses=OPEN_DATA)
     async def open_data(

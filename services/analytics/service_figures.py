@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 
 from services.analytics.domain import COUNTERS, stats
+from services.analytics.store import SUMS
 from shared.orgmodel import OrgModel, PageAttributes
 
 Lookup = Callable[[str, str], PageAttributes]  # (site id, page URL) → attributes: ``OrgModel.attributes``
@@ -142,14 +143,44 @@ async def pages_of(
     return [r["page_url"] for r in rows if lookup(r["site_id"], r["page_url"]).service_key == key]
 
 
-def api_items(
-    rows: Iterable[Mapping[str, Any]], model: OrgModel, only: str | None, series: bool
-) -> list[dict[str, Any]]:
-    """The metrics API's services: page rows with their ``bucket_start`` grouped by service, most responses first,
-    each with its pages, sites and units, totals and (``series``) buckets."""
+async def api_groups(
+    conn: asyncpg.Connection, model: OrgModel, table: str, where: str, args: Sequence[Any], only: str | None,
+    series: bool,
+) -> dict[str, ServiceGroup]:  # fmt: skip
+    """The metrics API's services: the rows of ``table`` (hours or days, aliased ``p``) that match ``where`` (its
+    parameters ``args``) grouped by service (``only``: that one), with their buckets if ``series``. First the period's
+    totals per page, site and unit (at most pages x units rows, whatever the period) give each service its pages,
+    sites, units and totals; then the buckets are summed per service in the database, not per page in Python."""
+    totals = await conn.fetch(
+        f"""SELECT p.page_url, p.site_id, p.org_unit_id, {SUMS} FROM {table} p WHERE {where}
+            GROUP BY p.page_url, p.site_id, p.org_unit_id""",
+        *args,
+    )
+    groups = group_by_service(totals, model.attributes, None, only)
+    if not (series and groups):
+        return groups
+    pages = {(r["site_id"], r["page_url"]) for r in totals}
+    keyed = [(site, url, key) for site, url in pages if (key := model.attributes(site, url).service_key) in groups]
+    n = len(args)
+    buckets = await conn.fetch(
+        f"""SELECT s.service_key, p.bucket_start, {SUMS}
+            FROM {table} p JOIN unnest(${n + 1}::text[], ${n + 2}::text[], ${n + 3}::text[])
+                 AS s(site_id, page_url, service_key) ON s.site_id = p.site_id AND s.page_url = p.page_url
+            WHERE {where} GROUP BY 1, 2""",
+        *args,
+        *([list(column) for column in zip(*keyed, strict=True)]),
+    )
+    for r in buckets:
+        groups[r["service_key"]].buckets[r["bucket_start"]] = {c: r[c] for c in COUNTERS}
+    return groups
+
+
+def api_items(groups: Mapping[str, ServiceGroup], model: OrgModel, series: bool) -> list[dict[str, Any]]:
+    """The metrics API's services (``group_by_service``), most responses first, each with its pages, sites and units,
+    totals and (``series``) its buckets."""
     titles = {url: p.title for url, p in model.pages.items()}
     items = []
-    for group in ranked(group_by_service(rows, model.attributes, "bucket_start", only)):
+    for group in ranked(groups):
         item: dict[str, Any] = {
             "service_key": group.key,
             "name": group.label(titles),

@@ -31,6 +31,7 @@ from services.analytics.domain import stats
 from services.analytics.store import FeedbackRow, project_feedback
 from shared.contracts.feedback import BARRIER, CATEGORIES
 from shared.db import migrate_url, migrations
+from shared.orgmodel import PageAttributes
 from tests.integration.conftest import once
 
 pytestmark = once("the projection's arithmetic (PostgreSQL only, no broker)", broker="tansu")
@@ -221,6 +222,24 @@ HOURS_SERVICE_ROWS = f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_uni
     GROUP BY p.page_url, p.org_unit_id, 4"""
 HOURS_METRICS_SERIES = f"""SELECT p.page_url, p.org_unit_id, date_trunc('day', p.bucket_start, $3) AS bucket_start,
            {_SUMMED} FROM page_satisfaction p WHERE p.bucket_start >= $1 AND p.bucket_start < $2 GROUP BY 1, 2, 3"""
+HOURS_METRICS_SERVICES = f"""SELECT p.page_url, min(p.site_id) AS site_id, p.org_unit_id,
+           date_trunc('day', p.bucket_start, $3) AS bucket_start, {_SUMMED}
+    FROM page_satisfaction p WHERE p.bucket_start >= $1 AND p.bucket_start < $2 GROUP BY p.page_url, p.org_unit_id, 4"""
+
+
+class Services:
+    """What the services' reads take of the org model: a service per page (two pages of one service on one site,
+    one page of its own, the rest of none) and the pages' titles (none)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, Any] = {}
+        self.keys = {PAGES[0][1]: "stadt:abfall", PAGES[1][1]: "stadt:abfall", PAGES[4][1]: "99115001018000"}
+
+    def attributes(self, site: str, url: str) -> PageAttributes:
+        return PageAttributes(service_key=self.keys.get(url))
+
+
+SERVICES = Services()
 
 
 async def reads_of_whole_days_equal_the_hours_summed(conn: asyncpg.Connection, rng: random.Random) -> None:
@@ -268,3 +287,14 @@ async def reads_of_whole_days_equal_the_hours_summed(conn: asyncpg.Connection, r
             *args,
         )
         assert sorted(map(tuple, api)) == sorted(map(tuple, await conn.fetch(HOURS_METRICS_SERIES, *args, ZONE)))
+
+        # Its services: summed per service in the database, as they were from the rows per page, unit and day.
+        for only in (None, "stadt:abfall"):
+            groups = await service_figures.api_groups(conn, SERVICES, f.pages_table, where, args, only, True)
+            rows = await conn.fetch(HOURS_METRICS_SERVICES, *args, ZONE)
+            before = service_figures.group_by_service(rows, SERVICES.attributes, "bucket_start", only)
+            assert (
+                service_figures.api_items(groups, SERVICES, True)
+                == service_figures.api_items(before, SERVICES, True)
+                != []
+            ), only

@@ -65,12 +65,12 @@ def test_which_services_exist_for_whom() -> None:
 
 def test_api_items_carry_pages_sites_units_totals_and_series_on_request() -> None:
     rows = [r | {"bucket_start": r["bucket"]} for r in ROWS]
-    items = api_items(rows, CITY, None, series=True)
+    items = api_items(group_by_service(rows, CITY.attributes, "bucket_start"), CITY, series=True)
     assert [(i["service_key"], i["name"], i["totals"]["responses"]) for i in items] == [
         (UMMELDEN, "Wohnsitz ummelden", 8), ("stadt:bewohnerparkausweis", "Bewohnerparkausweis", 6)]  # fmt: skip
     assert items[0]["sites"] == ["portal", "serviceportal"] and items[0]["org_units"] == ["buergeramt"]
     assert [b["responses"] for b in items[0]["series"]] == [4, 4] and items[0]["totals"]["helpful_share"] == 0.625
-    assert "series" not in api_items(rows, CITY, UMMELDEN, series=False)[0]
+    assert "series" not in api_items(group_by_service(rows, CITY.attributes, only=UMMELDEN), CITY, series=False)[0]
 
 
 def test_the_monthly_report_lists_services_between_the_key_figures_and_the_pages() -> None:
