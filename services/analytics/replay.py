@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 import orjson
@@ -40,6 +41,23 @@ async def topic_extent(settings: Settings, which: Topic = FEEDBACK) -> dict[int,
         return {tp.partition: (first[tp], end[tp]) for tp in partitions}
     finally:
         await consumer.stop()
+
+
+async def empty_topics(settings: Settings, which: list[Topic]) -> set[Topic]:
+    """Those of the topics that exist and hold no record (every partition's end is its beginning), asked with one
+    consumer. A topic that holds records has an end beyond its beginning also where Tansu reports ends too low."""
+    names = {topic_name(t, settings.topic_prefix): t for t in which}
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(n, p) for n in names for p in sorted(consumer.partitions_for_topic(n) or ())]
+        first = await consumer.beginning_offsets(partitions)
+        end = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    holding = {tp.topic for tp in partitions if end[tp] > first[tp]}
+    return {t for n, t in names.items() if n not in holding and any(tp.topic == n for tp in partitions)}
 
 
 async def scan(
@@ -87,16 +105,23 @@ async def unprojected(settings: Settings, pool: asyncpg.Pool) -> int:
     return behind
 
 
-async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
+async def replay(
+    settings: Settings, pool: asyncpg.Pool, on_projected: Callable[[str, int, float], None] | None = None
+) -> int:
     """Empty the read models and project every projected topic (feedback, surveys, survey responses, comment
-    triage, alerts, hackathons) from its start; returns records processed.
+    triage, alerts, hackathons) from its start; returns records processed. After each projection, it is logged
+    and ``on_projected`` (if given) called with its name, its records and its seconds.
 
     Refuses when an archived event is missing from its topic: the broker lost its log (Tansu restarted) and a
-    replay would throw accepted events away. Restore the archive first. The check reads each topic once.
+    replay would throw accepted events away. Restore the archive first. The check reads each topic once whose
+    archive holds anything (an empty archive misses nothing: a first projection of a topic skips reading it).
     """
     await adopt_before_replay(settings, pool)  # org tables from before the org topic: onto it, not emptied away
     missing = 0
     for p in PROJECTIONS:
+        async with pool.acquire() as conn:
+            if not await conn.fetchval(f"SELECT EXISTS (SELECT FROM {p.archive})"):
+                continue
         in_topic: set[str] = set()
         async for value in scan(settings, which=p.topic):
             with contextlib.suppress(ValueError, TypeError, KeyError):
@@ -111,9 +136,17 @@ async def replay(settings: Settings, pool: asyncpg.Pool) -> int:
         )
     async with pool.acquire() as conn:
         await reset(conn)
+    empty = await empty_topics(settings, [p.topic for p in PROJECTIONS])
     processed = 0
     for p in PROJECTIONS:  # in the registry's order: definitions before answers, texts before their erasures
-        processed += await p.consumer(settings, pool).run(until_caught_up=True)
+        started = time.perf_counter()
+        # An empty topic has nothing to project: no consumer is started and drained for it (half a second each).
+        records = 0 if p.topic in empty else await p.consumer(settings, pool).run(until_caught_up=True)
+        seconds = time.perf_counter() - started
+        log.info("replay: %s projected %d records in %.1f s", p.name, records, seconds)
+        if on_projected is not None:
+            on_projected(p.name, records, seconds)
+        processed += records
     async with pool.acquire() as conn:
         await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
     return processed
