@@ -1,29 +1,35 @@
-"""Data for the staff-reads benchmark: a Land-scale archive and read models in an empty, migrated database.
+"""Data for the benchmark's Land-scale phase: a stream of feedback events for the feedback topic, and a survey.
 
 ``org_yaml()`` is the demo city grown to 40 org units and 2,000 pages on 24 sites (applied as the demo city is,
-through ``stadtstimme org apply``: events, then tables). ``fill()`` then writes ``events`` feedback events through
-the projector's own bulk path (``services.analytics.store.project_feedback`` in batches, each in its own
-transaction), so the read models are exactly what the projector makes of them, and a survey with 200,000 answered
-responses through the survey projector's store functions. The spread:
+through ``stadtstimme org apply``: events, then tables). ``FeedbackStream`` makes ``events`` records of
+``FeedbackSubmitted`` v3, the bytes ingest would have published for them: ``accept_feedback``'s data in its field
+order, free text sealed with its response's data key as ``seal_texts`` seals it (``shared.shredding.seal``), the
+envelope from ``encode_envelope``, keyed by page URL on the partition ingest's partitioner picks. ``produce()``
+writes them onto the topic in batches per partition (acks=all) and the data keys into ``data_key``, so that
+``stadtstimme replay`` (or the projector) makes the read models of them. The spread:
 
-* 3 years up to now, in the order the events arrive (as the projector sees them), busier on weekdays and by day;
+* 3 years up to now, in the order the events arrive (as ingest appends them), busier on weekdays and by day;
 * pages skewed like real sites (Zipf: a few pages get most of the feedback);
 * ~10 % of the events carry a comment and ~10 % a suggestion (about 20 % with text), German-ish sentences from a
   word list with a few frequent words, so full-text search finds realistic numbers of hits;
 * ratings in 80 % of the events, 10 % of all events rate 1 or 2; "helpful" in 70 %;
-* 3 % of the responses have a second part (a comment or a category a minute later), 0.3 % are flagged.
+* 3 % of the responses have a second part (a comment and a category a few minutes later), 0.3 % are flagged;
+* 1 % of the records are producer retries: a record again, up to 100 records after it.
 
-Rows are plain tuples turned into ``FeedbackRow`` only per batch; memory stays bounded by the batch size.
+``Expected`` counts what the read models must hold afterwards. The survey with 200,000 answered responses goes in
+through the survey projector's store functions (``fill_survey``), after the replay (which empties its tables).
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,23 +37,29 @@ from typing import Any
 import asyncpg
 import orjson
 import yaml
+from aiokafka import AIOKafkaProducer
 
 from services.analytics import survey_store
-from services.analytics.store import FeedbackRow, project_feedback
 from services.analytics.survey_store import LifecycleRow, ResponseRow
+from services.ingest.service import SOURCE
+from shared.contracts import FEEDBACK_SUBMITTED, encode_envelope
 from shared.contracts.surveys import SurveyStatusChangedV1, SurveyVersionPublishedV1
 from shared.contracts.topics import FEEDBACK, topic_name
-from shared.orgmodel import OrgModel, parse_org_yaml
+from shared.kafka import cached_partitioner
+from shared.orgmodel import OrgModel
+from shared.settings import Settings
+from shared.shredding import seal
 
 UNITS = 40
 PAGES = 2_000
 SITES = 24
 YEARS = 3
-BATCH = 20_000
+CHUNK = 20_000
 SURVEY_ANSWERS = 200_000
+SURVEY_BATCH = 20_000
 SURVEY_ID = "bench-zufriedenheit"
 PARTITIONS = 6
-SOURCE = "/stadtstimme/ingest"
+DUPLICATE_SHARE = 0.01
 
 WORDS = (
     "der die das und ist nicht ich sie es ein eine zu mit auf für von den im dem sich auch noch nach wie bei aus "
@@ -122,19 +134,57 @@ def page_list(model: OrgModel) -> list[tuple[str, str, str]]:
 # --- feedback --------------------------------------------------------------------------------------------------
 
 
-class Feedback:
-    """Feedback events as ``FeedbackRow`` batches, oldest first, ending now."""
+def _sealed(secret: bytes | None, response: uuid.UUID, name: str, text: str | None) -> dict[str, Any] | None:
+    """``text`` as ingest puts it into the event: sealed with its response's key (``seal_texts``), as JSON."""
+    if text is None:
+        return None
+    assert secret is not None
+    return seal(secret, response, name, text).model_dump(mode="json")
 
-    def __init__(self, model: OrgModel, events: int, seed: int = 1, now: datetime | None = None) -> None:
+
+@dataclass
+class Expected:
+    """What the read models must hold once the stream is projected."""
+
+    records: int = 0  # on the topic, retries included
+    distinct: int = 0  # events (feedback_event rows)
+    responses: int = 0  # counted in the figures: responses whose first part is unflagged
+    rating_sum: int = 0  # over those responses
+    helpful_yes: int = 0
+    texts: int = 0  # events with a comment or a suggestion
+    comments: int = 0
+    inbox: int = 0  # responses with text (comment_item rows)
+
+
+@dataclass
+class Chunk:
+    """Records in topic order, as (partition, key, value), and the data keys their texts were sealed with that
+    are new in this chunk (they go into ``data_key`` before anything opens the texts)."""
+
+    records: list[tuple[int, bytes, bytes]] = field(default_factory=list)
+    keys: list[tuple[uuid.UUID, bytes]] = field(default_factory=list)
+
+
+class FeedbackStream:
+    """``events`` records of ``FeedbackSubmitted`` v3 in the order ingest would have appended them, oldest first,
+    ending now; ``expected`` is complete once ``chunks()`` is exhausted."""
+
+    def __init__(
+        self, model: OrgModel, events: int, partitions: int = PARTITIONS, seed: int = 1, now: datetime | None = None
+    ) -> None:
         self.rng = random.Random(seed)
-        self.pages = page_list(model)
+        pages = page_list(model)
+        all_partitions = list(range(partitions))
+        # (site, URL, unit, key, partition): the key and partition as ingest's producer has them
+        self.pages = [(s, u, o, u.encode(), cached_partitioner(u.encode(), all_partitions, all_partitions))
+                      for s, u, o in pages]  # fmt: skip
         self.page_weights = _zipf_cumulative(len(self.pages), 1.05)
         self.word_weights = _zipf_cumulative(len(WORDS), 0.8)
         self.events = events
+        self.distinct = max(1, round(events * (1 - DUPLICATE_SHARE)))
         self.end = (now or datetime.now(UTC)).replace(microsecond=0)
         self.start = self.end - timedelta(days=365 * YEARS)
-        self.offsets = [0] * PARTITIONS
-        self.texts = self.comments = 0
+        self.expected = Expected()
 
     def sentence(self) -> str:
         rng = self.rng
@@ -142,36 +192,49 @@ class Feedback:
         return f"{rng.choice(OPENERS)} {' '.join(words)}."
 
     def _times(self) -> Iterator[datetime]:
-        """``events`` increasing times over the 3 years: more on weekdays and in office hours, slowly growing."""
+        """``distinct`` increasing times over the 3 years: more on weekdays and in office hours, slowly growing."""
         rng, span = self.rng, (self.end - self.start).total_seconds()
-        step = span / self.events
+        step = span / self.distinct
         t = 0.0
-        for _ in range(self.events):
+        for _ in range(self.distinct):
             at = self.start + timedelta(seconds=t)
             busy = (0.35 if at.weekday() >= 5 else 1.0) * (1.6 if 7 <= at.hour < 19 else 0.35)
             growth = 0.6 + 0.8 * t / span
             t = min(span - 1, t + rng.expovariate(1.0) * step / (busy * growth) * 0.85)
             yield at
 
-    def batches(self, size: int = BATCH) -> Iterator[list[FeedbackRow]]:
+    def _retries(self) -> dict[int, list[int]]:
+        """Which distinct records are sent again after which (index -> indexes of earlier records, at most 100
+        back): producer retries, as the pipeline sees them."""
+        rng, again = self.rng, dict[int, list[int]]()
+        for _ in range(self.events - self.distinct):
+            first = rng.randrange(self.distinct)
+            again.setdefault(min(self.distinct - 1, first + rng.randint(1, 100)), []).append(first)
+        return again
+
+    def chunks(self, size: int = CHUNK) -> Iterator[Chunk]:
         rng, pages, weights, n_pages = self.rng, self.pages, self.page_weights, len(self.pages)
-        total = weights[-1]
-        batch: list[FeedbackRow] = []
+        total, expected = weights[-1], self.expected
+        retries = self._retries()
+        recent: list[tuple[int, bytes, bytes]] = [(0, b"", b"")] * 128  # the last records, for their retries
+        chunk = Chunk()
         pending: list[tuple[Any, ...]] = []  # second parts, sent a little later
-        for at in self._times():
-            part = None
+        for n, at in enumerate(self._times()):
             if pending and pending[0][0] <= at:
-                part = pending.pop(0)
-            if part is not None:
-                _, response_id, site, url, unit = part
+                _, response_id, secret, (site, url, unit, key, partition) = pending.pop(0)
                 helpful = rating = None
-                comment = self.sentence()
-                suggestion = None
-                category = rng.choice(("content", "technical", "service", "other"))
-                flags = ""
+                comment: str | None = self.sentence()
+                suggestion: str | None = None
+                category: str | None = rng.choice(("content", "technical", "service", "other"))
+                flags: tuple[str, ...] = ()
+                if secret is None:  # the first text of the response: its key is made now, and it enters the inbox
+                    secret = os.urandom(32)
+                    chunk.keys.append((response_id, secret))
+                    expected.inbox += 1
             else:
                 response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-                site, url, unit = pages[min(bisect.bisect(weights, rng.random() * total), n_pages - 1)]
+                page = pages[min(bisect.bisect(weights, rng.random() * total), n_pages - 1)]
+                site, url, unit, key, partition = page
                 r = rng.random()
                 rating = (
                     None if r < 0.2 else 1 if r < 0.24 else 2 if r < 0.30 else 3 if r < 0.42 else 4 if r < 0.65 else 5
@@ -184,30 +247,82 @@ class Feedback:
                 c = rng.random()
                 category = (None if comment is None and suggestion is None else "accessibility_barrier" if c < 0.01
                             else ("content", "technical", "service", "other", None)[int(c * 5)])  # fmt: skip
-                flags = rng.choice(("honeypot", "too_fast")) if rng.random() < 0.003 else ""
+                flags = (rng.choice(("honeypot", "too_fast")),) if rng.random() < 0.003 else ()
+                secret = os.urandom(32) if comment is not None or suggestion is not None else None
+                if secret is not None:  # the response's data key, made with its first text (``seal_texts``)
+                    chunk.keys.append((response_id, secret))
+                if not flags:
+                    expected.responses += 1
+                    expected.rating_sum += rating or 0
+                    expected.helpful_yes += helpful is True
+                expected.inbox += comment is not None or suggestion is not None
                 if rng.random() < 0.03 and not flags:
-                    pending.append((at + timedelta(seconds=rng.uniform(20, 300)), response_id, site, url, unit))
+                    second_at = at + timedelta(seconds=rng.uniform(20, 300))
+                    pending.append((second_at, response_id, secret, page))
             event_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-            partition = rng.randrange(PARTITIONS)
-            offset = self.offsets[partition]
-            self.offsets[partition] = offset + 1
-            self.comments += comment is not None
-            self.texts += comment is not None or suggestion is not None
-            data = {"response_id": str(response_id), "site": site, "page_url": url, "org_unit": unit,
-                    "helpful": helpful, "rating": rating, "comment": comment, "suggestion": suggestion,
-                    "category": category, "language": "de", "flags": flags.split(",") if flags else [],
-                    "received_at": at.isoformat()}  # fmt: skip
-            envelope = orjson.dumps({"specversion": "1.0", "id": str(event_id), "source": SOURCE,
-                                     "type": "de.stadtstimme.feedback.submitted", "schemaversion": 3,
-                                     "time": at.isoformat(), "datacontenttype": "application/json", "data": data,
-                                     "subject": url}).decode()  # fmt: skip
-            batch.append(FeedbackRow(event_id, partition, offset, at, site, url, unit, helpful, rating, category, "de",
-                                     comment, suggestion, envelope, response_id, flags))  # fmt: skip
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+            data = {
+                "response_id": str(response_id), "site": site, "page_url": url, "org_unit": unit,
+                "helpful": helpful, "rating": rating, "comment": _sealed(secret, response_id, "comment", comment),
+                "suggestion": _sealed(secret, response_id, "suggestion", suggestion), "category": category,
+                "language": "de", "flags": flags, "received_at": at,
+            }  # fmt: skip
+            record = (partition, key, encode_envelope(FEEDBACK_SUBMITTED, event_id, SOURCE, at, data, subject=url))
+            recent[n % 128] = record
+            chunk.records.append(record)
+            chunk.records += [recent[i % 128] for i in retries.get(n, ())]
+            expected.distinct += 1
+            expected.texts += comment is not None or suggestion is not None
+            expected.comments += comment is not None
+            if len(chunk.records) >= size:
+                expected.records += len(chunk.records)
+                yield chunk
+                chunk = Chunk()
+        expected.records += len(chunk.records)
+        yield chunk
+
+
+async def produce(
+    settings: Settings, database_url: str, stream: FeedbackStream, say: Callable[[str], None] = print
+) -> float:
+    """The stream onto the feedback topic (acks=all, batches per partition, ``send_batch``) and its data keys into
+    ``data_key``; returns the seconds it took."""
+    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, acks="all", max_batch_size=1024 * 1024,
+        max_request_size=4 * 1024 * 1024, request_timeout_ms=120_000, client_id="bench-generator",
+    )  # fmt: skip
+    conn = await asyncpg.connect(database_url)
+    await producer.start()
+    started = time.perf_counter()
+    try:
+        partitions = sorted(await producer.partitions_for(topic))
+        batches = {p: producer.create_batch() for p in partitions}
+        sent: list[Any] = []
+        for n, chunk in enumerate(stream.chunks()):
+            if chunk.keys:
+                await conn.copy_records_to_table("data_key", records=[(k, "feedback", s) for k, s in chunk.keys],
+                                                 columns=("key_id", "kind", "secret"))  # fmt: skip
+            for partition, key, value in chunk.records:
+                if batches[partition].append(key=key, value=value, timestamp=None) is None:
+                    sent.append(await producer.send_batch(batches[partition], topic, partition=partition))
+                    batches[partition] = producer.create_batch()
+                    batches[partition].append(key=key, value=value, timestamp=None)
+            if len(sent) > 64:  # a bounded number of batches in flight
+                await sent.pop(0)
+                while sent and sent[0].done():
+                    await sent.pop(0)
+            if n % 25 == 24:
+                done = stream.expected.records
+                say(f"generate: {done:,} records in {time.perf_counter() - started:.0f} s")
+        for partition, batch in batches.items():
+            if batch.record_count():
+                sent.append(await producer.send_batch(batch, topic, partition=partition))
+        for future in sent:
+            await future
+    finally:
+        await producer.stop()
+        await conn.close()
+    return time.perf_counter() - started
 
 
 # --- a survey with 200,000 answered responses -------------------------------------------------------------------
@@ -230,9 +345,9 @@ def survey_definition(org_unit: str, site: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def fill_survey(conn: asyncpg.Connection, model: OrgModel, answers: int, seed: int = 2) -> str:
+async def fill_survey(database_url: str, model: OrgModel, answers: int = SURVEY_ANSWERS, seed: int = 2) -> str:
     """Publish the survey (the projector's lifecycle store function) and project ``answers`` answered responses
-    (and 10 % dismissals) in batches."""
+    (and 10 % dismissals) in batches, each in a transaction of its own."""
     from services.analytics.surveys import SurveySpec
 
     rng = random.Random(seed)
@@ -244,79 +359,38 @@ async def fill_survey(conn: asyncpg.Connection, model: OrgModel, answers: int, s
                                          published_at=now - timedelta(days=400), published_by="cli:bench")  # fmt: skip
     active = SurveyStatusChangedV1(survey_id=SURVEY_ID, sequence=2, status="active",
                                    changed_at=now - timedelta(days=400), changed_by="cli:bench")  # fmt: skip
-    async with conn.transaction():
-        await survey_store.apply_lifecycle(conn, [LifecycleRow(uuid.uuid4(), published, "{}"),
-                                                  LifecycleRow(uuid.uuid4(), active, "{}")])  # fmt: skip
-    words = Feedback.__new__(Feedback)
-    words.rng, words.word_weights = rng, _zipf_cumulative(len(WORDS), 0.8)
-    total = int(answers * 1.1)
-    step = 365 * 86400 / total
-    start = now - timedelta(days=365)
-    rows: list[ResponseRow] = []
-    for i in range(total):
-        at = start + timedelta(seconds=i * step)
-        response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        _, url, unit = rng.choice(pages)
-        dismissed = i % 11 == 10
-        given: dict[str, Any] = {}
-        if not dismissed:
-            given["zufriedenheit"] = rng.choices((1, 2, 3, 4, 5), (5, 7, 18, 35, 35))[0]
-            if rng.random() < 0.8:
-                given["gefunden"] = rng.random() < 0.75
-            if rng.random() < 0.6:
-                given["empfehlen"] = rng.randint(0, 10)
-            if rng.random() < 0.15:
-                given["verbesserung"] = words.sentence()
-        rows.append(ResponseRow(uuid.UUID(int=rng.getrandbits(128), version=4), response_id, i % PARTITIONS, i, at,
-                                "{}", SURVEY_ID, 1, site, url, unit, "de", dismissed, False,
-                                orjson.dumps(given).decode()))  # fmt: skip
-        if len(rows) >= BATCH or i == total - 1:
-            async with conn.transaction():
-                await survey_store.project_responses(conn, rows)
-            rows = []
-    return SURVEY_ID
-
-
-# --- all of it --------------------------------------------------------------------------------------------------
-
-
-async def fill(
-    database_url: str, org_text: str, events: int, topic_prefix: str, timezone: str,
-    say: Callable[[str], None] = print, survey_answers: int = SURVEY_ANSWERS,
-) -> dict[str, Any]:  # fmt: skip
-    """Fill the (migrated, org-applied) database; returns counts and times."""
-    _, model = parse_org_yaml(org_text)
-    topic = topic_name(FEEDBACK, topic_prefix)
     conn = await asyncpg.connect(database_url)
-    started = time.perf_counter()
     try:
-        feedback = Feedback(model, events)
-        done = 0
-        build_s = 0.0
-        mark = time.perf_counter()
-        for batch in feedback.batches():
-            build_s += time.perf_counter() - mark
-            async with conn.transaction():
-                await project_feedback(conn, topic, batch, timezone)
-            done += len(batch)
-            if done % 500_000 < BATCH:
-                elapsed = time.perf_counter() - started
-                say(f"generate: {done:,} feedback events in {elapsed:.0f} s ({done / elapsed:,.0f}/s)")
-            mark = time.perf_counter()
-        feedback_s = time.perf_counter() - started
-        survey_started = time.perf_counter()
-        await fill_survey(conn, model, survey_answers)
-        survey_s = time.perf_counter() - survey_started
-        await conn.execute("VACUUM ANALYZE")
-        counts = dict(
-            await conn.fetchrow(
-                """SELECT (SELECT count(*) FROM feedback_event) AS events,
-                          (SELECT count(*) FROM feedback_event WHERE comment IS NOT NULL) AS comments,
-                          (SELECT count(*) FROM comment_item) AS inbox_items,
-                          (SELECT count(*) FROM survey_response WHERE counted) AS survey_responses"""
-            )
-        )
+        async with conn.transaction():
+            await survey_store.apply_lifecycle(conn, [LifecycleRow(uuid.uuid4(), published, "{}"),
+                                                      LifecycleRow(uuid.uuid4(), active, "{}")])  # fmt: skip
+        words = FeedbackStream.__new__(FeedbackStream)
+        words.rng, words.word_weights = rng, _zipf_cumulative(len(WORDS), 0.8)
+        total = int(answers * 1.1)
+        step = 365 * 86400 / total
+        start = now - timedelta(days=365)
+        rows: list[ResponseRow] = []
+        for i in range(total):
+            at = start + timedelta(seconds=i * step)
+            response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            _, url, unit = rng.choice(pages)
+            dismissed = i % 11 == 10
+            given: dict[str, Any] = {}
+            if not dismissed:
+                given["zufriedenheit"] = rng.choices((1, 2, 3, 4, 5), (5, 7, 18, 35, 35))[0]
+                if rng.random() < 0.8:
+                    given["gefunden"] = rng.random() < 0.75
+                if rng.random() < 0.6:
+                    given["empfehlen"] = rng.randint(0, 10)
+                if rng.random() < 0.15:
+                    given["verbesserung"] = words.sentence()
+            rows.append(ResponseRow(uuid.UUID(int=rng.getrandbits(128), version=4), response_id, i % PARTITIONS, i,
+                                    at, "{}", SURVEY_ID, 1, site, url, unit, "de", dismissed, False,
+                                    orjson.dumps(given).decode()))  # fmt: skip
+            if len(rows) >= SURVEY_BATCH or i == total - 1:
+                async with conn.transaction():
+                    await survey_store.project_responses(conn, rows)
+                rows = []
     finally:
         await conn.close()
-    return counts | {"feedback_s": feedback_s, "build_s": build_s, "survey_s": survey_s,
-                     "total_s": time.perf_counter() - started, "survey_id": SURVEY_ID}  # fmt: skip
+    return SURVEY_ID

@@ -1,13 +1,14 @@
-"""Staff reads at Land scale: the console's and the API's read pages on a generated archive (``bench/generate.py``).
+"""The Land-scale phase, and the staff reads in it: the console's and the API's read pages at scale.
 
 A database of its own on the benchmark's PostgreSQL is migrated, given the demo city grown to 40 units and 2,000
-pages (``stadtstimme org apply``, as events) and an administrator, and filled with ``scale`` feedback events and a
-survey with 200,000 answers through the projectors' bulk paths. Then one ``stadtstimme serve --services
-ingest,analytics,hackathon`` (as deployed) answers; the administrator signs in through the console's form (the
-metrics API takes the configured metrics token). Every read is requested a few times to warm the caches, then
-``repeat`` times in a row; p50 and p95 of the whole answer (body read to its end) are reported. The CSV downloads
-are also checked for being streamed (no Content-Length: sent in chunks while the server reads) and the server's
-peak resident memory (VmHWM) is printed before and after them.
+pages (``stadtstimme org apply``, as events) and an administrator. ``scale`` generated feedback records go onto
+its feedback topic and ``stadtstimme replay`` projects them (``bench/pipeline.py``, with the pipeline's figures);
+then a survey with 200,000 answers goes in through the survey projector's store functions. Then one
+``stadtstimme serve --services ingest,analytics,hackathon`` (as deployed) answers; the administrator signs in
+through the console's form (the metrics API takes the configured metrics token). Every read is requested a few
+times to warm the caches, then ``repeat`` times in a row; p50 and p95 of the whole answer (body read to its end)
+are reported. The CSV downloads are also checked for being streamed (no Content-Length: sent in chunks while the
+server reads) and the server's peak resident memory (VmHWM) is printed before and after them.
 
 Standalone (own var dir, own Tansu and PostgreSQL): ``python bench/reads.py --scale 1000000 [--reuse]``.
 """
@@ -27,11 +28,13 @@ from typing import Any
 
 import asyncpg
 import httpx
-from generate import fill, org_yaml
+from generate import DUPLICATE_SHARE, SURVEY_ANSWERS, fill_survey, org_yaml
 from loadgen import percentile
+from pipeline import postgres_cpu, run_pipeline
 from procs import Supervisor
 from report import Row, ms
 
+from shared.orgmodel import OrgModel, parse_org_yaml
 from shared.settings import Settings
 from stadtstimme.cli import DEMO_CITY
 from stadtstimme.infra import REPO, EmbeddedPostgres, TansuBroker, create_database, free_port
@@ -41,8 +44,15 @@ USER = "bench-reads-admin"
 TARGET_S = 0.100
 REPEAT = 30
 WARMUP = 3
-SCALE = 10_000_000
+# The default: the largest scale whose whole ``make bench`` fits 15 minutes on the 2-core development machine
+# (bench/README.md, "The minutes and the default scale"); the issue's 10 million: ``--scale 10000000``.
+SCALE = 4_000_000
 QUICK_SCALE = 20_000
+
+
+def distinct_events(scale: int) -> int:
+    """The events (``feedback_event`` rows) of ``scale`` records: the rest are producer retries."""
+    return max(1, round(scale * (1 - DUPLICATE_SHARE)))
 
 
 @dataclass
@@ -121,18 +131,10 @@ async def _filled(database_url: str) -> int:
 
 
 def prepare(
-    sup: Supervisor, admin_uri: str, database_url: str, settings: Settings, scale: int, var: Path,
-    say: Callable[[str], None], reuse: bool = False,
-) -> tuple[dict[str, Any], str]:  # fmt: skip
-    """The database filled (or reused when it holds ``scale`` events); returns the generator's figures and the
-    administrator's password."""
-    password_file = var / "reads-admin.password"
-    if reuse and password_file.exists() and asyncio.run(_filled(database_url)) == scale:
-        started = time.perf_counter()
-        sup.run_cli("reads-migrate", ["migrate"], settings, timeout=3600)
-        migrate_s = time.perf_counter() - started
-        say(f"reads: reusing {DB_NAME} with {scale:,} feedback events; new migrations took {migrate_s:.1f} s")
-        return {"reused": True, "migrate_s": migrate_s}, password_file.read_text().strip()
+    sup: Supervisor, admin_uri: str, database_url: str, settings: Settings, var: Path
+) -> tuple[OrgModel, str]:  # fmt: skip
+    """An empty database of its own: schema, topics, the demo city grown to 40 units and 2,000 pages (``stadtstimme
+    org apply``: as events) and an administrator; returns the org model and the administrator's password."""
     asyncio.run(create_database(admin_uri, DB_NAME, drop=True))
     sup.run_cli("reads-migrate", ["migrate"], settings)
     sup.run_cli("reads-topics", ["topics", "create"], settings)
@@ -142,14 +144,32 @@ def prepare(
     password = secrets.token_urlsafe(18)
     add = ["staff", "add", USER, "--role", "administrator", "--password-stdin"]
     sup.run_cli("reads-staff-add", add, settings, stdin=f"{password}\n".encode())
-    password_file.write_text(password)
-    say(f"reads: generating {scale:,} feedback events (3 years, 2,000 pages, 40 units) and 200,000 survey answers")
-    figures = asyncio.run(fill(database_url, org_file.read_text(), scale, settings.topic_prefix, settings.timezone,
-                               say))  # fmt: skip
-    say(f"reads: generated in {figures['total_s']:.0f} s ({figures['events']:,} events, {figures['comments']:,} "
-        f"comments, {figures['inbox_items']:,} inbox items; feedback {figures['feedback_s']:.0f} s, of which "
-        f"building rows {figures['build_s']:.0f} s; survey {figures['survey_s']:.0f} s)")  # fmt: skip
-    return figures, password
+    (var / "reads-admin.password").write_text(password)
+    return parse_org_yaml(org_file.read_text())[1], password
+
+
+async def finish(database_url: str, model: OrgModel) -> dict[str, Any]:
+    """After the replay: the survey with 200,000 answers, then ``VACUUM ANALYZE`` (what autovacuum would have done
+    on a live database: visibility map and statistics); counts and times."""
+    started = time.perf_counter()
+    await fill_survey(database_url, model)
+    survey_s = time.perf_counter() - started
+    conn = await asyncpg.connect(database_url)
+    try:
+        started = time.perf_counter()
+        await conn.execute("VACUUM ANALYZE")
+        vacuum_s = time.perf_counter() - started
+        counts = dict(
+            await conn.fetchrow(
+                """SELECT (SELECT count(*) FROM feedback_event) AS events,
+                          (SELECT count(*) FROM feedback_event WHERE comment IS NOT NULL) AS comments,
+                          (SELECT count(*) FROM comment_item) AS inbox_items,
+                          (SELECT count(*) FROM survey_response WHERE counted) AS survey_responses"""
+            )
+        )
+    finally:
+        await conn.close()
+    return counts | {"survey_s": survey_s, "vacuum_s": vacuum_s}
 
 
 async def _choices(database_url: str) -> tuple[str, str, str, str]:
@@ -233,19 +253,35 @@ def reads_json(result: dict[str, Any]) -> dict[str, Any]:
     """The phase's result for ``last-result.json``."""
     reads = [{"name": r.name, "path": r.path, "status": r.status, "streamed": r.streamed, "times": r.times}
              for r in result["reads"]]  # fmt: skip
-    return {k: v for k, v in result.items() if k != "reads"} | {"reads": reads}
+    return {k: v for k, v in result.items() if k not in ("reads", "pipeline")} | {"reads": reads}
 
 
 def phase_reads(
     sup: Supervisor, pg: EmbeddedPostgres, settings: Settings, scale: int, var: Path, say: Callable[[str], None],
     reuse: bool = False, repeat: int = REPEAT,
 ) -> dict[str, Any]:  # fmt: skip
-    """The whole phase for ``bench/run.py``: its own database on the benchmark's PostgreSQL and broker."""
+    """The Land-scale phase for ``bench/run.py``: a database of its own on the benchmark's PostgreSQL and broker,
+    filled by generating ``scale`` records onto its feedback topic and replaying them (``bench/pipeline.py``: the
+    pipeline's figures), then the survey, then the staff reads measured on it. With ``reuse``, a database filled
+    at that scale before is kept (no pipeline figures then): new migrations are applied to it and timed."""
     database_url = pg.uri_for(DB_NAME)
-    reads_settings = settings.model_copy(update={"database_url": database_url})
-    figures, password = prepare(sup, pg.uri, database_url, reads_settings, scale, var, say, reuse)
-    result = measure(sup, reads_settings, database_url, password, say, repeat)
-    return result | {"generated": figures, "scale": scale}
+    settings = settings.model_copy(update={"database_url": database_url})
+    password_file = var / "reads-admin.password"
+    if reuse and password_file.exists() and asyncio.run(_filled(database_url)) == distinct_events(scale):
+        started = time.perf_counter()
+        sup.run_cli("reads-migrate", ["migrate"], settings, timeout=3600)
+        migrate_s = time.perf_counter() - started
+        say(f"reads: reusing {DB_NAME} at scale {scale:,}; new migrations took {migrate_s:.1f} s")
+        result = measure(sup, settings, database_url, password_file.read_text().strip(), say, repeat)
+        return result | {"generated": {"reused": True, "migrate_s": migrate_s}, "scale": scale, "pipeline": None}
+    model, password = prepare(sup, pg.uri, database_url, settings, var)
+    pipe = asyncio.run(run_pipeline(settings, model, scale, say, postgres_cpu(pg)))
+    say(f"reads: survey with {SURVEY_ANSWERS:,} answers, then VACUUM ANALYZE")
+    figures = asyncio.run(finish(database_url, model))
+    say(f"reads: {figures['events']:,} events, {figures['comments']:,} comments, {figures['inbox_items']:,} inbox "
+        f"items; survey {figures['survey_s']:.0f} s, VACUUM ANALYZE {figures['vacuum_s']:.0f} s")  # fmt: skip
+    result = measure(sup, settings, database_url, password, say, repeat)
+    return result | {"generated": figures, "scale": scale, "pipeline": pipe}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,6 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         result = phase_reads(sup, pg, settings, args.scale, var, say, args.reuse, args.repeat)
         print(table(rows(result, args.scale)))
+        if result["pipeline"] is not None:
+            pipe = result["pipeline"]
+            print(f"replay of {pipe.records:,} records: {pipe.replay_s:.1f} s; the projector "
+                  f"{pipe.projector_per_s:,.0f}/s, a plain consumer {pipe.baseline_per_s:,.0f}/s; read models: "
+                  f"{pipe.replay_detail}")  # fmt: skip
         rss = result["peak_rss_kb"]
         print(f"peak RSS (VmHWM) of the server: {', '.join(f'{k} {v / 1024:,.0f} MB' for k, v in rss.items())}")
     finally:

@@ -8,14 +8,14 @@ under var/bench/, prepares a database (migrate, demo city, topics) and measures
 2. sign-in flood: p99 of that feedback at a paced rate while 16 clients flood ``POST /console/login`` with wrong
    passwords (each attempt from its own forwarded address, almost each for its own name), against the same
    without the flood, on one ``stadtstimme serve`` of all HTTP services;
-3. pipeline: records per second from the feedback topic into the read models (the real projector) against a
-   plain consumer that reads and discards the same records, with the CPU each side of the projection spends per
-   record; then ``stadtstimme replay`` of the same topic; the read models are verified after each;
-4. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
+3. freshness: time from a feedback's 202 to its visibility in the metrics API, against the time until a plain
    consumer sees it in Kafka;
-5. redaction: personal data out of 10 KB of citizen text, against one regular expression pass;
-6. staff reads: p50 and p95 of the console's and the metrics API's reads on a database of their own filled with
-   ``--scale`` feedback events over 3 years (bench/generate.py, bench/reads.py), CSVs streamed, peak RSS.
+4. redaction: personal data out of 10 KB of citizen text, against one regular expression pass;
+5. Land scale, on one generated data set: ``--scale`` feedback records over 3 years (bench/generate.py) onto a
+   feedback topic of their own; a plain consumer reads them (the baseline); ``stadtstimme replay`` projects them
+   into an empty database, timed, its feedback projection (the projector) timed on its own with the CPU it
+   spends per record, and the read models verified (bench/pipeline.py); then the staff reads: p50 and p95 of the
+   console's and the metrics API's reads on that database, CSVs streamed, peak RSS (bench/reads.py).
 
 Method and caveats: bench/README.md. ``--quick`` runs every phase briefly (a smoke test; figures meaningless).
 """
@@ -33,30 +33,27 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from freshness import VISIBLE_TIMEOUT_S, FreshnessResult, measure_freshness
-from loadgen import cpu_seconds, percentile, stat_fields
-from pipeline import PipelineResult, run_pipeline, topic_event_ids
+from loadgen import percentile
+from pipeline import PipelineResult, topic_event_ids
 from procs import Supervisor
-from reads import QUICK_SCALE, SCALE, phase_reads, reads_json
+from reads import QUICK_SCALE, SCALE, distinct_events, phase_reads, reads_json
 from reads import rows as reads_rows
 from redaction import GROWTH, GROWTH_TARGET, TARGET_S, quality_rows, run_quality, run_redaction_bench
 from report import Row, ms, per_s, ratio, table
 
 from shared.settings import Settings
-from stadtstimme.cli import DEMO_CITY
 from stadtstimme.infra import REPO, EmbeddedPostgres, KafkaBroker, TansuBroker, create_database, free_port
 
 BENCH = Path(__file__).resolve().parent
 VAR = REPO / "var" / "bench"
 LOGS = VAR / "logs"
 DB_NAME = "bench"
-PIPELINE_DB = "bench_pipeline"
 T0 = time.monotonic()
 LOAD_AT_START = os.getloadavg()[0]
 
@@ -65,10 +62,14 @@ LOAD_AT_START = os.getloadavg()[0]
 INGEST_RATIO_TARGET = 1.0
 INGEST_P99_TARGET_S = 0.050
 PIPELINE_RATIO_TARGET = 0.25  # issue 20: the projector at a quarter of a plain consumer's speed
+# Issue 20: the replay at least at the projector's rate. The projector's rate is the replay's own feedback
+# projection, so all the replay can add is its fixed part (the org model, the archive check, the reset: seconds).
+REPLAY_RATIO_TARGET = 0.95
 FRESHNESS_P95_TARGET_S = 1.0
 # Feedback p99 while the sign-in is flooded at most twice what it is without the flood (the security issue).
 LOGIN_FLOOD_RATIO_TARGET = 2.0
 LOGIN_USER = "bench-admin"
+SCALE_WHY = "the largest that fits make bench's 15 minutes on 2 cores; the issue's 10 million: --scale 10000000"
 # A row with one of these targets checks correctness: missing it makes the exit status 1.
 CORRECTNESS_TARGETS = ("0", "all", "exact", "303", "401/429/503 only")
 
@@ -81,7 +82,6 @@ class Profile:
     paced_s: float
     max_requests: int
     connections: int
-    pipeline_records: int
     fresh_rate: float
     fresh_s: float
     rounds: int
@@ -90,8 +90,8 @@ class Profile:
     login_clients: int = 16
 
 
-FULL = Profile(15.0, 5.0, 10.0, 10.0, 300_000, 64, 100_000, 20.0, 10.0, rounds=2)
-QUICK = Profile(0.5, 0.5, 2.0, 2.0, 20_000, 64, 5_000, 20.0, 2.0, rounds=1, login_s=2.0)
+FULL = Profile(15.0, 5.0, 10.0, 10.0, 300_000, 64, 20.0, 10.0, rounds=2)
+QUICK = Profile(0.5, 0.5, 2.0, 2.0, 20_000, 64, 20.0, 2.0, rounds=1, login_s=2.0)
 
 
 def say(message: str) -> None:
@@ -292,7 +292,7 @@ def _start_flood(sup: Supervisor, name: str, port: int, password: str, clients: 
     return flood, out
 
 
-# --- 4. freshness ------------------------------------------------------------------------------------------
+# --- 3. freshness ------------------------------------------------------------------------------------------
 
 
 def phase_freshness(sup: Supervisor, settings: Settings, profile: Profile) -> FreshnessResult:
@@ -379,16 +379,14 @@ def _pipeline_rows(pipe: PipelineResult) -> list[Row]:
     rate = pipe.projector_per_s / pipe.baseline_per_s
     cpu = f"{pipe.projector_cpu_s / pipe.projected * 1e6:.1f} us / {pipe.postgres_cpu_s / pipe.projected * 1e6:.1f} us"
     return [
-        Row("pipeline", "records/s topic -> read model", per_s(pipe.baseline_per_s),
-            per_s(pipe.projector_per_s), ratio(pipe.projector_per_s, pipe.baseline_per_s),
+        Row("pipeline", f"records/s topic -> read models ({pipe.projected:,}, the replay's projector)",
+            per_s(pipe.baseline_per_s), per_s(pipe.projector_per_s), ratio(pipe.projector_per_s, pipe.baseline_per_s),
             f">= {PIPELINE_RATIO_TARGET:g}x", rate >= PIPELINE_RATIO_TARGET),
         Row("pipeline", "CPU per record: projector process / PostgreSQL", "-", cpu, "-", "-", None),
-        Row("pipeline", "read model = distinct events", "-", pipe.verify_detail if pipe.verified else "WRONG",
-            "-", "exact", pipe.verified),
         Row("pipeline", f"replay of {pipe.records:,} records (stadtstimme replay)", per_s(pipe.projector_per_s),
             f"{per_s(pipe.replay_per_s)} in {pipe.replay_s:.1f} s", ratio(pipe.replay_per_s, pipe.projector_per_s),
-            ">= projector", pipe.replay_per_s >= pipe.projector_per_s),
-        Row("pipeline", "read model after replay = distinct events", "-",
+            f">= {REPLAY_RATIO_TARGET:g}x projector", pipe.replay_per_s >= REPLAY_RATIO_TARGET * pipe.projector_per_s),
+        Row("pipeline", "read models after replay = generated events", "-",
             pipe.replay_detail if pipe.replay_verified else "WRONG", "-", "exact", pipe.replay_verified),
     ]  # fmt: skip
 
@@ -474,6 +472,7 @@ def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: Freshn
         return ", ".join(ms(_s(r["p99_ms"])) for r in ingest[side]["paced_rounds"])
 
     rates = [ingest[side].get("paced", {}).get("target_per_s", 0) for side in ("baseline", "measured")]
+    busy = [v for v in pipe.projections.values() if v[0]]  # projections of topics with records
     polls = sorted(fresh.poll_latency)
     broker = "Apache Kafka 4.1 (KRaft, 1 node)" if kind == "kafka" else "Tansu (in memory)"
     return "\n".join(
@@ -490,9 +489,13 @@ def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: Freshn
             f"{peaks('measured')}; p99 at half peak: baseline {p99s('baseline')}, service {p99s('measured')}",
             f"CPU in cores at the best peak: baseline {cpu('baseline', 'peak')}; service {cpu('measured', 'peak')}",
             f"CPU in cores at half peak: baseline {cpu('baseline', 'paced')}; service {cpu('measured', 'paced')}",
-            f"pipeline: {pipe.records:,} records ({pipe.distinct:,} distinct, 1 % duplicates) produced in "
-            f"{pipe.prefill_s:.1f} s; read by the plain consumer in {pipe.baseline_s:.2f} s, "
-            f"by the projector in {pipe.projector_s:.2f} s",
+            f"pipeline: {pipe.records:,} records ({pipe.distinct:,} distinct, 1 % producer retries, "
+            f"{pipe.texts:,} with sealed text) generated and produced in {pipe.generate_s:.1f} s "
+            f"({pipe.records / pipe.generate_s:,.0f}/s); read by the plain consumer in {pipe.baseline_s:.1f} s; "
+            f"replayed in {pipe.replay_s:.1f} s: "
+            + ", ".join(f"{name} {n:,} in {t:.1f} s" for name, (n, t, _, _) in pipe.projections.items() if n)
+            + f"; the other {sum(1 for n, *_ in pipe.projections.values() if not n)} projections (empty topics), "
+            f"the archive check and the reset {pipe.replay_s - sum(v[1] for v in busy):.1f} s",
             f"freshness: {fresh.acked} events acknowledged at {p.fresh_rate:g}/s; metrics API polled "
             f"{len(polls):,} times (every 20 ms per pending group of 10 pages), answer p50 "
             f"{ms(percentile(polls, 50))}, p95 {ms(percentile(polls, 95))}",
@@ -500,46 +503,35 @@ def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: Freshn
     )
 
 
+def scale_notes(pipe: PipelineResult, reads: dict[str, Any], minutes: dict[str, float], scale: int) -> str:
+    """Where the minutes went, and the Land-scale phase's in detail."""
+    generated = reads["generated"]
+    land = {
+        "generating and producing": pipe.generate_s,
+        "plain consumer": pipe.baseline_s,
+        "replay": pipe.replay_s,
+        "survey": generated["survey_s"],
+        "VACUUM ANALYZE": generated["vacuum_s"],
+    }
+    land["database, staff reads"] = minutes["Land scale"] - sum(land.values())
+    return "\n".join([
+        "minutes per phase: " + ", ".join(f"{k} {v / 60:.1f}" for k, v in minutes.items()),
+        f"Land scale ({scale:,} records, {distinct_events(scale):,} events): "
+        + ", ".join(f"{k} {v / 60:.1f}" for k, v in land.items()) + " minutes",
+    ])  # fmt: skip
+
+
 # --- main --------------------------------------------------------------------------------------------------
-
-
-def prepare_pipeline(sup: Supervisor, pg: EmbeddedPostgres, settings: Settings) -> Settings:
-    """The pipeline phase's own database (its replay empties every read model and checks every archive against
-    its topics): schema and the demo city's organisation, published on the phase's topics."""
-    asyncio.run(create_database(pg.uri, PIPELINE_DB, drop=True))
-    settings = settings.model_copy(update={"database_url": pg.uri_for(PIPELINE_DB)})
-    sup.run_cli("pipeline-migrate", ["migrate"], settings)
-    sup.run_cli("pipeline-org", ["org", "apply", str(DEMO_CITY)], settings)
-    return settings
-
-
-def postgres_cpu(pg: EmbeddedPostgres) -> Callable[[], float]:
-    """CPU seconds of the benchmark's PostgreSQL so far: the postmaster, its processes, and those that ended."""
-    postmaster = int((Path(pg._server.pgdata) / "postmaster.pid").read_text().split()[0])
-
-    def seconds() -> float:
-        total = cpu_seconds(postmaster, ended_children=True)
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == postmaster:
-                continue
-            try:
-                if int(stat_fields(int(entry.name))[1]) == postmaster:
-                    total += cpu_seconds(int(entry.name))
-            except OSError:  # ended meanwhile
-                continue
-        return total
-
-    return seconds
 
 
 def run(args: argparse.Namespace, sup: Supervisor) -> int:
     profile = QUICK if args.quick else FULL
-    overrides = {"connections": args.connections, "pipeline_records": args.pipeline_records, "rounds": args.rounds}
+    overrides = {"connections": args.connections, "rounds": args.rounds}
     profile = Profile(**(asdict(profile) | {k: v for k, v in overrides.items() if v}))
     run_id = uuid.uuid4().hex[:8]
     broker, pg = start_infrastructure(sup, args.broker, run_id)
     asyncio.run(create_database(pg.uri, DB_NAME, drop=True))
-    prefixes = {phase: f"bench-{run_id}-{phase}." for phase in ("ingest", "login", "pipeline", "freshness")}
+    prefixes = {phase: f"bench-{run_id}-{phase}." for phase in ("ingest", "login", "freshness")}
     settings = Settings(
         kafka_bootstrap_servers=broker.bootstrap,
         kafka_idempotence="off" if args.broker == "tansu" else "auto",
@@ -552,18 +544,30 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     )
     prepare(sup, settings, list(prefixes.values()))
 
-    ingest = phase_ingest(sup, settings, broker, profile)
-    login = phase_login_flood(sup, settings.model_copy(update={"topic_prefix": prefixes["login"]}), broker, profile)
-    pipe_settings = prepare_pipeline(sup, pg, settings.model_copy(update={"topic_prefix": prefixes["pipeline"]}))
-    pipe = asyncio.run(run_pipeline(pipe_settings, profile.pipeline_records, DEMO_CITY, say, postgres_cpu(pg)))
-    fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
+    minutes: dict[str, float] = {"start": time.monotonic() - T0}
+    mark = time.monotonic()
 
+    def lap(phase: str) -> None:
+        nonlocal mark
+        minutes[phase] = time.monotonic() - mark
+        mark = time.monotonic()
+
+    scale = args.scale or (QUICK_SCALE if args.quick else SCALE)
+    say(f"Land scale: {scale:,} feedback records ({'--scale' if args.scale else 'the default, ' + SCALE_WHY})")
+    ingest = phase_ingest(sup, settings, broker, profile)
+    lap("ingest")
+    login = phase_login_flood(sup, settings.model_copy(update={"topic_prefix": prefixes["login"]}), broker, profile)
+    lap("sign-in flood")
+    fresh = phase_freshness(sup, settings.model_copy(update={"topic_prefix": prefixes["freshness"]}), profile)
+    lap("freshness")
     say("redaction: 10 KB inputs, realistic and hostile; names, addresses, dates of birth on their corpus")
     redaction = run_redaction_bench()
     redaction_quality = run_quality()
-    scale = args.scale or (QUICK_SCALE if args.quick else SCALE)
-    reads_settings = settings.model_copy(update={"topic_prefix": f"bench-{run_id}-reads."})
+    lap("redaction")
+    reads_settings = settings.model_copy(update={"topic_prefix": f"bench-{run_id}-scale."})
     reads = phase_reads(sup, pg, reads_settings, scale, VAR, say)
+    pipe: PipelineResult = reads["pipeline"]
+    lap("Land scale")
     result_rows = (
         _ingest_rows(ingest, profile)
         + _login_rows(login, profile)
@@ -580,6 +584,7 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
     print()
     print(notes(args.broker, ingest, pipe, fresh, profile))
     print("\n".join(login_notes(login, profile)))
+    print(scale_notes(pipe, reads, minutes, scale))
     print(f"total run time: {elapsed:.0f} s; logs and raw results: {VAR.relative_to(REPO)}/", flush=True)
     (VAR / "last-result.json").write_text(
         json.dumps(
@@ -590,6 +595,8 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
                 "ingest": ingest,
                 "login_flood": login,
                 "pipeline": asdict(pipe),
+                "scale": scale,
+                "phase_seconds": minutes,
                 "freshness": asdict(fresh),
                 "redaction": redaction,
                 "redaction_quality": redaction_quality,
@@ -609,10 +616,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--broker", choices=("kafka", "tansu"), default="kafka")
     parser.add_argument("--quick", action="store_true", help="short phases: a smoke run, not a measurement")
     parser.add_argument("--connections", type=int, help="concurrent connections of the ingest peak phase")
-    parser.add_argument("--pipeline-records", type=int, help="records pre-filled for the pipeline phase")
     parser.add_argument("--rounds", type=int, help="interleaved ingest rounds per side (best one reported)")
-    parser.add_argument("--scale", type=int, help=f"feedback events of the staff-reads phase (default {SCALE:,})")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        help=f"feedback records of the Land-scale phase (default {SCALE:,}, --quick {QUICK_SCALE:,})",
+    )
+    parser.add_argument("--var", help="directory of the run's data and logs, under the repository (default var/bench)")
     args = parser.parse_args(argv)
+    if args.var:  # e.g. two people benchmarking on one machine, each with their own PostgreSQL
+        global VAR, LOGS
+        VAR = REPO / args.var
+        LOGS = VAR / "logs"
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, _interrupt)
