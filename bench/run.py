@@ -553,7 +553,8 @@ def run(args: argparse.Namespace, sup: Supervisor) -> int:
         mark = time.monotonic()
 
     scale = args.scale or (QUICK_SCALE if args.quick else SCALE)
-    say(f"Land scale: {scale:,} feedback records ({'--scale' if args.scale else 'the default, ' + SCALE_WHY})")
+    why = "--scale" if args.scale else "--quick" if args.quick else f"the default, {SCALE_WHY}"
+    say(f"Land scale: {scale:,} feedback records ({why})")
     ingest = phase_ingest(sup, settings, broker, profile)
     lap("ingest")
     login = phase_login_flood(sup, settings.model_copy(update={"topic_prefix": prefixes["login"]}), broker, profile)
