@@ -148,7 +148,7 @@ async def replay(
             on_projected(p.name, records, seconds)
         processed += records
     async with pool.acquire() as conn:
-        await conn.execute("ANALYZE feedback_event, page_satisfaction, org_unit_satisfaction")
+        await conn.execute("ANALYZE feedback_event, page_satisfaction, page_satisfaction_day, org_unit_satisfaction")
     return processed
 
 
