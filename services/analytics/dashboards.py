@@ -460,15 +460,18 @@ _COMMENT_COLUMNS = "i.response_id, i.received_at, i.page_url, i.rating, i.catego
 # The newest comments of a unit as comment_inbox has them (its unit: the one its triage names, else its page's),
 # from two index scans: those without a triage row under their page's unit (comment_item_by_unit), and those whose
 # triage names the unit (comment_triage_unit). The view's coalesce() hides both indexes: a filter on it read every
-# comment (110 ms at 200,000). tests/integration/test_read_paths.py compares it with the view.
+# comment (110 ms at 200,000). "Unflagged" is flags = '{}', not cardinality(flags) = 0: the planner estimates a
+# function's result at 0.5 % of the rows, and the custom plans the pool forces then sorted all of a unit's comments
+# instead of walking an index (34 ms instead of 0.3 ms at 1 million events). test_read_paths.py compares it with the
+# view.
 NEWEST_COMMENTS = f"""SELECT * FROM (
     (SELECT {_COMMENT_COLUMNS} FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
-     WHERE i.org_unit_id = $1 AND t.org_unit_id IS NULL AND cardinality(i.flags) = 0
+     WHERE i.org_unit_id = $1 AND t.org_unit_id IS NULL AND i.flags = '{{}}'
        AND coalesce(t.status, 'neu') <> 'spam'
      ORDER BY i.received_at DESC LIMIT $2)
     UNION ALL
     (SELECT {_COMMENT_COLUMNS} FROM comment_triage t JOIN comment_item i ON i.response_id = t.response_id
-     WHERE t.org_unit_id = $1 AND cardinality(i.flags) = 0 AND coalesce(t.status, 'neu') <> 'spam'
+     WHERE t.org_unit_id = $1 AND i.flags = '{{}}' AND coalesce(t.status, 'neu') <> 'spam'
      ORDER BY i.received_at DESC LIMIT $2)
 ) c ORDER BY received_at DESC LIMIT $2"""
 
