@@ -17,6 +17,9 @@ they are the database the staff reads are measured on (``bench/reads.py``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
 import os
 import time
 from collections.abc import Callable
@@ -124,14 +127,55 @@ class Replayed:
     records: int
     seconds: float
     projections: dict[str, tuple[int, float, float, float]]  # name: records, seconds, CPU here, CPU in PostgreSQL
+    progress: list[tuple[float, int]]  # (seconds, records the projector has stored positions beyond)
+
+
+PROGRESS_S = 2.0
+
+
+async def _progress(settings: Settings, samples: list[tuple[float, int]], stop: asyncio.Event) -> None:
+    """Every ``PROGRESS_S``, how many records the projector's stored positions are past (they commit with its
+    rows), and when: its rate along the replay, to see whether it falls as the tables grow."""
+    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        while not stop.is_set():
+            done = await conn.fetchval(
+                "SELECT coalesce(sum(next_offset), 0) FROM consumer_offset WHERE consumer = $1 AND topic = $2",
+                CONSUMER,
+                topic,
+            )
+            samples.append((time.perf_counter(), int(done)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), PROGRESS_S)
+    finally:
+        await conn.close()
+
+
+def rate_between(progress: list[tuple[float, int]], total: int, start: float, end: float) -> float | None:
+    """The projector's records/s from ``start`` to ``end`` (shares of ``total``), the times interpolated between
+    the samples; None without samples on both sides."""
+
+    def when(share: float) -> float | None:
+        target = share * total
+        for (t0, n0), (t1, n1) in itertools.pairwise(progress):
+            if n0 <= target <= n1 and n1 > n0:
+                return t0 + (t1 - t0) * (target - n0) / (n1 - n0)
+        return None
+
+    first, last = when(start), when(end)
+    return None if first is None or last is None or last <= first else (end - start) * total / (last - first)
 
 
 async def run_replay(settings: Settings, postgres_cpu_s: Callable[[], float]) -> Replayed:
     """``stadtstimme replay``, timed end to end and per projection (with the CPU each took here and in
-    PostgreSQL: the difference between the marks before and after it)."""
+    PostgreSQL: the difference between the marks before and after it), with the projector's progress."""
     pool = await create_pool(settings)
     projections: dict[str, tuple[int, float, float, float]] = {}
     mark = [own_cpu_s(), postgres_cpu_s()]
+    progress: list[tuple[float, int]] = []
+    stop = asyncio.Event()
+    sampling = asyncio.create_task(_progress(settings, progress, stop))
 
     def projected(name: str, records: int, seconds: float) -> None:
         cpu, pg_cpu = own_cpu_s(), postgres_cpu_s()
@@ -141,9 +185,12 @@ async def run_replay(settings: Settings, postgres_cpu_s: Callable[[], float]) ->
     try:
         started = time.perf_counter()
         total = await replay(settings, pool, projected)
-        return Replayed(total, time.perf_counter() - started, projections)
+        elapsed = time.perf_counter() - started
     finally:
+        stop.set()
+        await sampling
         await pool.close()
+    return Replayed(total, elapsed, projections, [(t - started, n) for t, n in progress])
 
 
 async def verify(settings: Settings, expected: Expected) -> tuple[bool, str]:
@@ -198,6 +245,11 @@ class PipelineResult:
     replay_verified: bool
     replay_detail: str
     projections: dict[str, tuple[int, float, float, float]]
+    progress: list[tuple[float, int]]
+
+    def projector_per_s_between(self, start: float, end: float) -> float | None:
+        """The projector's rate while it went from ``start`` to ``end`` (shares of the records)."""
+        return rate_between(self.progress, self.records, start, end)
 
     @property
     def baseline_per_s(self) -> float:
@@ -233,5 +285,5 @@ async def run_pipeline(
     ok, detail = await verify(settings, expected)
     return PipelineResult(
         expected.records, expected.distinct, expected.texts, generate_s, seen, baseline_s, projected, projector_s,
-        cpu_s, pg_cpu_s, replayed.records, replayed.seconds, ok, detail, replayed.projections,
+        cpu_s, pg_cpu_s, replayed.records, replayed.seconds, ok, detail, replayed.projections, replayed.progress,
     )  # fmt: skip

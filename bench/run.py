@@ -495,7 +495,9 @@ def notes(kind: str, ingest: dict[str, Any], pipe: PipelineResult, fresh: Freshn
             f"replayed in {pipe.replay_s:.1f} s: "
             + ", ".join(f"{name} {n:,} in {t:.1f} s" for name, (n, t, _, _) in pipe.projections.items() if n)
             + f"; the other {sum(1 for n, *_ in pipe.projections.values() if not n)} projections (empty topics), "
-            f"the archive check and the reset {pipe.replay_s - sum(v[1] for v in busy):.1f} s",
+            f"the archive check and the reset {pipe.replay_s - sum(v[1] for v in busy):.1f} s; the projector's "
+            f"rate from 10 to 30 % of the records {per_s(pipe.projector_per_s_between(0.1, 0.3))}, from 70 to 90 % "
+            f"{per_s(pipe.projector_per_s_between(0.7, 0.9))}",
             f"freshness: {fresh.acked} events acknowledged at {p.fresh_rate:g}/s; metrics API polled "
             f"{len(polls):,} times (every 20 ms per pending group of 10 pages), answer p50 "
             f"{ms(percentile(polls, 50))}, p95 {ms(percentile(polls, 95))}",
