@@ -6,10 +6,12 @@ again once its cause is fixed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import subprocess
 import uuid
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -221,44 +223,74 @@ class Away:
         return self.pool.acquire()
 
 
-async def test_a_consumer_waits_for_the_database_to_come_back(settings: Settings) -> None:
-    """While PostgreSQL restarts, a batch cannot be written nor its stored positions read again: the consumer tries
-    again until the database is back (it used to end, and its worker process with it: found by the chaos suite)."""
+@dataclass
+class Probing:
+    """A ``Probe`` consumer running on a fresh database and topic: ``send`` records, read what it ``probed``."""
+
+    pool: asyncpg.Pool
+    producer: Any
+    topic: str
+    task: asyncio.Task[int]
+
+    async def send(self, ids: range | list[int]) -> None:
+        for n in ids:
+            await self.producer.send_and_wait(self.topic, orjson.dumps({"id": n}), key=b"k")
+
+    async def probed(self) -> list[int]:
+        async with self.pool.acquire() as conn:
+            return [r["id"] for r in await conn.fetch("SELECT id FROM probe ORDER BY id")]
+
+    def has(self, ids: range) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            return await self.probed() == list(ids)
+
+        return check
+
+
+@contextlib.asynccontextmanager
+async def probing(
+    settings: Settings, wrap: Callable[[asyncpg.Pool], Any] = lambda pool: pool
+) -> AsyncIterator[Probing]:
+    """The probe consumer on the pool as ``wrap`` gives it, stopped (and everything closed) at the end."""
     await migrate_url(settings.database_url)
     await ensure_topics(settings, [ALERTS])
     pool = await create_pool(settings)
-    away = Away(pool)
     producer = await start_producer(settings)
     stop = asyncio.Event()
     async with pool.acquire() as conn:
         await conn.execute("CREATE TABLE probe (id int PRIMARY KEY)")
-    topic = topic_name(ALERTS, settings.topic_prefix)
-    task = asyncio.create_task(Probe(settings, away).run(stop))  # type: ignore[arg-type]
-
-    def projected(n: int) -> Any:
-        async def check() -> bool:
-            async with pool.acquire() as conn:
-                return bool(await conn.fetchval("SELECT count(*) = $1 FROM probe", n))
-
-        return check
-
+    task = asyncio.create_task(Probe(settings, wrap(pool)).run(stop))
     try:
-        for n in range(5):
-            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
-        await until(projected(5), timeout=30)
-        away.away = True
-        for n in range(5, 10):
-            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
-        await asyncio.sleep(3.5)  # the write fails, then the positions cannot be read again, twice
-        assert not task.done(), task
-        away.away = False
-        await until(projected(10), timeout=30)
-        assert not task.done()
+        yield Probing(pool, producer, topic_name(ALERTS, settings.topic_prefix), task)
     finally:
         stop.set()
-        await asyncio.wait_for(task, 30)
+        if not task.done():
+            await asyncio.wait_for(task, 30)
         await producer.stop()
         await pool.close()
+
+
+async def test_a_consumer_waits_for_the_database_to_come_back(settings: Settings) -> None:
+    """While PostgreSQL restarts, a batch cannot be written nor its stored positions read again: the consumer tries
+    again until the database is back (it used to end, and its worker process with it: found by the chaos suite)."""
+    away: Away | None = None
+
+    def keep(pool: asyncpg.Pool) -> Away:
+        nonlocal away
+        away = Away(pool)
+        return away
+
+    async with probing(settings, keep) as probe:
+        assert away is not None
+        await probe.send(range(5))
+        await until(probe.has(range(5)), timeout=30)
+        away.away = True
+        await probe.send(range(5, 10))
+        await asyncio.sleep(3.5)  # the write fails, then the positions cannot be read again, twice
+        assert not probe.task.done(), probe.task
+        away.away = False
+        await until(probe.has(range(10)), timeout=30)
+        assert not probe.task.done()
 
 
 @once("the stored positions' check in PostgreSQL")
@@ -267,82 +299,37 @@ async def test_a_commit_the_database_lost_is_read_again_not_skipped(settings: Se
     consumers commit asynchronously), and came back while the consumer had nothing to write: its pool connects
     anew without an error. The next batch must not store positions past the lost one (its records would be skipped
     for good: found by the chaos suite); it finds the stored positions moved and reads again from them."""
-    await migrate_url(settings.database_url)
-    await ensure_topics(settings, [ALERTS])
-    pool = await create_pool(settings)
-    producer = await start_producer(settings)
-    stop = asyncio.Event()
-    async with pool.acquire() as conn:
-        await conn.execute("CREATE TABLE probe (id int PRIMARY KEY)")
-    topic = topic_name(ALERTS, settings.topic_prefix)
-    task = asyncio.create_task(Probe(settings, pool).run(stop))
-
-    def stored(ids: set[int]) -> Any:
-        async def check() -> bool:
-            async with pool.acquire() as conn:
-                return {r["id"] for r in await conn.fetch("SELECT id FROM probe")} == ids
-
-        return check
-
-    try:
-        for n in range(5):
-            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
-        await until(stored(set(range(5))), timeout=30)
-        async with pool.acquire() as conn, conn.transaction():  # the last three records' commit, lost
+    async with probing(settings) as probe:
+        await probe.send(range(5))
+        await until(probe.has(range(5)), timeout=30)
+        async with probe.pool.acquire() as conn, conn.transaction():  # the last three records' commit, lost
             await conn.execute("DELETE FROM probe WHERE id >= 2")
             moved = await conn.execute(
                 "UPDATE consumer_offset SET next_offset = next_offset - 3 WHERE consumer = 'test.probe'"
             )
             assert moved == "UPDATE 1"
-        for n in range(5, 10):
-            await producer.send_and_wait(topic, orjson.dumps({"id": n}), key=b"k")
-        await until(stored(set(range(10))), timeout=30)
-        assert not task.done()
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        await producer.stop()
-        await pool.close()
+        await probe.send(range(5, 10))
+        await until(probe.has(range(10)), timeout=30)
+        assert not probe.task.done()
 
 
 @once("the schema check in PostgreSQL")
 async def test_a_consumer_stops_writing_once_a_newer_version_migrated(settings: Settings) -> None:
     """A rolling upgrade: the new version's migration is applied while an old instance still runs. The old one
     writes no further batch (it would not keep what the new migration added) and sets nothing aside: it ends."""
-    await migrate_url(settings.database_url)
-    await ensure_topics(settings, [ALERTS])
-    pool = await create_pool(settings)
-    producer = await start_producer(settings)
-    stop = asyncio.Event()
-    async with pool.acquire() as conn:
-        await conn.execute("CREATE TABLE probe (id int PRIMARY KEY)")
-    topic = topic_name(ALERTS, settings.topic_prefix)
-    task = asyncio.create_task(Probe(settings, pool).run(stop))
-
-    async def probed() -> list[int]:
-        async with pool.acquire() as conn:
-            return [r["id"] for r in await conn.fetch("SELECT id FROM probe ORDER BY id")]
-
-    try:
-        await producer.send_and_wait(topic, orjson.dumps({"id": 1}), key=b"k")
-        await until(lambda: _equal(probed(), [1]), timeout=30)
-        async with pool.acquire() as conn:
-            await conn.execute("INSERT INTO schema_migration (version, name) VALUES ($1, 'newer')", KNOWN_SCHEMA + 1)
-        await producer.send_and_wait(topic, orjson.dumps({"id": 2}), key=b"k")
-        with pytest.raises(SchemaNewer):
-            await asyncio.wait_for(task, 30)
-        assert await probed() == [1]
-        async with pool.acquire() as conn:
-            assert await conn.fetchval("SELECT count(*) FROM dead_letter") == 0
-    finally:
-        stop.set()
-        async with pool.acquire() as conn:
-            await conn.execute("DELETE FROM schema_migration WHERE version > $1", KNOWN_SCHEMA)
-        if not task.done():
-            await asyncio.wait_for(task, 30)
-        await producer.stop()
-        await pool.close()
-
-
-async def _equal(value: Awaitable[Any], expected: Any) -> bool:
-    return await value == expected
+    async with probing(settings) as probe:
+        try:
+            await probe.send([1])
+            await until(probe.has(range(1, 2)), timeout=30)
+            async with probe.pool.acquire() as conn:
+                await conn.execute("INSERT INTO schema_migration (version, name) VALUES ($1, 'newer')",
+                                   KNOWN_SCHEMA + 1)  # fmt: skip
+            await probe.send([2])
+            with pytest.raises(SchemaNewer):
+                await asyncio.wait_for(probe.task, 30)
+            assert await probe.probed() == [1]
+            async with probe.pool.acquire() as conn:
+                assert await conn.fetchval("SELECT count(*) FROM dead_letter") == 0
+        finally:
+            async with probe.pool.acquire() as conn:
+                await conn.execute("DELETE FROM schema_migration WHERE version > $1", KNOWN_SCHEMA)
