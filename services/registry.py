@@ -92,6 +92,7 @@ PROJECTIONS: tuple[Projection, ...] = (
             "org_unit_satisfaction",
             "comment_item",
             "comment_count",  # the inbox's counts, kept by triggers on comment_item and comment_triage (migration 046)
+            "comment_count_page",  # the same by site, page and category too (migration 049)
         ),
     ),
     Projection(

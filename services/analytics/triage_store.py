@@ -159,8 +159,9 @@ class InboxFilter:
 
 
 def _scope(f: InboxFilter, units: frozenset[str] | None, suspected: str) -> tuple[list[str], Params]:
-    """The conditions of view, statuses and unit (``suspected``: the expression that says a row is suspected), with
-    their placeholders: the start of ``_where``, and all of the rollup's (``_counted_where``)."""
+    """The conditions of view, statuses, unit, site, URL prefix and category (``suspected``: the expression that says
+    a row is suspected), with their placeholders: the start of ``_where``, and all of the rollups'
+    (``_counted_where``)."""
     clauses = [suspected if f.view == "suspected" else f"NOT {suspected}"]
     arg = Params()
     if units is not None:
@@ -169,17 +170,17 @@ def _scope(f: InboxFilter, units: frozenset[str] | None, suspected: str) -> tupl
         clauses.append(f"i.status = ANY({arg(list(f.statuses))}::text[])")
     if f.unit:
         clauses.append(f"i.org_unit_id = {arg(f.unit)}")
-    return clauses, arg
-
-
-def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
-    clauses, arg = _scope(f, units, SUSPECTED)
     if f.site:
         clauses.append(f"i.site_id = {arg(f.site)}")
     if f.url_prefix:
         clauses.append(f"i.page_url LIKE {arg(like_prefix(f.url_prefix))}")
     if f.category:
         clauses.append(f"i.category = {arg(f.category)}")
+    return clauses, arg
+
+
+def _where(f: InboxFilter, units: frozenset[str] | None) -> tuple[str, list[Any]]:
+    clauses, arg = _scope(f, units, SUSPECTED)
     if f.tag:
         clauses.append(f"i.tags @> ARRAY[{arg(f.tag)}::text]")
     if f.assignee == "-":
@@ -216,7 +217,9 @@ def inbox_statements(
         rank = f"ts_rank(i.search, websearch_to_tsquery('german', ${args.index(f.query) + 1}))"
     source = _TRIAGED if _triaged_only(f) else "comment_inbox"
     if _counted(f):
-        count_sql = f"SELECT coalesce(sum(i.n), 0)::bigint FROM {_COUNTED} i WHERE {_counted_where(f, units)}"
+        rollup = "comment_count_page" if f.site or f.url_prefix or f.category else "comment_count"
+        count_sql = f"""SELECT coalesce(sum(i.n), 0)::bigint FROM {rollup} i JOIN org_unit o ON o.id = i.org_unit_id
+            WHERE {_counted_where(f, units)}"""
     else:
         count_sql = f"SELECT count(*) FROM {source} i JOIN org_unit o ON o.id = i.org_unit_id WHERE {where}"
     return count_sql, inbox_page_sql(where, rank, limit, offset, source, ranks), args
@@ -224,19 +227,20 @@ def inbox_statements(
 
 # The rollup comment_count (migration 046): how many comments per unit (now), status and suspected or not, kept by
 # triggers; a key's count is the sum of its rows. Joined to org_unit like the inbox, whose comments of units
-# without an org_unit row do not show.
+# without an org_unit row do not show. comment_count_page (migration 049) has the same key plus site, page and
+# category: the inbox filtered by those sums its rows.
 _COUNTED = """(SELECT c.org_unit_id, c.status, c.suspected, sum(c.n) AS n FROM comment_count c
     JOIN org_unit o ON o.id = c.org_unit_id GROUP BY 1, 2, 3)"""
 
 
 def _counted(f: InboxFilter) -> bool:
-    """Whether the rollup answers how many comments pass the filter: it narrows only by view, statuses and unit.
-    Any other filter (site, page, category, tag, assignee, search, time) counts the matching comments."""
-    return not (f.site or f.url_prefix or f.category or f.tag or f.assignee or f.query or f.since or f.until)
+    """Whether the rollups answer how many comments pass the filter: they narrow by view, statuses, unit, site, URL
+    prefix and category. Any other filter (tag, assignee, search, time) counts the matching comments."""
+    return not (f.tag or f.assignee or f.query or f.since or f.until)
 
 
 def _counted_where(f: InboxFilter, units: frozenset[str] | None) -> str:
-    """``_where`` for the rollup's rows: the same conditions with the same placeholders, in the same order."""
+    """``_where`` for the rollups' rows: the same conditions with the same placeholders, in the same order."""
     clauses, _ = _scope(f, units, "i.suspected")
     return " AND ".join(clauses)
 

@@ -166,17 +166,40 @@ async def rollup_equals_group_by(conn: asyncpg.Connection) -> int:
             FROM {triage_store._COUNTED} i GROUP BY 1, 2 HAVING sum(i.n) <> 0"""
     )
     assert {(r["bucket"], r["org_unit_id"]): r["n"] for r in rolled} == expected
+    by_page = """SELECT {unit}, {status}, {suspected}, i.site_id, i.page_url, i.category, {n} AS n FROM {source}
+                 GROUP BY 1, 2, 3, 4, 5, 6 HAVING {n} <> 0"""
+    counted = await conn.fetch(by_page.format(
+        unit="coalesce(t.org_unit_id, i.org_unit_id)", status="coalesce(t.status, 'neu')",
+        suspected="comment_suspected(i.flags, t.verdict, t.status)", n="count(*)",
+        source="comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id"))  # fmt: skip
+    rolled = await conn.fetch(
+        by_page.format(
+            unit="i.org_unit_id",
+            status="i.status",
+            suspected="i.suspected",
+            n="sum(i.n)",
+            source="comment_count_page i",
+        )
+    )
+    assert {tuple(r) for r in rolled} == {tuple(r) for r in counted} and len(rolled) == len(counted)  # one row a key
     for units in (None, frozenset({"amt-a", "amt-c"}), frozenset({"amt-gone"})):
         wanted: dict[str, int] = {}
         for (bucket, unit), n in expected.items():
             if units is None or unit in units:
                 wanted[bucket] = wanted.get(bucket, 0) + n
         assert await triage_store.counts(conn, units) == wanted
-        for f in (InboxFilter(), InboxFilter(statuses=()), InboxFilter(view="suspected"),
-                  InboxFilter(statuses=("spam", "erledigt"), unit="amt-b")):  # fmt: skip
+        for f, rollup in ((InboxFilter(), "comment_count "), (InboxFilter(statuses=()), "comment_count "),
+                          (InboxFilter(view="suspected"), "comment_count "),
+                          (InboxFilter(statuses=("spam", "erledigt"), unit="amt-b"), "comment_count "),
+                          (InboxFilter(site="s1"), "comment_count_page "),
+                          (InboxFilter(statuses=(), url_prefix="https://a/y"), "comment_count_page "),
+                          (InboxFilter(view="suspected", category="content"), "comment_count_page "),
+                          (InboxFilter(statuses=("neu",), site="s2", url_prefix="https://b/x_"), "comment_count_page "),
+                          (InboxFilter(unit="amt-a", url_prefix="https://a/x", category="technical"),
+                           "comment_count_page ")):  # fmt: skip
             where, args = _where(f, units)
             count_sql = triage_store.inbox_statements(f, units, 10)[0]
-            assert "comment_count" in count_sql
+            assert rollup in count_sql, (f, count_sql)
             assert await conn.fetchval(count_sql, *args) == await conn.fetchval(
                 f"SELECT count(*) FROM {_ITEM_FROM} WHERE {where}", *args
             )
@@ -246,7 +269,9 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
             text = rng.choice(("Termin kaputt", None, None))
             return (uuid.uuid4(), offset, start + timedelta(seconds=offset), unit, text,
                     rng.choice(("Link", None)) if text is None else None, response_id,
-                    ["honeypot"] if rng.random() < 0.3 else [])  # fmt: skip
+                    ["honeypot"] if rng.random() < 0.3 else [], rng.choice(("s1", "s2")),
+                    rng.choice(("https://a/x", "https://a/y", "https://b/x_1", "https://b/xy1")),
+                    rng.choice(("content", "technical", None, None)))  # fmt: skip
 
         async def feedback(c: asyncpg.Connection, n: int) -> None:
             """A batch of parts: new responses and later parts of earlier ones, then refresh_comment_items."""
@@ -258,9 +283,9 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
                     responses.append(uuid.UUID(int=rng.getrandbits(128)))
                     parts.append(part(responses[-1], rng.choice((*UNITS, "amt-gone"))))
             await c.executemany(
-                """INSERT INTO feedback_event (event_id, topic, kafka_partition, kafka_offset, received_at, site_id,
-                       page_url, org_unit_id, language, comment, suggestion, envelope, response_id, flags)
-                   VALUES ($1, 't', 0, $2, $3, 's1', 'https://a/x', $4, 'de', $5, $6, '{}', $7, $8)""",
+                """INSERT INTO feedback_event (event_id, topic, kafka_partition, kafka_offset, received_at, org_unit_id,
+                       comment, suggestion, response_id, flags, site_id, page_url, category, language, envelope)
+                   VALUES ($1, 't', 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'de', '{}')""",
                 parts,
             )
             await c.execute("SELECT refresh_comment_items($1::uuid[])", list({p[6] for p in parts}))
@@ -337,12 +362,18 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
         counted = await rollup_equals_group_by(conn)
 
         # A fold leaves one row per key with the same sums; the reset of the feedback projection empties it.
-        await conn.execute("SELECT comment_count_fold()")
+        await conn.execute("SELECT comment_count_fold(), comment_count_page_fold()")
         assert await rollup_equals_group_by(conn) == counted
         keys = await conn.fetchval("SELECT count(DISTINCT (org_unit_id, status, suspected)) FROM comment_count")
         assert await conn.fetchval("SELECT count(*) FROM comment_count") == keys
+        keys = await conn.fetchval(
+            """SELECT count(DISTINCT (org_unit_id, status, suspected, site_id, page_url, coalesce(category, '')))
+               FROM comment_count_page"""
+        )
+        assert await conn.fetchval("SELECT count(*) FROM comment_count_page") == keys > 20
         await conn.execute("TRUNCATE feedback_event, comment_item")
         assert await conn.fetchval("SELECT count(*) FROM comment_count") == 0
+        assert await conn.fetchval("SELECT count(*) FROM comment_count_page") == 0
     finally:
         await other.close()
         await conn.close()
