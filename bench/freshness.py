@@ -8,6 +8,10 @@ however many events are pending. Visibility is stamped when the poll's answer ar
 
 Baseline: the same events seen by a plain aiokafka consumer with the projector's fetch settings, tailing the
 topic in this process: the part of the delay that Kafka alone causes.
+
+With ``load_rate``, the same is measured while generated feedback for the demo city's pages (bench/generate.py's
+bytes, as ingest publishes them, with their data keys) goes onto the topic at that rate beside the probes, so that
+the projector is busy: every probe waits behind the records that arrived before it.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from generate import FeedbackStream
 from httpclient import FEEDBACK_PATH, ORIGIN, Connection, HttpError, citizen_headers, feedback_body, get, post_json
 
 from shared.contracts.topics import FEEDBACK, topic_name
+from shared.orgmodel import OrgModel
 from shared.settings import Settings
 
 POLL_INTERVAL_S = 0.02
@@ -41,6 +48,8 @@ class FreshnessResult:
     invisible: int = 0
     poll_latency: list[float] = field(default_factory=list)  # seconds per metrics API answer
     duration_s: float = 0.0
+    load_rate: float = 0.0  # generated records/s put onto the topic beside the probes (0: none)
+    load_sent: int = 0
 
 
 class _Tail:
@@ -88,12 +97,61 @@ class _Tail:
             await self.consumer.stop()
 
 
-async def measure_freshness(settings: Settings, port: int, rate: float, duration: float, say: Any) -> FreshnessResult:
+TICK_S = 0.05
+
+
+async def _load(settings: Settings, model: OrgModel, rate: float, duration: float, stop: asyncio.Event) -> int:
+    """Generated feedback records for ``model``'s pages onto the feedback topic at ``rate`` a second (one send per
+    partition every ``TICK_S``, acks=all), their data keys into ``data_key``, until ``stop``; how many were sent."""
+    topic = topic_name(FEEDBACK, settings.topic_prefix)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, acks="all", client_id="bench-freshness-load"
+    )
+    conn = await asyncpg.connect(settings.database_url)
+    await producer.start()
+    sent = 0
+    try:
+        partitions = sorted(await producer.partitions_for(topic))
+        stream = FeedbackStream(model, int(rate * (duration + 60)), len(partitions), seed=7)
+        start = time.perf_counter()
+        for tick, chunk in enumerate(stream.chunks(max(1, round(rate * TICK_S)))):
+            if stop.is_set():
+                break
+            await asyncio.sleep(max(0.0, start + tick * TICK_S - time.perf_counter()))
+            if chunk.keys:
+                await conn.copy_records_to_table("data_key", records=[(k, "feedback", s) for k, s in chunk.keys],
+                                                 columns=("key_id", "kind", "secret"))  # fmt: skip
+            batches = {p: producer.create_batch() for p in partitions}
+            for partition, key, value in chunk.records:
+                if batches[partition].append(key=key, value=value, timestamp=None) is None:
+                    await producer.send_batch(batches[partition], topic, partition=partition)
+                    batches[partition] = producer.create_batch()
+                    batches[partition].append(key=key, value=value, timestamp=None)
+            for partition, batch in batches.items():
+                if batch.record_count():
+                    await producer.send_batch(batch, topic, partition=partition)
+            sent += len(chunk.records)
+        await producer.flush()
+    finally:
+        await producer.stop()
+        await conn.close()
+    return sent
+
+
+async def measure_freshness(
+    settings: Settings,
+    port: int,
+    rate: float,
+    duration: float,
+    say: Any,
+    load_rate: float = 0.0,
+    model: OrgModel | None = None,
+) -> FreshnessResult:
     run = uuid.uuid4().hex[:8]
     base = f"{ORIGIN}/bench/fresh-{run}"
     auth = b"Authorization: Bearer %s\r\n" % settings.metrics_token.get_secret_value().encode()
     total = max(1, int(rate * duration))
-    result = FreshnessResult()
+    result = FreshnessResult(load_rate=load_rate)
     acked_at: dict[int, float] = {}
     event_ids: dict[int, str] = {}
     visible_at: dict[int, float] = {}
@@ -177,12 +235,25 @@ async def measure_freshness(settings: Settings, port: int, rate: float, duration
                 return
             await asyncio.sleep(max(0.0, tick + POLL_INTERVAL_S - time.perf_counter()))
 
+    stop_load = asyncio.Event()
+    load = None
+    if load_rate and model is not None:
+        load = asyncio.create_task(_load(settings, model, load_rate, duration, stop_load))
+        await asyncio.sleep(2.0)  # the projector busy before the first probe
+
+    async def probes() -> None:
+        await sender()
+        stop_load.set()
+
     started = time.perf_counter()
     try:
-        await asyncio.gather(sender(), poller())
+        await asyncio.gather(probes(), poller())
         result.duration_s = time.perf_counter() - started
         await asyncio.sleep(0.3)  # let the tail consumer see the last events
     finally:
+        stop_load.set()
+        if load is not None:
+            result.load_sent = await load
         await tail.stop()
         poll_conn.close()
         while not conns.empty():
