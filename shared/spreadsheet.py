@@ -53,6 +53,8 @@ def sql_lines(query: str, cells: list[str], order: str) -> str:
     raw = ", ".join(f"({c})::text AS c{i}" for i, c in enumerate(cells))
     safe = ", ".join(f"{_sql_safe(f'c{i}')} AS c{i}" for i in range(len(cells)))
     line = " || ';' || ".join(_sql_quoted(f"c{i}") for i in range(len(cells)))
+    # OFFSET 0 keeps the planner from pulling the neutralised cells up into the line: it would compute each cell's
+    # CASE again for every one of the five times the quoting names it (10,000 inbox rows: 170 ms instead of 100).
     return f"""SELECT {line} || chr(13) || chr(10) AS line FROM (
-        SELECT n, {safe} FROM (SELECT row_number() OVER (ORDER BY {order}) AS n, {raw} FROM ({query}) r) raw
+        SELECT n, {safe} FROM (SELECT row_number() OVER (ORDER BY {order}) AS n, {raw} FROM ({query}) r) raw OFFSET 0
     ) safe ORDER BY n"""
