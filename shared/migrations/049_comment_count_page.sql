@@ -9,9 +9,12 @@
 -- Kept by the same statement triggers as comment_count, which now compute each change per key of this table once
 -- and add it to both (comment_count_add): rows only added, never updated, folded now and then under a
 -- transaction-level advisory lock nobody waits for, as 046 explains. This table folds with a chance of its added
--- rows / (1,000 + its rows as last counted by VACUUM or ANALYZE): between two folds about as many rows are added as
--- it holds, so it stays within about twice its folded size and each added row is folded about once (a fold
--- rewrites the table). The TRUNCATE triggers rebuild both.
+-- rows / (5,000 + the rows the last fold left): between two folds about as many rows are added as a fold leaves, so
+-- the table stays within about twice its folded size plus 5,000 rows, and a fold (which rewrites the table) costs
+-- about two row writes per row added since the last one. The last fold's rows are kept in a sequence: setval()
+-- neither waits nor makes anyone wait, and a fold rolled back leaves only a slightly wrong chance. (The table's
+-- reltuples, which counts the unfolded rows too, let it grow to ten times its keys during a replay.) The TRUNCATE
+-- triggers rebuild both.
 CREATE TABLE comment_count_page (
     org_unit_id  text NOT NULL,
     status       text NOT NULL,
@@ -22,12 +25,18 @@ CREATE TABLE comment_count_page (
     n            bigint NOT NULL
 );
 
--- Folds every row into one per key (rows of keys that sum to 0 go).
+CREATE SEQUENCE comment_count_page_folded MINVALUE 0;
+
+-- Folds every row into one per key (rows of keys that sum to 0 go), and notes how many rows it left.
 CREATE FUNCTION comment_count_page_fold() RETURNS void LANGUAGE sql AS $$
-    WITH gone AS (DELETE FROM comment_count_page RETURNING *)
-    INSERT INTO comment_count_page
-    SELECT org_unit_id, status, suspected, site_id, page_url, category, sum(n) FROM gone
-    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0
+    WITH gone AS (DELETE FROM comment_count_page RETURNING *),
+    folded AS (
+        INSERT INTO comment_count_page
+        SELECT org_unit_id, status, suspected, site_id, page_url, category, sum(n) FROM gone
+        GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0
+        RETURNING 1
+    )
+    SELECT setval('comment_count_page_folded', count(*), true) FROM folded
 $$;
 
 -- Adds a statement's change, one element per key of this table with its net count, to both rollups; folds either
@@ -42,8 +51,7 @@ BEGIN
     PERFORM comment_count_maybe_fold(added);
     INSERT INTO comment_count_page SELECT * FROM unnest(change);
     GET DIAGNOSTICS added = ROW_COUNT;
-    IF random() * (1000 + greatest((SELECT reltuples FROM pg_class WHERE oid = 'comment_count_page'::regclass), 0))
-           < added
+    IF random() * (5000 + (SELECT last_value FROM comment_count_page_folded)) < added
        AND pg_try_advisory_xact_lock(49049049) THEN
         PERFORM comment_count_page_fold();
     END IF;
@@ -140,4 +148,5 @@ SELECT coalesce(t.org_unit_id, i.org_unit_id), coalesce(t.status, 'neu'), commen
        i.site_id, i.page_url, i.category, count(*)
 FROM comment_item i LEFT JOIN comment_triage t ON t.response_id = i.response_id
 GROUP BY 1, 2, 3, 4, 5, 6;
+SELECT setval('comment_count_page_folded', count(*), true) FROM comment_count_page;
 ANALYZE comment_count_page;

@@ -371,6 +371,7 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
                FROM comment_count_page"""
         )
         assert await conn.fetchval("SELECT count(*) FROM comment_count_page") == keys > 20
+        assert await conn.fetchval("SELECT last_value FROM comment_count_page_folded") == keys  # its next fold's chance
         await conn.execute("TRUNCATE feedback_event, comment_item")
         assert await conn.fetchval("SELECT count(*) FROM comment_count") == 0
         assert await conn.fetchval("SELECT count(*) FROM comment_count_page") == 0
