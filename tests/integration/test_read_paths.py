@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.analytics import inbox, triage_store
+from services.analytics import inbox, opendata, triage_store
 from services.analytics.dashboards import newest_comments
+from services.analytics.domain import COUNTERS, published
 from services.analytics.triage_store import _ITEM_COLUMNS, _ITEM_FROM, InboxFilter, TriageRow, _where, apply_triage
 from shared.contracts.triage import (
     TRIAGE_STATUSES,
@@ -377,4 +378,56 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
         assert await conn.fetchval("SELECT count(*) FROM comment_count_page") == 0
     finally:
         await other.close()
+        await conn.close()
+
+
+@once("open data's months on PostgreSQL", "tansu")
+async def test_open_data_months_equal_the_local_date_query(settings: Settings) -> None:
+    """``opendata.monthly`` reads the months' day rows by a range of ``bucket_start``; the query it replaced
+    compared each day row's local date. Both on randomised day rows (as the projector makes them: the local midnight
+    of the day, ``date_trunc('day', …, zone)``) and hour rows, over months with a daylight-saving change, in three
+    time zones, for several ranges and unit scopes."""
+    rng = random.Random(47)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        await migrate(conn)
+        await conn.executemany(
+            "INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, 'department')", [(u, u.upper()) for u in UNITS]
+        )
+        start = datetime(2024, 12, 25, tzinfo=UTC)
+        sums = ", ".join(f"sum(s.{c})::bigint AS {c}" for c in COUNTERS)
+        old = f"""SELECT to_char(date_trunc('month', s.bucket_start AT TIME ZONE $3), 'YYYY-MM') AS month,
+                        u.id, u.name, u.kind, {sums}
+                 FROM org_unit_satisfaction s JOIN org_unit u ON u.id = s.org_unit_id
+                 WHERE s.granularity = 'day'
+                   AND (s.bucket_start AT TIME ZONE $3)::date >= $1 AND (s.bucket_start AT TIME ZONE $3)::date < $2
+                   AND ($4::text[] IS NULL OR u.id = ANY($4::text[]))
+                 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2"""
+        compared = 0
+        for zone in ("Europe/Berlin", "America/Santiago", "Asia/Kolkata"):
+            await conn.execute("TRUNCATE org_unit_satisfaction")
+            moments = [(rng.choice(UNITS), start + timedelta(seconds=rng.randrange(460 * 86400)), rng.randint(1, 9))
+                       for _ in range(3000)]  # fmt: skip
+            truncs = (("day", "date_trunc('day', $2::timestamptz, $4::text)"),
+                      ("hour", "date_trunc('hour', $2::timestamptz)"))  # fmt: skip
+            for granularity, trunc in truncs:
+                await conn.executemany(
+                    f"""INSERT INTO org_unit_satisfaction VALUES ($1, '{granularity}', {trunc}, $3, 0, 0, $3, $3 * 3,
+                            0, 0, $3, 0, 0)
+                        ON CONFLICT (granularity, org_unit_id, bucket_start) DO UPDATE
+                        SET responses = org_unit_satisfaction.responses + excluded.responses,
+                            rating_sum = org_unit_satisfaction.rating_sum + excluded.rating_sum""",
+                    [(*m, zone) for m in moments] if granularity == "day" else moments,
+                )
+            ranges = ((date(2025, 1, 1), date(2025, 12, 1)), (date(2025, 3, 1), date(2025, 3, 1)),
+                      (date(2025, 9, 1), date(2025, 10, 1)), (date(2024, 11, 1), date(2026, 6, 1)))  # fmt: skip
+            for first, last in ranges:
+                for units in (None, ["amt-a", "amt-c"]):
+                    got = await opendata.monthly(conn, first, last, zone, units)
+                    rows = await conn.fetch(old, first, opendata._next_month(last), zone, units)
+                    assert got == [{"month": r["month"], "org_unit": r["id"], "name": r["name"], "kind": r["kind"],
+                                    **published(r)} for r in rows], (zone, first, last, units)  # fmt: skip
+                    compared += len(rows)
+        assert compared > 500
+    finally:
         await conn.close()
