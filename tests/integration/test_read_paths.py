@@ -35,10 +35,17 @@ UNITS = ("amt-a", "amt-b", "amt-c", "amt-d", "amt-e")
 WORDS = "Termin Formular kaputt Link Seite Gebühr Ausweis danke bitte leider nicht gefunden schnell langsam".split()
 
 
-async def fill(conn: asyncpg.Connection, rng: random.Random, items: int = 600) -> None:
+async def migrated_with_units(conn: asyncpg.Connection) -> None:
+    """The schema, and the test's units."""
+    await migrate(conn)
     await conn.executemany(
         "INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, 'department')", [(u, u.upper()) for u in UNITS]
     )
+
+
+async def fill(conn: asyncpg.Connection, rng: random.Random, items: int = 600) -> None:
+    """The schema, units, a site, pages and randomised comments with triage rows."""
+    await migrated_with_units(conn)
     await conn.execute("INSERT INTO site (id, name, org_unit_id, origins) VALUES ('s1', 'S1', 'amt-a', '{https://a}')")
     urls = [f"https://a/{d}/{n}" for d in ("x", "y", "z") for n in range(8)]
     await conn.executemany(  # some pages have no row (no title), one unit of the comments none either
@@ -101,7 +108,6 @@ async def test_fast_read_paths_equal_the_straightforward_queries(settings: Setti
     rng = random.Random(20)
     conn = await asyncpg.connect(settings.database_url)
     try:
-        await migrate(conn)
         await fill(conn, rng)
         since = datetime(2026, 3, 1, tzinfo=UTC)
         filters = [
@@ -227,7 +233,6 @@ async def test_inbox_csv_lines_equal_the_python_formatting(settings: Settings) -
     rng = random.Random(21)
     conn = await asyncpg.connect(settings.database_url)
     try:
-        await migrate(conn)
         await fill(conn, rng)
         compared = 0
         searched = (InboxFilter(statuses=(), query="Termin Formular"), InboxFilter(tag="link", query="kaputt OR Link"))
@@ -255,10 +260,7 @@ async def test_count_rollup_stays_equal_to_counting(settings: Settings) -> None:
     conn = await asyncpg.connect(settings.database_url)
     other = await asyncpg.connect(settings.database_url)
     try:
-        await migrate(conn)
-        await conn.executemany(
-            "INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, 'department')", [(u, u.upper()) for u in UNITS]
-        )
+        await migrated_with_units(conn)
         start = datetime(2026, 1, 1, tzinfo=UTC)
         responses: list[uuid.UUID] = []
         sequence: dict[uuid.UUID, int] = {}
@@ -390,10 +392,7 @@ async def test_open_data_months_equal_the_local_date_query(settings: Settings) -
     rng = random.Random(47)
     conn = await asyncpg.connect(settings.database_url)
     try:
-        await migrate(conn)
-        await conn.executemany(
-            "INSERT INTO org_unit (id, name, kind) VALUES ($1, $2, 'department')", [(u, u.upper()) for u in UNITS]
-        )
+        await migrated_with_units(conn)
         start = datetime(2024, 12, 25, tzinfo=UTC)
         sums = ", ".join(f"sum(s.{c})::bigint AS {c}" for c in COUNTERS)
         old = f"""SELECT to_char(date_trunc('month', s.bucket_start AT TIME ZONE $3), 'YYYY-MM') AS month,
