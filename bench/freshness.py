@@ -26,7 +26,7 @@ from urllib.parse import quote
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from generate import FeedbackStream
+from generate import FeedbackStream, add_chunk
 from httpclient import FEEDBACK_PATH, ORIGIN, Connection, HttpError, citizen_headers, feedback_body, get, post_json
 
 from shared.contracts.topics import FEEDBACK, topic_name
@@ -118,15 +118,8 @@ async def _load(settings: Settings, model: OrgModel, rate: float, duration: floa
             if stop.is_set():
                 break
             await asyncio.sleep(max(0.0, start + tick * TICK_S - time.perf_counter()))
-            if chunk.keys:
-                await conn.copy_records_to_table("data_key", records=[(k, "feedback", s) for k, s in chunk.keys],
-                                                 columns=("key_id", "kind", "secret"))  # fmt: skip
             batches = {p: producer.create_batch() for p in partitions}
-            for partition, key, value in chunk.records:
-                if batches[partition].append(key=key, value=value, timestamp=None) is None:
-                    await producer.send_batch(batches[partition], topic, partition=partition)
-                    batches[partition] = producer.create_batch()
-                    batches[partition].append(key=key, value=value, timestamp=None)
+            await add_chunk(conn, producer, topic, batches, chunk)
             for partition, batch in batches.items():
                 if batch.record_count():
                     await producer.send_batch(batch, topic, partition=partition)

@@ -281,6 +281,23 @@ class FeedbackStream:
         yield chunk
 
 
+async def add_chunk(
+    conn: asyncpg.Connection, producer: AIOKafkaProducer, topic: str, batches: dict[int, Any], chunk: Chunk
+) -> list[Any]:
+    """A chunk's data keys into ``data_key`` (before anything can open its texts) and its records appended to the
+    open ``batches`` per partition; a full batch is sent and replaced. Returns the futures of the batches sent."""
+    if chunk.keys:
+        await conn.copy_records_to_table("data_key", records=[(k, "feedback", s) for k, s in chunk.keys],
+                                         columns=("key_id", "kind", "secret"))  # fmt: skip
+    sent = []
+    for partition, key, value in chunk.records:
+        if batches[partition].append(key=key, value=value, timestamp=None) is None:
+            sent.append(await producer.send_batch(batches[partition], topic, partition=partition))
+            batches[partition] = producer.create_batch()
+            batches[partition].append(key=key, value=value, timestamp=None)
+    return sent
+
+
 async def produce(
     settings: Settings, database_url: str, stream: FeedbackStream, say: Callable[[str], None] = print
 ) -> float:
@@ -299,14 +316,7 @@ async def produce(
         batches = {p: producer.create_batch() for p in partitions}
         sent: list[Any] = []
         for n, chunk in enumerate(stream.chunks()):
-            if chunk.keys:
-                await conn.copy_records_to_table("data_key", records=[(k, "feedback", s) for k, s in chunk.keys],
-                                                 columns=("key_id", "kind", "secret"))  # fmt: skip
-            for partition, key, value in chunk.records:
-                if batches[partition].append(key=key, value=value, timestamp=None) is None:
-                    sent.append(await producer.send_batch(batches[partition], topic, partition=partition))
-                    batches[partition] = producer.create_batch()
-                    batches[partition].append(key=key, value=value, timestamp=None)
+            sent += await add_chunk(conn, producer, topic, batches, chunk)
             if len(sent) > 64:  # a bounded number of batches in flight
                 await sent.pop(0)
                 while sent and sent[0].done():
