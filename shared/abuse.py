@@ -183,6 +183,9 @@ class Replicas:
 
     async def start(self, pool: asyncpg.Pool, services: Iterable[str], interval: float) -> None:
         await self.stop()  # started before (another application in this process): one heartbeat at a time
+        # A new id at each start, not at import: processes forked from one that imported this module (a pre-forking
+        # server, the tests' fork server) would otherwise share one id and count as one instance.
+        self.instance = uuid.uuid4()
         self._pool, self.services, self.interval = pool, tuple(services), interval
         await self.beat()  # counted by the others from now on, and counting them before serving anything
         self._task = asyncio.create_task(self._beat_forever())

@@ -4,8 +4,6 @@ content type or body that the document does not describe. Fails listing every di
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -19,7 +17,7 @@ from shared.auth import create_account, session_cookie, start_session
 from shared.db import create_pool
 from shared.kafka import start_producer
 from stadtstimme.demo_hackathon import publish_demo_hackathon
-from stadtstimme.infra import REPO, settings_env
+from stadtstimme.infra import REPO
 from tests.integration.conftest import once
 from tests.integration.fuzzing import Finding, Identity, Tally, fuzz, report, server_exceptions
 from tests.integration.system import System
@@ -43,8 +41,7 @@ pytestmark = once("the HTTP contract", broker="tansu")
 async def _seed(system: System) -> None:
     """Something to read: the demo city's surveys and hackathon, and a few answers on its pages."""
     surveys = REPO / "stadtstimme" / "demo-surveys.yaml"
-    done = subprocess.run([sys.executable, "-m", "stadtstimme.cli", "surveys", "apply", str(surveys)],
-                          env=settings_env(system.settings), capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = system.cli("surveys", "apply", str(surveys))
     assert done.returncode == 0, done.stderr
     pool = await create_pool(system.settings)
     producer = await start_producer(system.settings)

@@ -328,13 +328,9 @@ async def test_api_tokens_are_scoped_hashed_revocable_and_expire(system: System)
     """Tokens made by the command line: the secret is never stored, a token reads only its scopes, a revoked or
     expired one is refused, and every use is attributed to its name."""
     import subprocess
-    import sys
-
-    from stadtstimme.infra import settings_env
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "stadtstimme.cli", "tokens", *args]
-        return subprocess.run(command, env=settings_env(system.settings), capture_output=True, text=True, timeout=60)
+        return system.cli("tokens", *args)
 
     made = cli("create", "open-data-portal", "--scope", "figures.read")
     assert made.returncode == 0, made.stderr

@@ -3,8 +3,6 @@ per-unit scoping, CSRF protection by origin, security headers and the append-onl
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 
 import asyncpg
@@ -12,7 +10,6 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page
 
-from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS, once
 from tests.integration.system import System
@@ -25,11 +22,10 @@ UNITS = {"abfallwirtschaft": "Abfallwirtschaftsbetrieb Musterstadt", "baeder": "
 
 def add_staff(system: System, username: str, role: str, *units: str, password: str = PASSWORD) -> None:
     """`stadtstimme staff add`, as an operator runs it."""
-    args = [sys.executable, "-m", "stadtstimme.cli", "staff", "add", username, "--role", role, "--password-stdin"]
+    args = ["staff", "add", username, "--role", role, "--password-stdin"]
     for unit in units:
         args += ["--unit", unit]
-    done = subprocess.run(args, input=password + "\n", env=settings_env(system.settings), capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    done = system.cli(*args, input=password + "\n")
     assert done.returncode == 0, done.stderr
 
 
@@ -144,10 +140,9 @@ async def test_cli_refuses_bad_accounts(system: System) -> None:
         (["superuser"], PASSWORD),
     ):
         role, *units = args
-        cmd = [sys.executable, "-m", "stadtstimme.cli", "staff", "add", "x", "--role", role, "--password-stdin"]
+        cmd = ["staff", "add", "x", "--role", role, "--password-stdin"]
         cmd += [a for u in units for a in ("--unit", u)]
-        done = subprocess.run(cmd, input=password + "\n", env=settings_env(system.settings), capture_output=True,
-                              text=True, timeout=60)  # fmt: skip
+        done = system.cli(*cmd, input=password + "\n")
         assert done.returncode == 2 and done.stderr.startswith("error: "), (args, done.stderr)
 
 

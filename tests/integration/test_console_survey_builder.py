@@ -8,8 +8,6 @@ axe on every page and state of the builder."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +19,6 @@ from playwright.async_api import Browser, Frame, Locator, Page
 
 from services.analytics.survey_form import draft_from_definition, form_fields
 from shared.contracts.surveys import SurveyDefinition
-from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS
 from tests.integration.system import System
@@ -256,10 +253,8 @@ async def test_builder_errors_steps_preview_versions_copy_and_yaml_round_trip(sy
         assert exported.text.startswith(f"id: {SURVEY}\norg_unit: buergeramt\nstatus: draft\n")
         file = tmp_path / "umfrage.yaml"
         file.write_text(exported.text, encoding="utf-8")
-        env = settings_env(system.settings)
         for command in ("validate", "apply"):
-            done = subprocess.run([sys.executable, "-m", "stadtstimme.cli", "surveys", command, str(file)], env=env,
-                                  capture_output=True, text=True, timeout=120)  # fmt: skip
+            done = system.cli("surveys", command, str(file))
             assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"{SURVEY}: unchanged"
         assert (await current(system, SURVEY)) == found

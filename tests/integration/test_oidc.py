@@ -8,7 +8,6 @@ The same flow against a real Keycloak (Java 21+) is in ``test_keycloak.py``."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
@@ -24,10 +23,10 @@ import pytest
 from playwright.async_api import Browser
 
 from shared.settings import Settings
-from stadtstimme.infra import free_port, settings_env
+from stadtstimme.infra import free_port
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS, once, running
-from tests.integration.system import CLI, System
+from tests.integration.system import System
 from tests.integration.test_console import add_staff
 from tests.integration.test_console import sign_in as console_sign_in
 
@@ -172,8 +171,7 @@ async def sign_in(client: httpx.AsyncClient, sub: str) -> httpx.Response:
 
 def add_oidc_staff(system: System, username: str, role: str, *args: str) -> str:
     """``stadtstimme staff add NAME --role R --oidc …`` as an operator runs it; what it prints."""
-    cmd = [*CLI, "staff", "add", username, "--role", role, "--oidc", *args]
-    done = subprocess.run(cmd, env=settings_env(system.settings), capture_output=True, text=True, timeout=60)
+    done = system.cli("staff", "add", username, "--role", role, "--oidc", *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -285,8 +283,7 @@ async def test_without_a_roles_claim_an_account_is_bound_at_its_first_sign_in(
     assert "bound to the given subject" in add_oidc_staff(system, "paul", "unit_staff", "--unit", "baeder",
                                                           "--oidc-subject", "paul-sub")  # fmt: skip
     add_staff(system, "demo-admin", "administrator")
-    again = subprocess.run([*CLI, "staff", "add", "paula", "--role", "analyst", "--oidc-subject", "paul-sub"],
-                           env=settings_env(system.settings), capture_output=True, text=True, timeout=60)  # fmt: skip
+    again = system.cli("staff", "add", "paula", "--role", "analyst", "--oidc-subject", "paul-sub")
     assert again.returncode == 2 and "another account" in again.stderr  # one subject, one account
     person(provider, "lena-sub", preferred_username="lena")
     person(provider, "lena-twin", preferred_username="lena")

@@ -7,8 +7,6 @@ lost. Every page and error state is checked with axe."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -24,7 +22,6 @@ from shared.db import create_pool, migrate_url
 from shared.kafka import ensure_topics
 from shared.orgmodel import fetch_org_model
 from shared.settings import Settings
-from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS, once, running, waits_for_a_lock
 from tests.integration.system import System
@@ -44,11 +41,6 @@ async def feedback(system: System, origin: str, site: str, page_url: str) -> htt
         return await client.post("/api/v1/feedback", headers={"Origin": origin},
                                  json={"event_id": str(uuid.uuid4()), "site": site, "page_url": page_url,
                                        "helpful": True})  # fmt: skip
-
-
-def cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stadtstimme.cli", *args], env=settings_env(system.settings),
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
 async def test_a_site_saved_in_the_console_takes_feedback_and_mistakes_are_refused_at_their_fields(
@@ -152,18 +144,18 @@ async def test_yaml_export_round_trip_and_replay_rebuild_the_same_model(system: 
     assert saved.status_code == 303
     download = await admin.get("/console/organisation/organisation.yaml")
     assert download.status_code == 200 and download.headers["content-disposition"].endswith('"organisation.yaml"')
-    exported = cli(system, "org", "export", "--output", str(tmp_path / "org.yaml"))
+    exported = system.cli("org", "export", "--output", str(tmp_path / "org.yaml"))
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "org.yaml").read_text(encoding="utf-8") == download.text and "kulturamt" in download.text
-    again = cli(system, "org", "apply", str(tmp_path / "org.yaml"))
+    again = system.cli("org", "apply", str(tmp_path / "org.yaml"))
     assert again.returncode == 0 and again.stdout.strip().endswith("; 0 changed"), again.stdout + again.stderr
     edited = download.text.replace("name: Kulturamt", "name: Amt für Kultur")
     (tmp_path / "edited.yaml").write_text(edited, encoding="utf-8")
-    applied = cli(system, "org", "apply", str(tmp_path / "edited.yaml"))
+    applied = system.cli("org", "apply", str(tmp_path / "edited.yaml"))
     assert applied.returncode == 0 and applied.stdout.strip().endswith("; 1 changed"), applied.stderr
     broken = edited.replace("kind: eigenbetrieb", "kind: amt", 1)
     (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
-    refused = cli(system, "org", "apply", str(tmp_path / "broken.yaml"))
+    refused = system.cli("org", "apply", str(tmp_path / "broken.yaml"))
     assert refused.returncode == 2 and "broken.yaml: org_units.0.kind: Please choose a kind" in refused.stderr
 
     pool = await create_pool(system.settings)

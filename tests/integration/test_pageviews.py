@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -27,7 +25,6 @@ import pytest
 from playwright.async_api import Browser
 
 from shared.settings import Settings
-from stadtstimme.infra import settings_env
 from tests.integration.conftest import BROWSER_ONCE, running
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
@@ -52,11 +49,6 @@ async def fetch(system: System, query: str, *args: Any) -> list[asyncpg.Record]:
 async def views_by_day(system: System, site: str = "portal") -> dict[tuple[str, date], int]:
     rows = await fetch(system, "SELECT page_url, day, views FROM page_view_daily WHERE site_id = $1", site)
     return {(r["page_url"], r["day"]): r["views"] for r in rows}
-
-
-def cli(system: System, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stadtstimme.cli", *args], env=settings_env(system.settings) |
-                          (env or {}), capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
 def upload_id(page: str) -> str:
@@ -174,7 +166,7 @@ async def test_upload_preview_errors_import_replace_and_replay(system: System) -
     else:
         raise AssertionError("the projector did not apply the page-view events within 60 s")
     system.stop("projector")
-    replayed = cli(system, "replay")
+    replayed = system.cli("replay")
     assert replayed.returncode == 0, replayed.stderr
     assert await views_by_day(system) == expected
 
@@ -291,7 +283,7 @@ async def test_scheduled_matomo_import_errors_token_and_retries(matomo_system: t
 
     # The same days fetched again from the command line: Matomo corrected a figure; replaced, not added.
     receiver.rows[("1", days[0].isoformat())][0]["nb_hits"] = 150
-    fetched = cli(system, "pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[-1].isoformat())
+    fetched = system.cli("pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[-1].isoformat())
     assert fetched.returncode == 0, fetched.stderr
     assert fetched.stdout.strip() == "Matomo 1 -> portal: 3 days, 361 page views"
     assert await views_by_day(system) == expected | {(f"{PORTAL}/buergeramt/termine", days[0]): 150}
@@ -300,25 +292,25 @@ async def test_scheduled_matomo_import_errors_token_and_retries(matomo_system: t
     # Passing failures are retried: two 503s, then the answer.
     receiver.failures = 2
     before = len(receiver.requests)
-    retried = cli(system, "pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat())
+    retried = system.cli("pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat())
     assert retried.returncode == 0, retried.stderr
     assert len(receiver.requests) - before == 3
 
     # An error answer, a refused token, an unreachable Matomo: the run fails, the console says why, in German.
     receiver.mode = "error"
-    failed = cli(system, "pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat())
+    failed = system.cli("pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat())
     assert failed.returncode == 1 and "Matomo reports an error: Requested report" in failed.stderr
     page = " ".join(re.sub(r"<[^>]+>", " ", (await client.get("/console/seitenaufrufe")).text).split())
     assert "Fehlgeschlagen: Matomo meldet einen Fehler: Requested report Actions.getPageUrls" in page
     receiver.mode = "ok"
     wrong = "not-the-token-" + "x" * 16
-    refused = cli(system, "pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat(),
-                  env={"STADTSTIMME_MATOMO_TOKEN": wrong})  # fmt: skip
+    refused = system.cli("pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat(),
+                        env={"STADTSTIMME_MATOMO_TOKEN": wrong})  # fmt: skip
     assert refused.returncode == 1 and "Matomo refused the access token" in refused.stderr
     page = " ".join(re.sub(r"<[^>]+>", " ", (await client.get("/console/seitenaufrufe")).text).split())
     assert "Fehlgeschlagen: Matomo hat den Zugangsschlüssel abgelehnt" in page
-    away = cli(system, "pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat(),
-               env={"STADTSTIMME_MATOMO_URL": "http://127.0.0.1:9/", "STADTSTIMME_MATOMO_ATTEMPTS": "2"})  # fmt: skip
+    unreachable = {"STADTSTIMME_MATOMO_URL": "http://127.0.0.1:9/", "STADTSTIMME_MATOMO_ATTEMPTS": "2"}
+    away = system.cli("pageviews", "fetch", "--from", days[0].isoformat(), "--to", days[0].isoformat(), env=unreachable)
     assert away.returncode == 1 and "Matomo was unreachable" in away.stderr
     assert await views_by_day(system) == expected | {(f"{PORTAL}/buergeramt/termine", days[0]): 150}  # unchanged
     await client.aclose()

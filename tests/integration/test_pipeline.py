@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import subprocess
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -13,8 +12,7 @@ from typing import Any
 
 import httpx
 
-from stadtstimme.infra import REPO, settings_env
-from tests.integration.system import CLI, System, org_events
+from tests.integration.system import System, org_events
 
 UNITS_BY_PAGE = {
     ("portal", "https://www.musterstadt.de/buergeramt/personalausweis"): "buergeramt",
@@ -156,13 +154,7 @@ async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_rest
             system.stop("web")
             system.stop("projector")
             broker.restart()
-            restored = subprocess.run(
-                [*CLI, "archive", "restore"],
-                env=settings_env(system.settings),
-                capture_output=True,
-                text=True,
-                cwd=REPO,
-            )
+            restored = system.cli("archive", "restore", timeout=300)
             assert restored.returncode == 0, restored.stderr
             assert f"restored {len(first) + await org_events(system.settings)} events" in restored.stdout
             system.start_projector()
@@ -186,14 +178,7 @@ async def test_read_models_stay_exact_through_duplicates_crashes_and_broker_rest
 
     # Replay: rebuild every read model from the topic and end with the same numbers.
     system.stop("projector")
-    replayed = subprocess.run(
-        [*CLI, "replay"],
-        env=settings_env(system.settings),
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-    )
+    replayed = system.cli("replay", timeout=300)
     assert replayed.returncode == 0, replayed.stderr
     assert await system.projected_count() == len(distinct)
     await assert_read_models_exact(system, distinct)

@@ -8,8 +8,6 @@ import asyncio
 import csv
 import io
 import json
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
@@ -21,7 +19,6 @@ import httpx
 from playwright.async_api import Browser
 
 from services.analytics import reports
-from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import BROWSER_ONCE, SERIOUS
 from tests.integration.system import System
@@ -167,8 +164,7 @@ async def test_the_monthly_reports_are_mailed_with_their_csv(mailing: tuple[Syst
             await asyncio.sleep(0.2)
     finally:
         await conn.close()
-    done = subprocess.run([sys.executable, "-m", "stadtstimme.cli", "reports", "publish", "--month", month],
-                          env=settings_env(system.settings), capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = system.cli("reports", "publish", "--month", month)
     assert done.returncode == 0, done.stderr
     assert f"{month} abfallwirtschaft: 8" in done.stdout and f"{month} stadt: 9" in done.stdout
 

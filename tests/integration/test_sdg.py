@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -37,7 +35,6 @@ from shared.contracts.topics import EVENT_TYPES, SDG, topic_name
 from shared.db import create_pool
 from shared.kafka import start_producer
 from shared.settings import Settings
-from stadtstimme.infra import settings_env
 from tests.integration.conftest import BROWSER_ONCE, running
 from tests.integration.system import System
 from tests.integration.test_console import add_staff, sign_in, sign_in_page
@@ -113,11 +110,6 @@ async def wait_status(system: System, month: date, status: str, timeout: float =
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"the SDG transfer of {month:%Y-%m} was not {status!r} within {timeout} s")
-
-
-def cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stadtstimme.cli", "sdg", *args], env=settings_env(system.settings),
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
 async def sdg_events(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
@@ -237,7 +229,7 @@ async def test_a_months_sdg_transfer_is_built_stored_and_delivered_once(nfk: tup
         assert len(payload["records"]) == 5
 
         # A re-send is the same bytes under the same id (the receiver keeps one); a refusal fails the run at once.
-        again = cli(system, "resend", f"{month:%Y-%m}")
+        again = system.cli("sdg", "resend", f"{month:%Y-%m}")
         assert again.returncode == 0 and "run 2: delivered after 1 attempt(s)" in again.stdout, again.stdout
         assert receiver.of(transfer_id)[-1]["body"] == body and len(receiver.accepted) == 2
         receiver.refuse = True

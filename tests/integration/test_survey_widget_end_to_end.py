@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,7 +20,6 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, Route
 
 from stadtstimme.embedded import DEMO_SURVEYS
-from stadtstimme.infra import settings_env
 from tests.browser.conftest import AXE, WCAG_TAGS
 from tests.integration.conftest import SERIOUS, SURVEY_TIMING
 from tests.integration.system import System
@@ -220,9 +217,7 @@ async def _is(value: Any, expected: Any) -> bool:
 async def test_the_demo_citys_survey_on_its_demo_page(system: System, browser: Browser) -> None:
     """What a new user sees after `make run`: the Bürgeramt page shows the survey from demo-surveys.yaml; it
     passes axe, and an answer given on it reaches the results."""
-    command = [sys.executable, "-m", "stadtstimme.cli", "surveys", "apply", str(DEMO_SURVEYS)]
-    env = settings_env(system.settings)
-    applied = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    applied = system.cli("surveys", "apply", str(DEMO_SURVEYS))
     assert applied.returncode == 0, applied.stderr
     context = await browser.new_context(locale="de-DE", bypass_csp=True)  # to inject axe
     page = await context.new_page()

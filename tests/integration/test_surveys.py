@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -23,7 +21,6 @@ import pytest
 from services.analytics.replay import replay
 from shared.db import create_pool
 from stadtstimme.embedded import DEMO_SURVEYS
-from stadtstimme.infra import settings_env
 from tests.integration.system import System, org_events
 from tests.integration.test_console import PASSWORD, add_staff, sign_in
 
@@ -304,20 +301,15 @@ async def test_replay_rebuilds_the_survey_read_models(system: System) -> None:
         assert (await client.get("/api/v1/staff/surveys")).json() == listed
 
 
-def cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stadtstimme.cli", *args], env=settings_env(system.settings),
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-
-
 async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
     """The demo city's file (the README example) applies, applies again without change, and a broken file is
     refused with every error by line, publishing nothing."""
-    first = cli(system, "surveys", "apply", str(DEMO_SURVEYS))
+    first = system.cli("surveys", "apply", str(DEMO_SURVEYS))
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == ["buergeramt-terminvergabe: version-published.v1, status-changed.v1"]
-    again = cli(system, "surveys", "apply", str(DEMO_SURVEYS))
+    again = system.cli("surveys", "apply", str(DEMO_SURVEYS))
     assert again.stdout.splitlines() == ["buergeramt-terminvergabe: unchanged"]
-    listed = cli(system, "surveys", "list").stdout
+    listed = system.cli("surveys", "list").stdout
     assert "buergeramt-terminvergabe" in listed and "active" in listed
 
     # Exposure: page views of the targeted pages since publication, times the sampling rate (100 % here).
@@ -336,7 +328,7 @@ async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
         f"{today},/buergeramt/ummelden,1,70,www.musterstadt.de/buergeramt/ummelden\n",
         encoding="utf-8",
     )
-    imported = cli(system, "pageviews", "import", str(views), "--site", "portal")
+    imported = system.cli("pageviews", "import", str(views), "--site", "portal")
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "portal: 4 page-days over 2 days, 1239 page views"
     async with httpx.AsyncClient(base_url=system.base_url, headers=system.admin, timeout=30) as staff:
@@ -357,7 +349,7 @@ async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
         .replace("sampling_percent: 100 ", "sampling_percent: 150"),
         encoding="utf-8",
     )
-    refused = cli(system, "surveys", "apply", str(broken))
+    refused = system.cli("surveys", "apply", str(broken))
     assert refused.returncode == 2
     lines = {line.split(": ", 1)[0].rsplit(":", 2)[1] for line in refused.stderr.splitlines()}
     text = broken.read_text(encoding="utf-8").splitlines()
@@ -365,9 +357,9 @@ async def test_surveys_apply_from_yaml(system: System, tmp_path: Path) -> None:
         n + 1 for n, line in enumerate(text) if "sampling_percent" in line))}  # fmt: skip
     fields_ok = broken.read_text(encoding="utf-8").replace("ja_nein", "yes_no").replace("150", "100 ")
     broken.write_text(fields_ok, encoding="utf-8")
-    unknown_unit = cli(system, "surveys", "validate", str(broken))
+    unknown_unit = system.cli("surveys", "validate", str(broken))
     assert unknown_unit.returncode == 2
     assert unknown_unit.stderr.strip() == f"{broken}:3: org_unit: unknown org unit 'gibtsnicht'"
-    assert "zweite-umfrage" not in cli(system, "surveys", "list").stdout
-    paused = cli(system, "surveys", "status", "buergeramt-terminvergabe", "paused")
-    assert paused.returncode == 0 and "paused" in cli(system, "surveys", "list").stdout
+    assert "zweite-umfrage" not in system.cli("surveys", "list").stdout
+    paused = system.cli("surveys", "status", "buergeramt-terminvergabe", "paused")
+    assert paused.returncode == 0 and "paused" in system.cli("surveys", "list").stdout
