@@ -51,7 +51,7 @@ from shared.messages import text
 from shared.refusal import Refusal
 from shared.settings import Settings
 from shared.shredding import erase_response, replace_response
-from shared.spreadsheet import sql_lines, to_csv
+from shared.spreadsheet import is_plain, sql_cell, sql_lines, to_csv
 
 PAGE_SIZE = 50
 CSV_LIMIT = 10_000
@@ -137,12 +137,10 @@ def csv_statement(page_sql: str, args: list[Any], ranked: bool, timezone: str) -
     (``shared.spreadsheet.sql_lines``): in Python, 10,000 rows took 0.7 s. The columns of ``CSV_COLUMNS``: time in
     the city's zone, unit, page, rating, helpful, category, texts, status, assignee, tags, suspected; the German
     words from the catalogue (one JSON argument)."""
-    words = {
-        "yes": text("console.inbox.yes"),
-        "no": text("console.inbox.no"),
-        "category": {c: text(f"widget.category.{c}") for c in CATEGORIES},
-        "status": {s: text(f"console.inbox.status.{s}") for s in TRIAGE_STATUSES},
-    }
+    answers = {"yes": text("console.inbox.yes"), "no": text("console.inbox.no")}
+    categories = {c: text(f"widget.category.{c}") for c in CATEGORIES}
+    statuses = {s: text(f"console.inbox.status.{s}") for s in TRIAGE_STATUSES}
+    words = {**answers, "category": categories, "status": statuses}
     zone, w = f"${len(args) + 1}::text", f"${len(args) + 2}::jsonb"
     cells = [
         f"to_char(r.received_at AT TIME ZONE {zone}, 'DD.MM.YYYY HH24:MI')",
@@ -150,15 +148,19 @@ def csv_statement(page_sql: str, args: list[Any], ranked: bool, timezone: str) -
         "r.page_url",
         "r.rating",
         f"CASE WHEN r.helpful THEN {w} ->> 'yes' WHEN NOT r.helpful THEN {w} ->> 'no' END",
-        f"coalesce({w} -> 'category' ->> r.category, r.category)",
+        f"coalesce({w} -> 'category' ->> r.category, {sql_cell('r.category')})",
         "r.comment",
         "r.suggestion",
-        f"coalesce({w} -> 'status' ->> r.status, r.status)",
+        f"coalesce({w} -> 'status' ->> r.status, {sql_cell('r.status')})",
         "r.assignee",
         "array_to_string(r.tags, ', ')",
         f"CASE WHEN cardinality(r.flags) > 0 THEN {w} ->> 'yes' END",
     ]
-    sql = sql_lines(page_sql, cells, triage_store.inbox_order(ranked))
+    # Written without the checks (a tenth of the statement's time): the time and the rating (digits), and the
+    # catalogue's words where each of them is plain; an unknown category or status is checked (sql_cell).
+    catalogue = ((4, answers), (5, categories), (8, statuses), (11, answers))
+    plain = {0, 3} | {i for i, ws in catalogue if all(map(is_plain, ws.values()))}
+    sql = sql_lines(page_sql, cells, triage_store.inbox_order(ranked), plain)
     return sql, [*args, timezone, orjson.dumps(words).decode()]
 
 
@@ -259,7 +261,9 @@ def add_inbox_routes(
         formatted by PostgreSQL and streamed from a cursor, 1,000 at a time."""
         account = await ui.require(request, "comments.read")
         f, clean = parse_filter(dict(request.query_params), account, ui)
-        count_sql, page_sql, args = triage_store.inbox_statements(f, account.units_visible(), CSV_LIMIT, ranks=True)
+        count_sql, page_sql, args = triage_store.inbox_statements(
+            f, account.units_visible(), CSV_LIMIT, ranks=True, titles=False
+        )
         async with pool.acquire() as conn:
             total = await conn.fetchval(count_sql, *args)
             await audit(conn, account.username, "export", "inbox.csv", rows=min(total, CSV_LIMIT), matched=total,

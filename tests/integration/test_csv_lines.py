@@ -9,7 +9,7 @@ import asyncpg
 
 from shared.db import migrate
 from shared.settings import Settings
-from shared.spreadsheet import sql_lines, to_csv
+from shared.spreadsheet import sql_cell, sql_lines, to_csv
 from tests.integration.conftest import once
 
 EDGES = ["", "=1+1", "=HYPERLINK(\"http://x\")", "-5", "-5,5", "+5", "+", "-", "@SUM(A1)", "\tx", "\rx", "a;b",
@@ -33,13 +33,16 @@ async def test_sql_lines_equal_to_csv(settings: Settings) -> None:
     try:
         await migrate(conn)
         query = "SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[]) AS t(n, a, b, k)"
-        sql = sql_lines(query, ["r.a", "r.b", "r.k", "'x'"], "k DESC NULLS LAST, n")
+        # Plain cells: a number, a fixed word, a catalogue word with text of any shape as its fall-back (sql_cell).
+        word = f"coalesce(CASE WHEN r.n % 3 = 0 THEN 'Ja' END, {sql_cell('r.b')})"
+        sql = sql_lines(query, ["r.a", "r.b", "r.k", "'x'", word], "k DESC NULLS LAST, n", plain={2, 3, 4})
         columns = [list(c) for c in zip(*rows, strict=True)]
         got = [r["line"] for r in await conn.fetch(sql, *columns)]
     finally:
         await conn.close()
     ordered = sorted(rows, key=lambda r: (-(r[3] if r[3] is not None else -1), r[0]))
-    expected = [to_csv([[a or "", b or "", "" if k is None else str(k), "x"]]) for _, a, b, k in ordered]
+    expected = [to_csv([[a or "", b or "", "" if k is None else str(k), "x", "Ja" if n % 3 == 0 else b or ""]])
+                for n, a, b, k in ordered]  # fmt: skip
     assert len(got) == len(expected)
     for g, e in zip(got, expected, strict=True):
         assert g == e

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.analytics.dashboards import overview_row
-from shared.spreadsheet import spreadsheet_safe, to_csv
+from shared.spreadsheet import is_plain, spreadsheet_safe, to_csv
 
 
 def test_formulas_are_neutralised_and_numbers_kept() -> None:
@@ -12,6 +12,14 @@ def test_formulas_are_neutralised_and_numbers_kept() -> None:
     for number in ("-0,25", "+0,10", "12", "3,75"):
         assert spreadsheet_safe(number) == number
     assert spreadsheet_safe("Bäderbetrieb") == "Bäderbetrieb"
+
+
+def test_plain_cells_are_those_to_csv_writes_unchanged() -> None:
+    cells = ["Ja", "Nein", "In Bearbeitung", "12.03.2026 14:05", "5", "-5", "", "Straße ä", "=1", "+x", "a;b", 'a"b',
+             "a\nb", "a\rb", "\tx", "@x", "-1,5", "'x"]  # fmt: skip
+    for cell in cells:
+        assert is_plain(cell) == (to_csv([[cell, "x"]]) == cell + ";x\r\n"), cell  # one empty cell alone: ""
+    assert is_plain("Ja") and not is_plain("a;b") and not is_plain("=1")
 
 
 def test_overview_rows_use_decimal_commas_and_semicolons() -> None:
