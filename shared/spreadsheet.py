@@ -61,7 +61,7 @@ def sql_lines(query: str, cells: list[str], order: str, plain: Collection[int] =
     """A statement whose one column ``line`` is each row of ``query`` as the CSV line ``to_csv`` writes (cells
     neutralised, ``;`` between them, CRLF at the end). ``cells`` are SQL expressions over ``query``'s columns (its
     rows aliased ``r``), cast to text, NULL an empty cell; ``order`` orders the lines (an ORDER BY list of ``query``'s
-    columns, each a column name, then ASC or DESC). ``plain``: the indexes of cells whose every value ``is_plain``
+    columns, each a column name and its direction). ``plain``: the indexes of cells whose every value ``is_plain``
     (numbers, times, the catalogue's words checked with ``is_plain``): they are written without the checks."""
     keys = [term.split()[0] for term in order.split(",")]
     carried = ", ".join(keys)

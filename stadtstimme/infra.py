@@ -17,6 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 
@@ -32,7 +33,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+class Started(Protocol):
+    """What the waits below ask of a started process: a ``subprocess.Popen``, or one the integration tests forked
+    (``tests/integration/forkserver.py``)."""
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    def poll(self) -> int | None: ...
+
+
+def wait_for_http(url: str, proc: Started, timeout: float = 60) -> None:
     """Wait until ``url`` answers 200; raises at once if ``proc`` exits, ``TimeoutError`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -48,7 +59,7 @@ def wait_for_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) 
     raise TimeoutError(f"{url} not ready after {timeout} s")
 
 
-def wait_for_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(port: int, timeout: float, proc: Started | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
